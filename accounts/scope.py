@@ -1,0 +1,61 @@
+"""The one place that decides which records a user may see and change.
+
+Every selector, page, export and API endpoint narrows its querysets through `scope_filter`, and every
+write checks `can_write_region`. Scope follows the division code: a user sees exactly the records whose
+community code starts with their region's prefix.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from accounts.models import Region, User
+
+ALL = ""  # the prefix every code starts with
+
+
+def region_prefix(user) -> str | None:
+    """The code prefix a user may read, ALL for everything, or None for nothing."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser or user.role == User.Role.AUDITOR:
+        return ALL
+    if not user.role or user.region_id is None:
+        return None
+    level = User.ROLE_LEVEL.get(user.role)
+    if level is None:
+        return None
+    return Region.prefix_of(user.region_id, level)
+
+
+def scope_filter(qs: QuerySet, user, field: str = "community_id") -> QuerySet:
+    """Narrow `qs` to the records in the user's scope; `field` holds a 12-digit community code
+    (or any region code whose prefix says where the record is)."""
+    prefix = region_prefix(user)
+    if prefix is None:
+        return qs.none()
+    if prefix == ALL:
+        return qs
+    return qs.filter(**{f"{field}__startswith": prefix})
+
+
+def in_scope(user, code: str | None) -> bool:
+    prefix = region_prefix(user)
+    return prefix is not None and code is not None and code.startswith(prefix)
+
+
+def can_write_region(user, community_code: str | None) -> bool:
+    """Case data is written only by caseworkers in their own community (auditors never write)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.role != User.Role.CASEWORKER:
+        return False
+    return in_scope(user, community_code)
+
+
+def communities_for(user) -> QuerySet:
+    """The communities a user may file records in."""
+    qs = Region.objects.filter(level=Region.Level.COMMUNITY)
+    if user.role != User.Role.CASEWORKER:
+        return qs.none()
+    return scope_filter(qs, user, "code")
