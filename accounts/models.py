@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class Region(models.Model):
@@ -73,6 +74,7 @@ class User(AbstractUser):
     role = models.CharField("角色", max_length=16, choices=Role.choices, blank=True)
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属区划")
     full_name = models.CharField("姓名", max_length=32, blank=True)
+    history = HistoricalRecords(excluded_fields=["last_login", "password"])
 
     class Meta:
         verbose_name = "工作人员"
@@ -88,6 +90,9 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
 
 
 class Event(models.Model):
@@ -109,6 +114,9 @@ class Event(models.Model):
         verbose_name_plural = "业务事件"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return self.verb
 
 
 class ApiClient(models.Model):

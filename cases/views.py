@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect, render
+
+from accounts.scope import can_write_region, communities_for
+from cases import selectors, services
+from cases.forms import HouseholdForm, PersonFormSet
+from cases.models import Household
+from config.errors import PermissionDenied, ServiceError
+
+PAGE_SIZE = 20
+
+
+@login_required
+def household_list(request):
+    query = request.GET.get("q", "")
+    page = Paginator(selectors.household_list(user=request.user, query=query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/household_list.html", {
+        "page": page, "query": query, "can_create": communities_for(request.user).exists(),
+    })
+
+
+@login_required
+def household_detail(request, pk: int):
+    household = selectors.household_get(user=request.user, pk=pk)
+    as_of = date.today()
+    determination, determination_errors = None, []
+    try:
+        from eligibility.services import determine_household
+
+        determination = determine_household(household=household, as_of=as_of)
+    except ServiceError as exc:
+        determination_errors = exc.errors
+    except ImportError:  # the eligibility services are not installed yet
+        pass
+    return render(request, "cases/household_detail.html", {
+        "household": household,
+        "members": list(household.members.all()),
+        "history": selectors.household_history(household=household),
+        "can_edit": can_write_region(request.user, household.community_id),
+        "determination": determination,
+        "determination_errors": determination_errors,
+        "as_of": as_of,
+    })
+
+
+def _apply_service_errors(exc: ServiceError, form, formset) -> None:
+    live = [f for f in formset.forms if not (f.cleaned_data or {}).get("DELETE")]
+    for err in exc.errors:
+        field = err["field"]
+        if field.startswith("members[") and "]." in field:
+            index, name = field[len("members["):].split("].", 1)
+            target = live[int(index)] if int(index) < len(live) else None
+            if target is not None and name in target.fields:
+                target.add_error(name, err["message"])
+                continue
+        if field in form.fields:
+            form.add_error(field, err["message"])
+        else:
+            form.add_error(None, err["message"])
+
+
+@login_required
+def household_edit(request, pk: int | None = None):
+    household = selectors.household_get(user=request.user, pk=pk) if pk else None
+    if household is not None and not can_write_region(request.user, household.community_id):
+        return HttpResponseForbidden("无权修改此家庭档案")
+    if household is None and not communities_for(request.user).exists():
+        return HttpResponseForbidden("只有社区工作人员可以登记家庭档案")
+    instance = household or Household()
+    if request.method == "POST":
+        form = HouseholdForm(request.POST, instance=instance, user=request.user)
+        formset = PersonFormSet(request.POST, instance=instance, prefix="members")
+        if form.is_valid() and formset.is_valid():
+            members, removed = [], []
+            for f in formset.forms:
+                data = f.cleaned_data
+                if not data:
+                    continue
+                if data.get("DELETE"):
+                    if f.instance.pk:
+                        removed.append(f.instance.pk)
+                    continue
+                members.append({**{k: v for k, v in data.items() if k not in ("DELETE", "household", "id")},
+                                "id": f.instance.pk})
+            try:
+                with transaction.atomic():
+                    saved = services.household_save(
+                        acting_user=request.user, household=household, data=form.cleaned_data,
+                        members=members, removed_member_ids=removed,
+                    )
+            except PermissionDenied as exc:
+                return HttpResponseForbidden(exc.message)
+            except ServiceError as exc:
+                _apply_service_errors(exc, form, formset)
+            else:
+                return redirect("household_detail", pk=saved.pk)
+    else:
+        form = HouseholdForm(instance=instance, user=request.user)
+        formset = PersonFormSet(instance=instance, prefix="members")
+    return render(request, "cases/household_form.html", {"form": form, "formset": formset, "household": household})

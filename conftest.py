@@ -1,0 +1,64 @@
+"""Shared fixtures: regions come from the data migration; users are made per role."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from accounts.models import Region, User
+from cases import idnumber
+
+_seq = itertools.count(1)
+
+# Two counties in different cities, each with a street and a community, as loaded by accounts/0002.
+HOME_COMMUNITY = "360102002001"  # 南昌市东湖区 滕王阁街道 民巷社区
+HOME_COMMUNITY_2 = "360102002002"  # the same street, another community
+OTHER_COMMUNITY = None  # resolved lazily: a community outside 南昌市
+
+
+def make_id(birth: str = "19800101", county: str = "360102", sex: str = "M") -> str:
+    """A valid, unique ID number for tests."""
+    n = next(_seq)
+    order = f"{(n * 2 + (1 if sex == 'M' else 0)) % 1000:03d}"
+    first17 = f"{county}{birth}{order}"
+    return first17 + idnumber.check_char(first17)
+
+
+@pytest.fixture
+def other_community(db) -> Region:
+    return Region.objects.filter(level=Region.Level.COMMUNITY).exclude(code__startswith="3601").order_by("code").first()
+
+
+def _user(role: str, region_code: str | None, username: str) -> User:
+    user = User.objects.create_user(username=username, password="pass-Word-123", role=role, region_id=region_code,
+                                    full_name=username)
+    return user
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: str, region_code: str | None, username: str | None = None) -> User:
+        return _user(role, region_code, username or f"{role}{next(_seq)}")
+
+    return make
+
+
+@pytest.fixture
+def caseworker(make_user) -> User:
+    return make_user("caseworker", HOME_COMMUNITY, "cw")
+
+
+@pytest.fixture
+def street_officer(make_user) -> User:
+    return make_user("street", "360102002000", "st")
+
+
+@pytest.fixture
+def county_officer(make_user) -> User:
+    return make_user("county", "360102", "co")
+
+
+@pytest.fixture
+def auditor(make_user) -> User:
+    return make_user("auditor", "360000", "au")
