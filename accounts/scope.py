@@ -28,9 +28,10 @@ def region_prefix(user) -> str | None:
     return Region.prefix_of(user.region_id, level)
 
 
-def scope_filter(qs: QuerySet, user, field: str = "community_id") -> QuerySet:
-    """Narrow `qs` to the records in the user's scope; `field` holds a 12-digit community code
-    (or any region code whose prefix says where the record is)."""
+def scope_filter(qs: QuerySet, user, field: str = "community__code") -> QuerySet:
+    """Narrow `qs` to the records in the user's scope. `field` is a lookup path ending in a region
+    code ("community__code", "household__community__code", "region__code"); a foreign key to Region
+    must be followed to its `code`, since startswith is not a lookup on the key itself."""
     prefix = region_prefix(user)
     if prefix is None:
         return qs.none()

@@ -71,6 +71,10 @@ class PersonForm(forms.ModelForm):
 
 
 class BasePersonFormSet(BaseInlineFormSet):
+    def validate_unique(self):
+        # Repeated ID numbers are reported by the service on the member that repeats.
+        pass
+
     def clean(self):
         super().clean()
         if any(self.errors):

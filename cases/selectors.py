@@ -11,11 +11,11 @@ from cases.models import Household, Person
 
 
 def household_scope(*, user) -> QuerySet[Household]:
-    return scope_filter(Household.objects.all(), user, "community_id")
+    return scope_filter(Household.objects.all(), user, "community__code")
 
 
 def person_scope(*, user) -> QuerySet[Person]:
-    return scope_filter(Person.objects.all(), user, "household__community_id")
+    return scope_filter(Person.objects.all(), user, "household__community__code")
 
 
 def household_list(*, user, query: str = "") -> QuerySet[Household]:

@@ -125,6 +125,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Without collectstatic (embedded mode, tests) whitenoise finds files where they live.
+WHITENOISE_USE_FINDERS = True
 # Uploaded documents live outside the web root and are served only through scoped views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
