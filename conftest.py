@@ -62,3 +62,24 @@ def county_officer(make_user) -> User:
 @pytest.fixture
 def auditor(make_user) -> User:
     return make_user("auditor", "360000", "au")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request, _django_db_helper):
+    """Regions and the 2018 standard come from data migrations; a transactional test (the browser
+    tests) flushes them when it ends, so put them back before the next test that uses the database."""
+    if request.node.get_closest_marker("django_db") or "db" in request.fixturenames:
+        from accounts.models import Region
+
+        if not Region.objects.exists():
+            _reload_reference_data()
+    yield
+
+
+def _reload_reference_data() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for module in ("accounts.migrations.0002_load_jiangxi_regions", "eligibility.migrations.0002_jiangxi_2018_standard"):
+        importlib.import_module(module).load(apps, None)
