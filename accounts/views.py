@@ -21,3 +21,13 @@ def home(request):
         "summary": case_selectors.household_summary(user=user),
     }
     return render(request, "accounts/home.html", context)
+
+
+def healthz(request):
+    """Liveness for the load balancer and docker-compose: the database answers."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
