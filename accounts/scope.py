@@ -37,6 +37,8 @@ def scope_filter(qs: QuerySet, user, field: str = "community__code") -> QuerySet
         return qs.none()
     if prefix == ALL:
         return qs
+    if field.endswith("_id"):  # "community_id" → "community__code": same column, no join
+        field = field[: -len("_id")] + "__code"
     return qs.filter(**{f"{field}__startswith": prefix})
 
 

@@ -9,7 +9,8 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 
 from accounts.scope import can_write_region, communities_for
-from cases import selectors, services
+from cases import selectors
+from cases.services import households as services
 from cases.forms import HouseholdForm, PersonFormSet
 from cases.models import Household
 from config.errors import PermissionDenied, ServiceError

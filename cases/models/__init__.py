@@ -1,0 +1,3 @@
+from cases.models.households import MONEY, HardshipCause, Household, Person
+
+__all__ = ["MONEY", "HardshipCause", "Household", "Person"]

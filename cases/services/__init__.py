@@ -1,0 +1,1 @@
+"""Writes of the cases app, one module per entity group."""
