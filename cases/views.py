@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 
 from accounts.scope import can_write_region, communities_for
 from cases import selectors
-from cases.services import households as services
 from cases.forms import HouseholdForm, PersonFormSet
 from cases.models import Household
+from cases.services import households as services
 from config.errors import PermissionDenied, ServiceError
 
 PAGE_SIZE = 20
