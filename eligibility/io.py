@@ -1,0 +1,422 @@
+"""The `evaluate` contract (policy.md §7): request parsing with field-level errors, and the response.
+
+`evaluate_request` is the one entry point used by the management command, the REST endpoint and
+`services.determine_household`, so all three give byte-for-byte the same object for the same input.
+Errors are collected over the whole request (not only the first) and raised as one ServiceError whose
+`errors` are [{"field": "household.members[0].id_number", "message": "…"}].
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from cases import idnumber
+from config.errors import ServiceError
+from eligibility import rules
+from eligibility.standards import StandardsLookup
+
+RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "grandparent", "sibling", "other")
+MAX_MEMBERS = 100
+
+TOP_KEYS = ("region", "as_of", "standards", "household")
+HOUSEHOLD_KEYS = ("members", "property", "monthly_rigid_expenditure", "hardship_causes")
+PROPERTY_KEYS = ("financial_assets", "vehicles", "houses", "business")
+MEMBER_KEYS = (
+    "id_number",
+    "relation",
+    "monthly_income",
+    "labor_capacity",
+    "disability_grade",
+    "self_care",
+    "has_able_supporter",
+    "orphan",
+    "newly_employed_since",
+)
+
+# Up to 12 integer digits and 4 decimals: enough for any amount in 元 and any ratio, and small enough that
+# a float sent by a JSON client converts to exactly the digits it was written with.
+DECIMAL_RE = re.compile(r"-?\d{1,12}(?:\.\d{1,4})?")
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MISSING = object()
+
+
+@dataclass(frozen=True)
+class Request:
+    region: str
+    as_of: dt.date
+    standards: rules.Standards
+    household: rules.Household
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.items: list[dict[str, str]] = []
+
+    def add(self, field: str, message: str) -> None:
+        self.items.append({"field": field, "message": message})
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Values
+
+
+def _decimal(value: Any, path: str, errors: _Errors) -> Decimal | None:
+    """A non-negative amount given as a string ("300.5") or a JSON number."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        errors.add(path, '应为数字或数字文本（如 "300.00"）')
+        return None
+    text = value if isinstance(value, str) else repr(value)
+    if not DECIMAL_RE.fullmatch(text):
+        errors.add(path, f"数值格式不正确：{text[:40]}（最多12位整数、4位小数）")
+        return None
+    amount = Decimal(text)
+    if amount < 0:
+        errors.add(path, "不能为负数")
+        return None
+    return amount
+
+
+def _int(value: Any, path: str, errors: _Errors, *, low: int = 0, high: int = 32767) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors.add(path, "应为整数")
+        return None
+    if value < 0:
+        errors.add(path, "不能为负数")
+        return None
+    if not low <= value <= high:
+        errors.add(path, f"应在 {low}–{high} 之间")
+        return None
+    return value
+
+
+def _bool(value: Any, path: str, errors: _Errors) -> bool | None:
+    if not isinstance(value, bool):
+        errors.add(path, "应为 true 或 false")
+        return None
+    return value
+
+
+def _choice(value: Any, path: str, errors: _Errors, choices: tuple[str, ...]) -> str | None:
+    if not isinstance(value, str) or value not in choices:
+        errors.add(path, f"未知的取值：{str(value)[:40]}（可选：{'、'.join(choices)}）")
+        return None
+    return value
+
+
+def _date(value: Any, path: str, errors: _Errors) -> dt.date | None:
+    if not isinstance(value, str) or not DATE_RE.fullmatch(value):
+        errors.add(path, "日期格式应为 YYYY-MM-DD")
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        errors.add(path, f"日期不存在：{value}")
+        return None
+
+
+def _object(value: Any, path: str, errors: _Errors, keys: tuple[str, ...]) -> dict | None:
+    if not isinstance(value, dict):
+        errors.add(path or "__all__", "应为 JSON 对象")
+        return None
+    for key in value:
+        if key not in keys:
+            errors.add(f"{path}.{key}" if path else str(key), "未知字段")
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------
+# Request
+
+
+def _parse_standards(value: Any, errors: _Errors) -> dict[str, Any]:
+    """Overrides: types and non-negativity only (the §2 entry rules do not apply); null = unknown."""
+    overrides: dict[str, Any] = {}
+    obj = _object(value, "standards", errors, rules.STANDARD_FIELDS)
+    if obj is None:
+        return overrides
+    for name in rules.STANDARD_FIELDS:
+        if name not in obj:
+            continue
+        raw, path = obj[name], f"standards.{name}"
+        if raw is None:
+            overrides[name] = None
+            continue
+        if name in rules.INT_FIELDS:
+            parsed: Any = _int(raw, path, errors)
+        elif name in rules.BOOL_FIELDS:
+            parsed = _bool(raw, path, errors)
+        else:
+            parsed = _decimal(raw, path, errors)
+        if parsed is not None:
+            overrides[name] = parsed
+    return overrides
+
+
+def _parse_member(
+    value: Any, path: str, errors: _Errors, as_of: dt.date | None, seen: dict[str, int], index: int
+) -> rules.Member | None:
+    """One member; `seen` maps the valid ID numbers met so far to their index (a repeat is an error)."""
+    obj = _object(value, path, errors, MEMBER_KEYS)
+    if obj is None:
+        return None
+    before = len(errors.items)
+    info = None
+    if "id_number" not in obj:
+        errors.add(f"{path}.id_number", "缺少身份证号码")
+    else:
+        try:
+            info = idnumber.parse(obj["id_number"])
+        except idnumber.InvalidIdNumber as exc:
+            errors.add(f"{path}.id_number", str(exc))
+        else:
+            if info.number in seen:
+                errors.add(f"{path}.id_number", f"身份证号码与第{seen[info.number] + 1}位成员重复")
+            else:
+                seen[info.number] = index
+                if as_of is not None and info.birth_date > as_of:
+                    errors.add(
+                        f"{path}.id_number",
+                        f"身份证号码中的出生日期 {info.birth_date.isoformat()} 晚于评估日期",
+                    )
+    income = None
+    if "monthly_income" not in obj:
+        errors.add(f"{path}.monthly_income", "缺少月收入")
+    else:
+        income = _decimal(obj["monthly_income"], f"{path}.monthly_income", errors)
+
+    def get(key: str, default: Any) -> Any:
+        return obj.get(key, default)
+
+    relation = _choice(get("relation", "head"), f"{path}.relation", errors, RELATIONS)
+    labor = _choice(get("labor_capacity", "full"), f"{path}.labor_capacity", errors, rules.LABOR_CAPACITIES)
+    grade = _int(get("disability_grade", 0), f"{path}.disability_grade", errors, low=0, high=4)
+    self_care = _choice(get("self_care", "full"), f"{path}.self_care", errors, rules.SELF_CARE_LEVELS)
+    supporter = _bool(get("has_able_supporter", True), f"{path}.has_able_supporter", errors)
+    orphan_raw = get("orphan", None)
+    orphan = None if orphan_raw is None else _choice(orphan_raw, f"{path}.orphan", errors, rules.ORPHAN_KINDS)
+    employed_raw = get("newly_employed_since", None)
+    employed = None if employed_raw is None else _date(employed_raw, f"{path}.newly_employed_since", errors)
+
+    if len(errors.items) > before or info is None or income is None:
+        return None
+    assert relation is not None and labor is not None and grade is not None and self_care is not None
+    assert supporter is not None
+    return rules.Member(
+        id_number=info.number,
+        birth_date=info.birth_date,
+        monthly_income=income,
+        relation=relation,
+        labor_capacity=labor,
+        disability_grade=grade,
+        self_care=self_care,
+        has_able_supporter=supporter,
+        orphan=orphan,
+        newly_employed_since=employed,
+    )
+
+
+def _parse_household(value: Any, errors: _Errors, as_of: dt.date | None) -> rules.Household | None:
+    obj = _object(value, "household", errors, HOUSEHOLD_KEYS)
+    if obj is None:
+        return None
+    before = len(errors.items)
+
+    members: list[rules.Member] = []
+    raw_members = obj.get("members", MISSING)
+    if raw_members is MISSING:
+        errors.add("household.members", "缺少家庭成员")
+    elif not isinstance(raw_members, list):
+        errors.add("household.members", "应为成员列表")
+    elif not raw_members:
+        errors.add("household.members", "家庭成员不能为空")
+    elif len(raw_members) > MAX_MEMBERS:
+        errors.add("household.members", f"家庭成员不能超过 {MAX_MEMBERS} 人")
+    else:
+        seen: dict[str, int] = {}
+        for i, raw in enumerate(raw_members):
+            path = f"household.members[{i}]"
+            member = _parse_member(raw, path, errors, as_of, seen, i)
+            if member is not None:
+                members.append(member)
+
+    prop = rules.Property()
+    if "property" in obj:
+        raw_prop = _object(obj["property"], "household.property", errors, PROPERTY_KEYS)
+        if raw_prop is not None:
+            assets = _decimal(
+                raw_prop.get("financial_assets", "0"), "household.property.financial_assets", errors
+            )
+            vehicles = _int(raw_prop.get("vehicles", 0), "household.property.vehicles", errors)
+            houses = _int(raw_prop.get("houses", 0), "household.property.houses", errors)
+            business = _bool(raw_prop.get("business", False), "household.property.business", errors)
+            if assets is not None and vehicles is not None and houses is not None and business is not None:
+                prop = rules.Property(
+                    financial_assets=assets, vehicles=vehicles, houses=houses, business=business
+                )
+
+    rigid = _decimal(obj.get("monthly_rigid_expenditure", "0"), "household.monthly_rigid_expenditure", errors)
+
+    causes: list[str] = []
+    raw_causes = obj.get("hardship_causes", [])
+    if not isinstance(raw_causes, list):
+        errors.add("household.hardship_causes", "应为致困原因列表")
+    else:
+        for i, raw in enumerate(raw_causes):
+            cause = _choice(raw, f"household.hardship_causes[{i}]", errors, rules.HARDSHIP_CAUSES)
+            if cause is not None and cause not in causes:
+                causes.append(cause)
+
+    if len(errors.items) > before or rigid is None:
+        return None
+    return rules.Household(
+        members=tuple(members), property=prop, monthly_rigid_expenditure=rigid, hardship_causes=tuple(causes)
+    )
+
+
+def parse_request(payload: Any, *, lookup: StandardsLookup | None = None) -> Request:
+    """Validate a §7 request and resolve its standards; ServiceError with every error found."""
+    lookup = lookup or StandardsLookup()
+    errors = _Errors()
+    obj = _object(payload, "", errors, TOP_KEYS)
+    if obj is None:
+        raise ServiceError(errors=errors.items)
+
+    region = None
+    raw_region = obj.get("region", MISSING)
+    if raw_region is MISSING:
+        errors.add("region", "缺少区划代码")
+    elif not isinstance(raw_region, str) or not raw_region.isdigit() or len(raw_region) not in (6, 12):
+        errors.add("region", "区划代码应为6位或12位数字文本")
+    elif not lookup.region_exists(raw_region):
+        errors.add("region", f"区划代码 {raw_region} 不存在")
+    else:
+        region = raw_region
+
+    as_of = None
+    if "as_of" not in obj:
+        errors.add("as_of", "缺少评估日期")
+    else:
+        as_of = _date(obj["as_of"], "as_of", errors)
+
+    base: rules.Standards | None = None
+    if region is not None and as_of is not None:
+        try:
+            base = lookup.standards_for(region, as_of.year)
+        except ServiceError as exc:
+            errors.items.extend(exc.errors)
+
+    overrides = _parse_standards(obj["standards"], errors) if "standards" in obj else {}
+
+    household = None
+    if "household" not in obj:
+        errors.add("household", "缺少家庭信息")
+    else:
+        household = _parse_household(obj["household"], errors, as_of)
+
+    if errors:
+        raise ServiceError(errors=errors.items)
+    assert region is not None and as_of is not None and base is not None and household is not None
+    return Request(
+        region=region,
+        as_of=as_of,
+        household=household,
+        standards=_with_overrides(base, tuple(overrides.items())) if overrides else base,
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _with_overrides(base: rules.Standards, overrides: tuple[tuple[str, Any], ...]) -> rules.Standards:
+    # Cached: a batch usually repeats the same what-if on the same few stored standards.
+    return dataclasses.replace(base, **dict(overrides))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Response
+
+
+def money(value: Decimal) -> str:
+    """An amount: rounded half-up to two decimals."""
+    return str(rules.round_money(value))
+
+
+def standard_value(value: Decimal) -> str:
+    """A stored figure: at least two decimals, never rounded (an override may carry more)."""
+    return (
+        str(value.quantize(rules.CENT))
+        if value == value.quantize(rules.CENT)
+        else format(value.normalize(), "f")
+    )
+
+
+def standards_to_dict(standards: rules.Standards) -> dict[str, Any]:
+    return dict(_standards_dict(standards))
+
+
+@functools.lru_cache(maxsize=1024)
+def _standards_dict(standards: rules.Standards) -> dict[str, Any]:
+    out: dict[str, Any] = {"region": standards.region, "year": standards.year}
+    for name in rules.STANDARD_FIELDS:
+        value = getattr(standards, name)
+        out[name] = standard_value(value) if isinstance(value, Decimal) else value
+    return out
+
+
+def result_to_dict(result: rules.Result) -> dict[str, Any]:
+    zhichu = result.zhichu
+    return {
+        "standards": standards_to_dict(result.standards),
+        "categories": list(result.categories),
+        "per_capita_income": None if result.per_capita_income is None else money(result.per_capita_income),
+        "dibao_subsidy": money(result.dibao_subsidy),
+        "zhichu": {
+            "eligible": zhichu.eligible,
+            "dibao_via_expenditure": zhichu.dibao_via_expenditure,
+            "disposable_per_capita": (
+                None if zhichu.disposable_per_capita is None else money(zhichu.disposable_per_capita)
+            ),
+            "subsidy": money(zhichu.subsidy),
+        },
+        "members": [
+            {
+                "id_number": m.id_number,
+                "category": m.category,
+                "amounts": {
+                    "tekun_basic": money(m.amounts.tekun_basic),
+                    "orphan": money(m.amounts.orphan),
+                    "care": money(m.amounts.care),
+                    "disability_living": money(m.amounts.disability_living),
+                    "disability_care": money(m.amounts.disability_care),
+                },
+            }
+            for m in result.members
+        ],
+        "gradual_exit_until": None
+        if result.gradual_exit_until is None
+        else result.gradual_exit_until.isoformat(),
+        "total_monthly": money(result.total_monthly),
+        "trace": [
+            {"rule": t.rule, "clause": t.clause, "passed": t.passed, "detail": t.detail} for t in result.trace
+        ],
+    }
+
+
+def evaluate_request(payload: Any, *, lookup: StandardsLookup | None = None) -> dict[str, Any]:
+    """Evaluate one §7 request and return the §7 response; ServiceError (field errors) on bad input.
+
+    Pass a long-lived `lookup` to share region and standards reads across many requests (batch).
+    """
+    request = parse_request(payload, lookup=lookup)
+    try:
+        result = rules.evaluate(request.household, request.standards, request.as_of)
+    except rules.RulesError as exc:
+        raise ServiceError(errors=exc.errors, code="missing_standard") from None
+    return result_to_dict(result)

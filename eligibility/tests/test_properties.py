@@ -1,0 +1,180 @@
+"""Properties that must hold for every household (hypothesis)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accounts.models import User
+from eligibility import rules
+from eligibility.tests.factories import AS_OF, JX2018, id_number
+
+JX = dataclasses.replace(JX2018, property_vehicles=1, property_houses=1, property_business_allowed=True)
+
+cents = st.integers(min_value=0, max_value=400_000).map(lambda c: Decimal(c) / 100)
+births = st.dates(min_value=dt.date(1925, 1, 1), max_value=AS_OF)
+
+
+@st.composite
+def members(draw, seq: int = 0) -> rules.Member:
+    birth = draw(births)
+    return rules.Member(
+        id_number=id_number(birth, seq=seq),
+        birth_date=birth,
+        monthly_income=draw(
+            st.one_of(cents, st.sampled_from([Decimal("0"), Decimal("579.99"), Decimal("580")]))
+        ),
+        labor_capacity=draw(st.sampled_from(rules.LABOR_CAPACITIES)),
+        disability_grade=draw(st.sampled_from(rules.DISABILITY_GRADES)),
+        self_care=draw(st.sampled_from(rules.SELF_CARE_LEVELS)),
+        has_able_supporter=draw(st.booleans()),
+        orphan=draw(st.one_of(st.none(), st.none(), st.sampled_from(rules.ORPHAN_KINDS))),
+        newly_employed_since=draw(st.one_of(st.none(), st.dates(dt.date(2015, 1, 1), dt.date(2019, 1, 1)))),
+    )
+
+
+@st.composite
+def households(draw) -> rules.Household:
+    size = draw(st.integers(min_value=1, max_value=5))
+    return rules.Household(
+        members=tuple(draw(members(seq=i)) for i in range(size)),
+        property=rules.Property(
+            financial_assets=draw(st.one_of(st.just(Decimal("0")), cents.map(lambda d: d * 10))),
+            vehicles=draw(st.integers(0, 2)),
+            houses=draw(st.integers(0, 2)),
+            business=draw(st.booleans()),
+        ),
+        monthly_rigid_expenditure=draw(cents),
+        hardship_causes=tuple(
+            draw(st.lists(st.sampled_from(rules.HARDSHIP_CAUSES), unique=True, max_size=3))
+        ),
+    )
+
+
+@given(households(), st.data(), cents.filter(lambda d: d > 0))
+@settings(max_examples=300, deadline=None)
+def test_more_income_never_raises_the_dibao_subsidy(hh, data, extra):
+    index = data.draw(st.integers(0, len(hh.members) - 1))
+    richer_member = dataclasses.replace(
+        hh.members[index], monthly_income=hh.members[index].monthly_income + extra
+    )
+    richer = dataclasses.replace(hh, members=hh.members[:index] + (richer_member,) + hh.members[index + 1 :])
+    before = rules.evaluate(hh, JX, AS_OF)
+    after = rules.evaluate(richer, JX, AS_OF)
+    assert after.dibao_subsidy <= before.dibao_subsidy
+
+
+@given(households(), st.sampled_from(rules.HARDSHIP_CAUSES))
+@settings(max_examples=300, deadline=None)
+def test_adding_a_cause_never_removes_zhichu(hh, cause):
+    more = dataclasses.replace(hh, hardship_causes=tuple(dict.fromkeys((*hh.hardship_causes, cause))))
+    before = rules.evaluate(hh, JX, AS_OF)
+    after = rules.evaluate(more, JX, AS_OF)
+    if before.zhichu.eligible:
+        assert after.zhichu.eligible
+    assert ("tekun" in before.categories) == ("tekun" in after.categories)
+    assert before.dibao_subsidy == after.dibao_subsidy
+
+
+@given(households())
+@settings(max_examples=300, deadline=None)
+def test_amounts_are_rounded_once_and_total_is_their_sum(hh):
+    result = rules.evaluate(hh, JX, AS_OF)
+    unit = [m for m, r in zip(hh.members, result.members, strict=True) if r.category != "tekun"]
+    income = sum((m.monthly_income for m in unit), Decimal("0"))
+    if "dibao" in result.categories:
+        assert result.dibao_subsidy == rules.round_money(JX.dibao * len(unit) - income)
+        assert result.dibao_subsidy > 0
+    else:
+        assert result.dibao_subsidy == 0
+    components = sum((r.amounts.total for r in result.members), Decimal("0"))
+    assert result.total_monthly == result.dibao_subsidy + result.zhichu.subsidy + components
+    for value in (result.total_monthly, result.zhichu.subsidy, *(r.amounts.care for r in result.members)):
+        assert value == value.quantize(Decimal("0.01"))
+    assert [c for c in rules.CATEGORY_ORDER if c in result.categories] == list(result.categories)
+    assert ("dibao" in result.categories and "zhichu" in result.categories) is False
+
+
+# -- command == API on generated requests (valid and invalid) ------------------------------------
+
+money_text = st.one_of(
+    st.integers(0, 300_000).map(lambda c: f"{c / 100:.2f}"),
+    st.sampled_from(["0", "580", "870", "-1", "abc"]),
+)
+
+
+@st.composite
+def member_payloads(draw, seq: int) -> dict:
+    birth = draw(st.dates(dt.date(1930, 1, 1), dt.date(2018, 5, 1)))
+    body: dict = {"id_number": id_number(birth, seq=seq), "monthly_income": draw(money_text)}
+    optional = {
+        "relation": st.sampled_from(["head", "spouse", "child", "cousin"]),
+        "labor_capacity": st.sampled_from(["full", "partial", "none"]),
+        "disability_grade": st.integers(0, 5),
+        "self_care": st.sampled_from(["full", "semi", "none"]),
+        "has_able_supporter": st.booleans(),
+        "orphan": st.sampled_from([None, "scattered", "institutional"]),
+        "newly_employed_since": st.one_of(
+            st.none(), st.dates(dt.date(2016, 1, 1), dt.date(2018, 6, 1)).map(str)
+        ),
+    }
+    for key, strategy in optional.items():
+        if draw(st.booleans()):
+            body[key] = draw(strategy)
+    return body
+
+
+@st.composite
+def request_payloads(draw) -> dict:
+    size = draw(st.integers(1, 4))
+    return {
+        "region": draw(st.sampled_from(["360102", "360102002001", "360000", "369999"])),
+        "as_of": draw(st.sampled_from(["2018-06-01", "2018-12-31", "2019-01-01"])),
+        "standards": draw(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "min_wage": st.sampled_from(["1680", None, "-5"]),
+                    "property_houses": st.integers(0, 2),
+                    "property_months": st.sampled_from(["6", "12.5"]),
+                },
+            )
+        ),
+        "household": {
+            "members": [draw(member_payloads(seq=i)) for i in range(size)],
+            "property": {"houses": draw(st.integers(0, 1)), "financial_assets": draw(money_text)},
+            "monthly_rigid_expenditure": draw(money_text),
+            "hardship_causes": draw(st.lists(st.sampled_from(["illness", "schooling", "flood"]), max_size=2)),
+        },
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("eligibility.tests.urls")
+@given(payload=request_payloads())
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_command_and_api_agree(client, payload):
+    if not User.objects.filter(username="prop").exists():
+        User.objects.create_user("prop", password="not-a-real-pass-1")
+    client.force_login(User.objects.get(username="prop"))
+    response = client.post(
+        "/api/v1/eligibility/evaluate", data=json.dumps(payload), content_type="application/json"
+    )
+    out = io.StringIO()
+    try:
+        call_command(
+            "evaluate", "-", stdin=io.StringIO(json.dumps(payload)), stdout=out, stderr=io.StringIO()
+        )
+        code = 0
+    except CommandError as exc:
+        code = exc.returncode
+    assert json.loads(out.getvalue()) == response.json()
+    assert (code, response.status_code) in {(0, 200), (1, 400)}
