@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from accounts.scope import can_write_region, communities_for
 from cases import selectors
@@ -14,6 +13,7 @@ from cases.forms import HouseholdForm, PersonFormSet
 from cases.models import Household
 from cases.services import households as services
 from config.errors import PermissionDenied, ServiceError
+from eligibility.services import determine_household
 
 PAGE_SIZE = 20
 
@@ -29,22 +29,41 @@ def household_list(request):
     })
 
 
+CATEGORY_LABELS = {"tekun": "特困人员", "dibao": "低保", "zhichu": "支出型贫困低收入家庭"}
+
+
+def _present_determination(result: dict, members: list) -> dict:
+    """The §7 result with names and Chinese labels for the page."""
+    from eligibility.models import Standard
+
+    names = {m.id_number: m.name for m in members}
+    std = result["standards"]
+    stored = Standard.objects.filter(region_id=std["region"], year=std["year"]).select_related("region").first()
+    return {
+        **result,
+        "category_labels": [CATEGORY_LABELS[c] for c in result["categories"]],
+        "member_rows": [
+            {**row, "name": names.get(row["id_number"], ""), "category_label": CATEGORY_LABELS.get(row["category"])}
+            for row in result["members"]
+        ],
+        "standard_region_name": stored.region.name if stored else std["region"],
+        "placeholder_fields": [str(Standard._meta.get_field(f).verbose_name) for f in (stored.placeholder_fields if stored else [])],
+    }
+
+
 @login_required
 def household_detail(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
-    as_of = date.today()
+    members = list(household.members.all())
+    as_of = timezone.localdate()
     determination, determination_errors = None, []
     try:
-        from eligibility.services import determine_household
-
-        determination = determine_household(household=household, as_of=as_of)
+        determination = _present_determination(determine_household(household=household, as_of=as_of), members)
     except ServiceError as exc:
         determination_errors = exc.errors
-    except ImportError:  # the eligibility services are not installed yet
-        pass
     return render(request, "cases/household_detail.html", {
         "household": household,
-        "members": list(household.members.all()),
+        "members": members,
         "history": selectors.household_history(household=household),
         "can_edit": can_write_region(request.user, household.community_id),
         "determination": determination,
