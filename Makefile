@@ -29,7 +29,7 @@ run: install
 
 # The whole suite; with DATABASE_URL / REDIS_URL set it runs against them.
 test: install-test
-	SECRET_KEY=$${SECRET_KEY:-test-only-secret} $(BIN)/python -m pytest
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret} CONN_MAX_AGE=0 $(BIN)/python -m pytest
 
 lint: install-test
 	$(BIN)/ruff check .
