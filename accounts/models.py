@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+PROVINCE_CODE = "360000"
+
 
 class Region(models.Model):
     """An administrative division (GB/T 2260; 12-digit 统计用区划代码 for streets and communities).
@@ -119,22 +121,39 @@ class Event(models.Model):
         return self.verb
 
 
+# Linked benefits (五(二)–(六)) that departments act on; each list is its own API scope "list:<code>".
+LINKED_BENEFITS = {
+    "medical_premium": "城乡居民医保个人缴费全额资助",
+    "medical_relief": "医疗救助比例提高5个百分点",
+    "student_aid": "在校学生资助",
+    "pension_contribution": "城乡居民养老保险政府代缴",
+    "housing": "住房保障",
+    "job_help": "零就业家庭就业援助",
+}
+
+
 class ApiClient(models.Model):
     """A department that calls the REST API (人社, 医保, 教育, …)."""
 
-    class Scope(models.TextChoices):
-        PERSON_LOOKUP = "person_lookup", "人员查询"
-        BENEFIT_LISTS = "benefit_lists", "关联待遇名单"
-        EXTRACT_UPLOAD = "extract_upload", "比对数据上传"
-        FINDINGS = "findings", "本部门比对结果"
-        EVALUATE = "evaluate", "资格测算"
+    SCOPES = {
+        "person_lookup": "人员查询",
+        "extract_upload": "比对数据上传",
+        "findings": "本部门比对结果",
+        "evaluate": "资格测算",
+        **{f"list:{code}": f"名单：{label}" for code, label in LINKED_BENEFITS.items()},
+    }
 
     name = models.CharField("名称", max_length=64, unique=True)
     department = models.CharField("部门", max_length=32)
     scopes = models.JSONField("权限范围", default=list, blank=True)
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="区划限制")
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="区划限制",
+                               help_text="为空表示全省")
+    rate_per_minute = models.PositiveIntegerField("每分钟请求上限", default=600)
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name="创建人")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "部门接口客户端"
@@ -142,3 +161,61 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def region_code(self) -> str:
+        return self.region_id or "360000"
+
+    def scope_labels(self) -> list[str]:
+        return [self.SCOPES.get(s, s) for s in self.scopes]
+
+
+class ApiKey(models.Model):
+    """A client's secret. Only a SHA-256 of the secret is kept; the key is shown once, when issued.
+
+    Keys are 32 random bytes, so a fast hash is enough: there is nothing to brute-force.
+    """
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="keys", verbose_name="客户端")
+    prefix = models.CharField("密钥前缀", max_length=12, unique=True)
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField("签发时间", default=timezone.now)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField("到期时间")
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "接口密钥"
+        verbose_name_plural = "接口密钥"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.prefix}…"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now() and self.client.is_active
+
+
+class AccessLog(models.Model):
+    """One read of personal data: by whom (a department client or a staff user), what, when, why."""
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.PROTECT, verbose_name="部门客户端")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, verbose_name="工作人员")
+    endpoint = models.CharField("接口", max_length=200)
+    what = models.CharField("查询内容", max_length=200)
+    subject = models.CharField("涉及人员身份证号", max_length=18, blank=True, db_index=True)
+    purpose = models.CharField("用途", max_length=200)
+    count = models.PositiveIntegerField("返回条数", default=0)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "个人数据访问日志"
+        verbose_name_plural = "个人数据访问日志"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.client or self.user} {self.what}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from accounts.models import Region, User
+from accounts.models import PROVINCE_CODE, Region, User
 
 ALL = ""  # the prefix every code starts with
 
@@ -20,6 +20,9 @@ def region_prefix(user) -> str | None:
         return None
     if user.is_superuser or user.role == User.Role.AUDITOR:
         return ALL
+    if user.role == "department":  # a department API client: its region limit, else the province
+        region = user.client.region
+        return Region.prefix_of(region.code, region.level) if region else Region.prefix_of(PROVINCE_CODE, 1)
     if not user.role or user.region_id is None:
         return None
     level = User.ROLE_LEVEL.get(user.role)

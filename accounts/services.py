@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Event, LoginFailure
+from accounts.api_auth import KEY_PREFIX, DepartmentPrincipal, key_digest
+from accounts.models import PROVINCE_CODE, AccessLog, ApiClient, ApiKey, Event, LoginFailure, User
+from accounts.scope import in_scope
+from config.errors import PermissionDenied, ServiceError
 
 
 def event_record(*, actor, verb: str, target, region_code: str, data: dict | None = None) -> Event:
@@ -31,3 +36,100 @@ def login_failure_record(*, username: str, ip: str | None) -> None:
 
 def login_failures_clear(*, username: str) -> None:
     LoginFailure.objects.filter(username__iexact=username).delete()
+
+
+# --- department API clients and keys ------------------------------------------------------------
+
+def _can_manage_clients(user, region_code: str | None) -> bool:
+    """County officers manage clients limited to their county; province officers any client."""
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.role == User.Role.PROVINCE:
+        return True
+    return user.role == User.Role.COUNTY and in_scope(user, region_code or PROVINCE_CODE)
+
+
+def api_client_save(*, acting_user, values: dict, client=None):
+
+
+    errors = []
+    name = (values.get("name") or "").strip()
+    department = (values.get("department") or "").strip()
+    scopes = list(values.get("scopes") or [])
+    region = values.get("region")
+    rate = values.get("rate_per_minute") or 600
+    if not name:
+        errors.append({"field": "name", "message": "请填写客户端名称"})
+    if not department:
+        errors.append({"field": "department", "message": "请填写所属部门"})
+    unknown = [s for s in scopes if s not in ApiClient.SCOPES]
+    if unknown:
+        errors.append({"field": "scopes", "message": f"未知的权限范围：{'、'.join(unknown)}"})
+    if not scopes:
+        errors.append({"field": "scopes", "message": "至少选择一项权限范围"})
+    if not (1 <= int(rate) <= 100000):
+        errors.append({"field": "rate_per_minute", "message": "每分钟请求上限应在1到100000之间"})
+    code = region.code if region is not None else None
+    if not _can_manage_clients(acting_user, code) or (
+        client is not None and not _can_manage_clients(acting_user, client.region_id)
+    ):
+        raise PermissionDenied("只能管理本辖区的部门客户端", field="region")
+    if ApiClient.objects.filter(name=name).exclude(pk=getattr(client, "pk", None)).exists():
+        errors.append({"field": "name", "message": "已有同名客户端"})
+    if errors:
+        raise ServiceError(errors=errors)
+    with transaction.atomic():
+        creating = client is None
+        client = client or ApiClient(created_by=acting_user)
+        client.name, client.department, client.scopes = name, department, scopes
+        client.region, client.rate_per_minute = region, int(rate)
+        client.is_active = bool(values.get("is_active", True))
+        client._history_user = acting_user
+        client.save()
+        event_record(actor=acting_user, verb="新建部门接口客户端" if creating else "修改部门接口客户端",
+                     target=client, region_code=client.region_code, data={"scopes": scopes})
+    return client
+
+
+def api_key_issue(*, acting_user, client, days: int = 365) -> tuple:
+    """A new key for a client; returns (ApiKey, the full key text to show once)."""
+
+
+    if not _can_manage_clients(acting_user, client.region_id):
+        raise PermissionDenied("只能管理本辖区的部门客户端")
+    if not (1 <= days <= 730):
+        raise ServiceError("有效期应在1到730天之间", field="days")
+    prefix, secret = secrets.token_hex(4), secrets.token_urlsafe(32).replace("_", "-")
+    with transaction.atomic():
+        key = ApiKey.objects.create(client=client, prefix=prefix, digest=key_digest(secret), created_by=acting_user,
+                                    expires_at=timezone.now() + timedelta(days=days))
+        event_record(actor=acting_user, verb="签发接口密钥", target=client, region_code=client.region_code,
+                     data={"prefix": prefix, "days": days})
+    return key, f"{KEY_PREFIX}{prefix}_{secret}"
+
+
+def api_key_revoke(*, acting_user, key) -> None:
+
+
+    if not _can_manage_clients(acting_user, key.client.region_id):
+        raise PermissionDenied("只能管理本辖区的部门客户端")
+    if key.revoked_at is not None:
+        raise ServiceError("该密钥已吊销")
+    with transaction.atomic():
+        key.revoked_at, key.revoked_by = timezone.now(), acting_user
+        key.save(update_fields=["revoked_at", "revoked_by"])
+        event_record(actor=acting_user, verb="吊销接口密钥", target=key.client, region_code=key.client.region_code,
+                     data={"prefix": key.prefix})
+
+
+def access_log_record(*, request, what: str, purpose: str, subject: str = "", count: int = 0) -> None:
+    """Log one read of personal data through the API (department client or staff user)."""
+
+    user = request.user
+    AccessLog.objects.create(
+        client=user.client if isinstance(user, DepartmentPrincipal) else None,
+        user=user if not isinstance(user, DepartmentPrincipal) and getattr(user, "pk", None) else None,
+        endpoint=request.path[:200], what=what[:200], subject=subject[:18], purpose=purpose, count=count,
+        ip=request.META.get("REMOTE_ADDR"),
+    )

@@ -1,0 +1,144 @@
+"""Department clients on the REST API: key authentication, scopes, per-client throttling, purposes.
+
+A client sends `Authorization: Api-Key jk_<prefix>_<secret>`. The request's user is then a
+`DepartmentPrincipal`, which `accounts.scope.region_prefix` understands: a client sees the province, or
+only its region when it has a region limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import BasePermission
+from rest_framework.throttling import SimpleRateThrottle
+
+from accounts.models import ApiClient, ApiKey
+
+KEY_PREFIX = "jk_"
+PURPOSE_HEADER = "X-Purpose"
+
+
+def key_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class DepartmentPrincipal:
+    """What `request.user` is for a department client."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    is_staff = False
+    role = "department"
+
+    def __init__(self, client: ApiClient) -> None:
+        self.client = client
+        self.pk = None
+        self.region_id = client.region_id
+
+    def __str__(self) -> str:
+        return f"{self.client.department}·{self.client.name}"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.client.scopes or [])
+
+
+class ApiKeyAuthentication(BaseAuthentication):
+    keyword = "Api-Key"
+
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header.startswith(self.keyword + " "):
+            return None
+        raw = header[len(self.keyword) + 1:].strip()
+        parts = raw.split("_")
+        if not raw.startswith(KEY_PREFIX) or len(parts) != 3 or not parts[1] or not parts[2]:
+            raise exceptions.AuthenticationFailed("接口密钥格式错误")
+        key = ApiKey.objects.select_related("client__region").filter(prefix=parts[1]).first()
+        if key is None or not hmac.compare_digest(key.digest, key_digest(parts[2])):
+            raise exceptions.AuthenticationFailed("接口密钥无效")
+        if key.revoked_at is not None:
+            raise exceptions.AuthenticationFailed("接口密钥已吊销")
+        if key.expires_at <= timezone.now():
+            raise exceptions.AuthenticationFailed("接口密钥已过期")
+        if not key.client.is_active:
+            raise exceptions.AuthenticationFailed("该部门客户端已停用")
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=timezone.now())
+        return DepartmentPrincipal(key.client), key
+
+    def authenticate_header(self, request):
+        return self.keyword
+
+
+def scope_required(scope: str) -> type[BasePermission]:
+    """Permission: a department client holding `scope` (staff users are refused: these endpoints are
+    the departments' door; staff have their pages)."""
+
+    class HasScope(BasePermission):
+        message = f"该客户端没有“{ApiClient.SCOPES.get(scope, scope)}”权限"
+
+        def has_permission(self, request, view):
+            user = request.user
+            return isinstance(user, DepartmentPrincipal) and user.has_scope(scope)
+
+    HasScope.__name__ = f"HasScope_{scope.replace(':', '_')}"
+    return HasScope
+
+
+class ClientRateThrottle(SimpleRateThrottle):
+    """Requests per minute per department client, from the client's own setting."""
+
+    scope = "client"
+
+    def allow_request(self, request, view):
+        user = request.user
+        if not isinstance(user, DepartmentPrincipal):
+            return True
+        self.rate = f"{user.client.rate_per_minute}/min"
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+    def get_rate(self):
+        return "600/min"  # replaced per client in allow_request
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": request.user.client.pk}
+
+    def throttle_failure(self):
+        return False
+
+
+def stated_purpose(request) -> str:
+    """The purpose the caller states for reading personal data; required."""
+    purpose = (request.headers.get(PURPOSE_HEADER) or "").strip()
+    if not purpose:
+        raise exceptions.ValidationError({PURPOSE_HEADER: ["读取个人信息须在请求头 X-Purpose 中说明用途"]})
+    return purpose[:200]
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """Describes the key scheme in the OpenAPI schema."""
+
+    target_class = "accounts.api_auth.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "Api-Key jk_<prefix>_<secret>（部门接口密钥 / department key）"}
+
+
+class StaffOrScope(BasePermission):
+    """Staff users signed in to the pages, or a department client holding the view's `client_scope`."""
+
+    message = "无权访问此接口"
+
+    def has_permission(self, request, view):
+        user = request.user
+        if isinstance(user, DepartmentPrincipal):
+            return user.has_scope(view.client_scope)
+        return bool(user and user.is_authenticated and (user.role or user.is_superuser))

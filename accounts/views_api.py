@@ -1,0 +1,115 @@
+"""Pages for county and province officers: department API clients and keys; the access log for auditors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+
+from accounts import services
+from accounts.forms_api import ApiClientForm, ApiKeyForm
+from accounts.models import AccessLog, ApiClient, Region, User
+from accounts.scope import region_prefix, scope_filter
+from config.errors import PermissionDenied, ServiceError
+
+MANAGERS = (User.Role.COUNTY, User.Role.PROVINCE)
+
+
+def _manager_or_403(request):
+    user = request.user
+    if not (user.is_superuser or user.role in MANAGERS):
+        return HttpResponseForbidden("只有县级、省级民政部门可以管理部门接口客户端")
+    return None
+
+
+def _clients(user):
+    qs = ApiClient.objects.select_related("region").order_by("name")
+    if user.is_superuser or user.role == User.Role.PROVINCE:
+        return qs
+    return scope_filter(qs, user, "region__code")
+
+
+def _regions(user):
+    qs = Region.objects.filter(level__lte=Region.Level.COUNTY)
+    return qs if user.is_superuser or user.role == User.Role.PROVINCE else scope_filter(qs, user, "code")
+
+
+@login_required
+def client_list(request):
+    if denied := _manager_or_403(request):
+        return denied
+    clients = _clients(request.user).prefetch_related("keys")
+    return render(request, "accounts/api_clients.html", {"clients": clients})
+
+
+@login_required
+def client_edit(request, pk: int | None = None):
+    if denied := _manager_or_403(request):
+        return denied
+    client = get_object_or_404(_clients(request.user), pk=pk) if pk else None
+    initial = ({"name": client.name, "department": client.department, "scopes": client.scopes,
+                "region": client.region, "rate_per_minute": client.rate_per_minute, "is_active": client.is_active}
+               if client else None)
+    form = ApiClientForm(request.POST or None, initial=initial, regions=_regions(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.api_client_save(acting_user=request.user, values=form.cleaned_data, client=client)
+        except ServiceError as exc:
+            for err in exc.errors:
+                form.add_error(err["field"] if err["field"] in form.fields else None, err["message"])
+        else:
+            messages.success(request, f"已保存客户端“{saved.name}”")
+            return redirect("api_client_detail", pk=saved.pk)
+    return render(request, "accounts/api_client_form.html", {"form": form, "client": client})
+
+
+@login_required
+def client_detail(request, pk: int):
+    if denied := _manager_or_403(request):
+        return denied
+    client = get_object_or_404(_clients(request.user).prefetch_related("keys"), pk=pk)
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, new_key = services.api_key_issue(acting_user=request.user, client=client, days=form.cleaned_data["days"])
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "accounts/api_client_detail.html",
+                  {"client": client, "keys": list(client.keys.all()), "form": form, "new_key": new_key})
+
+
+@login_required
+def key_revoke(request, pk: int, key_id: int):
+    if denied := _manager_or_403(request):
+        return denied
+    if request.method != "POST":
+        raise Http404
+    client = get_object_or_404(_clients(request.user), pk=pk)
+    key = get_object_or_404(client.keys.select_related("client"), pk=key_id)
+    try:
+        services.api_key_revoke(acting_user=request.user, key=key)
+        messages.success(request, f"已吊销密钥 {key.prefix}…")
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("api_client_detail", pk=client.pk)
+
+
+@login_required
+def access_log(request):
+    """Every API read of personal data; auditors see all, province officers their province."""
+    user = request.user
+    if not (user.is_superuser or user.role in (User.Role.AUDITOR, User.Role.PROVINCE)):
+        return HttpResponseForbidden("只有审计/纪检与省级民政部门可以查看访问日志")
+    if region_prefix(user) is None:
+        raise Http404
+    qs = AccessLog.objects.select_related("client", "user").order_by("-at", "-id")
+    subject = request.GET.get("subject", "").strip()
+    if subject:
+        qs = qs.filter(subject=subject)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/access_log.html", {"page": page, "subject": subject})
