@@ -44,7 +44,7 @@ def test_requires_login(client):
     response = client.post(
         URL, data=json.dumps(request(member_json(income="300"))), content_type="application/json"
     )
-    assert response.status_code == 403
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Api-Key"
     [error] = response.json()["errors"]
     assert error["field"] == "__all__"
 

@@ -163,7 +163,7 @@ def request_payloads(draw) -> dict:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_command_and_api_agree(client, payload):
     if not User.objects.filter(username="prop").exists():
-        User.objects.create_user("prop", password="not-a-real-pass-1")
+        User.objects.create_user("prop", password="not-a-real-pass-1", role="county", region_id="360102")
     client.force_login(User.objects.get(username="prop"))
     response = client.post(
         "/api/v1/eligibility/evaluate", data=json.dumps(payload), content_type="application/json"

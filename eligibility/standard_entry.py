@@ -1,0 +1,321 @@
+"""Entering a region's yearly standards (policy.md §2): the one service that applies the entry rules.
+
+`standard_save` is the only write path for `Standard` rows entered by staff (the shipped 2018 row and the
+demo rows come from a migration and `seed_demo`). It checks the permission, the types and the §2 entry
+rules before it writes anything, then saves in one transaction with the acting user in the history and a
+domain event. `guidance` gives the figures the province publishes as a guide for each year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from accounts.models import Region, User
+from accounts.services import event_record
+from config.errors import PermissionDenied, ServiceError
+from eligibility.models import Standard
+
+CENT = Decimal("0.01")
+BASE_YEAR = 2018
+GUIDE_DIBAO = Decimal("580")  # 五(一)1: 2018 低保标准 580 元, about +10 % a year
+GUIDE_DIBAO_GROWTH = Decimal("1.10")
+GUIDE_SUBSIDY = Decimal("380")  # 五(一)1: 2018 人均补差 380 元, about +9 % a year
+GUIDE_SUBSIDY_GROWTH = Decimal("1.09")
+TEKUN_FACTOR = Decimal("1.3")  # 五(一)2: 特困供养标准不低于低保标准的 1.3 倍
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+MONEY_FIELDS = ("dibao", "subsidy_target", "tekun", "min_wage", "orphan_scattered", "orphan_institutional",
+                "disability_living", "disability_care", "per_event_cap", "annual_cap", "street_limit")
+RATIO_FIELDS = ("care_ratio_full", "care_ratio_semi", "zhichu_multiplier", "property_months", "uplift_max")
+INT_FIELDS = ("extension_months", "extension_months_disabled", "property_vehicles", "property_houses",
+              "annual_times", "extra_times")
+BOOL_FIELDS = ("property_business_allowed",)
+OTHER_FIELDS = ("source", "effective_month", "placeholder_fields")
+REQUIRED_FIELDS = ("dibao", "tekun")  # a yearly standard without these two means nothing
+
+# Decimal places the columns hold (money 2, ratios 4); more would be silently rounded by the database.
+PLACES = {**dict.fromkeys(MONEY_FIELDS, 2), **dict.fromkeys(RATIO_FIELDS, 4)}
+MAX_VALUE = {**dict.fromkeys(MONEY_FIELDS, Decimal("9999999999.99")), **dict.fromkeys(RATIO_FIELDS, Decimal("99.9999"))}
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    fields: tuple[str, ...]
+
+
+# The form's groups, in the order the policy names them.
+GROUPS = (
+    Group("dibao", "低保", ("dibao", "subsidy_target")),
+    Group("tekun", "特困", ("tekun", "care_ratio_full", "care_ratio_semi", "min_wage")),
+    Group("orphan", "孤儿", ("orphan_scattered", "orphan_institutional")),
+    Group("disability", "残疾", ("disability_living", "disability_care")),
+    Group("zhichu", "支出型", ("zhichu_multiplier",)),
+    Group("extension", "渐退", ("extension_months", "extension_months_disabled")),
+    Group("property", "财产限额", ("property_months", "property_vehicles", "property_houses",
+                                  "property_business_allowed")),
+    Group("temporary", "临时救助", ("per_event_cap", "annual_cap", "annual_times", "extra_times", "street_limit",
+                                   "uplift_max")),
+)
+
+
+def label(name: str) -> str:
+    return str(getattr(Standard._meta.get_field(name), "verbose_name", name))
+
+
+def round_money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def guidance(year: int, *, dibao: Decimal | None = None) -> dict[str, Decimal]:
+    """The guide figures for `year` (policy.md §2), rounded half-up to 0.01.
+
+    dibao = 580 × 1.10^(year − 2018), subsidy_target = 380 × 1.09^(year − 2018), and tekun_min =
+    1.3 × `dibao` when one is entered, else 1.3 × the guided dibao.
+    """
+    n = int(year) - BASE_YEAR
+    guided_dibao = round_money(GUIDE_DIBAO * GUIDE_DIBAO_GROWTH ** n)
+    basis = guided_dibao if dibao is None else Decimal(dibao)
+    return {
+        "dibao": guided_dibao,
+        "subsidy_target": round_money(GUIDE_SUBSIDY * GUIDE_SUBSIDY_GROWTH ** n),
+        "tekun_min": round_money(TEKUN_FACTOR * basis),
+    }
+
+
+def gap_percent(actual: Decimal | None, guide: Decimal) -> Decimal | None:
+    """(actual − guide) / guide in per cent, one decimal; None when unknown."""
+    if actual is None or not guide:
+        return None
+    return ((actual - guide) * 100 / guide).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Permission
+
+
+def can_enter_standard(user, region: Region | None) -> bool:
+    """County officers for their own county, province officers for their province, superusers for any."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active or region is None:
+        return False
+    if user.is_superuser:
+        return True
+    if user.role == User.Role.COUNTY:
+        return region.level == Region.Level.COUNTY and region.code == user.region_id
+    if user.role == User.Role.PROVINCE:
+        return region.level == Region.Level.PROVINCE and region.code == user.region_id
+    return False
+
+
+def entry_regions(user):
+    """The regions `user` may enter standards for (a queryset)."""
+    qs = Region.objects.filter(level__lte=Region.Level.COUNTY)
+    if user is not None and getattr(user, "is_superuser", False):
+        return qs
+    if getattr(user, "role", None) in (User.Role.COUNTY, User.Role.PROVINCE) and user.region_id:
+        level = Region.Level.COUNTY if user.role == User.Role.COUNTY else Region.Level.PROVINCE
+        return qs.filter(code=user.region_id, level=level)
+    return qs.none()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Values and the §2 entry rules
+
+
+def _parse(name: str, raw: Any, errors: list[dict[str, str]]) -> Any:
+    """One value to its column type; appends a Chinese error and returns None when it cannot."""
+    if raw is None or raw == "":
+        return None
+    if name in BOOL_FIELDS:
+        if isinstance(raw, bool):
+            return raw
+        errors.append({"field": name, "message": "应为“是”或“否”"})
+        return None
+    if name in INT_FIELDS:
+        if isinstance(raw, bool):
+            errors.append({"field": name, "message": "应为整数"})
+            return None
+        try:
+            value = Decimal(str(raw))
+        except InvalidOperation:
+            errors.append({"field": name, "message": "应为整数"})
+            return None
+        if value != value.to_integral_value():
+            errors.append({"field": name, "message": "应为整数"})
+            return None
+        if value < 0:
+            errors.append({"field": name, "message": "不能为负数"})
+            return None
+        if value > 32767:
+            errors.append({"field": name, "message": "数值过大"})
+            return None
+        return int(value)
+    if isinstance(raw, bool) or not isinstance(raw, Decimal | int | str | float):
+        errors.append({"field": name, "message": "应为数字"})
+        return None
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        errors.append({"field": name, "message": "应为数字"})
+        return None
+    if not value.is_finite():
+        errors.append({"field": name, "message": "应为数字"})
+        return None
+    if value < 0:
+        errors.append({"field": name, "message": "不能为负数"})
+        return None
+    places = PLACES[name]
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        errors.append({"field": name, "message": f"最多{places}位小数"})
+        return None
+    if value > MAX_VALUE[name]:
+        errors.append({"field": name, "message": "数值过大"})
+        return None
+    return value
+
+
+def parse_values(values: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """Every §2 field from `values` (missing = empty) in its column type, and the type errors."""
+    errors: list[dict[str, str]] = []
+    unknown = sorted(set(values) - set(Standard.FIELDS) - set(OTHER_FIELDS))
+    for name in unknown:
+        errors.append({"field": name, "message": "未知字段"})
+    parsed = {name: _parse(name, values.get(name), errors) for name in Standard.FIELDS}
+    return parsed, errors
+
+
+def check_entry_rules(v: dict[str, Any]) -> tuple[list[dict[str, str]], list[str]]:
+    """The §2 entry rules over parsed values: (errors with their field, warnings). Pure."""
+    errors: list[dict[str, str]] = []
+    warnings: list[str] = []
+
+    def err(field: str, message: str) -> None:
+        errors.append({"field": field, "message": message})
+
+    dibao, tekun = v.get("dibao"), v.get("tekun")
+    if dibao is not None and tekun is not None:
+        floor = TEKUN_FACTOR * dibao
+        if tekun < floor:
+            err("tekun", f"特困供养标准不得低于低保标准的1.3倍：低保标准 {dibao} 元 × 1.3 = {round_money(floor)} 元，"
+                         f"现填 {tekun} 元")
+    if v.get("care_ratio_full") is not None and v["care_ratio_full"] < Decimal("0.80"):
+        err("care_ratio_full", "全失能特困人员照料护理费不得低于当地最低工资的80%（比例至少 0.80）")
+    if v.get("care_ratio_semi") is not None and v["care_ratio_semi"] < Decimal("0.20"):
+        err("care_ratio_semi", "半失能特困人员照料护理费不得低于当地最低工资的20%（比例至少 0.20）")
+    months = v.get("extension_months")
+    if months is not None and not 12 <= months <= 24:
+        err("extension_months", f"就业渐退期应为12–24个月，现填 {months} 个月")
+    months = v.get("extension_months_disabled")
+    if months is not None and not 24 <= months <= 36:
+        err("extension_months_disabled", f"有残疾成员的渐退期应为24–36个月，现填 {months} 个月")
+    extra = v.get("extra_times")
+    if extra is not None and not 1 <= extra <= 2:
+        err("extra_times", f"三类对象临时救助可增加的次数应为1–2次，现填 {extra} 次")
+    uplift = v.get("uplift_max")
+    if uplift is not None and uplift > Decimal("0.50"):
+        err("uplift_max", f"支出型临时救助上浮比例不得超过50%（至多 0.50），现填 {uplift}")
+    if tekun is not None:
+        for name, what in (("orphan_scattered", "散居孤儿"), ("orphan_institutional", "机构供养孤儿")):
+            amount = v.get(name)
+            if amount is not None and amount <= tekun:
+                warnings.append(f"{what}基本生活费 {amount} 元未高于特困供养标准 {tekun} 元"
+                                "（政策要求孤儿基本生活费略高于特困人员供养标准），请核实")
+    return errors, warnings
+
+
+# ---------------------------------------------------------------------------------------------------
+# The service
+
+
+def _plain(name: str, value: Any) -> Any:
+    """A value for the event's JSON, as the column holds it (money with 2 decimals, ratios with 4)."""
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal(1).scaleb(-PLACES[name])))
+    return value
+
+
+@transaction.atomic
+def standard_save(*, acting_user, region: Region, year: int, values: dict[str, Any],
+                  standard: Standard | None = None) -> tuple[Standard, list[str]]:
+    """Create (standard=None) or update a region's yearly standards; returns (standard, warnings).
+
+    `values` maps §2 field names to values (Decimal/str/int/bool; None or "" = empty); `source` and
+    `effective_month` may be given too. Empty fields stay empty (unknown), never defaulted. Refuses
+    (PermissionDenied) users who may not enter standards for the region, and (ServiceError with field
+    errors) values that break a type or a §2 entry rule, before anything is written. A field whose value
+    changes stops being a demo placeholder.
+    """
+    if standard is not None:
+        standard = Standard.objects.select_for_update().select_related("region").get(pk=standard.pk)
+        if not can_enter_standard(acting_user, standard.region):
+            raise PermissionDenied("无权修改此区划的年度标准")
+    if not can_enter_standard(acting_user, region):
+        raise PermissionDenied("只有县级民政（本县）、省级民政（本省）可以录入年度标准", field="region")
+
+    errors: list[dict[str, str]] = []
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        errors.append({"field": "year", "message": "年度应为整数"})
+    else:
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            errors.append({"field": "year", "message": f"年度应在 {MIN_YEAR}–{MAX_YEAR} 之间"})
+    parsed, type_errors = parse_values(values)
+    errors.extend(type_errors)
+    failed = {e["field"] for e in type_errors}
+    for name in REQUIRED_FIELDS:
+        if parsed[name] is None and name not in failed:
+            errors.append({"field": name, "message": f"请填写{label(name)}"})
+    rule_errors, warnings = check_entry_rules(parsed)
+    errors.extend(rule_errors)
+    if not any(e["field"] == "year" for e in errors):
+        clash = Standard.objects.filter(region=region, year=year)
+        if standard is not None:
+            clash = clash.exclude(pk=standard.pk)
+        if clash.exists():
+            errors.append({"field": "year", "message": f"{region.name}（{region.code}）{year} 年度标准已存在，请修改原记录"})
+    if errors:
+        raise ServiceError(errors=errors)
+
+    creating = standard is None
+    before: dict[str, Any] = {}
+    if standard is None:
+        standard = Standard(region=region, year=year)
+    else:
+        before = {name: getattr(standard, name) for name in Standard.FIELDS}
+        standard.region, standard.year = region, year
+    for name in Standard.FIELDS:
+        setattr(standard, name, parsed[name])
+    changed = sorted(name for name in Standard.FIELDS if not creating and before[name] != parsed[name])
+    if "placeholder_fields" in values:
+        standard.placeholder_fields = sorted(set(values["placeholder_fields"] or ()) & set(Standard.FIELDS))
+    elif not creating:
+        standard.placeholder_fields = [f for f in standard.placeholder_fields if f not in changed]
+    if "source" in values:
+        standard.source = str(values["source"] or "")[:200]
+    if "effective_month" in values:
+        standard.effective_month = values["effective_month"] or None
+    standard._history_user = acting_user  # type: ignore[attr-defined]  # read by simple-history
+    standard.save()
+
+    event_record(
+        actor=acting_user,
+        verb=f"{'录入' if creating else '修改'}{year}年度标准",
+        target=standard,
+        region_code=region.code,
+        data={
+            "year": year,
+            "changes": ({name: [None, _plain(name, parsed[name])] for name in Standard.FIELDS
+                         if parsed[name] is not None}
+                        if creating else
+                        {name: [_plain(name, before[name]), _plain(name, parsed[name])] for name in changed}),
+            "warnings": warnings,
+        },
+    )
+    return standard, warnings
