@@ -8,9 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.scope import can_write_region, communities_for
+from benefits.selectors import household_enrolments
 from cases import selectors
 from cases.forms import HouseholdForm, PersonFormSet
 from cases.models import Household
+from cases.selectors_applications import household_applications
 from cases.services import households as services
 from config.errors import PermissionDenied, ServiceError
 from eligibility.services import determine_household
@@ -69,6 +71,9 @@ def household_detail(request, pk: int):
         "determination": determination,
         "determination_errors": determination_errors,
         "as_of": as_of,
+        "household_applications": household_applications(household=household),
+        "enrolments": household_enrolments(household=household),
+        "can_apply": can_write_region(request.user, household.community_id),
     })
 
 

@@ -1,0 +1,135 @@
+"""Demo applications in every state for the households that `seed_demo` loaded, made through the real
+services with back-dated business days, so every queue has work and some of it is overdue.
+
+Run after `seed_demo`. Safe to run again: if any application exists it says so and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from cases.models import Application, Household
+from cases.services import applications as services
+from config.errors import ServiceError
+
+DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+
+# (final state, days ago the case was received, note); the steps follow on the next days.
+PLAN = (
+    ("investigating", 0, "今天受理，待入户调查"),
+    ("investigating", 20, "受理已久，入户调查超期"),
+    ("reviewing", 12, "入户调查后民主评议超期"),
+    ("street_review", 4, "待街道审核"),
+    ("street_approved", 5, "街道审核通过，待公示"),
+    ("notice", 4, "公示中"),
+    ("notice_over", 12, "公示期满，待县级审批"),
+    ("approved", 20, "已批准并纳入救助"),
+    ("street_rejected", 10, "街道审核不予通过"),
+)
+
+
+class Command(BaseCommand):
+    help = "载入演示救助申请（各环节各一件，部分超期），须先运行 seed_demo。"
+
+    def handle(self, *args, **options):
+        if Application.objects.exists():
+            self.stdout.write(self.style.WARNING("已有救助申请，未做任何改动。"))
+            return
+        users = {u.username: u for u in User.objects.filter(username__in=["caseworker", "street", "county"])}
+        if len(users) != 3:
+            raise CommandError("缺少演示账号（caseworker、street、county），请先运行 seed_demo。")
+        today = timezone.localdate()
+        cw, street, county = users["caseworker"], users["street"], users["county"]
+        households = list(Household.objects.filter(community_id=cw.region_id).order_by("id"))
+        made: list[str] = []
+        with transaction.atomic():
+            for final, days_ago, note in PLAN:
+                start = today - dt.timedelta(days=days_ago)
+                for household in households:
+                    if household.applications.exists():
+                        continue
+                    category = self._category(household, start)
+                    if final in ("investigating", "reviewing", "street_rejected"):
+                        category = category or "dibao"
+                    elif category != "dibao":  # the approvable demo cases pay a 低保 amount
+                        continue
+                    try:
+                        with transaction.atomic():
+                            application = self._drive(household, category, final, start, today, cw,
+                                                      street, county)
+                    except ServiceError as exc:
+                        self.stdout.write(self.style.WARNING(f"跳过家庭#{household.pk}：{exc.message}"))
+                        continue
+                    application.refresh_from_db()
+                    made.append(f"  申请#{application.pk} 家庭#{household.pk} {application.get_status_display()}"
+                                f"（{note}）")
+                    break
+        self.stdout.write(f"已创建 {len(made)} 件演示救助申请（{cw.region.name}）：")
+        for line in made:
+            self.stdout.write(line)
+
+    @staticmethod
+    def _category(household: Household, as_of: dt.date) -> str | None:
+        from eligibility.services import determine_household
+
+        try:
+            found = determine_household(household=household, as_of=as_of)["categories"]
+        except ServiceError:
+            return None
+        return next((c for c in ("dibao", "zhichu", "tekun") if c in found), None)
+
+    @staticmethod
+    def _drive(household, category, final, start, today, cw, street, county) -> Application:
+        """Walk one application to `final`, a step a day from `start`, never past today."""
+        day = start
+
+        def step() -> dt.date:
+            nonlocal day
+            day = min(day + dt.timedelta(days=1), today)
+            return day
+
+        application = services.application_intake(
+            acting_user=cw, household=household, category=category, reasons="家庭收入低，生活困难（演示）",
+            check_authorised=True, check_authorised_on=start, today=start,
+            documents=[("id_card", SimpleUploadedFile("户主身份证.pdf", DEMO_PDF))])
+        if final == "investigating":
+            return application
+        visited = step() if final != "reviewing" else start
+        services.application_visit_record(acting_user=cw, application=application, visited_on=visited,
+                                          investigators=["李敏", "王强"], findings="入户核实居住、收入和财产情况，与申报一致",
+                                          today=visited)
+        if final == "reviewing":
+            return application
+        held = step()
+        services.application_review_record(acting_user=cw, application=application, held_on=held,
+                                           participants="社区两委成员、居民代表", representatives=7, conclusion="agree",
+                                           today=held)
+        if final == "street_review":
+            return application
+        reviewed = step()
+        if final == "street_rejected":
+            services.application_street_reject(acting_user=street, application=application,
+                                               reason="经核查家庭人均收入高于当地低保标准", today=reviewed)
+            return application
+        services.application_street_approve(acting_user=street, application=application, today=reviewed)
+        if final == "street_approved":
+            return application
+        services.application_notice_start(acting_user=street, application=application, today=step())
+        if final == "notice":
+            return application
+        application.refresh_from_db()
+        decided = application.notice_ends_on + dt.timedelta(days=1)
+        if decided > today:
+            raise ServiceError("公示期尚未届满，无法生成该状态的演示申请")
+        if final == "notice_over":
+            return application
+        services.application_county_approve(acting_user=county, application=application, note="同意（演示）",
+                                            today=decided)
+        return application
