@@ -81,5 +81,6 @@ def _reload_reference_data() -> None:
 
     from django.apps import apps
 
-    for module in ("accounts.migrations.0002_load_jiangxi_regions", "eligibility.migrations.0002_jiangxi_2018_standard"):
+    for module in ("accounts.migrations.0002_load_jiangxi_regions", "eligibility.migrations.0002_jiangxi_2018_standard",
+                   "cases.migrations.0003_step_limit_defaults"):
         importlib.import_module(module).load(apps, None)

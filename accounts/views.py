@@ -1,10 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 
 from accounts.forms import LockoutAuthenticationForm
 from accounts.scope import region_prefix
 from cases import selectors as case_selectors
+from cases.selectors_applications import application_counts
 
 
 class LoginView(auth_views.LoginView):
@@ -16,9 +18,11 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request):
     user = request.user
+    counts = application_counts(user=user, today=timezone.localdate())
     context = {
         "scope_prefix": region_prefix(user),
-        "summary": case_selectors.household_summary(user=user),
+        "summary": {**case_selectors.household_summary(user=user),
+                    "open_applications": counts["open"], "overdue_applications": counts["overdue"]},
     }
     return render(request, "accounts/home.html", context)
 

@@ -60,6 +60,20 @@ def _check_members(*, acting_user, household: Household | None, members: list[di
         raise ServiceError(errors=errors)
 
 
+def _check_removable(*, household: Household, person_ids: list[int], members: list[dict[str, Any]]) -> None:
+    """A member covered by an enrolment stays on record: ending their coverage is an exit or a change
+    of the enrolment (with its reason and notice), not a deletion."""
+    from benefits.models import EnrolmentMember
+
+    covered = set(EnrolmentMember.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True))
+    if covered:
+        names = [p.name for p in household.members.all() if p.pk in covered]
+        raise ServiceError(
+            f"{'、'.join(names)}已纳入救助保障，不能从家庭中删除；如已死亡或迁出，请办理退出或变更",
+            field="members",
+        )
+
+
 @transaction.atomic
 def household_save(*, acting_user, household: Household | None, data: dict[str, Any],
                    members: list[dict[str, Any]], removed_member_ids: list[int] | tuple = ()) -> Household:
@@ -76,6 +90,8 @@ def household_save(*, acting_user, household: Household | None, data: dict[str, 
         if not can_write_region(acting_user, household.community_id):
             raise PermissionDenied("无权修改此家庭档案")
     _check_members(acting_user=acting_user, household=household, members=members)
+    if household is not None and removed_member_ids:
+        _check_removable(household=household, person_ids=list(removed_member_ids), members=members)
 
     creating = household is None
     if creating:

@@ -203,3 +203,24 @@ def test_pages_run_a_constant_number_of_queries(client, caseworker, url_name):
             first.address = f"变更{i}号"
             first.save()
     assert _queries(client, url) == small
+
+
+def test_an_enrolled_member_cannot_be_deleted_from_the_household(client, caseworker, street_officer, county_officer):
+    from benefits.models import Enrolment
+    from cases.tests.factories_applications import application_at, standard_make
+
+    standard_make(year=2026)
+    household = household_make(community_id=HOME_COMMUNITY, members=2)
+    application_at("approved", household=household, caseworker=caseworker, street=street_officer,
+                   county=county_officer)
+    assert Enrolment.objects.count() == 1
+    head, child = household.members.order_by("id")
+    client.force_login(caseworker)
+    data = form_data([
+        {"id": head.pk, "name": head.name, "id_number": head.id_number, "relation": "head"},
+        {"id": child.pk, "name": child.name, "id_number": child.id_number, "relation": "child", "DELETE": "on"},
+    ], initial=2)
+    response = client.post(reverse("household_edit", args=[household.pk]), data)
+    assert response.status_code == 200
+    assert f"{child.name}已纳入救助保障，不能从家庭中删除" in response.content.decode()
+    assert household.members.count() == 2
