@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import ParseError
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts.api_auth import StaffOrScope
 from config.errors import ServiceError
-from eligibility.io import evaluate_request
+from eligibility.io import evaluate_request, standards_to_dict
+from eligibility.models import Standard
+from eligibility.standards import find_standards
 
 
 class EvaluateView(APIView):
@@ -42,3 +49,66 @@ class EvaluateView(APIView):
         except ParseError:
             raise ServiceError("请求体不是有效的 JSON", code="parse_error") from None
         return Response(evaluate_request(payload))
+
+
+class StandardSerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Standard
+        fields = ["region", "region_name", "year", *Standard.FIELDS, "placeholder_fields", "source", "effective_month"]
+
+
+class StandardPage(PageNumberPagination):
+    page_size = 100
+
+
+@extend_schema(
+    summary="年度标准（公开）/ Yearly standards (public)",
+    description="各地区各年度的救助标准，公开数据，无需密钥。`placeholder_fields` 中的字段为演示占位值，"
+                "并非当地正式标准。\n\nEvery region's yearly standards; public, no key needed.",
+    parameters=[OpenApiParameter("region", str, description="区划代码 region code"),
+                OpenApiParameter("year", int, description="年度 year")],
+)
+class StandardListView(ListAPIView):
+    serializer_class = StandardSerializer
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AnonRateThrottle]
+    pagination_class = StandardPage
+
+    def get_queryset(self):
+        qs = Standard.objects.select_related("region").order_by("region_id", "-year")
+        region, year = self.request.query_params.get("region"), self.request.query_params.get("year")
+        if region:
+            qs = qs.filter(region_id=region)
+        if year:
+            if not year.isdigit():
+                raise ServiceError("年度须为数字", field="year")
+            qs = qs.filter(year=int(year))
+        return qs
+
+
+@extend_schema(
+    summary="某地某年适用的标准 / Standards in force for a region and year",
+    description="沿区划向上取最近一级的记录（社区→街道→县→市→省）。\n\n"
+                "The nearest record walking up the region tree; 400 if there is none.",
+    parameters=[OpenApiParameter("region", str, required=True), OpenApiParameter("year", int, required=True)],
+    responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+)
+class EffectiveStandardView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [AnonRateThrottle]
+
+    def get(self, request: Request) -> Response:
+        region, year = request.query_params.get("region", ""), request.query_params.get("year", "")
+        errors = []
+        if not region:
+            errors.append({"field": "region", "message": "请提供区划代码"})
+        if not year.isdigit() or not 2000 <= int(year) <= 2100:
+            errors.append({"field": "year", "message": "年度须为2000至2100之间的数字"})
+        if errors:
+            raise ServiceError(errors=errors)
+        found = find_standards(region_code=region, year=int(year))
+        return Response(standards_to_dict(found))
