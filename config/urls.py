@@ -12,3 +12,15 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
 ]
+
+
+def server_error(request):
+    """A crash still answers the API's one error format; pages get the plain Chinese page."""
+    from django.http import HttpResponseServerError, JsonResponse
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"errors": [{"field": "__all__", "message": "服务器内部错误，已记录，请稍后重试"}]}, status=500)
+    return HttpResponseServerError("<h1>服务器内部错误</h1><p>已记录，请稍后重试或联系管理员。</p>")
+
+
+handler500 = server_error
