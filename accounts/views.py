@@ -7,6 +7,7 @@ from accounts.forms import LockoutAuthenticationForm
 from accounts.scope import region_prefix
 from cases import selectors as case_selectors
 from cases.selectors_applications import application_counts
+from cases.selectors_help import lead_counts
 
 
 class LoginView(auth_views.LoginView):
@@ -18,11 +19,14 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request):
     user = request.user
-    counts = application_counts(user=user, today=timezone.localdate())
+    today = timezone.localdate()
+    counts = application_counts(user=user, today=today)
+    leads = lead_counts(user=user, today=today)
     context = {
         "scope_prefix": region_prefix(user),
         "summary": {**case_selectors.household_summary(user=user),
-                    "open_applications": counts["open"], "overdue_applications": counts["overdue"]},
+                    "open_applications": counts["open"], "overdue_applications": counts["overdue"],
+                    "open_leads": leads["open"], "overdue_leads": leads["overdue"]},
     }
     return render(request, "accounts/home.html", context)
 

@@ -1,17 +1,214 @@
-"""Reads of enrolments. Callers narrow by scope first (a household they got from a scoped selector)."""
+"""Reads of the benefits app, always narrowed to the user's region by accounts.scope."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+import datetime as dt
 
-from benefits.models import Enrolment, EnrolmentMember
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from accounts.models import Event, Region, User
+from accounts.scope import scope_filter
+from benefits.models import (
+    Enrolment,
+    EnrolmentMember,
+    EnrolmentPeriod,
+    EnrolmentReview,
+    FundMovement,
+    PaymentLine,
+    PaymentRoll,
+    ReliefGrant,
+    ReserveFund,
+)
+from cases import idnumber
+from cases.models import Person
+
+ENROLMENT_SCOPE = "household__community__code"
+
+
+# --------------------------------------------------------------------------------------------------
+# Enrolments
 
 
 def household_enrolments(*, household) -> list[Enrolment]:
-    """The household's enrolments, active first, with their covered members (two queries)."""
+    """The household's enrolments, current first, with their covered members (two queries)."""
     covered = EnrolmentMember.objects.select_related("person").order_by("id")
     return list(
         Enrolment.objects.filter(household=household)
         .prefetch_related(Prefetch("covered", queryset=covered))
         .order_by("status", "-id")
     )
+
+
+def enrolment_scope(*, user) -> QuerySet[Enrolment]:
+    return scope_filter(Enrolment.objects.all(), user, ENROLMENT_SCOPE)
+
+
+def enrolment_list(*, user, status: str = "", category: str = "", query: str = "") -> QuerySet[Enrolment]:
+    qs = enrolment_scope(user=user)
+    if status == "current":
+        qs = qs.filter(status__in=Enrolment.CURRENT)
+    elif status in Enrolment.Status.values:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    query = (query or "").strip()
+    if query:
+        if len(query) == 18 and idnumber.is_valid(query.upper()):
+            match = Person.objects.filter(household=OuterRef("household"), id_number=query.upper())
+        else:
+            match = Person.objects.filter(household=OuterRef("household"), name__contains=query)
+        qs = qs.filter(Exists(match))
+    heads = Person.objects.filter(relation=Person.Relation.HEAD)
+    return (qs.select_related("household__community")
+            .prefetch_related(Prefetch("household__members", queryset=heads, to_attr="heads"))
+            .annotate(covered_now=Count("covered", filter=Q(covered__ended_on__isnull=True)))
+            .order_by("-id"))
+
+
+def enrolment_counts(*, user) -> dict:
+    qs = enrolment_scope(user=user)
+    rows = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+    money = qs.filter(status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL]).aggregate(s=Sum("monthly_amount"))
+    return {**{s: rows.get(s, 0) for s in Enrolment.Status.values}, "monthly": money["s"] or 0}
+
+
+def enrolment_get(*, user, pk: int) -> Enrolment:
+    covered = EnrolmentMember.objects.select_related("person").order_by("id")
+    qs = (enrolment_scope(user=user)
+          .select_related("household__community__parent__parent", "payee", "application", "exited_by")
+          .prefetch_related(Prefetch("covered", queryset=covered), "household__members"))
+    return get_object_or_404(qs, pk=pk)
+
+
+def enrolment_periods(*, enrolment: Enrolment, include_superseded: bool = False) -> list[EnrolmentPeriod]:
+    qs = enrolment.periods.select_related("created_by")
+    if not include_superseded:
+        qs = qs.filter(superseded_at__isnull=True)
+    return list(qs.order_by("start_month", "id"))
+
+
+def enrolment_events(*, enrolment: Enrolment) -> list[Event]:
+    return list(Event.objects.filter(target_type=Enrolment._meta.label_lower, target_id=str(enrolment.pk))
+                .select_related("actor").order_by("-at", "-id"))
+
+
+def enrolment_lines(*, enrolment: Enrolment, limit: int = 24) -> list[PaymentLine]:
+    return list(enrolment.payment_lines.select_related("roll").order_by("-month", "-id")[:limit])
+
+
+# --------------------------------------------------------------------------------------------------
+# Reviews
+
+
+def review_queue(*, user, today: dt.date, status: str = "open") -> QuerySet[EnrolmentReview]:
+    qs = scope_filter(EnrolmentReview.objects.all(), user, f"enrolment__{ENROLMENT_SCOPE}")
+    if status == "open":
+        qs = qs.filter(status=EnrolmentReview.Status.OPEN)
+    elif status == "done":
+        qs = qs.filter(status=EnrolmentReview.Status.DONE)
+    heads = Person.objects.filter(relation=Person.Relation.HEAD)
+    order = ("due_on", "id") if status == "open" else ("-completed_at", "-id")
+    return (qs.select_related("enrolment__household__community", "completed_by")
+            .prefetch_related(Prefetch("enrolment__household__members", queryset=heads, to_attr="heads"))
+            .order_by(*order))
+
+
+def review_get(*, user, pk: int) -> EnrolmentReview:
+    qs = scope_filter(EnrolmentReview.objects.all(), user, f"enrolment__{ENROLMENT_SCOPE}")
+    return get_object_or_404(qs.select_related("enrolment__household__community"), pk=pk)
+
+
+# --------------------------------------------------------------------------------------------------
+# Rolls
+
+
+def roll_scope(*, user) -> QuerySet[PaymentRoll]:
+    """Rolls of the counties in the user's scope (county officers and above; streets and communities have none)."""
+    return scope_filter(PaymentRoll.objects.all(), user, "county__code")
+
+
+def roll_list(*, user) -> QuerySet[PaymentRoll]:
+    return roll_scope(user=user).select_related("county", "locked_by").order_by("-month", "county_id", "program")
+
+
+def roll_get(*, user, pk: int) -> PaymentRoll:
+    return get_object_or_404(roll_scope(user=user).select_related("county", "created_by", "locked_by"), pk=pk)
+
+
+def roll_lines(*, roll: PaymentRoll, held: bool | None = None, query: str = "") -> QuerySet[PaymentLine]:
+    qs = roll.lines.all()
+    if held is not None:
+        qs = qs.filter(held=held)
+    query = (query or "").strip()
+    if query:
+        qs = qs.filter(Q(name__contains=query) | Q(id_number=query.upper()))
+    return qs.order_by("id")
+
+
+def counties_for(*, user) -> QuerySet[Region]:
+    return scope_filter(Region.objects.filter(level=Region.Level.COUNTY), user, "code")
+
+
+# --------------------------------------------------------------------------------------------------
+# Reserve funds and temporary relief
+
+
+def street_scope(*, user) -> QuerySet[Region]:
+    return scope_filter(Region.objects.filter(level=Region.Level.STREET), user, "code")
+
+
+def fund_list(*, user) -> QuerySet[ReserveFund]:
+    return scope_filter(ReserveFund.objects.all(), user, "street__code").select_related("street").order_by("street_id")
+
+
+def fund_street_get(*, user, code: str) -> Region:
+    return get_object_or_404(street_scope(user=user), code=code)
+
+
+def fund_ledger(*, street: Region) -> QuerySet[FundMovement]:
+    return (FundMovement.objects.filter(fund__street=street).select_related("actor", "grant__person")
+            .order_by("-id"))
+
+
+def relief_scope(*, user) -> QuerySet[ReliefGrant]:
+    return scope_filter(ReliefGrant.objects.all(), user, "household__community__code")
+
+
+def relief_list(*, user, status: str = "") -> QuerySet[ReliefGrant]:
+    qs = relief_scope(user=user)
+    if status in ReliefGrant.Status.values:
+        qs = qs.filter(status=status)
+    return qs.select_related("household__community", "person").order_by("-id")
+
+
+def relief_queue(*, user) -> QuerySet[ReliefGrant]:
+    """What waits for this user: the street's applications and answers, the county's decisions."""
+    qs = relief_scope(user=user)
+    if user.role == User.Role.STREET:
+        qs = qs.filter(Q(status=ReliefGrant.Status.SUBMITTED)
+                       | Q(filing__in=[ReliefGrant.Filing.PENDING, ReliefGrant.Filing.QUERIED]))
+    elif user.role == User.Role.COUNTY:
+        qs = qs.filter(status=ReliefGrant.Status.COUNTY_REVIEW)
+    else:
+        return qs.none()
+    return qs.select_related("household__community", "person").order_by("id")
+
+
+def relief_filed(*, user, filing: str = "") -> QuerySet[ReliefGrant]:
+    """The filed (备案) list the county sees: grants its streets paid from their reserve funds."""
+    qs = relief_scope(user=user).exclude(filing__in=["", ReliefGrant.Filing.PENDING])
+    if filing in ReliefGrant.Filing.values and filing:
+        qs = qs.filter(filing=filing)
+    return qs.select_related("household__community__parent", "person", "decided_by").order_by("-filed_at", "-id")
+
+
+def relief_get(*, user, pk: int) -> ReliefGrant:
+    qs = relief_scope(user=user).select_related("household__community__parent", "person", "decided_by", "fund",
+                                                "created_by", "queried_by")
+    return get_object_or_404(qs, pk=pk)
+
+
+def household_relief(*, household) -> list[ReliefGrant]:
+    """The household's temporary relief, newest first (one query; the caller got the household in scope)."""
+    return list(ReliefGrant.objects.filter(household=household).select_related("person").order_by("-id")[:50])

@@ -8,11 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.scope import can_write_region, communities_for
-from benefits.selectors import household_enrolments
+from benefits.linked import household_linked_benefits
+from benefits.permissions import can_apply_relief
+from benefits.selectors import household_enrolments, household_relief
 from cases import selectors
 from cases.forms import HouseholdForm, PersonFormSet
 from cases.models import Household
 from cases.selectors_applications import household_applications
+from cases.selectors_help import household_help
 from cases.services import households as services
 from config.errors import PermissionDenied, ServiceError
 from eligibility.services import determine_household
@@ -74,6 +77,10 @@ def household_detail(request, pk: int):
         "household_applications": household_applications(household=household),
         "enrolments": household_enrolments(household=household),
         "can_apply": can_write_region(request.user, household.community_id),
+        "linked": household_linked_benefits(household=household, today=as_of),
+        "relief_grants": household_relief(household=household),
+        "can_relief": can_apply_relief(request.user, household.community_id),
+        "help": household_help(household=household, today=as_of),
     })
 
 

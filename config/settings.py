@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -143,6 +144,23 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+
+# Semiannual reconciliation (赣发〔2018〕7号 六(三)): Celery beat starts the province-wide run at
+# RECONCILE_CRON_HOUR:00 on the 1st of RECONCILE_CRON_MONTHS (default 1 January and 1 July).
+RECONCILE_CRON_MONTHS = os.environ.get("RECONCILE_CRON_MONTHS", "1,7")
+RECONCILE_CRON_HOUR = int(os.environ.get("RECONCILE_CRON_HOUR", "2"))
+CELERY_BEAT_SCHEDULE = {
+    "semiannual-reconciliation": {
+        "task": "ledgers.reconcile_scheduled",
+        "schedule": crontab(minute=0, hour=RECONCILE_CRON_HOUR, day_of_month=1, month_of_year=RECONCILE_CRON_MONTHS),
+    },
+}
+# A run silent this long and held by no worker is dead and may be restarted.
+RECONCILE_STALE_SECONDS = int(os.environ.get("RECONCILE_STALE_SECONDS", "600"))
+# PostgreSQL work_mem for a rule's statement (hash joins of millions of rows).
+RECONCILE_WORK_MEM_MB = int(os.environ.get("RECONCILE_WORK_MEM_MB", "64"))
+# Bad rows of an extract kept and listed (all are counted).
+LEDGERS_ERROR_LIST_LIMIT = int(os.environ.get("LEDGERS_ERROR_LIST_LIMIT", "1000"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

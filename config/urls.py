@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("households/", include("cases.urls")),
     path("standards/", include("eligibility.urls")),
+    path("ledgers/", include("ledgers.urls")),
+    path("benefits/", include("benefits.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

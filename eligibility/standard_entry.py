@@ -318,4 +318,7 @@ def standard_save(*, acting_user, region: Region, year: int, values: dict[str, A
             "warnings": warnings,
         },
     )
+    # Once committed, benefits recomputes the enrolments this standard applies to from its effective month.
+    transaction.on_commit(lambda: __import__("benefits.tasks").tasks.standard_recompute.delay(
+        standard.pk, getattr(acting_user, "pk", None)))
     return standard, warnings

@@ -53,6 +53,7 @@ ENDPOINTS = [
     ("post", "/api/v1/eligibility/evaluate",
      {"region": "360102", "as_of": "2018-06-01",
       "household": {"members": [{"id_number": "11010519491231002X", "monthly_income": "300"}]}}, "evaluate"),
+    ("get", "/api/v1/lists/students", None, "list:student_aid"),
 ]
 
 

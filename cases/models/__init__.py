@@ -8,9 +8,25 @@ from cases.models.applications import (
     Objection,
     StepLimit,
 )
+from cases.models.help import (
+    AidKind,
+    AidMatch,
+    AidNeed,
+    AidOffer,
+    EmploymentChange,
+    JobSupport,
+    Lead,
+    LeadVisit,
+    Pairing,
+    PairingVisit,
+    SchoolRecord,
+    StudentAid,
+)
 from cases.models.households import MONEY, HardshipCause, Household, Person
 
 __all__ = [
-    "MONEY", "Application", "ApplicationEvent", "Category", "DemocraticReview", "Document", "HardshipCause",
-    "HomeVisit", "Household", "Objection", "Person", "StepLimit",
+    "MONEY", "AidKind", "AidMatch", "AidNeed", "AidOffer", "Application", "ApplicationEvent", "Category",
+    "DemocraticReview", "Document", "EmploymentChange", "HardshipCause", "HomeVisit", "Household", "JobSupport",
+    "Lead", "LeadVisit", "Objection", "Pairing", "PairingVisit", "Person", "SchoolRecord", "StepLimit",
+    "StudentAid",
 ]

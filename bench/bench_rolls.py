@@ -1,0 +1,263 @@
+#!/usr/bin/env python
+"""Payment roll generation and bank export at 500,000 enrolments (issue 5), on PostgreSQL.
+
+    .venv/bin/python bench/bench_rolls.py [--enrolments 500000] [--county 360102] [--month 2026-01]
+                                          [--source jiekun_bench] [--target jiekun_bench_rolls] [--fresh]
+
+The source database (bench/generate.py's 1,000,000 households) is never written: the target is a copy of it
+(CREATE DATABASE target TEMPLATE source, once; --fresh makes it again), migrated to the current models. In the
+copy, the first N households are moved into the communities of one county and enrolled in 低保 set-based
+(application, enrolment, covered members, one open period each; amount = max(580 × members − Σ income, 10)),
+so that county's monthly roll has N lines — one roll, the worst case for one statement.
+
+Measured, each phase with the peak resident memory of this process sampled every 20 ms:
+1. generate: `roll_request` + `roll_fill` (the Celery task's work: one INSERT … SELECT for the lines and the
+   totals), then asking again (idempotent: the same roll, no new line) — target under 30 s;
+2. lock;
+3. CSV export through the page (`roll_export_csv`, StreamingHttpResponse), consumed chunk by chunk into a file;
+4. XLSX export through the page (`roll_export_xlsx`: openpyxl write-only workbook to a temporary file, streamed).
+A roll of the same county and month left by an earlier run is removed first (bench data only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+HOST = "postgres://postgres@127.0.0.1:5432"
+BENCH_REASON = "bench_rolls"
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--enrolments", type=int, default=500_000)
+    parser.add_argument("--county", default="360102")
+    parser.add_argument("--month", default="2026-01")
+    parser.add_argument("--source", default="jiekun_bench")
+    parser.add_argument("--target", default="jiekun_bench_rolls")
+    parser.add_argument("--fresh", action="store_true", help="drop and copy the target again")
+    parser.add_argument("--skip-xlsx", action="store_true")
+    return parser.parse_args(argv)
+
+
+def ensure_copy(source: str, target: str, fresh: bool) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(f"{HOST}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        if fresh:
+            cur.execute(f'DROP DATABASE IF EXISTS "{target}"')
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target])
+        if cur.fetchone() is None:
+            started = time.perf_counter()
+            cur.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+            print(f"copied {source} → {target} in {time.perf_counter() - started:.1f} s")
+    conn.close()
+
+
+class Peak:
+    """The highest resident set size of this process while the block runs (sampled every 20 ms)."""
+
+    def __enter__(self):
+        self.peak = self.start = self.rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        self.t0 = time.perf_counter()
+        return self
+
+    @staticmethod
+    def rss() -> float:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    def _run(self):
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, self.rss())
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.t0
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.rss())
+
+
+def prepare(n: int, county: str) -> tuple:
+    """Enrol the first n households, moved into `county`'s communities (set-based; once per target)."""
+    from django.db import connection, transaction
+
+    from accounts.models import Region, User
+    from benefits.models import Enrolment
+
+    user, _ = User.objects.get_or_create(username=f"bench-county-{county}",
+                                         defaults={"role": "county", "region_id": county, "full_name": "基准测试"})
+    have = Enrolment.objects.filter(application__reasons=BENCH_REASON).count()
+    if have >= n:
+        return user, have, 0.0
+    if have:
+        raise SystemExit(f"{have} bench enrolments exist, fewer than {n}: run with --fresh")
+    communities = list(Region.objects.filter(level=Region.Level.COMMUNITY, code__startswith=county)
+                       .order_by("code").values_list("code", flat=True))
+    if not communities:
+        raise SystemExit(f"county {county} has no communities")
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("CREATE TEMP TABLE picked ON COMMIT DROP AS SELECT id FROM cases_household ORDER BY id LIMIT %s",
+                    [n])
+        cur.execute("""UPDATE cases_household h SET community_id = (%s::varchar[])[1 + (h.id %% %s)]
+                       FROM picked WHERE picked.id = h.id""", [communities, len(communities)])
+        cur.execute("""
+            CREATE TEMP TABLE sums ON COMMIT DROP AS
+            SELECT p.household_id, count(*) AS n,
+                   sum(p.income_wage + p.income_business + p.income_property + p.income_transfer + p.income_other) AS inc,
+                   min(CASE WHEN p.relation = 'head' THEN p.id END) AS head, min(p.id) AS first
+            FROM cases_person p JOIN picked ON picked.id = p.household_id GROUP BY p.household_id""")
+        cur.execute("""
+            INSERT INTO cases_application (household_id, category, reasons, check_authorised, check_authorised_on,
+                status, received_on, proposed_category, proposed_amount, rules_amount, override_reason,
+                street_reviewed_on, decided_on, decision_reason, created_by_id, created_at, updated_at)
+            SELECT s.household_id, 'dibao', %s, true, DATE '2025-11-01', 'approved', DATE '2025-11-01', 'dibao',
+                   GREATEST(580 * s.n - s.inc, 10), GREATEST(580 * s.n - s.inc, 10), '', DATE '2025-11-10',
+                   DATE '2025-12-01', '', %s, now(), now()
+            FROM sums s ORDER BY s.household_id""", [BENCH_REASON, user.pk])
+        cur.execute("""
+            INSERT INTO benefits_enrolment (household_id, application_id, category, components, monthly_amount,
+                start_month, status, payee_id, dibao_paid, gradual_until, ended_on, exit_reason, exit_details,
+                exit_note, review_months, next_review_on, computed_at, created_by_id, created_at, updated_at)
+            SELECT a.household_id, a.id, 'dibao', jsonb_build_object('dibao_subsidy', a.proposed_amount::text),
+                   a.proposed_amount, DATE '2026-01-01', 'active', COALESCE(s.head, s.first), true, NULL, NULL, '',
+                   '{}', '', 6, DATE '2026-07-01', now(), %s, now(), now()
+            FROM cases_application a JOIN sums s ON s.household_id = a.household_id
+            WHERE a.reasons = %s ORDER BY a.household_id""", [user.pk, BENCH_REASON])
+        cur.execute("""
+            INSERT INTO benefits_enrolmentmember (enrolment_id, person_id, category, amounts, ended_on)
+            SELECT e.id, p.id, 'dibao', '{}', NULL FROM benefits_enrolment e
+            JOIN picked ON picked.id = e.household_id JOIN cases_person p ON p.household_id = e.household_id""")
+        cur.execute("""
+            INSERT INTO benefits_enrolmentperiod (enrolment_id, start_month, end_month, status, monthly_amount,
+                components, covered_count, facts, standard_region, standard_year, provisional, reason, created_by_id,
+                created_at, superseded_at)
+            SELECT e.id, e.start_month, NULL, 'active', e.monthly_amount, e.components, s.n, '{}', '360000', 2026,
+                   false, '县级审批纳入（基准数据）', %s, now(), NULL
+            FROM benefits_enrolment e JOIN sums s ON s.household_id = e.household_id""", [user.pk])
+        made = cur.rowcount
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE cases_household, cases_person, cases_application, benefits_enrolment, "
+                    "benefits_enrolmentmember, benefits_enrolmentperiod")
+    return user, made, time.perf_counter() - started
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    ensure_copy(args.source, args.target, args.fresh)
+    os.environ["DATABASE_URL"] = f"{HOST}/{args.target}"
+    os.environ.setdefault("SECRET_KEY", "bench-not-secret")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import RequestFactory
+
+    from benefits.models import Arrear, PaymentLine, PaymentRoll
+    from benefits.services import rolls
+    from benefits.views import rolls as roll_views
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    print(f"migrated in {time.perf_counter() - started:.1f} s")
+    user, made, seconds = prepare(args.enrolments, args.county)
+    if seconds:
+        print(f"enrolled {made:,} households in {args.county} in {seconds:.1f} s (set-based, bench data)")
+    month = dt.date.fromisoformat(f"{args.month}-01")
+    old = PaymentRoll.objects.filter(county_id=args.county, month=month, program="dibao").first()
+    if old is not None:  # an earlier run's roll: bench data, removed so the run measures a fresh generation
+        Arrear.objects.filter(roll=old).update(roll=None)
+        PaymentLine.objects.filter(roll=old).delete()
+        PaymentRoll.history.filter(id=old.pk).delete()
+        old.delete()
+
+    report: dict = {"database": args.target, "county": args.county, "month": args.month,
+                    "postgres": connection.pg_version}
+    with Peak() as gen:
+        roll, created = rolls.roll_request(acting_user=user, county=args.county, month=month, program="dibao",
+                                           today=month, queue=False)
+        requested = time.perf_counter() - gen.t0
+        roll = rolls.roll_fill(roll_id=roll.pk)
+    assert created and roll.status == "ready"
+    # fill_seconds: inside the transaction (the statements); the rest of fill is the commit, where PostgreSQL
+    # checks the lines' deferred foreign keys.
+    report["generate"] = {"seconds": round(gen.seconds, 2), "request_seconds": round(requested, 3),
+                          "fill_seconds": roll.generate_seconds,
+                          "commit_seconds": round(gen.seconds - requested - roll.generate_seconds, 2),
+                          "lines": roll.line_count + roll.held_count, "paid_lines": roll.line_count,
+                          "held_lines": roll.held_count, "total_amount": str(roll.total_amount),
+                          "peak_rss_mb": round(gen.peak, 1), "rss_before_mb": round(gen.start, 1)}
+    print(f"generate: {report['generate']}")
+    with Peak() as again:
+        same, created_again = rolls.roll_request(acting_user=user, county=args.county, month=month, program="dibao",
+                                                 today=month, queue=False)
+        rolls.roll_fill(roll_id=same.pk)
+    assert same.pk == roll.pk and not created_again
+    assert PaymentLine.objects.filter(roll=roll).count() == roll.line_count + roll.held_count
+    report["ask_again"] = {"seconds": round(again.seconds, 3), "same_roll": True, "new_lines": 0}
+    with Peak() as lock:
+        roll = rolls.roll_lock(roll=roll, acting_user=user)
+    report["lock"] = {"seconds": round(lock.seconds, 2)}
+
+    factory = RequestFactory()
+
+    def request(path):
+        req = factory.get(path)
+        req.user = user
+        req.session = {}
+        req._messages = None
+        return req
+
+    with tempfile.TemporaryDirectory() as tmp, Peak() as csv_phase:
+        response = roll_views.roll_export_csv(request(f"/benefits/rolls/{roll.pk}/export.csv"), pk=roll.pk)
+        size = 0
+        with open(Path(tmp) / "roll.csv", "w", encoding="utf-8") as out:
+            for chunk in response.streaming_content:
+                text = chunk.decode("utf-8") if isinstance(chunk, bytes) else chunk
+                size += len(text.encode("utf-8"))
+                out.write(text)
+        with open(Path(tmp) / "roll.csv", encoding="utf-8-sig") as f:
+            rows = sum(1 for _ in f)
+    report["export_csv"] = {"seconds": round(csv_phase.seconds, 2), "bytes": size, "rows": rows,
+                            "peak_rss_mb": round(csv_phase.peak, 1), "rss_before_mb": round(csv_phase.start, 1)}
+    print(f"export csv: {report['export_csv']}")
+    if not args.skip_xlsx:
+        with tempfile.TemporaryDirectory() as tmp, Peak() as xlsx_phase:
+            response = roll_views.roll_export_xlsx(request(f"/benefits/rolls/{roll.pk}/export.xlsx"), pk=roll.pk)
+            size = 0
+            with open(Path(tmp) / "roll.xlsx", "wb") as out:
+                for chunk in response.streaming_content:
+                    size += len(chunk)
+                    out.write(chunk)
+            response.close()
+        report["export_xlsx"] = {"seconds": round(xlsx_phase.seconds, 2), "bytes": size,
+                                 "peak_rss_mb": round(xlsx_phase.peak, 1),
+                                 "rss_before_mb": round(xlsx_phase.start, 1)}
+        print(f"export xlsx: {report['export_xlsx']}")
+    report["process_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(json.dumps(report, ensure_ascii=False))
+    return report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,145 @@
+"""Linked benefits (五(二)–(六)): for each enrolled person, the entitlements other departments act on.
+
+`linked_benefit_persons(code=…)` is one set-based queryset per code of accounts.models.LINKED_BENEFITS,
+each row: id_number, name, category, county_code (the household's community code[:6]), since (the
+enrolment's start month), updated_at (the enrolment's, for `changed_since` sync), status, until (the last
+day the entitlement runs for an exited enrolment; null while enrolled). The rule of each code, from the
+policy text:
+
+- ``medical_premium`` — 五(三) "城镇贫困群众参加城乡居民基本医疗保险的个人缴费部分，由财政全额补助":
+  every covered member of a 特困, 低保 or 支出型 enrolment (the three categories are 城镇贫困群众).
+- ``medical_relief`` — 五(三) "医疗救助对城镇最低生活保障对象政策范围内的医疗费用，在现行救助比例的基础上提高
+  5个百分点": covered members paid as 低保 — 低保 enrolments and 支出型 households taken into 低保
+  (五(一)3 "纳入低保保障"; `Enrolment.dibao_paid`).
+- ``student_aid`` — 五(四) "城镇贫困群众家庭上学子女…享受相应助学政策": covered members whose employment
+  status is 在校学生, in any of the three categories.
+- ``pension_contribution`` — 五(五) "对确实无力缴纳居民基本养老保险的贫困群众，由政府代为缴纳…最低标准的居民基本
+  养老保险费": covered members aged 16–59 on the day asked (the ages of 城乡居民基本养老保险 [national]) who
+  are neither in school, employed (employees pay into the employees' scheme) nor retired.
+- ``housing`` — 五(六) "切实解决好城镇特困人员、城镇最低生活保障对象、支出型贫困低收入家庭住房困难问题": covered
+  members of households without housing of their own or of public rental: no fixed home, shanty/dangerous
+  housing, or private rental.
+- ``job_help`` — 五(二) "确保有就业能力和就业愿望的零就业家庭至少有1人就业": in 低保 and 支出型 households where
+  no member is employed (employed or flexibly employed) — 零就业家庭 — the covered members aged 16–59
+  with full or partial labour capacity who are not in school.
+
+Who is listed: members covered now by an enrolment that is active, in 渐退 (the household keeps its benefits
+until the 渐退 date, 五(一)1) or suspended (still in the category while it is verified; the status column says
+so). After an exit, some entitlements run on for a time, because they are granted for a period that has begun
+(the continuation rules are local practice, not the seed's; they are here, in one place):
+
+- ``medical_premium`` and ``pension_contribution``: to the end of the calendar year of the exit (both are
+  paid by insurance year);
+- ``student_aid``: to the end of the school year in progress at the exit (31 August);
+- the others stop at the exit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from accounts.models import LINKED_BENEFITS
+from benefits.models import Enrolment, EnrolmentMember
+from cases.models import Category, Household, Person
+
+# The lookup a caller narrows rows by with accounts.scope.scope_filter.
+SCOPE_FIELD = "enrolment__household__community__code"
+
+CURRENT = tuple(Enrolment.CURRENT)
+CONTINUES = {"medical_premium": "year", "pension_contribution": "year", "student_aid": "school_year"}
+HOUSING_NEED = (Household.Housing.NONE, Household.Housing.SHANTY, Household.Housing.RENTED)
+WORKING = (Person.Employment.EMPLOYED, Person.Employment.FLEXIBLE)
+
+
+def continues_until(code: str, ended_on: dt.date | None) -> dt.date | None:
+    """The last day an entitlement runs after an exit that ended on `ended_on` (None: it stops then)."""
+    if ended_on is None:
+        return None
+    rule = CONTINUES.get(code)
+    if rule == "year":
+        return dt.date(ended_on.year, 12, 31)
+    if rule == "school_year":
+        return dt.date(ended_on.year + (ended_on.month >= 9), 8, 31)
+    return None
+
+
+def _exited_since(code: str, today: dt.date) -> dt.date | None:
+    """The earliest `ended_on` whose continuation still runs on `today` (None: no continuation)."""
+    rule = CONTINUES.get(code)
+    if rule == "year":
+        return dt.date(today.year, 1, 1)
+    if rule == "school_year":
+        return dt.date(today.year - (today.month < 9), 9, 1)
+    return None
+
+
+def _years_ago(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def linked_benefit_persons(*, code: str, queryset_scope: QuerySet | None = None,
+                           today: dt.date | None = None) -> QuerySet:
+    """The persons entitled to linked benefit `code` on `today`, as value rows (see the module docstring).
+
+    `queryset_scope` narrows the rows: an EnrolmentMember queryset already filtered, e.g.
+    `scope_filter(EnrolmentMember.objects.all(), user, SCOPE_FIELD)`; None means every region.
+    Ordered by county, person ID number; one query however many rows.
+    """
+    if code not in LINKED_BENEFITS:
+        raise ValueError(f"unknown linked benefit {code!r}; one of {', '.join(LINKED_BENEFITS)}")
+    today = today or timezone.localdate()
+    qs = queryset_scope if queryset_scope is not None else EnrolmentMember.objects.all()
+
+    current = Q(enrolment__status__in=CURRENT, ended_on__isnull=True)
+    since = _exited_since(code, today)
+    if since is not None:
+        current |= Q(enrolment__status=Enrolment.Status.EXITED, enrolment__ended_on__gte=since,
+                     ended_on__gte=since)
+    qs = qs.filter(current)
+
+    if code == "medical_relief":
+        qs = qs.filter(enrolment__dibao_paid=True)
+    elif code == "student_aid":
+        qs = qs.filter(person__employment=Person.Employment.STUDENT)
+    elif code == "pension_contribution":
+        qs = qs.filter(person__birth_date__gt=_years_ago(today, 60), person__birth_date__lte=_years_ago(today, 16)) \
+            .exclude(person__employment__in=[*WORKING, Person.Employment.STUDENT, Person.Employment.RETIRED])
+    elif code == "housing":
+        qs = qs.filter(enrolment__household__housing__in=HOUSING_NEED)
+    elif code == "job_help":
+        someone_works = Person.objects.filter(household_id=OuterRef("enrolment__household_id"),
+                                              employment__in=WORKING)
+        qs = qs.filter(enrolment__category__in=[Category.DIBAO, Category.ZHICHU]).exclude(Exists(someone_works)) \
+            .filter(person__birth_date__gt=_years_ago(today, 60), person__birth_date__lte=_years_ago(today, 16),
+                    person__labor_capacity__in=[Person.Labor.FULL, Person.Labor.PARTIAL]) \
+            .exclude(person__employment=Person.Employment.STUDENT)
+
+    return (qs.annotate(
+        id_number=F("person__id_number"), name=F("person__name"),
+        county_code=Substr("enrolment__household__community_id", 1, 6), since=F("enrolment__start_month"),
+        updated_at=F("enrolment__updated_at"), status=F("enrolment__status"),
+        ended=F("enrolment__ended_on"), benefit=Value(code),
+    ).order_by("county_code", "id_number")
+        .values("id_number", "name", "category", "county_code", "since", "updated_at", "status", "ended",
+                "benefit"))
+
+
+def household_linked_benefits(*, household, today: dt.date | None = None) -> list[dict]:
+    """The linked benefits of one household's members (six small queries, whatever the household's size):
+    [{code, label, id_number, name, status, until}], until set for those continuing after an exit."""
+    today = today or timezone.localdate()
+    scope = EnrolmentMember.objects.filter(enrolment__household=household)
+    rows = []
+    for code, text in LINKED_BENEFITS.items():
+        for row in linked_benefit_persons(code=code, queryset_scope=scope, today=today):
+            until = continues_until(code, row["ended"]) if row["status"] == Enrolment.Status.EXITED else None
+            rows.append({"code": code, "label": text, "id_number": row["id_number"], "name": row["name"],
+                         "status": row["status"], "until": until})
+    return rows

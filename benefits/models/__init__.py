@@ -1,0 +1,8 @@
+from benefits.models.enrolments import Arrear, Enrolment, EnrolmentMember, EnrolmentPeriod, EnrolmentReview
+from benefits.models.relief import FundMovement, ReliefGrant, ReserveFund
+from benefits.models.rolls import PaymentLine, PaymentRoll
+
+__all__ = [
+    "Arrear", "Enrolment", "EnrolmentMember", "EnrolmentPeriod", "FundMovement", "PaymentLine", "PaymentRoll",
+    "ReliefGrant", "ReserveFund", "EnrolmentReview",
+]

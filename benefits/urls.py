@@ -1,0 +1,30 @@
+from django.urls import path
+
+from benefits.views import enrolments, relief, rolls
+
+urlpatterns = [
+    # Enrolments (救助对象) and dynamic management
+    path("", enrolments.enrolment_list, name="enrolment_list"),
+    path("enrolments/<int:pk>/", enrolments.enrolment_detail, name="enrolment_detail"),
+    path("enrolments/<int:pk>/recompute/", enrolments.enrolment_recompute, name="enrolment_recompute"),
+    path("enrolments/<int:pk>/suspend/", enrolments.enrolment_suspend, name="enrolment_suspend"),
+    path("enrolments/<int:pk>/resume/", enrolments.enrolment_resume, name="enrolment_resume"),
+    path("enrolments/<int:pk>/exit/", enrolments.enrolment_exit, name="enrolment_exit"),
+    path("enrolments/<int:pk>/notice/", enrolments.enrolment_notice, name="enrolment_notice"),
+    path("reviews/", enrolments.review_queue, name="review_queue"),
+    path("reviews/<int:pk>/", enrolments.review_complete, name="review_complete"),
+    # Monthly payment rolls (发放花名册)
+    path("rolls/", rolls.roll_list, name="roll_list"),
+    path("rolls/<int:pk>/", rolls.roll_detail, name="roll_detail"),
+    path("rolls/<int:pk>/lock/", rolls.roll_lock, name="roll_lock"),
+    path("rolls/<int:pk>/lines/<int:line_id>/hold/", rolls.roll_line_hold, name="roll_line_hold"),
+    path("rolls/<int:pk>/export.csv", rolls.roll_export_csv, name="roll_export_csv"),
+    path("rolls/<int:pk>/export.xlsx", rolls.roll_export_xlsx, name="roll_export_xlsx"),
+    # Reserve funds (备用金) and temporary relief (临时救助)
+    path("funds/", relief.fund_list, name="fund_list"),
+    path("funds/<str:code>/", relief.fund_detail, name="fund_detail"),
+    path("relief/", relief.relief_list, name="relief_list"),
+    path("relief/filed/", relief.relief_filed, name="relief_filed"),
+    path("relief/new/<int:household_pk>/", relief.relief_apply, name="relief_apply"),
+    path("relief/<int:pk>/", relief.relief_detail, name="relief_detail"),
+]

@@ -1,0 +1,192 @@
+"""Enrolment pages: list, detail with its timeline and history, recompute, suspend/resume, exit and its notice,
+and the caseworker's review queue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.scope import can_write_region
+from benefits import permissions, selectors
+from benefits.compute import COMPONENT_LABELS
+from benefits.forms import EXIT_FIELD_MAP, ExitForm, ReasonForm, RecomputeForm, ReviewForm
+from benefits.linked import household_linked_benefits
+from benefits.models import Enrolment, EnrolmentReview
+from benefits.services import enrolments as services
+from benefits.services import reviews as review_services
+from benefits.views.common import PAGE_SIZE, apply_errors
+from cases.models import Category
+from config.errors import PermissionDenied, ServiceError
+
+
+@login_required
+def enrolment_list(request):
+    user = request.user
+    status = request.GET.get("status", "current")
+    category = request.GET.get("category", "")
+    query = request.GET.get("q", "")
+    page = Paginator(selectors.enrolment_list(user=user, status=status, category=category, query=query),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "benefits/enrolment_list.html", {
+        "page": page, "status": status, "category": category, "query": query,
+        "statuses": Enrolment.Status.choices, "categories": Category.choices,
+        "counts": selectors.enrolment_counts(user=user),
+    })
+
+
+def _components(components: dict) -> list[tuple[str, str]]:
+    return [(COMPONENT_LABELS.get(k, k), v) for k, v in components.items() if v not in ("0", "0.00", 0)]
+
+
+@login_required
+def enrolment_detail(request, pk: int):
+    user, today = request.user, timezone.localdate()
+    enrolment = selectors.enrolment_get(user=user, pk=pk)
+    community = enrolment.household.community_id
+    show_all = request.GET.get("periods") == "all"
+    periods = selectors.enrolment_periods(enrolment=enrolment, include_superseded=show_all)
+    return render(request, "benefits/enrolment_detail.html", {
+        "enrolment": enrolment,
+        "household": enrolment.household,
+        "components": _components(enrolment.components),
+        "covered": [{"m": m, "amounts": _components(m.amounts)} for m in enrolment.covered.all()],
+        "periods": [{"p": p, "components": _components(p.components)} for p in periods],
+        "show_all": show_all,
+        "events": selectors.enrolment_events(enrolment=enrolment),
+        "lines": selectors.enrolment_lines(enrolment=enrolment),
+        "reviews": list(enrolment.reviews.select_related("completed_by").order_by("-due_on", "-id")),
+        "linked": [row for row in household_linked_benefits(household=enrolment.household, today=today)],
+        "can_recompute": enrolment.status in (Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL)
+        and permissions.can_recompute(user, community),
+        "can_decide": enrolment.is_current and permissions.can_decide_enrolment(user, community),
+        "today": today,
+    })
+
+
+def _action_page(request, pk: int, *, form_class, title: str, allowed, call, template="benefits/enrolment_action.html",
+                 field_map=None, extra=None):
+    enrolment = selectors.enrolment_get(user=request.user, pk=pk)
+    if not allowed(request.user, enrolment.household.community_id):
+        return HttpResponseForbidden("无权办理此救助对象的该项业务")
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                done = call(enrolment, form)
+            except PermissionDenied as exc:
+                return HttpResponseForbidden(exc.message)
+            except ServiceError as exc:
+                apply_errors(exc, form, field_map)
+            else:
+                messages.success(request, done)
+                return redirect("enrolment_detail", pk=enrolment.pk)
+    else:
+        form = form_class()
+    context = {"enrolment": enrolment, "household": enrolment.household, "form": form, "title": title}
+    context.update(extra or {})
+    return render(request, template, context)
+
+
+@login_required
+def enrolment_recompute(request, pk: int):
+    def call(enrolment, form):
+        result = services.enrolment_recompute(enrolment=enrolment, acting_user=request.user,
+                                              reason=form.cleaned_data["reason"])
+        return result.message
+
+    return _action_page(request, pk, form_class=RecomputeForm, title="重新核定救助金", allowed=permissions.can_recompute,
+                        call=call, extra={"hint": "按家庭档案中的现有情况（成员、收入、财产）和次月适用的标准重新测算，"
+                                                  "自次月起执行。请先在家庭档案中更正变化的情况。"})
+
+
+@login_required
+def enrolment_suspend(request, pk: int):
+    def call(enrolment, form):
+        services.enrolment_suspend(enrolment=enrolment, acting_user=request.user, reason=form.cleaned_data["reason"])
+        return "已暂停发放，自次月起停发"
+
+    return _action_page(request, pk, form_class=ReasonForm, title="暂停发放", allowed=permissions.can_decide_enrolment,
+                        call=call)
+
+
+@login_required
+def enrolment_resume(request, pk: int):
+    def call(enrolment, form):
+        return services.enrolment_resume(enrolment=enrolment, acting_user=request.user,
+                                         reason=form.cleaned_data["reason"]).message
+
+    return _action_page(request, pk, form_class=ReasonForm, title="恢复发放", allowed=permissions.can_decide_enrolment,
+                        call=call)
+
+
+@login_required
+def enrolment_exit(request, pk: int):
+    def call(enrolment, form):
+        services.enrolment_exit(enrolment=enrolment, acting_user=request.user, reason=form.cleaned_data["reason"],
+                                note=form.cleaned_data["note"], details=form.details())
+        return "已办理退出，请打印终止救助告知书送达"
+
+    return _action_page(request, pk, form_class=ExitForm, title="办理退出", allowed=permissions.can_decide_enrolment,
+                        call=call, field_map=EXIT_FIELD_MAP,
+                        extra={"hint": "退出自决定次月起停发（因死亡退出的，自死亡次月起停发）；"
+                                       "已确认的花名册中此后月份的金额记为多发，未确认花名册中的明细将暂缓发放。"})
+
+
+@login_required
+def enrolment_notice(request, pk: int):
+    """The printable written notice of an exit (终止救助告知书)."""
+    enrolment = selectors.enrolment_get(user=request.user, pk=pk)
+    if enrolment.status != Enrolment.Status.EXITED:
+        raise Http404("尚未退出")
+    household = enrolment.household
+    heads = [m for m in household.members.all() if m.relation == "head"]
+    return render(request, "benefits/exit_notice.html", {
+        "enrolment": enrolment, "household": household, "head": heads[0] if heads else None,
+        "county": household.community.parent.parent, "street": household.community.parent,
+    })
+
+
+@login_required
+def review_queue(request):
+    user, today = request.user, timezone.localdate()
+    status = request.GET.get("status", "open")
+    page = Paginator(selectors.review_queue(user=user, today=today, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "benefits/review_queue.html", {"page": page, "status": status, "today": today})
+
+
+@login_required
+def review_complete(request, pk: int):
+    user = request.user
+    task = selectors.review_get(user=user, pk=pk)
+    enrolment = task.enrolment
+    if not can_write_region(user, enrolment.household.community_id):
+        return HttpResponseForbidden("只有本社区的社区工作人员可以完成复核")
+    if task.status != EnrolmentReview.Status.OPEN:
+        messages.error(request, "该复核任务已完成")
+        return redirect("enrolment_detail", pk=enrolment.pk)
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                done = review_services.review_complete(task=task, acting_user=user,
+                                                       visited_on=form.cleaned_data["visited_on"],
+                                                       findings=form.cleaned_data["findings"])
+            except PermissionDenied as exc:
+                return HttpResponseForbidden(exc.message)
+            except ServiceError as exc:
+                apply_errors(exc, form)
+            else:
+                messages.success(request, f"复核完成：{done.get_outcome_display()}")
+                return redirect("enrolment_detail", pk=enrolment.pk)
+    else:
+        form = ReviewForm(initial={"visited_on": timezone.localdate()})
+    return render(request, "benefits/enrolment_action.html", {
+        "enrolment": enrolment, "household": enrolment.household, "form": form,
+        "title": f"{task.get_kind_display()}（应于{task.due_on:%Y-%m-%d}前完成）",
+        "hint": task.raised_because + "。完成复核将按家庭档案现有情况重新核定救助金（次月起执行）。",
+    })

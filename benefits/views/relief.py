@@ -1,0 +1,166 @@
+"""Temporary relief and reserve fund pages: the funds and their ledgers (top-up by the county), applications,
+the street's approval and payment, the county's decision, filing (备案) and the county's filed list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect, render
+
+from benefits import permissions, selectors
+from benefits.forms import AnswerForm, DecisionForm, FilingForm, QueryForm, ReliefApplyForm, TopupForm
+from benefits.models import ReliefGrant, ReserveFund
+from benefits.services import relief as services
+from benefits.views.common import PAGE_SIZE, apply_errors
+from cases import selectors as case_selectors
+from config.errors import PermissionDenied, ServiceError
+
+G = ReliefGrant.Status
+F = ReliefGrant.Filing
+
+
+@login_required
+def fund_list(request):
+    user = request.user
+    streets = selectors.street_scope(user=user).order_by("code")
+    funds = {f.street_id: f for f in selectors.fund_list(user=user)}
+    page = Paginator(streets, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [{"street": s, "fund": funds.get(s.code)} for s in page.object_list]
+    return render(request, "benefits/fund_list.html", {"page": page, "rows": rows})
+
+
+@login_required
+def fund_detail(request, code: str):
+    user = request.user
+    street = selectors.fund_street_get(user=user, code=code)
+    fund = ReserveFund.objects.filter(street=street).first()
+    can_topup = permissions.is_county_officer_for(user, street.code)
+    form = TopupForm(request.POST or None)
+    if request.method == "POST":
+        if not can_topup:
+            return HttpResponseForbidden("只有本县（区）民政部门可以拨付备用金")
+        if form.is_valid():
+            try:
+                movement = services.reserve_fund_topup(street=street, amount=form.cleaned_data["amount"],
+                                                       acting_user=user, note=form.cleaned_data["note"])
+            except PermissionDenied as exc:
+                return HttpResponseForbidden(exc.message)
+            except ServiceError as exc:
+                apply_errors(exc, form)
+            else:
+                messages.success(request, f"已拨付 {movement.amount} 元，余额 {movement.balance_after} 元")
+                return redirect("fund_detail", code=street.code)
+    page = Paginator(selectors.fund_ledger(street=street), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "benefits/fund_detail.html", {
+        "street": street, "fund": fund, "page": page, "form": form, "can_topup": can_topup,
+    })
+
+
+@login_required
+def relief_list(request):
+    user = request.user
+    status = request.GET.get("status", "")
+    page = Paginator(selectors.relief_list(user=user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "benefits/relief_list.html", {
+        "page": page, "status": status, "statuses": G.choices, "queue": list(selectors.relief_queue(user=user)[:100]),
+    })
+
+
+@login_required
+def relief_apply(request, household_pk: int):
+    user = request.user
+    household = case_selectors.household_get(user=user, pk=household_pk)
+    if not permissions.can_apply_relief(user, household.community_id):
+        return HttpResponseForbidden("只有本社区的社区工作人员或本街道的民政专干可以受理临时救助申请")
+    form = ReliefApplyForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.relief_apply(acting_user=user, household=household, person=form.person_obj(),
+                                          kind=form.cleaned_data["kind"], amount=form.cleaned_data["amount"],
+                                          reason=form.cleaned_data["reason"])
+        except PermissionDenied as exc:
+            return HttpResponseForbidden(exc.message)
+        except ServiceError as exc:
+            apply_errors(exc, form)
+        else:
+            messages.success(request, f"已受理，{grant.get_route_display()}")
+            return redirect("relief_detail", pk=grant.pk)
+    return render(request, "benefits/relief_apply.html", {"household": household, "form": form})
+
+
+def _actions(user, grant: ReliefGrant) -> dict[str, bool]:
+    community = grant.household.community_id
+    street, county = permissions.is_street_officer_for(user, community), permissions.is_county_officer_for(user,
+                                                                                                            community)
+    return {
+        "street_decide": street and grant.status == G.SUBMITTED,
+        "county_decide": county and grant.status == G.COUNTY_REVIEW,
+        "file": street and grant.filing == F.PENDING,
+        "query": county and grant.filing in (F.FILED, F.ANSWERED),
+        "answer": street and grant.filing == F.QUERIED,
+    }
+
+
+@login_required
+def relief_detail(request, pk: int):
+    user = request.user
+    grant = selectors.relief_get(user=user, pk=pk)
+    actions = _actions(user, grant)
+    forms = {"decision": DecisionForm(), "filing": FilingForm(), "query": QueryForm(), "answer": AnswerForm()}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in ("street_decide", "county_decide", "file", "query", "answer") or not actions.get(action):
+            return HttpResponseForbidden("无权办理此项")
+        form_key = {"street_decide": "decision", "county_decide": "decision"}.get(action, action)
+        form = {"decision": DecisionForm, "file": FilingForm, "query": QueryForm, "answer": AnswerForm}[form_key](
+            request.POST)
+        forms[form_key] = form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action in ("street_decide", "county_decide"):
+                    if data["decision"] == "reject":
+                        services.relief_reject(grant=grant, acting_user=user, reason=data["note"])
+                        done = "已作出不予救助决定"
+                    elif data["decision"] == "approve" and action == "street_decide":
+                        services.relief_street_approve(grant=grant, acting_user=user, note=data["note"])
+                        done = "已审批并从备用金发放，请及时报县级备案"
+                    elif data["decision"] == "approve":
+                        services.relief_county_approve(grant=grant, acting_user=user, note=data["note"])
+                        done = "已审批发放"
+                    else:
+                        raise ServiceError("请选择决定", field="decision")
+                elif action == "file":
+                    services.relief_file(grant=grant, acting_user=user, note=data["note"])
+                    done = "已报县级备案"
+                elif action == "query":
+                    services.relief_query(grant=grant, acting_user=user, question=data["question"])
+                    done = "已向街道发出质询"
+                else:
+                    services.relief_answer(grant=grant, acting_user=user, answer=data["answer"])
+                    done = "已答复县级质询"
+            except PermissionDenied as exc:
+                return HttpResponseForbidden(exc.message)
+            except ServiceError as exc:
+                apply_errors(exc, form, {"amount": "__all__", "reason": "note"})
+            else:
+                messages.success(request, done)
+                return redirect("relief_detail", pk=grant.pk)
+    return render(request, "benefits/relief_detail.html", {
+        "grant": grant, "actions": actions, "forms": forms,
+        "movement": getattr(grant, "movement", None) if grant.fund_id else None,
+    })
+
+
+@login_required
+def relief_filed(request):
+    """The county's list of what its streets paid from their reserve funds and filed."""
+    user = request.user
+    filing = request.GET.get("filing", "")
+    page = Paginator(selectors.relief_filed(user=user, filing=filing), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "benefits/relief_filed.html", {
+        "page": page, "filing": filing,
+        "filings": [(v, label) for v, label in F.choices if v not in ("", F.PENDING)],
+    })

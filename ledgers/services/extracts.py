@@ -1,0 +1,318 @@
+"""Extracts: upload, validate (one streaming pass), load (COPY) or discard — never half-loaded.
+
+An upload stores the file under MEDIA_ROOT/ledgers/ (shared by web and workers) and queues
+`ledgers.tasks.extract_process`. That task validates the file row by row, writing good rows to a second
+file in COPY text format and keeping the first errors with their line numbers, then:
+
+* mode `strict`: any bad row → the extract is rejected and nothing is loaded; else it is loaded;
+* mode `lenient`: the good rows are loaded, the bad rows are reported;
+* mode `check`: the extract waits, checked, until the uploader chooses to load the good rows
+  (`extract_request_load`) or nothing (`extract_discard`).
+
+A load is one transaction: the COPY (PostgreSQL) or the chunked executemany (SQLite) of the good rows and
+the status change commit together, under a row lock on the extract, so an extract is either fully loaded
+or not at all, and a second load of the same extract does nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.api_auth import DepartmentPrincipal
+from accounts.models import PROVINCE_CODE, Region
+from accounts.services import event_record
+from config.errors import PermissionDenied, ServiceError
+from ledgers import periods
+from ledgers.kinds import KINDS, PROGRAMS
+from ledgers.models import Extract, ExtractError, ExtractRow
+from ledgers.permissions import can_act_for_region, can_decide_extract
+from ledgers.validation import ExtractFileError, read_good_rows, validate_file
+
+log = logging.getLogger(__name__)
+SQLITE_CHUNK = 5_000
+
+
+def storage_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "ledgers"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _paths(extract: Extract) -> tuple[Path, Path]:
+    base = storage_dir() / extract.stored_name
+    return base, base.with_name(base.name + ".good")
+
+
+def _remove_files(extract: Extract) -> None:
+    for path in _paths(extract):
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _format_of(name: str) -> str | None:
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        return "xlsx"
+    if lower.endswith(".csv") or lower.endswith(".txt"):
+        return "csv"
+    return None
+
+
+def _actor(principal):
+    return None if isinstance(principal, DepartmentPrincipal) else principal
+
+
+def extract_upload(*, principal, file, original_name: str, kind: str, period: str, mode: str = "strict",
+                   program: str = "", region: Region | None = None) -> Extract:
+    """Store an uploaded file as a new extract and queue its validation.
+
+    `principal` is a staff user (an officer; `region` is one of their regions, default their own) or a
+    department client (`DepartmentPrincipal`; the region is the client's limit, else the province).
+    """
+    errors = []
+    if kind not in KINDS:
+        errors.append({"field": "kind", "message": "未知的数据类型"})
+    if kind == "benefit":
+        if program not in PROGRAMS:
+            errors.append({"field": "program", "message": "部门待遇台账须选择待遇项目"})
+    else:
+        program = ""
+    try:
+        period = periods.normalise(period)
+    except periods.InvalidPeriod as exc:
+        errors.append({"field": "period", "message": str(exc)})
+    if mode not in Extract.Mode.values:
+        errors.append({"field": "mode", "message": "导入方式应为 strict、lenient 或 check"})
+    file_format = _format_of(original_name or "")
+    if file is None:
+        errors.append({"field": "file", "message": "请选择要上传的文件"})
+    elif file_format is None:
+        errors.append({"field": "file", "message": "仅支持 CSV（.csv）或 Excel（.xlsx）文件"})
+
+    if isinstance(principal, DepartmentPrincipal):
+        client = principal.client
+        region = client.region or Region.objects.get(code=PROVINCE_CODE)
+        department = client.department
+    else:
+        client = None
+        region = region or getattr(principal, "region", None)
+        if not can_act_for_region(principal, region):
+            raise PermissionDenied("只有县级及以上民政可以上传本辖区的比对数据", field="region")
+        department = ""
+    if errors:
+        raise ServiceError(errors=errors)
+
+    stored = f"{uuid.uuid4().hex}.{file_format}"
+    target = storage_dir() / stored
+    digest, size = hashlib.sha256(), 0
+    with open(target, "wb") as out:
+        chunks = file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(1 << 20), b"")
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+    if size == 0:
+        target.unlink()
+        raise ServiceError("文件是空的", field="file")
+    try:
+        with transaction.atomic():
+            extract = Extract.objects.create(
+                kind=kind, program=program, period=period, region=region, client=client,
+                uploaded_by=_actor(principal), department=department, original_name=(original_name or "")[:200],
+                stored_name=stored, file_format=file_format, size=size, sha256=digest.hexdigest(), mode=mode,
+            )
+            event_record(actor=_actor(principal), verb=f"上传比对数据：{extract.kind_label}", target=extract,
+                         region_code=region.code,
+                         data={"period": period, "mode": mode, "size": size, "client": client.name if client else None})
+            transaction.on_commit(lambda: _queue_process(extract.pk))
+    except Exception:
+        target.unlink(missing_ok=True)
+        raise
+    return extract
+
+
+def _queue_process(extract_id: int) -> None:
+    from ledgers.tasks import extract_process
+
+    extract_process.delay(extract_id)
+
+
+def _region_codes(kind: str) -> frozenset[str]:
+    if any(c.type == "region" for c in KINDS[kind].columns):
+        return frozenset(Region.objects.values_list("code", flat=True))
+    return frozenset()
+
+
+def extract_validate(*, extract_id: int) -> Extract:
+    """Check every row (idempotent: a second pass replaces the first's results)."""
+    with transaction.atomic():
+        extract = Extract.objects.select_for_update().get(pk=extract_id)
+        if extract.status not in (Extract.Status.UPLOADED, Extract.Status.VALIDATING):
+            return extract
+        extract.status = Extract.Status.VALIDATING
+        extract.save(update_fields=["status"])
+    ExtractError.objects.filter(extract_id=extract_id).delete()
+    source, good = _paths(extract)
+
+    def progress(n: int) -> None:
+        Extract.objects.filter(pk=extract_id).update(rows_checked=n)
+
+    try:
+        with open(good, "w", encoding="utf-8", newline="\n") as out:
+            result = validate_file(
+                path=str(source), file_format=extract.file_format, kind=extract.kind, extract_id=extract.pk,
+                out=out, regions=_region_codes(extract.kind), error_limit=settings.LEDGERS_ERROR_LIST_LIMIT,
+                on_progress=progress,
+            )
+    except (ExtractFileError, FileNotFoundError, OSError) as exc:
+        message = str(exc) if isinstance(exc, ExtractFileError) else "上传的文件已不存在或无法读取，请重新上传"
+        with transaction.atomic():
+            Extract.objects.filter(pk=extract_id).update(status=Extract.Status.FAILED, error=message,
+                                                         validated_at=timezone.now())
+            event_record(actor=None, verb="比对数据无法读取，未导入", target=extract, region_code=extract.region_id,
+                         data={"error": message})
+        _remove_files(extract)
+        extract.refresh_from_db()
+        return extract
+
+    ExtractError.objects.bulk_create([
+        ExtractError(extract_id=extract_id, line=e.line, field=e.field[:40], message=e.message[:200],
+                     value=e.value[:64])
+        for e in result.errors
+    ], batch_size=1000)
+    if extract.mode == Extract.Mode.STRICT and result.rows_bad:
+        status, verb = Extract.Status.REJECTED, f"比对数据有{result.rows_bad}行错误，按严格方式全部不导入"
+    elif result.rows_good == 0:
+        status, verb = Extract.Status.REJECTED, "比对数据没有可导入的正确行"
+    else:
+        status, verb = Extract.Status.CHECKED, f"比对数据校验完成：{result.rows_good}行正确，{result.rows_bad}行错误"
+    with transaction.atomic():
+        Extract.objects.filter(pk=extract_id).update(
+            status=status, rows_checked=result.rows_total, rows_total=result.rows_total, rows_good=result.rows_good,
+            rows_bad=result.rows_bad, columns=result.columns, validated_at=timezone.now(),
+            validate_seconds=round(result.seconds, 3),
+        )
+        event_record(actor=None, verb=verb, target=extract, region_code=extract.region_id,
+                     data={"rows": result.rows_total, "good": result.rows_good, "bad": result.rows_bad})
+    if status == Extract.Status.REJECTED:
+        _remove_files(extract)
+    extract.refresh_from_db()
+    return extract
+
+
+def _copy(path: Path, columns: list[str]) -> int:
+    """COPY the good-rows file into the staging table (psycopg2 or psycopg 3)."""
+    sql = f"COPY ledgers_extractrow ({', '.join(columns)}) FROM STDIN"
+    with connection.cursor() as cursor, open(path, encoding="utf-8", newline="\n") as f:
+        raw = cursor.cursor
+        if hasattr(raw, "copy_expert"):
+            raw.copy_expert(sql, f, size=1 << 20)
+        else:  # psycopg 3
+            with raw.copy(sql) as copy:
+                for chunk in iter(lambda: f.read(1 << 20), ""):
+                    copy.write(chunk)
+        return raw.rowcount
+
+
+def _insert_chunks(path: Path, columns: list[str]) -> int:
+    names = ", ".join(columns)
+    sql = f"INSERT INTO ledgers_extractrow ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    total = 0
+    chunk: list[tuple] = []
+    with connection.cursor() as cursor:
+        for row in read_good_rows(str(path), columns):
+            chunk.append(row)
+            if len(chunk) >= SQLITE_CHUNK:
+                cursor.executemany(sql, chunk)
+                total += len(chunk)
+                chunk.clear()
+        if chunk:
+            cursor.executemany(sql, chunk)
+            total += len(chunk)
+    return total
+
+
+def extract_load(*, extract_id: int) -> Extract:
+    """Load the good rows of a checked extract, all or nothing (the task calls this)."""
+    started = time.perf_counter()
+    with transaction.atomic():
+        extract = Extract.objects.select_for_update().get(pk=extract_id)
+        if extract.status != Extract.Status.CHECKED:
+            return extract
+        _, good = _paths(extract)
+        if not good.exists():
+            raise ServiceError("校验结果文件已不存在，请重新上传", code="missing_file")
+        # A load interrupted before its commit left nothing behind; a stray row would be a bug, so fail loudly.
+        if ExtractRow.objects.filter(extract_id=extract_id).exists():
+            raise ServiceError("该比对数据已有导入行，不能重复导入", code="already_loaded")
+        if connection.vendor == "postgresql":
+            rows = _copy(good, extract.columns)
+        else:
+            rows = _insert_chunks(good, extract.columns)
+        if rows != extract.rows_good:
+            raise ServiceError(f"导入行数 {rows} 与校验正确行数 {extract.rows_good} 不一致，已全部撤销", code="count_mismatch")
+        extract.status = Extract.Status.LOADED
+        extract.rows_loaded = rows
+        extract.loaded_at = timezone.now()
+        extract.load_seconds = round(time.perf_counter() - started, 3)
+        extract.save(update_fields=["status", "rows_loaded", "loaded_at", "load_seconds"])
+        event_record(actor=extract.decided_by, verb=f"导入比对数据{rows}行", target=extract,
+                     region_code=extract.region_id, data={"rows": rows, "skipped": extract.rows_bad})
+        transaction.on_commit(lambda: _remove_files(extract))
+    return extract
+
+
+def extract_process(*, extract_id: int) -> Extract:
+    """The task's body: validate if not yet done, then load when the mode or the uploader says so."""
+    extract = extract_validate(extract_id=extract_id)
+    if extract.status == Extract.Status.CHECKED and (
+        extract.mode != Extract.Mode.CHECK or extract.load_requested_at is not None
+    ):
+        extract = extract_load(extract_id=extract_id)
+    return extract
+
+
+def extract_request_load(*, principal, extract: Extract) -> Extract:
+    """The uploader chooses to load the good rows of a checked extract (skipping its bad rows)."""
+    if not can_decide_extract(principal, extract):
+        raise PermissionDenied("只能处理本部门/本辖区上传的比对数据")
+    with transaction.atomic():
+        extract = Extract.objects.select_for_update().get(pk=extract.pk)
+        if extract.status != Extract.Status.CHECKED:
+            raise ServiceError(f"该比对数据当前状态为“{extract.get_status_display()}”，不能导入", code="not_checked")
+        if extract.load_requested_at is not None:
+            return extract
+        extract.load_requested_at = timezone.now()
+        extract.decided_by = _actor(principal)
+        extract.save(update_fields=["load_requested_at", "decided_by"])
+        event_record(actor=_actor(principal), verb=f"确认导入比对数据正确行{extract.rows_good}行"
+                     + (f"，跳过错误行{extract.rows_bad}行" if extract.rows_bad else ""),
+                     target=extract, region_code=extract.region_id)
+        transaction.on_commit(lambda: _queue_process(extract.pk))
+    return extract
+
+
+def extract_discard(*, principal, extract: Extract) -> Extract:
+    """The uploader chooses to load nothing."""
+    if not can_decide_extract(principal, extract):
+        raise PermissionDenied("只能处理本部门/本辖区上传的比对数据")
+    with transaction.atomic():
+        extract = Extract.objects.select_for_update().get(pk=extract.pk)
+        if extract.status != Extract.Status.CHECKED or extract.load_requested_at is not None:
+            raise ServiceError(f"该比对数据当前状态为“{extract.get_status_display()}”，不能放弃", code="not_checked")
+        extract.status = Extract.Status.DISCARDED
+        extract.decided_by = _actor(principal)
+        extract.save(update_fields=["status", "decided_by"])
+        event_record(actor=_actor(principal), verb="放弃导入比对数据", target=extract, region_code=extract.region_id)
+        transaction.on_commit(lambda: _remove_files(extract))
+    return extract

@@ -1,0 +1,309 @@
+"""Ledger pages: extracts (upload, check, load or discard), runs (start, progress, report, drill-down, Excel,
+restart) and review tasks. Views translate: they parse input, call one service or selector, render.
+Anything outside the user's scope is a 404, as everywhere."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.services import access_log_record
+from config.errors import PermissionDenied, ServiceError
+from ledgers import periods, selectors
+from ledgers.describe import describe
+from ledgers.exports import run_workbook
+from ledgers.forms import ExtractUploadForm, ResolveForm, RunStartForm
+from ledgers.kinds import KINDS, PROGRAMS
+from ledgers.models import Extract, ReconciliationRun, ReviewTask
+from ledgers.permissions import (
+    can_act_for_region,
+    can_decide_extract,
+    can_read_reports,
+    can_review,
+    is_officer,
+)
+from ledgers.rules import BY_CODE, RULES, rule_choices
+from ledgers.services import (
+    extract_discard,
+    extract_request_load,
+    extract_upload,
+    review_resolve,
+    run_is_stalled,
+    run_restart,
+    run_start,
+)
+from ledgers.services.runs import steps_total
+
+PAGE = 50
+
+
+def _page(request, qs, size: int = PAGE):
+    return Paginator(qs, size).get_page(request.GET.get("page"))
+
+
+def _errors_to_form(form, exc: ServiceError) -> None:
+    for err in exc.errors:
+        form.add_error(err["field"] if err["field"] in form.fields else None, err["message"])
+
+
+@login_required
+def home(request):
+    user = request.user
+    if user.role == User.Role.CASEWORKER:
+        return redirect("ledger_tasks")
+    if not can_read_reports(user):
+        return HttpResponseForbidden("无权查看比对台账")
+    return render(request, "ledgers/home.html", {
+        "runs": selectors.run_list(user=user)[:10],
+        "extracts": selectors.extract_list(user=user)[:10],
+        "form": RunStartForm(user=user) if is_officer(user) else None,
+        "tasks": selectors.task_counts(user=user),
+        "rules": RULES,
+        "kinds": KINDS.values(),
+        "programs": PROGRAMS.values(),
+    })
+
+
+# --- extracts ------------------------------------------------------------------------------------
+
+@login_required
+def extract_list(request):
+    if not can_read_reports(request.user):
+        return HttpResponseForbidden("无权查看比对数据")
+    return render(request, "ledgers/extract_list.html", {
+        "page": _page(request, selectors.extract_list(user=request.user)),
+        "can_upload": is_officer(request.user),
+    })
+
+
+@login_required
+def extract_upload_view(request):
+    user = request.user
+    if not is_officer(user):
+        return HttpResponseForbidden("只有县级及以上民政可以上传比对数据")
+    form = ExtractUploadForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            extract = extract_upload(principal=user, file=data["file"], original_name=data["file"].name,
+                                     kind=data["kind"], program=data["program"], period=data["period"],
+                                     mode=data["mode"], region=data["region"])
+        except PermissionDenied as exc:
+            return HttpResponseForbidden(exc.message)
+        except ServiceError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, f"已上传“{extract.original_name}”，正在逐行校验")
+            return redirect("ledger_extract_detail", pk=extract.pk)
+    return render(request, "ledgers/extract_upload.html", {"form": form, "kinds": KINDS.values()})
+
+
+@login_required
+def extract_detail(request, pk: int):
+    if not can_read_reports(request.user):
+        return HttpResponseForbidden("无权查看比对数据")
+    extract = selectors.extract_get(user=request.user, pk=pk)
+    return render(request, "ledgers/extract_detail.html", {
+        "extract": extract,
+        "errors": _page(request, selectors.extract_errors(extract=extract)),
+        "can_decide": can_decide_extract(request.user, extract) and extract.status == Extract.Status.CHECKED
+        and extract.load_requested_at is None,
+        "kind": KINDS.get(extract.kind),
+        "runs": extract.runs.select_related("region").order_by("-id")[:10],
+    })
+
+
+@login_required
+def extract_status(request, pk: int):
+    if not can_read_reports(request.user):
+        return HttpResponseForbidden("无权查看比对数据")
+    e = selectors.extract_get(user=request.user, pk=pk)
+    return JsonResponse({"id": e.pk, "status": e.status, "status_label": e.get_status_display(),
+                         "rows_checked": e.rows_checked, "rows_good": e.rows_good, "rows_bad": e.rows_bad,
+                         "rows_loaded": e.rows_loaded, "busy": e.status in (Extract.Status.UPLOADED,
+                                                                          Extract.Status.VALIDATING)
+                         or (e.status == Extract.Status.CHECKED and e.load_requested_at is not None)})
+
+
+@login_required
+@require_POST
+def extract_decide(request, pk: int, action: str):
+    extract = selectors.extract_get(user=request.user, pk=pk)
+    service = extract_request_load if action == "load" else extract_discard
+    try:
+        service(principal=request.user, extract=extract)
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已确认导入正确行，正在导入" if action == "load" else "已放弃，本文件不导入")
+    return redirect("ledger_extract_detail", pk=extract.pk)
+
+
+# --- runs ----------------------------------------------------------------------------------------
+
+@login_required
+def run_list(request):
+    if not can_read_reports(request.user):
+        return HttpResponseForbidden("无权查看比对结果")
+    return render(request, "ledgers/run_list.html", {
+        "page": _page(request, selectors.run_list(user=request.user)),
+        "form": RunStartForm(user=request.user) if is_officer(request.user) else None,
+    })
+
+
+@login_required
+@require_POST
+def run_start_view(request):
+    user = request.user
+    if not is_officer(user):
+        return HttpResponseForbidden("只有县级及以上民政可以发起比对")
+    form = RunStartForm(request.POST, user=user)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("ledger_runs")
+    try:
+        run = run_start(acting_user=user, region=form.cleaned_data["region"], period=form.cleaned_data["period"])
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledger_runs")
+    messages.success(request, f"已发起比对#{run.pk}（{run.region.name}，{periods.label(run.period)}）")
+    return redirect("ledger_run_detail", pk=run.pk)
+
+
+def _progress(run: ReconciliationRun) -> dict:
+    return {"id": run.pk, "status": run.status, "status_label": run.get_status_display(), "progress": run.progress,
+            "steps_done": run.steps.count(), "steps_total": steps_total(), "error": run.error,
+            "active": run.is_active, "stalled": run_is_stalled(run)}
+
+
+@login_required
+def run_detail(request, pk: int):
+    user = request.user
+    run = selectors.run_get(user=user, pk=pk)
+    report = selectors.run_report(user=user, run=run) if run.status == ReconciliationRun.Status.DONE else None
+    return render(request, "ledgers/run_detail.html", {
+        "run": run,
+        "report": report,
+        "progress": _progress(run),
+        "can_restart": can_act_for_region(user, run.region) and (
+            run.status == ReconciliationRun.Status.FAILED or run_is_stalled(run)),
+        "extracts": run.extracts.select_related("region").order_by("kind", "id"),
+        "rules": RULES,
+        "step_rows": _step_rows(run),
+    })
+
+
+def _step_rows(run: ReconciliationRun) -> list[tuple[str, object]]:
+    steps = {s.step: s for s in run.steps.all()}
+    return ([("台账快照", steps.get("snapshot"))] + [(r.label, steps.get(r.code)) for r in RULES]
+            + [("生成核实任务、收尾", steps.get("finish"))])
+
+
+@login_required
+def run_progress(request, pk: int):
+    run = selectors.run_get(user=request.user, pk=pk)
+    return JsonResponse(_progress(run))
+
+
+@login_required
+@require_POST
+def run_restart_view(request, pk: int):
+    run = selectors.run_get(user=request.user, pk=pk)
+    try:
+        run_restart(acting_user=request.user, run=run)
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已重新开始，从中断处继续")
+    return redirect("ledger_run_detail", pk=run.pk)
+
+
+@login_required
+def run_findings(request, pk: int):
+    user = request.user
+    run = selectors.run_get(user=user, pk=pk)
+    rule, area, status = request.GET.get("rule", ""), request.GET.get("area", ""), request.GET.get("status", "")
+    page = _page(request, selectors.run_findings(user=user, run=run, rule=rule, area=area.strip(), status=status))
+    rows = [{"f": f, "text": describe(f.rule, f.detail), "task": getattr(f, "task", None)} for f in page]
+    return render(request, "ledgers/run_findings.html", {
+        "run": run, "page": page, "rows": rows, "rule": rule, "area": area, "status": status,
+        "rule_choices": rule_choices(), "status_choices": ReviewTask.Status.choices,
+        "rule_obj": BY_CODE.get(rule),
+    })
+
+
+@login_required
+def run_export(request, pk: int):
+    user = request.user
+    run = selectors.run_get(user=user, pk=pk)
+    if run.status != ReconciliationRun.Status.DONE:
+        messages.error(request, "比对完成后才能导出")
+        return redirect("ledger_run_detail", pk=run.pk)
+    report = selectors.run_report(user=user, run=run)
+    findings = selectors.run_findings(user=user, run=run, rule=request.GET.get("rule", ""),
+                                      area=request.GET.get("area", ""))
+    access_log_record(request=request, what=f"比对#{run.pk}疑点导出", purpose="比对结果核实", count=report["total"])
+    out = run_workbook(run=run, report=report, findings=findings)
+    return FileResponse(out, as_attachment=True, filename=f"比对{run.pk}_{run.period}_{report['shown']}.xlsx",
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# --- findings and review tasks -------------------------------------------------------------------
+
+@login_required
+def finding_detail(request, pk: int):
+    user = request.user
+    finding = selectors.finding_get(user=user, pk=pk)
+    task = getattr(finding, "task", None)
+    form = ResolveForm(request.POST or None)
+    if request.method == "POST":
+        if task is None or not can_review(user, task):
+            return HttpResponseForbidden("无权核实此疑点")
+        if form.is_valid():
+            try:
+                review_resolve(task=task, acting_user=user, decision=form.cleaned_data["decision"],
+                               note=form.cleaned_data["note"])
+            except PermissionDenied as exc:
+                return HttpResponseForbidden(exc.message)
+            except ServiceError as exc:
+                _errors_to_form(form, exc)
+            else:
+                messages.success(request, "已记录核实结论")
+                return redirect("ledger_tasks")
+    household = None
+    if finding.household_id:
+        from cases.selectors import household_scope
+
+        household = household_scope(user=user).filter(pk=finding.household_id).first()
+    rule = BY_CODE.get(finding.rule)
+    return render(request, "ledgers/finding_detail.html", {
+        "finding": finding, "task": task, "rule": rule, "text": describe(finding.rule, finding.detail),
+        "form": form, "can_resolve": task is not None and task.is_open and can_review(user, task),
+        "household": household, "program": PROGRAMS.get(finding.source),
+    })
+
+
+@login_required
+def task_list(request):
+    user = request.user
+    status = request.GET.get("status", ReviewTask.Status.OPEN)
+    if status not in ReviewTask.Status.values and status != "":
+        status = ReviewTask.Status.OPEN
+    page = _page(request, selectors.task_list(user=user, status=status))
+    rows = [{"t": t, "text": describe(t.finding.rule, t.finding.detail), "rule": BY_CODE.get(t.finding.rule),
+             "can_resolve": can_review(user, t)} for t in page]
+    return render(request, "ledgers/task_list.html", {
+        "page": page, "rows": rows, "status": status, "status_choices": ReviewTask.Status.choices,
+        "counts": selectors.task_counts(user=user),
+    })
