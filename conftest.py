@@ -84,3 +84,15 @@ def _reload_reference_data() -> None:
     for module in ("accounts.migrations.0002_load_jiangxi_regions", "eligibility.migrations.0002_jiangxi_2018_standard",
                    "cases.migrations.0003_step_limit_defaults"):
         importlib.import_module(module).load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process in tests, even where REDIS_URL makes the project's Celery real (CI); the
+    real-worker test switches this off for itself."""
+    from config.celery import app
+
+    old = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = old
