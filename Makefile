@@ -30,7 +30,7 @@ run: install
 
 # The whole suite; with DATABASE_URL / REDIS_URL set it runs against them.
 test: install-test
-	SECRET_KEY=$${SECRET_KEY:-test-only-secret} CONN_MAX_AGE=0 $(BIN)/python -m pytest
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret} CONN_MAX_AGE=0 $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2}
 
 lint: install-test
 	$(BIN)/ruff check .
