@@ -154,6 +154,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ledgers.reconcile_scheduled",
         "schedule": crontab(minute=0, hour=RECONCILE_CRON_HOUR, day_of_month=1, month_of_year=RECONCILE_CRON_MONTHS),
     },
+    # Dynamic management: scheduled reviews become caseworker tasks, 渐退 ends on its date, and changed
+    # households are recomputed from the next month (each task is idempotent).
+    "review-tasks-daily": {"task": "benefits.tasks.reviews_raise_daily", "schedule": crontab(minute=10, hour=1)},
+    "gradual-exits-daily": {"task": "benefits.tasks.gradual_exits_close_daily", "schedule": crontab(minute=20, hour=1)},
+    "recompute-changed-daily": {"task": "benefits.tasks.changed_households_recompute_daily",
+                                "schedule": crontab(minute=30, hour=1)},
 }
 # A run silent this long and held by no worker is dead and may be restarted.
 RECONCILE_STALE_SECONDS = int(os.environ.get("RECONCILE_STALE_SECONDS", "600"))

@@ -187,7 +187,7 @@ def application_intake(*, acting_user, household: Household, category: str, reas
         errors.append({"field": "__all__", "message": f"该家庭已有办理中的申请#{open_app.pk}"
                                                       f"（{open_app.get_status_display()}），不能重复受理"})
     if category in Category.values and Enrolment.objects.filter(
-            household=household, category=category, status=Enrolment.Status.ACTIVE).exists():
+            household=household, category=category, status__in=Enrolment.CURRENT).exists():
         errors.append({"field": "category", "message": f"该家庭已是{Category(category).label}保障对象"})
     checked = _check_documents(documents, errors)
     _raise(errors)
