@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.cache import cache
 
-from accounts.models import AccessLog, ApiClient, Region
+from accounts.models import LINKED_BENEFITS, AccessLog, ApiClient, Region
 from accounts.services import api_client_save, api_key_issue
 from cases.tests.factories import household_make
 from cases.tests.factories_applications import application_at, standard_make
@@ -49,6 +49,7 @@ def enrolled(caseworker, street_officer, county_officer):
 
 # (method, path, body, the scope that opens it). Add a row for every department endpoint.
 ENDPOINTS = [
+    *[("get", f"/api/v1/lists/benefits/{code}", None, f"list:{code}") for code in LINKED_BENEFITS],
     ("get", f"/api/v1/persons/{make_id()}", None, "person_lookup"),
     ("post", "/api/v1/eligibility/evaluate",
      {"region": "360102", "as_of": "2018-06-01",
@@ -105,3 +106,25 @@ def test_lookup_needs_a_purpose_and_a_valid_number(client, key_for):
 def test_staff_sessions_cannot_use_the_department_lookup(client, county_officer):
     client.force_login(county_officer)
     assert client.get(f"/api/v1/persons/{make_id()}", **PURPOSE).status_code == 403
+
+
+def test_medical_premium_list_holds_every_covered_member_and_syncs_by_change(client, key_for, enrolled):
+    key = key_for(["list:medical_premium"])
+    url = "/api/v1/lists/benefits/medical_premium"
+    body = client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE).json()
+    members = sorted(enrolled.members.values_list("id_number", flat=True))
+    assert [r["id_number"] for r in body["results"]] == members
+    assert {(r["county_code"], r["status"], r["until"]) for r in body["results"]} == {("360102", "active", None)}
+    later = client.get(url, {"changed_since": "2099-01-01"}, HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE).json()
+    assert later["results"] == []
+    log = AccessLog.objects.order_by("id").first()
+    assert (log.what, log.count, log.purpose) == ("关联待遇名单：城乡居民医保个人缴费全额资助", 2, "医保缴费资助核对")
+
+
+def test_linked_list_is_limited_to_the_client_region_and_validates_input(client, key_for, enrolled):
+    key = key_for(["list:medical_premium"], region="360702")
+    url = "/api/v1/lists/benefits/medical_premium"
+    assert client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE).json()["results"] == []
+    bad = client.get(url, {"changed_since": "yesterday"}, HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE)
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "changed_since"
+    assert client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}").status_code == 400  # no purpose

@@ -1,0 +1,91 @@
+"""Linked-benefit lists for departments (五(二)–(六)): GET /api/v1/lists/benefits/<code>.
+
+Each list is its own scope ("list:<code>"); a client with a region limit sees its region only; rows are
+the persons entitled now and those whose entitlement runs on after an exit (`status`, `until`), so an
+incremental sync with `changed_since` also learns of the ones that ended. Every read is logged with the
+purpose stated in X-Purpose.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import BasePermission
+
+from accounts.api_auth import PURPOSE_HEADER, DepartmentPrincipal, stated_purpose
+from accounts.models import LINKED_BENEFITS
+from accounts.scope import scope_filter
+from accounts.services import access_log_record
+from benefits.linked import SCOPE_FIELD, continues_until, linked_benefit_persons
+from benefits.models import EnrolmentMember
+from cases.api_help import parse_changed_since
+
+
+class HasListScope(BasePermission):
+    message = "该客户端没有此名单的权限"
+
+    def has_permission(self, request, view):
+        user = request.user
+        return isinstance(user, DepartmentPrincipal) and user.has_scope(f"list:{view.kwargs.get('code')}")
+
+
+class LinkedRowSerializer(serializers.Serializer):
+    id_number = serializers.CharField()
+    name = serializers.CharField()
+    category = serializers.CharField()
+    county_code = serializers.CharField()
+    since = serializers.DateField()
+    status = serializers.CharField()
+    until = serializers.DateField(allow_null=True, help_text="退出后该待遇延续至此日；在保时为空")
+    updated_at = serializers.DateTimeField()
+
+
+class ByIdNumber(CursorPagination):
+    ordering = "id_number"
+    page_size = 500
+    max_page_size = 5000
+    page_size_query_param = "page_size"
+
+
+@extend_schema(
+    summary="关联待遇名单 / Linked-benefit list",
+    description="code 取值：" + "；".join(f"{c}（{label}）" for c, label in LINKED_BENEFITS.items())
+    + "。须持有 list:<code> 权限并在 X-Purpose 说明用途；按身份证号码游标分页；changed_since 只返回此后有变化的人员；"
+      "每次读取记入访问日志。\n\nPersons entitled to a linked benefit in the client's region, cursor-paginated; "
+      "with `changed_since`, only those whose enrolment changed since then (ended ones included, with `until`).",
+    parameters=[
+        OpenApiParameter("code", str, OpenApiParameter.PATH, enum=list(LINKED_BENEFITS)),
+        OpenApiParameter(PURPOSE_HEADER, str, OpenApiParameter.HEADER, required=True, description="用途 purpose"),
+        OpenApiParameter("changed_since", OpenApiTypes.DATETIME, description="ISO 8601 日期或时间"),
+    ],
+    responses={200: LinkedRowSerializer(many=True), 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT,
+               403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+)
+class LinkedListView(ListAPIView):
+    permission_classes = [HasListScope]
+    serializer_class = LinkedRowSerializer
+    pagination_class = ByIdNumber
+
+    def get_queryset(self):
+        code = self.kwargs["code"]
+        if code not in LINKED_BENEFITS:
+            raise NotFound("没有这个名单")
+        scoped = scope_filter(EnrolmentMember.objects.all(), self.request.user, SCOPE_FIELD)
+        rows = linked_benefit_persons(code=code, queryset_scope=scoped)
+        since = parse_changed_since(self.request.query_params.get("changed_since"))
+        return rows.filter(updated_at__gte=since) if since else rows
+
+    def list(self, request, *args, **kwargs):
+        purpose = stated_purpose(request)
+        code = self.kwargs["code"]
+        page = self.paginate_queryset(self.get_queryset())
+        rows = [{**row, "until": continues_until(code, row["ended"])} for row in (page or [])]
+        response = self.get_paginated_response(self.get_serializer(rows, many=True).data)
+        access_log_record(request=request, what=f"关联待遇名单：{LINKED_BENEFITS[code]}", purpose=purpose,
+                          count=len(rows))
+        response["Cache-Control"] = "no-store"
+        return response
