@@ -96,3 +96,18 @@ def _eager_celery():
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = old
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _process_local_cache():
+    """Each test process gets its own cache: with REDIS_URL set (CI), parallel test processes would share
+    one Redis database, and one test's cache.clear() would wipe another's throttle counters."""
+    import os
+
+    from django.test.utils import override_settings
+
+    override = override_settings(CACHES={"default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"tests-{os.getpid()}"}})
+    override.enable()
+    yield
+    override.disable()
