@@ -158,7 +158,11 @@ def parse_changed_since(value: str | None) -> dt.datetime | None:
                            field="changed_since")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment
+    offset = moment.utcoffset()
+    if offset is not None and abs(offset) > dt.timedelta(hours=14):
+        raise ServiceError("changed_since 的时区偏移须在 ±14:00 以内", field="changed_since")
+    # The database compares in UTC; an odd but valid offset must not reach it as text.
+    return moment.astimezone(dt.UTC)
 
 
 @extend_schema(

@@ -130,3 +130,11 @@ def test_linked_list_is_limited_to_the_client_region_and_validates_input(client,
     bad = client.get(url, {"changed_since": "yesterday"}, HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE)
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "changed_since"
     assert client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}").status_code == 400  # no purpose
+
+
+@pytest.mark.parametrize("path", ["/api/v1/lists/benefits/student_aid", "/api/v1/lists/students"])
+@pytest.mark.parametrize("value", ["1810-08-08T08:58:15-17:16", "2018-06-01T00:00:00+15:00"])
+def test_changed_since_with_an_impossible_offset_is_a_field_error(client, key_for, path, value):
+    key = key_for(["list:student_aid"])
+    response = client.get(path, {"changed_since": value}, HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE)
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "changed_since"
