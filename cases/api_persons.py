@@ -19,9 +19,9 @@ from accounts.scope import scope_filter
 from accounts.services import access_log_record
 from benefits.models import Enrolment, EnrolmentMember
 from cases import idnumber
+from cases.models.applications import CATEGORY_SHORT_LABELS
 from config.errors import ServiceError
 
-CATEGORY_LABELS = {"tekun": "特困人员", "dibao": "低保", "zhichu": "支出型贫困低收入家庭"}
 # Enrolments that pay now (渐退 keeps paying until its end date).
 COVERED_STATUSES = tuple(s for s in ("active", "gradual_exit") if s in Enrolment.Status.values)
 
@@ -67,7 +67,7 @@ class PersonLookupView(APIView):
         else:
             category, since, community = row
             body = {"id_number": id_number, "covered": True, "category": category,
-                    "category_label": CATEGORY_LABELS.get(category), "since": since.isoformat(),
+                    "category_label": CATEGORY_SHORT_LABELS.get(category), "since": since.isoformat(),
                     "region": community[:6]}
         response = Response(body)
         response["Cache-Control"] = "no-store"

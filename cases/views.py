@@ -14,6 +14,7 @@ from benefits.selectors import household_enrolments, household_relief
 from cases import selectors
 from cases.forms import HouseholdForm, PersonFormSet
 from cases.models import Household
+from cases.models.applications import CATEGORY_SHORT_LABELS
 from cases.selectors_applications import household_applications
 from cases.selectors_help import household_help
 from cases.services import households as services
@@ -34,7 +35,6 @@ def household_list(request):
     })
 
 
-CATEGORY_LABELS = {"tekun": "特困人员", "dibao": "低保", "zhichu": "支出型贫困低收入家庭"}
 
 
 def _present_determination(result: dict, members: list) -> dict:
@@ -46,9 +46,9 @@ def _present_determination(result: dict, members: list) -> dict:
     stored = Standard.objects.filter(region_id=std["region"], year=std["year"]).select_related("region").first()
     return {
         **result,
-        "category_labels": [CATEGORY_LABELS[c] for c in result["categories"]],
+        "category_labels": [CATEGORY_SHORT_LABELS[c] for c in result["categories"]],
         "member_rows": [
-            {**row, "name": names.get(row["id_number"], ""), "category_label": CATEGORY_LABELS.get(row["category"])}
+            {**row, "name": names.get(row["id_number"], ""), "category_label": CATEGORY_SHORT_LABELS.get(row["category"])}
             for row in result["members"]
         ],
         "standard_region_name": stored.region.name if stored else std["region"],

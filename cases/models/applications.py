@@ -22,6 +22,9 @@ class Category(models.TextChoices):
     ZHICHU = "zhichu", "支出型贫困低收入家庭"
 
 
+# The short names pages and the department API show beside a determination.
+CATEGORY_SHORT_LABELS = {"tekun": "特困人员", "dibao": "低保", "zhichu": "支出型贫困低收入家庭"}
+
 class Application(models.Model):
     class Status(models.TextChoices):
         INVESTIGATING = "investigating", "待入户调查"
