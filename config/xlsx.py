@@ -1,0 +1,79 @@
+"""One way to hand a table to the user as an Excel workbook.
+
+openpyxl's write-only mode streams rows to a temporary file, so memory stays flat whatever the number of rows;
+the view returns the file as an attachment. Every export of the product (lists, reports, templates) goes through
+`workbook_response`: callers give sheets as (title, header, rows) with rows an iterator, and decide masking and
+the access log themselves (an export of personal data is logged by the caller with
+accounts.services.access_log_record before the response is built).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import FileResponse
+
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Excel's limits: 31 characters in a sheet title and none of these characters.
+_BAD_TITLE = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+@dataclass
+class Sheet:
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    # Lines written above the header (a title, the region and period, the source of the figures).
+    caption: Sequence[str] = field(default_factory=list)
+    # Rows written in bold after the data (totals).
+    footer: Sequence[Sequence[Any]] = field(default_factory=list)
+    widths: Sequence[int] = field(default_factory=list)
+
+
+def _bold_row(sheet, values: Sequence[Any]):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    cells = []
+    for value in values:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = bold
+        cells.append(cell)
+    return cells
+
+
+def write_workbook(sheets: Iterable[Sheet], out) -> None:
+    """Write the sheets into `out` (a path or a binary file object)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    for spec in sheets:
+        sheet = book.create_sheet(title=(spec.title.translate(_BAD_TITLE) or "Sheet")[:31])
+        for n, width in enumerate(spec.widths, start=1):
+            sheet.column_dimensions[get_column_letter(n)].width = width
+        sheet.freeze_panes = f"A{len(spec.caption) + 2}"  # write-only: set before the first row
+        for line in spec.caption:
+            sheet.append([line])
+        sheet.append(_bold_row(sheet, list(spec.header)))
+        for row in spec.rows:
+            sheet.append(["" if value is None else value for value in row])
+        for row in spec.footer:
+            sheet.append(_bold_row(sheet, list(row)))
+    book.save(out)
+
+
+def workbook_response(filename: str, sheets: Iterable[Sheet]) -> FileResponse:
+    """An attachment response streaming the workbook from a temporary file (removed when closed)."""
+    out = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        write_workbook(sheets, out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=filename, content_type=CONTENT_TYPE)
