@@ -88,6 +88,23 @@ def test_throttling_per_client(client, province):
     assert codes == [200, 200, 200, 429, 429]
 
 
+def test_throttle_counts_per_minute_and_says_when_to_retry(client, province, monkeypatch):
+    import accounts.api_auth as api_auth
+
+    c, other = make_client(province, rate=2), make_client(province, rate=2)
+    _, text = api_key_issue(acting_user=province, client=c)
+    _, other_text = api_key_issue(acting_user=province, client=other)
+    clock = [1_800_000_010.0]  # 10 s into a clock minute
+    monkeypatch.setattr(api_auth.time, "time", lambda: clock[0])
+    assert [call(client, text).status_code for _ in range(2)] == [200, 200]
+    refused = call(client, text)
+    assert refused.status_code == 429 and refused["Retry-After"] == "50"
+    assert refused.json()["errors"][0]["field"] == "__all__"
+    assert call(client, other_text).status_code == 200  # another client has its own counter
+    clock[0] += 50  # the next minute
+    assert [call(client, text).status_code for _ in range(3)] == [200, 200, 429]
+
+
 def test_revoke(province):
     c = make_client(province)
     key, _ = api_key_issue(acting_user=province, client=c)
