@@ -76,6 +76,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--sample", type=int, default=20000)
+    parser.add_argument("--threads", type=int, default=4,
+                        help="threads per gunicorn worker (gthread, as in the Dockerfile); 1 = sync workers")
     args = parser.parse_args()
 
     key, ids, persons, covered = setup(args.sample)
@@ -84,8 +86,8 @@ def main() -> None:
     (tmp / "lookup.lua").write_text(LUA % {"ids": tmp / "ids.txt", "key": key, "seed": 1})
     env = {**os.environ, "CONN_MAX_AGE": "600", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2", "--bind",
-         f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2", "--threads",
+         str(args.threads), "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
     try:
         for _ in range(100):
             try:
@@ -108,7 +110,7 @@ def main() -> None:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     print(out)
     print(f"persons={persons} covered={covered} sample_ids={len(ids)} connections={args.connections} "
-          f"seconds={args.seconds}")
+          f"seconds={args.seconds} workers=2 threads={args.threads}")
     print(f"lookups/s={rps} p50={p50} p99={p99} non_2xx={errors.group(1) if errors else 0}")
 
 

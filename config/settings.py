@@ -84,6 +84,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,  # a kept connection is checked before reuse (survives a database restart)
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
