@@ -170,21 +170,28 @@ def prepare() -> None:
             FROM (SELECT DISTINCT substr(code, 1, 6) AS code FROM accounts_region WHERE level = 5) c
             CROSS JOIN generate_series(DATE '2025-01-01', DATE '2025-12-01', interval '1 month') m
             CROSS JOIN unnest(ARRAY['dibao', 'tekun', 'zhichu']) prog""", [u, u])
+        step(cur, "analyze", "ANALYZE cases_application, cases_applicationevent, benefits_enrolment, "
+                             "benefits_enrolmentperiod, benefits_paymentroll")
+        step(cur, "paying periods with their county", """
+            CREATE TEMP TABLE paying ON COMMIT DROP AS
+            SELECT p.start_month, p.end_month, p.covered_count, p.monthly_amount, p.components, e.category,
+                   h.community_id, substr(h.community_id, 1, 6) AS county
+            FROM benefits_enrolmentperiod p
+            JOIN benefits_enrolment e ON e.id = p.enrolment_id
+            JOIN cases_household h ON h.id = e.household_id
+            WHERE p.superseded_at IS NULL AND (p.end_month IS NULL OR p.end_month >= DATE '2025-01-01')""")
         step(cur, "roll totals per community", """
             INSERT INTO benefits_paymentrolltotal (roll_id, month, program, community_code, lines, persons, amount,
                 arrears, dibao_subsidy, zhichu_subsidy, tekun_basic, orphan, care, disability_living,
                 disability_care, adjustment)
-            SELECT r.id, r.month, r.program, h.community_id, count(*), sum(p.covered_count), sum(p.monthly_amount), 0,
+            SELECT r.id, r.month, r.program, p.community_id, count(*), sum(p.covered_count), sum(p.monthly_amount), 0,
                    sum(COALESCE((p.components->>'dibao_subsidy')::numeric, 0)),
                    sum(COALESCE((p.components->>'zhichu_subsidy')::numeric, 0)),
                    sum(COALESCE((p.components->>'tekun_basic')::numeric, 0)), 0, 0, 0, 0, 0
-            FROM benefits_enrolmentperiod p
-            JOIN benefits_enrolment e ON e.id = p.enrolment_id
-            JOIN cases_household h ON h.id = e.household_id
-            JOIN benefits_paymentroll r ON r.county_id = substr(h.community_id, 1, 6) AND r.program = e.category
+            FROM paying p
+            JOIN benefits_paymentroll r ON r.county_id = p.county AND r.program = p.category
                  AND p.start_month <= r.month AND (p.end_month IS NULL OR p.end_month >= r.month)
-            WHERE p.superseded_at IS NULL AND r.month >= DATE '2025-01-01'
-            GROUP BY r.id, r.month, r.program, h.community_id""")
+            GROUP BY r.id, r.month, r.program, p.community_id""")
         step(cur, "roll totals on the rolls", """
             UPDATE benefits_paymentroll r SET line_count = t.n, total_amount = t.amount
             FROM (SELECT roll_id, sum(lines) AS n, sum(amount) AS amount FROM benefits_paymentrolltotal

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseForbidden
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from config.errors import ServiceError
 from config.xlsx import Sheet, workbook_response
@@ -46,6 +47,7 @@ def _build(request, kind: str):
 
 
 @login_required
+@require_safe
 def report_view(request, kind: str = "custom"):
     if not reports.can_view(request.user):
         return HttpResponseForbidden("统计报表供县级及以上民政部门和审计/纪检查阅")
@@ -63,6 +65,7 @@ def report_view(request, kind: str = "custom"):
 
 
 @login_required
+@require_safe
 def report_export(request, kind: str = "custom"):
     if not reports.can_view(request.user):
         return HttpResponseForbidden("统计报表供县级及以上民政部门和审计/纪检查阅")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -72,9 +73,11 @@ def _events(app, user, steps):
                                         on_date=day, region_code=app.household.community_id)
 
 
-def _finding(run, code, rule, created, *, status="open", resolved=None, n=[0]):
-    n[0] += 1
-    f = Finding.objects.create(run=run, rule=rule, id_number=f"36010219800101{n[0]:04d}", source="ledger",
+_FINDING_SEQ = itertools.count(1)
+
+
+def _finding(run, code, rule, created, *, status="open", resolved=None):
+    f = Finding.objects.create(run=run, rule=rule, id_number=f"36010219800101{next(_FINDING_SEQ):04d}", source="ledger",
                                region_id=code, detail={}, created_at=created)
     ReviewTask.objects.create(finding=f, region_id=code, status=status, resolved_at=resolved)
     return f
