@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ledgers import views
+from ledgers import views, views_reports
 
 urlpatterns = [
     path("", views.home, name="ledger_home"),
@@ -19,4 +19,13 @@ urlpatterns = [
     path("runs/<int:pk>/export.xlsx", views.run_export, name="ledger_run_export"),
     path("findings/<int:pk>/", views.finding_detail, name="ledger_finding_detail"),
     path("tasks/", views.task_list, name="ledger_tasks"),
+    path("reports/", views_reports.report_view, {"kind": "custom"}, name="report"),
+    path("reports/export.xlsx", views_reports.report_export, {"kind": "custom"}, name="report_export"),
+    path("reports/quarterly/", views_reports.report_view, {"kind": "quarterly"}, name="report_quarterly"),
+    path("reports/quarterly/export.xlsx", views_reports.report_export, {"kind": "quarterly"},
+         name="report_quarterly_export"),
+    path("reports/half-year/", views_reports.report_view, {"kind": "half"}, name="report_half"),
+    path("reports/half-year/export.xlsx", views_reports.report_export, {"kind": "half"}, name="report_half_export"),
+    path("reports/yearly/", views_reports.report_view, {"kind": "yearly"}, name="report_yearly"),
+    path("reports/yearly/export.xlsx", views_reports.report_export, {"kind": "yearly"}, name="report_yearly_export"),
 ]

@@ -1,8 +1,8 @@
 from benefits.models.enrolments import Arrear, Enrolment, EnrolmentMember, EnrolmentPeriod, EnrolmentReview
 from benefits.models.relief import FundMovement, ReliefGrant, ReserveFund
-from benefits.models.rolls import PaymentLine, PaymentRoll
+from benefits.models.rolls import PaymentLine, PaymentRoll, PaymentRollTotal
 
 __all__ = [
-    "Arrear", "Enrolment", "EnrolmentMember", "EnrolmentPeriod", "FundMovement", "PaymentLine", "PaymentRoll",
+    "Arrear", "Enrolment", "EnrolmentMember", "EnrolmentPeriod", "FundMovement", "PaymentLine", "PaymentRoll", "PaymentRollTotal",
     "ReliefGrant", "ReserveFund", "EnrolmentReview",
 ]

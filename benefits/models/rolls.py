@@ -99,3 +99,46 @@ class PaymentLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.amount}"
+
+
+# The components a line's `components` can hold (benefits.compute.COMPONENT_LABELS), each a column of the totals.
+TOTAL_COMPONENTS = ("dibao_subsidy", "zhichu_subsidy", "tekun_basic", "orphan", "care", "disability_living",
+                    "disability_care", "adjustment")
+
+
+def _money_column(label: str) -> models.DecimalField:
+    return models.DecimalField(label, max_digits=14, decimal_places=2, default=Decimal("0"))
+
+
+class PaymentRollTotal(models.Model):
+    """A roll's paid (not held) lines summed per community and amount component, rewritten whenever the roll's
+    totals are (benefits.services.timeline.roll_totals_refresh). Oversight reports read these few rows per
+    roll instead of its lines: a province's year is ~100,000 rows here against millions of lines."""
+
+    roll = models.ForeignKey(PaymentRoll, on_delete=models.CASCADE, related_name="community_totals",
+                             verbose_name="花名册")
+    month = models.DateField("发放月份")
+    program = models.CharField("救助项目", max_length=8, choices=Category.choices)
+    community_code = models.CharField("社区", max_length=12)
+    lines = models.PositiveIntegerField("发放笔数", default=0)
+    persons = models.PositiveIntegerField("正常发放保障人次", default=0)
+    amount = _money_column("发放金额（元）")
+    arrears = _money_column("其中补发（元）")
+    dibao_subsidy = _money_column("低保补差")
+    zhichu_subsidy = _money_column("支出型纳入低保补差")
+    tekun_basic = _money_column("特困基本生活费")
+    orphan = _money_column("孤儿基本生活费")
+    care = _money_column("特困照料护理费")
+    disability_living = _money_column("困难残疾人生活补贴")
+    disability_care = _money_column("重度残疾人护理补贴")
+    adjustment = _money_column("审批调整")
+
+    class Meta:
+        verbose_name = "花名册分社区汇总"
+        verbose_name_plural = "花名册分社区汇总"
+        ordering = ["roll_id", "community_code"]
+        constraints = [models.UniqueConstraint(fields=["roll", "community_code"], name="one_total_per_roll_community")]
+        indexes = [models.Index(fields=["month", "community_code"], name="rolltotal_month_community_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.roll_id} {self.community_code} {self.amount}"

@@ -15,11 +15,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, Q, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import Region
-from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll
+from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll, PaymentRollTotal
+from benefits.models.rolls import TOTAL_COMPONENTS
 from benefits.months import label, previous_month
 
 ZERO = Decimal("0.00")
@@ -189,4 +192,28 @@ def roll_totals_refresh(roll: PaymentRoll) -> PaymentRoll:
     roll.arrears_count, roll.arrears_amount = agg["an"], agg["at"] or ZERO
     roll.held_count = agg["held"]
     roll.save(update_fields=["line_count", "total_amount", "arrears_count", "arrears_amount", "held_count"])
+    roll_community_totals_refresh(roll)
     return roll
+
+
+def roll_community_totals_refresh(roll: PaymentRoll) -> None:
+    """Rewrite the roll's per-community totals (PaymentRollTotal) from its paid lines: one grouped query, one
+    delete, one insert of a row per community. Components come from regular lines; arrears lines are their own sum."""
+    regular = Q(kind=PaymentLine.Kind.REGULAR)
+    money = DecimalField(max_digits=14, decimal_places=2)
+    rows = (roll.lines.filter(held=False).values("community_code").order_by("community_code")
+            .annotate(n=Count("id"), persons=Sum("covered_count", filter=regular), total=Sum("amount"),
+                      arrears=Sum("amount", filter=~regular),
+                      **{f"c_{name}": Sum(Cast(KT(f"components__{name}"), money), filter=regular)
+                         for name in TOTAL_COMPONENTS}))
+    cent = Decimal("0.01")
+
+    def yuan(value) -> Decimal:
+        return Decimal(value or 0).quantize(cent)
+
+    PaymentRollTotal.objects.filter(roll=roll).delete()
+    PaymentRollTotal.objects.bulk_create([
+        PaymentRollTotal(roll=roll, month=roll.month, program=roll.program, community_code=r["community_code"],
+                         lines=r["n"], persons=r["persons"] or 0, amount=yuan(r["total"]), arrears=yuan(r["arrears"]),
+                         **{name: yuan(r[f"c_{name}"]) for name in TOTAL_COMPONENTS})
+        for r in rows])

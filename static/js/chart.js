@@ -2,6 +2,7 @@
  *
  * Charts: <div data-chart="ID" data-chart-part="counts|money"></div> draws the data of the
  * json_script element ID: {labels, series: [{name, cls, values}], money: {labels, series}}.
+ * data-chart-type="line" draws the same data as lines (one per series), for trends over months.
  * Guidance: <form data-guidance="ID"> where ID holds {year: {dibao, subsidy_target, tekun_min}}
  * (computed on the server); the figures beside the fields follow the year and the entered dibao.
  */
@@ -72,6 +73,49 @@
     return svg;
   }
 
+  /* Lines: one polyline per series over the labels (months), a dot and its value at each point. */
+  function lines(container, data, opts) {
+    opts = opts || {};
+    var width = opts.width || 560, height = opts.height || 260;
+    var pad = { top: 24, right: 16, bottom: 48, left: 56 };
+    var all = [0];
+    data.series.forEach(function (s) { all = all.concat(s.values); });
+    var hi = niceMax(Math.max.apply(null, all));
+    var plotH = height - pad.top - pad.bottom, plotW = width - pad.left - pad.right;
+    var n = Math.max(1, data.labels.length);
+    var x = function (i) { return pad.left + (n === 1 ? plotW / 2 : i * plotW / (n - 1)); };
+    var y = function (v) { return pad.top + (hi - v) / hi * plotH; };
+    var svg = el("svg", { viewBox: "0 0 " + width + " " + height, width: "100%", role: "img",
+      "font-size": "11", "font-family": "inherit" });
+    [0, hi / 2, hi].forEach(function (t) {
+      svg.appendChild(el("line", { x1: pad.left, x2: width - pad.right, y1: y(t), y2: y(t), stroke: "#d9e2ec" }));
+      svg.appendChild(el("text", { x: pad.left - 6, y: y(t) + 4, "text-anchor": "end", fill: "#616e7c" }, fmt(t)));
+    });
+    var every = Math.ceil(n / 12);
+    data.labels.forEach(function (label, i) {
+      if (i % every === 0) {
+        svg.appendChild(el("text", { x: x(i), y: height - pad.bottom + 16, "text-anchor": "middle", fill: "#1f2933" },
+          label));
+      }
+    });
+    data.series.forEach(function (s, j) {
+      var colour = COLOURS[s.cls] || "#616e7c";
+      var points = s.values.map(function (v, i) { return x(i) + "," + y(v || 0); }).join(" ");
+      svg.appendChild(el("polyline", { points: points, fill: "none", stroke: colour, "stroke-width": 2 }));
+      s.values.forEach(function (v, i) {
+        var dot = el("circle", { cx: x(i), cy: y(v || 0), r: 3, fill: colour });
+        dot.appendChild(el("title", {}, data.labels[i] + " · " + s.name + "：" + v));
+        svg.appendChild(dot);
+      });
+      var lx = pad.left + j * 120;
+      svg.appendChild(el("rect", { x: lx, y: height - 16, width: 10, height: 10, fill: colour }));
+      svg.appendChild(el("text", { x: lx + 14, y: height - 7, fill: "#1f2933" }, s.name));
+    });
+    container.innerHTML = "";
+    container.appendChild(svg);
+    return svg;
+  }
+
   function readJson(id) {
     var node = document.getElementById(id);
     return node ? JSON.parse(node.textContent) : null;
@@ -117,11 +161,12 @@
     document.querySelectorAll("[data-chart]").forEach(function (node) {
       var data = readJson(node.getAttribute("data-chart"));
       if (!data) { return; }
-      bars(node, node.getAttribute("data-chart-part") === "money" ? data.money : data);
+      var part = node.getAttribute("data-chart-part") === "money" ? data.money : data;
+      (node.getAttribute("data-chart-type") === "line" ? lines : bars)(node, part);
     });
     document.querySelectorAll("form[data-guidance]").forEach(guidance);
   }
 
-  window.JiekunChart = { bars: bars };
+  window.JiekunChart = { bars: bars, lines: lines };
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();
