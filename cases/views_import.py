@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Region
 from accounts.scope import scope_filter
@@ -65,6 +65,7 @@ def import_home(request):
 
 
 @login_required
+@require_GET
 def import_template(request):
     """The empty template with its explanation, an example and the communities the user may import into."""
     user = request.user
