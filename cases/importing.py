@@ -328,13 +328,15 @@ class _Cells:
 
 def read_workbook(*, path: str, communities: dict[str, str], may_import: Callable[[str], bool],
                   may_enrol: Callable[[str], bool], today: dt.date,
-                  on_progress: Callable[[int], None] | None = None) -> Parsed:
+                  on_progress: Callable[..., None] | None = None) -> Parsed:
     """Read and check the data sheet of an uploaded workbook in one streaming pass.
 
     `communities` maps every community code to its name; `may_import(code)` / `may_enrol(code)` say whether the
     uploader may file households / enrolments there. Raises ExtractFileError for a file that cannot be read.
     """
     rows = XlsxRows(path, DATA_SHEET)
+    if on_progress is not None:  # the size the sheet declares (read with the workbook, no extra pass)
+        on_progress(0, max(0, (rows.sheet.max_row or 1) - 1))
     try:
         return _read(rows, communities, may_import, may_enrol, today, on_progress)
     finally:
@@ -418,7 +420,7 @@ def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress
             household = ParsedHousehold(key, line, {k: parsed.get(k, BY_KEY[k].default) for k in HOUSEHOLD_KEYS})
             by_key[key] = household
             out.households.append(household)
-            for col, pos, letter in plan:
+            for col, _pos, letter in plan:
                 if col.level == "household" and col.required and col.key not in failed and not parsed[col.key]:
                     out.add(Issue(line, letter, col.label, "必填（在该户第一行填写）"))
                     failed.add(col.key)
@@ -452,6 +454,7 @@ def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress
         if bad or info is None:
             household.bad_rows += 1
             continue
+        parsed["id_number"] = info.number
         person = tuple(parsed.get(k, BY_KEY[k].default) for k in PERSON_FIELDS)
         household.members.append((line, person, info.number, info.birth_date, info.sex, covered))
         if len(out.preview) < PREVIEW_ROWS:
@@ -525,3 +528,49 @@ def _preview_row(line: int, household: ParsedHousehold, parsed: dict[str, Any], 
             "start_month") else "",
         "covered": "是" if covered else "否",
     }
+
+
+# --- the checked result kept between the preview and the confirmation ------------------------------
+
+def dump(parsed: Parsed) -> dict[str, Any]:
+    """The checked households as JSON-able values (what the confirmation imports)."""
+    def plain(value):
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return value
+
+    return {
+        "columns": parsed.columns,
+        "households": [[h.key, h.line, {k: plain(v) for k, v in h.values.items()},
+                        [[m[0], [plain(v) for v in m[1]], m[2], m[3].isoformat(), m[4], m[5]] for m in h.members]]
+                       for h in parsed.households],
+    }
+
+
+def load(data: dict[str, Any]) -> Parsed:
+    amounts = {c.key for c in COLUMNS if c.type == "amount"}
+    months = {c.key for c in COLUMNS if c.type == "month"}
+
+    def typed(key, value):
+        if value is None:
+            return None
+        if key in amounts:
+            return Decimal(value)
+        if key in months:
+            return dt.date.fromisoformat(value)
+        return value
+
+    person_keys = PERSON_FIELDS
+    out = Parsed(columns=data["columns"])
+    for key, line, values, members in data["households"]:
+        household = ParsedHousehold(key, line, {k: typed(k, v) for k, v in values.items()})
+        household.members = [(m[0], tuple(typed(k, v) for k, v in zip(person_keys, m[1], strict=True)), m[2],
+                              dt.date.fromisoformat(m[3]), m[4], m[5]) for m in members]
+        for m in household.members:
+            out.id_lines[m[2]] = m[0]
+        out.households.append(household)
+    out.persons = sum(len(h.members) for h in out.households)
+    out.enrolments = sum(1 for h in out.households if h.values.get("category"))
+    return out

@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 import time
 import uuid
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -33,7 +35,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Region, User
 from accounts.scope import in_scope
@@ -42,13 +43,14 @@ from benefits.compute import household_facts
 from benefits.months import label as month_label
 from benefits.schedule import next_review, review_months
 from cases import importing
+from cases.bulk import TableWriter
 from cases.models import Application, Category, Household, ImportBatch, ImportIssue, Person
 from config.errors import PermissionDenied, ServiceError
 from ledgers.validation import ExtractFileError
 
 log = logging.getLogger(__name__)
 B = ImportBatch.Status
-BATCH = 1000  # rows per INSERT
+BATCH = 1000  # issues per INSERT
 CHUNK = 5000  # households written per step (bounds the objects held in memory)
 ID_QUERY_CHUNK = 2000
 IMPORTER_ROLES = (User.Role.CASEWORKER, User.Role.STREET, User.Role.COUNTY)
@@ -84,8 +86,13 @@ def _path(batch: ImportBatch) -> Path:
     return storage_dir() / batch.stored_name
 
 
+def _checked_path(batch: ImportBatch) -> Path:
+    return storage_dir() / (batch.stored_name + ".checked.json")
+
+
 def _remove_file(batch: ImportBatch) -> None:
     _path(batch).unlink(missing_ok=True)
+    _checked_path(batch).unlink(missing_ok=True)
 
 
 def _progress_key(batch_id: int) -> str:
@@ -171,6 +178,20 @@ def _check(batch: ImportBatch, user, today: dt.date, on_progress=None) -> import
     return parsed
 
 
+def _recheck(parsed: importing.Parsed, user) -> None:
+    """At the confirmation, what may have changed since the preview: the uploader's role and region, and the
+    persons registered meanwhile."""
+    community, category = parsed.columns.get("community", ""), parsed.columns.get("category", "")
+    for h in parsed.households:
+        code = h.values["community"]
+        if not can_import(user, code):
+            parsed.add(importing.Issue(h.line, community, "社区区划代码", "不在本人辖区内，不能导入", code))
+        elif h.values.get("category") and not can_import_enrolments(user, code):
+            parsed.add(importing.Issue(h.line, category, "救助类别", "只有县级民政可以导入救助对象（纳入保障由县级审批）"))
+    _check_registered(parsed, user)
+    parsed.issues.sort(key=lambda i: (i.line, i.column))
+
+
 def _check_registered(parsed: importing.Parsed, user) -> None:
     """A person is in at most one household (cases.services.households._check_members): anyone the file names
     who is already registered is an error on their row."""
@@ -216,17 +237,21 @@ def import_validate(*, batch_id: int, today: dt.date | None = None) -> ImportBat
         batch.status, batch.stage = B.VALIDATING, "逐行校验"
         batch.save(update_fields=["status", "stage"])
     user = batch.uploaded_by
-    total = _row_estimate(batch)
-    ImportBatch.objects.filter(pk=batch_id).update(rows_total=total)
 
-    def progress(n: int) -> None:
-        ImportBatch.objects.filter(pk=batch_id).update(rows_checked=n)
+    def progress(n: int, total: int | None = None) -> None:
+        if total is not None:  # the sheet's declared size, for the progress bar
+            ImportBatch.objects.filter(pk=batch_id).update(rows_total=total)
+        else:
+            ImportBatch.objects.filter(pk=batch_id).update(rows_checked=n)
 
     try:
         parsed = _check(batch, user, today, progress)
     except (ExtractFileError, OSError) as exc:
         return _fail(batch, str(exc) if isinstance(exc, ExtractFileError) else "上传的文件已不存在或无法读取，请重新上传")
     ok = parsed.ok
+    if ok:
+        with open(_checked_path(batch), "w", encoding="utf-8") as f:
+            json.dump(importing.dump(parsed), f, ensure_ascii=False, separators=(",", ":"))
     with transaction.atomic():
         _store_issues(batch_id, parsed)
         ImportBatch.objects.filter(pk=batch_id).update(
@@ -244,21 +269,6 @@ def import_validate(*, batch_id: int, today: dt.date | None = None) -> ImportBat
         _remove_file(batch)
     batch.refresh_from_db()
     return batch
-
-
-def _row_estimate(batch: ImportBatch) -> int:
-    """The data sheet's row count as the file declares it (for the progress bar only)."""
-    try:
-        from openpyxl import load_workbook
-
-        book = load_workbook(str(_path(batch)), read_only=True)
-        try:
-            sheet = book[importing.DATA_SHEET] if importing.DATA_SHEET in book.sheetnames else book.worksheets[0]
-            return max(0, (sheet.max_row or 1) - 1)
-        finally:
-            book.close()
-    except Exception:  # noqa: BLE001 — the real read reports an unreadable file
-        return 0
 
 
 def _fail(batch: ImportBatch, message: str) -> ImportBatch:
@@ -337,7 +347,9 @@ def import_execute(*, batch_id: int, today: dt.date | None = None) -> ImportBatc
                 return batch
             user = batch.uploaded_by
             progress("再次校验", 1)
-            parsed = _check(batch, user, today)
+            with open(_checked_path(batch), encoding="utf-8") as f:
+                parsed = importing.load(json.load(f))
+            _recheck(parsed, user)
             if not parsed.ok:
                 # The database changed since the preview (someone registered one of these persons): refuse all.
                 _store_issues(batch_id, parsed)
@@ -374,7 +386,7 @@ def import_execute(*, batch_id: int, today: dt.date | None = None) -> ImportBatc
 
 
 def _write(parsed: importing.Parsed, batch: ImportBatch, user, today: dt.date, progress) -> tuple[int, int, int]:
-    """Bulk-insert the checked households in chunks, with their history rows."""
+    """Insert the checked households chunk by chunk (cases.bulk: COPY on PostgreSQL), with their history rows."""
     from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod
     from benefits.services import timeline
 
@@ -383,90 +395,91 @@ def _write(parsed: importing.Parsed, batch: ImportBatch, user, today: dt.date, p
         timeline.lock_counties(counties)  # as every enrolment change does: a roll never reads half an import
     now = timezone.now()
     reason = f"台账导入#{batch.pk}"
+    writers = {m: TableWriter(m, history_user=user, history_date=now, history_reason=reason)
+               for m in (Household, Person, Application, Enrolment, EnrolmentMember, EnrolmentPeriod)}
     total_h = len(parsed.households)
-    households = persons = enrolments = 0
-    field_index = {f: i for i, f in enumerate(importing.PERSON_FIELDS)}
     for start in range(0, total_h, CHUNK):
         chunk = parsed.households[start:start + CHUNK]
         progress(f"写入家庭 {start + 1}–{start + len(chunk)} / {total_h}", 5 + int(90 * start / max(total_h, 1)))
-        homes = [Household(community_id=h.values["community"], created_at=now, updated_at=now,
-                           **{f: h.values[f] for f in importing.HOUSEHOLD_FIELDS}) for h in chunk]
-        bulk_create_with_history(homes, Household, batch_size=BATCH, default_user=user,
-                                 default_change_reason=reason, default_date=now)
-        people_by_home: list[list[Person]] = []
-        people: list[Person] = []
-        for home, h in zip(homes, chunk, strict=True):
-            mine = []
-            for _line, values, number, birth, sex, _covered in h.members:
-                person = Person(household_id=home.pk, id_number=number, birth_date=birth, sex=sex,
-                                **{f: values[i] for f, i in field_index.items() if f != "id_number"})
-                mine.append(person)
-            people_by_home.append(mine)
-            people += mine
-        bulk_create_with_history(people, Person, batch_size=BATCH, default_user=user, default_change_reason=reason,
-                                 default_date=now)
-        households += len(homes)
-        persons += len(people)
-        enrolments += _write_enrolments(chunk, homes, people_by_home, batch, user, now, today, reason,
-                                        Enrolment, EnrolmentMember, EnrolmentPeriod)
+        _write_chunk(chunk, writers, batch, user, now, today, reason)
     progress("提交", 99)
-    return households, persons, enrolments
+    return writers[Household].rows, writers[Person].rows, writers[Enrolment].rows
 
 
-def _write_enrolments(chunk, homes, people_by_home, batch, user, now, today, reason,
-                      Enrolment, EnrolmentMember, EnrolmentPeriod) -> int:
-    """An enrolment as the county's approval would leave it (benefits.services.enrolments.enrolment_create): an
-    approved application, the enrolment, its covered members and its first period, paying from the start month."""
-    rows = [(h, home, mine) for h, home, mine in zip(chunk, homes, people_by_home, strict=True)
-            if h.values.get("category")]
-    if not rows:
-        return 0
-    applications = []
-    for h, home, _mine in rows:
+def _write_chunk(chunk, writers, batch, user, now, today, reason) -> None:
+    from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod
+
+    household_ids = writers[Household].reserve_ids(len(chunk))
+    writers[Household].write([
+        {"id": pk, "community_id": h.values["community"], "created_at": now, "updated_at": now,
+         **{f: h.values[f] for f in importing.HOUSEHOLD_FIELDS}}
+        for pk, h in zip(household_ids, chunk, strict=True)])
+    person_ids = iter(writers[Person].reserve_ids(sum(len(h.members) for h in chunk)))
+    people, members_of = [], []
+    for household_id, h in zip(household_ids, chunk, strict=True):
+        mine = []
+        for _line, values, number, birth, sex, covered in h.members:
+            person = dict(zip(importing.PERSON_FIELDS, values, strict=True))
+            person.update(id=next(person_ids), household_id=household_id, id_number=number, birth_date=birth, sex=sex)
+            mine.append((person, covered))
+        people += [p for p, _ in mine]
+        members_of.append(mine)
+    writers[Person].write(people)
+
+    enrolled = [(h, household_id, mine) for h, household_id, mine in zip(chunk, household_ids, members_of, strict=True)
+                if h.values.get("category")]
+    if not enrolled:
+        return
+    application_ids = writers[Application].reserve_ids(len(enrolled))
+    enrolment_ids = writers[Enrolment].reserve_ids(len(enrolled))
+    applications, enrolments, covered_rows, periods = [], [], [], []
+    for (h, household_id, mine), application_id, enrolment_id in zip(enrolled, application_ids, enrolment_ids,
+                                                                     strict=True):
         category, amount, start = h.values["category"], h.values["monthly_amount"], h.values["start_month"]
-        applications.append(Application(
-            household_id=home.pk, category=category, reasons=f"原台账导入（{reason}，户编号{h.key}）",
-            status=Application.Status.APPROVED, received_on=start, proposed_category=category,
-            proposed_amount=amount, decided_on=today, decision_reason=f"原台账在册对象，{reason}",
-            created_by=user, created_at=now, updated_at=now,
-        ))
-    bulk_create_with_history(applications, Application, batch_size=BATCH, default_user=user,
-                             default_change_reason=reason, default_date=now)
-    enrolment_objs, extras = [], []
-    for (h, home, mine), application in zip(rows, applications, strict=True):
-        category, amount, start = h.values["category"], h.values["monthly_amount"], h.values["start_month"]
-        covered = [p for p, m in zip(mine, h.members, strict=True) if m[5]]
+        applications.append({
+            "id": application_id, "household_id": household_id, "category": category,
+            "reasons": f"原台账导入（{reason}，户编号{h.key}）", "status": Application.Status.APPROVED,
+            "received_on": start, "proposed_category": category, "proposed_amount": amount, "decided_on": today,
+            "decision_reason": f"原台账在册对象，{reason}", "created_by_id": user.pk, "created_at": now,
+            "updated_at": now,
+        })
+        covered = [p for p, is_covered in mine if is_covered]
         facts = household_facts(SimpleNamespace(
-            community_id=home.community_id, financial_assets=home.financial_assets, vehicles=home.vehicles,
-            houses=home.houses, business=home.business, monthly_rigid_expenditure=home.monthly_rigid_expenditure,
-            hardship_causes=home.hardship_causes, members=SimpleNamespace(all=lambda mine=mine: mine)))
-        covered_ids = {p.id_number for p in covered}
+            community_id=h.values["community"], **{f: h.values[f] for f in (
+                "financial_assets", "vehicles", "houses", "business", "monthly_rigid_expenditure")},
+            hardship_causes=[], members=SimpleNamespace(all=lambda mine=mine: [_member(p) for p, _ in mine])))
+        covered_numbers = {p["id_number"] for p in covered}
         months = review_months(category=category, covered=[m for m in facts["members"]
-                                                            if m["id_number"] in covered_ids], as_of=start)
+                                                            if m["id_number"] in covered_numbers], as_of=start)
         next_on = next_review(start, months)
         while next_on <= today:  # a ledger household is reviewed on its cycle from now on, not months overdue
             next_on = next_review(next_on, months)
-        heads = [p for p in covered if p.relation == Person.Relation.HEAD]
+        heads = [p for p in covered if p["relation"] == Person.Relation.HEAD]
         components = {MAIN_COMPONENT[category]: str(amount)}
-        enrolment_objs.append(Enrolment(
-            household_id=home.pk, application_id=application.pk, category=category, components=components,
-            monthly_amount=amount, start_month=start, status=Enrolment.Status.ACTIVE,
-            payee=heads[0] if heads else covered[0], dibao_paid=category == Category.DIBAO,
-            review_months=months, next_review_on=next_on, computed_at=now, created_by=user, created_at=now,
-            updated_at=now,
-        ))
-        extras.append((covered, facts, components, category, amount, start))
-    bulk_create_with_history(enrolment_objs, Enrolment, batch_size=BATCH, default_user=user,
-                             default_change_reason=reason, default_date=now)
-    members, periods = [], []
-    for enrolment, (covered, facts, components, category, amount, start) in zip(enrolment_objs, extras, strict=True):
-        members += [EnrolmentMember(enrolment_id=enrolment.pk, person_id=p.pk, category=category, amounts={})
-                    for p in covered]
-        periods.append(EnrolmentPeriod(
-            enrolment_id=enrolment.pk, start_month=start, status=EnrolmentPeriod.Status.ACTIVE, monthly_amount=amount,
-            components=components, covered_count=len(covered), facts=facts,
-            reason=f"原台账在册对象导入（{reason}），自{month_label(start)}起发放", created_by=user, created_at=now,
-        ))
-    EnrolmentMember.objects.bulk_create(members, batch_size=BATCH)
-    EnrolmentPeriod.objects.bulk_create(periods, batch_size=BATCH)
-    return len(enrolment_objs)
+        enrolments.append({
+            "id": enrolment_id, "household_id": household_id, "application_id": application_id, "category": category,
+            "components": components, "monthly_amount": amount, "start_month": start,
+            "status": Enrolment.Status.ACTIVE, "payee_id": (heads[0] if heads else covered[0])["id"],
+            "dibao_paid": category == Category.DIBAO, "review_months": months, "next_review_on": next_on,
+            "computed_at": now, "created_by_id": user.pk, "created_at": now, "updated_at": now,
+        })
+        covered_rows += [{"enrolment_id": enrolment_id, "person_id": p["id"], "category": category, "amounts": {}}
+                         for p in covered]
+        periods.append({
+            "enrolment_id": enrolment_id, "start_month": start, "status": EnrolmentPeriod.Status.ACTIVE,
+            "monthly_amount": amount, "components": components, "covered_count": len(covered), "facts": facts,
+            "reason": f"原台账在册对象导入（{reason}），自{month_label(start)}起发放", "created_by_id": user.pk,
+            "created_at": now,
+        })
+    writers[Application].write(applications)
+    writers[Enrolment].write(enrolments)
+    for model, rows in ((EnrolmentMember, covered_rows), (EnrolmentPeriod, periods)):
+        ids = writers[model].reserve_ids(len(rows))
+        writers[model].write([{"id": pk, **row} for pk, row in zip(ids, rows, strict=True)])
+
+
+def _member(person: dict[str, Any]) -> SimpleNamespace:
+    """What eligibility.services.household_request reads of a person, from the row about to be written."""
+    return SimpleNamespace(monthly_income=sum((person[f] for f in Person.INCOME_FIELDS), Decimal("0")), **{
+        k: person[k] for k in ("id_number", "relation", "labor_capacity", "disability_grade", "self_care",
+                               "has_able_supporter", "orphan")}, newly_employed_since=None)

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
