@@ -2,7 +2,7 @@
 """The household import (issue 8, part 2): a 100,000-row ledger workbook checked and imported on PostgreSQL.
 
     .venv/bin/python bench/bench_import.py [--rows 100000] [--county 360102] [--target jiekun_bench_import]
-                                           [--source DB] [--fresh] [--keep FILE]
+                                           [--source DB] [--fresh] [--keep FILE] [--write-only]
 
 The target database is made once (`--fresh` drops it first): empty and migrated, or with `--source` a copy
 (CREATE DATABASE … TEMPLATE) of e.g. bench/generate.py's 1,000,000-household database, so the check against
@@ -11,7 +11,9 @@ are not removed: each run generates new ID numbers (a birth date range after the
 
 The workbook is the template's layout (cases/importing.py), written with config/xlsx.py: about 2.5 persons per
 household, spread over the county's communities, one household in three a 低保 enrolment (all members covered),
-incomes, property and bank accounts filled. Then, as the Celery task does (eager here), with the peak resident
+incomes, property and bank accounts filled; then rewritten as Excel or WPS save a file (`excel_style`: shared
+strings, blanks left out, the size declared), which is what users upload after filling the template in.
+`--write-only` uploads openpyxl's write-only form as it is instead (slowest to read). Then, as the Celery task does (eager here), with the peak resident
 memory of this process sampled every 20 ms:
 1. upload + check (`import_upload` → `import_validate`: the streaming openpyxl pass and the registered-persons
    query), leaving the batch CHECKED with its preview;
@@ -26,10 +28,12 @@ import argparse
 import datetime as dt
 import os
 import random
+import re
 import sys
 import tempfile
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +52,8 @@ def parse_args(argv):
     parser.add_argument("--fresh", action="store_true", help="drop and make the target again")
     parser.add_argument("--keep", default="", help="also save the generated workbook here")
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--write-only", action="store_true",
+                        help="upload the workbook as openpyxl's write-only mode writes it (the slowest form to read)")
     return parser.parse_args(argv)
 
 
@@ -158,6 +164,48 @@ def build_rows(n: int, county: str, seed: int):
             written += 1
 
 
+_INLINE = re.compile(r'<c r="([A-Z]+)(\d+)"((?: s="\d+")?) t="inlineStr"(?: />|><is><t(?: [^>]*)?>(.*?)</t></is></c>)')
+
+
+def excel_style(source: Path, target: Path) -> None:
+    """Rewrite a workbook written by openpyxl's write-only mode (config/xlsx.py) as Excel or WPS save it:
+    text in a shared-string table, blank cells left out, the sheet's size declared in <dimension>. Those are
+    the files users upload after filling the template in; the write-only form (inline strings, every blank a
+    cell, no size, so openpyxl reads the whole sheet once more to size it) is the slowest to read."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        strings: dict[str, int] = {}
+        last = ["A", "1"]
+
+        def cell(m: re.Match) -> str:
+            column, row, style, text = m.group(1), m.group(2), m.group(3), m.group(4)
+            if not text:
+                return ""
+            if column > last[0] and len(column) >= len(last[0]) or len(column) > len(last[0]):
+                last[0] = column
+            last[1] = row
+            index = strings.setdefault(text, len(strings))
+            return f'<c r="{column}{row}"{style} t="s"><v>{index}</v></c>'
+
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = _INLINE.sub(cell, data.decode("utf-8"))
+                xml = xml.replace("<sheetPr>", "<sheetPr>", 1)
+                head, tail = xml.split("<sheetViews>", 1)
+                data = f'{head}<dimension ref="A1:{last[0]}{last[1]}" /><sheetViews>{tail}'.encode()
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>')
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Type="http://schemas.openxmlformats.org/'
+                                    b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml" '
+                                    b'Id="rIdSST" /></Relationships>')
+            zout.writestr(item, data)
+        body = "".join(f"<si><t>{text}</t></si>" for text in strings)
+        zout.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+                      f' count="{len(strings)}" uniqueCount="{len(strings)}">{body}</sst>')
+
+
 def main(argv=None) -> None:
     args = parse_args(argv or sys.argv[1:])
     made = ensure_database(args.target, args.source, args.fresh)
@@ -190,11 +238,19 @@ def main(argv=None) -> None:
     user, _ = User.objects.get_or_create(username=f"bench-import-{args.county}",
                                          defaults={"role": "county", "region_id": args.county, "full_name": "基准"})
     started = time.perf_counter()
-    path = Path(args.keep) if args.keep else Path(media) / "ledger.xlsx"
+    raw = Path(media) / "write-only.xlsx"
     write_workbook([Sheet(importing.DATA_SHEET, [c.label for c in importing.COLUMNS],
-                          build_rows(args.rows, args.county, args.seed))], str(path))
-    print(f"workbook: {args.rows:,} rows, {path.stat().st_size / 2**20:.1f} MB, written in "
-          f"{time.perf_counter() - started:.1f} s")
+                          build_rows(args.rows, args.county, args.seed))], str(raw))
+    if args.write_only:
+        path = raw
+    else:
+        path = Path(media) / "ledger.xlsx"
+        excel_style(raw, path)
+    if args.keep:
+        Path(args.keep).write_bytes(path.read_bytes())
+    print(f"workbook: {args.rows:,} rows, {path.stat().st_size / 2**20:.1f} MB "
+          f"({'write-only form: inline strings, no size' if args.write_only else 'as Excel saves it'}), "
+          f"made in {time.perf_counter() - started:.1f} s")
     persons_before = Person.objects.count()
     households_before = Household.objects.count()
 

@@ -82,33 +82,42 @@ class TableWriter:
             return
         defaults, attnames = self.defaults, self.attnames
         values = [tuple(row.get(a, defaults[a]) for a in attnames) for row in rows]
-        self._insert(self.model, values, self.fields)
+        history_fields = None
         if self.history_model is not None:
-            extra = tuple(self.history_extra.values())
-            fields = [self.history_model._meta.get_field(a) for a in self.attnames + list(self.history_extra)]
-            self._insert(self.history_model, [v + extra for v in values], fields)
+            history_fields = [self.history_model._meta.get_field(a) for a in [*self.attnames, *self.history_extra]]
+        if connection.vendor == "postgresql":
+            lines = ["\t".join(map(_copy_text, row)) for row in values]
+            self._copy(self.model, self.fields, "".join(line + "\n" for line in lines))
+            if history_fields is not None:  # the same text, and the history columns after it
+                extra = "\t" + "\t".join(map(_copy_text, self.history_extra.values())) + "\n"
+                self._copy(self.history_model, history_fields, "".join(line + extra for line in lines))
+        else:
+            self._executemany(self.model, self.fields, values)
+            if history_fields is not None:
+                extra = tuple(self.history_extra.values())
+                self._executemany(self.history_model, history_fields, [v + extra for v in values])
         self.rows += len(rows)
 
     @staticmethod
-    def _insert(model, values: list[tuple], fields) -> None:
-        table = model._meta.db_table
-        columns = [f.column for f in fields]
-        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    def _columns(fields) -> str:
+        return ", ".join(connection.ops.quote_name(f.column) for f in fields)
+
+    @classmethod
+    def _copy(cls, model, fields, text: str) -> None:
+        sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({cls._columns(fields)}) FROM STDIN"
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                buffer = io.StringIO()
-                buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in values)
-                buffer.seek(0)
-                sql = f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
-                raw = cursor.cursor
-                if hasattr(raw, "copy_expert"):
-                    raw.copy_expert(sql, buffer, size=1 << 20)
-                else:  # psycopg 3
-                    with raw.copy(sql) as copy:
-                        copy.write(buffer.getvalue())
-                return
-            prepared = [tuple(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True))
-                        for row in values]
-            cursor.executemany(f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) "
-                               f"VALUES ({', '.join(['%s'] * len(columns))})", prepared)
+            raw = cursor.cursor
+            if hasattr(raw, "copy_expert"):
+                raw.copy_expert(sql, io.StringIO(text), size=1 << 20)
+            else:  # psycopg 3
+                with raw.copy(sql) as copy:
+                    copy.write(text)
+
+    @classmethod
+    def _executemany(cls, model, fields, values: list[tuple]) -> None:
+        prepared = [tuple(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True))
+                    for row in values]
+        with connection.cursor() as cursor:
+            cursor.executemany(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "
+                               f"({cls._columns(fields)}) VALUES ({', '.join(['%s'] * len(fields))})", prepared)
 

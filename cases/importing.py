@@ -276,14 +276,12 @@ class _Cells:
             return (None, "必填") if col.required and col.level == "person" or col.key == "key" else (col.default, None)
         t = col.type
         if t == "id":
+            # The checker validates length, digits, the check character and the birth date (1880 to today).
             number, reason = self.checker.id_number(raw)
             if reason:
                 return None, reason
-            try:
-                info = idnumber.parse(number)
-            except idnumber.InvalidIdNumber as exc:
-                return None, str(exc)
-            return info, None
+            birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+            return idnumber.IdInfo(number, birth, "M" if int(number[16]) % 2 else "F"), None
         if isinstance(raw, NumericCell) and t in ("community", "account") and len(v) > 15:
             return None, "被存成了数字（末几位已丢失），请把该列设为文本格式"
         if t in ("key", "text"):
@@ -308,7 +306,12 @@ class _Cells:
                 return False, None
             return None, "应填“是”或“否”"
         if t == "choice":
-            value = self.choice_maps[col.key].get(normalise_header(v))
+            choices = self.choice_maps[col.key]
+            value = choices.get(v)
+            if value is None:
+                value = choices.get(normalise_header(v))
+                if value is not None and len(choices) < 200:
+                    choices[v] = value  # remember the spelling as written
             if value is None:
                 return None, "应为以下之一：" + "、".join(dict.fromkeys(label for label, _ in col.choices if label))
             return value, None
