@@ -262,6 +262,7 @@ def main(argv=None) -> None:
         print("refused:", batch.status, batch.error, [i.text for i in batch.issues.all()[:10]])
         raise SystemExit(1)
     print(f"check:   {check.seconds:6.1f} s  {args.rows / check.seconds:8,.0f} rows/s  peak {check.peak:6.1f} MB  "
+          f"(process before: {check.start:.1f} MB) "
           f"({batch.households:,} households, {batch.persons:,} persons, {batch.enrolments:,} enrolments)")
 
     with Peak() as write:

@@ -19,6 +19,7 @@ check against persons already registered is the service's (cases.services.import
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -535,8 +536,9 @@ def _preview_row(line: int, household: ParsedHousehold, parsed: dict[str, Any], 
 
 # --- the checked result kept between the preview and the confirmation ------------------------------
 
-def dump(parsed: Parsed) -> dict[str, Any]:
-    """The checked households as JSON-able values (what the confirmation imports)."""
+def dump(parsed: Parsed, out) -> None:
+    """Write the checked households to `out` as JSON lines (the column letters first, then one household a
+    line), streaming: what the confirmation imports."""
     def plain(value):
         if isinstance(value, Decimal):
             return str(value)
@@ -544,15 +546,15 @@ def dump(parsed: Parsed) -> dict[str, Any]:
             return value.isoformat()
         return value
 
-    return {
-        "columns": parsed.columns,
-        "households": [[h.key, h.line, {k: plain(v) for k, v in h.values.items()},
-                        [[m[0], [plain(v) for v in m[1]], m[2], m[3].isoformat(), m[4], m[5]] for m in h.members]]
-                       for h in parsed.households],
-    }
+    out.write(json.dumps(parsed.columns, ensure_ascii=False) + "\n")
+    for h in parsed.households:
+        out.write(json.dumps([h.key, h.line, {k: plain(v) for k, v in h.values.items()},
+                              [[m[0], [plain(v) for v in m[1]], m[2], m[3].isoformat(), m[4], m[5]]
+                               for m in h.members]], ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-def load(data: dict[str, Any]) -> Parsed:
+def load(lines) -> Parsed:
+    """The checked households back from the lines `dump` wrote."""
     amounts = {c.key for c in COLUMNS if c.type == "amount"}
     months = {c.key for c in COLUMNS if c.type == "month"}
 
@@ -565,11 +567,12 @@ def load(data: dict[str, Any]) -> Parsed:
             return dt.date.fromisoformat(value)
         return value
 
-    person_keys = PERSON_FIELDS
-    out = Parsed(columns=data["columns"])
-    for key, line, values, members in data["households"]:
+    lines = iter(lines)
+    out = Parsed(columns=json.loads(next(lines)))
+    for text in lines:
+        key, line, values, members = json.loads(text)
         household = ParsedHousehold(key, line, {k: typed(k, v) for k, v in values.items()})
-        household.members = [(m[0], tuple(typed(k, v) for k, v in zip(person_keys, m[1], strict=True)), m[2],
+        household.members = [(m[0], tuple(typed(k, v) for k, v in zip(PERSON_FIELDS, m[1], strict=True)), m[2],
                               dt.date.fromisoformat(m[3]), m[4], m[5]) for m in members]
         for m in household.members:
             out.id_lines[m[2]] = m[0]

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import logging
 import time
 import uuid
@@ -87,7 +86,7 @@ def _path(batch: ImportBatch) -> Path:
 
 
 def _checked_path(batch: ImportBatch) -> Path:
-    return storage_dir() / (batch.stored_name + ".checked.json")
+    return storage_dir() / (batch.stored_name + ".checked.jsonl")
 
 
 def _remove_file(batch: ImportBatch) -> None:
@@ -251,7 +250,7 @@ def import_validate(*, batch_id: int, today: dt.date | None = None) -> ImportBat
     ok = parsed.ok
     if ok:
         with open(_checked_path(batch), "w", encoding="utf-8") as f:
-            json.dump(importing.dump(parsed), f, ensure_ascii=False, separators=(",", ":"))
+            importing.dump(parsed, f)
     with transaction.atomic():
         _store_issues(batch_id, parsed)
         ImportBatch.objects.filter(pk=batch_id).update(
@@ -348,7 +347,7 @@ def import_execute(*, batch_id: int, today: dt.date | None = None) -> ImportBatc
             user = batch.uploaded_by
             progress("再次校验", 1)
             with open(_checked_path(batch), encoding="utf-8") as f:
-                parsed = importing.load(json.load(f))
+                parsed = importing.load(f)
             _recheck(parsed, user)
             if not parsed.ok:
                 # The database changed since the preview (someone registered one of these persons): refuse all.
