@@ -52,6 +52,7 @@ B = ImportBatch.Status
 BATCH = 1000  # issues per INSERT
 CHUNK = 5000  # households written per step (bounds the objects held in memory)
 ID_QUERY_CHUNK = 2000
+MAX_BYTES = 64 * 2**20  # 100,000 rows as Excel saves them are about 6 MB; as openpyxl writes them about 11 MB
 IMPORTER_ROLES = (User.Role.CASEWORKER, User.Role.STREET, User.Role.COUNTY)
 # The main component of each category: an imported amount is recorded under it (components sum to the amount).
 MAIN_COMPONENT = {Category.DIBAO: "dibao_subsidy", Category.TEKUN: "tekun_basic", Category.ZHICHU: "zhichu_subsidy"}
@@ -138,6 +139,10 @@ def import_upload(*, acting_user, file, original_name: str) -> ImportBatch:
     if size == 0:
         target.unlink()
         raise ServiceError("文件是空的", field="file")
+    limit = getattr(settings, "IMPORT_MAX_BYTES", MAX_BYTES)
+    if size > limit:
+        target.unlink()
+        raise ServiceError(f"文件超过 {limit // 2**20} MB 的上限，请分成几个文件导入", field="file")
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(

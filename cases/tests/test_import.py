@@ -8,7 +8,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -427,5 +426,23 @@ def test_the_detail_page_uses_a_constant_number_of_queries(client, county_office
     assert queries_for(3) == queries_for(60)
 
 
-def test_every_history_model_in_use_exists():
-    assert apps.get_model("cases", "HistoricalPerson") is Person.history.model
+def test_imported_records_open_on_the_existing_pages(client, caseworker, county_officer,
+                                                     django_capture_on_commit_callbacks):
+    ids = [make_id(), make_id(), make_id()]
+    confirm(county_officer, upload(county_officer, workbook(good_rows(ids)), django_capture_on_commit_callbacks),
+            django_capture_on_commit_callbacks)
+    enrolment = Enrolment.objects.get()
+    client.force_login(caseworker)
+    for url in (f"/households/{enrolment.household_id}/", f"/households/applications/{enrolment.application_id}/",
+                f"/benefits/enrolments/{enrolment.pk}/", f"/households/{enrolment.household_id}/edit/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "王一" in response.content.decode()
+
+
+def test_a_file_over_the_size_limit_is_refused(county_officer, settings):
+    settings.IMPORT_MAX_BYTES = 10
+    with pytest.raises(imports.ServiceError) as exc:
+        imports.import_upload(acting_user=county_officer, file=io.BytesIO(b"x" * 11), original_name="a.xlsx")
+    assert exc.value.errors == [{"field": "file", "message": "文件超过 0 MB 的上限，请分成几个文件导入"}]
+    assert ImportBatch.objects.count() == 0
