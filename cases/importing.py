@@ -400,6 +400,8 @@ def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress
             continue
         line = rows.line_num
         out.rows += 1
+        if on_progress is not None and out.rows % PROGRESS_EVERY == 0:
+            on_progress(out.rows)
         if out.rows > MAX_ROWS:
             out.add(Issue(line, "", "", f"超过{MAX_ROWS}行的上限，请分成几个文件导入"))
             break
@@ -463,8 +465,6 @@ def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress
         household.members.append((line, person, info.number, info.birth_date, info.sex, covered))
         if len(out.preview) < PREVIEW_ROWS:
             out.preview.append(_preview_row(line, household, parsed, info, covered))
-        if on_progress is not None and out.rows % PROGRESS_EVERY == 0:
-            on_progress(out.rows)
 
     if out.rows == 0:
         out.add(Issue(out.header_line, "", "", "表头下没有数据行"))
