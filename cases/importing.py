@@ -194,7 +194,7 @@ def template_sheets(communities: list[tuple[str, str]]) -> list[Sheet]:
                for i, c in enumerate(COLUMNS)),
               caption=["城镇困难家庭台账导入模板 填写说明", *EXPLANATION], widths=[6, 22, 60, 50, 10, 24]),
         Sheet("填写示例", header, example,
-              caption=["示例（本表不会被导入，数据请填在「家庭成员」表；示例身份证号码为虚构）"], widths=[14] * len(header)),
+              caption=["示例（本表不会被导入，数据请填在「家庭成员」表；示例身份证号码为虚构且校验位不对，照抄会被拒绝）"], widths=[14] * len(header)),
         Sheet("社区代码", ["社区区划代码", "社区名称", "所属街道"], communities, widths=[16, 30, 30]),
     ]
 
