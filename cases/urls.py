@@ -3,12 +3,20 @@ from django.urls import path
 from cases import views
 from cases import views_applications as app_views
 from cases import views_help as help_views
+from cases import views_import as import_views
 
 urlpatterns = [
     path("", views.household_list, name="household_list"),
     path("new/", views.household_edit, name="household_create"),
     path("<int:pk>/", views.household_detail, name="household_detail"),
     path("<int:pk>/edit/", views.household_edit, name="household_edit"),
+    # Import from an office's Excel ledger: template, upload, preview, confirm (all or nothing), progress.
+    path("import/", import_views.import_home, name="import_home"),
+    path("import/template/", import_views.import_template, name="import_template"),
+    path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
+    path("import/<int:pk>/status/", import_views.import_status, name="import_status"),
+    path("import/<int:pk>/confirm/", import_views.import_decide, {"action": "confirm"}, name="import_confirm"),
+    path("import/<int:pk>/discard/", import_views.import_decide, {"action": "discard"}, name="import_discard"),
     # Applications (救助申请): intake → visit → 民主评议 → street review → notice → county decision.
     path("applications/", app_views.application_list, name="application_list"),
     path("applications/limits/", app_views.step_limits, name="application_step_limits"),

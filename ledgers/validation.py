@@ -133,20 +133,26 @@ def _cell(value) -> str:
     return str(value)
 
 
-class _Numeric(str):
+class NumericCell(str):
     """A cell Excel stored as a number (an ID number so stored has lost its last digits)."""
 
 
-class _XlsxSource:
-    """Rows of the first sheet of an XLSX file (openpyxl read-only mode: one row in memory at a time)."""
+class XlsxRows:
+    """Rows of one sheet of an XLSX file (openpyxl read-only mode: one row in memory at a time): the sheet
+    titled `sheet` when the workbook has one, else the first. Also used by the household import
+    (cases/importing.py)."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, sheet: str | None = None):
         from openpyxl import load_workbook
 
         try:
             self.book = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise ExtractFileError(f"无法读取 XLSX 文件：{exc}") from None
+        if not self.book.worksheets:
+            self.book.close()
+            raise ExtractFileError("XLSX 文件中没有工作表")
+        self.sheet = self.book[sheet] if sheet and sheet in self.book.sheetnames else self.book.worksheets[0]
         self.line_num = 0
         self._rows = self._read()
 
@@ -154,12 +160,12 @@ class _XlsxSource:
         return self._rows
 
     def _read(self):
-        for line, values in enumerate(self.book.worksheets[0].iter_rows(values_only=True), start=1):
+        for line, values in enumerate(self.sheet.iter_rows(values_only=True), start=1):
             self.line_num = line
             if values is None or all(v is None or v == "" for v in values):
                 yield []
                 continue
-            yield [_Numeric(_cell(v)) if isinstance(v, int | float) and not isinstance(v, bool) else _cell(v)
+            yield [NumericCell(_cell(v)) if isinstance(v, int | float) and not isinstance(v, bool) else _cell(v)
                    for v in values]
 
     def close(self) -> None:
@@ -170,13 +176,16 @@ class _XlsxSource:
 
 
 def open_rows(path: str, file_format: str):
-    return _XlsxSource(path) if file_format == "xlsx" else _CsvSource(path)
+    return XlsxRows(path) if file_format == "xlsx" else _CsvSource(path)
 
 
 # --- checking -----------------------------------------------------------------------------------
 
-class _Checker:
-    def __init__(self, kind: Kind, regions: frozenset[str]):
+class CellChecker:
+    """Checks of one cell's text, each returning (normalised value, None) or (None, Chinese reason). Shared by
+    the department extracts and the household import (cases/importing.py)."""
+
+    def __init__(self, kind: Kind | None = None, regions: frozenset[str] = frozenset()):
         self.kind = kind
         self.regions = regions
         self._dates: dict[str, str | None] = {}
@@ -195,7 +204,7 @@ class _Checker:
 
     def id_number(self, raw: str) -> tuple[str | None, str | None]:
         v = raw.strip()
-        if isinstance(raw, _Numeric):
+        if isinstance(raw, NumericCell):
             return None, "身份证号码被存成了数字（末几位已丢失），请把该列设为文本格式"
         if not v:
             return None, "必填"
@@ -305,7 +314,7 @@ def _column_source(i: int, pos: int, col: Column) -> str:
 def _compile(plan: list[tuple[int, Column]], width: int) -> str:
     """The row loop for one file layout, as Python source with the columns unrolled (this loop is the whole
     cost of a load in Python; a generic loop over column objects was 2.5 times slower). Only the common,
-    valid case is inlined; a value that fails it is handed to the `_Checker` method that says why."""
+    valid case is inlined; a value that fails it is handed to the `CellChecker` method that says why."""
     names = [f"f{i}" for i in range(len(plan))]
     joined = " + '\\t' + ".join(names)
     return (
@@ -361,7 +370,7 @@ def _validate(rows, spec: Kind, kind: str, extract_id: int, out, regions, error_
         raise ExtractFileError(f"第{header_line}行表头缺少必填列：{'、'.join(missing)}"
                                f"（{spec.label}应有列：{'、'.join(c.label for c in spec.columns)}）")
     plan = [(positions[c.field], c) for c in spec.columns if c.field in positions]
-    checker = _Checker(spec, regions)
+    checker = CellChecker(spec, regions)
     dates: dict[str, str] = {}
 
     def parse_date(v: str) -> str | None:

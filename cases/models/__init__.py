@@ -23,10 +23,11 @@ from cases.models.help import (
     StudentAid,
 )
 from cases.models.households import MONEY, HardshipCause, Household, Person
+from cases.models.imports import ImportBatch, ImportIssue
 
 __all__ = [
     "MONEY", "AidKind", "AidMatch", "AidNeed", "AidOffer", "Application", "ApplicationEvent", "Category",
-    "DemocraticReview", "Document", "EmploymentChange", "HardshipCause", "HomeVisit", "Household", "JobSupport",
+    "DemocraticReview", "Document", "EmploymentChange", "HardshipCause", "HomeVisit", "Household", "ImportBatch", "ImportIssue", "JobSupport",
     "Lead", "LeadVisit", "Objection", "Pairing", "PairingVisit", "Person", "SchoolRecord", "StepLimit",
     "StudentAid",
 ]

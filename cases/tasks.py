@@ -1,0 +1,13 @@
+"""Celery tasks of the cases app: thin (ids in, one service call), idempotent, queued with transaction.on_commit."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from cases.services import imports
+
+
+@shared_task(name="cases.import_process", acks_late=True)
+def import_process(batch_id: int) -> str:
+    """Check an uploaded household workbook, or import a confirmed one (all or nothing)."""
+    return imports.import_process(batch_id=batch_id).status
