@@ -19,4 +19,5 @@ urlpatterns = [
     path("runs/<int:pk>/export.xlsx", views.run_export, name="ledger_run_export"),
     path("findings/<int:pk>/", views.finding_detail, name="ledger_finding_detail"),
     path("tasks/", views.task_list, name="ledger_tasks"),
+    path("tasks/export.xlsx", views.task_export, name="ledger_task_export"),
 ]
