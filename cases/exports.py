@@ -45,3 +45,100 @@ def query_label(query: str) -> str:
 
     query = (query or "").strip()
     return mask(query.upper()) if len(query) == 18 and idnumber.is_valid(query.upper()) else query
+
+
+def _day(value) -> str:
+    return f"{value:%Y-%m-%d}" if value else ""
+
+
+APPLICATION_HEADER = ("编号", "户主", "身份证号码", "社区代码", "社区", "申请类别", "状态", "受理日期", "办理时限",
+                      "超期（工作日）", "决定日期")
+
+
+def application_rows(applications: QuerySet, today) -> Iterator[tuple]:
+    """Model rows (the stage and deadline are computed as on the page, with no query), heads as subqueries."""
+    from cases.selectors_applications import deadline_of, stage_label
+
+    rows = (applications.prefetch_related(None).select_related("household__community")
+            .annotate(**head_subqueries("household_id")))
+    for a in rows.iterator(chunk_size=CHUNK):
+        overdue = deadline_of(a, today).overdue_days
+        yield (a.pk, a.x_head_name or "（未登记户主）", masked(a.x_head_id), a.household.community_id,
+               a.household.community.name, a.get_category_display(), stage_label(a, today), _day(a.received_on),
+               _day(a.due_on) if a.is_open else "", overdue or None, _day(a.decided_on))
+
+
+LEAD_HEADER = ("编号", "姓名", "身份证号码", "社区代码", "社区", "来源", "报送部门", "发现原因", "发现日期", "首次走访时限",
+               "超期（工作日）", "状态")
+
+
+def lead_rows(leads: QuerySet, today) -> Iterator[tuple]:
+    from cases.deadlines import working_days_after
+    from cases.models import Lead
+
+    sources, reasons, statuses = dict(Lead.Source.choices), dict(Lead.Reason.choices), dict(Lead.Status.choices)
+    rows = leads.values_list("pk", "name", "id_number", "community_id", "community__name", "source",
+                             "api_client__department", "reason", "reported_on", "visit_due_on", "status")
+    for pk, name, number, code, community, source, department, reason, reported, due, status in \
+            rows.iterator(chunk_size=CHUNK):
+        overdue = working_days_after(due, today) if status == Lead.Status.OPEN and due else 0
+        yield (pk, name, masked(number), code, community, sources.get(source, source), department or "",
+               reasons.get(reason, reason), _day(reported), _day(due), overdue or None, statuses.get(status, status))
+
+
+PAIRING_HEADER = ("结对编号", "家庭编号", "户主", "身份证号码", "社区", "帮扶责任人", "身份", "单位", "结对日期", "状态",
+                  "结束日期", "走访次数", "最近走访")
+
+
+def pairing_rows(pairings: QuerySet) -> Iterator[tuple]:
+    from cases.models import Pairing
+
+    kinds, statuses = dict(Pairing.HelperKind.choices), dict(Pairing.Status.choices)
+    rows = (pairings.prefetch_related(None).annotate(**head_subqueries("household_id"))
+            .values_list("pk", "household_id", "x_head_name", "x_head_id", "household__community__name",
+                         "helper_name", "helper_kind", "helper_unit", "started_on", "status", "ended_on",
+                         "visit_count", "last_visit"))
+    for (pk, household, name, number, community, helper, kind, unit, started, status, ended, visits,
+         last) in rows.iterator(chunk_size=CHUNK):
+        yield (pk, household, name or "", masked(number), community, helper, kinds.get(kind, kind), unit,
+               _day(started), statuses.get(status, status), _day(ended), visits, _day(last) or "从未走访")
+
+
+JOB_HEADER = ("姓名", "身份证号码", "家庭编号", "社区", "劳动能力", "就业状况", "新就业日期", "帮扶次数", "最近帮扶")
+
+
+def able_member_rows(members: QuerySet) -> Iterator[tuple]:
+    labors, employments = dict(Person.Labor.choices), dict(Person.Employment.choices)
+    rows = members.values_list("name", "id_number", "household_id", "household__community__name", "labor_capacity",
+                               "employment", "newly_employed_since", "support_count", "last_support")
+    for name, number, household, community, labor, employment, since, supports, last in \
+            rows.iterator(chunk_size=CHUNK):
+        yield (name, masked(number), household, community, labors.get(labor, labor),
+               employments.get(employment, employment), _day(since), supports, _day(last))
+
+
+STUDENT_HEADER = ("学生", "身份证号码", "家庭编号", "社区", "学校", "学段", "年级", "在读状态", "救助对象", "资助笔数",
+                  "资助金额合计（元）", "更新日期")
+
+
+def student_rows(records: QuerySet) -> Iterator[tuple]:
+    from django.db.models import Count, DecimalField, Sum
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    from cases.models import SchoolRecord, StudentAid
+
+    stages, statuses = dict(SchoolRecord.Stage.choices), dict(SchoolRecord.Status.choices)
+    aids = StudentAid.objects.filter(school_record=OuterRef("pk")).order_by().values("school_record")
+    rows = (records.prefetch_related(None)
+            .annotate(x_aids=Coalesce(Subquery(aids.annotate(n=Count("id")).values("n")), 0),
+                      x_amount=Subquery(aids.annotate(s=Sum("amount")).values("s"),
+                                        output_field=DecimalField(max_digits=12, decimal_places=2)))
+            .values_list("person__name", "person__id_number", "person__household_id",
+                         "person__household__community__name", "school", "stage", "grade", "status", "enrolled",
+                         "x_aids", "x_amount", "updated_at"))
+    for name, number, household, community, school, stage, grade, status, enrolled, aids_n, amount, updated in \
+            rows.iterator(chunk_size=CHUNK):
+        yield (name, masked(number), household, community, school, stages.get(stage, stage), grade,
+               statuses.get(status, status), "是" if enrolled else "否", aids_n, amount,
+               f"{timezone.localtime(updated):%Y-%m-%d}" if updated else "")

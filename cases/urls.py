@@ -2,16 +2,18 @@ from django.urls import path
 
 from cases import views
 from cases import views_applications as app_views
+from cases import views_exports as export_views
 from cases import views_help as help_views
 
 urlpatterns = [
     path("", views.household_list, name="household_list"),
-    path("export.xlsx", views.household_export, name="household_export"),
+    path("export.xlsx", export_views.household_export, name="household_export"),
     path("new/", views.household_edit, name="household_create"),
     path("<int:pk>/", views.household_detail, name="household_detail"),
     path("<int:pk>/edit/", views.household_edit, name="household_edit"),
     # Applications (救助申请): intake → visit → 民主评议 → street review → notice → county decision.
     path("applications/", app_views.application_list, name="application_list"),
+    path("applications/export.xlsx", export_views.application_export, name="application_export"),
     path("applications/limits/", app_views.step_limits, name="application_step_limits"),
     path("applications/new/<int:household_pk>/", app_views.application_intake, name="application_intake"),
     path("applications/<int:pk>/", app_views.application_detail, name="application_detail"),
@@ -30,6 +32,7 @@ urlpatterns = [
 # Help beyond money (五(二), 五(四), 五(八), 六(二), 六(三)): leads, pairings, job help, students, charity.
 urlpatterns += [
     path("leads/", help_views.lead_list, name="lead_list"),
+    path("leads/export.xlsx", export_views.lead_export, name="lead_export"),
     path("leads/new/", help_views.lead_create, name="lead_create"),
     path("leads/<int:pk>/", help_views.lead_detail, name="lead_detail"),
     path("leads/<int:pk>/visit/", help_views.lead_visit, name="lead_visit"),
@@ -37,16 +40,19 @@ urlpatterns += [
     path("leads/<int:pk>/apply/", help_views.lead_apply, name="lead_apply"),
     path("leads/<int:pk>/close/", help_views.lead_close, name="lead_close"),
     path("pairings/", help_views.pairing_list, name="pairing_list"),
+    path("pairings/export.xlsx", export_views.pairing_export, name="pairing_export"),
     path("pairings/new/<int:household_pk>/", help_views.pairing_create, name="pairing_create"),
     path("pairings/<int:pk>/", help_views.pairing_detail, name="pairing_detail"),
     path("pairings/<int:pk>/visit/", help_views.pairing_visit, name="pairing_visit"),
     path("pairings/<int:pk>/end/", help_views.pairing_end, name="pairing_end"),
     path("jobs/", help_views.job_list, name="job_list"),
+    path("jobs/export.xlsx", export_views.job_export, name="job_export"),
     path("jobs/person/<int:person_pk>/", help_views.job_person, name="job_person"),
     path("jobs/person/<int:person_pk>/start/", help_views.job_start, name="job_start"),
     path("jobs/person/<int:person_pk>/end/", help_views.job_end, name="job_end"),
     path("jobs/person/<int:person_pk>/support/", help_views.job_support, name="job_support"),
     path("students/", help_views.student_list, name="student_list"),
+    path("students/export.xlsx", export_views.student_export, name="student_export"),
     path("students/person/<int:person_pk>/", help_views.student_edit, name="student_edit"),
     path("students/<int:pk>/", help_views.student_detail, name="student_detail"),
     path("students/<int:pk>/aid/", help_views.student_aid, name="student_aid"),

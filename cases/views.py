@@ -6,13 +6,12 @@ from django.db import transaction
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from accounts.scope import can_write_region, communities_for
 from benefits.linked import household_linked_benefits
 from benefits.permissions import can_apply_relief
 from benefits.selectors import household_enrolments, household_relief
-from cases import exports, selectors
+from cases import selectors
 from cases.forms import HouseholdForm, PersonFormSet
 from cases.models import Household
 from cases.models.applications import CATEGORY_SHORT_LABELS
@@ -20,7 +19,6 @@ from cases.selectors_applications import household_applications
 from cases.selectors_help import household_help
 from cases.services import households as services
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import Sheet, export_caption, export_filename, personal_export_response
 from eligibility.services import determine_household
 
 PAGE_SIZE = 20
@@ -36,18 +34,6 @@ def household_list(request):
         "page": page, "query": query, "can_create": communities_for(request.user).exists(),
     })
 
-
-@require_GET
-@login_required
-def household_export(request):
-    """The household list as Excel: the same scope and search as the page, every row, ID numbers masked."""
-    query = request.GET.get("q", "")
-    shown = exports.query_label(query)
-    rows = exports.household_rows(selectors.household_list(user=request.user, query=query))
-    return personal_export_response(
-        request, filename=export_filename("家庭档案"), what=f"导出家庭档案名单{'（查询：' + shown + '）' if shown else ''}",
-        sheets=[Sheet("家庭档案", exports.HOUSEHOLD_HEADER, rows, caption=export_caption(request, "家庭档案", [("查询", shown)]),
-                      widths=[8, 10, 22, 6, 14, 16, 30])])
 
 
 

@@ -103,8 +103,8 @@ def export_caption(request, title: str, filters: Sequence[tuple[str, str]] = ())
 def personal_export_response(request, *, filename: str, sheets: Iterable[Sheet], what: str,
                              purpose: str = "名单导出", counted_titles: Sequence[str] | None = None) -> FileResponse:
     """A workbook of personal data: written first (data rows counted as they stream, not held in memory), then
-    the read logged in the access log with that count, then returned. A failure while writing logs nothing and
-    hands out nothing. `counted_titles`: the sheets whose rows are records (default: all)."""
+    the read logged in the access log with that count (when there was any row), then returned. A failure while
+    writing logs nothing and hands out nothing. `counted_titles`: the sheets whose rows are records (default: all)."""
     from accounts.services import access_log_record
 
     counter = [0]
@@ -112,10 +112,23 @@ def personal_export_response(request, *, filename: str, sheets: Iterable[Sheet],
                      rows=_counted(s.rows, counter) if counted_titles is None or s.title in counted_titles else s.rows)
                for s in sheets]
     response = workbook_response(filename, counted)
-    try:
-        access_log_record(request=request, what=what, purpose=purpose, count=counter[0])
-    except BaseException:
-        response.close()
-        raise
+    if counter[0]:  # an export with no rows read no personal data: nothing to log
+        try:
+            access_log_record(request=request, what=what, purpose=purpose, count=counter[0])
+        except BaseException:
+            response.close()
+            raise
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def list_export_response(request, *, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
+                         filters: Sequence[tuple[str, str]] = (), widths: Sequence[int] = (),
+                         purpose: str = "名单导出") -> FileResponse:
+    """A list page as one sheet: a caption naming the filters, the header, every row; logged as a personal-data
+    read ("导出<title>（<filters>）", the number of rows)."""
+    shown = "，".join(f"{label}：{value}" for label, value in filters if value)
+    return personal_export_response(
+        request, filename=export_filename(title), what=f"导出{title}{'（' + shown + '）' if shown else ''}",
+        purpose=purpose,
+        sheets=[Sheet(title, header, rows, caption=export_caption(request, title, filters), widths=widths)])

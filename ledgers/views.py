@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import Sheet, export_caption, export_filename, personal_export_response
+from config.xlsx import list_export_response, personal_export_response
 from ledgers import periods, selectors
 from ledgers.describe import describe
 from ledgers.exports import FINDINGS_SHEET, TASK_HEADER, run_sheets, task_rows
@@ -322,7 +322,5 @@ def task_export(request):
     status = _task_status(request)
     label = dict(ReviewTask.Status.choices).get(status, "全部")
     tasks = selectors.task_list(user=request.user, status=status)
-    return personal_export_response(
-        request, filename=export_filename("核实任务"), what=f"导出核实任务（状态：{label}）", purpose="比对结果核实",
-        sheets=[Sheet("核实任务", TASK_HEADER, task_rows(tasks),
-                      caption=export_caption(request, "核实任务", [("状态", label)]))])
+    return list_export_response(request, title="核实任务", header=TASK_HEADER, rows=task_rows(tasks),
+                                filters=[("状态", label)], purpose="比对结果核实")

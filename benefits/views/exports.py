@@ -11,14 +11,7 @@ from benefits import exports, selectors
 from benefits.models import Enrolment, EnrolmentReview, ReliefGrant
 from cases.exports import query_label
 from cases.models import Category
-from config.xlsx import Sheet, export_caption, export_filename, personal_export_response
-
-
-def _respond(request, *, title: str, header, rows, filters: list[tuple[str, str]], widths=()):
-    shown = "，".join(f"{label}：{value}" for label, value in filters if value)
-    return personal_export_response(
-        request, filename=export_filename(title), what=f"导出{title}{'（' + shown + '）' if shown else ''}",
-        sheets=[Sheet(title, header, rows, caption=export_caption(request, title, filters), widths=widths)])
+from config.xlsx import list_export_response
 
 
 @require_GET
@@ -29,7 +22,7 @@ def enrolment_export(request):
     query = request.GET.get("q", "")
     qs = selectors.enrolment_list(user=request.user, status=status, category=category, query=query)
     status_label = {"current": "在保（含渐退、暂停）", "all": "全部", **dict(Enrolment.Status.choices)}.get(status, "")
-    return _respond(request, title="救助对象", header=exports.ENROLMENT_HEADER, rows=exports.enrolment_rows(qs),
+    return list_export_response(request, title="救助对象", header=exports.ENROLMENT_HEADER, rows=exports.enrolment_rows(qs),
                     filters=[("状态", status_label), ("类别", dict(Category.choices).get(category, "")),
                              ("查询", query_label(query))],
                     widths=[8, 10, 22, 14, 16, 10, 8, 12, 12, 8, 12, 10, 12])
@@ -40,7 +33,7 @@ def enrolment_export(request):
 def review_export(request):
     status = request.GET.get("status", "open")
     qs = selectors.review_queue(user=request.user, today=timezone.localdate(), status=status)
-    return _respond(request, title="复核任务", header=exports.REVIEW_HEADER, rows=exports.review_rows(qs),
+    return list_export_response(request, title="复核任务", header=exports.REVIEW_HEADER, rows=exports.review_rows(qs),
                     filters=[("状态", dict(EnrolmentReview.Status.choices).get(status, "全部"))])
 
 
@@ -49,7 +42,7 @@ def review_export(request):
 def relief_export(request):
     status = request.GET.get("status", "")
     qs = selectors.relief_list(user=request.user, status=status)
-    return _respond(request, title="临时救助", header=exports.RELIEF_HEADER, rows=exports.relief_rows(qs),
+    return list_export_response(request, title="临时救助", header=exports.RELIEF_HEADER, rows=exports.relief_rows(qs),
                     filters=[("状态", dict(ReliefGrant.Status.choices).get(status, ""))])
 
 
@@ -58,5 +51,5 @@ def relief_export(request):
 def relief_filed_export(request):
     filing = request.GET.get("filing", "")
     qs = selectors.relief_filed(user=request.user, filing=filing)
-    return _respond(request, title="临时救助备案", header=exports.FILED_HEADER, rows=exports.relief_filed_rows(qs),
+    return list_export_response(request, title="临时救助备案", header=exports.FILED_HEADER, rows=exports.relief_filed_rows(qs),
                     filters=[("备案状态", dict(ReliefGrant.Filing.choices).get(filing, "") if filing else "")])

@@ -43,7 +43,7 @@ def test_household_export_has_the_lists_rows_masked(client, county_officer, hous
             assert p.id_number not in body
     log = AccessLog.objects.get()
     assert (log.user, log.count, log.endpoint, log.what) == (county_officer, 3, reverse("household_export"),
-                                                            "导出家庭档案名单")
+                                                            "导出家庭档案")
 
 
 @pytest.mark.parametrize("role,region,expected", [
