@@ -22,8 +22,9 @@ def _label(choices, value: str, extra: dict | None = None) -> str:
 @login_required
 def household_export(request):
     query = request.GET.get("q", "")
-    rows = exports.household_rows(selectors.household_list(user=request.user, query=query))
-    return list_export_response(request, title="家庭档案", header=exports.HOUSEHOLD_HEADER, rows=rows,
+    qs = selectors.household_list(user=request.user, query=query)
+    return list_export_response(request, title="家庭档案", header=exports.HOUSEHOLD_HEADER,
+                                count=qs.count, rows=exports.household_rows(qs),
                                 filters=[("查询", exports.query_label(query))], widths=[8, 10, 22, 6, 14, 16, 30])
 
 
@@ -34,7 +35,7 @@ def application_export(request):
     today = timezone.localdate()
     qs = app_selectors.application_list(user=request.user, status=status)
     return list_export_response(
-        request, title="救助申请", header=exports.APPLICATION_HEADER, rows=exports.application_rows(qs, today),
+        request, title="救助申请", header=exports.APPLICATION_HEADER, count=qs.count, rows=exports.application_rows(qs, today),
         filters=[("状态", _label(Application.Status.choices, status, {"open": "办理中", "all": "全部"}))])
 
 
@@ -44,7 +45,7 @@ def lead_export(request):
     status, source = request.GET.get("status", "open"), request.GET.get("source", "")
     qs = help_selectors.lead_list(user=request.user, status=status, source=source)
     return list_export_response(
-        request, title="主动发现线索", header=exports.LEAD_HEADER, rows=exports.lead_rows(qs, timezone.localdate()),
+        request, title="主动发现线索", header=exports.LEAD_HEADER, count=qs.count, rows=exports.lead_rows(qs, timezone.localdate()),
         filters=[("状态", _label(Lead.Status.choices, status, {"open": "未办结"})),
                  ("来源", _label(Lead.Source.choices, source))])
 
@@ -55,7 +56,7 @@ def pairing_export(request):
     status = request.GET.get("status", "active")
     qs = help_selectors.pairing_list(user=request.user, status=status)
     return list_export_response(request, title="结对帮扶", header=exports.PAIRING_HEADER,
-                                rows=exports.pairing_rows(qs), filters=[("状态", _label(Pairing.Status.choices, status))])
+                                count=qs.count, rows=exports.pairing_rows(qs), filters=[("状态", _label(Pairing.Status.choices, status))])
 
 
 @require_GET
@@ -63,7 +64,7 @@ def pairing_export(request):
 def job_export(request):
     employment = request.GET.get("employment", "")
     qs = help_selectors.able_members(user=request.user, today=timezone.localdate(), employment=employment)
-    return list_export_response(request, title="就业帮扶", header=exports.JOB_HEADER, rows=exports.able_member_rows(qs),
+    return list_export_response(request, title="就业帮扶", header=exports.JOB_HEADER, count=qs.count, rows=exports.able_member_rows(qs),
                                 filters=[("就业状况", _label(Person.Employment.choices, employment))])
 
 
@@ -72,5 +73,5 @@ def job_export(request):
 def student_export(request):
     status = request.GET.get("status", SchoolRecord.Status.IN_SCHOOL)
     qs = help_selectors.student_list(user=request.user, status=status)
-    return list_export_response(request, title="在校学生", header=exports.STUDENT_HEADER, rows=exports.student_rows(qs),
+    return list_export_response(request, title="在校学生", header=exports.STUDENT_HEADER, count=qs.count, rows=exports.student_rows(qs),
                                 filters=[("在读状态", _label(SchoolRecord.Status.choices, status))])

@@ -10,7 +10,7 @@ accounts.services.access_log_record before the response is built).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,10 +123,22 @@ def personal_export_response(request, *, filename: str, sheets: Iterable[Sheet],
 
 
 def list_export_response(request, *, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
-                         filters: Sequence[tuple[str, str]] = (), widths: Sequence[int] = (),
-                         purpose: str = "名单导出") -> FileResponse:
+                         count: Callable[[], int], filters: Sequence[tuple[str, str]] = (),
+                         widths: Sequence[int] = (), purpose: str = "名单导出"):
     """A list page as one sheet: a caption naming the filters, the header, every row; logged as a personal-data
-    read ("导出<title>（<filters>）", the number of rows)."""
+    read ("导出<title>（<filters>）", the number of rows). `count()` (one COUNT query) is asked first: a list longer
+    than settings.EXPORT_MAX_ROWS is refused back on the list page (export URLs are "<list URL>export.xlsx")
+    rather than left to run past the server's request timeout."""
+    from django.conf import settings
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    limit = settings.EXPORT_MAX_ROWS
+    total = count()
+    if total > limit:
+        messages.error(request, f"共{total}行，超过单次导出上限{limit}行，请缩小筛选范围后分批导出")
+        back = request.path.rsplit("/", 1)[0] + "/"
+        return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
     shown = "，".join(f"{label}：{value}" for label, value in filters if value)
     return personal_export_response(
         request, filename=export_filename(title), what=f"导出{title}{'（' + shown + '）' if shown else ''}",

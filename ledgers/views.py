@@ -322,5 +322,6 @@ def task_export(request):
     status = _task_status(request)
     label = dict(ReviewTask.Status.choices).get(status, "全部")
     tasks = selectors.task_list(user=request.user, status=status)
-    return list_export_response(request, title="核实任务", header=TASK_HEADER, rows=task_rows(tasks),
+    return list_export_response(request, title="核实任务", header=TASK_HEADER, count=tasks.count,
+                                rows=task_rows(tasks),
                                 filters=[("状态", label)], purpose="比对结果核实")

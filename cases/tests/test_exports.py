@@ -92,3 +92,16 @@ def test_export_refuses_post_and_changes_nothing(client, county_officer, househo
     client.force_login(county_officer)
     assert client.post(reverse("household_export")).status_code == 405
     assert not AccessLog.objects.exists()
+
+
+def test_a_list_longer_than_the_cap_is_refused_on_the_list_page(client, county_officer, households, settings):
+    settings.EXPORT_MAX_ROWS = 2
+    client.force_login(county_officer)
+    response = client.get(reverse("household_export"), {"q": "成员"})
+    assert response.status_code == 302 and response.url == reverse("household_list") + "?q=%E6%88%90%E5%91%98"
+    page = client.get(response.url).content.decode()
+    assert "共3行，超过单次导出上限2行，请缩小筛选范围后分批导出" in page
+    assert not AccessLog.objects.exists()
+    a = households[0]
+    rows = export_sheets(client.get(reverse("household_export"), {"q": a.members.get(relation="head").name}))
+    assert len(rows["家庭档案"]) == 3  # a narrower search goes through
