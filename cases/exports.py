@@ -142,3 +142,37 @@ def student_rows(records: QuerySet) -> Iterator[tuple]:
         yield (name, masked(number), household, community, school, stages.get(stage, stage), grade,
                statuses.get(status, status), "是" if enrolled else "否", aids_n, amount,
                f"{timezone.localtime(updated):%Y-%m-%d}" if updated else "")
+
+
+NEED_HEADER = ("需求编号", "家庭编号", "户主", "身份证号码", "社区", "类别", "说明（公开）", "所需金额（元）", "发布日期", "状态")
+
+
+def need_rows(needs: QuerySet) -> Iterator[tuple]:
+    from cases.models import AidKind, AidNeed
+
+    kinds, statuses = dict(AidKind.choices), dict(AidNeed.Status.choices)
+    rows = (needs.prefetch_related(None).annotate(**head_subqueries("household_id"))
+            .values_list("pk", "household_id", "x_head_name", "x_head_id", "household__community__name", "kind",
+                         "description", "amount_needed", "published_on", "status"))
+    for pk, household, name, number, community, kind, description, amount, published, status in \
+            rows.iterator(chunk_size=CHUNK):
+        yield (pk, household, name or "", masked(number), community, kinds.get(kind, kind), description, amount,
+               _day(published), statuses.get(status, status))
+
+
+MATCH_HEADER = ("对接编号", "家庭编号", "户主", "身份证号码", "社区", "帮扶资源", "提供方", "家庭同意人", "同意日期", "状态",
+                "落实日期", "实际帮扶金额（元）")
+
+
+def match_rows(matches: QuerySet) -> Iterator[tuple]:
+    from cases.models import AidMatch
+
+    statuses = dict(AidMatch.Status.choices)
+    rows = (matches.prefetch_related(None).annotate(**head_subqueries("household_id"))
+            .values_list("pk", "household_id", "x_head_name", "x_head_id", "household__community__name",
+                         "offer__title", "offer__provider_name", "consent_by", "consent_on", "status", "delivered_on",
+                         "delivered_amount"))
+    for pk, household, name, number, community, title, provider, consent_by, consent_on, status, delivered, amount in \
+            rows.iterator(chunk_size=CHUNK):
+        yield (pk, household, name or "", masked(number), community, title, provider, consent_by, _day(consent_on),
+               statuses.get(status, status), _day(delivered), amount)

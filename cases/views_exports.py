@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from cases import exports, selectors
 from cases import selectors_applications as app_selectors
 from cases import selectors_help as help_selectors
-from cases.models import Application, Lead, Pairing, Person, SchoolRecord
+from cases.models import AidMatch, AidNeed, Application, Lead, Pairing, Person, SchoolRecord
 from config.xlsx import list_export_response
 
 
@@ -75,3 +75,21 @@ def student_export(request):
     qs = help_selectors.student_list(user=request.user, status=status)
     return list_export_response(request, title="在校学生", header=exports.STUDENT_HEADER, count=qs.count, rows=exports.student_rows(qs),
                                 filters=[("在读状态", _label(SchoolRecord.Status.choices, status))])
+
+
+@require_GET
+@login_required
+def need_export(request):
+    status = request.GET.get("status", AidNeed.Status.PUBLISHED)
+    qs = help_selectors.need_list(user=request.user, status=status)
+    return list_export_response(request, title="帮扶需求", header=exports.NEED_HEADER, count=qs.count,
+                                rows=exports.need_rows(qs), filters=[("状态", _label(AidNeed.Status.choices, status))])
+
+
+@require_GET
+@login_required
+def match_export(request):
+    status = request.GET.get("status", AidMatch.Status.MATCHED)
+    qs = help_selectors.match_list(user=request.user, status=status)
+    return list_export_response(request, title="帮扶对接", header=exports.MATCH_HEADER, count=qs.count,
+                                rows=exports.match_rows(qs), filters=[("状态", _label(AidMatch.Status.choices, status))])

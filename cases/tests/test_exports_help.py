@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts.models import AccessLog
+from accounts.models import AccessLog, Region
 from cases.idnumber import mask
 from cases.models import Person
+from cases.services import charity, students
 from cases.services import pairing as pairing_services
-from cases.services import students
 from cases.tests.factories import household_make
 from cases.tests.factories_applications import FAST_HASHERS, TODAY, application_at, standard_make
 from cases.tests.factories_help import enrolled_household, lead_make
@@ -40,7 +40,16 @@ def build(caseworker, street, county, *, community=HOME_COMMUNITY, name="张三"
     applicant = household_make(community_id=community, members=1)
     application = application_at("investigating", household=applicant, caseworker=caseworker)
     lead = lead_make(caseworker=caseworker, name=name)
-    return {"enrolled": enrolled, "pairing": pairing, "record": record, "application": application, "lead": lead}
+    need = charity.aid_need_publish(acting_user=caseworker, household=enrolled, kind="education",
+                                    description="孩子上学，学杂费有缺口", amount_needed="3000", consent=True,
+                                    consent_on=TODAY, today=TODAY)
+    offer = charity.aid_offer_register(acting_user=county, provider_name="江西省慈善总会", provider_kind="organisation",
+                                       title="秋送助学", kind="education", region=Region.objects.get(code="360102"),
+                                       amount="2000", places=2, conditions="在读中小学生", today=TODAY)
+    match = charity.aid_match_create(acting_user=caseworker, offer=offer, household=applicant, consent=True,
+                                     consent_on=TODAY, consent_by="户主本人", today=TODAY)
+    return {"enrolled": enrolled, "pairing": pairing, "record": record, "application": application, "lead": lead,
+            "need": need, "match": match}
 
 
 @pytest.fixture
@@ -124,8 +133,24 @@ def test_student_export(client, county_officer, worlds):
     assert rows == []
 
 
+def test_need_and_match_exports(client, caseworker, worlds):
+    client.force_login(caseworker)
+    header, rows = sheet(client, "need_export")
+    need = worlds[0]["need"]
+    head = head_of(need.household)
+    assert rows == [(need.pk, need.household_id, head.name, mask(head.id_number), need.household.community.name,
+                     need.get_kind_display(), "孩子上学，学杂费有缺口", 3000, "2018-06-04", "公开征集中")]
+    header, rows = sheet(client, "match_export")
+    match = worlds[0]["match"]
+    head = head_of(match.household)
+    assert rows == [(match.pk, match.household_id, head.name, mask(head.id_number), match.household.community.name,
+                     "秋送助学", "江西省慈善总会", "户主本人", "2018-06-04", match.get_status_display(), None, None)]
+    _, rows = sheet(client, "match_export", {"status": "delivered"})
+    assert rows == []
+
+
 @pytest.mark.parametrize("name", ["application_export", "lead_export", "pairing_export", "job_export",
-                                  "student_export"])
+                                  "student_export", "need_export", "match_export"])
 def test_exports_are_scoped_logged_and_constant_in_queries(client, make_user, caseworker, street_officer,
                                                            county_officer, name):
     build(caseworker, street_officer, county_officer)
