@@ -136,3 +136,16 @@ def query_count(client, url: str, params: dict | None = None) -> int:
         assert response.status_code == 200
         b"".join(response.streaming_content) if response.streaming else response.content
     return len(ctx.captured_queries)
+
+
+def body_text(response) -> str:
+    """What a response shows: its text, or every XML part of an .xlsx attachment unzipped (an export's cells are
+    compressed, so a leak would not show in the raw bytes)."""
+    import io
+    import zipfile
+
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if raw[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(raw)) as book:
+            return "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
+    return raw.decode("utf-8", "replace")

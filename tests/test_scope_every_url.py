@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Region
 from cases.tests.factories import household_make
-from conftest import make_id
+from conftest import body_text, make_id
 from eligibility.models import Standard
 
 pytestmark = pytest.mark.django_db
@@ -53,19 +53,6 @@ def fill(route: str, pattern: URLPattern, ints: list[int], texts: list[str]) -> 
             url = re.sub(rf"<(?:{conv}:)?{name}>", str(value), url, count=1)
         urls.append("/" + url)
     return urls
-
-
-def body_text(response) -> str:
-    """What a response shows: its text, or every XML part of an .xlsx attachment unzipped (an export's cells are
-    compressed, so a leak would not show in the raw bytes)."""
-    import io
-    import zipfile
-
-    raw = b"".join(response.streaming_content) if response.streaming else response.content
-    if raw[:2] == b"PK":
-        with zipfile.ZipFile(io.BytesIO(raw)) as book:
-            return "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
-    return raw.decode("utf-8", "replace")
 
 
 def snapshot() -> dict:

@@ -31,3 +31,10 @@ def test_response_is_an_attachment():
     assert "attachment" in response["Content-Disposition"]
     body = b"".join(response.streaming_content)
     assert body[:2] == b"PK"
+
+
+def test_the_scope_walks_read_the_cells_of_an_export():
+    from conftest import body_text
+
+    response = workbook_response("名单.xlsx", [Sheet("名单", ["姓名"], [("外区机密地址张三",)])])
+    assert "外区机密地址张三" in body_text(response)
