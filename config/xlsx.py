@@ -116,7 +116,7 @@ def personal_export_response(request, *, filename: str, sheets: Iterable[Sheet],
         try:
             access_log_record(request=request, what=what, purpose=purpose, count=counter[0])
         except BaseException:
-            response.close()
+            response.file_to_stream.close()  # the temporary file; response.close() would end the request
             raise
     response["Cache-Control"] = "private, no-store"
     return response
