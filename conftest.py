@@ -111,3 +111,41 @@ def _process_local_cache():
     override.enable()
     yield
     override.disable()
+
+
+def export_sheets(response) -> dict[str, list[tuple]]:
+    """An Excel export's sheets as {title: rows of values} (asserting it is an .xlsx attachment)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in response["Content-Disposition"] and response["Cache-Control"] == "private, no-store"
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    return {name: [tuple(row) for row in book[name].iter_rows(values_only=True)] for name in book.sheetnames}
+
+
+def query_count(client, url: str, params: dict | None = None) -> int:
+    """The number of queries one GET runs (the response consumed, so a streamed body counts too)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params or {})
+        assert response.status_code == 200
+        b"".join(response.streaming_content) if response.streaming else response.content
+    return len(ctx.captured_queries)
+
+
+def body_text(response) -> str:
+    """What a response shows: its text, or every XML part of an .xlsx attachment unzipped (an export's cells are
+    compressed, so a leak would not show in the raw bytes)."""
+    import io
+    import zipfile
+
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if raw[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(raw)) as book:
+            return "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
+    return raw.decode("utf-8", "replace")

@@ -1,5 +1,5 @@
-"""Bank exports of a locked roll: CSV streamed row by row, XLSX written by openpyxl in write-only mode (rows
-go to a temporary file as they come, strings inline) and then streamed from that file. Memory stays flat
+"""Bank exports of a locked roll: CSV streamed row by row, XLSX through config/xlsx.py (openpyxl write-only: rows
+go to a temporary file as they come) and then streamed from that file. Memory stays flat
 whatever the roll's size: lines are read from a server-side cursor in chunks.
 
 Columns: 序号, 社区, 姓名, 身份证号码, 开户银行, 银行账号, 保障人数, 所属月份, 类型, 说明, one column per amount
@@ -10,14 +10,13 @@ exported. ID numbers are masked unless the caller may see them in full (benefits
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 
 from benefits.compute import COMPONENT_LABELS
 from benefits.models import PaymentLine, PaymentRoll
 from cases import idnumber
+from config.xlsx import Sheet
 
 COMPONENTS = tuple(COMPONENT_LABELS)
 HEADER = ("序号", "社区代码", "姓名", "身份证号码", "开户银行", "银行账号", "保障人数", "所属月份", "类型", "说明",
@@ -67,31 +66,119 @@ def csv_chunks(roll: PaymentRoll, *, full_ids: bool) -> Iterator[str]:
         yield "".join(batch)
 
 
-def xlsx_file(roll: PaymentRoll, *, full_ids: bool, directory: str | None = None) -> str:
-    """Write the roll to a temporary .xlsx file and return its path (the caller streams and removes it)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+def xlsx_sheet(roll: PaymentRoll, *, full_ids: bool) -> Sheet:
+    """The roll as one sheet for config/xlsx.py: the same rows as the CSV, header and totals in bold."""
+    lines = rows(roll, full_ids=full_ids)
+    header = next(lines)
+    totals: list[tuple] = []  # filled when the lines run out; the writer reads it after the rows
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=f"{roll.month:%Y年%m月}")
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    for n, row in enumerate(rows(roll, full_ids=full_ids)):
-        if n == 0 or row[0] == "合计":
-            cells = []
-            for value in row:
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.font = bold
-                cells.append(cell)
-            sheet.append(cells)
-        else:
-            sheet.append(row)
-    handle, path = tempfile.mkstemp(suffix=".xlsx", dir=directory)
-    os.close(handle)
-    try:
-        workbook.save(path)
-    except BaseException:
-        os.unlink(path)
-        raise
-    return path
+    def paid() -> Iterator[tuple]:
+        for row in lines:
+            if row[0] == "合计":
+                totals.append(row)
+            else:
+                yield row
+
+    return Sheet(title=f"{roll.month:%Y年%m月}", header=header, rows=paid(), footer=totals)
+
+
+# --------------------------------------------------------------------------------------------------
+# List exports: each takes the queryset its list page shows (same selector, scope and filters) and streams it
+# as one values_list query; heads and counts come as subqueries. ID numbers masked, as in the lists.
+
+def _label(choices) -> dict:
+    return dict(choices)
+
+
+def _day(value) -> str:
+    return f"{value:%Y-%m-%d}" if value else ""
+
+
+def _who(full_name, username) -> str:
+    return full_name or username or ""
+
+
+ENROLMENT_HEADER = ("编号", "户主", "身份证号码", "社区代码", "社区", "类别", "状态", "渐退至", "终止日期", "保障人数",
+                    "月救助金（元）", "起始月份", "下次复核")
+
+
+def enrolment_rows(enrolments) -> Iterator[tuple]:
+    from benefits.models import Enrolment
+    from cases.exports import CHUNK, head_subqueries, masked
+    from cases.models import Category
+
+    categories, statuses = _label(Category.choices), _label(Enrolment.Status.choices)
+    rows = (enrolments.prefetch_related(None).annotate(**head_subqueries("household_id"))
+            .values_list("pk", "x_head_name", "x_head_id", "household__community_id", "household__community__name",
+                         "category", "status", "gradual_until", "ended_on", "covered_now", "monthly_amount",
+                         "start_month", "next_review_on"))
+    for (pk, name, number, code, community, category, status, gradual, ended, covered, amount, start,
+         review) in rows.iterator(chunk_size=CHUNK):
+        yield (pk, name or "", masked(number), code, community, categories.get(category, category),
+               statuses.get(status, status), _day(gradual), _day(ended), covered, amount, f"{start:%Y-%m}",
+               _day(review))
+
+
+REVIEW_HEADER = ("任务编号", "类型", "救助对象编号", "类别", "户主", "身份证号码", "社区", "事由", "应复核日期", "状态",
+                 "结论", "复核人", "完成时间")
+
+
+def review_rows(reviews) -> Iterator[tuple]:
+    from django.utils import timezone
+
+    from benefits.models import EnrolmentReview
+    from cases.exports import CHUNK, head_subqueries, masked
+    from cases.models import Category
+
+    kinds, statuses = _label(EnrolmentReview.Kind.choices), _label(EnrolmentReview.Status.choices)
+    outcomes, categories = _label(EnrolmentReview.Outcome.choices), _label(Category.choices)
+    rows = (reviews.prefetch_related(None).annotate(**head_subqueries("enrolment__household_id"))
+            .values_list("pk", "kind", "enrolment_id", "enrolment__category", "x_head_name", "x_head_id",
+                         "enrolment__household__community__name", "raised_because", "due_on", "status", "outcome",
+                         "completed_by__full_name", "completed_by__username", "completed_at"))
+    for (pk, kind, enrolment, category, name, number, community, because, due, status, outcome, full_name,
+         username, completed) in rows.iterator(chunk_size=CHUNK):
+        yield (pk, kinds.get(kind, kind), enrolment, categories.get(category, category), name or "",
+               masked(number), community, because, _day(due), statuses.get(status, status),
+               outcomes.get(outcome, outcome), _who(full_name, username),
+               f"{timezone.localtime(completed):%Y-%m-%d %H:%M}" if completed else "")
+
+
+RELIEF_HEADER = ("编号", "救助对象", "身份证号码", "三类对象", "社区代码", "社区", "类型", "金额（元）", "审批层级", "状态",
+                 "备案", "受理日期")
+
+
+def relief_rows(grants) -> Iterator[tuple]:
+    from benefits.models import ReliefGrant
+    from cases.exports import CHUNK, masked
+
+    kinds, routes = _label(ReliefGrant.Kind.choices), _label(ReliefGrant.Route.choices)
+    statuses, filings = _label(ReliefGrant.Status.choices), _label(ReliefGrant.Filing.choices)
+    rows = grants.values_list("pk", "person__name", "person__id_number", "in_categories", "household__community_id",
+                              "household__community__name", "kind", "amount", "route", "status", "filing",
+                              "received_on")
+    for (pk, name, number, in_categories, code, community, kind, amount, route, status, filing,
+         received) in rows.iterator(chunk_size=CHUNK):
+        yield (pk, name, masked(number), "是" if in_categories else "否", code, community, kinds.get(kind, kind),
+               amount, routes.get(route, route), statuses.get(status, status), filings.get(filing, filing),
+               _day(received))
+
+
+FILED_HEADER = ("编号", "街道", "救助对象", "身份证号码", "类型", "金额（元）", "审批人", "审批日期", "备案时间", "备案状态")
+
+
+def relief_filed_rows(grants) -> Iterator[tuple]:
+    from django.utils import timezone
+
+    from benefits.models import ReliefGrant
+    from cases.exports import CHUNK, masked
+
+    kinds, filings = _label(ReliefGrant.Kind.choices), _label(ReliefGrant.Filing.choices)
+    rows = grants.values_list("pk", "household__community__parent__name", "person__name", "person__id_number", "kind",
+                              "amount", "decided_by__full_name", "decided_by__username", "decided_on", "filed_at",
+                              "filing")
+    for (pk, street, name, number, kind, amount, full_name, username, decided, filed,
+         filing) in rows.iterator(chunk_size=CHUNK):
+        yield (pk, street, name, masked(number), kinds.get(kind, kind), amount, _who(full_name, username),
+               _day(decided), f"{timezone.localtime(filed):%Y-%m-%d %H:%M}" if filed else "",
+               filings.get(filing, filing))

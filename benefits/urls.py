@@ -1,10 +1,11 @@
 from django.urls import path
 
-from benefits.views import enrolments, relief, rolls
+from benefits.views import enrolments, exports, relief, rolls
 
 urlpatterns = [
     # Enrolments (救助对象) and dynamic management
     path("", enrolments.enrolment_list, name="enrolment_list"),
+    path("export.xlsx", exports.enrolment_export, name="enrolment_export"),
     path("enrolments/<int:pk>/", enrolments.enrolment_detail, name="enrolment_detail"),
     path("enrolments/<int:pk>/recompute/", enrolments.enrolment_recompute, name="enrolment_recompute"),
     path("enrolments/<int:pk>/suspend/", enrolments.enrolment_suspend, name="enrolment_suspend"),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("enrolments/<int:pk>/exit/", enrolments.enrolment_exit, name="enrolment_exit"),
     path("enrolments/<int:pk>/notice/", enrolments.enrolment_notice, name="enrolment_notice"),
     path("reviews/", enrolments.review_queue, name="review_queue"),
+    path("reviews/export.xlsx", exports.review_export, name="review_export"),
     path("reviews/<int:pk>/", enrolments.review_complete, name="review_complete"),
     # Monthly payment rolls (发放花名册)
     path("rolls/", rolls.roll_list, name="roll_list"),
@@ -24,6 +26,8 @@ urlpatterns = [
     path("funds/", relief.fund_list, name="fund_list"),
     path("funds/<str:code>/", relief.fund_detail, name="fund_detail"),
     path("relief/", relief.relief_list, name="relief_list"),
+    path("relief/export.xlsx", exports.relief_export, name="relief_export"),
+    path("relief/filed/export.xlsx", exports.relief_filed_export, name="relief_filed_export"),
     path("relief/filed/", relief.relief_filed, name="relief_filed"),
     path("relief/new/<int:household_pk>/", relief.relief_apply, name="relief_apply"),
     path("relief/<int:pk>/", relief.relief_detail, name="relief_detail"),

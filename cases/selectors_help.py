@@ -353,6 +353,13 @@ def match_scope(*, user) -> QuerySet[AidMatch]:
     return scope_filter(AidMatch.objects.all(), user, HOUSEHOLD)
 
 
+def match_list(*, user, status: str = AidMatch.Status.MATCHED) -> QuerySet[AidMatch]:
+    qs = match_scope(user=user)
+    if status in AidMatch.Status.values:
+        qs = qs.filter(status=status)
+    return qs.select_related("household__community", "offer").order_by("-id")
+
+
 def match_get(*, user, pk: int) -> AidMatch:
     qs = match_scope(user=user).select_related("household__community", "offer__region", "need", "matched_by")
     return get_object_or_404(qs, pk=pk)

@@ -466,13 +466,10 @@ def need_list(request):
 @login_required
 def match_list(request):
     status = request.GET.get("status", AidMatch.Status.MATCHED)
-    qs = help_selectors.match_scope(user=request.user)
-    if status in AidMatch.Status.values:
-        qs = qs.filter(status=status)
-    qs = qs.select_related("household__community", "offer").order_by("-id")
     return render(request, "cases/help/match_list.html", {
         "query_string": _query_string(request),
-        "page": _page(request, qs), "status": status, "statuses": AidMatch.Status.choices,
+        "page": _page(request, help_selectors.match_list(user=request.user, status=status)), "status": status,
+        "statuses": AidMatch.Status.choices,
     })
 
 

@@ -168,6 +168,9 @@ RECONCILE_STALE_SECONDS = int(os.environ.get("RECONCILE_STALE_SECONDS", "600"))
 RECONCILE_WORK_MEM_MB = int(os.environ.get("RECONCILE_WORK_MEM_MB", "64"))
 # Bad rows of an extract kept and listed (all are counted).
 LEDGERS_ERROR_LIST_LIMIT = int(os.environ.get("LEDGERS_ERROR_LIST_LIMIT", "1000"))
+# The most rows a list export writes in one request (about 4,000 rows/s: 100,000 rows stay inside gunicorn's
+# 30 s timeout); a larger list is refused with a message asking for a narrower filter.
+EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "100000"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -28,4 +28,5 @@ urlpatterns = [
     path("reports/half-year/export.xlsx", views_reports.report_export, {"kind": "half"}, name="report_half_export"),
     path("reports/yearly/", views_reports.report_view, {"kind": "yearly"}, name="report_yearly"),
     path("reports/yearly/export.xlsx", views_reports.report_export, {"kind": "yearly"}, name="report_yearly_export"),
+    path("tasks/export.xlsx", views.task_export, name="ledger_task_export"),
 ]

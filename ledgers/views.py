@@ -7,16 +7,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponseForbidden, JsonResponse
+from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from accounts.services import access_log_record
 from config.errors import PermissionDenied, ServiceError
+from config.xlsx import list_export_response, personal_export_response
 from ledgers import periods, selectors
 from ledgers.describe import describe
-from ledgers.exports import run_workbook
+from ledgers.exports import FINDINGS_SHEET, TASK_HEADER, run_sheets, task_rows
 from ledgers.forms import ExtractUploadForm, ResolveForm, RunStartForm
 from ledgers.kinds import KINDS, PROGRAMS
 from ledgers.models import Extract, ReconciliationRun, ReviewTask
@@ -243,6 +243,7 @@ def run_findings(request, pk: int):
     })
 
 
+@require_GET
 @login_required
 def run_export(request, pk: int):
     user = request.user
@@ -251,12 +252,14 @@ def run_export(request, pk: int):
         messages.error(request, "比对完成后才能导出")
         return redirect("ledger_run_detail", pk=run.pk)
     report = selectors.run_report(user=user, run=run)
-    findings = selectors.run_findings(user=user, run=run, rule=request.GET.get("rule", ""),
-                                      area=request.GET.get("area", ""))
-    access_log_record(request=request, what=f"比对#{run.pk}疑点导出", purpose="比对结果核实", count=report["total"])
-    out = run_workbook(run=run, report=report, findings=findings)
-    return FileResponse(out, as_attachment=True, filename=f"比对{run.pk}_{run.period}_{report['shown']}.xlsx",
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    rule, area, status = request.GET.get("rule", ""), request.GET.get("area", "").strip(), request.GET.get("status", "")
+    findings = selectors.run_findings(user=user, run=run, rule=rule, area=area, status=status)
+    shown = "，".join(x for x in (BY_CODE[rule].label if rule in BY_CODE else "", area,
+                                  dict(ReviewTask.Status.choices).get(status, "")) if x)
+    return personal_export_response(
+        request, filename=f"比对{run.pk}_{run.period}_{report['shown']}.xlsx", purpose="比对结果核实",
+        what=f"比对#{run.pk}疑点导出{'（' + shown + '）' if shown else ''}",
+        sheets=run_sheets(run=run, report=report, findings=findings), counted_titles=[FINDINGS_SHEET])
 
 
 # --- findings and review tasks -------------------------------------------------------------------
@@ -297,9 +300,7 @@ def finding_detail(request, pk: int):
 @login_required
 def task_list(request):
     user = request.user
-    status = request.GET.get("status", ReviewTask.Status.OPEN)
-    if status not in ReviewTask.Status.values and status != "":
-        status = ReviewTask.Status.OPEN
+    status = _task_status(request)
     page = _page(request, selectors.task_list(user=user, status=status))
     rows = [{"t": t, "text": describe(t.finding.rule, t.finding.detail), "rule": BY_CODE.get(t.finding.rule),
              "can_resolve": can_review(user, t)} for t in page]
@@ -307,3 +308,20 @@ def task_list(request):
         "page": page, "rows": rows, "status": status, "status_choices": ReviewTask.Status.choices,
         "counts": selectors.task_counts(user=user),
     })
+
+
+def _task_status(request) -> str:
+    status = request.GET.get("status", ReviewTask.Status.OPEN)
+    return status if status in ReviewTask.Status.values or status == "" else ReviewTask.Status.OPEN
+
+
+@require_GET
+@login_required
+def task_export(request):
+    """The review task list as Excel: the same scope and status filter as the page."""
+    status = _task_status(request)
+    label = dict(ReviewTask.Status.choices).get(status, "全部")
+    tasks = selectors.task_list(user=request.user, status=status)
+    return list_export_response(request, title="核实任务", header=TASK_HEADER, count=tasks.count,
+                                rows=task_rows(tasks),
+                                filters=[("状态", label)], purpose="比对结果核实")

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Region
 from cases.tests.factories import household_make
-from conftest import make_id
+from conftest import body_text, make_id
 from eligibility.models import Standard
 
 pytestmark = pytest.mark.django_db
@@ -53,19 +53,6 @@ def fill(route: str, pattern: URLPattern, ints: list[int], texts: list[str]) -> 
             url = re.sub(rf"<(?:{conv}:)?{name}>", str(value), url, count=1)
         urls.append("/" + url)
     return urls
-
-
-def body(response) -> str:
-    """The response's text, streamed ones (file downloads, XLSX exports) included: a streamed export must not
-    escape the leak check. Binary workbooks are searched inside their XML parts."""
-    data = b"".join(response.streaming_content) if response.streaming else response.content
-    if data[:2] == b"PK":  # a zip (XLSX): its XML parts hold the cell text
-        import io
-        import zipfile
-
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            data = b"".join(z.read(n) for n in z.namelist())
-    return data.decode("utf-8", "replace")
 
 
 def snapshot() -> dict:
@@ -123,7 +110,7 @@ def test_no_role_reads_or_writes_another_region_through_any_url(client, make_use
         for url in fill(route, pattern, foreign_world["ints"], foreign_world["texts"]):
             client.force_login(user)
             response = client.get(url)
-            text = body(response)
+            text = body_text(response)
             for secret in foreign_world["secrets"]:
                 assert secret not in text, f"{role} saw {secret!r} at GET {url}"
             client.force_login(user)
@@ -131,7 +118,7 @@ def test_no_role_reads_or_writes_another_region_through_any_url(client, make_use
             client.force_login(user)
             api = client.post(url, json.dumps({"region": foreign_world["texts"][1]}), content_type="application/json")
             for r in (form, api):
-                text = body(r)
+                text = body_text(r)
                 for secret in foreign_world["secrets"]:
                     assert secret not in text, f"{role} saw {secret!r} at POST {url}"
             checked += 1

@@ -31,3 +31,27 @@ def test_response_is_an_attachment():
     assert "attachment" in response["Content-Disposition"]
     body = b"".join(response.streaming_content)
     assert body[:2] == b"PK"
+
+
+def test_the_scope_walks_read_the_cells_of_an_export():
+    from conftest import body_text
+
+    response = workbook_response("名单.xlsx", [Sheet("名单", ["姓名"], [("外区机密地址张三",)])])
+    assert "外区机密地址张三" in body_text(response)
+
+
+def test_a_failed_access_log_hands_out_nothing(rf, caseworker, monkeypatch):
+    import pytest
+
+    from accounts import services
+    from config.xlsx import personal_export_response
+
+    def broken(**kwargs):
+        raise RuntimeError("日志库不可用")
+
+    monkeypatch.setattr(services, "access_log_record", broken)
+    request = rf.get("/households/export.xlsx")
+    request.user = caseworker
+    with pytest.raises(RuntimeError):
+        personal_export_response(request, filename="名单.xlsx", what="导出名单",
+                                 sheets=[Sheet("名单", ["姓名"], [("张三",)])])

@@ -3,12 +3,10 @@ line, and the bank exports (CSV streamed, XLSX from a write-only workbook)."""
 
 from __future__ import annotations
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponseForbidden, StreamingHttpResponse
+from django.http import HttpResponseForbidden, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,6 +19,7 @@ from benefits.services import rolls as services
 from benefits.views.common import PAGE_SIZE, apply_errors
 from cases import idnumber
 from config.errors import PermissionDenied, ServiceError
+from config.xlsx import workbook_response
 
 
 @login_required
@@ -149,11 +148,7 @@ def roll_export_xlsx(request, pk: int):
     full = permissions.sees_full_ids(request.user, roll.county_id)
     access_log_record(request=request, what=f"导出发放花名册#{roll.pk}（XLSX{'，完整身份证号' if full else ''}）",
                       purpose="报送银行发放" if full else "监督查看", count=roll.line_count)
-    path = exports.xlsx_file(roll, full_ids=full)
-    handle = open(path, "rb")  # noqa: SIM115 — FileResponse closes it
-    os.unlink(path)  # the open handle keeps the data until the response is sent
-    response = FileResponse(handle, as_attachment=True, filename=exports.filename(roll, "xlsx"),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = workbook_response(exports.filename(roll, "xlsx"), [exports.xlsx_sheet(roll, full_ids=full)])
     response["Cache-Control"] = "private, no-store"
     return response
 
