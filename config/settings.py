@@ -167,6 +167,13 @@ RECONCILE_STALE_SECONDS = int(os.environ.get("RECONCILE_STALE_SECONDS", "600"))
 RECONCILE_WORK_MEM_MB = int(os.environ.get("RECONCILE_WORK_MEM_MB", "64"))
 # Bad rows of an extract kept and listed (all are counted).
 LEDGERS_ERROR_LIST_LIMIT = int(os.environ.get("LEDGERS_ERROR_LIST_LIMIT", "1000"))
+# The economic check at intake (ledgers/sources.py): an extract loaded longer ago than this is not used and
+# its source is listed as not checked.
+ECONOMIC_CHECK_MAX_AGE_DAYS = int(os.environ.get("ECONOMIC_CHECK_MAX_AGE_DAYS", "180"))
+# A source answered by a department's live interface instead of the loaded extracts:
+# "vehicle=gov.jx.jiaoguan.VehicleApi,tax_income=…" (kind=dotted class path).
+ECONOMIC_CHECK_ADAPTERS = dict(
+    item.split("=", 1) for item in os.environ.get("ECONOMIC_CHECK_ADAPTERS", "").split(",") if "=" in item)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
