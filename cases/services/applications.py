@@ -209,6 +209,7 @@ def application_intake(*, acting_user, household: Household, category: str, reas
     _event(application, step=Step.INTAKE, from_status="", acting_user=acting_user, today=today,
            note=reasons, data={"category": category, "documents": [d.pk for d in stored],
                                "due_on": application.due_on.isoformat()})
+    economic_services.queue_after_intake(application)  # the economic check runs once this has committed
     return application
 
 

@@ -269,7 +269,7 @@ def economic_check_objection_record(*, acting_user, application: Application, re
         if contradiction is None:
             errors.append({"field": "contradiction", "message": "请选择本次核对发现的不符情况"})
     date_check(received_on, "received_on", "收到日期", errors, today=today,
-               not_before=timezone.localdate(latest.run_at), not_before_label="核对日期")
+               not_before=latest.as_of, not_before_label="核对日期")
     content = text(content, "content", "请填写异议内容及申请人提供的证明", errors, max_length=2000, label="异议内容")
     raise_errors(errors)
     objection = CheckObjection.objects.create(application=application, check_run=latest, contradiction=contradiction,
