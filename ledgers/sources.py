@@ -114,7 +114,12 @@ class ExtractSource:
             last = max(newest.values(), key=lambda e: (e.loaded_at or e.created_at, e.pk))
             return [], (f"最近一次{self.label}数据（比对数据#{last.pk}，{_local_date(last.loaded_at):%Y-%m-%d}导入）"
                         f"已超过{max_age_days()}天，须部门提供新数据")
-        return sorted(fresh, key=lambda e: e.pk), ""
+        stale = [e for e in newest.values() if e not in fresh]
+        # benefit ledgers: a program whose latest ledger is too old is named, not silently left out
+        note = ("以下台账超过{}天未核对：{}".format(
+            max_age_days(), "、".join(f"{PROGRAMS[e.program].label if e.program in PROGRAMS else e.program}"
+                                     f"（比对数据#{e.pk}）" for e in stale)) if stale else "")
+        return sorted(fresh, key=lambda e: e.pk), note
 
     def check(self, members: Sequence[str], region: str, as_of: dt.date) -> SourceResult:
         from ledgers.models import ExtractRow
@@ -129,7 +134,7 @@ class ExtractSource:
                 .values_list("extract_id", "id_number", "on_date", "amount", "code", "ref", "note"))
         facts = [Fact(id_number=n, on_date=d, amount=a, code=c, ref=r, note=t, program=program[x])
                  for x, n, d, a, c, r, t in rows]
-        return SourceResult(self.kind, self.label, CHECKED, facts=facts, adapter=adapter, extracts=[
+        return SourceResult(self.kind, self.label, CHECKED, reason=reason, facts=facts, adapter=adapter, extracts=[
             {"id": e.pk, "period": e.period, "date": _local_date(e.loaded_at).isoformat(),
              "department": e.department or KINDS[self.kind].department, "program": e.program,
              "program_label": PROGRAMS[e.program].label if e.program in PROGRAMS else ""}

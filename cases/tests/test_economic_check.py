@@ -548,3 +548,14 @@ def test_run_explain_and_objection_through_the_pages(client, household, people, 
     assert CheckObjection.objects.get().recheck.trigger == "objection"
     body = client.get(base + "/").content.decode()
     assert "申请人对核对结果有异议" in body and "复查（核对#" in body
+
+
+def test_a_stale_benefit_ledger_is_named_beside_the_fresh_ones(household, people, caseworker, load):
+    load("benefit", [[people[1].id_number, "", "400"]], program="union_hardship")
+    old = load("benefit", [[people[1].id_number, "", "380"]], program="medical_premium",
+               loaded_on=TODAY - dt.timedelta(days=200))
+    check = run(application_at("investigating", household=household, caseworker=caseworker), caseworker)
+    benefit = next(s for s in check.sources if s["kind"] == "benefit")
+    assert benefit["status"] == "checked"
+    assert benefit["reason"] == f"以下台账超过180天未核对：城乡居民医保个人缴费全额资助（比对数据#{old.pk}）"
+    assert [e["program"] for e in benefit["extracts"]] == ["union_hardship"]
