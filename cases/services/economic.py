@@ -171,11 +171,11 @@ def _run(application: Application, *, acting_user, trigger: str, today: dt.date)
     not_checked = [r.label for r in results if not r.checked]
     note = (f"核对{len(people)}人、{len(checked)}个数据来源：发现{len(rows)}项与申报不符"
             f"（待处理{open_count}项）" + (f"；未核对：{'、'.join(not_checked)}" if not_checked else ""))
-    actor = acting_user or application.created_by
     ApplicationEvent.objects.create(
         application=application, step=ApplicationEvent.Step.ECONOMIC_CHECK,
         verb="家庭经济状况核对" + ("（系统自动）" if acting_user is None else ""), from_status=application.status,
-        to_status=application.status, actor=actor, at=now, on_date=today, note=note,
+        to_status=application.status, actor_id=acting_user.pk if acting_user else application.created_by_id,
+        at=now, on_date=today, note=note,
         data={"check": check.pk, "trigger": trigger, "contradictions": len(rows), "open": open_count,
               "corrected": [c.pk for c in corrected], "not_checked": [r.kind for r in results if not r.checked]},
         region_code=region)
