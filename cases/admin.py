@@ -76,3 +76,17 @@ class AidOfferAdmin(SimpleHistoryAdmin):
 class AidMatchAdmin(SimpleHistoryAdmin):
     list_display = ("id", "offer", "household", "status", "consent_on")
     raw_id_fields = ("offer", "household", "need")
+
+
+@admin.register(models.EconomicCheck)
+class EconomicCheckAdmin(admin.ModelAdmin):
+    list_display = ("id", "application", "trigger", "run_at", "run_by", "members")
+    list_filter = ("trigger",)
+    raw_id_fields = ("application",)
+
+
+@admin.register(models.EconomicContradiction)
+class EconomicContradictionAdmin(SimpleHistoryAdmin):
+    list_display = ("id", "check_run", "rule", "source", "status", "resolved_by")
+    list_filter = ("rule", "status")
+    raw_id_fields = ("check_run",)

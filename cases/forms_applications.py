@@ -113,3 +113,19 @@ class StepLimitForm(forms.Form):
         super().__init__(*args, **kwargs)
         for step, label in StepLimit.Step.choices:
             self.fields[step] = forms.IntegerField(label=label, min_value=1, max_value=60)
+
+
+class CheckExplainForm(forms.Form):
+    reason = forms.CharField(label="说明理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CheckObjectionForm(forms.Form):
+    received_on = forms.DateField(label="收到日期", widget=DATE)
+    contradiction = forms.TypedChoiceField(label="异议的不符情况", coerce=int, required=False, empty_value=None,
+                                           choices=[("", "—（对整个核对结果）")])
+    content = forms.CharField(label="异议内容及申请人提供的证明", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, contradictions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contradiction"].choices = [("", "—（对整个核对结果）")] + [
+            (c.pk, c.message) for c in contradictions]

@@ -11,14 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.scope import can_write_region
 from cases import selectors
 from cases import selectors_applications as app_selectors
 from cases.forms_applications import (
+    CheckExplainForm,
+    CheckObjectionForm,
     CountyDecisionForm,
     DocumentForm,
     IntakeForm,
@@ -32,6 +35,7 @@ from cases.forms_applications import (
 from cases.models import Application, StepLimit
 from cases.services import applications as services
 from cases.services import documents as document_services
+from cases.services import economic as economic_services
 from config.errors import PermissionDenied, ServiceError
 
 PAGE_SIZE = 20
@@ -136,7 +140,15 @@ def application_detail(request, pk: int):
         "action_links": links,
         "can_print": application.status in Application.CLOSED,
         "today": today,
+        "economic": app_selectors.economic_check_page(application=application),
+        "can_check": _can_check(application, user),
+        "explain_form": CheckExplainForm(),
     })
+
+
+def _can_check(application, user) -> bool:
+    return (application.status in economic_services.CHECK_STATES and application.check_authorised
+            and economic_services.economic_check_refusal(application=application, user=user) is None)
 
 
 def _step_page(request, pk: int, *, action: str, form_class, template: str, call, title: str, extra=None):
@@ -198,20 +210,21 @@ def application_review(request, pk: int):
 
 
 def _street_context(application) -> dict:
-    """The rules' proposal for each category, shown beside the street's form."""
+    """The rules' proposal for each category, shown beside the street's form, and the economic check."""
     from benefits.services import category_share
 
+    economic = app_selectors.economic_check_page(application=application)
     try:
         determination = services.application_determination(application=application)
     except ServiceError as exc:
-        return {"determination": None, "determination_errors": exc.errors}
+        return {"determination": None, "determination_errors": exc.errors, "economic": economic}
     shares = [
         {"category": value, "label": label,
          "amount": category_share(determination=determination, category=value)["amount"],
          "found": value in determination["categories"]}
         for value, label in Application._meta.get_field("category").choices
     ]
-    return {"determination": determination, "shares": shares}
+    return {"determination": determination, "shares": shares, "economic": economic}
 
 
 @login_required
@@ -355,3 +368,80 @@ def step_limits(request):
         "own": app_selectors.step_limits_own(region_code=user.region_id),
         "rows": [(step, label, effective[step]) for step, label in StepLimit.Step.choices],
     })
+
+
+# --------------------------------------------------------------------------------------------------
+# 家庭经济状况核对
+
+
+def _check_redirect(application):
+    return redirect(reverse("application_detail", args=[application.pk]) + "#economic-check")
+
+
+@require_POST
+@login_required
+def application_check_run(request, pk: int):
+    """The caseworker runs the check again (after correcting the household's facts, or with new extracts)."""
+    application = app_selectors.application_get(user=request.user, pk=pk)
+    try:
+        check = economic_services.economic_check_run(acting_user=request.user, application=application)
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        n = check.contradictions.filter(status="open").count()
+        messages.success(request, f"已完成家庭经济状况核对（核对#{check.pk}）"
+                         + (f"，有{n}项与申报不符待处理" if n else "，没有待处理的不符情况"))
+    return _check_redirect(application)
+
+
+@require_POST
+@login_required
+def application_check_explain(request, pk: int, contradiction_id: int):
+    application = app_selectors.application_get(user=request.user, pk=pk)
+    form = CheckExplainForm(request.POST)
+    reason = form.data.get("reason", "")
+    try:
+        row = economic_services.economic_contradiction_explain(
+            acting_user=request.user, application=application, contradiction_id=contradiction_id, reason=reason)
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except ServiceError as exc:
+        for err in exc.errors:
+            messages.error(request, err["message"])
+    else:
+        messages.success(request, f"已说明：{row.message}")
+    return _check_redirect(application)
+
+
+@login_required
+def application_check_objection(request, pk: int):
+    """The applicant's objection to the check's result, recorded with the re-check it leads to."""
+    user, today = request.user, timezone.localdate()
+    application = app_selectors.application_get(user=user, pk=pk)
+    refusal = economic_services.economic_check_refusal(application=application, user=user)
+    if refusal:
+        return HttpResponseForbidden(refusal)
+    economic = app_selectors.economic_check_page(application=application)
+    contradictions = economic.get("contradictions") or []
+    if request.method == "POST":
+        form = CheckObjectionForm(request.POST, contradictions=contradictions)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                objection = economic_services.economic_check_objection_record(
+                    acting_user=user, application=application, received_on=data["received_on"],
+                    content=data["content"], contradiction_id=data["contradiction"])
+            except PermissionDenied as exc:
+                return HttpResponseForbidden(exc.message)
+            except ServiceError as exc:
+                _apply_errors(exc, form)
+            else:
+                messages.success(request, f"已录入异议并复查：{objection.outcome}")
+                return _check_redirect(application)
+    else:
+        form = CheckObjectionForm(initial={"received_on": today}, contradictions=contradictions)
+    return render(request, "cases/applications/check_objection.html", {
+        "application": application, "household": application.household, "form": form, "economic": economic,
+        "title": "核对结果异议", "today": today})

@@ -171,6 +171,13 @@ LEDGERS_ERROR_LIST_LIMIT = int(os.environ.get("LEDGERS_ERROR_LIST_LIMIT", "1000"
 # The most rows a list export writes in one request (about 4,000 rows/s: 100,000 rows stay inside gunicorn's
 # 30 s timeout); a larger list is refused with a message asking for a narrower filter.
 EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "100000"))
+# The economic check at intake (ledgers/sources.py): an extract loaded longer ago than this is not used and
+# its source is listed as not checked.
+ECONOMIC_CHECK_MAX_AGE_DAYS = int(os.environ.get("ECONOMIC_CHECK_MAX_AGE_DAYS", "180"))
+# A source answered by a department's live interface instead of the loaded extracts:
+# "vehicle=gov.jx.jiaoguan.VehicleApi,tax_income=…" (kind=dotted class path).
+ECONOMIC_CHECK_ADAPTERS = dict(
+    item.split("=", 1) for item in os.environ.get("ECONOMIC_CHECK_ADAPTERS", "").split(",") if "=" in item)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -137,6 +137,8 @@ class ExtractRow(models.Model):
     class Meta:
         verbose_name = "比对数据行"
         verbose_name_plural = "比对数据行"
+        # The economic check at intake looks up a household's members in one extract (ledgers.sources).
+        indexes = [models.Index(fields=["extract", "id_number"], name="ledgers_extractrow_person")]
 
     def __str__(self) -> str:
         return f"{self.extract_id}:{self.line}"

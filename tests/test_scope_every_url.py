@@ -81,10 +81,43 @@ def foreign_world(db):
     for h in households:
         for p in h.members.all():
             secrets += [p.id_number, p.name, p.id_masked]
+    extra = _foreign_application_with_check(households[0])
     ints = sorted({h.pk for h in households} | {p.pk for h in households for p in h.members.all()}
-                  | {standard.pk})
+                  | {standard.pk} | extra)
     texts = [communities[0].code, county, households[0].members.first().id_number, str(households[0].pk)]
     return {"secrets": secrets, "ints": ints, "texts": texts, "communities": communities}
+
+
+def _foreign_application_with_check(household) -> set[int]:
+    """An application of the foreign household with an economic check holding a contradiction and an
+    objection, so the check's pages are walked with real ids."""
+    import datetime as dt
+
+    from accounts.models import User
+    from cases.models import (
+        Application,
+        CheckObjection,
+        EconomicCheck,
+        EconomicCheckItem,
+        EconomicContradiction,
+    )
+
+    clerk = User.objects.create(username="foreign-clerk", role="caseworker", region_id=household.community_id)
+    application = Application.objects.create(household=household, category="dibao", reasons="外区申请",
+                                             status="street_review", received_on=dt.date(2019, 3, 1),
+                                             check_authorised=True, check_authorised_on=dt.date(2019, 3, 1),
+                                             created_by=clerk)
+    person = household.members.first()
+    check = EconomicCheck.objects.create(application=application, trigger="auto", as_of=dt.date(2019, 3, 1),
+                                         members=2, sources=[])
+    EconomicCheckItem.objects.create(check_run=check, id_number=person.id_number, name=person.name, source="vehicle",
+                                     summary="1项：赣G00001", contradiction=True)
+    c = EconomicContradiction.objects.create(check_run=check, source="vehicle", rule="vehicle_undeclared",
+                                             clause="四(二)", id_number=person.id_number, name=person.name,
+                                             message=f"{person.name}名下机动车未申报", key="k")
+    objection = CheckObjection.objects.create(application=application, check_run=check, contradiction=c,
+                                              received_on=dt.date(2019, 3, 2), content="外区异议", recorded_by=clerk)
+    return {application.pk, check.pk, c.pk, objection.pk}
 
 
 def post_payload(world) -> dict:
@@ -94,6 +127,7 @@ def post_payload(world) -> dict:
         "dibao": "1", "tekun": "2", "members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0",
         "members-MIN_NUM_FORMS": "1", "members-MAX_NUM_FORMS": "1000", "members-0-name": "入侵",
         "members-0-id_number": make_id(county="360102"), "members-0-relation": "head",
+        "reason": "越权说明", "content": "越权异议", "received_on": "2019-03-05",
     }
 
 

@@ -8,6 +8,7 @@ from cases.models.applications import (
     Objection,
     StepLimit,
 )
+from cases.models.economic import CheckObjection, EconomicCheck, EconomicCheckItem, EconomicContradiction
 from cases.models.help import (
     AidKind,
     AidMatch,
@@ -27,7 +28,8 @@ from cases.models.imports import ImportBatch, ImportIssue
 
 __all__ = [
     "MONEY", "AidKind", "AidMatch", "AidNeed", "AidOffer", "Application", "ApplicationEvent", "Category",
-    "DemocraticReview", "Document", "EmploymentChange", "HardshipCause", "HomeVisit", "Household", "ImportBatch", "ImportIssue", "JobSupport",
+    "CheckObjection", "DemocraticReview", "Document", "EconomicCheck", "EconomicCheckItem", "EconomicContradiction",
+    "EmploymentChange", "HardshipCause", "HomeVisit", "Household", "ImportBatch", "ImportIssue", "JobSupport",
     "Lead", "LeadVisit", "Objection", "Pairing", "PairingVisit", "Person", "SchoolRecord", "StepLimit",
     "StudentAid",
 ]

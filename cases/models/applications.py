@@ -109,6 +109,9 @@ class ApplicationEvent(models.Model):
         OBJECTION = "objection", "公示异议，退回重新调查"
         COUNTY_APPROVE = "county_approve", "县级审批批准"
         COUNTY_REJECT = "county_reject", "县级不予批准"
+        ECONOMIC_CHECK = "economic_check", "家庭经济状况核对"
+        CHECK_EXPLAIN = "check_explain", "核对不符情况说明"
+        CHECK_OBJECTION = "check_objection", "核对结果异议及复查"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events",
                                     verbose_name="申请")

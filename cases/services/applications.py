@@ -1,9 +1,10 @@
 """Writes to applications: one service per transition of the state machine.
 
-    受理 intake (caseworker)                      → investigating
+    受理 intake (caseworker)                      → investigating (+ the economic check, queued)
     investigating  —入户调查 visit (caseworker)    → reviewing
     reviewing      —民主评议 review (caseworker)   → street_review
-    street_review  —街道审核通过 (street)          → street_approved
+    street_review  —街道审核通过 (street)          → street_approved (not while the economic check has
+                                                    open contradictions: cases/services/economic.py)
                    —退回 return (street)          → investigating
                    —不予通过 reject (street)       → street_rejected
     street_approved—开始公示 notice (street)       → notice (7 days)
@@ -45,6 +46,7 @@ from cases.models import (
 )
 from cases.selectors_applications import step_limits_for
 from cases.services import documents as document_services
+from cases.services import economic as economic_services
 from config.errors import PermissionDenied, ServiceError
 
 S = Application.Status
@@ -207,6 +209,7 @@ def application_intake(*, acting_user, household: Household, category: str, reas
     _event(application, step=Step.INTAKE, from_status="", acting_user=acting_user, today=today,
            note=reasons, data={"category": category, "documents": [d.pk for d in stored],
                                "due_on": application.due_on.isoformat()})
+    economic_services.queue_after_intake(application)  # the economic check runs once this has committed
     return application
 
 
@@ -369,6 +372,7 @@ def application_street_approve(*, acting_user, application: Application, categor
     today = _today(today)
     application = _lock(application)
     application_check("street_approve", application, acting_user, today)
+    economic_services.economic_block(application=application)
     determination = application_determination(application=application, today=today)
     errors: list[dict[str, str]] = []
     category = category or application.category

@@ -1,6 +1,8 @@
-"""From intake to enrolment in Debian's chromium: the caseworker receives an application with a document,
-records the home visit and the 民主评议; the street approves and starts the 7-day notice; the test moves the
-clock past the notice; the county approves; the enrolment shows on the household page."""
+"""From intake to enrolment in Debian's chromium: the caseworker receives an application with a document;
+the economic check that runs on intake finds a car the household did not declare; the caseworker records
+the home visit and the 民主评议; the street cannot approve while the contradiction is open; the caseworker
+explains it; the street approves and starts the 7-day notice; the test moves the clock past the notice; the
+county approves; the enrolment shows on the household page."""
 
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ from cases.models import Application
 from cases.tests.factories import household_make
 from cases.tests.factories_applications import FAST_HASHERS, PDF, standard_make
 from conftest import HOME_COMMUNITY
+from ledgers.models import Extract
+from ledgers.services import extract_upload
+from ledgers.tests.factories import csv_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,6 +73,12 @@ def test_application_from_intake_to_enrolment(browser_page, live_server, setting
                                  full_name={"cw": "李敏", "st": "万志刚", "co": "胡建华"}[username])
     household = household_make(community_id=HOME_COMMUNITY, members=2, address="滕王阁路18号")
     page, base = browser_page, live_server.url
+    # 交管 has sent its vehicle register: the household's second member owns a car the household did not declare
+    child = household.members.order_by("id").last()
+    extract = extract_upload(principal=User.objects.get(username="co"), kind="vehicle", period="2026H1",
+                             original_name="vehicles.csv", mode="strict",
+                             file=csv_upload(["身份证号码", "姓名", "号牌号码"], [[child.id_number, "", "赣A12345"]]))
+    assert Extract.objects.get(pk=extract.pk).status == "loaded"
 
     # 受理: the caseworker opens the household and receives the application with the ID card scan
     login(page, base, "cw")
@@ -86,6 +97,13 @@ def test_application_from_intake_to_enrolment(browser_page, live_server, setting
     assert "户主身份证.pdf" in page.inner_text("#documents")
     download = page.request.get(base + page.locator("#documents a").first.get_attribute("href"))
     assert download.status == 200 and download.body() == PDF
+    # the economic check ran on intake and found the undeclared car, with its rule; other sources: not checked
+    assert "1 项与申报不符待处理" in page.inner_text("#check-open")
+    assert "机动车多于申报" in page.inner_text("#check-contradictions")
+    assert "四(二)；policy.md §3、§4" in page.inner_text("#check-contradictions")
+    assert "本地区没有已导入的户籍死亡注销数据" in page.inner_text("#check-not-checked")
+    assert child.id_masked in page.inner_text("#check-table") and child.id_number not in page.content()
+    page.screenshot(path="/tmp/jiekun-application-check.png", full_page=True)
 
     # 入户调查 by two investigators, then 民主评议
     page.click("#actions >> text=录入入户调查")
@@ -101,6 +119,25 @@ def test_application_from_intake_to_enrolment(browser_page, live_server, setting
     page.click("#step-form button[type=submit]")
     page.wait_for_url(f"**/households/applications/{application.pk}/")
     assert page.inner_text("#status") == "待街道审核"
+
+    # the street may not approve while the check's contradiction is open
+    login(page, base, "st")
+    page.goto(f"{base}/households/applications/{application.pk}/")
+    page.click("#actions >> text=街道审核")
+    assert "待处理 1 项" in page.inner_text("#street-check")
+    page.check("input[name=decision][value=approve]")
+    page.click("#step-form button[type=submit]")
+    assert "家庭经济状况核对发现1项与申报不符的情况尚未处理" in page.inner_text("#step-form .errors")
+    assert Application.objects.get(pk=application.pk).status == "street_review"
+
+    # the caseworker explains the car (sold, the transfer not yet registered); the block is released
+    login(page, base, "cw")
+    page.goto(f"{base}/households/applications/{application.pk}/")
+    page.fill("#check-contradictions textarea[name=reason]", "车辆已于2026年3月出售，过户登记办理中（附买卖合同）")
+    page.click("#check-contradictions .explain-form button[type=submit]")
+    page.wait_for_url(f"**/households/applications/{application.pk}/#economic-check")
+    assert page.inner_text("#check-open") == "没有待处理的不符情况"
+    assert "已说明理由：车辆已于2026年3月出售" in page.inner_text("#check-contradictions")
 
     # 街道审核 with the rules' amount, then the public notice
     login(page, base, "st")
@@ -156,5 +193,6 @@ def test_application_from_intake_to_enrolment(browser_page, live_server, setting
     assert (enrolment.application_id, str(enrolment.monthly_amount), enrolment.start_month) == (
         application.pk, "560.00", dt.date(2026, 7, 1))
     assert list(application.events.order_by("id").values_list("step", flat=True)) == [
-        "intake", "visit", "review", "street_approve", "notice_start", "county_approve"]
+        "intake", "economic_check", "visit", "review", "check_explain", "street_approve", "notice_start",
+        "county_approve"]
     assert application.events.get(step="county_approve").on_date == dt.date(2026, 6, 8)

@@ -1,0 +1,177 @@
+"""Where the economic check at intake gets each department's data: one adapter per source.
+
+The check of an application (cases.services.economic) asks every source about the household's members and
+compares what comes back with what the household declared. It never reads an extract itself: it calls
+
+    source.check(members, region, as_of) -> SourceResult
+
+on each adapter that `sources_for(region, as_of)` returns. Today every adapter is an `ExtractSource`: it reads
+the latest loaded extract of its kind whose region covers the household (for the departments' benefit ledgers,
+the latest of each program), with one query on `ledgers_extractrow` filtered by extract id and ID number (the
+index `ledgers_extractrow_person`). An extract older than ECONOMIC_CHECK_MAX_AGE_DAYS, or none at all, makes
+the result "not checked" with the reason; the check lists it as such and never treats it as clean.
+
+A department's live interface replaces an adapter by configuration, without touching the application flow:
+ECONOMIC_CHECK_ADAPTERS maps a kind to a dotted class path (`vehicle=gov.jx.jiaoguan.VehicleApi`); the class is
+built as `Cls(kind=…, region=…, as_of=…)` and must answer `check` with the same `SourceResult`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from ledgers.kinds import KINDS, PROGRAMS, kind_label
+
+# The sources of the check, in the order pages show them.
+CHECK_KINDS = ("death", "move", "vehicle", "business", "real_estate", "tax_income", "social_insurance",
+               "housing_fund", "financial", "benefit")
+CHECKED, NOT_CHECKED = "checked", "not_checked"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One thing a source holds about a person (a death date, a plate, a monthly income, a balance …)."""
+
+    id_number: str
+    on_date: dt.date | None = None
+    amount: Decimal | None = None
+    code: str = ""
+    ref: str = ""
+    note: str = ""
+    program: str = ""  # benefit ledgers: the program
+
+
+@dataclass
+class SourceResult:
+    """What one source answered: checked (with its facts and where they came from) or not checked (why)."""
+
+    kind: str
+    label: str
+    status: str
+    reason: str = ""
+    facts: list[Fact] = field(default_factory=list)
+    extracts: list[dict] = field(default_factory=list)  # [{"id", "period", "date", "department", "program"}]
+    adapter: str = ""
+
+    @property
+    def checked(self) -> bool:
+        return self.status == CHECKED
+
+    def origin(self) -> dict:
+        """The extract (first, for the benefit ledgers several) the facts came from."""
+        return self.extracts[0] if self.extracts else {}
+
+
+class Source(Protocol):
+    kind: str
+    label: str
+
+    def check(self, members: Sequence[str], region: str, as_of: dt.date) -> SourceResult:
+        """The facts about `members` (ID numbers) for a household of `region` (community code) on `as_of`."""
+        ...
+
+
+def max_age_days() -> int:
+    return int(getattr(settings, "ECONOMIC_CHECK_MAX_AGE_DAYS", 180))
+
+
+def _local_date(moment: dt.datetime | None) -> dt.date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+class ExtractSource:
+    """A source read from the extracts loaded into `ledgers_extractrow`.
+
+    Built by `sources_for` with the candidate extracts already found (one query for all kinds), so `check`
+    costs at most one query: ExtractRow filtered by extract id(s) and the members' ID numbers.
+    """
+
+    def __init__(self, *, kind: str, region: str, as_of: dt.date, extracts: Iterable | None = None) -> None:
+        self.kind = kind
+        self.label = kind_label(kind)
+        self.region = region
+        self.as_of = as_of
+        self.candidates = list(extracts or [])
+
+    def _chosen(self) -> tuple[list, str]:
+        """The extracts to read, newest per kind (per program for benefit ledgers), or the reason for none."""
+        if not self.candidates:
+            return [], f"本地区没有已导入的{self.label}数据"
+        newest: dict[str, object] = {}
+        for e in sorted(self.candidates, key=lambda e: (e.loaded_at or e.created_at, e.pk), reverse=True):
+            newest.setdefault(e.program if self.kind == "benefit" else "", e)
+        limit = self.as_of - dt.timedelta(days=max_age_days())
+        fresh = [e for e in newest.values() if (_local_date(e.loaded_at) or dt.date.min) >= limit]
+        if not fresh:
+            last = max(newest.values(), key=lambda e: (e.loaded_at or e.created_at, e.pk))
+            return [], (f"最近一次{self.label}数据（比对数据#{last.pk}，{_local_date(last.loaded_at):%Y-%m-%d}导入）"
+                        f"已超过{max_age_days()}天，须部门提供新数据")
+        stale = [e for e in newest.values() if e not in fresh]
+        # benefit ledgers: a program whose latest ledger is too old is named, not silently left out
+        note = ("以下台账超过{}天未核对：{}".format(
+            max_age_days(), "、".join(f"{PROGRAMS[e.program].label if e.program in PROGRAMS else e.program}"
+                                     f"（比对数据#{e.pk}）" for e in stale)) if stale else "")
+        return sorted(fresh, key=lambda e: e.pk), note
+
+    def check(self, members: Sequence[str], region: str, as_of: dt.date) -> SourceResult:
+        from ledgers.models import ExtractRow
+
+        chosen, reason = self._chosen()
+        adapter = f"{type(self).__module__}.{type(self).__qualname__}"
+        if not chosen:
+            return SourceResult(self.kind, self.label, NOT_CHECKED, reason=reason, adapter=adapter)
+        program = {e.pk: e.program for e in chosen}
+        rows = (ExtractRow.objects.filter(extract_id__in=list(program), id_number__in=list(members))
+                .order_by("extract_id", "line")
+                .values_list("extract_id", "id_number", "on_date", "amount", "code", "ref", "note"))
+        facts = [Fact(id_number=n, on_date=d, amount=a, code=c, ref=r, note=t, program=program[x])
+                 for x, n, d, a, c, r, t in rows]
+        return SourceResult(self.kind, self.label, CHECKED, reason=reason, facts=facts, adapter=adapter, extracts=[
+            {"id": e.pk, "period": e.period, "date": _local_date(e.loaded_at).isoformat(),
+             "department": e.department or KINDS[self.kind].department, "program": e.program,
+             "program_label": PROGRAMS[e.program].label if e.program in PROGRAMS else ""}
+            for e in chosen])
+
+
+def _adapters() -> dict[str, str]:
+    configured = getattr(settings, "ECONOMIC_CHECK_ADAPTERS", {}) or {}
+    return {kind: path for kind, path in configured.items() if kind in CHECK_KINDS}
+
+
+def region_chain(code: str) -> list[str]:
+    """A community code and the codes of the regions above it (GB/T 2260)."""
+    out = [code]
+    if len(code) == 12:
+        out += [code[:9] + "000", code[:6]]
+    out += [code[:4] + "00", code[:2] + "0000"]
+    return list(dict.fromkeys(out))
+
+
+def sources_for(*, region: str, as_of: dt.date) -> list[Source]:
+    """One adapter per source for a household of `region`: the configured class, else an ExtractSource
+    holding the loaded extracts whose region covers the household (one query for every kind)."""
+    from ledgers.models import Extract
+
+    configured = _adapters()
+    by_kind: dict[str, list] = {k: [] for k in CHECK_KINDS}
+    wanted = [k for k in CHECK_KINDS if k not in configured]
+    if wanted:
+        for e in Extract.objects.filter(status=Extract.Status.LOADED, kind__in=wanted,
+                                        region_id__in=region_chain(region)).only(
+                "id", "kind", "program", "period", "department", "loaded_at", "created_at"):
+            by_kind[e.kind].append(e)
+    out: list[Source] = []
+    for kind in CHECK_KINDS:
+        if kind in configured:
+            out.append(import_string(configured[kind])(kind=kind, region=region, as_of=as_of))
+        else:
+            out.append(ExtractSource(kind=kind, region=region, as_of=as_of, extracts=by_kind[kind]))
+    return out
