@@ -59,6 +59,16 @@ class StandardSerializer(serializers.ModelSerializer):
         fields = ["region", "region_name", "year", *Standard.FIELDS, "placeholder_fields", "source", "effective_month"]
 
 
+def _is_code(value: str) -> bool:
+    """A division code as the query gives it: 6 to 12 ASCII digits."""
+    return value.isascii() and value.isdigit() and 6 <= len(value) <= 12
+
+
+def _is_year(value: str) -> bool:
+    # isascii first: "²".isdigit() is true, and int() refuses it.
+    return value.isascii() and value.isdigit() and len(value) == 4 and 2000 <= int(value) <= 2100
+
+
 class StandardPage(PageNumberPagination):
     page_size = 100
 
@@ -80,11 +90,16 @@ class StandardListView(ListAPIView):
     def get_queryset(self):
         qs = Standard.objects.select_related("region").order_by("region_id", "-year")
         region, year = self.request.query_params.get("region"), self.request.query_params.get("year")
+        errors = []
+        if region and not _is_code(region):
+            errors.append({"field": "region", "message": "区划代码须为6至12位数字"})
+        if year and not _is_year(year):
+            errors.append({"field": "year", "message": "年度须为2000至2100之间的数字"})
+        if errors:
+            raise ServiceError(errors=errors)
         if region:
             qs = qs.filter(region_id=region)
         if year:
-            if not year.isdigit():
-                raise ServiceError("年度须为数字", field="year")
             qs = qs.filter(year=int(year))
         return qs
 
@@ -106,7 +121,9 @@ class EffectiveStandardView(APIView):
         errors = []
         if not region:
             errors.append({"field": "region", "message": "请提供区划代码"})
-        if not year.isdigit() or not 2000 <= int(year) <= 2100:
+        elif not _is_code(region):
+            errors.append({"field": "region", "message": "区划代码须为6至12位数字"})
+        if not _is_year(year):
             errors.append({"field": "year", "message": "年度须为2000至2100之间的数字"})
         if errors:
             raise ServiceError(errors=errors)
