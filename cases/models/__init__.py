@@ -1,6 +1,7 @@
 from cases.models.applications import (
     Application,
     ApplicationEvent,
+    ApplicationTimes,
     Category,
     DemocraticReview,
     Document,
@@ -25,7 +26,7 @@ from cases.models.help import (
 from cases.models.households import MONEY, HardshipCause, Household, Person
 
 __all__ = [
-    "MONEY", "AidKind", "AidMatch", "AidNeed", "AidOffer", "Application", "ApplicationEvent", "Category",
+    "MONEY", "AidKind", "AidMatch", "AidNeed", "AidOffer", "Application", "ApplicationEvent", "ApplicationTimes", "Category",
     "DemocraticReview", "Document", "EmploymentChange", "HardshipCause", "HomeVisit", "Household", "JobSupport",
     "Lead", "LeadVisit", "Objection", "Pairing", "PairingVisit", "Person", "SchoolRecord", "StepLimit",
     "StudentAid",
