@@ -15,7 +15,9 @@ from django.db import connection
 from cases.models import ApplicationEvent, ApplicationTimes
 
 
-def _select(where: str) -> str:
+def select_sql(where: str) -> str:
+    """The SELECT of the milestones rows (application_id first, then the columns in table order) of the events
+    matching `where`."""
     decision = "step IN ('county_approve', 'county_reject')"
     return f"""
         SELECT application_id,
@@ -44,4 +46,4 @@ def application_times_refresh(*, application_ids: Iterable[int]) -> None:
         cur.execute(f"""
             INSERT INTO {table} (application_id, intake_on, visit_on, review_on, street_on, notice_on, decided_on,
                                  decided_region)
-            {_select(f"application_id IN ({marks})")}""", ids)
+            {select_sql(f"application_id IN ({marks})")}""", ids)
