@@ -134,10 +134,12 @@ def prepare(n: int, county: str) -> tuple:
                    DATE '2025-12-01', '', %s, now(), now()
             FROM sums s ORDER BY s.household_id""", [BENCH_REASON, user.pk])
         cur.execute("""
-            INSERT INTO benefits_enrolment (household_id, application_id, category, components, monthly_amount,
-                start_month, status, payee_id, dibao_paid, gradual_until, ended_on, exit_reason, exit_details,
-                exit_note, review_months, next_review_on, computed_at, created_by_id, created_at, updated_at)
-            SELECT a.household_id, a.id, 'dibao', jsonb_build_object('dibao_subsidy', a.proposed_amount::text),
+            INSERT INTO benefits_enrolment (household_id, community_code, application_id, category, components,
+                monthly_amount, start_month, status, payee_id, dibao_paid, gradual_until, ended_on, exit_reason,
+                exit_details, exit_note, review_months, next_review_on, computed_at, created_by_id, created_at,
+                updated_at)
+            SELECT a.household_id, (SELECT h.community_id FROM cases_household h WHERE h.id = a.household_id), a.id,
+                   'dibao', jsonb_build_object('dibao_subsidy', a.proposed_amount::text),
                    a.proposed_amount, DATE '2026-01-01', 'active', COALESCE(s.head, s.first), true, NULL, NULL, '',
                    '{}', '', 6, DATE '2026-07-01', now(), %s, now(), now()
             FROM cases_application a JOIN sums s ON s.household_id = a.household_id

@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cases import models
 from cases.models import Household, Person
+from cases.services.households import household_enrolments_follow
 
 
 class PersonInline(admin.TabularInline):
@@ -17,6 +18,11 @@ class HouseholdAdmin(SimpleHistoryAdmin):
     list_select_related = ("community",)
     raw_id_fields = ("community",)
     inlines = [PersonInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "community" in form.changed_data:
+            household_enrolments_follow(household=obj)  # the enrolments' community_code moves with the household
 
 
 @admin.register(Person)

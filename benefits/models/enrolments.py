@@ -39,6 +39,10 @@ class Enrolment(models.Model):
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="enrolments",
                                   verbose_name="家庭")
+    # The household's community, copied by enrolment_create and moved with the household by the admin (the one place
+    # a household changes community: cases.services.households.household_enrolments_follow). The oversight reports
+    # filter and group enrolments by this prefix instead of joining every household.
+    community_code = models.CharField("所属社区", max_length=12)
     # One application, one enrolment: a second concurrent approval fails on this constraint.
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="enrolment",
                                        verbose_name="审批申请")
@@ -75,11 +79,17 @@ class Enrolment(models.Model):
         verbose_name = "救助对象"
         verbose_name_plural = "救助对象"
         ordering = ["-id"]
+        # Covering index for the oversight reports (ledgers/reports.py): a region's enrolments (LIKE '3601%') with
+        # what 新增/退出 and 在保 read, without visiting the wide rows.
+        indexes = [models.Index(fields=["community_code"], opclasses=["varchar_pattern_ops"],
+                                include=["id", "household", "category", "start_month", "ended_on", "exit_reason"],
+                                name="enrolment_report_idx")]
         constraints = [
             models.UniqueConstraint(fields=["household", "category"],
                                     condition=models.Q(status__in=["active", "gradual", "suspended"]),
                                     name="one_current_enrolment_per_household_category"),
             models.CheckConstraint(condition=models.Q(start_month__day=1), name="enrolment_starts_on_the_first"),
+            models.CheckConstraint(condition=~models.Q(community_code=""), name="enrolment_has_community_code"),
             models.CheckConstraint(condition=~models.Q(status="gradual") | models.Q(gradual_until__isnull=False),
                                    name="gradual_enrolment_has_until"),
         ]
@@ -151,7 +161,11 @@ class EnrolmentPeriod(models.Model):
         verbose_name_plural = "发放期间"
         ordering = ["enrolment_id", "start_month", "id"]
         indexes = [models.Index(fields=["enrolment", "start_month"], name="period_current_idx",
-                                condition=models.Q(superseded_at__isnull=True))]
+                                condition=models.Q(superseded_at__isnull=True)),
+                   # The paying current periods with what 在保 counts (ledgers/reports.py), read without the rows.
+                   models.Index(fields=["enrolment"], include=["start_month", "end_month", "covered_count"],
+                                condition=models.Q(superseded_at__isnull=True, status__in=["active", "gradual"]),
+                                name="period_paying_idx")]
         constraints = [
             models.CheckConstraint(condition=models.Q(start_month__day=1), name="period_starts_on_the_first"),
             models.CheckConstraint(

@@ -130,7 +130,8 @@ def enrolment_create(*, application: Application, determination: dict[str, Any],
     review, next_on = _schedule(category, facts, {p.id_number for p in covered}, start)
     via = bool((determination.get("zhichu") or {}).get("dibao_via_expenditure"))
     enrolment = Enrolment(
-        household=household, application=application, category=category, components=components,
+        household=household, community_code=household.community_id, application=application, category=category,
+        components=components,
         monthly_amount=amount, start_month=start, created_by=acting_user, payee=_payee(covered),
         dibao_paid=category == Category.DIBAO or (category == Category.ZHICHU and via),
         review_months=review, next_review_on=next_on,

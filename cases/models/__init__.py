@@ -1,6 +1,7 @@
 from cases.models.applications import (
     Application,
     ApplicationEvent,
+    ApplicationTimes,
     Category,
     DemocraticReview,
     Document,
@@ -27,9 +28,10 @@ from cases.models.households import MONEY, HardshipCause, Household, Person
 from cases.models.imports import ImportBatch, ImportIssue
 
 __all__ = [
-    "MONEY", "AidKind", "AidMatch", "AidNeed", "AidOffer", "Application", "ApplicationEvent", "Category",
-    "CheckObjection", "DemocraticReview", "Document", "EconomicCheck", "EconomicCheckItem", "EconomicContradiction",
-    "EmploymentChange", "HardshipCause", "HomeVisit", "Household", "ImportBatch", "ImportIssue", "JobSupport",
+    "MONEY", "AidKind", "AidMatch", "AidNeed", "AidOffer", "Application", "ApplicationEvent", "ApplicationTimes",
+    "Category", "CheckObjection", "DemocraticReview", "Document", "EconomicCheck", "EconomicCheckItem",
+    "EconomicContradiction", "EmploymentChange", "HardshipCause", "HomeVisit", "Household", "ImportBatch",
+    "ImportIssue", "JobSupport",
     "Lead", "LeadVisit", "Objection", "Pairing", "PairingVisit", "Person", "SchoolRecord", "StepLimit",
     "StudentAid",
 ]

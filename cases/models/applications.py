@@ -136,6 +136,34 @@ class ApplicationEvent(models.Model):
         return self.verb
 
 
+class ApplicationTimes(models.Model):
+    """The milestones of an application, one row, derived from its ApplicationEvent rows so the oversight report's
+    办理时效 reads one narrow row per decided application instead of pivoting every event (ledgers/reports.py).
+
+    Derived data only: `application_times_refresh` (cases/services/application_times.py) rewrites a row from the
+    events, and the one event writer (cases/services/applications.py `_event`) calls it after each event."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, primary_key=True,
+                                       related_name="times", verbose_name="申请")
+    intake_on = models.DateField("受理（首次）", null=True)
+    visit_on = models.DateField("入户调查（最后一次）", null=True)
+    review_on = models.DateField("民主评议（最后一次）", null=True)
+    street_on = models.DateField("街道审核通过（最后一次）", null=True)
+    notice_on = models.DateField("开始公示（最后一次）", null=True)
+    decided_on = models.DateField("县级审批（首次）", null=True)
+    # The community recorded on the decision event (its region_code).
+    decided_region = models.CharField("审批时区划", max_length=12, blank=True)
+
+    class Meta:
+        verbose_name = "申请办理时点"
+        verbose_name_plural = "申请办理时点"
+        indexes = [models.Index(fields=["decided_on", "decided_region"], name="times_decided_idx",
+                                condition=models.Q(decided_on__isnull=False))]
+
+    def __str__(self) -> str:
+        return f"申请#{self.application_id}"
+
+
 class HomeVisit(models.Model):
     """入户调查: at least two investigators; confirms the household's facts or says what was corrected."""
 

@@ -47,6 +47,7 @@ from cases.models import (
 from cases.selectors_applications import step_limits_for
 from cases.services import documents as document_services
 from cases.services import economic as economic_services
+from cases.services.application_times import application_times_refresh
 from config.errors import PermissionDenied, ServiceError
 
 S = Application.Status
@@ -124,11 +125,13 @@ def _save(application: Application, acting_user, fields: list[str]) -> None:
 
 def _event(application: Application, *, step: str, from_status: str, acting_user, today: dt.date, note: str = "",
            data: dict | None = None) -> ApplicationEvent:
-    return ApplicationEvent.objects.create(
+    event = ApplicationEvent.objects.create(
         application=application, step=step, verb=Step(step).label, from_status=from_status,
         to_status=application.status, actor=acting_user, at=timezone.now(), on_date=today, note=note,
         data=data or {}, region_code=application.household.community_id,
     )
+    application_times_refresh(application_ids=[application.pk])
+    return event
 
 
 def _require_text(value: str, field: str, message: str, errors: list[dict[str, str]]) -> str:

@@ -74,6 +74,18 @@ def _check_removable(*, household: Household, person_ids: list[int], members: li
         )
 
 
+def household_enrolments_follow(*, household: Household) -> int:
+    """Give the household's enrolments its current community (Enrolment.community_code, what the oversight reports
+    count them under) after the household moved; derived data, so no history row. Returns the rows changed.
+
+    household_save never moves a household (a caseworker writes only in their own community, old and new), so the
+    admin is the one place that does and calls this."""
+    from benefits.models import Enrolment
+
+    return (Enrolment.objects.filter(household_id=household.pk).exclude(community_code=household.community_id)
+            .update(community_code=household.community_id))
+
+
 @transaction.atomic
 def household_save(*, acting_user, household: Household | None, data: dict[str, Any],
                    members: list[dict[str, Any]], removed_member_ids: list[int] | tuple = ()) -> Household:

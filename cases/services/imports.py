@@ -461,8 +461,8 @@ def _write_chunk(chunk, writers, batch, user, now, today, reason) -> None:
         heads = [p for p in covered if p["relation"] == Person.Relation.HEAD]
         components = {MAIN_COMPONENT[category]: str(amount)}
         enrolments.append({
-            "id": enrolment_id, "household_id": household_id, "application_id": application_id, "category": category,
-            "components": components, "monthly_amount": amount, "start_month": start,
+            "id": enrolment_id, "household_id": household_id, "community_code": h.values["community"],
+            "application_id": application_id, "category": category, "components": components, "monthly_amount": amount, "start_month": start,
             "status": Enrolment.Status.ACTIVE, "payee_id": (heads[0] if heads else covered[0])["id"],
             "dibao_paid": category == Category.DIBAO, "review_months": months, "next_review_on": next_on,
             "computed_at": now, "created_by_id": user.pk, "created_at": now, "updated_at": now,

@@ -276,6 +276,7 @@ def test_a_good_workbook_is_previewed_then_imported_exactly(client, county_offic
         "dibao", "active", Decimal("580.00"), START, {"dibao_subsidy": "580.00"}, head.pk, True,
         county_officer.pk, 6)
     assert enrolment.next_review_on > TODAY
+    assert enrolment.community_code == h1.community_id  # what the oversight reports group by
     assert sorted(enrolment.covered.values_list("person_id", "category")) == sorted(
         [(head.pk, "dibao"), (spouse.pk, "dibao")])
     application = enrolment.application

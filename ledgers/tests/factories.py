@@ -38,7 +38,8 @@ def enrol(household: Household, *, category: str = "dibao", persons=None, amount
     user = _approver()
     application = Application.objects.create(household=household, category=category, reasons="测试", status="approved",
                                              received_on=dt.date(2025, 1, 5), created_by=user)
-    enrolment = Enrolment.objects.create(household=household, application=application, category=category,
+    enrolment = Enrolment.objects.create(household=household, community_code=household.community_id,
+                                         application=application, category=category,
                                          monthly_amount=Decimal(amount), start_month=dt.date(2025, 2, 1),
                                          created_by=user, status=status)
     for person in persons if persons is not None else household.members.all():

@@ -18,6 +18,7 @@ from accounts.models import Region
 from benefits.models import Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll
 from benefits.services import timeline
 from cases.models import Application, ApplicationEvent
+from cases.services.application_times import application_times_refresh
 from cases.tests.factories import household_make
 from eligibility.models import Standard
 from ledgers import reports
@@ -44,7 +45,7 @@ def _enrol(household, category, start, *, covered, amount, component, user, end=
            status="active", period_status="active"):
     app = _app(household, category, user=user)
     e = Enrolment.objects.create(
-        household=household, application=app, category=category, components={component: str(amount)},
+        household=household, community_code=household.community_id, application=app, category=category, components={component: str(amount)},
         monthly_amount=amount, start_month=start, status=status, created_by=user, ended_on=ended_on,
         exit_reason="income" if ended_on else "")
     EnrolmentPeriod.objects.create(enrolment=e, start_month=start, end_month=end, status=period_status,
@@ -71,6 +72,7 @@ def _events(app, user, steps):
     for step, day in steps:
         ApplicationEvent.objects.create(application=app, step=step, verb=step, to_status="approved", actor=user,
                                         on_date=day, region_code=app.household.community_id)
+    application_times_refresh(application_ids=[app.pk])  # what the services' event writer does after each event
 
 
 _FINDING_SEQ = itertools.count(1)
