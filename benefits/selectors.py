@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Event, Region, User
-from accounts.scope import scope_filter
+from accounts.scope import region_prefix, scope_filter
 from benefits.models import (
     Enrolment,
     EnrolmentMember,
@@ -24,6 +25,37 @@ from cases import idnumber
 from cases.models import Person
 
 ENROLMENT_SCOPE = "household__community__code"
+
+# Enrolments that pay now (渐退 keeps paying until its end date).
+COVERED_STATUSES = (Enrolment.Status.ACTIVE.value, Enrolment.Status.GRADUAL.value)
+
+_COVERAGE = (
+    "SELECT m.category, e.start_month, e.community_code FROM cases_person p "
+    "JOIN benefits_enrolmentmember m ON m.person_id = p.id "
+    "JOIN benefits_enrolment e ON e.id = m.enrolment_id "
+    "WHERE p.id_number = %s AND e.status IN (%s, %s) AND e.community_code LIKE %s "
+    "ORDER BY e.start_month, e.id LIMIT 1"
+)
+
+
+def person_coverage(*, user, id_number: str) -> tuple[str, dt.date, str] | None:
+    """(category, since, community) of the person's earliest paying enrolment in the user's scope, or None.
+
+    The department person lookup runs this on every request, so it is one statement written out (the person by
+    its unique ID number, the enrolment by its indexed community code, scoped by accounts.scope.region_prefix)
+    rather than a queryset compiled anew each time."""
+    prefix = region_prefix(user)
+    if prefix is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_COVERAGE, [id_number, *COVERED_STATUSES, prefix + "%"])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    category, since, community = row
+    if isinstance(since, str):  # SQLite hands dates back as text
+        since = dt.date.fromisoformat(since)
+    return category, since, community
 
 
 # --------------------------------------------------------------------------------------------------

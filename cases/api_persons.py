@@ -15,15 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_auth import PURPOSE_HEADER, scope_required, stated_purpose
-from accounts.scope import scope_filter
 from accounts.services import access_log_record
-from benefits.models import Enrolment, EnrolmentMember
+from benefits.selectors import person_coverage
 from cases import idnumber
 from cases.models.applications import CATEGORY_SHORT_LABELS
 from config.errors import ServiceError
-
-# Enrolments that pay now (渐退 keeps paying until its end date).
-COVERED_STATUSES = tuple(s for s in ("active", "gradual_exit") if s in Enrolment.Status.values)
 
 LookupResult = inline_serializer("PersonCoverage", fields={
     "id_number": serializers.CharField(),
@@ -54,11 +50,7 @@ class PersonLookupView(APIView):
             idnumber.parse(id_number)
         except idnumber.InvalidIdNumber as exc:
             raise ServiceError(str(exc), field="id_number") from None
-        rows = scope_filter(
-            EnrolmentMember.objects.filter(person__id_number=id_number, enrolment__status__in=COVERED_STATUSES),
-            request.user, "enrolment__household__community__code",
-        ).values_list("category", "enrolment__start_month", "enrolment__household__community_id")
-        row = rows.order_by("enrolment__start_month").first()
+        row = person_coverage(user=request.user, id_number=id_number)
         access_log_record(request=request, what="人员救助状态查询", purpose=purpose, subject=id_number,
                           count=1 if row else 0)
         if row is None:

@@ -3,6 +3,7 @@ person lookup with minimal disclosure and its access log."""
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -86,6 +87,19 @@ def test_lookup_of_a_covered_person_discloses_only_category_since_and_county(cli
     log = AccessLog.objects.get()
     assert (log.subject, log.purpose, log.count, log.client.scopes) == (
         person.id_number, "医保缴费资助核对", 1, ["person_lookup"])
+
+
+@pytest.mark.parametrize("status,covered", [("active", True), ("gradual", True), ("suspended", False),
+                                            ("exited", False)])
+def test_coverage_follows_the_enrolment_status(client, key_for, enrolled, status, covered):
+    """渐退 still pays, so the person is still covered; a suspended or exited enrolment pays nothing."""
+    person = enrolled.members.order_by("id").first()
+    enrolled.enrolments.update(status=status, gradual_until=datetime.date(2027, 6, 30) if status == "gradual" else None)
+    key = key_for(["person_lookup"])
+    body = client.get(f"/api/v1/persons/{person.id_number}", HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE).json()
+    assert body["covered"] is covered
+    assert body["category"] == ("dibao" if covered else None)
+    assert AccessLog.objects.get().count == (1 if covered else 0)
 
 
 def test_a_client_limited_to_another_region_learns_nothing(client, key_for, enrolled):
