@@ -87,9 +87,15 @@ def latest_check(application: Application) -> EconomicCheck | None:
 
 
 def economic_block(*, application: Application) -> None:
-    """ServiceError if the latest check of `application` has open contradictions (the street review waits)."""
-    latest = EconomicCheck.objects.filter(application=application).order_by("-id").values("id")[:1]
-    open_ = list(EconomicContradiction.objects.filter(check_run_id__in=latest, status=C.OPEN)
+    """ServiceError if the household has not been checked yet, or the latest check has open contradictions:
+    the street review waits for the check (四(三): the check comes before the review)."""
+    latest = EconomicCheck.objects.filter(application=application).order_by("-id").values_list("id", flat=True)[:1]
+    latest = list(latest)
+    if not latest:
+        raise ServiceError(
+            "尚未进行家庭经济状况核对：受理后系统会自动核对；如仍未完成，请社区工作人员在申请页进行核对后再街道审核",
+            field="economic_check", code="check_missing")
+    open_ = list(EconomicContradiction.objects.filter(check_run_id=latest[0], status=C.OPEN)
                  .order_by("id").values_list("message", flat=True))
     if open_:
         listed = "；".join(open_[:3]) + ("……" if len(open_) > 3 else "")

@@ -20,6 +20,7 @@ from cases.models import (
     Objection,
 )
 from cases.services import applications as services
+from cases.services.economic import economic_check_auto
 from eligibility.models import Standard
 
 # Monday 4 June 2018: the 2018 standard applies; the dates of the flow below are fixed from it.
@@ -82,9 +83,10 @@ ORDER = ["investigating", "reviewing", "street_review", "street_approved", "noti
 
 
 def application_at(status: str, *, household: Household, caseworker, street=None, county=None,
-                   today: dt.date = TODAY, category: str = "dibao", documents=None) -> Application:
+                   today: dt.date = TODAY, category: str = "dibao", documents=None, checked: bool = True) -> Application:
     """An application of `household` brought to `status` through the services, every step on `today`
-    (the county decides the day after the notice ends)."""
+    (the county decides the day after the notice ends). From the street review on it has had its economic check
+    (which intake queues on commit; tests run inside a transaction, so it is run here) unless `checked` is False."""
     application = services.application_intake(
         acting_user=caseworker, household=household, category=category, reasons="因病致贫，收入低于低保标准",
         check_authorised=True, check_authorised_on=today, documents=documents or [], today=today)
@@ -97,6 +99,8 @@ def application_at(status: str, *, household: Household, caseworker, street=None
     services.application_review_record(acting_user=caseworker, application=application, held_on=today,
                                        participants="社区两委成员、居民代表", representatives=7, conclusion="agree",
                                        today=today)
+    if checked:
+        economic_check_auto(application_id=application.pk, today=today)
     if status == "street_review":
         return _fresh(application)
     if status == "street_rejected":

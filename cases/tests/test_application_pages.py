@@ -49,11 +49,14 @@ def test_intake_page_is_for_the_caseworker_of_the_community(client, household, c
     assert not Application.objects.exists()
 
 
-def test_the_whole_path_through_the_pages(client, clock, household, caseworker, street_officer, county_officer):
+def test_the_whole_path_through_the_pages(client, clock, household, caseworker, street_officer, county_officer,
+                                          django_capture_on_commit_callbacks):
     client.force_login(caseworker)
-    response = client.post(reverse("application_intake", args=[household.pk]), {
-        "category": "dibao", "reasons": "因病致贫", "check_authorised": "on", "check_authorised_on": "2018-06-04"})
+    with django_capture_on_commit_callbacks(execute=True):  # intake queues the economic check on commit
+        response = client.post(reverse("application_intake", args=[household.pk]), {
+            "category": "dibao", "reasons": "因病致贫", "check_authorised": "on", "check_authorised_on": "2018-06-04"})
     application = Application.objects.get()
+    assert application.economic_checks.count() == 1
     detail = reverse("application_detail", args=[application.pk])
     assert response.url == detail
     page = client.get(detail).content.decode()
@@ -242,10 +245,12 @@ def test_api_lists_scoped_applications_with_masked_ids(client, household, casewo
     assert client.get(f"/api/v1/applications/{elsewhere.pk}/").status_code == 404
     assert client.get(f"/api/v1/applications/{elsewhere.pk}/events/").status_code == 404
     detail = client.get(f"/api/v1/applications/{mine.pk}/").json()
-    assert [e["step"] for e in detail["events"]] == ["intake", "visit", "review", "street_approve", "notice_start"]
+    assert [e["step"] for e in detail["events"]] == ["intake", "visit", "review", "economic_check", "street_approve",
+                                                     "notice_start"]
     assert head.id_number not in str(detail)
     events = client.get(f"/api/v1/applications/{mine.pk}/events/").json()
-    assert [e["verb"] for e in events["results"]] == ["受理申请", "入户调查", "民主评议", "街道审核通过", "开始公示"]
+    assert [e["verb"] for e in events["results"]] == ["受理申请", "入户调查", "民主评议", "家庭经济状况核对（系统自动）",
+                                                      "街道审核通过", "开始公示"]
 
 
 def test_api_is_read_only_and_needs_a_login(client, household, caseworker):

@@ -309,11 +309,30 @@ def _correct(household, caseworker, person, **changes):
     household_save(acting_user=caseworker, household=household, data=data, members=members)
 
 
+def test_no_street_review_before_the_household_is_checked(household, people, caseworker, street_officer):
+    """The check comes before the street review (四(三)): if the check intake queued has not run, the street
+    officer is told so and nothing moves; once it has run (nothing contradicts), the review goes ahead."""
+    application = application_at("street_review", household=household, caseworker=caseworker, checked=False)
+    before = check_state()
+    with pytest.raises(ServiceError) as exc:
+        services.application_street_approve(acting_user=street_officer, application=application, today=TODAY)
+    assert exc.value.code == "check_missing"
+    assert exc.value.errors == [{"field": "economic_check", "message": (
+        "尚未进行家庭经济状况核对：受理后系统会自动核对；如仍未完成，请社区工作人员在申请页进行核对后再街道审核")}]
+    assert check_state() == before
+    application.refresh_from_db()
+    assert (application.status, application.proposed_amount) == ("street_review", None)
+    run(application, caseworker)
+    services.application_street_approve(acting_user=street_officer, application=application, today=TODAY)
+    application.refresh_from_db()
+    assert application.status == "street_approved"
+
+
 def test_a_contradiction_blocks_the_street_review_until_the_facts_are_corrected(household, people, caseworker,
                                                                                street_officer, load):
     head = people[0]
     load("tax_income", [[head.id_number, "", "3000"]])
-    application = application_at("street_review", household=household, caseworker=caseworker)
+    application = application_at("street_review", household=household, caseworker=caseworker, checked=False)
     first = run(application, caseworker)
     before = check_state()
     with pytest.raises(ServiceError) as exc:
@@ -347,7 +366,7 @@ def test_a_contradiction_blocks_the_street_review_until_the_facts_are_corrected(
 def test_a_deceased_member_is_corrected_by_removing_them(household, people, caseworker, street_officer, load):
     head, child = people
     load("death", [[child.id_number, "", "2018-05-01"]])
-    application = application_at("street_review", household=household, caseworker=caseworker)
+    application = application_at("street_review", household=household, caseworker=caseworker, checked=False)
     run(application, caseworker)
     data = {f: getattr(household, f) for f in HOUSEHOLD_FIELDS}
     household_save(acting_user=caseworker, household=household, data=data,
@@ -365,7 +384,7 @@ def test_a_deceased_member_is_corrected_by_removing_them(household, people, case
 def test_an_explained_contradiction_releases_the_block_and_stays_explained(household, people, caseworker,
                                                                          street_officer, load):
     load("vehicle", [[people[1].id_number, "", "赣A12345"]])
-    application = application_at("street_review", household=household, caseworker=caseworker)
+    application = application_at("street_review", household=household, caseworker=caseworker, checked=False)
     check = run(application, caseworker)
     c = check.contradictions.get()
     before = check_state()
@@ -399,7 +418,7 @@ def test_an_explained_contradiction_releases_the_block_and_stays_explained(house
 def test_a_contradiction_of_a_source_gone_stale_is_carried_not_dropped(household, people, caseworker,
                                                                        street_officer, load):
     extract = load("tax_income", [[people[0].id_number, "", "3000"]])
-    application = application_at("street_review", household=household, caseworker=caseworker)
+    application = application_at("street_review", household=household, caseworker=caseworker, checked=False)
     run(application, caseworker)
     Extract.objects.filter(pk=extract.pk).update(loaded_at=timezone.now() - dt.timedelta(days=4000))
     later = run(application, caseworker)
@@ -415,7 +434,7 @@ def test_a_contradiction_of_a_source_gone_stale_is_carried_not_dropped(household
 
 def test_the_applicants_objection_is_recorded_with_its_recheck(household, people, caseworker, street_officer, load):
     load("vehicle", [[people[1].id_number, "", "赣A12345"]], loaded_on=TODAY - dt.timedelta(days=30))
-    application = application_at("street_review", household=household, caseworker=caseworker)
+    application = application_at("street_review", household=household, caseworker=caseworker, checked=False)
     before = check_state()
     with pytest.raises(ServiceError) as exc:  # nothing to object to yet
         economic.economic_check_objection_record(acting_user=caseworker, application=application, received_on=TODAY,

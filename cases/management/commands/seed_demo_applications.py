@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Application, Household
 from cases.services import applications as services
+from cases.services.economic import economic_check_auto
 from config.errors import ServiceError
 
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
@@ -99,6 +100,7 @@ class Command(BaseCommand):
             acting_user=cw, household=household, category=category, reasons="家庭收入低，生活困难（演示）",
             check_authorised=True, check_authorised_on=start, today=start,
             documents=[("id_card", SimpleUploadedFile("户主身份证.pdf", DEMO_PDF))])
+        economic_check_auto(application_id=application.pk, today=start)  # what intake queues (idempotent)
         if final == "investigating":
             return application
         visited = step() if final != "reviewing" else start
