@@ -28,6 +28,7 @@ from typing import Any
 
 from cases import idnumber
 from cases.models import Category, Household, Person
+from cases.models.imports import issue_text
 from config.xlsx import Sheet
 from ledgers.kinds import normalise_header
 from ledgers.validation import CellChecker, ExtractFileError, NumericCell, XlsxRows
@@ -217,12 +218,7 @@ class Issue:
 
     @property
     def text(self) -> str:
-        where = f"第{self.line}行" if self.line else "文件"
-        if self.column:
-            where += f" {self.column}列「{self.label}」"
-        elif self.label:
-            where += f"「{self.label}」"
-        return f"{where}：{self.message}"
+        return issue_text(self)
 
 
 @dataclass

@@ -21,10 +21,8 @@ inserts and their history rows, and one Event for the batch. Any error: nothing 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import time
-import uuid
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -45,6 +43,7 @@ from cases import importing
 from cases.bulk import TableWriter
 from cases.models import Application, Category, Household, ImportBatch, ImportIssue, Person
 from config.errors import PermissionDenied, ServiceError
+from config.uploads import upload_store
 from ledgers.validation import ExtractFileError
 
 log = logging.getLogger(__name__)
@@ -127,27 +126,15 @@ def import_upload(*, acting_user, file, original_name: str) -> ImportBatch:
         raise ServiceError("请选择要上传的文件", field="file")
     if not (original_name or "").lower().endswith(".xlsx"):
         raise ServiceError("仅支持 Excel（.xlsx）文件，请用下载的导入模板填写", field="file")
-    stored = f"{uuid.uuid4().hex}.xlsx"
-    target = storage_dir() / stored
-    digest, size = hashlib.sha256(), 0
-    with open(target, "wb") as out:
-        chunks = file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(1 << 20), b"")
-        for chunk in chunks:
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
-    if size == 0:
-        target.unlink()
-        raise ServiceError("文件是空的", field="file")
     limit = getattr(settings, "IMPORT_MAX_BYTES", MAX_BYTES)
-    if size > limit:
-        target.unlink()
-        raise ServiceError(f"文件超过 {limit // 2**20} MB 的上限，请分成几个文件导入", field="file")
+    stored, sha256, size = upload_store(file=file, directory=storage_dir(), suffix="xlsx", max_bytes=limit,
+                                        too_large=f"文件超过 {limit // 2**20} MB 的上限，请分成几个文件导入")
+    target = storage_dir() / stored
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(
                 region_id=acting_user.region_id, uploaded_by=acting_user, original_name=(original_name or "")[:200],
-                stored_name=stored, size=size, sha256=digest.hexdigest(), stage="排队等待校验",
+                stored_name=stored, size=size, sha256=sha256, stage="排队等待校验",
             )
             event_record(actor=acting_user, verb="上传家庭台账导入文件", target=batch, region_code=batch.region_id,
                          data={"name": batch.original_name, "size": size, "sha256": batch.sha256})

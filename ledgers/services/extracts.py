@@ -16,10 +16,8 @@ or not at all, and a second load of the same extract does nothing.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
-import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -30,6 +28,7 @@ from accounts.api_auth import DepartmentPrincipal
 from accounts.models import PROVINCE_CODE, Region
 from accounts.services import event_record
 from config.errors import PermissionDenied, ServiceError
+from config.uploads import upload_store
 from ledgers import periods
 from ledgers.kinds import KINDS, PROGRAMS
 from ledgers.models import Extract, ExtractError, ExtractRow
@@ -112,24 +111,14 @@ def extract_upload(*, principal, file, original_name: str, kind: str, period: st
     if errors:
         raise ServiceError(errors=errors)
 
-    stored = f"{uuid.uuid4().hex}.{file_format}"
+    stored, sha256, size = upload_store(file=file, directory=storage_dir(), suffix=file_format)
     target = storage_dir() / stored
-    digest, size = hashlib.sha256(), 0
-    with open(target, "wb") as out:
-        chunks = file.chunks() if hasattr(file, "chunks") else iter(lambda: file.read(1 << 20), b"")
-        for chunk in chunks:
-            digest.update(chunk)
-            size += len(chunk)
-            out.write(chunk)
-    if size == 0:
-        target.unlink()
-        raise ServiceError("文件是空的", field="file")
     try:
         with transaction.atomic():
             extract = Extract.objects.create(
                 kind=kind, program=program, period=period, region=region, client=client,
                 uploaded_by=_actor(principal), department=department, original_name=(original_name or "")[:200],
-                stored_name=stored, file_format=file_format, size=size, sha256=digest.hexdigest(), mode=mode,
+                stored_name=stored, file_format=file_format, size=size, sha256=sha256, mode=mode,
             )
             event_record(actor=_actor(principal), verb=f"上传比对数据：{extract.kind_label}", target=extract,
                          region_code=region.code,
