@@ -52,7 +52,7 @@ def main(argv=None) -> list[dict]:
     import django
 
     django.setup()
-    from bench_rolls import Peak
+    from benchlib import Peak
     from django.db import connection, transaction
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext

@@ -31,7 +31,6 @@ import random
 import re
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -39,6 +38,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+if str(ROOT / "bench") not in sys.path:
+    sys.path.insert(0, str(ROOT / "bench"))
+
+from benchlib import Peak  # noqa: E402
 
 HOST = "postgres://postgres@127.0.0.1:5432"
 
@@ -74,33 +77,6 @@ def ensure_database(target: str, source: str, fresh: bool) -> bool:
             made = True
     conn.close()
     return made
-
-
-class Peak:
-    """The highest resident set size of this process while the block runs (sampled every 20 ms)."""
-
-    def __enter__(self):
-        self.peak = self.start = self.rss()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        self.t0 = time.perf_counter()
-        return self
-
-    @staticmethod
-    def rss() -> float:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-    def _run(self):
-        while not self._stop.wait(0.02):
-            self.peak = max(self.peak, self.rss())
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.t0
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self.rss())
 
 
 def id_numbers(county: str, n: int, first_year: int):

@@ -38,8 +38,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+if str(ROOT / "bench") not in sys.path:
+    sys.path.insert(0, str(ROOT / "bench"))
 
-HOST = "postgres://postgres@127.0.0.1:5432"
+from benchlib import HOST, ensure_copy  # noqa: E402
+
 BENCH_REASON = "bench_reports"
 
 
@@ -50,22 +53,6 @@ def parse_args(argv):
     parser.add_argument("--fresh", action="store_true", help="drop and copy the target again")
     parser.add_argument("--repeats", type=int, default=5)
     return parser.parse_args(argv)
-
-
-def ensure_copy(source: str, target: str, fresh: bool) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(f"{HOST}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        if fresh:
-            cur.execute(f'DROP DATABASE IF EXISTS "{target}"')
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target])
-        if cur.fetchone() is None:
-            started = time.perf_counter()
-            cur.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
-            print(f"copied {source} → {target} in {time.perf_counter() - started:.1f} s", flush=True)
-    conn.close()
 
 
 def step(cur, label: str, sql: str, params=None) -> None:
