@@ -148,7 +148,8 @@ class Command(BaseCommand):
 
     def _standards(self, admin: User) -> list[str]:
         done = []
-        for year in sorted({2018, timezone.localdate().year}):
+        this_year = timezone.localdate().year
+        for year in sorted({2018, this_year - 1, this_year}):  # last year: the demo's case history
             if Standard.objects.filter(region_id=COUNTY, year=year).exists():
                 done.append(f"{COUNTY} {year}（已存在，未改动）")
                 continue

@@ -22,6 +22,12 @@ from config.errors import ServiceError
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
             b"trailer<</Root 1 0 R>>\n%%EOF\n")
 
+# Cases approved over the last HISTORY_MONTHS months (one received early each month), their monthly payment rolls
+# generated and locked by the county, and a few exits: what the oversight reports and the ledgers show.
+HISTORY_MONTHS = 20
+DEMO_EXITS = (("income", "家庭成员就业后人均收入超过保障标准（演示）", {}),
+              ("moved", "全家迁往外省（演示）", {"moved_to": "浙江省杭州市"}))
+
 # (final state, days ago the case was received, note); the steps follow on the next days.
 PLAN = (
     ("investigating", 0, "今天受理，待入户调查"),
@@ -72,9 +78,54 @@ class Command(BaseCommand):
                     made.append(f"  申请#{application.pk} 家庭#{household.pk} {application.get_status_display()}"
                                 f"（{note}）")
                     break
+            history = self._history(households, today, cw, street, county)
         self.stdout.write(f"已创建 {len(made)} 件演示救助申请（{cw.region.name}）：")
         for line in made:
             self.stdout.write(line)
+        self.stdout.write(history)
+
+    def _history(self, households, today: dt.date, cw, street, county) -> str:
+        """Approved cases received over the last months, each month's 低保 roll generated and locked, two exits."""
+        from benefits.models import Enrolment
+        from benefits.services import enrolments as enrolment_services
+        from benefits.services import rolls as roll_services
+
+        this_month = today.replace(day=1)
+        approved = 0
+        free = [h for h in households if not h.applications.exists()]
+        for months_ago in range(HISTORY_MONTHS, 1, -1):
+            start = _months_before(this_month, months_ago) + dt.timedelta(days=4)
+            for household in list(free):
+                if self._category(household, start) != "dibao":
+                    continue
+                try:
+                    with transaction.atomic():
+                        self._drive(household, "dibao", "approved", start, today, cw, street, county)
+                except ServiceError as exc:
+                    self.stdout.write(self.style.WARNING(f"跳过家庭#{household.pk}：{exc.message}"))
+                    continue
+                free.remove(household)
+                approved += 1
+                break
+        exited = 0
+        for enrolment, (reason, note, details) in zip(Enrolment.objects.filter(household__in=households).order_by("id")[1:3],
+                                             DEMO_EXITS, strict=False):
+            enrolment_services.enrolment_exit(enrolment=enrolment, acting_user=county, reason=reason, note=note,
+                                              details=details, today=_months_before(this_month, 3) + dt.timedelta(days=9))
+            exited += 1
+        first = Enrolment.objects.order_by("start_month").values_list("start_month", flat=True).first()
+        locked = 0
+        month = first
+        while month is not None and month < this_month:
+            roll, _ = roll_services.roll_request(acting_user=county, county=county.region_id, month=month,
+                                                 program="dibao", today=month, queue=False)
+            roll_services.roll_fill(roll_id=roll.pk)
+            roll.refresh_from_db()
+            roll_services.roll_lock(roll=roll, acting_user=county)
+            locked += 1
+            month = _months_before(month, -1)
+        return (f"历史数据：近{HISTORY_MONTHS}个月批准 {approved} 户，退出 {exited} 户，"
+                f"生成并锁定低保发放花名册 {locked} 个月")
 
     @staticmethod
     def _category(household: Household, as_of: dt.date) -> str | None:
@@ -135,3 +186,9 @@ class Command(BaseCommand):
         services.application_county_approve(acting_user=county, application=application, note="同意（演示）",
                                             today=decided)
         return application
+
+
+def _months_before(first: dt.date, n: int) -> dt.date:
+    """The first day of the month n months before `first` (negative n: after)."""
+    index = first.year * 12 + first.month - 1 - n
+    return dt.date(index // 12, index % 12 + 1, 1)
