@@ -104,7 +104,7 @@ ENROLMENT_HEADER = ("编号", "户主", "身份证号码", "社区代码", "社�
 
 def enrolment_rows(enrolments) -> Iterator[tuple]:
     from benefits.models import Enrolment
-    from cases.exports import CHUNK, head_subqueries, masked
+    from cases.exports import CHUNK, head_subqueries
     from cases.models import Category
 
     categories, statuses = _label(Category.choices), _label(Enrolment.Status.choices)
@@ -114,7 +114,7 @@ def enrolment_rows(enrolments) -> Iterator[tuple]:
                          "start_month", "next_review_on"))
     for (pk, name, number, code, community, category, status, gradual, ended, covered, amount, start,
          review) in rows.iterator(chunk_size=CHUNK):
-        yield (pk, name or "", masked(number), code, community, categories.get(category, category),
+        yield (pk, name or "", idnumber.mask(number), code, community, categories.get(category, category),
                statuses.get(status, status), _day(gradual), _day(ended), covered, amount, f"{start:%Y-%m}",
                _day(review))
 
@@ -127,7 +127,7 @@ def review_rows(reviews) -> Iterator[tuple]:
     from django.utils import timezone
 
     from benefits.models import EnrolmentReview
-    from cases.exports import CHUNK, head_subqueries, masked
+    from cases.exports import CHUNK, head_subqueries
     from cases.models import Category
 
     kinds, statuses = _label(EnrolmentReview.Kind.choices), _label(EnrolmentReview.Status.choices)
@@ -139,7 +139,7 @@ def review_rows(reviews) -> Iterator[tuple]:
     for (pk, kind, enrolment, category, name, number, community, because, due, status, outcome, full_name,
          username, completed) in rows.iterator(chunk_size=CHUNK):
         yield (pk, kinds.get(kind, kind), enrolment, categories.get(category, category), name or "",
-               masked(number), community, because, _day(due), statuses.get(status, status),
+               idnumber.mask(number), community, because, _day(due), statuses.get(status, status),
                outcomes.get(outcome, outcome), _who(full_name, username),
                f"{timezone.localtime(completed):%Y-%m-%d %H:%M}" if completed else "")
 
@@ -150,7 +150,7 @@ RELIEF_HEADER = ("编号", "救助对象", "身份证号码", "三类对象", "�
 
 def relief_rows(grants) -> Iterator[tuple]:
     from benefits.models import ReliefGrant
-    from cases.exports import CHUNK, masked
+    from cases.exports import CHUNK
 
     kinds, routes = _label(ReliefGrant.Kind.choices), _label(ReliefGrant.Route.choices)
     statuses, filings = _label(ReliefGrant.Status.choices), _label(ReliefGrant.Filing.choices)
@@ -159,7 +159,7 @@ def relief_rows(grants) -> Iterator[tuple]:
                               "received_on")
     for (pk, name, number, in_categories, code, community, kind, amount, route, status, filing,
          received) in rows.iterator(chunk_size=CHUNK):
-        yield (pk, name, masked(number), "是" if in_categories else "否", code, community, kinds.get(kind, kind),
+        yield (pk, name, idnumber.mask(number), "是" if in_categories else "否", code, community, kinds.get(kind, kind),
                amount, routes.get(route, route), statuses.get(status, status), filings.get(filing, filing),
                _day(received))
 
@@ -171,7 +171,7 @@ def relief_filed_rows(grants) -> Iterator[tuple]:
     from django.utils import timezone
 
     from benefits.models import ReliefGrant
-    from cases.exports import CHUNK, masked
+    from cases.exports import CHUNK
 
     kinds, filings = _label(ReliefGrant.Kind.choices), _label(ReliefGrant.Filing.choices)
     rows = grants.values_list("pk", "household__community__parent__name", "person__name", "person__id_number", "kind",
@@ -179,6 +179,6 @@ def relief_filed_rows(grants) -> Iterator[tuple]:
                               "filing")
     for (pk, street, name, number, kind, amount, full_name, username, decided, filed,
          filing) in rows.iterator(chunk_size=CHUNK):
-        yield (pk, street, name, masked(number), kinds.get(kind, kind), amount, _who(full_name, username),
+        yield (pk, street, name, idnumber.mask(number), kinds.get(kind, kind), amount, _who(full_name, username),
                _day(decided), f"{timezone.localtime(filed):%Y-%m-%d %H:%M}" if filed else "",
                filings.get(filing, filing))

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db import connection
 
-NULL = r"\N"
+from ledgers.validation import COPY_SPECIAL, NULL, escape_copy
 
 
 def _copy_text(value: Any) -> str:
@@ -40,9 +40,7 @@ def _copy_text(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False)
     else:
         text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
+    return escape_copy(text) if COPY_SPECIAL.search(text) else text
 
 
 class TableWriter:

@@ -24,10 +24,6 @@ def head_subqueries(household_ref: str = "pk") -> dict:
             "x_head_id": Subquery(heads.values("id_number")[:1])}
 
 
-def masked(number: str | None) -> str:
-    return mask(number) if number else ""
-
-
 HOUSEHOLD_HEADER = ("编号", "户主", "身份证号码", "人数", "社区代码", "社区", "住址")
 
 
@@ -36,7 +32,7 @@ def household_rows(households: QuerySet) -> Iterator[tuple]:
             .values_list("pk", "x_head_name", "x_head_id", "member_count", "community_id", "community__name",
                          "address"))
     for pk, name, number, members, code, community, address in rows.iterator(chunk_size=CHUNK):
-        yield (pk, name or "（未登记户主）", masked(number), members, code, community, address)
+        yield (pk, name or "（未登记户主）", mask(number), members, code, community, address)
 
 
 def query_label(query: str) -> str:
@@ -63,7 +59,7 @@ def application_rows(applications: QuerySet, today) -> Iterator[tuple]:
             .annotate(**head_subqueries("household_id")))
     for a in rows.iterator(chunk_size=CHUNK):
         overdue = deadline_of(a, today).overdue_days
-        yield (a.pk, a.x_head_name or "（未登记户主）", masked(a.x_head_id), a.household.community_id,
+        yield (a.pk, a.x_head_name or "（未登记户主）", mask(a.x_head_id), a.household.community_id,
                a.household.community.name, a.get_category_display(), stage_label(a, today), _day(a.received_on),
                _day(a.due_on) if a.is_open else "", overdue or None, _day(a.decided_on))
 
@@ -82,7 +78,7 @@ def lead_rows(leads: QuerySet, today) -> Iterator[tuple]:
     for pk, name, number, code, community, source, department, reason, reported, due, status in \
             rows.iterator(chunk_size=CHUNK):
         overdue = working_days_after(due, today) if status == Lead.Status.OPEN and due else 0
-        yield (pk, name, masked(number), code, community, sources.get(source, source), department or "",
+        yield (pk, name, mask(number), code, community, sources.get(source, source), department or "",
                reasons.get(reason, reason), _day(reported), _day(due), overdue or None, statuses.get(status, status))
 
 
@@ -100,7 +96,7 @@ def pairing_rows(pairings: QuerySet) -> Iterator[tuple]:
                          "visit_count", "last_visit"))
     for (pk, household, name, number, community, helper, kind, unit, started, status, ended, visits,
          last) in rows.iterator(chunk_size=CHUNK):
-        yield (pk, household, name or "", masked(number), community, helper, kinds.get(kind, kind), unit,
+        yield (pk, household, name or "", mask(number), community, helper, kinds.get(kind, kind), unit,
                _day(started), statuses.get(status, status), _day(ended), visits, _day(last) or "从未走访")
 
 
@@ -113,7 +109,7 @@ def able_member_rows(members: QuerySet) -> Iterator[tuple]:
                                "employment", "newly_employed_since", "support_count", "last_support")
     for name, number, household, community, labor, employment, since, supports, last in \
             rows.iterator(chunk_size=CHUNK):
-        yield (name, masked(number), household, community, labors.get(labor, labor),
+        yield (name, mask(number), household, community, labors.get(labor, labor),
                employments.get(employment, employment), _day(since), supports, _day(last))
 
 
@@ -139,7 +135,7 @@ def student_rows(records: QuerySet) -> Iterator[tuple]:
                          "x_aids", "x_amount", "updated_at"))
     for name, number, household, community, school, stage, grade, status, enrolled, aids_n, amount, updated in \
             rows.iterator(chunk_size=CHUNK):
-        yield (name, masked(number), household, community, school, stages.get(stage, stage), grade,
+        yield (name, mask(number), household, community, school, stages.get(stage, stage), grade,
                statuses.get(status, status), "是" if enrolled else "否", aids_n, amount,
                f"{timezone.localtime(updated):%Y-%m-%d}" if updated else "")
 
@@ -156,7 +152,7 @@ def need_rows(needs: QuerySet) -> Iterator[tuple]:
                          "description", "amount_needed", "published_on", "status"))
     for pk, household, name, number, community, kind, description, amount, published, status in \
             rows.iterator(chunk_size=CHUNK):
-        yield (pk, household, name or "", masked(number), community, kinds.get(kind, kind), description, amount,
+        yield (pk, household, name or "", mask(number), community, kinds.get(kind, kind), description, amount,
                _day(published), statuses.get(status, status))
 
 
@@ -174,5 +170,5 @@ def match_rows(matches: QuerySet) -> Iterator[tuple]:
                          "delivered_amount"))
     for pk, household, name, number, community, title, provider, consent_by, consent_on, status, delivered, amount in \
             rows.iterator(chunk_size=CHUNK):
-        yield (pk, household, name or "", masked(number), community, title, provider, consent_by, _day(consent_on),
+        yield (pk, household, name or "", mask(number), community, title, provider, consent_by, _day(consent_on),
                statuses.get(status, status), _day(delivered), amount)

@@ -28,7 +28,6 @@ from typing import Any
 
 from cases import idnumber
 from cases.models import Category, Household, Person
-from cases.models.imports import issue_text
 from config.xlsx import Sheet
 from ledgers.kinds import normalise_header
 from ledgers.validation import CellChecker, ExtractFileError, NumericCell, XlsxRows
@@ -215,10 +214,6 @@ class Issue:
     label: str
     message: str
     value: str = ""
-
-    @property
-    def text(self) -> str:
-        return issue_text(self)
 
 
 @dataclass

@@ -247,7 +247,7 @@ def economic_check_page(*, application: Application) -> dict:
         "check": check,
         "sources": sources,
         "table": table,
-        "not_checked": [s for s in sources if s["status"] != CHECKED],
+        "not_checked": check.not_checked,
         "contradictions": contradictions,
         "open_contradictions": [c for c in contradictions if c.is_open],
         "objections": objections,

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
-from cases.exports import CHUNK, masked
+from cases.exports import CHUNK
+from cases.idnumber import mask
 from config.xlsx import Sheet
 from ledgers import periods
 from ledgers.describe import describe
@@ -37,7 +38,7 @@ def finding_rows(findings: QuerySet[Finding]) -> Iterator[list]:
             rows.iterator(chunk_size=CHUNK):
         rule = BY_CODE.get(code)
         yield [pk, rule.label if rule else code, rule.clause if rule else "", region, region_name or "", name,
-               masked(number), source, describe(code, detail), household, statuses.get(status, "") if status else "",
+               mask(number), source, describe(code, detail), household, statuses.get(status, "") if status else "",
                note or ""]
 
 
@@ -62,5 +63,5 @@ def task_rows(tasks: QuerySet[ReviewTask]) -> Iterator[list]:
     for pk, finding, code, region, region_name, name, number, detail, run, period, status, note in \
             rows.iterator(chunk_size=CHUNK):
         rule = BY_CODE.get(code)
-        yield [pk, finding, rule.label if rule else code, region, region_name or "", name, masked(number),
+        yield [pk, finding, rule.label if rule else code, region, region_name or "", name, mask(number),
                describe(code, detail), run, periods.label(period), statuses.get(status, status), note or ""]

@@ -45,6 +45,7 @@ from benefits.models import Enrolment, EnrolmentPeriod, PaymentRoll, PaymentRoll
 from benefits.models.rolls import TOTAL_COMPONENTS
 from cases.models import Application, ApplicationTimes, Category
 from config.errors import ServiceError
+from eligibility.rules import add_months
 from eligibility.standard_entry import gap_percent, guidance
 from eligibility.standards import StandardsLookup
 from ledgers.models import Finding, ReviewTask
@@ -123,7 +124,7 @@ class Period:
         out, cur = [], self.start
         while cur <= self.end:
             out.append(cur)
-            cur = _add_months(cur, 1)
+            cur = add_months(cur, 1)
         return out
 
     @property
@@ -140,13 +141,8 @@ class Period:
 
     def aware(self) -> tuple[dt.datetime, dt.datetime]:
         """[start, end) as aware datetimes in Asia/Shanghai (for created_at / resolved_at)."""
-        after = _add_months(self.end, 1)
+        after = add_months(self.end, 1)
         return (dt.datetime.combine(self.start, dt.time(), TZ), dt.datetime.combine(after, dt.time(), TZ))
-
-
-def _add_months(day: dt.date, n: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 PERIOD_KEY = re.compile(r"^(\d{4})(?:(Q)([1-4])|(H)([12]))?$")
@@ -195,15 +191,15 @@ def latest_complete(kind: str, today: dt.date) -> Period:
         return period_from_key(f"{today.year}H1" if today.month > 6 else f"{today.year - 1}H2")
     if kind == "yearly":
         return period_from_key(str(today.year - 1))
-    last = _add_months(today.replace(day=1), -1)
-    return Period(_add_months(last, -11), last, "range", "")
+    last = add_months(today.replace(day=1), -1)
+    return Period(add_months(last, -11), last, "range", "")
 
 
 def period_choices(kind: str, today: dt.date, n: int = 8) -> list[tuple[str, str]]:
     """The recent periods of a kind, newest first (the picker of the ready-made views)."""
     out: list[Period] = [latest_complete(kind, today)]
     while len(out) < n:
-        prev = _add_months(out[-1].start, -1)
+        prev = add_months(out[-1].start, -1)
         if kind == "quarterly":
             out.append(period_from_key(f"{prev.year}Q{(prev.month + 2) // 3}"))
         elif kind == "half":

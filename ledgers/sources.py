@@ -28,6 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from cases.selectors_applications import region_chain
 from ledgers.kinds import KINDS, PROGRAMS, kind_label
 
 # The sources of the check, in the order pages show them.
@@ -144,15 +145,6 @@ class ExtractSource:
 def _adapters() -> dict[str, str]:
     configured = getattr(settings, "ECONOMIC_CHECK_ADAPTERS", {}) or {}
     return {kind: path for kind, path in configured.items() if kind in CHECK_KINDS}
-
-
-def region_chain(code: str) -> list[str]:
-    """A community code and the codes of the regions above it (GB/T 2260)."""
-    out = [code]
-    if len(code) == 12:
-        out += [code[:9] + "000", code[:6]]
-    out += [code[:4] + "00", code[:2] + "0000"]
-    return list(dict.fromkeys(out))
 
 
 def sources_for(*, region: str, as_of: dt.date) -> list[Source]:

@@ -31,7 +31,7 @@ PROGRESS_EVERY = 100_000
 _AMOUNT = re.compile(r"^(\d{1,12})(?:\.(\d{1,2}))?$")
 _DATE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$")
 _CODE = re.compile(r"^\d{6,12}$")
-_SPECIAL = re.compile(r"[\t\n\r\\]")
+COPY_SPECIAL = re.compile(r"[\t\n\r\\]")  # characters COPY text escapes
 
 
 class ExtractFileError(Exception):
@@ -56,7 +56,8 @@ class Result:
     errors: list[RowError] = field(default_factory=list)  # the first `error_limit`
 
 
-def _escape(value: str) -> str:
+def escape_copy(value: str) -> str:
+    """One field in PostgreSQL's COPY text format (the inverse of unescape_copy)."""
     return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
@@ -383,7 +384,7 @@ def _validate(rows, spec: Kind, kind: str, extract_id: int, out, regions, error_
 
     namespace = {
         "CHECK": CHECK, "NULL": NULL, "RowError": RowError, "PROGRESS_EVERY": PROGRESS_EVERY,
-        "checker": checker, "birthday": checker.birthday_ok, "special": _SPECIAL.search, "escape": _escape,
+        "checker": checker, "birthday": checker.birthday_ok, "special": COPY_SPECIAL.search, "escape": escape_copy,
         "amount_re": _AMOUNT.match, "code_re": _CODE.match, "regions": regions, "dates": dates,
         "parse_date": parse_date, "birthdays": checker._birthdays,
     }

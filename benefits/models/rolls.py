@@ -111,8 +111,8 @@ def _money_column(label: str) -> models.DecimalField:
 
 
 class PaymentRollTotal(models.Model):
-    """A roll's paid (not held) lines summed per community and amount component, rewritten whenever the roll's
-    totals are (benefits.services.timeline.roll_totals_refresh). Oversight reports read these few rows per
+    """A locked roll's paid (not held) lines summed per community and amount component, written when the roll is
+    locked (benefits.services.rolls.roll_lock; nothing about the roll changes after). Oversight reports read these few rows per
     roll instead of its lines: a province's year is ~100,000 rows here against millions of lines."""
 
     roll = models.ForeignKey(PaymentRoll, on_delete=models.CASCADE, related_name="community_totals",

@@ -85,7 +85,8 @@ def _payee(people: list[Person]) -> Person | None:
     return heads[0] if heads else (min(people, key=lambda p: p.pk) if people else None)
 
 
-def _schedule(category: str, facts: dict[str, Any], covered_ids: set[str], start: dt.date) -> tuple[int, dt.date]:
+def review_schedule(category: str, facts: dict[str, Any], covered_ids: set[str], start: dt.date) -> tuple[int, dt.date]:
+    """(months between reviews, first review date) of an enrolment of `category` starting at `start`."""
     covered = [m for m in facts.get("members", []) if m["id_number"] in covered_ids]
     months = review_months(category=category, covered=covered, as_of=start)
     return months, next_review(start, months)
@@ -127,7 +128,7 @@ def enrolment_create(*, application: Application, determination: dict[str, Any],
     start = first_of_next_month(today)
     covered = [people[m["id_number"]] for m in share["members"]]
     facts = household_facts(household)
-    review, next_on = _schedule(category, facts, {p.id_number for p in covered}, start)
+    review, next_on = review_schedule(category, facts, {p.id_number for p in covered}, start)
     via = bool((determination.get("zhichu") or {}).get("dibao_via_expenditure"))
     enrolment = Enrolment(
         household=household, community_code=household.community_id, application=application, category=category,

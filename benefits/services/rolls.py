@@ -186,6 +186,7 @@ def roll_lock(*, roll: PaymentRoll, acting_user) -> PaymentRoll:
     """The county confirms the roll; from now on nothing about it changes."""
     roll = _locked_roll(roll, acting_user, "确认锁定")
     timeline.roll_totals_refresh(roll)
+    timeline.roll_community_totals_refresh(roll)  # what the reports read: a locked roll never changes again
     roll.status, roll.locked_at, roll.locked_by = R.LOCKED, timezone.now(), acting_user
     roll._history_user = acting_user
     roll.save(update_fields=["status", "locked_at", "locked_by"])

@@ -192,7 +192,6 @@ def roll_totals_refresh(roll: PaymentRoll) -> PaymentRoll:
     roll.arrears_count, roll.arrears_amount = agg["an"], agg["at"] or ZERO
     roll.held_count = agg["held"]
     roll.save(update_fields=["line_count", "total_amount", "arrears_count", "arrears_amount", "held_count"])
-    roll_community_totals_refresh(roll)
     return roll
 
 

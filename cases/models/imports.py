@@ -82,15 +82,10 @@ class ImportIssue(models.Model):
 
     @property
     def text(self) -> str:
-        return issue_text(self)
-
-
-def issue_text(issue) -> str:
-    """「第12行 C列「身份证号码」：校验位错误」: where (row, column letter, column name) and what, for a stored issue
-    or one found by the check (cases.importing.Issue)."""
-    where = f"第{issue.line}行" if issue.line else "文件"
-    if issue.column:
-        where += f" {issue.column}列「{issue.label}」"
-    elif issue.label:
-        where += f"「{issue.label}」"
-    return f"{where}：{issue.message}"
+        """「第12行 C列「身份证号码」：校验位错误」: where (row, column letter, column name) and what."""
+        where = f"第{self.line}行" if self.line else "文件"
+        if self.column:
+            where += f" {self.column}列「{self.label}」"
+        elif self.label:
+            where += f"「{self.label}」"
+        return f"{where}：{self.message}"

@@ -40,7 +40,7 @@ from cases.models import (
     EconomicCheckItem,
     EconomicContradiction,
 )
-from cases.services.checks import active, d, date_check, raise_errors, text
+from cases.services.checks import active, d, date_check, raise_errors, text, today_or
 from config.errors import PermissionDenied, ServiceError
 from ledgers.kinds import PROGRAMS
 from ledgers.sources import sources_for
@@ -50,10 +50,6 @@ C = EconomicContradiction.Status
 # The states in which the household is still being checked: up to the street review.
 CHECK_STATES = (S.INVESTIGATING, S.REVIEWING, S.STREET_REVIEW)
 AUTHORISATION_MESSAGE = "申请人尚未签署家庭经济状况核对授权书（赣发〔2018〕7号 四(三)），不能进行核对"
-
-
-def _today(today: dt.date | None) -> dt.date:
-    return today or timezone.localdate()
 
 
 def _lock(application: Application) -> Application:
@@ -174,16 +170,16 @@ def _run(application: Application, *, acting_user, trigger: str, today: dt.date)
         old.save(update_fields=["status", "resolved_by", "resolved_at", "reason"])
 
     open_count = sum(1 for r in rows if r.status == C.OPEN)
-    not_checked = [r.label for r in results if not r.checked]
+    unchecked = [r for r in results if not r.checked]
     note = (f"核对{len(people)}人、{len(checked)}个数据来源：发现{len(rows)}项与申报不符"
-            f"（待处理{open_count}项）" + (f"；未核对：{'、'.join(not_checked)}" if not_checked else ""))
+            f"（待处理{open_count}项）" + (f"；未核对：{'、'.join(r.label for r in unchecked)}" if unchecked else ""))
     ApplicationEvent.objects.create(
         application=application, step=ApplicationEvent.Step.ECONOMIC_CHECK,
         verb="家庭经济状况核对" + ("（系统自动）" if acting_user is None else ""), from_status=application.status,
         to_status=application.status, actor_id=acting_user.pk if acting_user else application.created_by_id,
         at=now, on_date=today, note=note,
         data={"check": check.pk, "trigger": trigger, "contradictions": len(rows), "open": open_count,
-              "corrected": [c.pk for c in corrected], "not_checked": [r.kind for r in results if not r.checked]},
+              "corrected": [c.pk for c in corrected], "not_checked": [r.kind for r in unchecked]},
         region_code=region)
     event_record(actor=acting_user, verb="家庭经济状况核对", target=check, region_code=region,
                  data={"application": application.pk, "trigger": trigger, "open": open_count})
@@ -194,7 +190,7 @@ def _run(application: Application, *, acting_user, trigger: str, today: dt.date)
 def economic_check_run(*, acting_user, application: Application, trigger: str = EconomicCheck.Trigger.MANUAL,
                        today: dt.date | None = None) -> EconomicCheck:
     """Check every member against every source now. `acting_user` None: the system (after intake)."""
-    today = _today(today)
+    today = today_or(today)
     application = _lock(application)
     _require(application, acting_user, "进行家庭经济状况核对")
     return _run(application, acting_user=acting_user, trigger=trigger, today=today)
@@ -213,7 +209,7 @@ def economic_check_auto(*, application_id: int, today: dt.date | None = None) ->
             return existing
         if application.status not in CHECK_STATES or not application.check_authorised:
             return None
-        return _run(application, acting_user=None, trigger=EconomicCheck.Trigger.AUTO, today=_today(today))
+        return _run(application, acting_user=None, trigger=EconomicCheck.Trigger.AUTO, today=today_or(today))
 
 
 def queue_after_intake(application: Application) -> None:
@@ -229,7 +225,7 @@ def economic_contradiction_explain(*, acting_user, application: Application, con
                                    today: dt.date | None = None) -> EconomicContradiction:
     """Explain an open contradiction of the latest check with the reason it does not change the facts
     (e.g. the car was sold and the transfer is not yet registered)."""
-    today = _today(today)
+    today = today_or(today)
     application = _lock(application)
     _require(application, acting_user, "处理核对不符情况")
     latest = latest_check(application)
@@ -262,7 +258,7 @@ def economic_check_objection_record(*, acting_user, application: Application, re
     """The applicant objects to the check's result (2021《最低生活保障审核确认办法》第十八条) and gives their
     proof: the objection is recorded and the household is checked again at once; the outcome says what the
     re-check found. A contradiction the proof accounts for is then explained (or the facts corrected)."""
-    today = _today(today)
+    today = today_or(today)
     application = _lock(application)
     _require(application, acting_user, "录入核对结果异议")
     latest = latest_check(application)

@@ -38,7 +38,8 @@ from accounts.scope import in_scope
 from accounts.services import event_record
 from benefits.compute import household_facts
 from benefits.months import label as month_label
-from benefits.schedule import next_review, review_months
+from benefits.schedule import next_review
+from benefits.services.enrolments import review_schedule
 from cases import importing
 from cases.bulk import TableWriter
 from cases.models import Application, Category, Household, ImportBatch, ImportIssue, Person
@@ -439,10 +440,7 @@ def _write_chunk(chunk, writers, batch, user, now, today, reason) -> None:
             community_id=h.values["community"], **{f: h.values[f] for f in (
                 "financial_assets", "vehicles", "houses", "business", "monthly_rigid_expenditure")},
             hardship_causes=[], members=SimpleNamespace(all=lambda mine=mine: [_member(p) for p, _ in mine])))
-        covered_numbers = {p["id_number"] for p in covered}
-        months = review_months(category=category, covered=[m for m in facts["members"]
-                                                            if m["id_number"] in covered_numbers], as_of=start)
-        next_on = next_review(start, months)
+        months, next_on = review_schedule(category, facts, {p["id_number"] for p in covered}, start)
         while next_on <= today:  # a ledger household is reviewed on its cycle from now on, not months overdue
             next_on = next_review(next_on, months)
         heads = [p for p in covered if p["relation"] == Person.Relation.HEAD]

@@ -62,7 +62,8 @@ def _roll(county, month, program, lines, *, user, locked=True):
                                    community_code=enrolment.household.community_id, name="某", id_number="x",
                                    covered_count=covered, amount=amount, components=components, held=held)
     timeline.roll_totals_refresh(roll)
-    if locked:
+    if locked:  # as roll_lock does
+        timeline.roll_community_totals_refresh(roll)
         roll.status, roll.locked_at = "locked", timezone.now()
         roll.save()
     return roll

@@ -18,6 +18,7 @@ from cases.models import Application, Household
 from cases.services import applications as services
 from cases.services.economic import economic_check_auto
 from config.errors import ServiceError
+from eligibility.rules import add_months
 
 DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
             b"trailer<</Root 1 0 R>>\n%%EOF\n")
@@ -94,7 +95,7 @@ class Command(BaseCommand):
         approved = 0
         free = [h for h in households if not h.applications.exists()]
         for months_ago in range(HISTORY_MONTHS, 1, -1):
-            start = _months_before(this_month, months_ago) + dt.timedelta(days=4)
+            start = add_months(this_month, -months_ago) + dt.timedelta(days=4)
             for household in list(free):
                 if self._category(household, start) != "dibao":
                     continue
@@ -111,7 +112,7 @@ class Command(BaseCommand):
         for enrolment, (reason, note, details) in zip(Enrolment.objects.filter(household__in=households).order_by("id")[1:3],
                                              DEMO_EXITS, strict=False):
             enrolment_services.enrolment_exit(enrolment=enrolment, acting_user=county, reason=reason, note=note,
-                                              details=details, today=_months_before(this_month, 3) + dt.timedelta(days=9))
+                                              details=details, today=add_months(this_month, -3) + dt.timedelta(days=9))
             exited += 1
         first = Enrolment.objects.order_by("start_month").values_list("start_month", flat=True).first()
         locked = 0
@@ -123,7 +124,7 @@ class Command(BaseCommand):
             roll.refresh_from_db()
             roll_services.roll_lock(roll=roll, acting_user=county)
             locked += 1
-            month = _months_before(month, -1)
+            month = add_months(month, 1)
         return (f"历史数据：近{HISTORY_MONTHS}个月批准 {approved} 户，退出 {exited} 户，"
                 f"生成并锁定低保发放花名册 {locked} 个月")
 
@@ -186,9 +187,3 @@ class Command(BaseCommand):
         services.application_county_approve(acting_user=county, application=application, note="同意（演示）",
                                             today=decided)
         return application
-
-
-def _months_before(first: dt.date, n: int) -> dt.date:
-    """The first day of the month n months before `first` (negative n: after)."""
-    index = first.year * 12 + first.month - 1 - n
-    return dt.date(index // 12, index % 12 + 1, 1)
