@@ -18,6 +18,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -148,8 +149,9 @@ class XlsxRows:
 
         try:
             self.book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ExtractFileError(f"无法读取 XLSX 文件：{exc}") from None
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file; the user gets one Chinese reason
+            logging.getLogger(__name__).info("unreadable xlsx %s: %r", path, exc)
+            raise ExtractFileError("无法读取 XLSX 文件：文件已损坏或不是 Excel 工作簿，请用 Excel 或 WPS 另存为 .xlsx 后重新上传") from None
         if not self.book.worksheets:
             self.book.close()
             raise ExtractFileError("XLSX 文件中没有工作表")
