@@ -27,12 +27,18 @@ def make_id(birth: str = "19800101", county: str = "360102", sex: str = "M") -> 
 
 @pytest.fixture
 def other_community(db) -> Region:
-    return Region.objects.filter(level=Region.Level.COMMUNITY).exclude(code__startswith="3601").order_by("code").first()
+    return (
+        Region.objects.filter(level=Region.Level.COMMUNITY)
+        .exclude(code__startswith="3601")
+        .order_by("code")
+        .first()
+    )
 
 
 def _user(role: str, region_code: str | None, username: str) -> User:
-    user = User.objects.create_user(username=username, password="pass-Word-123", role=role, region_id=region_code,
-                                    full_name=username)
+    user = User.objects.create_user(
+        username=username, password="pass-Word-123", role=role, region_id=region_code, full_name=username
+    )
     return user
 
 
@@ -81,8 +87,11 @@ def _reload_reference_data() -> None:
 
     from django.apps import apps
 
-    for module in ("accounts.migrations.0002_load_jiangxi_regions", "eligibility.migrations.0002_jiangxi_2018_standard",
-                   "cases.migrations.0003_step_limit_defaults"):
+    for module in (
+        "accounts.migrations.0002_load_jiangxi_regions",
+        "eligibility.migrations.0002_jiangxi_2018_standard",
+        "cases.migrations.0003_step_limit_defaults",
+    ):
         importlib.import_module(module).load(apps, None)
 
 
@@ -106,8 +115,14 @@ def _process_local_cache():
 
     from django.test.utils import override_settings
 
-    override = override_settings(CACHES={"default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"tests-{os.getpid()}"}})
+    override = override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"tests-{os.getpid()}",
+            }
+        }
+    )
     override.enable()
     yield
     override.disable()
@@ -121,7 +136,9 @@ def export_sheets(response) -> dict[str, list[tuple]]:
 
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "attachment" in response["Content-Disposition"] and response["Cache-Control"] == "private, no-store"
+    assert (
+        "attachment" in response["Content-Disposition"] and response["Cache-Control"] == "private, no-store"
+    )
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     return {name: [tuple(row) for row in book[name].iter_rows(values_only=True)] for name in book.sheetnames}
 

@@ -57,7 +57,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         header = request.META.get("HTTP_AUTHORIZATION", "")
         if not header.startswith(self.keyword + " "):
             return None
-        raw = header[len(self.keyword) + 1:].strip()
+        raw = header[len(self.keyword) + 1 :].strip()
         parts = raw.split("_")
         if not raw.startswith(KEY_PREFIX) or len(parts) != 3 or not parts[1] or not parts[2]:
             raise exceptions.AuthenticationFailed("接口密钥格式错误")
@@ -143,8 +143,12 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     name = "ApiKey"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "header", "name": "Authorization",
-                "description": "Api-Key jk_<prefix>_<secret>（部门接口密钥 / department key）"}
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "Api-Key jk_<prefix>_<secret>（部门接口密钥 / department key）",
+        }
 
 
 class StaffOrScope(BasePermission):

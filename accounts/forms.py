@@ -18,7 +18,8 @@ class LockoutAuthenticationForm(AuthenticationForm):
         username = (self.cleaned_data.get("username") or "").strip()
         if username and login_is_locked(username=username):
             raise forms.ValidationError(
-                self.error_messages["locked"], code="locked",
+                self.error_messages["locked"],
+                code="locked",
                 params={"minutes": settings.LOGIN_LOCKOUT_MINUTES},
             )
         try:

@@ -25,8 +25,9 @@ class Region(models.Model):
     code = models.CharField("区划代码", max_length=12, primary_key=True)
     name = models.CharField("名称", max_length=64)
     level = models.PositiveSmallIntegerField("层级", choices=Level.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name="上级")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name="上级"
+    )
     prefix = models.CharField("范围前缀", max_length=12, unique=True)
 
     class Meta:
@@ -74,7 +75,9 @@ class User(AbstractUser):
     }
 
     role = models.CharField("角色", max_length=16, choices=Role.choices, blank=True)
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属区划")
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属区划"
+    )
     full_name = models.CharField("姓名", max_length=32, blank=True)
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 
@@ -146,13 +149,20 @@ class ApiClient(models.Model):
     name = models.CharField("名称", max_length=64, unique=True)
     department = models.CharField("部门", max_length=32)
     scopes = models.JSONField("权限范围", default=list, blank=True)
-    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="区划限制",
-                               help_text="为空表示全省")
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name="区划限制",
+        help_text="为空表示全省",
+    )
     rate_per_minute = models.PositiveIntegerField("每分钟请求上限", default=600)
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="创建人")
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="创建人"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -176,7 +186,9 @@ class ApiKey(models.Model):
     Keys are 32 random bytes, so a fast hash is enough: there is nothing to brute-force.
     """
 
-    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="keys", verbose_name="客户端")
+    client = models.ForeignKey(
+        ApiClient, on_delete=models.CASCADE, related_name="keys", verbose_name="客户端"
+    )
     prefix = models.CharField("密钥前缀", max_length=12, unique=True)
     digest = models.CharField(max_length=64)
     created_at = models.DateTimeField("签发时间", default=timezone.now)
@@ -203,7 +215,9 @@ class AccessLog(models.Model):
     """One read of personal data: by whom (a department client or a staff user), what, when, why."""
 
     at = models.DateTimeField("时间", default=timezone.now, db_index=True)
-    client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.PROTECT, verbose_name="部门客户端")
+    client = models.ForeignKey(
+        ApiClient, null=True, blank=True, on_delete=models.PROTECT, verbose_name="部门客户端"
+    )
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, verbose_name="工作人员")
     endpoint = models.CharField("接口", max_length=200)
     what = models.CharField("查询内容", max_length=200)

@@ -27,7 +27,10 @@ def event_record(*, actor, verb: str, target, region_code: str, data: dict | Non
 
 def login_is_locked(*, username: str) -> bool:
     since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    return LoginFailure.objects.filter(username__iexact=username, at__gte=since).count() >= settings.LOGIN_FAILURE_LIMIT
+    return (
+        LoginFailure.objects.filter(username__iexact=username, at__gte=since).count()
+        >= settings.LOGIN_FAILURE_LIMIT
+    )
 
 
 def login_failure_record(*, username: str, ip: str | None) -> None:
@@ -40,6 +43,7 @@ def login_failures_clear(*, username: str) -> None:
 
 # --- department API clients and keys ------------------------------------------------------------
 
+
 def _can_manage_clients(user, region_code: str | None) -> bool:
     """County officers manage clients limited to their county; province officers any client."""
 
@@ -51,7 +55,6 @@ def _can_manage_clients(user, region_code: str | None) -> bool:
 
 
 def api_client_save(*, acting_user, values: dict, client=None):
-
 
     errors = []
     name = (values.get("name") or "").strip()
@@ -87,14 +90,18 @@ def api_client_save(*, acting_user, values: dict, client=None):
         client.is_active = bool(values.get("is_active", True))
         client._history_user = acting_user
         client.save()
-        event_record(actor=acting_user, verb="新建部门接口客户端" if creating else "修改部门接口客户端",
-                     target=client, region_code=client.region_code, data={"scopes": scopes})
+        event_record(
+            actor=acting_user,
+            verb="新建部门接口客户端" if creating else "修改部门接口客户端",
+            target=client,
+            region_code=client.region_code,
+            data={"scopes": scopes},
+        )
     return client
 
 
 def api_key_issue(*, acting_user, client, days: int = 365) -> tuple:
     """A new key for a client; returns (ApiKey, the full key text to show once)."""
-
 
     if not _can_manage_clients(acting_user, client.region_id):
         raise PermissionDenied("只能管理本辖区的部门客户端")
@@ -102,15 +109,24 @@ def api_key_issue(*, acting_user, client, days: int = 365) -> tuple:
         raise ServiceError("有效期应在1到730天之间", field="days")
     prefix, secret = secrets.token_hex(4), secrets.token_urlsafe(32).replace("_", "-")
     with transaction.atomic():
-        key = ApiKey.objects.create(client=client, prefix=prefix, digest=key_digest(secret), created_by=acting_user,
-                                    expires_at=timezone.now() + timedelta(days=days))
-        event_record(actor=acting_user, verb="签发接口密钥", target=client, region_code=client.region_code,
-                     data={"prefix": prefix, "days": days})
+        key = ApiKey.objects.create(
+            client=client,
+            prefix=prefix,
+            digest=key_digest(secret),
+            created_by=acting_user,
+            expires_at=timezone.now() + timedelta(days=days),
+        )
+        event_record(
+            actor=acting_user,
+            verb="签发接口密钥",
+            target=client,
+            region_code=client.region_code,
+            data={"prefix": prefix, "days": days},
+        )
     return key, f"{KEY_PREFIX}{prefix}_{secret}"
 
 
 def api_key_revoke(*, acting_user, key) -> None:
-
 
     if not _can_manage_clients(acting_user, key.client.region_id):
         raise PermissionDenied("只能管理本辖区的部门客户端")
@@ -119,8 +135,13 @@ def api_key_revoke(*, acting_user, key) -> None:
     with transaction.atomic():
         key.revoked_at, key.revoked_by = timezone.now(), acting_user
         key.save(update_fields=["revoked_at", "revoked_by"])
-        event_record(actor=acting_user, verb="吊销接口密钥", target=key.client, region_code=key.client.region_code,
-                     data={"prefix": key.prefix})
+        event_record(
+            actor=acting_user,
+            verb="吊销接口密钥",
+            target=key.client,
+            region_code=key.client.region_code,
+            data={"prefix": key.prefix},
+        )
 
 
 def access_log_record(*, request, what: str, purpose: str, subject: str = "", count: int = 0) -> None:
@@ -136,8 +157,18 @@ def access_log_record(*, request, what: str, purpose: str, subject: str = "", co
     with connection.cursor() as cursor:
         cursor.execute(
             _ACCESS_LOG_INSERT,
-            [ops.adapt_datetimefield_value(timezone.now()), client_id, user_id, request.path[:200], what[:200],
-             subject[:18], purpose[:200], count, ops.adapt_ipaddressfield_value(request.META.get("REMOTE_ADDR"))])
+            [
+                ops.adapt_datetimefield_value(timezone.now()),
+                client_id,
+                user_id,
+                request.path[:200],
+                what[:200],
+                subject[:18],
+                purpose[:200],
+                count,
+                ops.adapt_ipaddressfield_value(request.META.get("REMOTE_ADDR")),
+            ],
+        )
 
 
 _ACCESS_LOG_INSERT = (

@@ -24,9 +24,13 @@ def home(request):
     leads = lead_counts(user=user, today=today)
     context = {
         "scope_prefix": region_prefix(user),
-        "summary": {**case_selectors.household_summary(user=user),
-                    "open_applications": counts["open"], "overdue_applications": counts["overdue"],
-                    "open_leads": leads["open"], "overdue_leads": leads["overdue"]},
+        "summary": {
+            **case_selectors.household_summary(user=user),
+            "open_applications": counts["open"],
+            "overdue_applications": counts["overdue"],
+            "open_leads": leads["open"],
+            "overdue_leads": leads["overdue"],
+        },
     }
     return render(request, "accounts/home.html", context)
 

@@ -49,13 +49,24 @@ def client_edit(request, pk: int | None = None):
     if denied := _manager_or_403(request):
         return denied
     client = get_object_or_404(_clients(request.user), pk=pk) if pk else None
-    initial = ({"name": client.name, "department": client.department, "scopes": client.scopes,
-                "region": client.region, "rate_per_minute": client.rate_per_minute, "is_active": client.is_active}
-               if client else None)
+    initial = (
+        {
+            "name": client.name,
+            "department": client.department,
+            "scopes": client.scopes,
+            "region": client.region,
+            "rate_per_minute": client.rate_per_minute,
+            "is_active": client.is_active,
+        }
+        if client
+        else None
+    )
     form = ApiClientForm(request.POST or None, initial=initial, regions=_regions(request.user))
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.api_client_save(acting_user=request.user, values=form.cleaned_data, client=client)
+            saved = services.api_client_save(
+                acting_user=request.user, values=form.cleaned_data, client=client
+            )
         except ServiceError as exc:
             for err in exc.errors:
                 form.add_error(err["field"] if err["field"] in form.fields else None, err["message"])
@@ -74,11 +85,16 @@ def client_detail(request, pk: int):
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _, new_key = services.api_key_issue(acting_user=request.user, client=client, days=form.cleaned_data["days"])
+            _, new_key = services.api_key_issue(
+                acting_user=request.user, client=client, days=form.cleaned_data["days"]
+            )
         except ServiceError as exc:
             form.add_error(None, exc.message)
-    return render(request, "accounts/api_client_detail.html",
-                  {"client": client, "keys": list(client.keys.all()), "form": form, "new_key": new_key})
+    return render(
+        request,
+        "accounts/api_client_detail.html",
+        {"client": client, "keys": list(client.keys.all()), "form": form, "new_key": new_key},
+    )
 
 
 @login_required

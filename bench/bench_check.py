@@ -42,7 +42,9 @@ import bench_reconcile as reconcile  # noqa: E402  (the extract generator)
 
 PERIOD = "2026H1"
 KINDS = [(name, kind, program) for name, kind, program in reconcile.KINDS] + [
-    ("social_insurance", "social_insurance", ""), ("housing_fund", "housing_fund", "")]
+    ("social_insurance", "social_insurance", ""),
+    ("housing_fund", "housing_fund", ""),
+]
 log = reconcile.log
 
 
@@ -66,7 +68,11 @@ def generate_files(data: Path, rows: int, seed: int) -> dict[str, Path]:
     extra = {name: data / f"{name}.csv" for name in ("social_insurance", "housing_fund")}
     manifest = data / "manifest_check.json"
     wanted = {"rows": rows, "seed": seed, "version": 1}
-    if manifest.exists() and json.loads(manifest.read_text()) == wanted and all(p.exists() for p in extra.values()):
+    if (
+        manifest.exists()
+        and json.loads(manifest.read_text()) == wanted
+        and all(p.exists() for p in extra.values())
+    ):
         log("社保/公积金 files reused")
         return {**files, **extra}
     log("reading the population for 社保 and 公积金")
@@ -77,10 +83,19 @@ def generate_files(data: Path, rows: int, seed: int) -> dict[str, Path]:
         people = [r[0] for r in cursor]
     rng = random.Random(seed * 7919)
     specs = {
-        "social_insurance": (["身份证号码", "姓名", "月缴费基数或月养老金（元）", "险种"],
-                             lambda i: [i, "", rng.randint(800, 9000),
-                                        rng.choice(["职工养老保险", "城乡居民养老金", "退休养老金", "失业保险"])]),
-        "housing_fund": (["身份证号码", "姓名", "月缴存基数（元）"], lambda i: [i, "", rng.randint(1500, 12000)]),
+        "social_insurance": (
+            ["身份证号码", "姓名", "月缴费基数或月养老金（元）", "险种"],
+            lambda i: [
+                i,
+                "",
+                rng.randint(800, 9000),
+                rng.choice(["职工养老保险", "城乡居民养老金", "退休养老金", "失业保险"]),
+            ],
+        ),
+        "housing_fund": (
+            ["身份证号码", "姓名", "月缴存基数（元）"],
+            lambda i: [i, "", rng.randint(1500, 12000)],
+        ),
     }
     for name, (header, row) in specs.items():
         chosen = rng.sample(people, min(rows, len(people)))
@@ -107,25 +122,40 @@ def load(files: dict[str, Path], rows: int) -> list[int]:
     from ledgers.services import extract_upload
 
     call_command("migrate", verbosity=0)
-    officer, _ = User.objects.get_or_create(username="bench-province",
-                                            defaults={"role": "province", "region_id": "360000", "full_name": "基准"})
+    officer, _ = User.objects.get_or_create(
+        username="bench-province", defaults={"role": "province", "region_id": "360000", "full_name": "基准"}
+    )
     app.conf.task_always_eager = True
     ids = []
     for name, kind, program in KINDS:
-        done = Extract.objects.filter(period=PERIOD, kind=kind, program=program, status="loaded",
-                                      rows_total=rows).order_by("-id").first()
+        done = (
+            Extract.objects.filter(
+                period=PERIOD, kind=kind, program=program, status="loaded", rows_total=rows
+            )
+            .order_by("-id")
+            .first()
+        )
         if done is not None:
             ids.append(done.pk)
             continue
         started = time.perf_counter()
         with open(files[name], "rb") as f:
-            e = extract_upload(principal=officer, file=f, original_name=f"{name}.csv", kind=kind, program=program,
-                               period=PERIOD, mode="lenient")
+            e = extract_upload(
+                principal=officer,
+                file=f,
+                original_name=f"{name}.csv",
+                kind=kind,
+                program=program,
+                period=PERIOD,
+                mode="lenient",
+            )
         e.refresh_from_db()
         if e.status != "loaded":
             raise SystemExit(f"{name}: {e.status} {e.error}")
-        log(f"  loaded {name}: {e.rows_loaded:,} rows ({e.rows_bad} bad) in {time.perf_counter() - started:.1f}s "
-            f"(validate {e.validate_seconds:.1f}s, COPY {e.load_seconds:.1f}s)")
+        log(
+            f"  loaded {name}: {e.rows_loaded:,} rows ({e.rows_bad} bad) in {time.perf_counter() - started:.1f}s "
+            f"(validate {e.validate_seconds:.1f}s, COPY {e.load_seconds:.1f}s)"
+        )
         ids.append(e.pk)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE ledgers_extractrow, ledgers_extract")
@@ -148,8 +178,10 @@ def timed(n: int, seed: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id), max(id) FROM cases_household")
         low, high = cursor.fetchone()
-        cursor.execute("SELECT household_id FROM cases_application WHERE status IN "
-                       "('investigating', 'reviewing', 'street_review', 'street_approved', 'notice')")
+        cursor.execute(
+            "SELECT household_id FROM cases_application WHERE status IN "
+            "('investigating', 'reviewing', 'street_review', 'street_approved', 'notice')"
+        )
         busy = {r[0] for r in cursor.fetchall()}
     rng = random.Random(seed)
     picked: list[int] = []
@@ -161,11 +193,22 @@ def timed(n: int, seed: int) -> dict:
             picked.append(h)
     today = timezone.localdate()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(reconcile._insert_select(Application, {
-            "household_id": "h.id", "category": "'dibao'", "reasons": "'bench_check'", "status": "'investigating'",
-            "received_on": f"'{today.isoformat()}'", "check_authorised": "TRUE",
-            "check_authorised_on": f"'{today.isoformat()}'", "created_by_id": str(officer.pk),
-        }, f"FROM cases_household h WHERE h.id IN ({', '.join(map(str, picked))}) ORDER BY h.id"))
+        cursor.execute(
+            reconcile._insert_select(
+                Application,
+                {
+                    "household_id": "h.id",
+                    "category": "'dibao'",
+                    "reasons": "'bench_check'",
+                    "status": "'investigating'",
+                    "received_on": f"'{today.isoformat()}'",
+                    "check_authorised": "TRUE",
+                    "check_authorised_on": f"'{today.isoformat()}'",
+                    "created_by_id": str(officer.pk),
+                },
+                f"FROM cases_household h WHERE h.id IN ({', '.join(map(str, picked))}) ORDER BY h.id",
+            )
+        )
     applications = list(Application.objects.filter(reasons="bench_check").select_related("household"))
     order = {h: i for i, h in enumerate(picked)}
     applications.sort(key=lambda a: order[a.household_id])
@@ -192,15 +235,22 @@ def timed(n: int, seed: int) -> dict:
     from cases.models import EconomicCheckItem, EconomicContradiction
 
     items = EconomicCheckItem.objects.filter(check_run__in=checks).exclude(found=[]).count()
-    contradictions = dict(EconomicContradiction.objects.filter(check_run__in=checks).values_list("rule")
-                          .annotate(n=Count("id")).order_by("rule"))
+    contradictions = dict(
+        EconomicContradiction.objects.filter(check_run__in=checks)
+        .values_list("rule")
+        .annotate(n=Count("id"))
+        .order_by("rule")
+    )
     sample = applications[0].household.members.values_list("id_number", flat=True)
     source_sql = [q["sql"] for q in first.captured_queries if '"ledgers_extractrow"' in q["sql"]]
     with connection.cursor() as cursor:
         tax = checks.first().sources[CHECK_KINDS.index("tax_income")]["extracts"][0]["id"]
-        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT extract_id, id_number, on_date, amount, code, "
-                       "ref, note FROM ledgers_extractrow WHERE extract_id IN (%s) AND id_number = ANY(%s) "
-                       "ORDER BY extract_id, line", [tax, list(sample)])
+        cursor.execute(
+            "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT extract_id, id_number, on_date, amount, code, "
+            "ref, note FROM ledgers_extractrow WHERE extract_id IN (%s) AND id_number = ANY(%s) "
+            "ORDER BY extract_id, line",
+            [tax, list(sample)],
+        )
         plan = [r[0] for r in cursor.fetchall()]
     ms = sorted(t * 1000 for t in times)
 
@@ -208,9 +258,15 @@ def timed(n: int, seed: int) -> dict:
         return round(ms[min(len(ms) - 1, int(round(p / 100 * (len(ms) - 1))))], 1)
 
     return {
-        "households_checked": len(times), "members": agg["members"],
-        "per_household_ms": {"p50": pct(50), "p90": pct(90), "p99": pct(99), "max": round(ms[-1], 1),
-                             "mean": round(statistics.fmean(ms), 1)},
+        "households_checked": len(times),
+        "members": agg["members"],
+        "per_household_ms": {
+            "p50": pct(50),
+            "p90": pct(90),
+            "p99": pct(99),
+            "max": round(ms[-1], 1),
+            "mean": round(statistics.fmean(ms), 1),
+        },
         "first_50_p50_ms": round(statistics.median([t * 1000 for t in times[:50]]), 1),
         "checks_per_s": round(len(times) / wall, 1),
         "queries_per_check": len(first.captured_queries),
@@ -218,7 +274,8 @@ def timed(n: int, seed: int) -> dict:
         "member_source_cells_with_facts": items,
         "contradictions_by_rule": contradictions,
         "plan_tax_income": plan,
-        "peak_mb_timed_phase": round(peak, 1), "peak_reset": hwm_reset,
+        "peak_mb_timed_phase": round(peak, 1),
+        "peak_reset": hwm_reset,
     }
 
 
@@ -243,8 +300,14 @@ def main(argv: list[str] | None = None) -> dict:
         cursor.execute("SELECT pg_size_pretty(pg_relation_size('ledgers_extractrow_person'))")
         index_size = cursor.fetchone()[0]
     stats = timed(args.households, args.seed)
-    stats.update({"extract_rows_total": staged, "rows_per_kind": args.rows, "index_size": index_size,
-                  "database": connection.settings_dict["NAME"]})
+    stats.update(
+        {
+            "extract_rows_total": staged,
+            "rows_per_kind": args.rows,
+            "index_size": index_size,
+            "database": connection.settings_dict["NAME"],
+        }
+    )
     print(json.dumps(stats, ensure_ascii=False, indent=1))
     return stats
 

@@ -38,9 +38,15 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default="jiekun_bench")
     parser.add_argument("--county", default="360112")
-    parser.add_argument("--region", action="append", default=[], help="also export as an officer of this region")
-    parser.add_argument("--max-rows", type=int, default=None,
-                        help="override settings.EXPORT_MAX_ROWS (to measure larger exports than a request allows)")
+    parser.add_argument(
+        "--region", action="append", default=[], help="also export as an officer of this region"
+    )
+    parser.add_argument(
+        "--max-rows",
+        type=int,
+        default=None,
+        help="override settings.EXPORT_MAX_ROWS (to measure larger exports than a request allows)",
+    )
     return parser.parse_args(argv)
 
 
@@ -69,11 +75,16 @@ def main(argv=None) -> list[dict]:
     with transaction.atomic():
         for code in [args.county, *args.region]:
             region = Region.objects.get(prefix=code)
-            user = User.objects.create(username=f"bench_export_{code}", role=ROLE_OF[len(code)], region=region,
-                                       full_name="导出测试")
+            user = User.objects.create(
+                username=f"bench_export_{code}", role=ROLE_OF[len(code)], region=region, full_name="导出测试"
+            )
             request = factory.get("/households/export.xlsx")
             request.user, request.session, request._messages = user, {}, None
-            with tempfile.TemporaryDirectory() as tmp, Peak() as phase, CaptureQueriesContext(connection) as q:
+            with (
+                tempfile.TemporaryDirectory() as tmp,
+                Peak() as phase,
+                CaptureQueriesContext(connection) as q,
+            ):
                 response = household_export(request)
                 first_byte = time.perf_counter() - phase.t0
                 size = 0
@@ -83,11 +94,18 @@ def main(argv=None) -> list[dict]:
                         out.write(chunk)
                 response.file_to_stream.close()  # not response.close(): its signal closes the connection
             log = AccessLog.objects.filter(user=user).get()
-            result = {"region": f"{code} {region.name}", "role": user.role, "rows": log.count,
-                      "first_byte_seconds": round(first_byte, 2), "seconds": round(phase.seconds, 2),
-                      "rows_per_second": round(log.count / phase.seconds), "bytes": size,
-                      "queries": len(q.captured_queries), "peak_rss_mb": round(phase.peak, 1),
-                      "rss_before_mb": round(phase.start, 1)}
+            result = {
+                "region": f"{code} {region.name}",
+                "role": user.role,
+                "rows": log.count,
+                "first_byte_seconds": round(first_byte, 2),
+                "seconds": round(phase.seconds, 2),
+                "rows_per_second": round(log.count / phase.seconds),
+                "bytes": size,
+                "queries": len(q.captured_queries),
+                "peak_rss_mb": round(phase.peak, 1),
+                "rss_before_mb": round(phase.start, 1),
+            }
             print(json.dumps(result, ensure_ascii=False), flush=True)
             results.append(result)
         transaction.set_rollback(True)  # the bench database stays as it was

@@ -51,12 +51,17 @@ def parse_args(argv):
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--county", default="360102")
     parser.add_argument("--target", default="jiekun_bench_import")
-    parser.add_argument("--source", default="", help="copy this database as the target (default: empty + migrate)")
+    parser.add_argument(
+        "--source", default="", help="copy this database as the target (default: empty + migrate)"
+    )
     parser.add_argument("--fresh", action="store_true", help="drop and make the target again")
     parser.add_argument("--keep", default="", help="also save the generated workbook here")
     parser.add_argument("--seed", type=int, default=8)
-    parser.add_argument("--write-only", action="store_true",
-                        help="upload the workbook as openpyxl's write-only mode writes it (the slowest form to read)")
+    parser.add_argument(
+        "--write-only",
+        action="store_true",
+        help="upload the workbook as openpyxl's write-only mode writes it (the slowest form to read)",
+    )
     return parser.parse_args(argv)
 
 
@@ -73,7 +78,9 @@ def ensure_database(target: str, source: str, fresh: bool) -> bool:
         if cur.fetchone() is None:
             started = time.perf_counter()
             cur.execute(f'CREATE DATABASE "{target}"' + (f' TEMPLATE "{source}"' if source else ""))
-            print(f"made {target}{' from ' + source if source else ''} in {time.perf_counter() - started:.1f} s")
+            print(
+                f"made {target}{' from ' + source if source else ''} in {time.perf_counter() - started:.1f} s"
+            )
             made = True
     conn.close()
     return made
@@ -102,13 +109,23 @@ def build_rows(n: int, county: str, seed: int):
     from cases.models import Person
 
     rng = random.Random(seed)
-    communities = list(Region.objects.filter(level=Region.Level.COMMUNITY, code__startswith=county)
-                       .order_by("code").values_list("code", flat=True))
+    communities = list(
+        Region.objects.filter(level=Region.Level.COMMUNITY, code__startswith=county)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     if not communities:
         raise SystemExit(f"county {county} has no communities")
     # A birth-date range after the ones earlier runs used: new, non-colliding ID numbers every run.
-    used = Person.objects.filter(id_number__startswith=county, birth_date__gte=dt.date(1901, 1, 1),
-                                 birth_date__lt=dt.date(1960, 1, 1)).order_by("-birth_date").first()
+    used = (
+        Person.objects.filter(
+            id_number__startswith=county,
+            birth_date__gte=dt.date(1901, 1, 1),
+            birth_date__lt=dt.date(1960, 1, 1),
+        )
+        .order_by("-birth_date")
+        .first()
+    )
     first_year = used.birth_date.year + 1 if used else 1901
     numbers = id_numbers(county, n, first_year)
     keys = [c.key for c in importing.COLUMNS]
@@ -120,27 +137,44 @@ def build_rows(n: int, county: str, seed: int):
         enrolled = household % 3 == 0
         for i in range(size):
             values = {
-                "key": f"B{seed}-{household}", "name": f"成员{household}-{i}", "id_number": next(numbers),
+                "key": f"B{seed}-{household}",
+                "name": f"成员{household}-{i}",
+                "id_number": next(numbers),
                 "relation": "户主" if i == 0 else relations[i - 1],
                 "labor_capacity": rng.choice(("有劳动能力", "部分劳动能力", "无劳动能力")),
-                "income_wage": f"{rng.randint(0, 1500)}.{rng.randint(0, 99):02d}", "income_transfer": "120",
+                "income_wage": f"{rng.randint(0, 1500)}.{rng.randint(0, 99):02d}",
+                "income_transfer": "120",
                 "disability_grade": rng.choice(("", "", "", "二级")),
             }
             if i == 0:
-                values |= {"community": rng.choice(communities), "address": f"基准路{household}号",
-                           "phone": "13800000000", "housing": "自有住房", "bank_name": "农业银行",
-                           "bank_account": f"62284800{household:011d}", "financial_assets": "1000",
-                           "vehicles": "0", "houses": "1", "business": "否", "monthly_rigid_expenditure": "0"}
+                values |= {
+                    "community": rng.choice(communities),
+                    "address": f"基准路{household}号",
+                    "phone": "13800000000",
+                    "housing": "自有住房",
+                    "bank_name": "农业银行",
+                    "bank_account": f"62284800{household:011d}",
+                    "financial_assets": "1000",
+                    "vehicles": "0",
+                    "houses": "1",
+                    "business": "否",
+                    "monthly_rigid_expenditure": "0",
+                }
                 if enrolled:
-                    values |= {"category": "低保", "monthly_amount": f"{rng.randint(100, 900)}.00",
-                               "start_month": "2025-01"}
+                    values |= {
+                        "category": "低保",
+                        "monthly_amount": f"{rng.randint(100, 900)}.00",
+                        "start_month": "2025-01",
+                    }
             if enrolled:
                 values["covered"] = "是"
             yield [values.get(k, "") for k in keys]
             written += 1
 
 
-_INLINE = re.compile(r'<c r="([A-Z]+)(\d+)"((?: s="\d+")?) t="inlineStr"(?: />|><is><t(?: [^>]*)?>(.*?)</t></is></c>)')
+_INLINE = re.compile(
+    r'<c r="([A-Z]+)(\d+)"((?: s="\d+")?) t="inlineStr"(?: />|><is><t(?: [^>]*)?>(.*?)</t></is></c>)'
+)
 
 
 def excel_style(source: Path, target: Path) -> None:
@@ -170,16 +204,25 @@ def excel_style(source: Path, target: Path) -> None:
                 head, tail = xml.split("<sheetViews>", 1)
                 data = f'{head}<dimension ref="A1:{last[0]}{last[1]}" /><sheetViews>{tail}'.encode()
             elif item.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>')
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>',
+                )
             elif item.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Type="http://schemas.openxmlformats.org/'
-                                    b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml" '
-                                    b'Id="rIdSST" /></Relationships>')
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml" '
+                    b'Id="rIdSST" /></Relationships>',
+                )
             zout.writestr(item, data)
         body = "".join(f"<si><t>{text}</t></si>" for text in strings)
-        zout.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-                      f' count="{len(strings)}" uniqueCount="{len(strings)}">{body}</sst>')
+        zout.writestr(
+            "xl/sharedStrings.xml",
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+            f' count="{len(strings)}" uniqueCount="{len(strings)}">{body}</sst>',
+        )
 
 
 def main(argv=None) -> None:
@@ -211,12 +254,22 @@ def main(argv=None) -> None:
     from cases.services import imports
     from config.xlsx import Sheet, write_workbook
 
-    user, _ = User.objects.get_or_create(username=f"bench-import-{args.county}",
-                                         defaults={"role": "county", "region_id": args.county, "full_name": "基准"})
+    user, _ = User.objects.get_or_create(
+        username=f"bench-import-{args.county}",
+        defaults={"role": "county", "region_id": args.county, "full_name": "基准"},
+    )
     started = time.perf_counter()
     raw = Path(media) / "write-only.xlsx"
-    write_workbook([Sheet(importing.DATA_SHEET, [c.label for c in importing.COLUMNS],
-                          build_rows(args.rows, args.county, args.seed))], str(raw))
+    write_workbook(
+        [
+            Sheet(
+                importing.DATA_SHEET,
+                [c.label for c in importing.COLUMNS],
+                build_rows(args.rows, args.county, args.seed),
+            )
+        ],
+        str(raw),
+    )
     if args.write_only:
         path = raw
     else:
@@ -224,9 +277,11 @@ def main(argv=None) -> None:
         excel_style(raw, path)
     if args.keep:
         Path(args.keep).write_bytes(path.read_bytes())
-    print(f"workbook: {args.rows:,} rows, {path.stat().st_size / 2**20:.1f} MB "
-          f"({'write-only form: inline strings, no size' if args.write_only else 'as Excel saves it'}), "
-          f"made in {time.perf_counter() - started:.1f} s")
+    print(
+        f"workbook: {args.rows:,} rows, {path.stat().st_size / 2**20:.1f} MB "
+        f"({'write-only form: inline strings, no size' if args.write_only else 'as Excel saves it'}), "
+        f"made in {time.perf_counter() - started:.1f} s"
+    )
     persons_before = Person.objects.count()
     households_before = Household.objects.count()
 
@@ -237,9 +292,11 @@ def main(argv=None) -> None:
     if batch.status != ImportBatch.Status.CHECKED:
         print("refused:", batch.status, batch.error, [i.text for i in batch.issues.all()[:10]])
         raise SystemExit(1)
-    print(f"check:   {check.seconds:6.1f} s  {args.rows / check.seconds:8,.0f} rows/s  peak {check.peak:6.1f} MB  "
-          f"(process before: {check.start:.1f} MB) "
-          f"({batch.households:,} households, {batch.persons:,} persons, {batch.enrolments:,} enrolments)")
+    print(
+        f"check:   {check.seconds:6.1f} s  {args.rows / check.seconds:8,.0f} rows/s  peak {check.peak:6.1f} MB  "
+        f"(process before: {check.start:.1f} MB) "
+        f"({batch.households:,} households, {batch.persons:,} persons, {batch.enrolments:,} enrolments)"
+    )
 
     with Peak() as write:
         imports.import_confirm(acting_user=user, batch=batch)
@@ -247,14 +304,20 @@ def main(argv=None) -> None:
     if batch.status != ImportBatch.Status.DONE:
         print("import failed:", batch.status, batch.error)
         raise SystemExit(1)
-    print(f"import:  {write.seconds:6.1f} s  {args.rows / write.seconds:8,.0f} rows/s  peak {write.peak:6.1f} MB  "
-          f"(second check inside the transaction + bulk inserts with history)")
+    print(
+        f"import:  {write.seconds:6.1f} s  {args.rows / write.seconds:8,.0f} rows/s  peak {write.peak:6.1f} MB  "
+        f"(second check inside the transaction + bulk inserts with history)"
+    )
     total = check.seconds + write.seconds
-    print(f"total:   {total:6.1f} s  {args.rows / total:8,.0f} rows/s  peak {max(check.peak, write.peak):6.1f} MB  "
-          f"(target under 120 s)")
+    print(
+        f"total:   {total:6.1f} s  {args.rows / total:8,.0f} rows/s  peak {max(check.peak, write.peak):6.1f} MB  "
+        f"(target under 120 s)"
+    )
     assert Person.objects.count() - persons_before == batch.persons == args.rows
     assert Household.objects.count() - households_before == batch.households
-    event = Event.objects.filter(target_type="cases.importbatch", target_id=str(batch.pk)).order_by("-id").first()
+    event = (
+        Event.objects.filter(target_type="cases.importbatch", target_id=str(batch.pk)).order_by("-id").first()
+    )
     print(f"event:   {event.verb}; persons in database: {Person.objects.count():,}")
 
 

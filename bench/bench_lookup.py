@@ -53,11 +53,21 @@ def setup(sample: int) -> tuple[str, list[str], int, int]:
     from accounts.models import ApiClient, User
     from accounts.services import api_client_save, api_key_issue
 
-    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench-admin", password=None)
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
+        "bench-admin", password=None
+    )
     client = ApiClient.objects.filter(name="bench-lookup").first()
-    client = api_client_save(acting_user=admin, client=client, values={
-        "name": "bench-lookup", "department": "bench", "scopes": ["person_lookup"], "region": None,
-        "rate_per_minute": 100000})
+    client = api_client_save(
+        acting_user=admin,
+        client=client,
+        values={
+            "name": "bench-lookup",
+            "department": "bench",
+            "scopes": ["person_lookup"],
+            "region": None,
+            "rate_per_minute": 100000,
+        },
+    )
     _, key = api_key_issue(acting_user=admin, client=client, days=1)
     with connection.cursor() as cur:
         cur.execute("SELECT count(*) FROM cases_person")
@@ -66,8 +76,11 @@ def setup(sample: int) -> tuple[str, list[str], int, int]:
         covered = cur.fetchone()[0]
         cur.execute("SELECT p.id_number FROM cases_person p TABLESAMPLE SYSTEM (1) LIMIT %s", [sample // 2])
         ids = [r[0] for r in cur.fetchall()]
-        cur.execute("SELECT p.id_number FROM benefits_enrolmentmember m JOIN cases_person p ON p.id = m.person_id "
-                    "LIMIT %s", [sample // 2])
+        cur.execute(
+            "SELECT p.id_number FROM benefits_enrolmentmember m JOIN cases_person p ON p.id = m.person_id "
+            "LIMIT %s",
+            [sample // 2],
+        )
         ids += [r[0] for r in cur.fetchall()]
     random.Random(1).shuffle(ids)
     return key, ids, persons, covered
@@ -79,8 +92,12 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--sample", type=int, default=20000)
-    parser.add_argument("--threads", type=int, default=4,
-                        help="threads per gunicorn worker (gthread, as in the Dockerfile); 1 = sync workers")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=4,
+        help="threads per gunicorn worker (gthread, as in the Dockerfile); 1 = sync workers",
+    )
     args = parser.parse_args()
 
     key, ids, persons, covered = setup(args.sample)
@@ -89,8 +106,23 @@ def main() -> None:
     (tmp / "lookup.lua").write_text(LUA % {"ids": tmp / "ids.txt", "key": key, "seed": 1})
     env = {**os.environ, "CONN_MAX_AGE": "600", "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2", "--threads",
-         str(args.threads), "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--workers",
+            "2",
+            "--threads",
+            str(args.threads),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     try:
         for _ in range(100):
             try:
@@ -99,11 +131,26 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         # warm both workers' connections
-        subprocess.run(["wrk", "-t1", "-c4", "-d3s", "-s", str(tmp / "lookup.lua"), f"http://127.0.0.1:{args.port}"],
-                       capture_output=True, check=True)
+        subprocess.run(
+            ["wrk", "-t1", "-c4", "-d3s", "-s", str(tmp / "lookup.lua"), f"http://127.0.0.1:{args.port}"],
+            capture_output=True,
+            check=True,
+        )
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency", "-s", str(tmp / "lookup.lua"),
-             f"http://127.0.0.1:{args.port}"], capture_output=True, text=True, check=True).stdout
+            [
+                "wrk",
+                "-t2",
+                f"-c{args.connections}",
+                f"-d{args.seconds}s",
+                "--latency",
+                "-s",
+                str(tmp / "lookup.lua"),
+                f"http://127.0.0.1:{args.port}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -112,8 +159,10 @@ def main() -> None:
     p99 = re.search(r"99%\s+(\S+)", out).group(1)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     print(out)
-    print(f"persons={persons} covered={covered} sample_ids={len(ids)} connections={args.connections} "
-          f"seconds={args.seconds} workers=2 threads={args.threads}")
+    print(
+        f"persons={persons} covered={covered} sample_ids={len(ids)} connections={args.connections} "
+        f"seconds={args.seconds} workers=2 threads={args.threads}"
+    )
     print(f"lookups/s={rps} p50={p50} p99={p99} non_2xx={errors.group(1) if errors else 0}")
     if errors:
         sys.exit("some lookups failed: the figure above is not a lookup rate")

@@ -45,8 +45,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PERIOD = "2025H2"
 YEAR = 2025
 KINDS = [  # file name, kind, program
-    ("death", "death", ""), ("move", "move", ""), ("vehicle", "vehicle", ""), ("business", "business", ""),
-    ("real_estate", "real_estate", ""), ("tax_income", "tax_income", ""), ("financial", "financial", ""),
+    ("death", "death", ""),
+    ("move", "move", ""),
+    ("vehicle", "vehicle", ""),
+    ("business", "business", ""),
+    ("real_estate", "real_estate", ""),
+    ("tax_income", "tax_income", ""),
+    ("financial", "financial", ""),
     ("medical_premium", "benefit", "medical_premium"),
 ]
 W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -68,6 +73,7 @@ def log(message: str) -> None:
 
 
 # --- 1. prepare ----------------------------------------------------------------------------------
+
 
 def _insert_select(model, explicit: dict[str, str], source: str) -> str:
     """INSERT INTO model's table every concrete column: `explicit` SQL expressions, other columns at their
@@ -97,8 +103,7 @@ def _insert_select(model, explicit: dict[str, str], source: str) -> str:
             values.append("'" + json.dumps(value).replace("'", "''") + "'")
         else:
             values.append("'" + str(value).replace("'", "''") + "'")
-    return (f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
-            f"SELECT {', '.join(values)} {source}")
+    return f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(values)} {source}"
 
 
 def prepare(persons: int) -> dict:
@@ -112,11 +117,23 @@ def prepare(persons: int) -> dict:
 
     log("migrate")
     call_command("migrate", verbosity=0)
-    Standard.objects.update_or_create(region_id="360000", year=YEAR, defaults={
-        "dibao": 700, "tekun": 910, "zhichu_multiplier": "1.5", "property_months": 24, "property_vehicles": 0,
-        "property_houses": 1, "property_business_allowed": False, "source": "bench_reconcile"})
-    officer, _ = User.objects.get_or_create(username="bench-province",
-                                            defaults={"role": "province", "region_id": "360000", "full_name": "基准"})
+    Standard.objects.update_or_create(
+        region_id="360000",
+        year=YEAR,
+        defaults={
+            "dibao": 700,
+            "tekun": 910,
+            "zhichu_multiplier": "1.5",
+            "property_months": 24,
+            "property_vehicles": 0,
+            "property_houses": 1,
+            "property_business_allowed": False,
+            "source": "bench_reconcile",
+        },
+    )
+    officer, _ = User.objects.get_or_create(
+        username="bench-province", defaults={"role": "province", "region_id": "360000", "full_name": "基准"}
+    )
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM benefits_enrolmentmember")
         covered = cursor.fetchone()[0]
@@ -126,47 +143,112 @@ def prepare(persons: int) -> dict:
     log(f"enrolling households until {persons:,} persons are covered")
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("""SELECT household_id FROM (
+        cursor.execute(
+            """SELECT household_id FROM (
               SELECT household_id, SUM(COUNT(*)) OVER (ORDER BY household_id) AS running
               FROM cases_person GROUP BY household_id) t WHERE running >= %s ORDER BY household_id LIMIT 1""",
-                       [persons])
+            [persons],
+        )
         last = cursor.fetchone()[0]
         user = officer.pk
-        cursor.execute(_insert_select(Application, {
-            "household_id": "h.id", "category": "'dibao'", "reasons": "'bench'", "status": "'approved'",
-            "received_on": "'2025-01-05'", "created_by_id": str(user), "proposed_category": "'dibao'",
-        }, f"FROM cases_household h WHERE h.id <= {int(last)} ORDER BY h.id"))
-        cursor.execute(_insert_select(Enrolment, {
-            "household_id": "a.household_id", "application_id": "a.id", "category": "'dibao'",
-            "monthly_amount": "300", "start_month": "'2025-02-01'", "status": "'active'", "created_by_id": str(user),
-        }, "FROM cases_application a WHERE a.reasons = 'bench'"))
-        cursor.execute(_insert_select(EnrolmentMember, {
-            "enrolment_id": "e.id", "person_id": "p.id", "category": "'dibao'",
-        }, "FROM benefits_enrolment e JOIN cases_person p ON p.household_id = e.household_id "
-           "WHERE e.category = 'dibao'"))
+        cursor.execute(
+            _insert_select(
+                Application,
+                {
+                    "household_id": "h.id",
+                    "category": "'dibao'",
+                    "reasons": "'bench'",
+                    "status": "'approved'",
+                    "received_on": "'2025-01-05'",
+                    "created_by_id": str(user),
+                    "proposed_category": "'dibao'",
+                },
+                f"FROM cases_household h WHERE h.id <= {int(last)} ORDER BY h.id",
+            )
+        )
+        cursor.execute(
+            _insert_select(
+                Enrolment,
+                {
+                    "household_id": "a.household_id",
+                    "application_id": "a.id",
+                    "category": "'dibao'",
+                    "monthly_amount": "300",
+                    "start_month": "'2025-02-01'",
+                    "status": "'active'",
+                    "created_by_id": str(user),
+                },
+                "FROM cases_application a WHERE a.reasons = 'bench'",
+            )
+        )
+        cursor.execute(
+            _insert_select(
+                EnrolmentMember,
+                {
+                    "enrolment_id": "e.id",
+                    "person_id": "p.id",
+                    "category": "'dibao'",
+                },
+                "FROM benefits_enrolment e JOIN cases_person p ON p.household_id = e.household_id "
+                "WHERE e.category = 'dibao'",
+            )
+        )
         # Every 500th household's head is also enrolled as tekun on their own: covered twice.
-        cursor.execute(_insert_select(Application, {
-            "household_id": "h.id", "category": "'tekun'", "reasons": "'bench-twice'", "status": "'approved'",
-            "received_on": "'2025-01-05'", "created_by_id": str(user), "proposed_category": "'tekun'",
-        }, f"FROM cases_household h WHERE h.id <= {int(last)} AND h.id % 500 = 0 ORDER BY h.id"))
-        cursor.execute(_insert_select(Enrolment, {
-            "household_id": "a.household_id", "application_id": "a.id", "category": "'tekun'",
-            "monthly_amount": "910", "start_month": "'2025-02-01'", "status": "'active'", "created_by_id": str(user),
-        }, "FROM cases_application a WHERE a.reasons = 'bench-twice'"))
-        cursor.execute(_insert_select(EnrolmentMember, {
-            "enrolment_id": "e.id", "person_id": "p.id", "category": "'tekun'",
-        }, "FROM benefits_enrolment e JOIN cases_person p ON p.household_id = e.household_id AND p.relation = 'head' "
-           "WHERE e.category = 'tekun'"))
+        cursor.execute(
+            _insert_select(
+                Application,
+                {
+                    "household_id": "h.id",
+                    "category": "'tekun'",
+                    "reasons": "'bench-twice'",
+                    "status": "'approved'",
+                    "received_on": "'2025-01-05'",
+                    "created_by_id": str(user),
+                    "proposed_category": "'tekun'",
+                },
+                f"FROM cases_household h WHERE h.id <= {int(last)} AND h.id % 500 = 0 ORDER BY h.id",
+            )
+        )
+        cursor.execute(
+            _insert_select(
+                Enrolment,
+                {
+                    "household_id": "a.household_id",
+                    "application_id": "a.id",
+                    "category": "'tekun'",
+                    "monthly_amount": "910",
+                    "start_month": "'2025-02-01'",
+                    "status": "'active'",
+                    "created_by_id": str(user),
+                },
+                "FROM cases_application a WHERE a.reasons = 'bench-twice'",
+            )
+        )
+        cursor.execute(
+            _insert_select(
+                EnrolmentMember,
+                {
+                    "enrolment_id": "e.id",
+                    "person_id": "p.id",
+                    "category": "'tekun'",
+                },
+                "FROM benefits_enrolment e JOIN cases_person p ON p.household_id = e.household_id AND p.relation = 'head' "
+                "WHERE e.category = 'tekun'",
+            )
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE cases_application, benefits_enrolment, benefits_enrolmentmember")
         cursor.execute("SELECT count(DISTINCT person_id), count(*) FROM benefits_enrolmentmember")
         distinct, rows = cursor.fetchone()
-    log(f"enrolled {distinct:,} persons ({rows:,} coverage rows) in households 1–{last:,} "
-        f"in {time.perf_counter() - started:.1f}s")
+    log(
+        f"enrolled {distinct:,} persons ({rows:,} coverage rows) in households 1–{last:,} "
+        f"in {time.perf_counter() - started:.1f}s"
+    )
     return {"officer": officer.pk}
 
 
 # --- 2. extract files ----------------------------------------------------------------------------
+
 
 def _valid_id(rng: random.Random, county: str = "110101") -> str:
     first = f"{county}{rng.randint(1940, 2005)}{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
@@ -188,7 +270,11 @@ def generate_files(data: Path, rows: int, seed: int) -> dict[str, Path]:
         covered = cursor.fetchone()[0]
     wanted = {"rows": rows, "seed": seed, "covered": covered, "version": 4}
     files = {name: data / f"{name}.csv" for name, _, _ in KINDS}
-    if manifest.exists() and json.loads(manifest.read_text()) == wanted and all(p.exists() for p in files.values()):
+    if (
+        manifest.exists()
+        and json.loads(manifest.read_text()) == wanted
+        and all(p.exists() for p in files.values())
+    ):
         log(f"extract files reused from {data}")
         return files
     log("reading the population (enrolled and other persons)")
@@ -212,8 +298,10 @@ def generate_files(data: Path, rows: int, seed: int) -> dict[str, Path]:
                 enrolled.append(id_number)
             else:
                 others.append(id_number)
-    log(f"{len(enrolled):,} enrolled, {len(others):,} others, {len(households):,} enrolled households "
-        f"({time.perf_counter() - started:.1f}s)")
+    log(
+        f"{len(enrolled):,} enrolled, {len(others):,} others, {len(households):,} enrolled households "
+        f"({time.perf_counter() - started:.1f}s)"
+    )
     rng = random.Random(seed)
     regions = ["360102", "360103", "360111", "360402", "360702", "361002"]
 
@@ -237,34 +325,58 @@ def generate_files(data: Path, rows: int, seed: int) -> dict[str, Path]:
     def some(seq, share):
         return rng.sample(seq, int(len(seq) * share * scale))
 
-    write("death", ["身份证号码", "姓名", "死亡日期"],
-          [[i, "", f"2025-{rng.randint(7, 12):02d}-{rng.randint(1, 28):02d}"] for i in some(enrolled, 0.002)],
-          lambda n, i: [i, "", f"{rng.randint(2010, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"])
-    write("move", ["身份证号码", "姓名", "迁出日期", "迁入地区划代码"],
-          [[i, "", "2025-09-01", rng.choice(["440300", "330102", "360103"])] for i in some(enrolled, 0.004)],
-          lambda n, i: [i, "", f"{rng.randint(2015, 2025)}-{rng.randint(1, 12):02d}-01", rng.choice(regions)])
-    write("vehicle", ["身份证号码", "姓名", "号牌号码"],
-          [[rng.choice(h), "", f"赣H{k:06d}"] for k, h in enumerate(some(households, 0.01))],
-          lambda n, i: [i, "", f"赣A{n:07d}"])
-    write("business", ["身份证号码", "姓名", "统一社会信用代码", "登记状态"],
-          [[rng.choice(h), "", f"92360100MB{k:08d}", rng.choice(["存续", "注销"])]
-           for k, h in enumerate(some(households, 0.006))],
-          lambda n, i: [i, "", f"91360100MA{n:08d}", "存续"])
+    write(
+        "death",
+        ["身份证号码", "姓名", "死亡日期"],
+        [[i, "", f"2025-{rng.randint(7, 12):02d}-{rng.randint(1, 28):02d}"] for i in some(enrolled, 0.002)],
+        lambda n, i: [i, "", f"{rng.randint(2010, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"],
+    )
+    write(
+        "move",
+        ["身份证号码", "姓名", "迁出日期", "迁入地区划代码"],
+        [[i, "", "2025-09-01", rng.choice(["440300", "330102", "360103"])] for i in some(enrolled, 0.004)],
+        lambda n, i: [i, "", f"{rng.randint(2015, 2025)}-{rng.randint(1, 12):02d}-01", rng.choice(regions)],
+    )
+    write(
+        "vehicle",
+        ["身份证号码", "姓名", "号牌号码"],
+        [[rng.choice(h), "", f"赣H{k:06d}"] for k, h in enumerate(some(households, 0.01))],
+        lambda n, i: [i, "", f"赣A{n:07d}"],
+    )
+    write(
+        "business",
+        ["身份证号码", "姓名", "统一社会信用代码", "登记状态"],
+        [
+            [rng.choice(h), "", f"92360100MB{k:08d}", rng.choice(["存续", "注销"])]
+            for k, h in enumerate(some(households, 0.006))
+        ],
+        lambda n, i: [i, "", f"91360100MA{n:08d}", "存续"],
+    )
     houses = []
     for k, h in enumerate(some(households, 0.3)):
         houses.append([h[0], "", f"赣(2020)不动产权第{k:08d}号"])
         if k % 100 == 0:
             houses.append([h[-1], "", f"赣(2021)不动产权第{k:08d}号"])
-    write("real_estate", ["身份证号码", "姓名", "不动产权证号"], houses,
-          lambda n, i: [i, "", f"赣(2019)不动产权第{n:09d}号"])
-    write("tax_income", ["身份证号码", "姓名", "月均收入（元）"],
-          [[i, "", rng.randint(0, 250)] for i in some(enrolled, 0.2)]
-          + [[i, "", rng.randint(3000, 9000)] for i in some(enrolled, 0.005)],
-          lambda n, i: [i, "", rng.randint(2000, 20000)])
-    write("financial", ["身份证号码", "姓名", "余额（元）"],
-          [[i, "", f"{rng.randint(0, 5000)}.{rng.randint(0, 99):02d}"] for i in some(enrolled, 0.3)]
-          + [[i, "", rng.randint(80_000, 400_000)] for i in some(enrolled, 0.003)],
-          lambda n, i: [i, "", rng.randint(0, 500_000)])
+    write(
+        "real_estate",
+        ["身份证号码", "姓名", "不动产权证号"],
+        houses,
+        lambda n, i: [i, "", f"赣(2019)不动产权第{n:09d}号"],
+    )
+    write(
+        "tax_income",
+        ["身份证号码", "姓名", "月均收入（元）"],
+        [[i, "", rng.randint(0, 250)] for i in some(enrolled, 0.2)]
+        + [[i, "", rng.randint(3000, 9000)] for i in some(enrolled, 0.005)],
+        lambda n, i: [i, "", rng.randint(2000, 20000)],
+    )
+    write(
+        "financial",
+        ["身份证号码", "姓名", "余额（元）"],
+        [[i, "", f"{rng.randint(0, 5000)}.{rng.randint(0, 99):02d}"] for i in some(enrolled, 0.3)]
+        + [[i, "", rng.randint(80_000, 400_000)] for i in some(enrolled, 0.003)],
+        lambda n, i: [i, "", rng.randint(0, 500_000)],
+    )
     premium = [[i, "", "380"] for i in rng.sample(enrolled, min(len(enrolled), rows - rows // 100))]
     write("medical_premium", ["身份证号码", "姓名", "资助金额（元）"], premium, lambda n, i: [i, "", "380"])
     manifest.write_text(json.dumps(wanted))
@@ -273,6 +385,7 @@ def generate_files(data: Path, rows: int, seed: int) -> dict[str, Path]:
 
 
 # --- 3. the timed run ----------------------------------------------------------------------------
+
 
 def _vm_hwm_mb(pid: int) -> float | None:
     try:
@@ -298,9 +411,27 @@ class Workers:
         env = {**os.environ, "CONN_MAX_AGE": "0"}
         with open(log_path, "wb") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", f"--concurrency={n}",
-                 "--pool=prefork", "-n", f"bench-{os.getpid()}@%h", "--without-mingle", "--without-gossip"],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--loglevel=INFO",
+                    f"--concurrency={n}",
+                    "--pool=prefork",
+                    "-n",
+                    f"bench-{os.getpid()}@%h",
+                    "--without-mingle",
+                    "--without-gossip",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 60
         while b" ready." not in log_path.read_bytes():
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -335,10 +466,12 @@ def timed(files: dict[str, Path], officer_pk: int, workers: int, eager: bool) ->
     officer = User.objects.get(pk=officer_pk)
     with connection.cursor() as cursor:
         log("emptying the ledger tables")
-        cursor.execute("TRUNCATE ledgers_extractrow, ledgers_extracterror, ledgers_reviewtask, "
-                       "ledgers_historicalreviewtask, ledgers_finding, ledgers_runstep, ledgers_ledgerentry, "
-                       "ledgers_ledgerhousehold, ledgers_runlimit, ledgers_reconciliationrun_extracts, "
-                       "ledgers_reconciliationrun, ledgers_extract CASCADE")
+        cursor.execute(
+            "TRUNCATE ledgers_extractrow, ledgers_extracterror, ledgers_reviewtask, "
+            "ledgers_historicalreviewtask, ledgers_finding, ledgers_runstep, ledgers_ledgerentry, "
+            "ledgers_ledgerhousehold, ledgers_runlimit, ledgers_reconciliationrun_extracts, "
+            "ledgers_reconciliationrun, ledgers_extract CASCADE"
+        )
     pool = None
     if eager:
         app.conf.task_always_eager = True
@@ -361,11 +494,21 @@ def timed(files: dict[str, Path], officer_pk: int, workers: int, eager: bool) ->
         ids = []
         for name, kind, program in KINDS:
             with open(files[name], "rb") as f:
-                e = extract_upload(principal=officer, file=f, original_name=f"{name}.csv", kind=kind, program=program,
-                                   period=PERIOD, mode="lenient")
+                e = extract_upload(
+                    principal=officer,
+                    file=f,
+                    original_name=f"{name}.csv",
+                    kind=kind,
+                    program=program,
+                    period=PERIOD,
+                    mode="lenient",
+                )
             ids.append(e.pk)
         done_states = ("loaded", "rejected", "failed")
-        wait(lambda: Extract.objects.filter(pk__in=ids, status__in=done_states).count() == len(ids), "the loads")
+        wait(
+            lambda: Extract.objects.filter(pk__in=ids, status__in=done_states).count() == len(ids),
+            "the loads",
+        )
         t_loaded = time.perf_counter()
         extracts = list(Extract.objects.filter(pk__in=ids).order_by("id"))
         bad = [e for e in extracts if e.status != "loaded"]
@@ -375,7 +518,10 @@ def timed(files: dict[str, Path], officer_pk: int, workers: int, eager: bool) ->
         from accounts.models import Region
 
         run = run_start(acting_user=officer, region=Region.objects.get(code="360000"), period=PERIOD)
-        wait(lambda: ReconciliationRun.objects.filter(pk=run.pk, status__in=["done", "failed"]).exists(), "the run")
+        wait(
+            lambda: ReconciliationRun.objects.filter(pk=run.pk, status__in=["done", "failed"]).exists(),
+            "the run",
+        )
         t_done = time.perf_counter()
         run.refresh_from_db()
         if run.status != "done":
@@ -384,21 +530,34 @@ def timed(files: dict[str, Path], officer_pk: int, workers: int, eager: bool) ->
         if pool:
             pool.stop()
     rows = sum(e.rows_total for e in extracts)
-    steps = {s.step: {"rows": s.rows, "seconds": s.seconds, "skipped": s.skipped}
-             for s in RunStep.objects.filter(run=run).order_by("id")}
+    steps = {
+        s.step: {"rows": s.rows, "seconds": s.seconds, "skipped": s.skipped}
+        for s in RunStep.objects.filter(run=run).order_by("id")
+    }
     return {
-        "extracts": [{"kind": e.kind_label, "rows": e.rows_total, "bad": e.rows_bad, "loaded": e.rows_loaded,
-                      "validate_s": e.validate_seconds, "copy_s": e.load_seconds,
-                      "rows_per_s": round(e.rows_total / ((e.validate_seconds or 0) + (e.load_seconds or 0) or 1))}
-                     for e in extracts],
+        "extracts": [
+            {
+                "kind": e.kind_label,
+                "rows": e.rows_total,
+                "bad": e.rows_bad,
+                "loaded": e.rows_loaded,
+                "validate_s": e.validate_seconds,
+                "copy_s": e.load_seconds,
+                "rows_per_s": round(e.rows_total / ((e.validate_seconds or 0) + (e.load_seconds or 0) or 1)),
+            }
+            for e in extracts
+        ],
         "rows_loaded": sum(e.rows_loaded for e in extracts),
         "load_wall_s": round(t_loaded - t0, 1),
         "load_rows_per_s": round(rows / (t_loaded - t0)),
         "run_wall_s": round(t_done - t_loaded, 1),
         "run_db_s": round((run.finished_at - run.started_at).total_seconds(), 1),
         "end_to_end_s": round(t_done - t0, 1),
-        "persons": run.persons, "households": run.households,
-        "findings": run.summary, "findings_total": run.findings_total, "warnings": run.warnings,
+        "persons": run.persons,
+        "households": run.households,
+        "findings": run.summary,
+        "findings_total": run.findings_total,
+        "warnings": run.warnings,
         "steps": steps,
         "worker_peak_mb": {str(pid): round(mb, 1) for pid, mb in sorted(pool.peaks.items())} if pool else {},
         "this_process_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

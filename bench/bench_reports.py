@@ -68,15 +68,20 @@ def prepare() -> None:
     from cases.models import Application
     from cases.services import application_times
 
-    user, _ = User.objects.get_or_create(username="bench-reports", defaults={
-        "role": "province", "region_id": "360000", "full_name": "基准测试"})
+    user, _ = User.objects.get_or_create(
+        username="bench-reports",
+        defaults={"role": "province", "region_id": "360000", "full_name": "基准测试"},
+    )
     if Application.objects.filter(reasons=BENCH_REASON).exists():
         return
     print("preparing enrolments, rolls, applications and findings (once per target)", flush=True)
     started = time.perf_counter()
     u = user.pk
     with transaction.atomic(), connection.cursor() as cur:
-        step(cur, "household sums", """
+        step(
+            cur,
+            "household sums",
+            """
             CREATE TEMP TABLE sums ON COMMIT DROP AS
             SELECT h.id AS household_id, h.community_id, count(*) AS n,
                    sum(p.income_wage + p.income_business + p.income_property + p.income_transfer + p.income_other) AS inc,
@@ -85,8 +90,12 @@ def prepare() -> None:
                    CASE WHEN h.id %% 100 < 85 THEN 'dibao' WHEN h.id %% 100 < 95 THEN 'tekun' ELSE 'zhichu' END AS cat
             FROM cases_household h JOIN cases_person p ON p.household_id = h.id
             WHERE h.id %% 10 < 3 OR h.id %% 20 = 5
-            GROUP BY h.id, h.community_id""")
-        step(cur, "applications", """
+            GROUP BY h.id, h.community_id""",
+        )
+        step(
+            cur,
+            "applications",
+            """
             INSERT INTO cases_application (household_id, category, reasons, check_authorised, check_authorised_on,
                 status, received_on, due_on, proposed_category, proposed_amount, rules_amount, override_reason,
                 street_reviewed_on, notice_started_on, notice_ends_on, decided_on, decision_reason, created_by_id,
@@ -99,33 +108,55 @@ def prepare() -> None:
                    s.received + 20, s.received + 22, s.received + 29,
                    CASE WHEN s.household_id %% 10 < 3 THEN s.received + 32 + (s.household_id %% 20)::int END,
                    '', %s, now(), now()
-            FROM sums s ORDER BY s.household_id""", [BENCH_REASON, u])
-        steps = [("intake", 0, "受理申请", "", "investigating"), ("visit", 8, "入户调查", "investigating", "reviewing"),
-                 ("review", 13, "民主评议", "reviewing", "street_review"),
-                 ("street_approve", 20, "街道审核通过", "street_review", "street_approved"),
-                 ("notice_start", 22, "开始公示", "street_approved", "notice")]
+            FROM sums s ORDER BY s.household_id""",
+            [BENCH_REASON, u],
+        )
+        steps = [
+            ("intake", 0, "受理申请", "", "investigating"),
+            ("visit", 8, "入户调查", "investigating", "reviewing"),
+            ("review", 13, "民主评议", "reviewing", "street_review"),
+            ("street_approve", 20, "街道审核通过", "street_review", "street_approved"),
+            ("notice_start", 22, "开始公示", "street_approved", "notice"),
+        ]
         for code, days, verb, before, after in steps:
             where = "" if code == "intake" else "WHERE a.status = 'approved'"
-            step(cur, f"events {code}", f"""
+            step(
+                cur,
+                f"events {code}",
+                f"""
                 INSERT INTO cases_applicationevent (application_id, step, verb, from_status, to_status, actor_id, at,
                     on_date, note, data, region_code)
                 SELECT a.id, %s, %s, %s, %s, %s, now(), a.received_on + {days}, '', '{{}}', h.community_id
                 FROM cases_application a JOIN cases_household h ON h.id = a.household_id
                 {"WHERE a.reasons = %s" if not where else where + " AND a.reasons = %s"}""",
-                 [code, verb, before, after, u, BENCH_REASON])
-        step(cur, "events county_approve", """
+                [code, verb, before, after, u, BENCH_REASON],
+            )
+        step(
+            cur,
+            "events county_approve",
+            """
             INSERT INTO cases_applicationevent (application_id, step, verb, from_status, to_status, actor_id, at,
                 on_date, note, data, region_code)
             SELECT a.id, 'county_approve', '县级审批批准', 'notice', 'approved', %s, now(), a.decided_on, '', '{}',
                    h.community_id
             FROM cases_application a JOIN cases_household h ON h.id = a.household_id
-            WHERE a.status = 'approved' AND a.reasons = %s""", [u, BENCH_REASON])
-        step(cur, "application milestones (what the event writer keeps)", f"""
+            WHERE a.status = 'approved' AND a.reasons = %s""",
+            [u, BENCH_REASON],
+        )
+        step(
+            cur,
+            "application milestones (what the event writer keeps)",
+            f"""
             INSERT INTO cases_applicationtimes (application_id, intake_on, visit_on, review_on, street_on, notice_on,
                 decided_on, decided_region)
             {application_times.select_sql("application_id IN (SELECT id FROM cases_application WHERE reasons = %s)")}
-            """, [BENCH_REASON])
-        step(cur, "enrolments", """
+            """,
+            [BENCH_REASON],
+        )
+        step(
+            cur,
+            "enrolments",
+            """
             INSERT INTO benefits_enrolment (household_id, community_code, application_id, category, components,
                 monthly_amount, start_month, status, payee_id, dibao_paid, gradual_until, ended_on, exit_reason,
                 exit_details, exit_note, exit_decided_on, review_months, next_review_on, computed_at, created_by_id,
@@ -143,39 +174,67 @@ def prepare() -> None:
                         THEN (date_trunc('month', a.decided_on) + interval '6 month')::date END,
                    6, DATE '2026-07-01', now(), %s, now(), now()
             FROM cases_application a JOIN sums s ON s.household_id = a.household_id
-            WHERE a.reasons = %s AND a.status = 'approved' ORDER BY a.household_id""", [u, BENCH_REASON])
-        step(cur, "covered members", """
+            WHERE a.reasons = %s AND a.status = 'approved' ORDER BY a.household_id""",
+            [u, BENCH_REASON],
+        )
+        step(
+            cur,
+            "covered members",
+            """
             INSERT INTO benefits_enrolmentmember (enrolment_id, person_id, category, amounts, ended_on)
             SELECT e.id, p.id, e.category, '{}', e.ended_on FROM benefits_enrolment e
             JOIN cases_application a ON a.id = e.application_id AND a.reasons = %s
-            JOIN cases_person p ON p.household_id = e.household_id""", [BENCH_REASON])
-        step(cur, "periods", """
+            JOIN cases_person p ON p.household_id = e.household_id""",
+            [BENCH_REASON],
+        )
+        step(
+            cur,
+            "periods",
+            """
             INSERT INTO benefits_enrolmentperiod (enrolment_id, start_month, end_month, status, monthly_amount,
                 components, covered_count, facts, standard_region, standard_year, provisional, reason, created_by_id,
                 created_at, superseded_at)
             SELECT e.id, e.start_month, date_trunc('month', e.ended_on)::date, 'active', e.monthly_amount,
                    e.components, s.n, '{}', '360000', 2025, false, '县级审批纳入（基准数据）', %s, now(), NULL
             FROM benefits_enrolment e JOIN sums s ON s.household_id = e.household_id
-            JOIN cases_application a ON a.id = e.application_id AND a.reasons = %s""", [u, BENCH_REASON])
-        step(cur, "locked rolls (98 counties × 12 months × 3 programs)", """
+            JOIN cases_application a ON a.id = e.application_id AND a.reasons = %s""",
+            [u, BENCH_REASON],
+        )
+        step(
+            cur,
+            "locked rolls (98 counties × 12 months × 3 programs)",
+            """
             INSERT INTO benefits_paymentroll (county_id, month, program, status, line_count, total_amount,
                 arrears_count, arrears_amount, held_count, task_id, created_by_id, created_at, generated_at,
                 locked_at, locked_by_id)
             SELECT c.code, m::date, prog, 'locked', 0, 0, 0, 0, 0, '', %s, now(), now(), now(), %s
             FROM (SELECT DISTINCT substr(code, 1, 6) AS code FROM accounts_region WHERE level = 5) c
             CROSS JOIN generate_series(DATE '2025-01-01', DATE '2025-12-01', interval '1 month') m
-            CROSS JOIN unnest(ARRAY['dibao', 'tekun', 'zhichu']) prog""", [u, u])
-        step(cur, "analyze", "ANALYZE cases_application, cases_applicationevent, benefits_enrolment, "
-                             "benefits_enrolmentperiod, benefits_paymentroll")
-        step(cur, "paying periods with their county", """
+            CROSS JOIN unnest(ARRAY['dibao', 'tekun', 'zhichu']) prog""",
+            [u, u],
+        )
+        step(
+            cur,
+            "analyze",
+            "ANALYZE cases_application, cases_applicationevent, benefits_enrolment, "
+            "benefits_enrolmentperiod, benefits_paymentroll",
+        )
+        step(
+            cur,
+            "paying periods with their county",
+            """
             CREATE TEMP TABLE paying ON COMMIT DROP AS
             SELECT p.start_month, p.end_month, p.covered_count, p.monthly_amount, p.components, e.category,
                    h.community_id, substr(h.community_id, 1, 6) AS county
             FROM benefits_enrolmentperiod p
             JOIN benefits_enrolment e ON e.id = p.enrolment_id
             JOIN cases_household h ON h.id = e.household_id
-            WHERE p.superseded_at IS NULL AND (p.end_month IS NULL OR p.end_month >= DATE '2025-01-01')""")
-        step(cur, "roll totals per community", """
+            WHERE p.superseded_at IS NULL AND (p.end_month IS NULL OR p.end_month >= DATE '2025-01-01')""",
+        )
+        step(
+            cur,
+            "roll totals per community",
+            """
             INSERT INTO benefits_paymentrolltotal (roll_id, month, program, community_code, lines, persons, amount,
                 arrears, dibao_subsidy, zhichu_subsidy, tekun_basic, orphan, care, disability_living,
                 disability_care, adjustment)
@@ -186,20 +245,31 @@ def prepare() -> None:
             FROM paying p
             JOIN benefits_paymentroll r ON r.county_id = p.county AND r.program = p.category
                  AND p.start_month <= r.month AND (p.end_month IS NULL OR p.end_month >= r.month)
-            GROUP BY r.id, r.month, r.program, p.community_id""")
-        step(cur, "roll totals on the rolls", """
+            GROUP BY r.id, r.month, r.program, p.community_id""",
+        )
+        step(
+            cur,
+            "roll totals on the rolls",
+            """
             UPDATE benefits_paymentroll r SET line_count = t.n, total_amount = t.amount
             FROM (SELECT roll_id, sum(lines) AS n, sum(amount) AS amount FROM benefits_paymentrolltotal
-                  GROUP BY roll_id) t WHERE t.roll_id = r.id""")
+                  GROUP BY roll_id) t WHERE t.roll_id = r.id""",
+        )
         for period, created in (("2025H1", "2025-01-20"), ("2025H2", "2025-07-20")):
-            cur.execute("""
+            cur.execute(
+                """
                 INSERT INTO ledgers_reconciliationrun (region_id, period, status, progress, error, warnings, trigger,
                     requested_by_id, persons, households, summary, attempts, created_at, started_at, finished_at)
                 VALUES ('360000', %s, 'done', 100, '', '[]', 'manual', %s, 0, 0, '{}', 1, %s, %s, %s)
-                RETURNING id""", [period, u, created, created, created])
+                RETURNING id""",
+                [period, u, created, created, created],
+            )
             run = cur.fetchone()[0]
             offset = 0 if period == "2025H1" else 1
-            step(cur, f"findings {period}", """
+            step(
+                cur,
+                f"findings {period}",
+                """
                 INSERT INTO ledgers_finding (run_id, rule, id_number, source, extract_id, household_id, region_id, name,
                     detail, created_at)
                 SELECT %s, (ARRAY['enrolled_twice','deceased_paid','moved_away','vehicles_over','houses_over',
@@ -207,8 +277,13 @@ def prepare() -> None:
                        p.id_number, 'ledger', NULL, h.id, h.community_id, '', '{}',
                        %s::timestamptz + ((h.id %% 100) || ' minutes')::interval
                 FROM cases_household h JOIN cases_person p ON p.household_id = h.id AND p.relation = 'head'
-                WHERE h.id %% 50 = %s""", [run, created, offset * 25])
-            step(cur, f"review tasks {period}", """
+                WHERE h.id %% 50 = %s""",
+                [run, created, offset * 25],
+            )
+            step(
+                cur,
+                f"review tasks {period}",
+                """
                 INSERT INTO ledgers_reviewtask (finding_id, region_id, status, note, follow_up, resolved_by_id,
                     resolved_at, created_at)
                 SELECT f.id, f.region_id,
@@ -216,7 +291,9 @@ def prepare() -> None:
                             'false_alarm' ELSE 'open' END, '', '',
                        CASE WHEN f.household_id %% 10 < 7 THEN %s END,
                        CASE WHEN f.household_id %% 10 < 7 THEN f.created_at + interval '30 days' END, f.created_at
-                FROM ledgers_finding f WHERE f.run_id = %s""", [u, run])
+                FROM ledgers_finding f WHERE f.run_id = %s""",
+                [u, run],
+            )
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     print(f"prepared in {time.perf_counter() - started:.1f} s", flush=True)
@@ -248,14 +325,22 @@ def main(argv=None) -> dict:
     prepare()
     started = time.perf_counter()
     with connection.cursor() as cur:  # the steady state autovacuum reaches after a migration's backfill
-        cur.execute("VACUUM ANALYZE benefits_enrolment, benefits_enrolmentperiod, cases_household, cases_application, "
-                    "cases_applicationtimes, benefits_paymentrolltotal, ledgers_finding, ledgers_reviewtask")
+        cur.execute(
+            "VACUUM ANALYZE benefits_enrolment, benefits_enrolmentperiod, cases_household, cases_application, "
+            "cases_applicationtimes, benefits_paymentrolltotal, ledgers_finding, ledgers_reviewtask"
+        )
     print(f"vacuum analyze in {time.perf_counter() - started:.1f} s", flush=True)
     sizes: dict[str, int] = {}
     with connection.cursor() as cur:
-        for label, model in (("households", None), ("applications", Application), ("events", ApplicationEvent),
-                             ("enrolments", Enrolment), ("periods", EnrolmentPeriod),
-                             ("roll totals", PaymentRollTotal), ("findings", Finding)):
+        for label, model in (
+            ("households", None),
+            ("applications", Application),
+            ("events", ApplicationEvent),
+            ("enrolments", Enrolment),
+            ("periods", EnrolmentPeriod),
+            ("roll totals", PaymentRollTotal),
+            ("findings", Finding),
+        ):
             table = "cases_household" if model is None else model._meta.db_table
             cur.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
             sizes[label] = cur.fetchone()[0]
@@ -284,10 +369,12 @@ def main(argv=None) -> dict:
     client = Client()
     client.force_login(user)
     print(f"\n{'page':<44} {'p50 ms':>8} {'max ms':>8} {'bytes':>9}")
-    for url in ("/ledgers/reports/yearly/?period=2025&region=360000",
-                "/ledgers/reports/yearly/export.xlsx?period=2025&region=360000",
-                "/ledgers/reports/quarterly/?period=2025Q4&region=360100",
-                "/ledgers/reports/?from=2025-01&to=2025-12&region=360102"):
+    for url in (
+        "/ledgers/reports/yearly/?period=2025&region=360000",
+        "/ledgers/reports/yearly/export.xlsx?period=2025&region=360000",
+        "/ledgers/reports/quarterly/?period=2025Q4&region=360100",
+        "/ledgers/reports/?from=2025-01&to=2025-12&region=360102",
+    ):
         times, size = [], 0
         for i in range(args.repeats + 1):
             t0 = time.perf_counter()
@@ -299,8 +386,10 @@ def main(argv=None) -> dict:
             size = len(body)
         print(f"{url:<44} {statistics.median(times):>8.0f} {max(times):>8.0f} {size:>9,}", flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak memory {peak:.0f} MB; slowest report p50 {max(r[3] for r in results):.0f} ms, "
-          f"max {max(r[4] for r in results):.0f} ms")
+    print(
+        f"\npeak memory {peak:.0f} MB; slowest report p50 {max(r[3] for r in results):.0f} ms, "
+        f"max {max(r[4] for r in results):.0f} ms"
+    )
     return {"results": results, "peak_mb": peak}
 
 

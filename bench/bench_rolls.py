@@ -61,38 +61,52 @@ def prepare(n: int, county: str) -> tuple:
     from accounts.models import Region, User
     from benefits.models import Enrolment
 
-    user, _ = User.objects.get_or_create(username=f"bench-county-{county}",
-                                         defaults={"role": "county", "region_id": county, "full_name": "基准测试"})
+    user, _ = User.objects.get_or_create(
+        username=f"bench-county-{county}",
+        defaults={"role": "county", "region_id": county, "full_name": "基准测试"},
+    )
     have = Enrolment.objects.filter(application__reasons=BENCH_REASON).count()
     if have >= n:
         return user, have, 0.0
     if have:
         raise SystemExit(f"{have} bench enrolments exist, fewer than {n}: run with --fresh")
-    communities = list(Region.objects.filter(level=Region.Level.COMMUNITY, code__startswith=county)
-                       .order_by("code").values_list("code", flat=True))
+    communities = list(
+        Region.objects.filter(level=Region.Level.COMMUNITY, code__startswith=county)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     if not communities:
         raise SystemExit(f"county {county} has no communities")
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("CREATE TEMP TABLE picked ON COMMIT DROP AS SELECT id FROM cases_household ORDER BY id LIMIT %s",
-                    [n])
-        cur.execute("""UPDATE cases_household h SET community_id = (%s::varchar[])[1 + (h.id %% %s)]
-                       FROM picked WHERE picked.id = h.id""", [communities, len(communities)])
+        cur.execute(
+            "CREATE TEMP TABLE picked ON COMMIT DROP AS SELECT id FROM cases_household ORDER BY id LIMIT %s",
+            [n],
+        )
+        cur.execute(
+            """UPDATE cases_household h SET community_id = (%s::varchar[])[1 + (h.id %% %s)]
+                       FROM picked WHERE picked.id = h.id""",
+            [communities, len(communities)],
+        )
         cur.execute("""
             CREATE TEMP TABLE sums ON COMMIT DROP AS
             SELECT p.household_id, count(*) AS n,
                    sum(p.income_wage + p.income_business + p.income_property + p.income_transfer + p.income_other) AS inc,
                    min(CASE WHEN p.relation = 'head' THEN p.id END) AS head, min(p.id) AS first
             FROM cases_person p JOIN picked ON picked.id = p.household_id GROUP BY p.household_id""")
-        cur.execute("""
+        cur.execute(
+            """
             INSERT INTO cases_application (household_id, category, reasons, check_authorised, check_authorised_on,
                 status, received_on, proposed_category, proposed_amount, rules_amount, override_reason,
                 street_reviewed_on, decided_on, decision_reason, created_by_id, created_at, updated_at)
             SELECT s.household_id, 'dibao', %s, true, DATE '2025-11-01', 'approved', DATE '2025-11-01', 'dibao',
                    GREATEST(580 * s.n - s.inc, 10), GREATEST(580 * s.n - s.inc, 10), '', DATE '2025-11-10',
                    DATE '2025-12-01', '', %s, now(), now()
-            FROM sums s ORDER BY s.household_id""", [BENCH_REASON, user.pk])
-        cur.execute("""
+            FROM sums s ORDER BY s.household_id""",
+            [BENCH_REASON, user.pk],
+        )
+        cur.execute(
+            """
             INSERT INTO benefits_enrolment (household_id, community_code, application_id, category, components,
                 monthly_amount, start_month, status, payee_id, dibao_paid, gradual_until, ended_on, exit_reason,
                 exit_details, exit_note, review_months, next_review_on, computed_at, created_by_id, created_at,
@@ -102,22 +116,29 @@ def prepare(n: int, county: str) -> tuple:
                    a.proposed_amount, DATE '2026-01-01', 'active', COALESCE(s.head, s.first), true, NULL, NULL, '',
                    '{}', '', 6, DATE '2026-07-01', now(), %s, now(), now()
             FROM cases_application a JOIN sums s ON s.household_id = a.household_id
-            WHERE a.reasons = %s ORDER BY a.household_id""", [user.pk, BENCH_REASON])
+            WHERE a.reasons = %s ORDER BY a.household_id""",
+            [user.pk, BENCH_REASON],
+        )
         cur.execute("""
             INSERT INTO benefits_enrolmentmember (enrolment_id, person_id, category, amounts, ended_on)
             SELECT e.id, p.id, 'dibao', '{}', NULL FROM benefits_enrolment e
             JOIN picked ON picked.id = e.household_id JOIN cases_person p ON p.household_id = e.household_id""")
-        cur.execute("""
+        cur.execute(
+            """
             INSERT INTO benefits_enrolmentperiod (enrolment_id, start_month, end_month, status, monthly_amount,
                 components, covered_count, facts, standard_region, standard_year, provisional, reason, created_by_id,
                 created_at, superseded_at)
             SELECT e.id, e.start_month, NULL, 'active', e.monthly_amount, e.components, s.n, '{}', '360000', 2026,
                    false, '县级审批纳入（基准数据）', %s, now(), NULL
-            FROM benefits_enrolment e JOIN sums s ON s.household_id = e.household_id""", [user.pk])
+            FROM benefits_enrolment e JOIN sums s ON s.household_id = e.household_id""",
+            [user.pk],
+        )
         made = cur.rowcount
     with connection.cursor() as cur:
-        cur.execute("ANALYZE cases_household, cases_person, cases_application, benefits_enrolment, "
-                    "benefits_enrolmentmember, benefits_enrolmentperiod")
+        cur.execute(
+            "ANALYZE cases_household, cases_person, cases_application, benefits_enrolment, "
+            "benefits_enrolmentmember, benefits_enrolmentperiod"
+        )
     return user, made, time.perf_counter() - started
 
 
@@ -152,26 +173,38 @@ def main(argv=None) -> dict:
         PaymentRoll.history.filter(id=old.pk).delete()
         old.delete()
 
-    report: dict = {"database": args.target, "county": args.county, "month": args.month,
-                    "postgres": connection.pg_version}
+    report: dict = {
+        "database": args.target,
+        "county": args.county,
+        "month": args.month,
+        "postgres": connection.pg_version,
+    }
     with Peak() as gen:
-        roll, created = rolls.roll_request(acting_user=user, county=args.county, month=month, program="dibao",
-                                           today=month, queue=False)
+        roll, created = rolls.roll_request(
+            acting_user=user, county=args.county, month=month, program="dibao", today=month, queue=False
+        )
         requested = time.perf_counter() - gen.t0
         roll = rolls.roll_fill(roll_id=roll.pk)
     assert created and roll.status == "ready"
     # fill_seconds: inside the transaction (the statements); the rest of fill is the commit, where PostgreSQL
     # checks the lines' deferred foreign keys.
-    report["generate"] = {"seconds": round(gen.seconds, 2), "request_seconds": round(requested, 3),
-                          "fill_seconds": roll.generate_seconds,
-                          "commit_seconds": round(gen.seconds - requested - roll.generate_seconds, 2),
-                          "lines": roll.line_count + roll.held_count, "paid_lines": roll.line_count,
-                          "held_lines": roll.held_count, "total_amount": str(roll.total_amount),
-                          "peak_rss_mb": round(gen.peak, 1), "rss_before_mb": round(gen.start, 1)}
+    report["generate"] = {
+        "seconds": round(gen.seconds, 2),
+        "request_seconds": round(requested, 3),
+        "fill_seconds": roll.generate_seconds,
+        "commit_seconds": round(gen.seconds - requested - roll.generate_seconds, 2),
+        "lines": roll.line_count + roll.held_count,
+        "paid_lines": roll.line_count,
+        "held_lines": roll.held_count,
+        "total_amount": str(roll.total_amount),
+        "peak_rss_mb": round(gen.peak, 1),
+        "rss_before_mb": round(gen.start, 1),
+    }
     print(f"generate: {report['generate']}")
     with Peak() as again:
-        same, created_again = rolls.roll_request(acting_user=user, county=args.county, month=month, program="dibao",
-                                                 today=month, queue=False)
+        same, created_again = rolls.roll_request(
+            acting_user=user, county=args.county, month=month, program="dibao", today=month, queue=False
+        )
         rolls.roll_fill(roll_id=same.pk)
     assert same.pk == roll.pk and not created_again
     assert PaymentLine.objects.filter(roll=roll).count() == roll.line_count + roll.held_count
@@ -199,21 +232,31 @@ def main(argv=None) -> dict:
                 out.write(text)
         with open(Path(tmp) / "roll.csv", encoding="utf-8-sig") as f:
             rows = sum(1 for _ in f)
-    report["export_csv"] = {"seconds": round(csv_phase.seconds, 2), "bytes": size, "rows": rows,
-                            "peak_rss_mb": round(csv_phase.peak, 1), "rss_before_mb": round(csv_phase.start, 1)}
+    report["export_csv"] = {
+        "seconds": round(csv_phase.seconds, 2),
+        "bytes": size,
+        "rows": rows,
+        "peak_rss_mb": round(csv_phase.peak, 1),
+        "rss_before_mb": round(csv_phase.start, 1),
+    }
     print(f"export csv: {report['export_csv']}")
     if not args.skip_xlsx:
         with tempfile.TemporaryDirectory() as tmp, Peak() as xlsx_phase:
-            response = roll_views.roll_export_xlsx(request(f"/benefits/rolls/{roll.pk}/export.xlsx"), pk=roll.pk)
+            response = roll_views.roll_export_xlsx(
+                request(f"/benefits/rolls/{roll.pk}/export.xlsx"), pk=roll.pk
+            )
             size = 0
             with open(Path(tmp) / "roll.xlsx", "wb") as out:
                 for chunk in response.streaming_content:
                     size += len(chunk)
                     out.write(chunk)
             response.close()
-        report["export_xlsx"] = {"seconds": round(xlsx_phase.seconds, 2), "bytes": size,
-                                 "peak_rss_mb": round(xlsx_phase.peak, 1),
-                                 "rss_before_mb": round(xlsx_phase.start, 1)}
+        report["export_xlsx"] = {
+            "seconds": round(xlsx_phase.seconds, 2),
+            "bytes": size,
+            "peak_rss_mb": round(xlsx_phase.peak, 1),
+            "rss_before_mb": round(xlsx_phase.start, 1),
+        }
         print(f"export xlsx: {report['export_xlsx']}")
     report["process_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(report, ensure_ascii=False))

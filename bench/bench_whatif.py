@@ -35,10 +35,14 @@ if str(ROOT) not in sys.path:
 
 BENCH_URL = "postgres://postgres@127.0.0.1:5432/jiekun_bench"
 PROPOSAL = {
-    "dibao": Decimal("640"), "tekun": Decimal("832"),
+    "dibao": Decimal("640"),
+    "tekun": Decimal("832"),
     # empty in the shipped 2018 row: used for both sides (what-if assumptions)
-    "min_wage": Decimal("1680"), "property_months": Decimal("6"), "property_vehicles": 0,
-    "property_houses": 1, "property_business_allowed": False,
+    "min_wage": Decimal("1680"),
+    "property_months": Decimal("6"),
+    "property_vehicles": 0,
+    "property_houses": 1,
+    "property_business_allowed": False,
 }
 
 
@@ -80,18 +84,32 @@ def check(prefix: str, year: int, as_of: dt.date | None) -> bool:
     started = time.perf_counter()
     expected = dict.fromkeys(RESULT_COLUMNS, 0)
     both: dict[str, set] = {}
-    households = (Household.objects.filter(community__code__startswith=prefix)
-                  .prefetch_related(Prefetch("members", queryset=Person.objects.order_by("id"))))
+    households = Household.objects.filter(community__code__startswith=prefix).prefetch_related(
+        Prefetch("members", queryset=Person.objects.order_by("id"))
+    )
     for h in households.iterator(chunk_size=2000):
         facts = rules.Household(
-            members=tuple(rules.Member(
-                id_number=p.id_number, birth_date=p.birth_date, monthly_income=p.monthly_income,
-                relation=p.relation, labor_capacity=p.labor_capacity, disability_grade=p.disability_grade,
-                self_care=p.self_care, has_able_supporter=p.has_able_supporter, orphan=p.orphan or None,
-                newly_employed_since=p.newly_employed_since) for p in h.members.all()),
-            property=rules.Property(financial_assets=h.financial_assets, vehicles=h.vehicles, houses=h.houses,
-                                    business=h.business),
-            monthly_rigid_expenditure=h.monthly_rigid_expenditure, hardship_causes=tuple(h.hardship_causes))
+            members=tuple(
+                rules.Member(
+                    id_number=p.id_number,
+                    birth_date=p.birth_date,
+                    monthly_income=p.monthly_income,
+                    relation=p.relation,
+                    labor_capacity=p.labor_capacity,
+                    disability_grade=p.disability_grade,
+                    self_care=p.self_care,
+                    has_able_supporter=p.has_able_supporter,
+                    orphan=p.orphan or None,
+                    newly_employed_since=p.newly_employed_since,
+                )
+                for p in h.members.all()
+            ),
+            property=rules.Property(
+                financial_assets=h.financial_assets, vehicles=h.vehicles, houses=h.houses, business=h.business
+            ),
+            monthly_rigid_expenditure=h.monthly_rigid_expenditure,
+            hardship_causes=tuple(h.hardship_causes),
+        )
         expected["households"] += 1
         expected["persons"] += len(facts.members)
         for side, std in (("old", old), ("new", new)):
@@ -117,8 +135,10 @@ def check(prefix: str, year: int, as_of: dt.date | None) -> bool:
     rules_seconds = time.perf_counter() - started
     diff = {k: (got[k], expected[k]) for k in RESULT_COLUMNS if got[k] != expected[k]}
     verdict = "EQUAL" if not diff else f"DIFFERENT {diff}"
-    print(f"\ncheck {prefix} (ages on {as_of}): {expected['households']:,} households — SQL {sql_seconds:.2f} s, "
-          f"rules one by one {rules_seconds:.1f} s: {verdict}")
+    print(
+        f"\ncheck {prefix} (ages on {as_of}): {expected['households']:,} households — SQL {sql_seconds:.2f} s, "
+        f"rules one by one {rules_seconds:.1f} s: {verdict}"
+    )
     return not diff
 
 
@@ -128,10 +148,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--county", default="360102", help="county code for the county run (default 东湖区)")
     parser.add_argument("--province", default="360000")
     parser.add_argument("--repeat", type=int, default=3, help="runs per scope; the best is reported")
-    parser.add_argument("--check", action="append", default=[], metavar="PREFIX",
-                        help="compare with the rules household by household under this code prefix")
-    parser.add_argument("--check-as-of", type=dt.date.fromisoformat, default=None,
-                        help="age reference day for --check (default 1 July of --year)")
+    parser.add_argument(
+        "--check",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="compare with the rules household by household under this code prefix",
+    )
+    parser.add_argument(
+        "--check-as-of",
+        type=dt.date.fromisoformat,
+        default=None,
+        help="age reference day for --check (default 1 July of --year)",
+    )
     args = parser.parse_args(argv)
 
     url = pick_database()
@@ -157,15 +186,22 @@ def main(argv: list[str] | None = None) -> int:
             result = whatif_compute(region=region, year=args.year, changes=PROPOSAL)
             times.append(time.perf_counter() - started)
         assert result is not None
-        print(f"\n{region.name} ({code}) {args.year}: {result.households:,} households, {result.persons:,} persons")
+        print(
+            f"\n{region.name} ({code}) {args.year}: {result.households:,} households, {result.persons:,} persons"
+        )
         print("  seconds: " + ", ".join(f"{t:.2f}" for t in times) + f"  (best {min(times):.2f})")
-        print(f"  {'category':<14}{'old':>10}{'new':>10}{'became':>9}{'ceased':>9}{'stayed':>10}"
-              f"{'money old':>16}{'money new':>16}")
+        print(
+            f"  {'category':<14}{'old':>10}{'new':>10}{'became':>9}{'ceased':>9}{'stayed':>10}"
+            f"{'money old':>16}{'money new':>16}"
+        )
         for r in result.rows:
-            money = (f"{r.money_old:>16,}{r.money_new:>16,}" if r.money_old is not None else "")
+            money = f"{r.money_old:>16,}{r.money_new:>16,}" if r.money_old is not None else ""
             print(f"  {r.key:<14}{r.old:>10,}{r.new:>10,}{r.became:>9,}{r.ceased:>9,}{r.stayed:>10,}{money}")
         if result.unaffected:
-            print("  unaffected (own standard): " + ", ".join(f"{u.region} {u.households}" for u in result.unaffected))
+            print(
+                "  unaffected (own standard): "
+                + ", ".join(f"{u.region} {u.households}" for u in result.unaffected)
+            )
     for prefix in args.check:
         check(prefix, args.year, args.check_as_of)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

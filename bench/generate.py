@@ -50,7 +50,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--households", type=int, required=True, help="number of households to add")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--chunk", type=int, default=10_000, help="households per COPY/commit (default 10000)")
+    parser.add_argument(
+        "--chunk", type=int, default=10_000, help="households per COPY/commit (default 10000)"
+    )
     parser.add_argument("--as-of", default=None, help="reference date for ages, YYYY-MM-DD")
     parser.add_argument("--quiet", action="store_true", help="no progress line")
     args = parser.parse_args(argv)
@@ -70,8 +72,10 @@ class Progress:
         elapsed = max(time.perf_counter() - self.start, 1e-9)
         rate = rows / elapsed
         eta = (self.total - done) * elapsed / done if done else 0
-        sys.stderr.write(f"\r{100 * done / self.total:5.1f}%  {done:,}/{self.total:,} households  "
-                         f"{rows:,} rows  {rate:,.0f} rows/s  eta {eta:,.0f}s   ")
+        sys.stderr.write(
+            f"\r{100 * done / self.total:5.1f}%  {done:,}/{self.total:,} households  "
+            f"{rows:,} rows  {rate:,.0f} rows/s  eta {eta:,.0f}s   "
+        )
         sys.stderr.flush()
 
     def end(self) -> None:
@@ -145,22 +149,35 @@ def main(argv: list[str] | None = None) -> dict:
     postgres = connection.vendor == "postgresql"
     out = sys.stdout.write
 
-    communities = [Community(*row) for row in Region.objects.filter(level=Region.Level.COMMUNITY)
-                   .order_by("code").values_list("code", "name", "parent__name")]
+    communities = [
+        Community(*row)
+        for row in Region.objects.filter(level=Region.Level.COMMUNITY)
+        .order_by("code")
+        .values_list("code", "name", "parent__name")
+    ]
     if not communities:
         raise SystemExit("no community-level regions: run `manage.py migrate` first")
     with_communities = {c.code[:6] for c in communities}
-    skipped = list(Region.objects.filter(level=Region.Level.COUNTY).exclude(code__in=with_communities)
-                   .order_by("code").values_list("code", "name"))
-    out(f"{len(communities):,} communities in {len(with_communities)} counties"
-        + (f"; skipped (no communities): {', '.join(f'{c} {n}' for c, n in skipped)}" if skipped else "") + "\n")
+    skipped = list(
+        Region.objects.filter(level=Region.Level.COUNTY)
+        .exclude(code__in=with_communities)
+        .order_by("code")
+        .values_list("code", "name")
+    )
+    out(
+        f"{len(communities):,} communities in {len(with_communities)} counties"
+        + (f"; skipped (no communities): {', '.join(f'{c} {n}' for c, n in skipped)}" if skipped else "")
+        + "\n"
+    )
 
     # Table layout from the models: the generator's fields, plus any other column at its default.
     h_table, p_table = Household._meta.db_table, Person._meta.db_table
     h_fields = {f.attname: f for f in Household._meta.concrete_fields}
     p_fields = {f.attname: f for f in Person._meta.concrete_fields}
     h_extra = [f for name, f in h_fields.items() if name != "id" and name not in HOUSEHOLD_FIELDS]
-    p_extra = [f for name, f in p_fields.items() if name not in ("id", "household_id") and name not in PERSON_FIELDS]
+    p_extra = [
+        f for name, f in p_fields.items() if name not in ("id", "household_id") and name not in PERSON_FIELDS
+    ]
     for f in h_extra + p_extra:
         if not f.has_default() and not f.null:
             raise SystemExit(f"{f.model.__name__}.{f.name} has no default and is not generated")
@@ -208,21 +225,30 @@ def main(argv: list[str] | None = None) -> dict:
     allocator = IdAllocator(as_of)
     primed = allocator.prime(Person.objects.values_list("id_number", flat=True).iterator(chunk_size=50_000))
     if primed:
-        out(f"{primed:,} existing persons noted so new ID numbers avoid them (first new household id {h_start})\n")
-    seed = args.seed if h_start == 1 else args.seed * 10 ** 12 + h_start
+        out(
+            f"{primed:,} existing persons noted so new ID numbers avoid them (first new household id {h_start})\n"
+        )
+    seed = args.seed if h_start == 1 else args.seed * 10**12 + h_start
     generator = DemoGenerator(seed=seed, as_of=as_of, allocator=allocator)
     rows_of = generator.households(communities, args.households)
 
     if postgres:
-        h_copy = (f"COPY {connection.ops.quote_name(h_table)} ({', '.join(h_columns)}) "
-                  f"FROM STDIN WITH (FORMAT csv, NULL '{NULL}')")
-        p_copy = (f"COPY {connection.ops.quote_name(p_table)} ({', '.join(p_columns)}) "
-                  f"FROM STDIN WITH (FORMAT csv, NULL '{NULL}')")
+        h_copy = (
+            f"COPY {connection.ops.quote_name(h_table)} ({', '.join(h_columns)}) "
+            f"FROM STDIN WITH (FORMAT csv, NULL '{NULL}')"
+        )
+        p_copy = (
+            f"COPY {connection.ops.quote_name(p_table)} ({', '.join(p_columns)}) "
+            f"FROM STDIN WITH (FORMAT csv, NULL '{NULL}')"
+        )
     else:
+
         def insert(table, columns):
             cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-            return (f"INSERT INTO {connection.ops.quote_name(table)} ({cols}) "
-                    f"VALUES ({', '.join(['%s'] * len(columns))})")
+            return (
+                f"INSERT INTO {connection.ops.quote_name(table)} ({cols}) "
+                f"VALUES ({', '.join(['%s'] * len(columns))})"
+            )
 
         h_insert, p_insert = insert(h_table, h_columns), insert(p_table, p_columns)
 
@@ -236,14 +262,25 @@ def main(argv: list[str] | None = None) -> dict:
             for _ in range(size):
                 household, members = next(rows_of)
                 causes = household[11]
-                h_rows.append((hid, *household[:11], '["' + '","'.join(causes) + '"]' if causes else "[]", *h_const))
+                h_rows.append(
+                    (hid, *household[:11], '["' + '","'.join(causes) + '"]' if causes else "[]", *h_const)
+                )
                 for p in members:
                     newly = p[16]
                     if postgres:
                         p_rows.append((pid, hid, *p[:16], NULL if newly is None else newly, *p_const))
                     else:
-                        p_rows.append((pid, hid, *p[:2], p[2].isoformat(), *p[3:16],
-                                       None if newly is None else newly.isoformat(), *p_const))
+                        p_rows.append(
+                            (
+                                pid,
+                                hid,
+                                *p[:2],
+                                p[2].isoformat(),
+                                *p[3:16],
+                                None if newly is None else newly.isoformat(),
+                                *p_const,
+                            )
+                        )
                     pid += 1
                 hid += 1
             left -= size
@@ -278,20 +315,30 @@ def main(argv: list[str] | None = None) -> dict:
                 cursor.execute(f"SELECT last_value FROM {seq}")
                 if cursor.fetchone()[0] == reserved:
                     cursor.execute("SELECT setval(%s, %s)", [seq, last])
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(h_table)}, {connection.ops.quote_name(p_table)}")
+            cursor.execute(
+                f"ANALYZE {connection.ops.quote_name(h_table)}, {connection.ops.quote_name(p_table)}"
+            )
     load_seconds = time.perf_counter() - load_started
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows = done + persons
     stats = {
-        "households": done, "persons": persons, "seconds": round(seconds, 1), "load_seconds": round(load_seconds, 1),
-        "rows_per_second": round(rows / load_seconds), "peak_memory_mb": round(peak_mb, 1),
-        "first_household_id": h_start, "last_household_id": hid - 1, "method": "copy" if postgres else "executemany",
+        "households": done,
+        "persons": persons,
+        "seconds": round(seconds, 1),
+        "load_seconds": round(load_seconds, 1),
+        "rows_per_second": round(rows / load_seconds),
+        "peak_memory_mb": round(peak_mb, 1),
+        "first_household_id": h_start,
+        "last_household_id": hid - 1,
+        "method": "copy" if postgres else "executemany",
         "database": connection.settings_dict.get("NAME"),
     }
-    out(f"households {done:,}  persons {persons:,}  seconds {seconds:,.1f} (load {load_seconds:,.1f})  "
+    out(
+        f"households {done:,}  persons {persons:,}  seconds {seconds:,.1f} (load {load_seconds:,.1f})  "
         f"rows/s {stats['rows_per_second']:,}  peak memory {peak_mb:,.1f} MB  "
-        f"[{stats['method']} into {stats['database']}; household ids {h_start}-{hid - 1}]\n")
+        f"[{stats['method']} into {stats['database']}; household ids {h_start}-{hid - 1}]\n"
+    )
     return stats
 
 

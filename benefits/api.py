@@ -53,17 +53,25 @@ class ByIdNumber(CursorPagination):
 
 @extend_schema(
     summary="关联待遇名单 / Linked-benefit list",
-    description="code 取值：" + "；".join(f"{c}（{label}）" for c, label in LINKED_BENEFITS.items())
+    description="code 取值："
+    + "；".join(f"{c}（{label}）" for c, label in LINKED_BENEFITS.items())
     + "。须持有 list:<code> 权限并在 X-Purpose 说明用途；按身份证号码游标分页；changed_since 只返回此后有变化的人员；"
-      "每次读取记入访问日志。\n\nPersons entitled to a linked benefit in the client's region, cursor-paginated; "
-      "with `changed_since`, only those whose enrolment changed since then (ended ones included, with `until`).",
+    "每次读取记入访问日志。\n\nPersons entitled to a linked benefit in the client's region, cursor-paginated; "
+    "with `changed_since`, only those whose enrolment changed since then (ended ones included, with `until`).",
     parameters=[
         OpenApiParameter("code", str, OpenApiParameter.PATH, enum=list(LINKED_BENEFITS)),
-        OpenApiParameter(PURPOSE_HEADER, str, OpenApiParameter.HEADER, required=True, description="用途 purpose"),
+        OpenApiParameter(
+            PURPOSE_HEADER, str, OpenApiParameter.HEADER, required=True, description="用途 purpose"
+        ),
         OpenApiParameter("changed_since", OpenApiTypes.DATETIME, description="ISO 8601 日期或时间"),
     ],
-    responses={200: LinkedRowSerializer(many=True), 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT,
-               403: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    responses={
+        200: LinkedRowSerializer(many=True),
+        400: OpenApiTypes.OBJECT,
+        401: OpenApiTypes.OBJECT,
+        403: OpenApiTypes.OBJECT,
+        404: OpenApiTypes.OBJECT,
+    },
 )
 class LinkedListView(ListAPIView):
     permission_classes = [HasListScope]
@@ -85,7 +93,8 @@ class LinkedListView(ListAPIView):
         page = self.paginate_queryset(self.get_queryset())
         rows = [{**row, "until": continues_until(code, row["ended"])} for row in (page or [])]
         response = self.get_paginated_response(self.get_serializer(rows, many=True).data)
-        access_log_record(request=request, what=f"关联待遇名单：{LINKED_BENEFITS[code]}", purpose=purpose,
-                          count=len(rows))
+        access_log_record(
+            request=request, what=f"关联待遇名单：{LINKED_BENEFITS[code]}", purpose=purpose, count=len(rows)
+        )
         response["Cache-Control"] = "no-store"
         return response

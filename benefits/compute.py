@@ -52,9 +52,14 @@ def category_share(*, determination: dict[str, Any], category: str) -> dict[str,
         own = [m for m in members if not m.get("category")] or list(members)
         own = [{**m, "amounts": {k: "0.00" for k in MEMBER_COMPONENTS}} for m in own]
     components = {
-        "dibao_subsidy": Decimal(determination.get("dibao_subsidy") or "0") if category == Category.DIBAO else ZERO,
-        "zhichu_subsidy": (Decimal((determination.get("zhichu") or {}).get("subsidy") or "0")
-                           if category == Category.ZHICHU else ZERO),
+        "dibao_subsidy": Decimal(determination.get("dibao_subsidy") or "0")
+        if category == Category.DIBAO
+        else ZERO,
+        "zhichu_subsidy": (
+            Decimal((determination.get("zhichu") or {}).get("subsidy") or "0")
+            if category == Category.ZHICHU
+            else ZERO
+        ),
     }
     for name in MEMBER_COMPONENTS:
         components[name] = sum((Decimal(m["amounts"].get(name, "0")) for m in own), ZERO)
@@ -113,15 +118,21 @@ class StandardsInForce:
     def effective_month(self, standards: rules.Standards) -> dt.date:
         key = (standards.region, standards.year)
         if key not in self._effective:
-            stored = (Standard.objects.filter(region_id=standards.region, year=standards.year)
-                      .values_list("effective_month", flat=True).first())
-            self._effective[key] = (stored.replace(day=1) if stored else dt.date(standards.year, 1, 1))
+            stored = (
+                Standard.objects.filter(region_id=standards.region, year=standards.year)
+                .values_list("effective_month", flat=True)
+                .first()
+            )
+            self._effective[key] = stored.replace(day=1) if stored else dt.date(standards.year, 1, 1)
         return self._effective[key]
 
     def remember(self, standard: Standard) -> None:
         """Use this row's effective month (a standard being saved, read before its transaction commits)."""
         self._effective[(standard.region_id, standard.year)] = (
-            standard.effective_month.replace(day=1) if standard.effective_month else dt.date(standard.year, 1, 1))
+            standard.effective_month.replace(day=1)
+            if standard.effective_month
+            else dt.date(standard.year, 1, 1)
+        )
 
     def find(self, region: str, year: int) -> rules.Standards | None:
         try:
@@ -168,8 +179,14 @@ class _FixedStandards(StandardsLookup):
         return self._fixed
 
 
-def evaluate_facts(*, region: str, facts: dict[str, Any], month: dt.date,
-                   in_force: StandardsInForce, standards: InForce | None = None) -> tuple[dict[str, Any], InForce]:
+def evaluate_facts(
+    *,
+    region: str,
+    facts: dict[str, Any],
+    month: dt.date,
+    in_force: StandardsInForce,
+    standards: InForce | None = None,
+) -> tuple[dict[str, Any], InForce]:
     """The §7 determination of a household's facts on the first of `month`, under the standard in force
     then (or the one given); ServiceError with the rules' field errors when they cannot decide."""
     std = standards or in_force.for_month(region, month)
@@ -197,20 +214,50 @@ class Outcome:
         return self.kind in ("eligible", "gradual")
 
 
-def outcome_of(*, determination: dict[str, Any], std: InForce, category: str, previous_amount: Decimal,
-               previous_components: dict[str, str], previous_dibao_paid: bool) -> Outcome:
+def outcome_of(
+    *,
+    determination: dict[str, Any],
+    std: InForce,
+    category: str,
+    previous_amount: Decimal,
+    previous_components: dict[str, str],
+    previous_dibao_paid: bool,
+) -> Outcome:
     """Eligible: the category's share. Not eligible, but the rules give a 渐退 date (a unit member found work,
     policy.md §5): the previous amount goes on until then. Otherwise ineligible (an exit needs a decision and
     a written notice, so nothing stops by itself)."""
     if category in determination["categories"]:
         share = category_share(determination=determination, category=category)
         via = bool((determination.get("zhichu") or {}).get("dibao_via_expenditure"))
-        return Outcome("eligible", share["amount"].quantize(CENT), money_text(share["components"]),
-                       share["members"], None, category == Category.DIBAO or (category == Category.ZHICHU and via),
-                       std, determination)
+        return Outcome(
+            "eligible",
+            share["amount"].quantize(CENT),
+            money_text(share["components"]),
+            share["members"],
+            None,
+            category == Category.DIBAO or (category == Category.ZHICHU and via),
+            std,
+            determination,
+        )
     until = determination.get("gradual_exit_until")
     if until and category in (Category.DIBAO, Category.ZHICHU):
-        return Outcome("gradual", previous_amount, dict(previous_components), [], dt.date.fromisoformat(until),
-                       previous_dibao_paid, std, determination)
-    return Outcome("ineligible", previous_amount, dict(previous_components), [], None, previous_dibao_paid, std,
-                   determination)
+        return Outcome(
+            "gradual",
+            previous_amount,
+            dict(previous_components),
+            [],
+            dt.date.fromisoformat(until),
+            previous_dibao_paid,
+            std,
+            determination,
+        )
+    return Outcome(
+        "ineligible",
+        previous_amount,
+        dict(previous_components),
+        [],
+        None,
+        previous_dibao_paid,
+        std,
+        determination,
+    )

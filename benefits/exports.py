@@ -19,8 +19,20 @@ from cases import idnumber
 from config.xlsx import Sheet
 
 COMPONENTS = tuple(COMPONENT_LABELS)
-HEADER = ("序号", "社区代码", "姓名", "身份证号码", "开户银行", "银行账号", "保障人数", "所属月份", "类型", "说明",
-          *(f"{COMPONENT_LABELS[c]}（元）" for c in COMPONENTS), "金额（元）")
+HEADER = (
+    "序号",
+    "社区代码",
+    "姓名",
+    "身份证号码",
+    "开户银行",
+    "银行账号",
+    "保障人数",
+    "所属月份",
+    "类型",
+    "说明",
+    *(f"{COMPONENT_LABELS[c]}（元）" for c in COMPONENTS),
+    "金额（元）",
+)
 KIND_LABELS = dict(PaymentLine.Kind.choices)
 CHUNK = 5000
 
@@ -33,18 +45,67 @@ def rows(roll: PaymentRoll, *, full_ids: bool) -> Iterator[tuple]:
     """The header, one tuple per paid line (in line order), and the totals row."""
     yield HEADER
     count, total = 0, Decimal("0.00")
-    lines = (roll.lines.filter(held=False).order_by("id")
-             .values_list("community_code", "name", "id_number", "bank_name", "bank_account", "covered_count",
-                          "month", "kind", "label", "components", "amount"))
-    for community, name, number, bank, account, covered, month, kind, text, components, amount in \
-            lines.iterator(chunk_size=CHUNK):
+    lines = (
+        roll.lines.filter(held=False)
+        .order_by("id")
+        .values_list(
+            "community_code",
+            "name",
+            "id_number",
+            "bank_name",
+            "bank_account",
+            "covered_count",
+            "month",
+            "kind",
+            "label",
+            "components",
+            "amount",
+        )
+    )
+    for (
+        community,
+        name,
+        number,
+        bank,
+        account,
+        covered,
+        month,
+        kind,
+        text,
+        components,
+        amount,
+    ) in lines.iterator(chunk_size=CHUNK):
         count += 1
         total += amount
         parts = tuple(Decimal(components[c]) if c in components else None for c in COMPONENTS)
-        yield (count, community, name, number if full_ids else idnumber.mask(number), bank, account,
-               covered or None, f"{month:%Y-%m}", KIND_LABELS[kind], text, *parts, amount)
-    yield ("合计", "", f"共{count}笔", "", "", "", None, f"{roll.month:%Y-%m}", "", "",
-           *(None for _ in COMPONENTS), total)
+        yield (
+            count,
+            community,
+            name,
+            number if full_ids else idnumber.mask(number),
+            bank,
+            account,
+            covered or None,
+            f"{month:%Y-%m}",
+            KIND_LABELS[kind],
+            text,
+            *parts,
+            amount,
+        )
+    yield (
+        "合计",
+        "",
+        f"共{count}笔",
+        "",
+        "",
+        "",
+        None,
+        f"{roll.month:%Y-%m}",
+        "",
+        "",
+        *(None for _ in COMPONENTS),
+        total,
+    )
 
 
 class _Echo:
@@ -86,6 +147,7 @@ def xlsx_sheet(roll: PaymentRoll, *, full_ids: bool) -> Sheet:
 # List exports: each takes the queryset its list page shows (same selector, scope and filters) and streams it
 # as one values_list query; heads and counts come as subqueries. ID numbers masked, as in the lists.
 
+
 def _label(choices) -> dict:
     return dict(choices)
 
@@ -98,8 +160,21 @@ def _who(full_name, username) -> str:
     return full_name or username or ""
 
 
-ENROLMENT_HEADER = ("编号", "户主", "身份证号码", "社区代码", "社区", "类别", "状态", "渐退至", "终止日期", "保障人数",
-                    "月救助金（元）", "起始月份", "下次复核")
+ENROLMENT_HEADER = (
+    "编号",
+    "户主",
+    "身份证号码",
+    "社区代码",
+    "社区",
+    "类别",
+    "状态",
+    "渐退至",
+    "终止日期",
+    "保障人数",
+    "月救助金（元）",
+    "起始月份",
+    "下次复核",
+)
 
 
 def enrolment_rows(enrolments) -> Iterator[tuple]:
@@ -108,19 +183,72 @@ def enrolment_rows(enrolments) -> Iterator[tuple]:
     from cases.models import Category
 
     categories, statuses = _label(Category.choices), _label(Enrolment.Status.choices)
-    rows = (enrolments.prefetch_related(None).annotate(**head_subqueries("household_id"))
-            .values_list("pk", "x_head_name", "x_head_id", "household__community_id", "household__community__name",
-                         "category", "status", "gradual_until", "ended_on", "covered_now", "monthly_amount",
-                         "start_month", "next_review_on"))
-    for (pk, name, number, code, community, category, status, gradual, ended, covered, amount, start,
-         review) in rows.iterator(chunk_size=CHUNK):
-        yield (pk, name or "", idnumber.mask(number), code, community, categories.get(category, category),
-               statuses.get(status, status), _day(gradual), _day(ended), covered, amount, f"{start:%Y-%m}",
-               _day(review))
+    rows = (
+        enrolments.prefetch_related(None)
+        .annotate(**head_subqueries("household_id"))
+        .values_list(
+            "pk",
+            "x_head_name",
+            "x_head_id",
+            "household__community_id",
+            "household__community__name",
+            "category",
+            "status",
+            "gradual_until",
+            "ended_on",
+            "covered_now",
+            "monthly_amount",
+            "start_month",
+            "next_review_on",
+        )
+    )
+    for (
+        pk,
+        name,
+        number,
+        code,
+        community,
+        category,
+        status,
+        gradual,
+        ended,
+        covered,
+        amount,
+        start,
+        review,
+    ) in rows.iterator(chunk_size=CHUNK):
+        yield (
+            pk,
+            name or "",
+            idnumber.mask(number),
+            code,
+            community,
+            categories.get(category, category),
+            statuses.get(status, status),
+            _day(gradual),
+            _day(ended),
+            covered,
+            amount,
+            f"{start:%Y-%m}",
+            _day(review),
+        )
 
 
-REVIEW_HEADER = ("任务编号", "类型", "救助对象编号", "类别", "户主", "身份证号码", "社区", "事由", "应复核日期", "状态",
-                 "结论", "复核人", "完成时间")
+REVIEW_HEADER = (
+    "任务编号",
+    "类型",
+    "救助对象编号",
+    "类别",
+    "户主",
+    "身份证号码",
+    "社区",
+    "事由",
+    "应复核日期",
+    "状态",
+    "结论",
+    "复核人",
+    "完成时间",
+)
 
 
 def review_rows(reviews) -> Iterator[tuple]:
@@ -132,20 +260,73 @@ def review_rows(reviews) -> Iterator[tuple]:
 
     kinds, statuses = _label(EnrolmentReview.Kind.choices), _label(EnrolmentReview.Status.choices)
     outcomes, categories = _label(EnrolmentReview.Outcome.choices), _label(Category.choices)
-    rows = (reviews.prefetch_related(None).annotate(**head_subqueries("enrolment__household_id"))
-            .values_list("pk", "kind", "enrolment_id", "enrolment__category", "x_head_name", "x_head_id",
-                         "enrolment__household__community__name", "raised_because", "due_on", "status", "outcome",
-                         "completed_by__full_name", "completed_by__username", "completed_at"))
-    for (pk, kind, enrolment, category, name, number, community, because, due, status, outcome, full_name,
-         username, completed) in rows.iterator(chunk_size=CHUNK):
-        yield (pk, kinds.get(kind, kind), enrolment, categories.get(category, category), name or "",
-               idnumber.mask(number), community, because, _day(due), statuses.get(status, status),
-               outcomes.get(outcome, outcome), _who(full_name, username),
-               f"{timezone.localtime(completed):%Y-%m-%d %H:%M}" if completed else "")
+    rows = (
+        reviews.prefetch_related(None)
+        .annotate(**head_subqueries("enrolment__household_id"))
+        .values_list(
+            "pk",
+            "kind",
+            "enrolment_id",
+            "enrolment__category",
+            "x_head_name",
+            "x_head_id",
+            "enrolment__household__community__name",
+            "raised_because",
+            "due_on",
+            "status",
+            "outcome",
+            "completed_by__full_name",
+            "completed_by__username",
+            "completed_at",
+        )
+    )
+    for (
+        pk,
+        kind,
+        enrolment,
+        category,
+        name,
+        number,
+        community,
+        because,
+        due,
+        status,
+        outcome,
+        full_name,
+        username,
+        completed,
+    ) in rows.iterator(chunk_size=CHUNK):
+        yield (
+            pk,
+            kinds.get(kind, kind),
+            enrolment,
+            categories.get(category, category),
+            name or "",
+            idnumber.mask(number),
+            community,
+            because,
+            _day(due),
+            statuses.get(status, status),
+            outcomes.get(outcome, outcome),
+            _who(full_name, username),
+            f"{timezone.localtime(completed):%Y-%m-%d %H:%M}" if completed else "",
+        )
 
 
-RELIEF_HEADER = ("编号", "救助对象", "身份证号码", "三类对象", "社区代码", "社区", "类型", "金额（元）", "审批层级", "状态",
-                 "备案", "受理日期")
+RELIEF_HEADER = (
+    "编号",
+    "救助对象",
+    "身份证号码",
+    "三类对象",
+    "社区代码",
+    "社区",
+    "类型",
+    "金额（元）",
+    "审批层级",
+    "状态",
+    "备案",
+    "受理日期",
+)
 
 
 def relief_rows(grants) -> Iterator[tuple]:
@@ -154,17 +335,62 @@ def relief_rows(grants) -> Iterator[tuple]:
 
     kinds, routes = _label(ReliefGrant.Kind.choices), _label(ReliefGrant.Route.choices)
     statuses, filings = _label(ReliefGrant.Status.choices), _label(ReliefGrant.Filing.choices)
-    rows = grants.values_list("pk", "person__name", "person__id_number", "in_categories", "household__community_id",
-                              "household__community__name", "kind", "amount", "route", "status", "filing",
-                              "received_on")
-    for (pk, name, number, in_categories, code, community, kind, amount, route, status, filing,
-         received) in rows.iterator(chunk_size=CHUNK):
-        yield (pk, name, idnumber.mask(number), "是" if in_categories else "否", code, community, kinds.get(kind, kind),
-               amount, routes.get(route, route), statuses.get(status, status), filings.get(filing, filing),
-               _day(received))
+    rows = grants.values_list(
+        "pk",
+        "person__name",
+        "person__id_number",
+        "in_categories",
+        "household__community_id",
+        "household__community__name",
+        "kind",
+        "amount",
+        "route",
+        "status",
+        "filing",
+        "received_on",
+    )
+    for (
+        pk,
+        name,
+        number,
+        in_categories,
+        code,
+        community,
+        kind,
+        amount,
+        route,
+        status,
+        filing,
+        received,
+    ) in rows.iterator(chunk_size=CHUNK):
+        yield (
+            pk,
+            name,
+            idnumber.mask(number),
+            "是" if in_categories else "否",
+            code,
+            community,
+            kinds.get(kind, kind),
+            amount,
+            routes.get(route, route),
+            statuses.get(status, status),
+            filings.get(filing, filing),
+            _day(received),
+        )
 
 
-FILED_HEADER = ("编号", "街道", "救助对象", "身份证号码", "类型", "金额（元）", "审批人", "审批日期", "备案时间", "备案状态")
+FILED_HEADER = (
+    "编号",
+    "街道",
+    "救助对象",
+    "身份证号码",
+    "类型",
+    "金额（元）",
+    "审批人",
+    "审批日期",
+    "备案时间",
+    "备案状态",
+)
 
 
 def relief_filed_rows(grants) -> Iterator[tuple]:
@@ -174,11 +400,31 @@ def relief_filed_rows(grants) -> Iterator[tuple]:
     from cases.exports import CHUNK
 
     kinds, filings = _label(ReliefGrant.Kind.choices), _label(ReliefGrant.Filing.choices)
-    rows = grants.values_list("pk", "household__community__parent__name", "person__name", "person__id_number", "kind",
-                              "amount", "decided_by__full_name", "decided_by__username", "decided_on", "filed_at",
-                              "filing")
-    for (pk, street, name, number, kind, amount, full_name, username, decided, filed,
-         filing) in rows.iterator(chunk_size=CHUNK):
-        yield (pk, street, name, idnumber.mask(number), kinds.get(kind, kind), amount, _who(full_name, username),
-               _day(decided), f"{timezone.localtime(filed):%Y-%m-%d %H:%M}" if filed else "",
-               filings.get(filing, filing))
+    rows = grants.values_list(
+        "pk",
+        "household__community__parent__name",
+        "person__name",
+        "person__id_number",
+        "kind",
+        "amount",
+        "decided_by__full_name",
+        "decided_by__username",
+        "decided_on",
+        "filed_at",
+        "filing",
+    )
+    for pk, street, name, number, kind, amount, full_name, username, decided, filed, filing in rows.iterator(
+        chunk_size=CHUNK
+    ):
+        yield (
+            pk,
+            street,
+            name,
+            idnumber.mask(number),
+            kinds.get(kind, kind),
+            amount,
+            _who(full_name, username),
+            _day(decided),
+            f"{timezone.localtime(filed):%Y-%m-%d %H:%M}" if filed else "",
+            filings.get(filing, filing),
+        )

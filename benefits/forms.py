@@ -17,13 +17,23 @@ class ReasonForm(forms.Form):
 
 
 class RecomputeForm(forms.Form):
-    reason = forms.CharField(label="重新核定原因（如家庭成员收入变化、人口变化）", widget=TEXT, required=False,
-                             initial="家庭成员收入变化")
+    reason = forms.CharField(
+        label="重新核定原因（如家庭成员收入变化、人口变化）",
+        widget=TEXT,
+        required=False,
+        initial="家庭成员收入变化",
+    )
 
 
 class ExitForm(forms.Form):
-    reason = forms.ChoiceField(label="退出原因", widget=forms.RadioSelect, required=False, choices=[
-        (c, label) for c, label in Enrolment.ExitReason.choices if c != Enrolment.ExitReason.GRADUAL_END])
+    reason = forms.ChoiceField(
+        label="退出原因",
+        widget=forms.RadioSelect,
+        required=False,
+        choices=[
+            (c, label) for c, label in Enrolment.ExitReason.choices if c != Enrolment.ExitReason.GRADUAL_END
+        ],
+    )
     note = forms.CharField(label="退出的事实和依据（写入告知书）", widget=TEXT, required=False)
     died_on = forms.DateField(label="死亡日期（因死亡退出时填写）", required=False, widget=DATE)
     moved_to = forms.CharField(label="迁往地（迁出时填写）", required=False, max_length=200)
@@ -33,8 +43,11 @@ class ExitForm(forms.Form):
 
     def details(self) -> dict:
         data = self.cleaned_data
-        return {"died_on": data.get("died_on"), "moved_to": data.get("moved_to") or "",
-                "refusals": [data.get(f"refusal_{i}") for i in (1, 2, 3) if data.get(f"refusal_{i}")]}
+        return {
+            "died_on": data.get("died_on"),
+            "moved_to": data.get("moved_to") or "",
+            "refusals": [data.get(f"refusal_{i}") for i in (1, 2, 3) if data.get(f"refusal_{i}")],
+        }
 
 
 EXIT_FIELD_MAP = {"refusals": "refusal_1"}
@@ -42,13 +55,16 @@ EXIT_FIELD_MAP = {"refusals": "refusal_1"}
 
 class ReviewForm(forms.Form):
     visited_on = forms.DateField(label="入户核查日期", required=False, widget=DATE)
-    findings = forms.CharField(label="核查情况（家庭人口、收入、财产是否变化；变化的请先更正家庭档案）", widget=TEXT,
-                               required=False)
+    findings = forms.CharField(
+        label="核查情况（家庭人口、收入、财产是否变化；变化的请先更正家庭档案）", widget=TEXT, required=False
+    )
 
 
 class RollRequestForm(forms.Form):
     month = forms.CharField(label="发放月份", widget=forms.TextInput(attrs={"type": "month"}), required=False)
-    program = forms.ChoiceField(label="救助项目", choices=[("", "—")] + list(Category.choices), required=False)
+    program = forms.ChoiceField(
+        label="救助项目", choices=[("", "—")] + list(Category.choices), required=False
+    )
 
 
 class HoldForm(forms.Form):
@@ -62,16 +78,18 @@ class TopupForm(forms.Form):
 
 class ReliefApplyForm(forms.Form):
     person = forms.ChoiceField(label="救助对象（家庭成员）", required=False)
-    kind = forms.ChoiceField(label="救助类型", choices=ReliefGrant.Kind.choices, widget=forms.RadioSelect,
-                             required=False)
+    kind = forms.ChoiceField(
+        label="救助类型", choices=ReliefGrant.Kind.choices, widget=forms.RadioSelect, required=False
+    )
     amount = forms.CharField(label="申请救助金额（元）", required=False)
     reason = forms.CharField(label="遭遇的困难和救助理由", widget=TEXT, required=False)
 
     def __init__(self, *args, household=None, **kwargs):
         super().__init__(*args, **kwargs)
         members = list(household.members.all()) if household is not None else []
-        self.fields["person"].choices = [("", "—")] + [(str(p.pk), f"{p.name}（{p.get_relation_display()}）")
-                                                       for p in members]
+        self.fields["person"].choices = [("", "—")] + [
+            (str(p.pk), f"{p.name}（{p.get_relation_display()}）") for p in members
+        ]
         self._members = {str(p.pk): p for p in members}
 
     def person_obj(self):
@@ -79,8 +97,12 @@ class ReliefApplyForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label="决定", widget=forms.RadioSelect, required=False,
-                                 choices=[("approve", "批准并发放"), ("reject", "不予救助")])
+    decision = forms.ChoiceField(
+        label="决定",
+        widget=forms.RadioSelect,
+        required=False,
+        choices=[("approve", "批准并发放"), ("reject", "不予救助")],
+    )
     note = forms.CharField(label="审批意见 / 不予救助理由", widget=TEXT, required=False)
 
 

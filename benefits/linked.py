@@ -84,8 +84,9 @@ def _years_ago(today: dt.date, years: int) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def linked_benefit_persons(*, code: str, queryset_scope: QuerySet | None = None,
-                           today: dt.date | None = None) -> QuerySet:
+def linked_benefit_persons(
+    *, code: str, queryset_scope: QuerySet | None = None, today: dt.date | None = None
+) -> QuerySet:
     """The persons entitled to linked benefit `code` on `today`, as value rows (see the module docstring).
 
     `queryset_scope` narrows the rows: an EnrolmentMember queryset already filtered, e.g.
@@ -100,8 +101,9 @@ def linked_benefit_persons(*, code: str, queryset_scope: QuerySet | None = None,
     current = Q(enrolment__status__in=CURRENT, ended_on__isnull=True)
     since = _exited_since(code, today)
     if since is not None:
-        current |= Q(enrolment__status=Enrolment.Status.EXITED, enrolment__ended_on__gte=since,
-                     ended_on__gte=since)
+        current |= Q(
+            enrolment__status=Enrolment.Status.EXITED, enrolment__ended_on__gte=since, ended_on__gte=since
+        )
     qs = qs.filter(current)
 
     if code == "medical_relief":
@@ -109,26 +111,50 @@ def linked_benefit_persons(*, code: str, queryset_scope: QuerySet | None = None,
     elif code == "student_aid":
         qs = qs.filter(person__employment=Person.Employment.STUDENT)
     elif code == "pension_contribution":
-        qs = qs.filter(person__birth_date__gt=_years_ago(today, 60), person__birth_date__lte=_years_ago(today, 16)) \
-            .exclude(person__employment__in=[*WORKING, Person.Employment.STUDENT, Person.Employment.RETIRED])
+        qs = qs.filter(
+            person__birth_date__gt=_years_ago(today, 60), person__birth_date__lte=_years_ago(today, 16)
+        ).exclude(person__employment__in=[*WORKING, Person.Employment.STUDENT, Person.Employment.RETIRED])
     elif code == "housing":
         qs = qs.filter(enrolment__household__housing__in=HOUSING_NEED)
     elif code == "job_help":
-        someone_works = Person.objects.filter(household_id=OuterRef("enrolment__household_id"),
-                                              employment__in=WORKING)
-        qs = qs.filter(enrolment__category__in=[Category.DIBAO, Category.ZHICHU]).exclude(Exists(someone_works)) \
-            .filter(person__birth_date__gt=_years_ago(today, 60), person__birth_date__lte=_years_ago(today, 16),
-                    person__labor_capacity__in=[Person.Labor.FULL, Person.Labor.PARTIAL]) \
+        someone_works = Person.objects.filter(
+            household_id=OuterRef("enrolment__household_id"), employment__in=WORKING
+        )
+        qs = (
+            qs.filter(enrolment__category__in=[Category.DIBAO, Category.ZHICHU])
+            .exclude(Exists(someone_works))
+            .filter(
+                person__birth_date__gt=_years_ago(today, 60),
+                person__birth_date__lte=_years_ago(today, 16),
+                person__labor_capacity__in=[Person.Labor.FULL, Person.Labor.PARTIAL],
+            )
             .exclude(person__employment=Person.Employment.STUDENT)
+        )
 
-    return (qs.annotate(
-        id_number=F("person__id_number"), name=F("person__name"),
-        county_code=Substr("enrolment__household__community_id", 1, 6), since=F("enrolment__start_month"),
-        updated_at=F("enrolment__updated_at"), status=F("enrolment__status"),
-        ended=F("enrolment__ended_on"), benefit=Value(code),
-    ).order_by("county_code", "id_number")
-        .values("id_number", "name", "category", "county_code", "since", "updated_at", "status", "ended",
-                "benefit"))
+    return (
+        qs.annotate(
+            id_number=F("person__id_number"),
+            name=F("person__name"),
+            county_code=Substr("enrolment__household__community_id", 1, 6),
+            since=F("enrolment__start_month"),
+            updated_at=F("enrolment__updated_at"),
+            status=F("enrolment__status"),
+            ended=F("enrolment__ended_on"),
+            benefit=Value(code),
+        )
+        .order_by("county_code", "id_number")
+        .values(
+            "id_number",
+            "name",
+            "category",
+            "county_code",
+            "since",
+            "updated_at",
+            "status",
+            "ended",
+            "benefit",
+        )
+    )
 
 
 def household_linked_benefits(*, household, today: dt.date | None = None) -> list[dict]:
@@ -140,6 +166,14 @@ def household_linked_benefits(*, household, today: dt.date | None = None) -> lis
     for code, text in LINKED_BENEFITS.items():
         for row in linked_benefit_persons(code=code, queryset_scope=scope, today=today):
             until = continues_until(code, row["ended"]) if row["status"] == Enrolment.Status.EXITED else None
-            rows.append({"code": code, "label": text, "id_number": row["id_number"], "name": row["name"],
-                         "status": row["status"], "until": until})
+            rows.append(
+                {
+                    "code": code,
+                    "label": text,
+                    "id_number": row["id_number"],
+                    "name": row["name"],
+                    "status": row["status"],
+                    "until": until,
+                }
+            )
     return rows

@@ -44,16 +44,25 @@ class ReliefCheck:
 def _need(standards: rules.Standards, name: str, errors: list[dict[str, str]]):
     value = getattr(standards, name)
     if value is None:
-        errors.append({
-            "field": f"standards.{name}",
-            "message": f"{rules.STANDARD_LABELS[name]}未设定（{standards.region} {standards.year}年标准中为空），"
-                       "核定临时救助需要此项",
-        })
+        errors.append(
+            {
+                "field": f"standards.{name}",
+                "message": f"{rules.STANDARD_LABELS[name]}未设定（{standards.region} {standards.year}年标准中为空），"
+                "核定临时救助需要此项",
+            }
+        )
     return value
 
 
-def relief_check(*, amount: Decimal, kind: str, in_categories: bool, year_total: Decimal, year_count: int,
-                 standards: rules.Standards) -> ReliefCheck:
+def relief_check(
+    *,
+    amount: Decimal,
+    kind: str,
+    in_categories: bool,
+    year_total: Decimal,
+    year_count: int,
+    standards: rules.Standards,
+) -> ReliefCheck:
     """`year_total` and `year_count`: the person's other grants this calendar year that count (pending or paid)."""
     errors: list[dict[str, str]] = []
     trace: list[str] = []
@@ -69,8 +78,10 @@ def relief_check(*, amount: Decimal, kind: str, in_categories: bool, year_total:
     limit = cap
     if in_categories and kind == EXPENDITURE:
         limit = rules.round_money(cap * (1 + uplift))
-        trace.append(f"三类对象支出型临时救助可上浮 {rules.number(uplift * 100)}%：单次上限 {cap} 元 × "
-                     f"{rules.number(1 + uplift)} = {limit} 元（五(七)）")
+        trace.append(
+            f"三类对象支出型临时救助可上浮 {rules.number(uplift * 100)}%：单次上限 {cap} 元 × "
+            f"{rules.number(1 + uplift)} = {limit} 元（五(七)）"
+        )
     else:
         trace.append(f"单次救助上限 {cap} 元")
     if amount > limit:
@@ -79,16 +90,25 @@ def relief_check(*, amount: Decimal, kind: str, in_categories: bool, year_total:
     left = annual_cap - year_total
     trace.append(f"年度封顶 {annual_cap} 元，本年已救助 {year_total} 元，尚可 {max(left, Decimal('0'))} 元")
     if amount > left:
-        errors.append({"field": "amount", "message": f"本年度已救助 {year_total} 元，加上本次 {amount} 元超过年度封顶线 "
-                                                     f"{annual_cap} 元（至多还可救助 {max(left, Decimal('0'))} 元）"})
+        errors.append(
+            {
+                "field": "amount",
+                "message": f"本年度已救助 {year_total} 元，加上本次 {amount} 元超过年度封顶线 "
+                f"{annual_cap} 元（至多还可救助 {max(left, Decimal('0'))} 元）",
+            }
+        )
 
     allowed = times + (extra if in_categories else 0)
     if in_categories:
-        trace.append(f"三类对象年度救助次数 {times} + {extra} = {allowed} 次（五(七) 可再增加1至2次），本年已 {year_count} 次")
+        trace.append(
+            f"三类对象年度救助次数 {times} + {extra} = {allowed} 次（五(七) 可再增加1至2次），本年已 {year_count} 次"
+        )
     else:
         trace.append(f"年度救助次数上限 {allowed} 次，本年已 {year_count} 次")
     if year_count + 1 > allowed:
-        errors.append({"field": "__all__", "message": f"本年度已救助 {year_count} 次，已达年度次数上限 {allowed} 次"})
+        errors.append(
+            {"field": "__all__", "message": f"本年度已救助 {year_count} 次，已达年度次数上限 {allowed} 次"}
+        )
 
     if kind == URGENT:
         route = STREET

@@ -27,7 +27,10 @@ def review_months(*, category: str, covered: list[dict[str, Any]], as_of: dt.dat
             age = age_on(idnumber.parse(member["id_number"]).birth_date, as_of)
         except (idnumber.InvalidIdNumber, KeyError):
             return OTHER_MONTHS
-        if WORKING_AGE[0] <= age < WORKING_AGE[1] and member.get("labor_capacity", "full") in ("full", "partial"):
+        if WORKING_AGE[0] <= age < WORKING_AGE[1] and member.get("labor_capacity", "full") in (
+            "full",
+            "partial",
+        ):
             return OTHER_MONTHS
     return STABLE_MONTHS
 

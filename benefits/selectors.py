@@ -92,24 +92,30 @@ def enrolment_list(*, user, status: str = "", category: str = "", query: str = "
             match = Person.objects.filter(household=OuterRef("household"), name__contains=query)
         qs = qs.filter(Exists(match))
     heads = Person.objects.filter(relation=Person.Relation.HEAD)
-    return (qs.select_related("household__community")
-            .prefetch_related(Prefetch("household__members", queryset=heads, to_attr="heads"))
-            .annotate(covered_now=Count("covered", filter=Q(covered__ended_on__isnull=True)))
-            .order_by("-id"))
+    return (
+        qs.select_related("household__community")
+        .prefetch_related(Prefetch("household__members", queryset=heads, to_attr="heads"))
+        .annotate(covered_now=Count("covered", filter=Q(covered__ended_on__isnull=True)))
+        .order_by("-id")
+    )
 
 
 def enrolment_counts(*, user) -> dict:
     qs = enrolment_scope(user=user)
     rows = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
-    money = qs.filter(status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL]).aggregate(s=Sum("monthly_amount"))
+    money = qs.filter(status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL]).aggregate(
+        s=Sum("monthly_amount")
+    )
     return {**{s: rows.get(s, 0) for s in Enrolment.Status.values}, "monthly": money["s"] or 0}
 
 
 def enrolment_get(*, user, pk: int) -> Enrolment:
     covered = EnrolmentMember.objects.select_related("person").order_by("id")
-    qs = (enrolment_scope(user=user)
-          .select_related("household__community__parent__parent", "payee", "application", "exited_by")
-          .prefetch_related(Prefetch("covered", queryset=covered), "household__members"))
+    qs = (
+        enrolment_scope(user=user)
+        .select_related("household__community__parent__parent", "payee", "application", "exited_by")
+        .prefetch_related(Prefetch("covered", queryset=covered), "household__members")
+    )
     return get_object_or_404(qs, pk=pk)
 
 
@@ -121,8 +127,11 @@ def enrolment_periods(*, enrolment: Enrolment, include_superseded: bool = False)
 
 
 def enrolment_events(*, enrolment: Enrolment) -> list[Event]:
-    return list(Event.objects.filter(target_type=Enrolment._meta.label_lower, target_id=str(enrolment.pk))
-                .select_related("actor").order_by("-at", "-id"))
+    return list(
+        Event.objects.filter(target_type=Enrolment._meta.label_lower, target_id=str(enrolment.pk))
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
 
 
 def enrolment_lines(*, enrolment: Enrolment, limit: int = 24) -> list[PaymentLine]:
@@ -141,9 +150,11 @@ def review_queue(*, user, today: dt.date, status: str = "open") -> QuerySet[Enro
         qs = qs.filter(status=EnrolmentReview.Status.DONE)
     heads = Person.objects.filter(relation=Person.Relation.HEAD)
     order = ("due_on", "id") if status == "open" else ("-completed_at", "-id")
-    return (qs.select_related("enrolment__household__community", "completed_by")
-            .prefetch_related(Prefetch("enrolment__household__members", queryset=heads, to_attr="heads"))
-            .order_by(*order))
+    return (
+        qs.select_related("enrolment__household__community", "completed_by")
+        .prefetch_related(Prefetch("enrolment__household__members", queryset=heads, to_attr="heads"))
+        .order_by(*order)
+    )
 
 
 def review_get(*, user, pk: int) -> EnrolmentReview:
@@ -161,7 +172,9 @@ def roll_scope(*, user) -> QuerySet[PaymentRoll]:
 
 
 def roll_list(*, user) -> QuerySet[PaymentRoll]:
-    return roll_scope(user=user).select_related("county", "locked_by").order_by("-month", "county_id", "program")
+    return (
+        roll_scope(user=user).select_related("county", "locked_by").order_by("-month", "county_id", "program")
+    )
 
 
 def roll_get(*, user, pk: int) -> PaymentRoll:
@@ -191,7 +204,11 @@ def street_scope(*, user) -> QuerySet[Region]:
 
 
 def fund_list(*, user) -> QuerySet[ReserveFund]:
-    return scope_filter(ReserveFund.objects.all(), user, "street__code").select_related("street").order_by("street_id")
+    return (
+        scope_filter(ReserveFund.objects.all(), user, "street__code")
+        .select_related("street")
+        .order_by("street_id")
+    )
 
 
 def fund_street_get(*, user, code: str) -> Region:
@@ -199,8 +216,11 @@ def fund_street_get(*, user, code: str) -> Region:
 
 
 def fund_ledger(*, street: Region) -> QuerySet[FundMovement]:
-    return (FundMovement.objects.filter(fund__street=street).select_related("actor", "grant__person")
-            .order_by("-id"))
+    return (
+        FundMovement.objects.filter(fund__street=street)
+        .select_related("actor", "grant__person")
+        .order_by("-id")
+    )
 
 
 def relief_scope(*, user) -> QuerySet[ReliefGrant]:
@@ -218,8 +238,10 @@ def relief_queue(*, user) -> QuerySet[ReliefGrant]:
     """What waits for this user: the street's applications and answers, the county's decisions."""
     qs = relief_scope(user=user)
     if user.role == User.Role.STREET:
-        qs = qs.filter(Q(status=ReliefGrant.Status.SUBMITTED)
-                       | Q(filing__in=[ReliefGrant.Filing.PENDING, ReliefGrant.Filing.QUERIED]))
+        qs = qs.filter(
+            Q(status=ReliefGrant.Status.SUBMITTED)
+            | Q(filing__in=[ReliefGrant.Filing.PENDING, ReliefGrant.Filing.QUERIED])
+        )
     elif user.role == User.Role.COUNTY:
         qs = qs.filter(status=ReliefGrant.Status.COUNTY_REVIEW)
     else:
@@ -232,12 +254,15 @@ def relief_filed(*, user, filing: str = "") -> QuerySet[ReliefGrant]:
     qs = relief_scope(user=user).exclude(filing__in=["", ReliefGrant.Filing.PENDING])
     if filing in ReliefGrant.Filing.values and filing:
         qs = qs.filter(filing=filing)
-    return qs.select_related("household__community__parent", "person", "decided_by").order_by("-filed_at", "-id")
+    return qs.select_related("household__community__parent", "person", "decided_by").order_by(
+        "-filed_at", "-id"
+    )
 
 
 def relief_get(*, user, pk: int) -> ReliefGrant:
-    qs = relief_scope(user=user).select_related("household__community__parent", "person", "decided_by", "fund",
-                                                "created_by", "queried_by")
+    qs = relief_scope(user=user).select_related(
+        "household__community__parent", "person", "decided_by", "fund", "created_by", "queried_by"
+    )
     return get_object_or_404(qs, pk=pk)
 
 

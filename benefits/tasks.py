@@ -45,8 +45,9 @@ def standard_recompute_county(standard_id: int, county: str, user_id: int | None
     from eligibility.models import Standard
 
     user = User.objects.filter(pk=user_id).first() if user_id else None
-    return standard_services.standard_recompute_county(standard=Standard.objects.get(pk=standard_id), county=county,
-                                                       acting_user=user)
+    return standard_services.standard_recompute_county(
+        standard=Standard.objects.get(pk=standard_id), county=county, acting_user=user
+    )
 
 
 @shared_task

@@ -22,7 +22,9 @@ class HouseholdAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and "community" in form.changed_data:
-            household_enrolments_follow(household=obj)  # the enrolments' community_code moves with the household
+            household_enrolments_follow(
+                household=obj
+            )  # the enrolments' community_code moves with the household
 
 
 @admin.register(Person)

@@ -61,8 +61,9 @@ class ApplicationList(ListAPIView):
     pagination_class = NewestFirst
 
     def get_queryset(self):
-        return app_selectors.application_list(user=self.request.user,
-                                              status=self.request.query_params.get("status", ""))
+        return app_selectors.application_list(
+            user=self.request.user, status=self.request.query_params.get("status", "")
+        )
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

@@ -53,21 +53,30 @@ class DepartmentOnly(BasePermission):
 class LeadInSerializer(serializers.Serializer):
     community = serializers.CharField(max_length=12, help_text="社区12位区划代码 community code (12 digits)")
     name = serializers.CharField(max_length=32, help_text="姓名")
-    id_number = serializers.CharField(max_length=18, required=False, allow_blank=True, default="",
-                                      help_text="身份证号码（知道时填写）")
+    id_number = serializers.CharField(
+        max_length=18, required=False, allow_blank=True, default="", help_text="身份证号码（知道时填写）"
+    )
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     reason = serializers.ChoiceField(choices=Lead.Reason.choices, help_text="发现原因")
     detail = serializers.CharField(max_length=2000, help_text="情况说明")
-    reporter_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="",
-                                          help_text="部门经办人")
-    reference = serializers.CharField(max_length=64, required=False, allow_blank=True, default="",
-                                      help_text="部门自己的编号；同一编号重复推送只生成一条线索")
+    reporter_name = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default="", help_text="部门经办人"
+    )
+    reference = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="部门自己的编号；同一编号重复推送只生成一条线索",
+    )
 
 
 class LeadReceiptSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.CharField(help_text="open 待走访 / visited 已走访 / converted 已转为申请 / closed 已关闭")
+    status = serializers.CharField(
+        help_text="open 待走访 / visited 已走访 / converted 已转为申请 / closed 已关闭"
+    )
     reported_on = serializers.DateField()
     visit_due_on = serializers.DateField(help_text="首次走访时限 first visit due")
     duplicate = serializers.BooleanField(help_text="该编号已推送过，返回原线索")
@@ -79,10 +88,10 @@ class LeadReportView(APIView):
     @extend_schema(
         summary="推送主动发现线索 / Report a lead",
         description="相关部门发现可能需要救助的群众（大额医疗支出、主要劳动力死亡、失业等）时推送线索，由所在社区在"
-                    "3个工作日内上门走访。任何有效的部门密钥均可推送，推送部门记为线索来源；社区须在本客户端区划范围内。"
-                    "带 reference 的重复推送返回原线索。\n\n"
-                    "Any department key may report; the client is recorded as the source; the community must lie "
-                    "within the client's region limit. A repeated `reference` returns the first lead (200).",
+        "3个工作日内上门走访。任何有效的部门密钥均可推送，推送部门记为线索来源；社区须在本客户端区划范围内。"
+        "带 reference 的重复推送返回原线索。\n\n"
+        "Any department key may report; the client is recorded as the source; the community must lie "
+        "within the client's region limit. A repeated `reference` returns the first lead (200).",
         request=LeadInSerializer,
         responses={201: LeadReceiptSerializer, 200: LeadReceiptSerializer, **ERRORS},
     )
@@ -91,11 +100,24 @@ class LeadReportView(APIView):
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
         lead, created = lead_receive_from_department(
-            principal=request.user, community_code=data["community"], name=data["name"], reason=data["reason"],
-            detail=data["detail"], id_number=data["id_number"], address=data["address"], phone=data["phone"],
-            reporter_name=data["reporter_name"], reference=data["reference"])
-        body = {"id": lead.pk, "status": lead.status, "reported_on": lead.reported_on.isoformat(),
-                "visit_due_on": lead.visit_due_on.isoformat(), "duplicate": not created}
+            principal=request.user,
+            community_code=data["community"],
+            name=data["name"],
+            reason=data["reason"],
+            detail=data["detail"],
+            id_number=data["id_number"],
+            address=data["address"],
+            phone=data["phone"],
+            reporter_name=data["reporter_name"],
+            reference=data["reference"],
+        )
+        body = {
+            "id": lead.pk,
+            "status": lead.status,
+            "reported_on": lead.reported_on.isoformat(),
+            "visit_due_on": lead.visit_due_on.isoformat(),
+            "duplicate": not created,
+        }
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
@@ -123,16 +145,35 @@ class StudentRowSerializer(serializers.ModelSerializer):
     covered = serializers.BooleanField(read_only=True, help_text="家庭目前是否为救助对象")
     category = serializers.CharField(read_only=True, allow_null=True, help_text="救助类别 dibao/tekun/zhichu")
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
-    status = serializers.CharField(read_only=True, help_text="in_school 在读 / suspended 休学 / graduated 已毕业 / "
-                                                             "left 已离校")
+    status = serializers.CharField(
+        read_only=True, help_text="in_school 在读 / suspended 休学 / graduated 已毕业 / left 已离校"
+    )
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     aids = StudentAidSerializer(many=True, read_only=True)
 
     class Meta:
         model = SchoolRecord
-        fields = ["id", "id_number", "name", "sex", "birth_date", "household", "community", "community_name",
-                  "covered", "category", "school", "stage", "stage_label", "grade", "student_no", "status",
-                  "status_label", "aids", "updated_at"]
+        fields = [
+            "id",
+            "id_number",
+            "name",
+            "sex",
+            "birth_date",
+            "household",
+            "community",
+            "community_name",
+            "covered",
+            "category",
+            "school",
+            "stage",
+            "stage_label",
+            "grade",
+            "student_no",
+            "status",
+            "status_label",
+            "aids",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -154,8 +195,10 @@ def parse_changed_since(value: str | None) -> dt.datetime | None:
     except (ValueError, OverflowError):
         moment = None
     if moment is None:
-        raise ServiceError("changed_since 须为 ISO 8601 日期或时间，如 2018-06-01 或 2018-06-01T08:00:00+08:00",
-                           field="changed_since")
+        raise ServiceError(
+            "changed_since 须为 ISO 8601 日期或时间，如 2018-06-01 或 2018-06-01T08:00:00+08:00",
+            field="changed_since",
+        )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     offset = moment.utcoffset()
@@ -168,14 +211,16 @@ def parse_changed_since(value: str | None) -> dt.datetime | None:
 @extend_schema(
     summary="在校学生资助名单 / Students of enrolled households",
     description="城镇贫困家庭上学子女名单（五(四)）：本客户端区划内曾为或现为救助对象的家庭中登记在校信息的成员，"
-                "含身份证号码、学校、学段、在读状态和“奖、助、贷、勤、减、免”资助；covered 表示家庭目前是否为救助对象。"
-                "按编号游标分页；changed_since 只返回此后学生信息、资助或家庭救助状态有变化的学生。须持有 list:student_aid "
-                "权限并在 X-Purpose 说明用途；每次读取记入访问日志。\n\n"
-                "Students of households that are or were enrolled, in the client's region, with their aid; "
-                "`covered` says whether the household is enrolled now. Cursor-paginated by id; with "
-                "`changed_since`, only students whose record, aid or household coverage changed since then.",
+    "含身份证号码、学校、学段、在读状态和“奖、助、贷、勤、减、免”资助；covered 表示家庭目前是否为救助对象。"
+    "按编号游标分页；changed_since 只返回此后学生信息、资助或家庭救助状态有变化的学生。须持有 list:student_aid "
+    "权限并在 X-Purpose 说明用途；每次读取记入访问日志。\n\n"
+    "Students of households that are or were enrolled, in the client's region, with their aid; "
+    "`covered` says whether the household is enrolled now. Cursor-paginated by id; with "
+    "`changed_since`, only students whose record, aid or household coverage changed since then.",
     parameters=[
-        OpenApiParameter(PURPOSE_HEADER, str, OpenApiParameter.HEADER, required=True, description="用途 purpose"),
+        OpenApiParameter(
+            PURPOSE_HEADER, str, OpenApiParameter.HEADER, required=True, description="用途 purpose"
+        ),
         OpenApiParameter("changed_since", OpenApiTypes.DATETIME, description="ISO 8601 日期或时间"),
     ],
     responses={200: StudentRowSerializer(many=True), **ERRORS},

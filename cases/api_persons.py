@@ -21,14 +21,17 @@ from cases import idnumber
 from cases.models.applications import CATEGORY_SHORT_LABELS
 from config.errors import ServiceError
 
-LookupResult = inline_serializer("PersonCoverage", fields={
-    "id_number": serializers.CharField(),
-    "covered": serializers.BooleanField(),
-    "category": serializers.CharField(allow_null=True),
-    "category_label": serializers.CharField(allow_null=True),
-    "since": serializers.DateField(allow_null=True),
-    "region": serializers.CharField(allow_null=True, help_text="县级区划代码 county code"),
-})
+LookupResult = inline_serializer(
+    "PersonCoverage",
+    fields={
+        "id_number": serializers.CharField(),
+        "covered": serializers.BooleanField(),
+        "category": serializers.CharField(allow_null=True),
+        "category_label": serializers.CharField(allow_null=True),
+        "since": serializers.DateField(allow_null=True),
+        "region": serializers.CharField(allow_null=True, help_text="县级区划代码 county code"),
+    },
+)
 
 
 class PersonLookupView(APIView):
@@ -37,12 +40,24 @@ class PersonLookupView(APIView):
     @extend_schema(
         summary="人员救助状态查询 / Is this person covered",
         description="按身份证号码查询是否为特困、低保或支出型救助对象，只返回类别、起始月份和所在县。"
-                    "须在 X-Purpose 请求头说明用途；每次查询均记入访问日志。\n\n"
-                    "Whether a person is covered, in which category, since when and in which county — nothing "
-                    "more. State the purpose in X-Purpose; every lookup is logged.",
-        parameters=[OpenApiParameter(PURPOSE_HEADER, str, OpenApiParameter.HEADER, required=True,
-                                     description="查询用途 purpose of this read")],
-        responses={200: LookupResult, 400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
+        "须在 X-Purpose 请求头说明用途；每次查询均记入访问日志。\n\n"
+        "Whether a person is covered, in which category, since when and in which county — nothing "
+        "more. State the purpose in X-Purpose; every lookup is logged.",
+        parameters=[
+            OpenApiParameter(
+                PURPOSE_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                required=True,
+                description="查询用途 purpose of this read",
+            )
+        ],
+        responses={
+            200: LookupResult,
+            400: OpenApiTypes.OBJECT,
+            401: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+        },
     )
     def get(self, request: Request, id_number: str) -> Response:
         purpose = stated_purpose(request)
@@ -51,16 +66,32 @@ class PersonLookupView(APIView):
         except idnumber.InvalidIdNumber as exc:
             raise ServiceError(str(exc), field="id_number") from None
         row = person_coverage(user=request.user, id_number=id_number)
-        access_log_record(request=request, what="人员救助状态查询", purpose=purpose, subject=id_number,
-                          count=1 if row else 0)
+        access_log_record(
+            request=request,
+            what="人员救助状态查询",
+            purpose=purpose,
+            subject=id_number,
+            count=1 if row else 0,
+        )
         if row is None:
-            body = {"id_number": id_number, "covered": False, "category": None, "category_label": None,
-                    "since": None, "region": None}
+            body = {
+                "id_number": id_number,
+                "covered": False,
+                "category": None,
+                "category_label": None,
+                "since": None,
+                "region": None,
+            }
         else:
             category, since, community = row
-            body = {"id_number": id_number, "covered": True, "category": category,
-                    "category_label": CATEGORY_SHORT_LABELS.get(category), "since": since.isoformat(),
-                    "region": community[:6]}
+            body = {
+                "id_number": id_number,
+                "covered": True,
+                "category": category,
+                "category_label": CATEGORY_SHORT_LABELS.get(category),
+                "since": since.isoformat(),
+                "region": community[:6],
+            }
         response = Response(body)
         response["Cache-Control"] = "no-store"
         return response

@@ -46,16 +46,21 @@ def _copy_text(value: Any) -> str:
 class TableWriter:
     """New rows of one model (and of its simple-history model, when it has one)."""
 
-    def __init__(self, model, *, history_user=None, history_date: dt.datetime | None = None,
-                 history_reason: str = ""):
+    def __init__(
+        self, model, *, history_user=None, history_date: dt.datetime | None = None, history_reason: str = ""
+    ):
         self.model = model
         self.fields = list(model._meta.concrete_fields)
         self.attnames = [f.attname for f in self.fields]
         self.defaults = {f.attname: f.get_default() for f in self.fields}
         history = getattr(model, "history", None)
         self.history_model = history.model if history is not None else None
-        self.history_extra = {"history_date": history_date, "history_change_reason": history_reason or None,
-                              "history_type": "+", "history_user_id": getattr(history_user, "pk", None)}
+        self.history_extra = {
+            "history_date": history_date,
+            "history_change_reason": history_reason or None,
+            "history_type": "+",
+            "history_user_id": getattr(history_user, "pk", None),
+        }
         self.rows = 0
 
     def reserve_ids(self, n: int) -> list[int]:
@@ -66,11 +71,15 @@ class TableWriter:
         table, pk = self.model._meta.db_table, self.model._meta.pk.column
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                               [table, pk, n])
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [table, pk, n],
+                )
                 return [r[0] for r in cursor.fetchall()]
-            cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(pk)}), 0) FROM "
-                           f"{connection.ops.quote_name(table)}")
+            cursor.execute(
+                f"SELECT COALESCE(MAX({connection.ops.quote_name(pk)}), 0) FROM "
+                f"{connection.ops.quote_name(table)}"
+            )
             first = cursor.fetchone()[0] + 1
             return list(range(first, first + n))
 
@@ -82,7 +91,9 @@ class TableWriter:
         values = [tuple(row.get(a, defaults[a]) for a in attnames) for row in rows]
         history_fields = None
         if self.history_model is not None:
-            history_fields = [self.history_model._meta.get_field(a) for a in [*self.attnames, *self.history_extra]]
+            history_fields = [
+                self.history_model._meta.get_field(a) for a in [*self.attnames, *self.history_extra]
+            ]
         if connection.vendor == "postgresql":
             lines = ["\t".join(map(_copy_text, row)) for row in values]
             self._copy(self.model, self.fields, "".join(line + "\n" for line in lines))
@@ -113,9 +124,13 @@ class TableWriter:
 
     @classmethod
     def _executemany(cls, model, fields, values: list[tuple]) -> None:
-        prepared = [tuple(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True))
-                    for row in values]
+        prepared = [
+            tuple(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True))
+            for row in values
+        ]
         with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "
-                               f"({cls._columns(fields)}) VALUES ({', '.join(['%s'] * len(fields))})", prepared)
-
+            cursor.executemany(
+                f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} "
+                f"({cls._columns(fields)}) VALUES ({', '.join(['%s'] * len(fields))})",
+                prepared,
+            )

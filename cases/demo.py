@@ -27,17 +27,58 @@ from cases.idnumber import CHECK, WEIGHTS
 DEFAULT_AS_OF = dt.date(2026, 1, 1)
 
 HOUSEHOLD_FIELDS = (
-    "community_id", "address", "phone", "housing", "bank_name", "bank_account", "financial_assets",
-    "vehicles", "houses", "business", "monthly_rigid_expenditure", "hardship_causes",
+    "community_id",
+    "address",
+    "phone",
+    "housing",
+    "bank_name",
+    "bank_account",
+    "financial_assets",
+    "vehicles",
+    "houses",
+    "business",
+    "monthly_rigid_expenditure",
+    "hardship_causes",
 )
 PERSON_FIELDS = (
-    "name", "id_number", "birth_date", "sex", "relation", "labor_capacity", "disability_grade", "self_care",
-    "has_able_supporter", "orphan", "income_wage", "income_business", "income_property", "income_transfer",
-    "income_other", "employment", "newly_employed_since",
+    "name",
+    "id_number",
+    "birth_date",
+    "sex",
+    "relation",
+    "labor_capacity",
+    "disability_grade",
+    "self_care",
+    "has_able_supporter",
+    "orphan",
+    "income_wage",
+    "income_business",
+    "income_property",
+    "income_transfer",
+    "income_other",
+    "employment",
+    "newly_employed_since",
 )
 # Positions in a person row.
-(P_NAME, P_ID, P_BIRTH, P_SEX, P_RELATION, P_LABOR, P_DISABILITY, P_SELF_CARE, P_SUPPORTER, P_ORPHAN,
- P_WAGE, P_BUSINESS, P_PROPERTY, P_TRANSFER, P_OTHER, P_EMPLOYMENT, P_NEWLY) = range(len(PERSON_FIELDS))
+(
+    P_NAME,
+    P_ID,
+    P_BIRTH,
+    P_SEX,
+    P_RELATION,
+    P_LABOR,
+    P_DISABILITY,
+    P_SELF_CARE,
+    P_SUPPORTER,
+    P_ORPHAN,
+    P_WAGE,
+    P_BUSINESS,
+    P_PROPERTY,
+    P_TRANSFER,
+    P_OTHER,
+    P_EMPLOYMENT,
+    P_NEWLY,
+) = range(len(PERSON_FIELDS))
 
 DIBAO_2018 = 580  # 赣发〔2018〕7号 五(一)1: incomes are drawn around this line and 1.5 × it (870)
 
@@ -64,45 +105,269 @@ for _w in _SURNAME_WEIGHTS:
 
 # Given-name characters by generation (born before 1965, 1965-1989, 1990 on) and sex.
 _GIVEN = {
-    (0, True): ("建国", "国庆", "福根", "水生", "金发", "长生", "德明", "志强", "桂生", "春林", "冬生", "火根",
-                "建华", "国平", "新民", "守仁", "有才", "永福", "荣华", "光明", "细毛", "根保", "和平", "继红"),
-    (0, False): ("桂英", "秀英", "桂兰", "冬梅", "秀兰", "玉兰", "凤英", "金花", "菊香", "美华", "月娥", "爱莲",
-                 "淑珍", "春花", "细妹", "水莲", "凤娇", "秋菊", "兰英", "金莲", "玉珍", "翠英", "招娣", "满英"),
-    (1, True): ("伟", "强", "军", "勇", "斌", "峰", "涛", "杰", "波", "刚", "亮", "辉", "华", "平", "明",
-                "建军", "志刚", "海峰", "晓东", "文斌", "小军", "卫东", "红兵", "俊", "鹏", "敏", "剑", "健"),
-    (1, False): ("丽", "芳", "娟", "敏", "艳", "燕", "红", "霞", "萍", "玲", "静", "英", "琴", "慧", "莉",
-                 "丽华", "小红", "春燕", "晓燕", "海燕", "美玲", "丽娟", "雪梅", "秀芳", "桂芳", "红梅", "芳芳"),
-    (2, True): ("浩", "宇", "轩", "睿", "博", "晨", "豪", "凯", "子轩", "梓轩", "浩然", "宇航", "俊杰", "子豪",
-                "一鸣", "浩宇", "家乐", "思远", "嘉豪", "志远", "天佑", "梓豪", "子墨", "锦程", "文轩", "俊熙"),
-    (2, False): ("欣怡", "诗涵", "梓涵", "雨桐", "一诺", "子涵", "可欣", "雨萱", "思琪", "佳怡", "梦瑶", "语嫣",
-                 "婷", "悦", "琳", "雪", "晴", "妍", "若曦", "紫萱", "欣然", "雅琪", "诗雨", "婉婷", "心怡"),
+    (0, True): (
+        "建国",
+        "国庆",
+        "福根",
+        "水生",
+        "金发",
+        "长生",
+        "德明",
+        "志强",
+        "桂生",
+        "春林",
+        "冬生",
+        "火根",
+        "建华",
+        "国平",
+        "新民",
+        "守仁",
+        "有才",
+        "永福",
+        "荣华",
+        "光明",
+        "细毛",
+        "根保",
+        "和平",
+        "继红",
+    ),
+    (0, False): (
+        "桂英",
+        "秀英",
+        "桂兰",
+        "冬梅",
+        "秀兰",
+        "玉兰",
+        "凤英",
+        "金花",
+        "菊香",
+        "美华",
+        "月娥",
+        "爱莲",
+        "淑珍",
+        "春花",
+        "细妹",
+        "水莲",
+        "凤娇",
+        "秋菊",
+        "兰英",
+        "金莲",
+        "玉珍",
+        "翠英",
+        "招娣",
+        "满英",
+    ),
+    (1, True): (
+        "伟",
+        "强",
+        "军",
+        "勇",
+        "斌",
+        "峰",
+        "涛",
+        "杰",
+        "波",
+        "刚",
+        "亮",
+        "辉",
+        "华",
+        "平",
+        "明",
+        "建军",
+        "志刚",
+        "海峰",
+        "晓东",
+        "文斌",
+        "小军",
+        "卫东",
+        "红兵",
+        "俊",
+        "鹏",
+        "敏",
+        "剑",
+        "健",
+    ),
+    (1, False): (
+        "丽",
+        "芳",
+        "娟",
+        "敏",
+        "艳",
+        "燕",
+        "红",
+        "霞",
+        "萍",
+        "玲",
+        "静",
+        "英",
+        "琴",
+        "慧",
+        "莉",
+        "丽华",
+        "小红",
+        "春燕",
+        "晓燕",
+        "海燕",
+        "美玲",
+        "丽娟",
+        "雪梅",
+        "秀芳",
+        "桂芳",
+        "红梅",
+        "芳芳",
+    ),
+    (2, True): (
+        "浩",
+        "宇",
+        "轩",
+        "睿",
+        "博",
+        "晨",
+        "豪",
+        "凯",
+        "子轩",
+        "梓轩",
+        "浩然",
+        "宇航",
+        "俊杰",
+        "子豪",
+        "一鸣",
+        "浩宇",
+        "家乐",
+        "思远",
+        "嘉豪",
+        "志远",
+        "天佑",
+        "梓豪",
+        "子墨",
+        "锦程",
+        "文轩",
+        "俊熙",
+    ),
+    (2, False): (
+        "欣怡",
+        "诗涵",
+        "梓涵",
+        "雨桐",
+        "一诺",
+        "子涵",
+        "可欣",
+        "雨萱",
+        "思琪",
+        "佳怡",
+        "梦瑶",
+        "语嫣",
+        "婷",
+        "悦",
+        "琳",
+        "雪",
+        "晴",
+        "妍",
+        "若曦",
+        "紫萱",
+        "欣然",
+        "雅琪",
+        "诗雨",
+        "婉婷",
+        "心怡",
+    ),
 }
 
 
 # --- places, phones, banks --------------------------------------------------------------------------
 
 _GENERIC_ROADS = (
-    "中山路", "解放路", "人民路", "建设路", "胜利路", "北京路", "文化路", "新华路", "民主路", "八一大道",
-    "井冈山大道", "青山路", "站前路", "环城路", "沿江路", "红旗大道", "长征路", "五一路", "广场路", "迎宾大道",
-    "东风路", "向阳路", "光明路", "和平路", "府前路", "滨江路", "学府路", "工业路", "纺织路", "南昌路",
+    "中山路",
+    "解放路",
+    "人民路",
+    "建设路",
+    "胜利路",
+    "北京路",
+    "文化路",
+    "新华路",
+    "民主路",
+    "八一大道",
+    "井冈山大道",
+    "青山路",
+    "站前路",
+    "环城路",
+    "沿江路",
+    "红旗大道",
+    "长征路",
+    "五一路",
+    "广场路",
+    "迎宾大道",
+    "东风路",
+    "向阳路",
+    "光明路",
+    "和平路",
+    "府前路",
+    "滨江路",
+    "学府路",
+    "工业路",
+    "纺织路",
+    "南昌路",
 )
 _ROAD_ENDINGS = ("路", "街", "巷", "大道", "道", "坊")
 _NAME_SUFFIXES = ("社区居民委员会", "社区居委会", "居民委员会", "居委会", "社区", "村民委员会", "村委会")
 
 # City telephone area codes, by the first four digits of the division code.
 _AREA_CODES = {
-    "3601": "0791", "3602": "0798", "3603": "0799", "3604": "0792", "3605": "0790", "3606": "0701",
-    "3607": "0797", "3608": "0796", "3609": "0795", "3610": "0794", "3611": "0793",
+    "3601": "0791",
+    "3602": "0798",
+    "3603": "0799",
+    "3604": "0792",
+    "3605": "0790",
+    "3606": "0701",
+    "3607": "0797",
+    "3608": "0796",
+    "3609": "0795",
+    "3610": "0794",
+    "3611": "0793",
 }
 _MOBILE_PREFIXES = (
-    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155",
-    "157", "158", "159", "177", "180", "181", "182", "183", "185", "186", "187", "188", "189", "191", "199",
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "157",
+    "158",
+    "159",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "199",
 )
 # (bank, six-digit card prefix): the numbers are synthetic but well-formed (19 digits, Luhn check digit).
 _BANKS = (
-    ("中国工商银行", "622202"), ("中国农业银行", "622848"), ("中国建设银行", "621700"), ("中国银行", "621661"),
-    ("中国邮政储蓄银行", "621799"), ("江西农商银行", "622191"), ("江西银行", "622180"), ("九江银行", "622162"),
-    ("赣州银行", "622167"), ("上饶银行", "622172"),
+    ("中国工商银行", "622202"),
+    ("中国农业银行", "622848"),
+    ("中国建设银行", "621700"),
+    ("中国银行", "621661"),
+    ("中国邮政储蓄银行", "621799"),
+    ("江西农商银行", "622191"),
+    ("江西银行", "622180"),
+    ("九江银行", "622162"),
+    ("赣州银行", "622167"),
+    ("上饶银行", "622172"),
 )
 _BANK_WEIGHTS = (14, 12, 10, 8, 18, 22, 6, 4, 3, 3)
 _BANK_CUM = [sum(_BANK_WEIGHTS[: i + 1]) for i in range(len(_BANK_WEIGHTS))]
@@ -130,6 +395,7 @@ def _strip_community(name: str) -> str:
 
 
 # --- ID numbers --------------------------------------------------------------------------------------
+
 
 class IdAllocator:
     """Hands out GB 11643 numbers that are unique by construction.
@@ -190,12 +456,17 @@ class IdAllocator:
         order = 2 * n + sex_bit
         county_sum = self._county_sum.get(county)
         if county_sum is None:
-            county_sum = self._county_sum[county] = sum(int(c) * w for c, w in zip(county, WEIGHTS[:6], strict=True))
+            county_sum = self._county_sum[county] = sum(
+                int(c) * w for c, w in zip(county, WEIGHTS[:6], strict=True)
+            )
         part = self._date_part.get(born)
         if part is None:
             d = dt.date.fromordinal(born)
             text = f"{d.year:04d}{d.month:02d}{d.day:02d}"
-            part = self._date_part[born] = (text, sum(int(c) * w for c, w in zip(text, WEIGHTS[6:14], strict=True)))
+            part = self._date_part[born] = (
+                text,
+                sum(int(c) * w for c, w in zip(text, WEIGHTS[6:14], strict=True)),
+            )
         a, b, c = order // 100, order // 10 % 10, order % 10
         total = county_sum + part[1] + a * WEIGHTS[14] + b * WEIGHTS[15] + c * WEIGHTS[16]
         return f"{county}{part[0]}{order:03d}{CHECK[total % 11]}", born
@@ -213,9 +484,16 @@ class IdAllocator:
 # Household shapes: (weight, kind). Weights roughly follow urban relief caseloads: many elderly and
 # single adults with illness or disability, families with children, a few orphans with grandparents.
 _SHAPES = (
-    (16, "elderly_alone"), (10, "elderly_couple"), (12, "single_adult"), (22, "couple_children"),
-    (12, "single_parent"), (8, "three_generations"), (4, "orphans"), (8, "adult_with_parent"),
-    (5, "couple_disabled_child"), (3, "middle_couple"),
+    (16, "elderly_alone"),
+    (10, "elderly_couple"),
+    (12, "single_adult"),
+    (22, "couple_children"),
+    (12, "single_parent"),
+    (8, "three_generations"),
+    (4, "orphans"),
+    (8, "adult_with_parent"),
+    (5, "couple_disabled_child"),
+    (3, "middle_couple"),
 )
 _SHAPE_CUM = [sum(w for w, _ in _SHAPES[: i + 1]) for i in range(len(_SHAPES))]
 
@@ -223,7 +501,9 @@ _SHAPE_CUM = [sum(w for w, _ in _SHAPES[: i + 1]) for i in range(len(_SHAPES))]
 class DemoGenerator:
     """Plausible households for Jiangxi communities, reproducible from `seed`."""
 
-    def __init__(self, seed: int = 2018, as_of: dt.date = DEFAULT_AS_OF, allocator: IdAllocator | None = None):
+    def __init__(
+        self, seed: int = 2018, as_of: dt.date = DEFAULT_AS_OF, allocator: IdAllocator | None = None
+    ):
         self.rng = random.Random(seed)
         self.as_of = as_of
         self.ids = allocator if allocator is not None else IdAllocator(as_of)
@@ -292,9 +572,13 @@ class DemoGenerator:
             stem = _strip_community(community.name)
             own = stem if stem.endswith(_ROAD_ENDINGS) else stem + "路"
             # The community's own road most of the time, two city roads (picked by code, stably) otherwise.
-            roads = (own, own, own,
-                     _GENERIC_ROADS[int(community.code[-3:]) % len(_GENERIC_ROADS)],
-                     _GENERIC_ROADS[int(community.code[6:9]) % len(_GENERIC_ROADS)])
+            roads = (
+                own,
+                own,
+                own,
+                _GENERIC_ROADS[int(community.code[-3:]) % len(_GENERIC_ROADS)],
+                _GENERIC_ROADS[int(community.code[6:9]) % len(_GENERIC_ROADS)],
+            )
             self._roads[community.code] = roads
         return roads
 
@@ -305,8 +589,10 @@ class DemoGenerator:
         number = self._randint(1, 320)
         if rng.random() < 0.7:
             floor = self._randint(1, 7)
-            return (f"{community.street_name}{road}{number}号{self._randint(1, 12)}栋{self._randint(1, 4)}单元"
-                    f"{floor}0{self._randint(1, 4)}室")
+            return (
+                f"{community.street_name}{road}{number}号{self._randint(1, 12)}栋{self._randint(1, 4)}单元"
+                f"{floor}0{self._randint(1, 4)}室"
+            )
         return f"{community.street_name}{road}{number}号"
 
     def _phone(self, county: str) -> str:
@@ -315,8 +601,8 @@ class DemoGenerator:
         if r < 0.05:
             return ""
         if r < 0.13:
-            return f"{_AREA_CODES.get(county[:4], '0791')}-8{self._randint(10 ** 6, 10 ** 7 - 1)}"
-        return f"{_MOBILE_PREFIXES[self._below(len(_MOBILE_PREFIXES))]}{self._below(10 ** 8):08d}"
+            return f"{_AREA_CODES.get(county[:4], '0791')}-8{self._randint(10**6, 10**7 - 1)}"
+        return f"{_MOBILE_PREFIXES[self._below(len(_MOBILE_PREFIXES))]}{self._below(10**8):08d}"
 
     def _bank(self) -> tuple[str, str]:
         rng = self.rng
@@ -327,7 +613,7 @@ class DemoGenerator:
         while _BANK_CUM[i] < r:
             i += 1
         name, prefix = _BANKS[i]
-        return name, _luhn_complete(f"{prefix}{self._below(10 ** 12):012d}")
+        return name, _luhn_complete(f"{prefix}{self._below(10**12):012d}")
 
     # -- people --
 
@@ -371,8 +657,23 @@ class DemoGenerator:
         if employment in ("employed", "flexible") and rng.random() < 0.08:
             newly = dt.date.fromordinal(self.ids.last - self._randint(20, 540))
         return [
-            surname + self._given(age, male), number, dt.date.fromordinal(born), "M" if male else "F", relation,
-            labor, grade, self_care, True, "", 0, 0, 0, 0, 0, employment, newly,
+            surname + self._given(age, male),
+            number,
+            dt.date.fromordinal(born),
+            "M" if male else "F",
+            relation,
+            labor,
+            grade,
+            self_care,
+            True,
+            "",
+            0,
+            0,
+            0,
+            0,
+            0,
+            employment,
+            newly,
         ]
 
     def _shape(self) -> str:
@@ -412,8 +713,11 @@ class DemoGenerator:
             spec.append(("head", randint(25, 59), head_male, head_surname))
             supporter = rng.random() < 0.7
         elif shape in ("couple_children", "middle_couple", "couple_disabled_child"):
-            lo, hi = {"couple_children": (25, 52), "middle_couple": (40, 59),
-                      "couple_disabled_child": (45, 72)}[shape]
+            lo, hi = {
+                "couple_children": (25, 52),
+                "middle_couple": (40, 59),
+                "couple_disabled_child": (45, 72),
+            }[shape]
             age = randint(lo, hi)
             spouse_age = max(22, min(85, age + randint(-5, 5)))
             spouse_surname = self._surname()
@@ -425,7 +729,9 @@ class DemoGenerator:
                 children(mother_age, family, self._weighted((1, 2, 3), (45, 42, 13)), max_age=22)
             elif shape == "couple_disabled_child":
                 if mother_age - 20 >= 18:
-                    spec.append(("child*", randint(18, min(mother_age - 20, 45)), rng.random() < 0.55, family))
+                    spec.append(
+                        ("child*", randint(18, min(mother_age - 20, 45)), rng.random() < 0.55, family)
+                    )
                 else:
                     children(mother_age, family, 1)
         elif shape == "single_parent":
@@ -448,7 +754,9 @@ class DemoGenerator:
             age = randint(55, 80)
             spec.append(("head", age, head_male, head_surname))
             if rng.random() < 0.5:
-                spec.append(("spouse", max(50, min(85, age + randint(-5, 5))), not head_male, self._surname()))
+                spec.append(
+                    ("spouse", max(50, min(85, age + randint(-5, 5))), not head_male, self._surname())
+                )
             orphans = self._weighted((1, 2), (75, 25))
             for _ in range(orphans):
                 spec.append(("grandchild*", randint(3, 15), rng.random() < 0.52, head_surname))
@@ -533,8 +841,19 @@ class DemoGenerator:
         self._incomes(people)
 
         r = rng.random()
-        housing = ("own" if r < 0.42 else "public_rental" if r < 0.62 else "rented" if r < 0.84
-                   else "shanty" if r < 0.93 else "none" if r < 0.97 else "other")
+        housing = (
+            "own"
+            if r < 0.42
+            else "public_rental"
+            if r < 0.62
+            else "rented"
+            if r < 0.84
+            else "shanty"
+            if r < 0.93
+            else "none"
+            if r < 0.97
+            else "other"
+        )
         if housing == "own":
             houses = 2 if rng.random() < 0.06 else 1
         elif housing == "shanty":
@@ -571,8 +890,18 @@ class DemoGenerator:
             expenditure = self._randint(2, 60) * 50
         bank_name, bank_account = self._bank()
         household = (
-            community.code, self._address(community), self._phone(county), housing, bank_name, bank_account,
-            assets, vehicles, houses, business, expenditure, causes,
+            community.code,
+            self._address(community),
+            self._phone(county),
+            housing,
+            bank_name,
+            bank_account,
+            assets,
+            vehicles,
+            houses,
+            business,
+            expenditure,
+            causes,
         )
         return household, [tuple(p) for p in people]
 

@@ -36,16 +36,19 @@ class Rule:
     clause: str
 
 
-RULES: dict[str, Rule] = {r.code: r for r in (
-    Rule("member_deceased", "成员已死亡注销", "六(三)；policy.md §3"),
-    Rule("member_moved", "成员户籍已迁出本县", "六(三)；policy.md §3"),
-    Rule("vehicle_undeclared", "机动车多于申报", "四(二)；policy.md §3、§4"),
-    Rule("business_undeclared", "有未申报的工商登记", "四(二)；policy.md §3、§4"),
-    Rule("house_undeclared", "房产多于申报", "四(二)；policy.md §3、§4"),
-    Rule("income_undeclared", "收入高于申报", "四(一)–(三)；policy.md §3、§4"),
-    Rule("assets_undeclared", "金融资产多于申报", "四(二)；policy.md §3、§4"),
-    Rule("benefit_undeclared", "部门待遇未申报为收入", "四(二)；policy.md §3"),
-)}
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        Rule("member_deceased", "成员已死亡注销", "六(三)；policy.md §3"),
+        Rule("member_moved", "成员户籍已迁出本县", "六(三)；policy.md §3"),
+        Rule("vehicle_undeclared", "机动车多于申报", "四(二)；policy.md §3、§4"),
+        Rule("business_undeclared", "有未申报的工商登记", "四(二)；policy.md §3、§4"),
+        Rule("house_undeclared", "房产多于申报", "四(二)；policy.md §3、§4"),
+        Rule("income_undeclared", "收入高于申报", "四(一)–(三)；policy.md §3、§4"),
+        Rule("assets_undeclared", "金融资产多于申报", "四(二)；policy.md §3、§4"),
+        Rule("benefit_undeclared", "部门待遇未申报为收入", "四(二)；policy.md §3"),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -157,14 +160,20 @@ def _summary(kind: str, facts: list[Fact]) -> str:
     if kind == "financial":
         return f"余额合计 {_money(sum((f.amount or ZERO for f in facts), ZERO))} 元"
     if kind == "benefit":
-        return "；".join(f"{f.program}{' ' + _money(f.amount) + ' 元' if f.amount is not None else ''}"
-                        for f in facts)
+        return "；".join(
+            f"{f.program}{' ' + _money(f.amount) + ' 元' if f.amount is not None else ''}" for f in facts
+        )
     return f"月均 {_money(max((f.amount or ZERO) for f in facts))} 元"
 
 
-def compare(*, household: DeclaredHousehold, members: Sequence[DeclaredMember],
-            results: Sequence[SourceResult], as_of: dt.date,
-            program_labels: Mapping[str, str] | None = None) -> Outcome:
+def compare(
+    *,
+    household: DeclaredHousehold,
+    members: Sequence[DeclaredMember],
+    results: Sequence[SourceResult],
+    as_of: dt.date,
+    program_labels: Mapping[str, str] | None = None,
+) -> Outcome:
     """Per member × checked source what was found, and every contradiction with the declaration."""
     labels = program_labels or {}
     items: list[Item] = []
@@ -181,80 +190,166 @@ def compare(*, household: DeclaredHousehold, members: Sequence[DeclaredMember],
                 by_person[f.id_number].append(f)
         kind = result.kind
 
-        def add(rule: str, m: DeclaredMember | None, message: str, evidence: dict, owners: list[str],
-                _kind: str = kind, _id: int | None = ext_id, _date: str | None = ext_date) -> None:
-            found.append(Contradiction(source=_kind, rule=rule, id_number=m.id_number if m else "",
-                                       name=m.name if m else "", message=message, evidence=evidence,
-                                       extract_id=_id, extract_date=_date, owners=owners))
+        def add(
+            rule: str,
+            m: DeclaredMember | None,
+            message: str,
+            evidence: dict,
+            owners: list[str],
+            _kind: str = kind,
+            _id: int | None = ext_id,
+            _date: str | None = ext_date,
+        ) -> None:
+            found.append(
+                Contradiction(
+                    source=_kind,
+                    rule=rule,
+                    id_number=m.id_number if m else "",
+                    name=m.name if m else "",
+                    message=message,
+                    evidence=evidence,
+                    extract_id=_id,
+                    extract_date=_date,
+                    owners=owners,
+                )
+            )
 
         if kind == "death":
             for m in members:
                 dead = sorted(f.on_date for f in by_person[m.id_number] if f.on_date and f.on_date <= as_of)
                 if dead:
-                    add("member_deceased", m, f"{m.name}已于{dead[0]:%Y-%m-%d}死亡注销户籍，不能作为申请家庭成员",
-                        {"on_date": dead[0].isoformat()}, [m.id_number])
+                    add(
+                        "member_deceased",
+                        m,
+                        f"{m.name}已于{dead[0]:%Y-%m-%d}死亡注销户籍，不能作为申请家庭成员",
+                        {"on_date": dead[0].isoformat()},
+                        [m.id_number],
+                    )
         elif kind == "move":
             for m in members:
-                away = sorted((f for f in by_person[m.id_number] if f.on_date and f.on_date <= as_of
-                               and f.code[:6] != county), key=lambda f: f.on_date)
+                away = sorted(
+                    (
+                        f
+                        for f in by_person[m.id_number]
+                        if f.on_date and f.on_date <= as_of and f.code[:6] != county
+                    ),
+                    key=lambda f: f.on_date,
+                )
                 if away:
                     f = away[-1]
-                    add("member_moved", m, f"{m.name}户籍已于{f.on_date:%Y-%m-%d}迁出本县（迁入地区划{f.code}）",
-                        {"on_date": f.on_date.isoformat(), "to_region": f.code}, [m.id_number])
+                    add(
+                        "member_moved",
+                        m,
+                        f"{m.name}户籍已于{f.on_date:%Y-%m-%d}迁出本县（迁入地区划{f.code}）",
+                        {"on_date": f.on_date.isoformat(), "to_region": f.code},
+                        [m.id_number],
+                    )
         elif kind in ("vehicle", "real_estate", "business"):
-            held = {m.id_number: sorted({f.ref for f in by_person[m.id_number]
-                                         if kind != "business" or _active_business(f)}) for m in members}
+            held = {
+                m.id_number: sorted(
+                    {f.ref for f in by_person[m.id_number] if kind != "business" or _active_business(f)}
+                )
+                for m in members
+            }
             refs = sorted({r for refs in held.values() for r in refs})
             owners = [n for n, refs in held.items() if refs]
             if kind == "vehicle" and len(refs) > household.vehicles:
-                add("vehicle_undeclared", None, f"家庭成员名下机动车{len(refs)}辆（{'、'.join(refs)}），"
-                    f"申报{household.vehicles}辆", {"count": len(refs), "declared": household.vehicles,
-                                                  "items": refs}, owners)
+                add(
+                    "vehicle_undeclared",
+                    None,
+                    f"家庭成员名下机动车{len(refs)}辆（{'、'.join(refs)}），申报{household.vehicles}辆",
+                    {"count": len(refs), "declared": household.vehicles, "items": refs},
+                    owners,
+                )
             elif kind == "real_estate" and len(refs) > household.houses:
-                add("house_undeclared", None, f"家庭成员名下不动产{len(refs)}处，申报房产{household.houses}套",
-                    {"count": len(refs), "declared": household.houses, "items": refs}, owners)
+                add(
+                    "house_undeclared",
+                    None,
+                    f"家庭成员名下不动产{len(refs)}处，申报房产{household.houses}套",
+                    {"count": len(refs), "declared": household.houses, "items": refs},
+                    owners,
+                )
             elif kind == "business" and refs and not household.business:
-                add("business_undeclared", None, f"家庭成员名下有存续的市场主体登记（{'、'.join(refs)}），"
-                    "申报无营业执照", {"count": len(refs), "declared": False, "items": refs}, owners)
+                add(
+                    "business_undeclared",
+                    None,
+                    f"家庭成员名下有存续的市场主体登记（{'、'.join(refs)}），申报无营业执照",
+                    {"count": len(refs), "declared": False, "items": refs},
+                    owners,
+                )
         elif kind == "financial":
             total = sum((f.amount or ZERO for fs in by_person.values() for f in fs), ZERO)
             if total > household.financial_assets:
                 owners = [n for n, fs in by_person.items() if fs]
-                add("assets_undeclared", None, f"家庭成员金融资产合计{_money(total)}元，"
-                    f"申报{_money(household.financial_assets)}元",
-                    {"amount": _money(total), "declared": _money(household.financial_assets)}, owners)
+                add(
+                    "assets_undeclared",
+                    None,
+                    f"家庭成员金融资产合计{_money(total)}元，申报{_money(household.financial_assets)}元",
+                    {"amount": _money(total), "declared": _money(household.financial_assets)},
+                    owners,
+                )
         elif kind in ("tax_income", "social_insurance", "housing_fund"):
             for m in members:
                 worst: tuple[Decimal, Decimal, str] | None = None
                 for f in by_person[m.id_number]:
                     declared, what = _declared_for(kind, m, f)
-                    if f.amount is not None and f.amount > declared and (worst is None or f.amount > worst[0]):
+                    if (
+                        f.amount is not None
+                        and f.amount > declared
+                        and (worst is None or f.amount > worst[0])
+                    ):
                         worst = (f.amount, declared, what)
                 if worst:
-                    add("income_undeclared", m, f"{m.name}{result.label}月均{_money(worst[0])}元，"
+                    add(
+                        "income_undeclared",
+                        m,
+                        f"{m.name}{result.label}月均{_money(worst[0])}元，"
                         f"高于申报的{worst[2]}{_money(worst[1])}元",
                         {"amount": _money(worst[0]), "declared": _money(worst[1]), "compared_with": worst[2]},
-                        [m.id_number])
+                        [m.id_number],
+                    )
         elif kind == "benefit":
             for m in members:
-                cash = sum((f.amount or ZERO for f in by_person[m.id_number] if f.program in INCOME_PROGRAMS), ZERO)
+                cash = sum(
+                    (f.amount or ZERO for f in by_person[m.id_number] if f.program in INCOME_PROGRAMS), ZERO
+                )
                 if cash > m.income_transfer:
-                    progs = sorted({labels.get(f.program, f.program) for f in by_person[m.id_number]
-                                    if f.program in INCOME_PROGRAMS})
-                    add("benefit_undeclared", m, f"{m.name}领取{'、'.join(progs)}{_money(cash)}元，"
+                    progs = sorted(
+                        {
+                            labels.get(f.program, f.program)
+                            for f in by_person[m.id_number]
+                            if f.program in INCOME_PROGRAMS
+                        }
+                    )
+                    add(
+                        "benefit_undeclared",
+                        m,
+                        f"{m.name}领取{'、'.join(progs)}{_money(cash)}元，"
                         f"高于申报的转移性收入{_money(m.income_transfer)}元",
                         {"amount": _money(cash), "declared": _money(m.income_transfer), "items": progs},
-                        [m.id_number])
+                        [m.id_number],
+                    )
 
         flagged = {n for c in found if c.source == kind for n in c.owners}
         for m in members:
             facts = by_person[m.id_number]
             summary = _summary(kind, facts)
             if kind == "benefit" and facts:
-                summary = "；".join(f"{labels.get(f.program, f.program)}"
-                                   f"{' ' + _money(f.amount) + ' 元' if f.amount is not None else ''}"
-                                   for f in facts)
-            items.append(Item(id_number=m.id_number, name=m.name, source=kind, found=[_fact_json(f) for f in facts],
-                              summary=summary[:300], extract_id=ext_id, extract_date=ext_date,
-                              contradiction=m.id_number in flagged))
+                summary = "；".join(
+                    f"{labels.get(f.program, f.program)}"
+                    f"{' ' + _money(f.amount) + ' 元' if f.amount is not None else ''}"
+                    for f in facts
+                )
+            items.append(
+                Item(
+                    id_number=m.id_number,
+                    name=m.name,
+                    source=kind,
+                    found=[_fact_json(f) for f in facts],
+                    summary=summary[:300],
+                    extract_id=ext_id,
+                    extract_date=ext_date,
+                    contradiction=m.id_number in flagged,
+                )
+            )
     return Outcome(items=items, contradictions=found)

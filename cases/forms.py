@@ -13,8 +13,20 @@ class HouseholdForm(forms.ModelForm):
 
     class Meta:
         model = Household
-        fields = ["community", "address", "phone", "housing", "bank_name", "bank_account", "financial_assets",
-                  "vehicles", "houses", "business", "monthly_rigid_expenditure", "hardship_causes"]
+        fields = [
+            "community",
+            "address",
+            "phone",
+            "housing",
+            "bank_name",
+            "bank_account",
+            "financial_assets",
+            "vehicles",
+            "houses",
+            "business",
+            "monthly_rigid_expenditure",
+            "hardship_causes",
+        ]
         error_messages = {"community": {"invalid_choice": "只能选择本人负责的社区"}}
 
     def __init__(self, *args, user, **kwargs):
@@ -39,9 +51,23 @@ class HouseholdForm(forms.ModelForm):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["name", "id_number", "relation", "labor_capacity", "disability_grade", "self_care",
-                  "has_able_supporter", "orphan", "income_wage", "income_business", "income_property",
-                  "income_transfer", "income_other", "employment", "newly_employed_since"]
+        fields = [
+            "name",
+            "id_number",
+            "relation",
+            "labor_capacity",
+            "disability_grade",
+            "self_care",
+            "has_able_supporter",
+            "orphan",
+            "income_wage",
+            "income_business",
+            "income_property",
+            "income_transfer",
+            "income_other",
+            "employment",
+            "newly_employed_since",
+        ]
         widgets = {"newly_employed_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean_id_number(self):
@@ -85,6 +111,12 @@ class BasePersonFormSet(BaseInlineFormSet):
 
 
 PersonFormSet = inlineformset_factory(
-    Household, Person, form=PersonForm, formset=BasePersonFormSet, extra=0, can_delete=True, min_num=1,
+    Household,
+    Person,
+    form=PersonForm,
+    formset=BasePersonFormSet,
+    extra=0,
+    can_delete=True,
+    min_num=1,
     validate_min=True,
 )

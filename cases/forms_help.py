@@ -20,11 +20,18 @@ def names(value: str) -> list[str]:
 
 
 class LeadForm(forms.Form):
-    community = forms.ModelChoiceField(label="所属社区", queryset=Region.objects.none(), empty_label=None,
-                                       error_messages={"invalid_choice": "只能选择本人负责的社区"})
-    source = forms.ChoiceField(label="线索来源", widget=forms.RadioSelect, initial=Lead.Source.CASEWORKER,
-                               choices=[(Lead.Source.CASEWORKER, "社区工作人员发现"),
-                                        (Lead.Source.HELPER, "社区协理员报告")])
+    community = forms.ModelChoiceField(
+        label="所属社区",
+        queryset=Region.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "只能选择本人负责的社区"},
+    )
+    source = forms.ChoiceField(
+        label="线索来源",
+        widget=forms.RadioSelect,
+        initial=Lead.Source.CASEWORKER,
+        choices=[(Lead.Source.CASEWORKER, "社区工作人员发现"), (Lead.Source.HELPER, "社区协理员报告")],
+    )
     reporter_name = forms.CharField(label="协理员姓名（协理员报告时填写）", required=False, max_length=64)
     name = forms.CharField(label="姓名", max_length=32)
     id_number = forms.CharField(label="身份证号码（知道时填写）", required=False, max_length=18)
@@ -41,9 +48,16 @@ class LeadForm(forms.Form):
 class LeadVisitForm(forms.Form):
     visited_on = forms.DateField(label="走访日期", widget=DATE)
     visitors = forms.CharField(label="走访人员（用顿号或逗号分隔）", max_length=200)
-    findings = forms.CharField(label="走访情况（居住、收入、困难情况，本人意愿）", widget=forms.Textarea(attrs={"rows": 4}))
-    in_need = forms.TypedChoiceField(label="经走访确有困难", coerce=lambda v: v == "yes", choices=YES_NO,
-                                     widget=forms.RadioSelect, initial="yes")
+    findings = forms.CharField(
+        label="走访情况（居住、收入、困难情况，本人意愿）", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    in_need = forms.TypedChoiceField(
+        label="经走访确有困难",
+        coerce=lambda v: v == "yes",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
 
     def visitor_names(self) -> list[str]:
         return names(self.cleaned_data["visitors"])
@@ -80,7 +94,9 @@ class JobStartForm(forms.Form):
     started_on = forms.DateField(label="就业日期", widget=DATE)
     employer = forms.CharField(label="就业单位或形式", max_length=100)
     flexible = forms.BooleanField(label="灵活就业", required=False)
-    monthly_wage = forms.DecimalField(label="月工资（元）", required=False, min_value=0, max_digits=12, decimal_places=2)
+    monthly_wage = forms.DecimalField(
+        label="月工资（元）", required=False, min_value=0, max_digits=12, decimal_places=2
+    )
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -94,8 +110,9 @@ class JobSupportForm(forms.Form):
     on_date = forms.DateField(label="日期", widget=DATE)
     provider = forms.CharField(label="提供单位", max_length=100)
     detail = forms.CharField(label="内容", widget=TEXTAREA)
-    amount = forms.DecimalField(label="补贴/贷款金额（元）", required=False, min_value=0, max_digits=12,
-                                decimal_places=2)
+    amount = forms.DecimalField(
+        label="补贴/贷款金额（元）", required=False, min_value=0, max_digits=12, decimal_places=2
+    )
 
 
 class SchoolRecordForm(forms.Form):
@@ -120,11 +137,18 @@ class AidOfferForm(forms.Form):
     provider_kind = forms.ChoiceField(label="提供方类型", choices=AidOffer.ProviderKind.choices)
     title = forms.CharField(label="项目名称", max_length=100)
     kind = forms.ChoiceField(label="帮扶类别", choices=AidKind.choices)
-    region = forms.ModelChoiceField(label="帮扶范围", queryset=Region.objects.none(), empty_label=None,
-                                    error_messages={"invalid_choice": "只能选择本辖区"})
-    amount = forms.DecimalField(label="每户金额（元，实物或服务可不填）", required=False, min_value=0, max_digits=12,
-                                decimal_places=2)
-    places = forms.IntegerField(label="可帮扶户数（不限则不填）", required=False, min_value=1, max_value=100000)
+    region = forms.ModelChoiceField(
+        label="帮扶范围",
+        queryset=Region.objects.none(),
+        empty_label=None,
+        error_messages={"invalid_choice": "只能选择本辖区"},
+    )
+    amount = forms.DecimalField(
+        label="每户金额（元，实物或服务可不填）", required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    places = forms.IntegerField(
+        label="可帮扶户数（不限则不填）", required=False, min_value=1, max_value=100000
+    )
     conditions = forms.CharField(label="帮扶条件", required=False, widget=TEXTAREA)
     contact = forms.CharField(label="提供方联系人及电话", required=False, max_length=100)
     valid_until = forms.DateField(label="有效期至", required=False, widget=DATE)
@@ -138,10 +162,13 @@ class AidOfferForm(forms.Form):
 class AidNeedForm(forms.Form):
     kind = forms.ChoiceField(label="需求类别", choices=AidKind.choices)
     description = forms.CharField(
-        label="需求说明（将公开发布：不得写姓名、身份证号码、住址、电话）", max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}))
-    amount_needed = forms.DecimalField(label="所需金额（元）", required=False, min_value=0, max_digits=12,
-                                       decimal_places=2)
+        label="需求说明（将公开发布：不得写姓名、身份证号码、住址、电话）",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+    )
+    amount_needed = forms.DecimalField(
+        label="所需金额（元）", required=False, min_value=0, max_digits=12, decimal_places=2
+    )
     consent = forms.BooleanField(label="家庭已同意公开发布此需求（不含个人信息）", required=False)
     consent_on = forms.DateField(label="同意日期", required=False, widget=DATE)
 
@@ -157,7 +184,9 @@ class AidMatchForm(forms.Form):
 
 class AidDeliverForm(forms.Form):
     delivered_on = forms.DateField(label="落实日期", widget=DATE)
-    amount = forms.DecimalField(label="实际帮扶金额（元）", required=False, min_value=0, max_digits=12, decimal_places=2)
+    amount = forms.DecimalField(
+        label="实际帮扶金额（元）", required=False, min_value=0, max_digits=12, decimal_places=2
+    )
     description = forms.CharField(label="帮扶落实情况", widget=TEXTAREA)
 
 

@@ -45,10 +45,30 @@ NO = {"否", "无", "n", "no", "false", "0", "×"}
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})(?:\s*[-/.月]\s*(\d{1,2})日?|\s*月?)?$")
 _DIGITS = re.compile(r"^\d+$")
 _PHONE = re.compile(r"^[\d\-+() ]{5,20}$")
-CATEGORY_NAMES = {"低保": Category.DIBAO, "特困": Category.TEKUN, "支出型": Category.ZHICHU,
-                  "支出型贫困": Category.ZHICHU, "特困人员": Category.TEKUN, "城市低保": Category.DIBAO}
-DISABILITY = {"无": 0, "一级": 1, "二级": 2, "三级": 3, "四级": 4, "0": 0, "1": 1, "2": 2, "3": 3, "4": 4,
-              "一": 1, "二": 2, "三": 3, "四": 4}
+CATEGORY_NAMES = {
+    "低保": Category.DIBAO,
+    "特困": Category.TEKUN,
+    "支出型": Category.ZHICHU,
+    "支出型贫困": Category.ZHICHU,
+    "特困人员": Category.TEKUN,
+    "城市低保": Category.DIBAO,
+}
+DISABILITY = {
+    "无": 0,
+    "一级": 1,
+    "二级": 2,
+    "三级": 3,
+    "四级": 4,
+    "0": 0,
+    "1": 1,
+    "2": 2,
+    "3": 3,
+    "4": 4,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+}
 
 
 @dataclass(frozen=True)
@@ -73,86 +93,380 @@ def _choices(text_choices) -> tuple[tuple[str, Any], ...]:
 
 _INCOME = "元/月，数字，最多两位小数，不填为0"
 COLUMNS: tuple[Col, ...] = (
-    Col("key", "户编号", "key", "household", True, "原台账中的户号或序号，同一户的每名成员填相同的户编号",
-        "文字或数字，最多32个字符", "DH-0001", ("户号", "家庭编号", "户序号"), 32),
-    Col("community", "社区区划代码", "community", "household", True,
-        "家庭所在社区（居委会）的12位统计用区划代码，见「社区代码」表；须在本人辖区内", "12位数字（请设为文本格式）",
-        "360102002001", ("社区代码", "区划代码", "所在社区代码"), 12),
-    Col("address", "住址", "text", "household", True, "家庭现住址", "最多200个字符", "滕王阁街道民巷12号",
-        ("家庭住址", "现住址", "地址"), 200),
-    Col("phone", "联系电话", "phone", "household", False, "家庭联系电话", "数字，最多20位", "13800000000",
-        ("电话", "手机号码", "联系方式"), 20, default=""),
-    Col("housing", "住房情况", "choice", "household", False, "家庭住房类型",
+    Col(
+        "key",
+        "户编号",
+        "key",
+        "household",
+        True,
+        "原台账中的户号或序号，同一户的每名成员填相同的户编号",
+        "文字或数字，最多32个字符",
+        "DH-0001",
+        ("户号", "家庭编号", "户序号"),
+        32,
+    ),
+    Col(
+        "community",
+        "社区区划代码",
+        "community",
+        "household",
+        True,
+        "家庭所在社区（居委会）的12位统计用区划代码，见「社区代码」表；须在本人辖区内",
+        "12位数字（请设为文本格式）",
+        "360102002001",
+        ("社区代码", "区划代码", "所在社区代码"),
+        12,
+    ),
+    Col(
+        "address",
+        "住址",
+        "text",
+        "household",
+        True,
+        "家庭现住址",
+        "最多200个字符",
+        "滕王阁街道民巷12号",
+        ("家庭住址", "现住址", "地址"),
+        200,
+    ),
+    Col(
+        "phone",
+        "联系电话",
+        "phone",
+        "household",
+        False,
+        "家庭联系电话",
+        "数字，最多20位",
+        "13800000000",
+        ("电话", "手机号码", "联系方式"),
+        20,
+        default="",
+    ),
+    Col(
+        "housing",
+        "住房情况",
+        "choice",
+        "household",
+        False,
+        "家庭住房类型",
         "、".join(label for _, label in Household.Housing.choices) + "；不填为自有住房",
-        "公租房/廉租房", ("住房",), choices=_choices(Household.Housing), default=Household.Housing.OWN),
-    Col("bank_name", "开户银行", "text", "household", False, "救助金发放账户的开户银行", "最多64个字符",
-        "中国农业银行南昌东湖支行", ("银行",), 64, default=""),
-    Col("bank_account", "银行账号", "account", "household", False, "救助金发放账号（无账号则花名册暂缓发放）",
-        "数字，最多32位（请设为文本格式）", "6228480000000000000", ("账号", "银行卡号", "发放账号"), 32, default=""),
-    Col("financial_assets", "金融资产（元）", "amount", "household", False, "家庭存款、理财等金融资产合计",
-        "元，数字，最多两位小数，不填为0", "3000.00", ("金融资产",), default=ZERO),
-    Col("vehicles", "机动车辆（辆）", "count", "household", False, "家庭拥有的机动车辆数（不含残疾人代步车）",
-        "整数，不填为0", "0", ("车辆", "机动车辆"), default=0),
-    Col("houses", "房产（套）", "count", "household", False, "家庭拥有的房产套数", "整数，不填为0", "1",
-        ("房产",), default=0),
-    Col("business", "有营业执照", "yesno", "household", False, "家庭成员是否有工商营业执照", "是/否，不填为否",
-        "否", ("营业执照",), default=False),
-    Col("monthly_rigid_expenditure", "刚性支出（元/月）", "amount", "household", False,
-        "家庭每月医疗、教育等刚性支出（支出型贫困家庭认定用）", "元，数字，最多两位小数，不填为0", "0",
-        ("刚性支出", "月刚性支出"), default=ZERO),
+        "公租房/廉租房",
+        ("住房",),
+        choices=_choices(Household.Housing),
+        default=Household.Housing.OWN,
+    ),
+    Col(
+        "bank_name",
+        "开户银行",
+        "text",
+        "household",
+        False,
+        "救助金发放账户的开户银行",
+        "最多64个字符",
+        "中国农业银行南昌东湖支行",
+        ("银行",),
+        64,
+        default="",
+    ),
+    Col(
+        "bank_account",
+        "银行账号",
+        "account",
+        "household",
+        False,
+        "救助金发放账号（无账号则花名册暂缓发放）",
+        "数字，最多32位（请设为文本格式）",
+        "6228480000000000000",
+        ("账号", "银行卡号", "发放账号"),
+        32,
+        default="",
+    ),
+    Col(
+        "financial_assets",
+        "金融资产（元）",
+        "amount",
+        "household",
+        False,
+        "家庭存款、理财等金融资产合计",
+        "元，数字，最多两位小数，不填为0",
+        "3000.00",
+        ("金融资产",),
+        default=ZERO,
+    ),
+    Col(
+        "vehicles",
+        "机动车辆（辆）",
+        "count",
+        "household",
+        False,
+        "家庭拥有的机动车辆数（不含残疾人代步车）",
+        "整数，不填为0",
+        "0",
+        ("车辆", "机动车辆"),
+        default=0,
+    ),
+    Col(
+        "houses",
+        "房产（套）",
+        "count",
+        "household",
+        False,
+        "家庭拥有的房产套数",
+        "整数，不填为0",
+        "1",
+        ("房产",),
+        default=0,
+    ),
+    Col(
+        "business",
+        "有营业执照",
+        "yesno",
+        "household",
+        False,
+        "家庭成员是否有工商营业执照",
+        "是/否，不填为否",
+        "否",
+        ("营业执照",),
+        default=False,
+    ),
+    Col(
+        "monthly_rigid_expenditure",
+        "刚性支出（元/月）",
+        "amount",
+        "household",
+        False,
+        "家庭每月医疗、教育等刚性支出（支出型贫困家庭认定用）",
+        "元，数字，最多两位小数，不填为0",
+        "0",
+        ("刚性支出", "月刚性支出"),
+        default=ZERO,
+    ),
     Col("name", "姓名", "text", "person", True, "成员姓名", "最多32个字符", "张三", ("成员姓名",), 32),
-    Col("id_number", "身份证号码", "id", "person", True, "成员的18位公民身份号码；同一人在文件中只能出现一次，"
-        "且不能已登记在系统的其他家庭中", "18位，末位可为X（请把该列设为文本格式，否则末几位会丢失）",
-        "360102198001010012", ("身份证号", "公民身份号码", "证件号码", "身份证"), 18),
-    Col("relation", "与户主关系", "choice", "person", True, "成员与户主的关系；每户须有且只有一名户主",
-        "、".join(label for _, label in Person.Relation.choices), "户主", ("关系", "家庭关系"),
-        choices=(*_choices(Person.Relation), ("本人", Person.Relation.HEAD), ("妻", Person.Relation.SPOUSE),
-                 ("夫", Person.Relation.SPOUSE), ("子", Person.Relation.CHILD), ("女", Person.Relation.CHILD))),
-    Col("labor_capacity", "劳动能力", "choice", "person", False, "成员的劳动能力",
-        "、".join(label for _, label in Person.Labor.choices) + "；不填为有劳动能力", "无劳动能力", (),
-        choices=_choices(Person.Labor), default=Person.Labor.FULL),
-    Col("disability_grade", "残疾等级", "choice", "person", False, "残疾证上的等级", "无、一级、二级、三级、四级；不填为无",
-        "二级", ("残疾",), choices=tuple(DISABILITY.items()), default=0),
-    Col("self_care", "生活自理能力", "choice", "person", False, "成员的生活自理能力",
-        "、".join(label for _, label in Person.SelfCare.choices) + "；不填为全自理", "全自理", ("自理能力",),
-        choices=_choices(Person.SelfCare), default=Person.SelfCare.FULL),
-    Col("has_able_supporter", "有赡养抚养扶养人", "yesno", "person", False,
-        "是否有履行能力的法定赡养、抚养或扶养义务人（特困认定用）", "是/否，不填为是", "是",
-        ("有法定赡养抚养扶养人", "有履行能力的法定赡养/抚养/扶养人", "有赡养人"), default=True),
-    Col("orphan", "孤儿", "choice", "person", False, "是否孤儿", "散居孤儿、机构供养孤儿；不是则不填", "",
-        (), choices=(*_choices(Person.Orphan), ("否", ""), ("无", "")), default=""),
-    Col("employment", "就业状况", "choice", "person", False, "成员的就业状况",
-        "、".join(label for _, label in Person.Employment.choices) + "；不填为不适用", "灵活就业", ("就业",),
-        choices=_choices(Person.Employment), default=Person.Employment.NOT_APPLICABLE),
-    Col("income_wage", "工资性收入（元/月）", "amount", "person", False, "成员每月工资性收入", _INCOME, "1200.00",
-        ("工资性收入", "工资收入"), default=ZERO),
-    Col("income_business", "经营性收入（元/月）", "amount", "person", False, "成员每月经营性收入", _INCOME, "0",
-        ("经营性收入", "经营收入"), default=ZERO),
-    Col("income_property", "财产性收入（元/月）", "amount", "person", False, "成员每月财产性收入（租金、利息等）",
-        _INCOME, "0", ("财产性收入", "财产收入"), default=ZERO),
-    Col("income_transfer", "转移性收入（元/月）", "amount", "person", False, "成员每月转移性收入（养老金、赡养费等）",
-        _INCOME, "0", ("转移性收入", "养老金"), default=ZERO),
-    Col("income_other", "其他收入（元/月）", "amount", "person", False, "成员每月其他收入", _INCOME, "0",
-        ("其他收入",), default=ZERO),
-    Col("category", "救助类别", "choice", "household", False,
-        "该户正在享受的救助类别；不是救助对象则不填。只有县级民政可以导入救助对象", "低保、特困、支出型；不享受则不填",
-        "低保", ("保障类别", "救助类型"), choices=(*CATEGORY_NAMES.items(), *_choices(Category)), default=""),
-    Col("monthly_amount", "月救助金（元）", "amount", "household", False,
+    Col(
+        "id_number",
+        "身份证号码",
+        "id",
+        "person",
+        True,
+        "成员的18位公民身份号码；同一人在文件中只能出现一次，且不能已登记在系统的其他家庭中",
+        "18位，末位可为X（请把该列设为文本格式，否则末几位会丢失）",
+        "360102198001010012",
+        ("身份证号", "公民身份号码", "证件号码", "身份证"),
+        18,
+    ),
+    Col(
+        "relation",
+        "与户主关系",
+        "choice",
+        "person",
+        True,
+        "成员与户主的关系；每户须有且只有一名户主",
+        "、".join(label for _, label in Person.Relation.choices),
+        "户主",
+        ("关系", "家庭关系"),
+        choices=(
+            *_choices(Person.Relation),
+            ("本人", Person.Relation.HEAD),
+            ("妻", Person.Relation.SPOUSE),
+            ("夫", Person.Relation.SPOUSE),
+            ("子", Person.Relation.CHILD),
+            ("女", Person.Relation.CHILD),
+        ),
+    ),
+    Col(
+        "labor_capacity",
+        "劳动能力",
+        "choice",
+        "person",
+        False,
+        "成员的劳动能力",
+        "、".join(label for _, label in Person.Labor.choices) + "；不填为有劳动能力",
+        "无劳动能力",
+        (),
+        choices=_choices(Person.Labor),
+        default=Person.Labor.FULL,
+    ),
+    Col(
+        "disability_grade",
+        "残疾等级",
+        "choice",
+        "person",
+        False,
+        "残疾证上的等级",
+        "无、一级、二级、三级、四级；不填为无",
+        "二级",
+        ("残疾",),
+        choices=tuple(DISABILITY.items()),
+        default=0,
+    ),
+    Col(
+        "self_care",
+        "生活自理能力",
+        "choice",
+        "person",
+        False,
+        "成员的生活自理能力",
+        "、".join(label for _, label in Person.SelfCare.choices) + "；不填为全自理",
+        "全自理",
+        ("自理能力",),
+        choices=_choices(Person.SelfCare),
+        default=Person.SelfCare.FULL,
+    ),
+    Col(
+        "has_able_supporter",
+        "有赡养抚养扶养人",
+        "yesno",
+        "person",
+        False,
+        "是否有履行能力的法定赡养、抚养或扶养义务人（特困认定用）",
+        "是/否，不填为是",
+        "是",
+        ("有法定赡养抚养扶养人", "有履行能力的法定赡养/抚养/扶养人", "有赡养人"),
+        default=True,
+    ),
+    Col(
+        "orphan",
+        "孤儿",
+        "choice",
+        "person",
+        False,
+        "是否孤儿",
+        "散居孤儿、机构供养孤儿；不是则不填",
+        "",
+        (),
+        choices=(*_choices(Person.Orphan), ("否", ""), ("无", "")),
+        default="",
+    ),
+    Col(
+        "employment",
+        "就业状况",
+        "choice",
+        "person",
+        False,
+        "成员的就业状况",
+        "、".join(label for _, label in Person.Employment.choices) + "；不填为不适用",
+        "灵活就业",
+        ("就业",),
+        choices=_choices(Person.Employment),
+        default=Person.Employment.NOT_APPLICABLE,
+    ),
+    Col(
+        "income_wage",
+        "工资性收入（元/月）",
+        "amount",
+        "person",
+        False,
+        "成员每月工资性收入",
+        _INCOME,
+        "1200.00",
+        ("工资性收入", "工资收入"),
+        default=ZERO,
+    ),
+    Col(
+        "income_business",
+        "经营性收入（元/月）",
+        "amount",
+        "person",
+        False,
+        "成员每月经营性收入",
+        _INCOME,
+        "0",
+        ("经营性收入", "经营收入"),
+        default=ZERO,
+    ),
+    Col(
+        "income_property",
+        "财产性收入（元/月）",
+        "amount",
+        "person",
+        False,
+        "成员每月财产性收入（租金、利息等）",
+        _INCOME,
+        "0",
+        ("财产性收入", "财产收入"),
+        default=ZERO,
+    ),
+    Col(
+        "income_transfer",
+        "转移性收入（元/月）",
+        "amount",
+        "person",
+        False,
+        "成员每月转移性收入（养老金、赡养费等）",
+        _INCOME,
+        "0",
+        ("转移性收入", "养老金"),
+        default=ZERO,
+    ),
+    Col(
+        "income_other",
+        "其他收入（元/月）",
+        "amount",
+        "person",
+        False,
+        "成员每月其他收入",
+        _INCOME,
+        "0",
+        ("其他收入",),
+        default=ZERO,
+    ),
+    Col(
+        "category",
+        "救助类别",
+        "choice",
+        "household",
+        False,
+        "该户正在享受的救助类别；不是救助对象则不填。只有县级民政可以导入救助对象",
+        "低保、特困、支出型；不享受则不填",
+        "低保",
+        ("保障类别", "救助类型"),
+        choices=(*CATEGORY_NAMES.items(), *_choices(Category)),
+        default="",
+    ),
+    Col(
+        "monthly_amount",
+        "月救助金（元）",
+        "amount",
+        "household",
+        False,
         "该户每月发放的救助金合计；填了救助类别则必填，须大于0。记为该类别的主项（低保补差、特困基本生活费或"
-        "支出型补差），分项在下次复核测算时更新", "元，数字，最多两位小数", "580.00", ("月保障金", "月救助金", "保障金额"),
-        default=None),
-    Col("start_month", "起始月份", "month", "household", False,
-        "该户开始享受救助的月份；填了救助类别则必填，最晚为下月。导入后的发放花名册从此月起包括该户", "YYYY-MM，如2024-03",
-        "2024-03", ("享受起始月份", "起始发放月份", "纳入月份"), default=None),
-    Col("covered", "纳入保障", "yesno", "person", False,
-        "该成员是否为救助保障成员；该户有救助类别时不填为是，没有救助类别时须不填", "是/否", "是",
-        ("是否保障对象", "保障成员"), default=None),
+        "支出型补差），分项在下次复核测算时更新",
+        "元，数字，最多两位小数",
+        "580.00",
+        ("月保障金", "月救助金", "保障金额"),
+        default=None,
+    ),
+    Col(
+        "start_month",
+        "起始月份",
+        "month",
+        "household",
+        False,
+        "该户开始享受救助的月份；填了救助类别则必填，最晚为下月。导入后的发放花名册从此月起包括该户",
+        "YYYY-MM，如2024-03",
+        "2024-03",
+        ("享受起始月份", "起始发放月份", "纳入月份"),
+        default=None,
+    ),
+    Col(
+        "covered",
+        "纳入保障",
+        "yesno",
+        "person",
+        False,
+        "该成员是否为救助保障成员；该户有救助类别时不填为是，没有救助类别时须不填",
+        "是/否",
+        "是",
+        ("是否保障对象", "保障成员"),
+        default=None,
+    ),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
 HOUSEHOLD_KEYS = tuple(c.key for c in COLUMNS if c.level == "household")
 PERSON_KEYS = tuple(c.key for c in COLUMNS if c.level == "person")
-HOUSEHOLD_FIELDS = tuple(k for k in HOUSEHOLD_KEYS if k not in ("key", "community", "category", "monthly_amount",
-                                                                "start_month"))
+HOUSEHOLD_FIELDS = tuple(
+    k for k in HOUSEHOLD_KEYS if k not in ("key", "community", "category", "monthly_amount", "start_month")
+)
 PERSON_FIELDS = tuple(k for k in PERSON_KEYS if k != "covered")
 
 
@@ -181,20 +495,92 @@ def template_sheets(communities: list[tuple[str, str]]) -> list[Sheet]:
     """The downloadable template: the empty data sheet, the explanation, an example and the user's communities."""
     header = [c.label for c in COLUMNS]
     example = [
-        ["DH-0001", "360102002001", "滕王阁街道民巷12号", "13800000000", "公租房/廉租房", "中国农业银行",
-         "6228480000000000000", "3000.00", "0", "0", "否", "0", "张三", "360102198001010012", "户主", "部分劳动能力",
-         "", "全自理", "是", "", "灵活就业", "900.00", "0", "0", "0", "0", "低保", "580.00", "2024-03", "是"],
-        ["DH-0001", "", "", "", "", "", "", "", "", "", "", "", "李四", "36010219820202002X", "配偶", "无劳动能力",
-         "二级", "半失能", "是", "", "不适用", "0", "0", "0", "0", "0", "", "", "", "是"],
+        [
+            "DH-0001",
+            "360102002001",
+            "滕王阁街道民巷12号",
+            "13800000000",
+            "公租房/廉租房",
+            "中国农业银行",
+            "6228480000000000000",
+            "3000.00",
+            "0",
+            "0",
+            "否",
+            "0",
+            "张三",
+            "360102198001010012",
+            "户主",
+            "部分劳动能力",
+            "",
+            "全自理",
+            "是",
+            "",
+            "灵活就业",
+            "900.00",
+            "0",
+            "0",
+            "0",
+            "0",
+            "低保",
+            "580.00",
+            "2024-03",
+            "是",
+        ],
+        [
+            "DH-0001",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "李四",
+            "36010219820202002X",
+            "配偶",
+            "无劳动能力",
+            "二级",
+            "半失能",
+            "是",
+            "",
+            "不适用",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "",
+            "",
+            "",
+            "是",
+        ],
     ]
     return [
         Sheet(DATA_SHEET, header, iter(()), widths=[14] * len(header)),
-        Sheet("填写说明", ["列", "列名", "含义", "格式", "是否必填", "示例"],
-              ([_letter(i), c.label, c.meaning, c.fmt, "必填" if c.required else "选填", c.example]
-               for i, c in enumerate(COLUMNS)),
-              caption=["城镇困难家庭台账导入模板 填写说明", *EXPLANATION], widths=[6, 22, 60, 50, 10, 24]),
-        Sheet("填写示例", header, example,
-              caption=["示例（本表不会被导入，数据请填在「家庭成员」表；示例身份证号码为虚构且校验位不对，照抄会被拒绝）"], widths=[14] * len(header)),
+        Sheet(
+            "填写说明",
+            ["列", "列名", "含义", "格式", "是否必填", "示例"],
+            (
+                [_letter(i), c.label, c.meaning, c.fmt, "必填" if c.required else "选填", c.example]
+                for i, c in enumerate(COLUMNS)
+            ),
+            caption=["城镇困难家庭台账导入模板 填写说明", *EXPLANATION],
+            widths=[6, 22, 60, 50, 10, 24],
+        ),
+        Sheet(
+            "填写示例",
+            header,
+            example,
+            caption=[
+                "示例（本表不会被导入，数据请填在「家庭成员」表；示例身份证号码为虚构且校验位不对，照抄会被拒绝）"
+            ],
+            widths=[14] * len(header),
+        ),
         Sheet("社区代码", ["社区区划代码", "社区名称", "所属街道"], communities, widths=[16, 30, 30]),
     ]
 
@@ -206,6 +592,7 @@ def _letter(index: int) -> str:
 
 
 # --- the result of a pass ---------------------------------------------------------------------------
+
 
 @dataclass
 class Issue:
@@ -257,15 +644,22 @@ class _Cells:
     def __init__(self, today: dt.date):
         self.checker = CellChecker()
         self.latest_month = dt.date(today.year + (today.month == 12), today.month % 12 + 1, 1)
-        self.choice_maps = {c.key: {normalise_header(label): value for label, value in c.choices}
-                            | {normalise_header(str(value)): value for _, value in c.choices if value != ""}
-                            for c in COLUMNS if c.type == "choice"}
+        self.choice_maps = {
+            c.key: {normalise_header(label): value for label, value in c.choices}
+            | {normalise_header(str(value)): value for _, value in c.choices if value != ""}
+            for c in COLUMNS
+            if c.type == "choice"
+        }
 
     def parse(self, col: Col, raw: str) -> tuple[Any, str | None]:
         v = raw.strip()
         if not v:
             # A household's column is required on its first row only (checked by the caller).
-            return (None, "必填") if col.required and col.level == "person" or col.key == "key" else (col.default, None)
+            return (
+                (None, "必填")
+                if col.required and col.level == "person" or col.key == "key"
+                else (col.default, None)
+            )
         t = col.type
         if t == "id":
             # The checker validates length, digits, the check character and the birth date (1880 to today).
@@ -305,7 +699,9 @@ class _Cells:
                 if value is not None and len(choices) < 200:
                     choices[v] = value  # remember the spelling as written
             if value is None:
-                return None, "应为以下之一：" + "、".join(dict.fromkeys(label for label, _ in col.choices if label))
+                return None, "应为以下之一：" + "、".join(
+                    dict.fromkeys(label for label, _ in col.choices if label)
+                )
             return value, None
         if t == "month":
             m = _MONTH.match(v.split(" ")[0].split("T")[0])
@@ -316,14 +712,23 @@ class _Cells:
             if month is None:
                 return None, "月份格式应为 YYYY-MM，如2024-03"
             if month < dt.date(2000, 1, 1) or month > self.latest_month:
-                return None, f"起始月份应在2000年1月至{self.latest_month.year}年{self.latest_month.month}月之间"
+                return (
+                    None,
+                    f"起始月份应在2000年1月至{self.latest_month.year}年{self.latest_month.month}月之间",
+                )
             return month, None
         raise AssertionError(t)
 
 
-def read_workbook(*, path: str, communities: dict[str, str], may_import: Callable[[str], bool],
-                  may_enrol: Callable[[str], bool], today: dt.date,
-                  on_progress: Callable[..., None] | None = None) -> Parsed:
+def read_workbook(
+    *,
+    path: str,
+    communities: dict[str, str],
+    may_import: Callable[[str], bool],
+    may_enrol: Callable[[str], bool],
+    today: dt.date,
+    on_progress: Callable[..., None] | None = None,
+) -> Parsed:
     """Read and check the data sheet of an uploaded workbook in one streaming pass.
 
     `communities` maps every community code to its name; `may_import(code)` / `may_enrol(code)` say whether the
@@ -348,8 +753,10 @@ def _find_header(rows: Iterator[list[str]], names: dict[str, Col], source) -> tu
             return values, source.line_num
         if seen >= HEADER_SEARCH_ROWS:
             break
-    raise ExtractFileError(f"「{DATA_SHEET}」表的前{HEADER_SEARCH_ROWS}行中找不到表头（应有「身份证号码」等列，"
-                           "请使用下载的导入模板）")
+    raise ExtractFileError(
+        f"「{DATA_SHEET}」表的前{HEADER_SEARCH_ROWS}行中找不到表头（应有「身份证号码」等列，"
+        "请使用下载的导入模板）"
+    )
 
 
 def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress) -> Parsed:
@@ -365,13 +772,21 @@ def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress
         if col is None:
             out.ignored_columns.append(f"{_letter(i)}列「{str(text).strip()[:30]}」")
         elif col.key in positions:
-            out.add(Issue(out.header_line, _letter(i), col.label, f"与{_letter(positions[col.key])}列重复，"
-                                                                    "同一列只能出现一次"))
+            out.add(
+                Issue(
+                    out.header_line,
+                    _letter(i),
+                    col.label,
+                    f"与{_letter(positions[col.key])}列重复，同一列只能出现一次",
+                )
+            )
         else:
             positions[col.key] = i
     missing = [c.label for c in COLUMNS if c.required and c.key not in positions]
     if missing:
-        out.add(Issue(out.header_line, "", "表头", f"缺少必填列：{'、'.join(missing)}（请使用下载的导入模板）"))
+        out.add(
+            Issue(out.header_line, "", "表头", f"缺少必填列：{'、'.join(missing)}（请使用下载的导入模板）")
+        )
     enrolment_cols = [k for k in ("category", "monthly_amount", "start_month", "covered") if k in positions]
     if enrolment_cols and "category" not in positions:
         out.add(Issue(out.header_line, "", "表头", "有月救助金、起始月份或纳入保障列，却缺少「救助类别」列"))
@@ -405,7 +820,15 @@ def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress
             value, reason = cells.parse(col, raw)
             if reason:
                 shown = str(raw).strip()
-                out.add(Issue(line, letter, col.label, reason, idnumber.mask(shown) if col.type == "id" else shown[:64]))
+                out.add(
+                    Issue(
+                        line,
+                        letter,
+                        col.label,
+                        reason,
+                        idnumber.mask(shown) if col.type == "id" else shown[:64],
+                    )
+                )
                 failed.add(col.key)
             parsed[col.key] = value
         bad = bool(failed)
@@ -414,30 +837,52 @@ def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress
             continue
         household = by_key.get(key)
         if household is None:
-            household = ParsedHousehold(key, line, {k: parsed.get(k, BY_KEY[k].default) for k in HOUSEHOLD_KEYS})
+            household = ParsedHousehold(
+                key, line, {k: parsed.get(k, BY_KEY[k].default) for k in HOUSEHOLD_KEYS}
+            )
             by_key[key] = household
             out.households.append(household)
             for col, _pos, letter in plan:
-                if col.level == "household" and col.required and col.key not in failed and not parsed[col.key]:
+                if (
+                    col.level == "household"
+                    and col.required
+                    and col.key not in failed
+                    and not parsed[col.key]
+                ):
                     out.add(Issue(line, letter, col.label, "必填（在该户第一行填写）"))
                     failed.add(col.key)
                     bad = True
-            _check_household_first_row(out, household, line, failed, communities, may_import, may_enrol,
-                                       community_ok)
+            _check_household_first_row(
+                out, household, line, failed, communities, may_import, may_enrol, community_ok
+            )
         else:
             for col, pos, letter in plan:
                 if col.level == "household" and col.key != "key" and str(values[pos]).strip():
                     first = household.values[col.key]
                     if parsed[col.key] is not None and first is not None and parsed[col.key] != first:
-                        out.add(Issue(line, letter, col.label, f"与本户（户编号{key}）第{household.line}行的值不一致",
-                                      str(values[pos]).strip()[:64]))
+                        out.add(
+                            Issue(
+                                line,
+                                letter,
+                                col.label,
+                                f"与本户（户编号{key}）第{household.line}行的值不一致",
+                                str(values[pos]).strip()[:64],
+                            )
+                        )
                         bad = True
         info = parsed.get("id_number")
         if info is not None:
             first = id_lines.get(info.number)
             if first is not None:
-                out.add(Issue(line, id_letter, "身份证号码", f"与第{first}行身份证号码重复，同一人只能登记一次",
-                              idnumber.mask(info.number)))
+                out.add(
+                    Issue(
+                        line,
+                        id_letter,
+                        "身份证号码",
+                        f"与第{first}行身份证号码重复，同一人只能登记一次",
+                        idnumber.mask(info.number),
+                    )
+                )
                 bad = True
             else:
                 id_lines[info.number] = line
@@ -466,8 +911,16 @@ def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress
     return out
 
 
-def _check_household_first_row(out: Parsed, household: ParsedHousehold, line: int, failed: set[str],
-                               communities, may_import, may_enrol, cache) -> None:
+def _check_household_first_row(
+    out: Parsed,
+    household: ParsedHousehold,
+    line: int,
+    failed: set[str],
+    communities,
+    may_import,
+    may_enrol,
+    cache,
+) -> None:
     code = household.values.get("community")
     letter = out.columns["community"]
     if code is not None:
@@ -485,11 +938,23 @@ def _check_household_first_row(out: Parsed, household: ParsedHousehold, line: in
         if code is not None and code in communities and not may_enrol(code):
             out.add(Issue(line, cat_letter, "救助类别", "只有县级民政可以导入救助对象（纳入保障由县级审批）"))
         if household.values.get("monthly_amount") in (None, ZERO) and "monthly_amount" not in failed:
-            out.add(Issue(line, out.columns.get("monthly_amount", ""), "月救助金（元）",
-                          "填了救助类别则须填写大于0的月救助金（在该户第一行填写）"))
+            out.add(
+                Issue(
+                    line,
+                    out.columns.get("monthly_amount", ""),
+                    "月救助金（元）",
+                    "填了救助类别则须填写大于0的月救助金（在该户第一行填写）",
+                )
+            )
         if household.values.get("start_month") is None and "start_month" not in failed:
-            out.add(Issue(line, out.columns.get("start_month", ""), "起始月份",
-                          "填了救助类别则须填写起始月份（在该户第一行填写）"))
+            out.add(
+                Issue(
+                    line,
+                    out.columns.get("start_month", ""),
+                    "起始月份",
+                    "填了救助类别则须填写起始月份（在该户第一行填写）",
+                )
+            )
     elif "category" not in failed:
         for key in ("monthly_amount", "start_month"):
             if household.values.get(key) is not None:
@@ -503,33 +968,52 @@ def _check_household_end(out: Parsed, household: ParsedHousehold) -> None:
     heads = [m for m in household.members if m[1][relation] == Person.Relation.HEAD]
     if len(heads) != 1:
         where = heads[1][0] if len(heads) > 1 else household.line
-        out.add(Issue(where, out.columns["relation"], "与户主关系",
-                      f"户编号{household.key}的家庭须有且只有一名户主，现有{len(heads)}名"))
+        out.add(
+            Issue(
+                where,
+                out.columns["relation"],
+                "与户主关系",
+                f"户编号{household.key}的家庭须有且只有一名户主，现有{len(heads)}名",
+            )
+        )
     if household.values.get("category") and not any(m[5] for m in household.members):
-        out.add(Issue(household.line, out.columns.get("covered", out.columns["category"]), "纳入保障",
-                      f"户编号{household.key}填了救助类别，却没有一名成员纳入保障"))
+        out.add(
+            Issue(
+                household.line,
+                out.columns.get("covered", out.columns["category"]),
+                "纳入保障",
+                f"户编号{household.key}填了救助类别，却没有一名成员纳入保障",
+            )
+        )
 
 
 def _preview_row(line: int, household: ParsedHousehold, parsed: dict[str, Any], info, covered: bool) -> dict:
     category = household.values.get("category")
     relation = dict(Person.Relation.choices).get(parsed.get("relation"), "")
     return {
-        "line": line, "key": household.key, "community": household.values.get("community") or "",
-        "name": parsed.get("name") or "", "id": idnumber.mask(info.number), "relation": relation,
+        "line": line,
+        "key": household.key,
+        "community": household.values.get("community") or "",
+        "name": parsed.get("name") or "",
+        "id": idnumber.mask(info.number),
+        "relation": relation,
         "income": str(sum((parsed.get(k) or ZERO for k in Person.INCOME_FIELDS), ZERO)),
         "category": Category(category).label if category else "",
         "amount": str(household.values.get("monthly_amount") or "") if category else "",
-        "start": household.values["start_month"].strftime("%Y-%m") if category and household.values.get(
-            "start_month") else "",
+        "start": household.values["start_month"].strftime("%Y-%m")
+        if category and household.values.get("start_month")
+        else "",
         "covered": "是" if covered else "否",
     }
 
 
 # --- the checked result kept between the preview and the confirmation ------------------------------
 
+
 def dump(parsed: Parsed, out) -> None:
     """Write the checked households to `out` as JSON lines (the column letters first, then one household a
     line), streaming: what the confirmation imports."""
+
     def plain(value):
         if isinstance(value, Decimal):
             return str(value)
@@ -539,9 +1023,19 @@ def dump(parsed: Parsed, out) -> None:
 
     out.write(json.dumps(parsed.columns, ensure_ascii=False) + "\n")
     for h in parsed.households:
-        out.write(json.dumps([h.key, h.line, {k: plain(v) for k, v in h.values.items()},
-                              [[m[0], [plain(v) for v in m[1]], m[2], m[3].isoformat(), m[4], m[5]]
-                               for m in h.members]], ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.write(
+            json.dumps(
+                [
+                    h.key,
+                    h.line,
+                    {k: plain(v) for k, v in h.values.items()},
+                    [[m[0], [plain(v) for v in m[1]], m[2], m[3].isoformat(), m[4], m[5]] for m in h.members],
+                ],
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            + "\n"
+        )
 
 
 def load(lines) -> Parsed:
@@ -563,8 +1057,17 @@ def load(lines) -> Parsed:
     for text in lines:
         key, line, values, members = json.loads(text)
         household = ParsedHousehold(key, line, {k: typed(k, v) for k, v in values.items()})
-        household.members = [(m[0], tuple(typed(k, v) for k, v in zip(PERSON_FIELDS, m[1], strict=True)), m[2],
-                              dt.date.fromisoformat(m[3]), m[4], m[5]) for m in members]
+        household.members = [
+            (
+                m[0],
+                tuple(typed(k, v) for k, v in zip(PERSON_FIELDS, m[1], strict=True)),
+                m[2],
+                dt.date.fromisoformat(m[3]),
+                m[4],
+                m[5],
+            )
+            for m in members
+        ]
         for m in household.members:
             out.id_lines[m[2]] = m[0]
         out.households.append(household)

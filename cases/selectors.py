@@ -40,8 +40,10 @@ def household_list(*, user, query: str = "") -> QuerySet[Household]:
 
 def household_get(*, user, pk: int) -> Household:
     """One household in scope with its members, or 404 (out of scope looks like not found)."""
-    qs = household_scope(user=user).select_related("community__parent__parent").prefetch_related(
-        Prefetch("members", queryset=Person.objects.order_by("id"))
+    qs = (
+        household_scope(user=user)
+        .select_related("community__parent__parent")
+        .prefetch_related(Prefetch("members", queryset=Person.objects.order_by("id")))
     )
     return get_object_or_404(qs, pk=pk)
 
@@ -51,7 +53,9 @@ def household_history(*, household: Household) -> list[dict]:
     entries = []
     h_hist = list(household.history.select_related("history_user").order_by("history_date"))
     p_hist = list(
-        Person.history.filter(household_id=household.pk).select_related("history_user").order_by("history_date")
+        Person.history.filter(household_id=household.pk)
+        .select_related("history_user")
+        .order_by("history_date")
     )
     for records, label in ((h_hist, "家庭"), (p_hist, "成员")):
         previous: dict = {}
@@ -65,13 +69,15 @@ def household_history(*, household: Household) -> list[dict]:
                     field = rec.instance._meta.get_field(change.field)
                     changes.append({"field": str(field.verbose_name), "old": change.old, "new": change.new})
             previous[key] = rec
-            entries.append({
-                "at": rec.history_date,
-                "user": rec.history_user,
-                "kind": {"+": "新建", "~": "修改", "-": "删除"}[rec.history_type],
-                "what": label if label == "家庭" else f"成员 {rec.name}",
-                "changes": changes,
-            })
+            entries.append(
+                {
+                    "at": rec.history_date,
+                    "user": rec.history_user,
+                    "kind": {"+": "新建", "~": "修改", "-": "删除"}[rec.history_type],
+                    "what": label if label == "家庭" else f"成员 {rec.name}",
+                    "changes": changes,
+                }
+            )
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries
 

@@ -38,11 +38,14 @@ def step_limits_for(*, region_code: str) -> dict[str, int]:
     chain = region_chain(region_code)
     rank = {code: i for i, code in enumerate(chain)}
     found: dict[str, tuple[int, int]] = {}
-    for region_id, step, days in StepLimit.objects.filter(region_id__in=chain).values_list("region_id", "step",
-                                                                                             "days"):
+    for region_id, step, days in StepLimit.objects.filter(region_id__in=chain).values_list(
+        "region_id", "step", "days"
+    ):
         if step not in found or rank[region_id] < found[step][0]:
             found[step] = (rank[region_id], days)
-    return {step: found[step][1] if step in found else default for step, default in StepLimit.DEFAULTS.items()}
+    return {
+        step: found[step][1] if step in found else default for step, default in StepLimit.DEFAULTS.items()
+    }
 
 
 def step_limits_own(*, region_code: str) -> dict[str, int]:
@@ -91,12 +94,15 @@ def application_overdue(*, user, today: dt.date) -> QuerySet[Application]:
 
 def application_get(*, user, pk: int, for_update: bool = False) -> Application:
     """One application in scope with what its page shows, or 404 (out of scope looks like not found)."""
-    qs = application_scope(user=user).select_related("household__community__parent__parent", "created_by",
-                                                     "enrolment")
+    qs = application_scope(user=user).select_related(
+        "household__community__parent__parent", "created_by", "enrolment"
+    )
     qs = qs.prefetch_related(
         Prefetch("household__members", queryset=Person.objects.order_by("id")),
         Prefetch("events", queryset=ApplicationEvent.objects.select_related("actor").order_by("at", "id")),
-        "visits", "reviews", "objections",
+        "visits",
+        "reviews",
+        "objections",
         Prefetch("documents", queryset=Document.objects.select_related("uploaded_by").order_by("id")),
     )
     return get_object_or_404(qs, pk=pk)
@@ -132,8 +138,11 @@ def deadline_of(application: Application, today: dt.date) -> Deadline:
 
 def stage_label(application: Application, today: dt.date) -> str:
     """The status as a queue shows it: a notice that has run its course waits for the county."""
-    if application.status == Application.Status.NOTICE and application.notice_ends_on and \
-            today > application.notice_ends_on:
+    if (
+        application.status == Application.Status.NOTICE
+        and application.notice_ends_on
+        and today > application.notice_ends_on
+    ):
         return "公示期满，待县级审批"
     return application.get_status_display()
 
@@ -212,9 +221,15 @@ def application_history(*, application: Application) -> list[dict]:
             for change in rec.diff_against(previous).changes:
                 if change.field not in skip:
                     changes.append(str(Application._meta.get_field(change.field).verbose_name))
-        out.append({"at": rec.history_date, "user": rec.history_user,
-                    "kind": {"+": "新建", "~": "修改", "-": "删除"}[rec.history_type],
-                    "status": Application.Status(rec.status).label, "changes": changes})
+        out.append(
+            {
+                "at": rec.history_date,
+                "user": rec.history_user,
+                "kind": {"+": "新建", "~": "修改", "-": "删除"}[rec.history_type],
+                "status": Application.Status(rec.status).label,
+                "changes": changes,
+            }
+        )
         previous = rec
     out.reverse()
     return out
@@ -227,22 +242,36 @@ def economic_check_page(*, application: Application) -> dict:
     from cases.models import CheckObjection, EconomicCheck, EconomicContradiction
     from ledgers.sources import CHECKED
 
-    checks = list(EconomicCheck.objects.filter(application=application).select_related("run_by").order_by("-id")[:2])
-    objections = list(CheckObjection.objects.filter(application=application)
-                      .select_related("recorded_by", "recheck", "contradiction").order_by("id"))
+    checks = list(
+        EconomicCheck.objects.filter(application=application).select_related("run_by").order_by("-id")[:2]
+    )
+    objections = list(
+        CheckObjection.objects.filter(application=application)
+        .select_related("recorded_by", "recheck", "contradiction")
+        .order_by("id")
+    )
     if not checks:
         return {"check": None, "objections": objections}
     check = checks[0]
-    contradictions = list(EconomicContradiction.objects.filter(check_run=check).select_related("resolved_by")
-                          .order_by("id"))
+    contradictions = list(
+        EconomicContradiction.objects.filter(check_run=check).select_related("resolved_by").order_by("id")
+    )
     sources = check.sources
     rows: dict[str, dict] = {}
     for item in check.items.order_by("id"):
         row = rows.setdefault(item.id_number, {"name": item.name, "id_masked": item.id_masked, "cells": {}})
         row["cells"][item.source] = item
-    table = [{"name": r["name"], "id_masked": r["id_masked"],
-              "cells": [{"source": s, "item": r["cells"].get(s["kind"]), "checked": s["status"] == CHECKED}
-                        for s in sources]} for r in rows.values()]
+    table = [
+        {
+            "name": r["name"],
+            "id_masked": r["id_masked"],
+            "cells": [
+                {"source": s, "item": r["cells"].get(s["kind"]), "checked": s["status"] == CHECKED}
+                for s in sources
+            ],
+        }
+        for r in rows.values()
+    ]
     return {
         "check": check,
         "sources": sources,

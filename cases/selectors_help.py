@@ -92,14 +92,17 @@ def annotate_leads(leads: Iterable[Lead], today: dt.date) -> list[Lead]:
     """Attach `overdue_days` (working days past the first-visit deadline of an unvisited lead); no queries."""
     out = []
     for lead in leads:
-        lead.overdue_days = working_days_after(lead.visit_due_on, today) if lead.status == Lead.Status.OPEN else 0
+        lead.overdue_days = (
+            working_days_after(lead.visit_due_on, today) if lead.status == Lead.Status.OPEN else 0
+        )
         out.append(lead)
     return out
 
 
 def lead_get(*, user, pk: int) -> Lead:
-    qs = lead_scope(user=user).select_related("community__parent", "household", "person", "application",
-                                              "api_client", "created_by")
+    qs = lead_scope(user=user).select_related(
+        "community__parent", "household", "person", "application", "api_client", "created_by"
+    )
     qs = qs.prefetch_related(Prefetch("visits", queryset=LeadVisit.objects.select_related("recorded_by")))
     return get_object_or_404(qs, pk=pk)
 
@@ -117,9 +120,11 @@ def pairing_scope(*, user) -> QuerySet[Pairing]:
 
 
 def _pairing_rows(qs: QuerySet[Pairing]) -> QuerySet[Pairing]:
-    return (qs.select_related("household__community")
-            .prefetch_related(_heads_on("household__members"))
-            .annotate(last_visit=Max("visits__visited_on"), visit_count=Count("visits")))
+    return (
+        qs.select_related("household__community")
+        .prefetch_related(_heads_on("household__members"))
+        .annotate(last_visit=Max("visits__visited_on"), visit_count=Count("visits"))
+    )
 
 
 def pairing_list(*, user, status: str = "active") -> QuerySet[Pairing]:
@@ -136,16 +141,24 @@ def pairing_cutoff(today: dt.date) -> dt.date:
 def pairings_without_recent_visit(*, user, today: dt.date) -> QuerySet[Pairing]:
     """Active pairings whose last visit (or, without one, the pairing itself) is older than PAIRING_VISIT_DAYS."""
     qs = _pairing_rows(pairing_scope(user=user).filter(status=Pairing.Status.ACTIVE))
-    return (qs.annotate(since=Coalesce(Max("visits__visited_on"), "started_on"))
-            .filter(since__lt=pairing_cutoff(today)).order_by("since", "id"))
+    return (
+        qs.annotate(since=Coalesce(Max("visits__visited_on"), "started_on"))
+        .filter(since__lt=pairing_cutoff(today))
+        .order_by("since", "id")
+    )
 
 
 def households_without_pairing(*, user) -> QuerySet[Household]:
     """Enrolled households of the user's area that no one is paired with."""
     active = Pairing.objects.filter(household=OuterRef("pk"), status=Pairing.Status.ACTIVE)
     qs = scope_filter(Household.objects.all(), user, "community__code")
-    return (qs.filter(enrolled()).exclude(Exists(active)).select_related("community")
-            .prefetch_related(_heads_on()).order_by("id"))
+    return (
+        qs.filter(enrolled())
+        .exclude(Exists(active))
+        .select_related("community")
+        .prefetch_related(_heads_on())
+        .order_by("id")
+    )
 
 
 def pairing_counts(*, user, today: dt.date) -> dict[str, int]:
@@ -157,9 +170,16 @@ def pairing_counts(*, user, today: dt.date) -> dict[str, int]:
 
 
 def pairing_get(*, user, pk: int) -> Pairing:
-    qs = pairing_scope(user=user).select_related("household__community", "created_by").prefetch_related(
-        _heads_on("household__members"),
-        Prefetch("visits", queryset=PairingVisit.objects.select_related("recorded_by").order_by("-visited_on", "-id")),
+    qs = (
+        pairing_scope(user=user)
+        .select_related("household__community", "created_by")
+        .prefetch_related(
+            _heads_on("household__members"),
+            Prefetch(
+                "visits",
+                queryset=PairingVisit.objects.select_related("recorded_by").order_by("-visited_on", "-id"),
+            ),
+        )
     )
     return get_object_or_404(qs, pk=pk)
 
@@ -193,53 +213,71 @@ def able_q(today: dt.date, prefix: str = "") -> Q:
     """`able_to_work` as a query on Person (prefix it to use it from another model)."""
     p = prefix
     age_ok = Q(**{f"{p}sex": "M", f"{p}birth_date__gt": years_before(today, RETIREMENT_AGE["M"])}) | Q(
-        **{f"{p}sex": "F", f"{p}birth_date__gt": years_before(today, RETIREMENT_AGE["F"])})
-    return (Q(**{f"{p}labor_capacity__in": [Person.Labor.FULL, Person.Labor.PARTIAL]})
-            & ~Q(**{f"{p}employment__in": [Person.Employment.STUDENT, Person.Employment.RETIRED]})
-            & Q(**{f"{p}birth_date__lte": years_before(today, WORKING_AGE_FROM)}) & age_ok
-            & ~Q(**{f"{p}school_record__status": SchoolRecord.Status.IN_SCHOOL}))
+        **{f"{p}sex": "F", f"{p}birth_date__gt": years_before(today, RETIREMENT_AGE["F"])}
+    )
+    return (
+        Q(**{f"{p}labor_capacity__in": [Person.Labor.FULL, Person.Labor.PARTIAL]})
+        & ~Q(**{f"{p}employment__in": [Person.Employment.STUDENT, Person.Employment.RETIRED]})
+        & Q(**{f"{p}birth_date__lte": years_before(today, WORKING_AGE_FROM)})
+        & age_ok
+        & ~Q(**{f"{p}school_record__status": SchoolRecord.Status.IN_SCHOOL})
+    )
 
 
 def zero_employment(members: Iterable[Person], today: dt.date, in_school_ids: Iterable[int] = ()) -> bool:
     """零就业家庭: someone could work, and no one does."""
     members, in_school = list(members), set(in_school_ids)
-    return (any(able_to_work(m, today, m.pk in in_school) for m in members)
-            and not any(m.employment in EMPLOYED for m in members))
+    return any(able_to_work(m, today, m.pk in in_school) for m in members) and not any(
+        m.employment in EMPLOYED for m in members
+    )
 
 
 def zero_employment_households(*, user, today: dt.date) -> QuerySet[Household]:
     """Enrolled households of the user's area with a member able to work and no one at work."""
     members = Person.objects.filter(household=OuterRef("pk"))
     qs = scope_filter(Household.objects.all(), user, "community__code")
-    return (qs.filter(enrolled(), Exists(members.filter(able_q(today))))
-            .exclude(Exists(members.filter(employment__in=EMPLOYED)))
-            .select_related("community").prefetch_related(_heads_on()).order_by("id"))
+    return (
+        qs.filter(enrolled(), Exists(members.filter(able_q(today))))
+        .exclude(Exists(members.filter(employment__in=EMPLOYED)))
+        .select_related("community")
+        .prefetch_related(_heads_on())
+        .order_by("id")
+    )
 
 
 def able_members(*, user, today: dt.date, employment: str = "") -> QuerySet[Person]:
     """Members able to work in enrolled households of the user's area, with their job status and help."""
     qs = scope_filter(Person.objects.all(), user, "household__community__code")
-    enrolled_household = Exists(Enrolment.objects.filter(household=OuterRef("household_id"))
-                                .exclude(status=Enrolment.Status.EXITED))
+    enrolled_household = Exists(
+        Enrolment.objects.filter(household=OuterRef("household_id")).exclude(status=Enrolment.Status.EXITED)
+    )
     qs = qs.filter(able_q(today), enrolled_household)
     if employment in Person.Employment.values:
         qs = qs.filter(employment=employment)
-    return (qs.select_related("household__community")
-            .annotate(support_count=Count("job_supports", distinct=True), last_support=Max("job_supports__on_date"))
-            .order_by("household_id", "id"))
+    return (
+        qs.select_related("household__community")
+        .annotate(
+            support_count=Count("job_supports", distinct=True), last_support=Max("job_supports__on_date")
+        )
+        .order_by("household_id", "id")
+    )
 
 
 def job_counts(*, user, today: dt.date) -> dict[str, int]:
-    return {"zero": zero_employment_households(user=user, today=today).count(),
-            "able": able_members(user=user, today=today).count(),
-            "unemployed": able_members(user=user, today=today).exclude(employment__in=EMPLOYED).count()}
+    return {
+        "zero": zero_employment_households(user=user, today=today).count(),
+        "able": able_members(user=user, today=today).count(),
+        "unemployed": able_members(user=user, today=today).exclude(employment__in=EMPLOYED).count(),
+    }
 
 
 def person_get(*, user, pk: int) -> Person:
     qs = scope_filter(Person.objects.all(), user, "household__community__code")
     qs = qs.select_related("household__community").prefetch_related(
-        Prefetch("employment_changes", queryset=EmploymentChange.objects.select_related("recorded_by")
-                 .order_by("-on_date", "-id")),
+        Prefetch(
+            "employment_changes",
+            queryset=EmploymentChange.objects.select_related("recorded_by").order_by("-on_date", "-id"),
+        ),
         Prefetch("job_supports", queryset=JobSupport.objects.select_related("recorded_by")),
         Prefetch("household__members", queryset=Person.objects.order_by("id")),
     )
@@ -258,16 +296,31 @@ def student_list(*, user, status: str = SchoolRecord.Status.IN_SCHOOL) -> QueryS
     qs = student_scope(user=user)
     if status in SchoolRecord.Status.values:
         qs = qs.filter(status=status)
-    return (qs.select_related("person__household__community")
-            .annotate(enrolled=Exists(Enrolment.objects.filter(household=OuterRef("person__household_id"))
-                                      .exclude(status=Enrolment.Status.EXITED)))
-            .prefetch_related(Prefetch("aids", queryset=StudentAid.objects.order_by("school_year", "id")))
-            .order_by("-updated_at", "-id"))
+    return (
+        qs.select_related("person__household__community")
+        .annotate(
+            enrolled=Exists(
+                Enrolment.objects.filter(household=OuterRef("person__household_id")).exclude(
+                    status=Enrolment.Status.EXITED
+                )
+            )
+        )
+        .prefetch_related(Prefetch("aids", queryset=StudentAid.objects.order_by("school_year", "id")))
+        .order_by("-updated_at", "-id")
+    )
 
 
 def student_get(*, user, pk: int) -> SchoolRecord:
-    qs = student_scope(user=user).select_related("person__household__community", "recorded_by").prefetch_related(
-        Prefetch("aids", queryset=StudentAid.objects.select_related("recorded_by").order_by("-school_year", "id")))
+    qs = (
+        student_scope(user=user)
+        .select_related("person__household__community", "recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "aids",
+                queryset=StudentAid.objects.select_related("recorded_by").order_by("-school_year", "id"),
+            )
+        )
+    )
     return get_object_or_404(qs, pk=pk)
 
 
@@ -279,13 +332,16 @@ def students_for_department(*, principal, changed_since: dt.datetime | None = No
     current = ever.exclude(status=Enrolment.Status.EXITED)
     qs = scope_filter(SchoolRecord.objects.all(), principal, PERSON).filter(Exists(ever))
     if changed_since is not None:
-        coverage_changed = Enrolment.history.filter(household_id=OuterRef("person__household_id"),
-                                                    history_date__gte=changed_since)
+        coverage_changed = Enrolment.history.filter(
+            household_id=OuterRef("person__household_id"), history_date__gte=changed_since
+        )
         qs = qs.filter(Q(updated_at__gte=changed_since) | Exists(coverage_changed))
     category = current.order_by("pk").values("category")[:1]
-    return (qs.annotate(covered=Exists(current), category=Subquery(category))
-            .select_related("person__household__community")
-            .prefetch_related(Prefetch("aids", queryset=StudentAid.objects.order_by("school_year", "id"))))
+    return (
+        qs.annotate(covered=Exists(current), category=Subquery(category))
+        .select_related("person__household__community")
+        .prefetch_related(Prefetch("aids", queryset=StudentAid.objects.order_by("school_year", "id")))
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -320,8 +376,13 @@ def offer_get(*, user, pk: int) -> AidOffer:
 
 def offer_matches(*, user, offer: AidOffer) -> QuerySet[AidMatch]:
     """The offer's matches with households the user may see (a county offer is matched across communities)."""
-    return (match_scope(user=user).filter(offer=offer).select_related("household__community", "need", "matched_by")
-            .prefetch_related(_heads_on("household__members")).order_by("-id"))
+    return (
+        match_scope(user=user)
+        .filter(offer=offer)
+        .select_related("household__community", "need", "matched_by")
+        .prefetch_related(_heads_on("household__members"))
+        .order_by("-id")
+    )
 
 
 def need_scope(*, user) -> QuerySet[AidNeed]:
@@ -332,7 +393,11 @@ def need_list(*, user, status: str = AidNeed.Status.PUBLISHED) -> QuerySet[AidNe
     qs = need_scope(user=user)
     if status in AidNeed.Status.values:
         qs = qs.filter(status=status)
-    return qs.select_related("household__community").prefetch_related(_heads_on("household__members")).order_by("-id")
+    return (
+        qs.select_related("household__community")
+        .prefetch_related(_heads_on("household__members"))
+        .order_by("-id")
+    )
 
 
 def need_get(*, user, pk: int) -> AidNeed:
@@ -345,8 +410,14 @@ def public_needs(*, kind: str = "") -> QuerySet:
     if kind in AidKind.values:
         qs = qs.filter(kind=kind)
     return qs.order_by("-published_on", "-id").values(
-        "pk", "kind", "description", "amount_needed", "published_on", "household__community__name",
-        "household__community__parent__name")
+        "pk",
+        "kind",
+        "description",
+        "amount_needed",
+        "published_on",
+        "household__community__name",
+        "household__community__parent__name",
+    )
 
 
 def match_scope(*, user) -> QuerySet[AidMatch]:
@@ -366,9 +437,11 @@ def match_get(*, user, pk: int) -> AidMatch:
 
 
 def charity_counts(*, user) -> dict[str, int]:
-    return {"offers": offer_scope(user=user).filter(status=AidOffer.Status.OPEN).count(),
-            "needs": need_scope(user=user).filter(status=AidNeed.Status.PUBLISHED).count(),
-            "pending": match_scope(user=user).filter(status=AidMatch.Status.MATCHED).count()}
+    return {
+        "offers": offer_scope(user=user).filter(status=AidOffer.Status.OPEN).count(),
+        "needs": need_scope(user=user).filter(status=AidNeed.Status.PUBLISHED).count(),
+        "pending": match_scope(user=user).filter(status=AidMatch.Status.MATCHED).count(),
+    }
 
 
 # --------------------------------------------------------------------------------------------------
@@ -378,18 +451,26 @@ def charity_counts(*, user) -> dict[str, int]:
 def household_help(*, household: Household, today: dt.date) -> dict:
     """What the household page shows of help beyond money (the caller has checked scope on the household)."""
     members = list(household.members.all())
-    in_school = SchoolRecord.objects.filter(person__household=household).select_related("person").prefetch_related(
-        Prefetch("aids", queryset=StudentAid.objects.order_by("-school_year", "id")))
+    in_school = (
+        SchoolRecord.objects.filter(person__household=household)
+        .select_related("person")
+        .prefetch_related(Prefetch("aids", queryset=StudentAid.objects.order_by("-school_year", "id")))
+    )
     schools = list(in_school)
-    is_enrolled = Enrolment.objects.filter(household=household).exclude(status=Enrolment.Status.EXITED).exists()
+    is_enrolled = (
+        Enrolment.objects.filter(household=household).exclude(status=Enrolment.Status.EXITED).exists()
+    )
     in_school_ids = {s.person_id for s in schools if s.status == SchoolRecord.Status.IN_SCHOOL}
     pairings = list(household.pairings.annotate(last_visit=Max("visits__visited_on")).order_by("-id"))
     return {
         "leads": list(Lead.objects.filter(household=household).order_by("-id")),
         "pairings": pairings,
         "active_pairing": next((p for p in pairings if p.status == Pairing.Status.ACTIVE), None),
-        "changes": list(EmploymentChange.objects.filter(person__household=household).select_related("person")
-                        .order_by("-on_date", "-id")),
+        "changes": list(
+            EmploymentChange.objects.filter(person__household=household)
+            .select_related("person")
+            .order_by("-on_date", "-id")
+        ),
         "supports": list(JobSupport.objects.filter(person__household=household).select_related("person")),
         "schools": schools,
         "needs": list(household.aid_needs.order_by("-id")),

@@ -9,9 +9,16 @@ from rest_framework import serializers
 from cases.models import Application, ApplicationEvent, DemocraticReview, Document, HomeVisit, Objection
 
 
-@extend_schema_field(inline_serializer("ApplicationHead", fields={
-    "name": serializers.CharField(), "id_number": serializers.CharField(help_text="脱敏身份证号码"),
-}, allow_null=True))
+@extend_schema_field(
+    inline_serializer(
+        "ApplicationHead",
+        fields={
+            "name": serializers.CharField(),
+            "id_number": serializers.CharField(help_text="脱敏身份证号码"),
+        },
+        allow_null=True,
+    )
+)
 class HeadField(serializers.Field):
     """The household head as {name, id_number (masked)}, from the prefetched `heads`."""
 
@@ -37,14 +44,30 @@ class ApplicationSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     overdue_days = serializers.IntegerField(read_only=True)
     # the same choices as `category`, described once in the schema
-    proposed_category = serializers.CharField(read_only=True, help_text="街道审核类别（同 category 的取值），未审核为空")
+    proposed_category = serializers.CharField(
+        read_only=True, help_text="街道审核类别（同 category 的取值），未审核为空"
+    )
 
     class Meta:
         model = Application
         fields = [
-            "id", "household", "community", "community_name", "head", "category", "category_label", "status",
-            "status_label", "received_on", "due_on", "overdue_days", "proposed_category", "proposed_amount",
-            "notice_started_on", "notice_ends_on", "decided_on",
+            "id",
+            "household",
+            "community",
+            "community_name",
+            "head",
+            "category",
+            "category_label",
+            "status",
+            "status_label",
+            "received_on",
+            "due_on",
+            "overdue_days",
+            "proposed_category",
+            "proposed_amount",
+            "notice_started_on",
+            "notice_ends_on",
+            "decided_on",
         ]
         read_only_fields = fields
 
@@ -62,8 +85,19 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApplicationEvent
-        fields = ["id", "step", "step_label", "verb", "from_status", "to_status", "actor", "at", "on_date", "note",
-                  "data"]
+        fields = [
+            "id",
+            "step",
+            "step_label",
+            "verb",
+            "from_status",
+            "to_status",
+            "actor",
+            "at",
+            "on_date",
+            "note",
+            "data",
+        ]
         read_only_fields = fields
 
 
@@ -99,7 +133,19 @@ class ApplicationDetailSerializer(ApplicationSerializer):
     documents = DocumentSerializer(many=True, read_only=True)
 
     class Meta(ApplicationSerializer.Meta):
-        fields = [*ApplicationSerializer.Meta.fields, "reasons", "check_authorised", "check_authorised_on",
-                  "rules_amount", "override_reason", "street_reviewed_on", "decision_reason", "events", "visits",
-                  "reviews", "objections", "documents"]
+        fields = [
+            *ApplicationSerializer.Meta.fields,
+            "reasons",
+            "check_authorised",
+            "check_authorised_on",
+            "rules_amount",
+            "override_reason",
+            "street_reviewed_on",
+            "decision_reason",
+            "events",
+            "visits",
+            "reviews",
+            "objections",
+            "documents",
+        ]
         read_only_fields = fields

@@ -17,8 +17,12 @@ urlpatterns = [
     path("import/template/", import_views.import_template, name="import_template"),
     path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("import/<int:pk>/status/", import_views.import_status, name="import_status"),
-    path("import/<int:pk>/confirm/", import_views.import_decide, {"action": "confirm"}, name="import_confirm"),
-    path("import/<int:pk>/discard/", import_views.import_decide, {"action": "discard"}, name="import_discard"),
+    path(
+        "import/<int:pk>/confirm/", import_views.import_decide, {"action": "confirm"}, name="import_confirm"
+    ),
+    path(
+        "import/<int:pk>/discard/", import_views.import_decide, {"action": "discard"}, name="import_discard"
+    ),
     # Applications (救助申请): intake → visit → 民主评议 → street review → notice → county decision.
     path("applications/", app_views.application_list, name="application_list"),
     path("applications/export.xlsx", export_views.application_export, name="application_export"),
@@ -32,14 +36,27 @@ urlpatterns = [
     path("applications/<int:pk>/objection/", app_views.application_objection, name="application_objection"),
     path("applications/<int:pk>/county/", app_views.application_county, name="application_county"),
     path("applications/<int:pk>/check/", app_views.application_check_run, name="application_check_run"),
-    path("applications/<int:pk>/check/objection/", app_views.application_check_objection,
-         name="application_check_objection"),
-    path("applications/<int:pk>/check/<int:contradiction_id>/explain/", app_views.application_check_explain,
-         name="application_check_explain"),
+    path(
+        "applications/<int:pk>/check/objection/",
+        app_views.application_check_objection,
+        name="application_check_objection",
+    ),
+    path(
+        "applications/<int:pk>/check/<int:contradiction_id>/explain/",
+        app_views.application_check_explain,
+        name="application_check_explain",
+    ),
     path("applications/<int:pk>/letter/", app_views.application_letter, name="application_letter"),
-    path("applications/<int:pk>/documents/", app_views.application_document_add, name="application_document_add"),
-    path("applications/<int:pk>/documents/<int:doc_id>/", app_views.document_download,
-         name="application_document"),
+    path(
+        "applications/<int:pk>/documents/",
+        app_views.application_document_add,
+        name="application_document_add",
+    ),
+    path(
+        "applications/<int:pk>/documents/<int:doc_id>/",
+        app_views.document_download,
+        name="application_document",
+    ),
 ]
 
 # Help beyond money (五(二), 五(四), 五(八), 六(二), 六(三)): leads, pairings, job help, students, charity.

@@ -30,11 +30,15 @@ def household_list(request):
     page = Paginator(selectors.household_list(user=request.user, query=query), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "cases/household_list.html", {
-        "page": page, "query": query, "can_create": communities_for(request.user).exists(),
-    })
-
-
+    return render(
+        request,
+        "cases/household_list.html",
+        {
+            "page": page,
+            "query": query,
+            "can_create": communities_for(request.user).exists(),
+        },
+    )
 
 
 def _present_determination(result: dict, members: list) -> dict:
@@ -43,16 +47,25 @@ def _present_determination(result: dict, members: list) -> dict:
 
     names = {m.id_number: m.name for m in members}
     std = result["standards"]
-    stored = Standard.objects.filter(region_id=std["region"], year=std["year"]).select_related("region").first()
+    stored = (
+        Standard.objects.filter(region_id=std["region"], year=std["year"]).select_related("region").first()
+    )
     return {
         **result,
         "category_labels": [CATEGORY_SHORT_LABELS[c] for c in result["categories"]],
         "member_rows": [
-            {**row, "name": names.get(row["id_number"], ""), "category_label": CATEGORY_SHORT_LABELS.get(row["category"])}
+            {
+                **row,
+                "name": names.get(row["id_number"], ""),
+                "category_label": CATEGORY_SHORT_LABELS.get(row["category"]),
+            }
             for row in result["members"]
         ],
         "standard_region_name": stored.region.name if stored else std["region"],
-        "placeholder_fields": [str(Standard._meta.get_field(f).verbose_name) for f in (stored.placeholder_fields if stored else [])],
+        "placeholder_fields": [
+            str(Standard._meta.get_field(f).verbose_name)
+            for f in (stored.placeholder_fields if stored else [])
+        ],
     }
 
 
@@ -66,22 +79,26 @@ def household_detail(request, pk: int):
         determination = _present_determination(determine_household(household=household, as_of=as_of), members)
     except ServiceError as exc:
         determination_errors = exc.errors
-    return render(request, "cases/household_detail.html", {
-        "household": household,
-        "members": members,
-        "history": selectors.household_history(household=household),
-        "can_edit": can_write_region(request.user, household.community_id),
-        "determination": determination,
-        "determination_errors": determination_errors,
-        "as_of": as_of,
-        "household_applications": household_applications(household=household),
-        "enrolments": household_enrolments(household=household),
-        "can_apply": can_write_region(request.user, household.community_id),
-        "linked": household_linked_benefits(household=household, today=as_of),
-        "relief_grants": household_relief(household=household),
-        "can_relief": can_apply_relief(request.user, household.community_id),
-        "help": household_help(household=household, today=as_of),
-    })
+    return render(
+        request,
+        "cases/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "history": selectors.household_history(household=household),
+            "can_edit": can_write_region(request.user, household.community_id),
+            "determination": determination,
+            "determination_errors": determination_errors,
+            "as_of": as_of,
+            "household_applications": household_applications(household=household),
+            "enrolments": household_enrolments(household=household),
+            "can_apply": can_write_region(request.user, household.community_id),
+            "linked": household_linked_benefits(household=household, today=as_of),
+            "relief_grants": household_relief(household=household),
+            "can_relief": can_apply_relief(request.user, household.community_id),
+            "help": household_help(household=household, today=as_of),
+        },
+    )
 
 
 def _apply_service_errors(exc: ServiceError, form, formset) -> None:
@@ -89,7 +106,7 @@ def _apply_service_errors(exc: ServiceError, form, formset) -> None:
     for err in exc.errors:
         field = err["field"]
         if field.startswith("members[") and "]." in field:
-            index, name = field[len("members["):].split("].", 1)
+            index, name = field[len("members[") :].split("].", 1)
             target = live[int(index)] if int(index) < len(live) else None
             if target is not None and name in target.fields:
                 target.add_error(name, err["message"])
@@ -121,13 +138,20 @@ def household_edit(request, pk: int | None = None):
                     if f.instance.pk:
                         removed.append(f.instance.pk)
                     continue
-                members.append({**{k: v for k, v in data.items() if k not in ("DELETE", "household", "id")},
-                                "id": f.instance.pk})
+                members.append(
+                    {
+                        **{k: v for k, v in data.items() if k not in ("DELETE", "household", "id")},
+                        "id": f.instance.pk,
+                    }
+                )
             try:
                 with transaction.atomic():
                     saved = services.household_save(
-                        acting_user=request.user, household=household, data=form.cleaned_data,
-                        members=members, removed_member_ids=removed,
+                        acting_user=request.user,
+                        household=household,
+                        data=form.cleaned_data,
+                        members=members,
+                        removed_member_ids=removed,
                     )
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
@@ -138,4 +162,6 @@ def household_edit(request, pk: int | None = None):
     else:
         form = HouseholdForm(instance=instance, user=request.user)
         formset = PersonFormSet(instance=instance, prefix="members")
-    return render(request, "cases/household_form.html", {"form": form, "formset": formset, "household": household})
+    return render(
+        request, "cases/household_form.html", {"form": form, "formset": formset, "household": household}
+    )

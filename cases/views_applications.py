@@ -66,18 +66,27 @@ def application_list(request):
     user, today = request.user, timezone.localdate()
     status = request.GET.get("status", "open")
     page = Paginator(app_selectors.application_list(user=user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    return render(request, "cases/applications/list.html", {
-        "queue": app_selectors.annotate_deadlines(app_selectors.application_queue(user=user, today=today), today),
-        "overdue": app_selectors.annotate_deadlines(app_selectors.application_overdue(user=user, today=today), today),
-        "shows_overdue": user.role in app_selectors.OVERSIGHT_ROLES or user.is_superuser,
-        "page": page,
-        "rows": app_selectors.annotate_deadlines(page.object_list, today),
-        "status": status,
-        "statuses": Application.Status.choices,
-        "counts": app_selectors.application_counts(user=user, today=today),
-        "today": today,
-    })
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/applications/list.html",
+        {
+            "queue": app_selectors.annotate_deadlines(
+                app_selectors.application_queue(user=user, today=today), today
+            ),
+            "overdue": app_selectors.annotate_deadlines(
+                app_selectors.application_overdue(user=user, today=today), today
+            ),
+            "shows_overdue": user.role in app_selectors.OVERSIGHT_ROLES or user.is_superuser,
+            "page": page,
+            "rows": app_selectors.annotate_deadlines(page.object_list, today),
+            "status": status,
+            "statuses": Application.Status.choices,
+            "counts": app_selectors.application_counts(user=user, today=today),
+            "today": today,
+        },
+    )
 
 
 @login_required
@@ -91,8 +100,11 @@ def application_intake(request, household_pk: int):
             rows = form.documents()
             try:
                 application = services.application_intake(
-                    acting_user=request.user, household=household, category=form.cleaned_data["category"],
-                    reasons=form.cleaned_data["reasons"], check_authorised=form.cleaned_data["check_authorised"],
+                    acting_user=request.user,
+                    household=household,
+                    category=form.cleaned_data["category"],
+                    reasons=form.cleaned_data["reasons"],
+                    check_authorised=form.cleaned_data["check_authorised"],
                     check_authorised_on=form.cleaned_data["check_authorised_on"],
                     documents=[(kind, upload) for _, kind, upload in rows],
                 )
@@ -100,8 +112,12 @@ def application_intake(request, household_pk: int):
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
                 field_map = {f"documents[{i}].file": name for i, (name, _, _) in enumerate(rows)}
-                field_map.update({f"documents[{i}].kind": name.replace("file", "kind")
-                                  for i, (name, _, _) in enumerate(rows)})
+                field_map.update(
+                    {
+                        f"documents[{i}].kind": name.replace("file", "kind")
+                        for i, (name, _, _) in enumerate(rows)
+                    }
+                )
                 _apply_errors(exc, form, field_map)
             else:
                 messages.success(request, f"已受理申请#{application.pk}，请在办理时限内开展入户调查")
@@ -123,32 +139,39 @@ def application_detail(request, pk: int):
             seen.add(ACTION_LINKS[action][0])
     members = list(application.household.members.all())
     heads = [m for m in members if m.relation == "head"]
-    return render(request, "cases/applications/detail.html", {
-        "application": application,
-        "household": application.household,
-        "head": heads[0] if heads else None,
-        "members": members,
-        "events": list(application.events.all()),
-        "documents": list(application.documents.all()),
-        "visits": list(application.visits.all()),
-        "reviews": list(application.reviews.all()),
-        "objections": list(application.objections.all()),
-        "enrolment": getattr(application, "enrolment", None),
-        "deadline": app_selectors.deadline_of(application, today),
-        "timeline": app_selectors.application_timeline(application=application),
-        "history": app_selectors.application_history(application=application),
-        "action_links": links,
-        "can_print": application.status in Application.CLOSED,
-        "today": today,
-        "economic": app_selectors.economic_check_page(application=application),
-        "can_check": _can_check(application, user),
-        "explain_form": CheckExplainForm(),
-    })
+    return render(
+        request,
+        "cases/applications/detail.html",
+        {
+            "application": application,
+            "household": application.household,
+            "head": heads[0] if heads else None,
+            "members": members,
+            "events": list(application.events.all()),
+            "documents": list(application.documents.all()),
+            "visits": list(application.visits.all()),
+            "reviews": list(application.reviews.all()),
+            "objections": list(application.objections.all()),
+            "enrolment": getattr(application, "enrolment", None),
+            "deadline": app_selectors.deadline_of(application, today),
+            "timeline": app_selectors.application_timeline(application=application),
+            "history": app_selectors.application_history(application=application),
+            "action_links": links,
+            "can_print": application.status in Application.CLOSED,
+            "today": today,
+            "economic": app_selectors.economic_check_page(application=application),
+            "can_check": _can_check(application, user),
+            "explain_form": CheckExplainForm(),
+        },
+    )
 
 
 def _can_check(application, user) -> bool:
-    return (application.status in economic_services.CHECK_STATES and application.check_authorised
-            and economic_services.economic_check_refusal(application=application, user=user) is None)
+    return (
+        application.status in economic_services.CHECK_STATES
+        and application.check_authorised
+        and economic_services.economic_check_refusal(application=application, user=user) is None
+    )
 
 
 def _step_page(request, pk: int, *, action: str, form_class, template: str, call, title: str, extra=None):
@@ -177,8 +200,13 @@ def _step_page(request, pk: int, *, action: str, form_class, template: str, call
                 return redirect("application_detail", pk=application.pk)
     else:
         form = form_class(initial={"visited_on": today, "held_on": today, "received_on": today})
-    context = {"application": application, "household": application.household, "form": form, "title": title,
-               "today": today}
+    context = {
+        "application": application,
+        "household": application.household,
+        "form": form,
+        "title": title,
+        "today": today,
+    }
     context.update((extra or (lambda a: {}))(application))
     return render(request, template, context)
 
@@ -187,26 +215,50 @@ def _step_page(request, pk: int, *, action: str, form_class, template: str, call
 def application_visit(request, pk: int):
     def call(application, form, user):
         services.application_visit_record(
-            acting_user=user, application=application, visited_on=form.cleaned_data["visited_on"],
-            investigators=form.investigator_names(), findings=form.cleaned_data["findings"],
-            facts_confirmed=form.cleaned_data["facts_confirmed"], corrections=form.cleaned_data["corrections"])
+            acting_user=user,
+            application=application,
+            visited_on=form.cleaned_data["visited_on"],
+            investigators=form.investigator_names(),
+            findings=form.cleaned_data["findings"],
+            facts_confirmed=form.cleaned_data["facts_confirmed"],
+            corrections=form.cleaned_data["corrections"],
+        )
         return "已录入入户调查，请组织民主评议"
 
-    return _step_page(request, pk, action="visit", form_class=VisitForm, template="cases/applications/step.html",
-                      call=call, title="入户调查")
+    return _step_page(
+        request,
+        pk,
+        action="visit",
+        form_class=VisitForm,
+        template="cases/applications/step.html",
+        call=call,
+        title="入户调查",
+    )
 
 
 @login_required
 def application_review(request, pk: int):
     def call(application, form, user):
         services.application_review_record(
-            acting_user=user, application=application, held_on=form.cleaned_data["held_on"],
-            participants=form.cleaned_data["participants"], representatives=form.cleaned_data["representatives"],
-            conclusion=form.cleaned_data["conclusion"], note=form.cleaned_data["note"])
+            acting_user=user,
+            application=application,
+            held_on=form.cleaned_data["held_on"],
+            participants=form.cleaned_data["participants"],
+            representatives=form.cleaned_data["representatives"],
+            conclusion=form.cleaned_data["conclusion"],
+            note=form.cleaned_data["note"],
+        )
         return "已录入民主评议，申请已报街道审核"
 
-    return _step_page(request, pk, action="review", form_class=ReviewForm, template="cases/applications/step.html",
-                      call=call, title="民主评议")
+    return _step_page(
+        request,
+        pk,
+        action="review",
+        form_class=ReviewForm,
+        template="cases/applications/step.html",
+        call=call,
+        title="民主评议",
+    )
 
 
 def _street_context(application) -> dict:
@@ -219,9 +271,12 @@ def _street_context(application) -> dict:
     except ServiceError as exc:
         return {"determination": None, "determination_errors": exc.errors, "economic": economic}
     shares = [
-        {"category": value, "label": label,
-         "amount": category_share(determination=determination, category=value)["amount"],
-         "found": value in determination["categories"]}
+        {
+            "category": value,
+            "label": label,
+            "amount": category_share(determination=determination, category=value)["amount"],
+            "found": value in determination["categories"],
+        }
         for value, label in Application._meta.get_field("category").choices
     ]
     return {"determination": determination, "shares": shares, "economic": economic}
@@ -233,18 +288,32 @@ def application_street(request, pk: int):
         data = form.cleaned_data
         if data["decision"] == "approve":
             services.application_street_approve(
-                acting_user=user, application=application, category=data["category"] or None,
-                amount=data["amount"], override_reason=data["override_reason"], note=data["reason"])
+                acting_user=user,
+                application=application,
+                category=data["category"] or None,
+                amount=data["amount"],
+                override_reason=data["override_reason"],
+                note=data["reason"],
+            )
             return "街道审核通过，请开始公示"
         if data["decision"] == "return":
-            services.application_street_return(acting_user=user, application=application, reason=data["reason"])
+            services.application_street_return(
+                acting_user=user, application=application, reason=data["reason"]
+            )
             return "已退回社区重新调查"
         services.application_street_reject(acting_user=user, application=application, reason=data["reason"])
         return "街道审核不予通过，请打印通知书告知申请人"
 
-    return _step_page(request, pk, action="street_approve", form_class=StreetReviewForm,
-                      template="cases/applications/street.html", call=call, title="街道审核",
-                      extra=_street_context)
+    return _step_page(
+        request,
+        pk,
+        action="street_approve",
+        form_class=StreetReviewForm,
+        template="cases/applications/street.html",
+        call=call,
+        title="街道审核",
+        extra=_street_context,
+    )
 
 
 @login_required
@@ -257,20 +326,39 @@ def application_notice(request, pk: int):
         limits = app_selectors.step_limits_for(region_code=application.household.community_id)
         return {"notice_days": limits[StepLimit.Step.NOTICE]}
 
-    return _step_page(request, pk, action="notice_start", form_class=NoticeStartForm,
-                      template="cases/applications/step.html", call=call, title="开始公示", extra=extra)
+    return _step_page(
+        request,
+        pk,
+        action="notice_start",
+        form_class=NoticeStartForm,
+        template="cases/applications/step.html",
+        call=call,
+        title="开始公示",
+        extra=extra,
+    )
 
 
 @login_required
 def application_objection(request, pk: int):
     def call(application, form, user):
         services.application_objection_record(
-            acting_user=user, application=application, received_on=form.cleaned_data["received_on"],
-            objector=form.cleaned_data["objector"], content=form.cleaned_data["content"])
+            acting_user=user,
+            application=application,
+            received_on=form.cleaned_data["received_on"],
+            objector=form.cleaned_data["objector"],
+            content=form.cleaned_data["content"],
+        )
         return "已录入公示异议，申请退回社区重新调查"
 
-    return _step_page(request, pk, action="objection", form_class=ObjectionForm,
-                      template="cases/applications/step.html", call=call, title="公示异议")
+    return _step_page(
+        request,
+        pk,
+        action="objection",
+        form_class=ObjectionForm,
+        template="cases/applications/step.html",
+        call=call,
+        title="公示异议",
+    )
 
 
 @login_required
@@ -278,24 +366,44 @@ def application_county(request, pk: int):
     def call(application, form, user):
         data = form.cleaned_data
         if data["decision"] == "approve":
-            services.application_county_approve(acting_user=user, application=application, note=data["reason"])
+            services.application_county_approve(
+                acting_user=user, application=application, note=data["reason"]
+            )
             return "已批准，救助自次月起发放"
         services.application_county_reject(acting_user=user, application=application, reason=data["reason"])
         return "已作出不予批准决定，请打印通知书告知申请人"
 
-    return _step_page(request, pk, action="county_approve", form_class=CountyDecisionForm,
-                      template="cases/applications/county.html", call=call, title="县级审批")
+    return _step_page(
+        request,
+        pk,
+        action="county_approve",
+        form_class=CountyDecisionForm,
+        template="cases/applications/county.html",
+        call=call,
+        title="县级审批",
+    )
 
 
 @login_required
 def application_document_add(request, pk: int):
     def call(application, form, user):
-        document = services.application_document_add(acting_user=user, application=application,
-                                                     kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"])
+        document = services.application_document_add(
+            acting_user=user,
+            application=application,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+        )
         return f"已上传材料：{document.original_name}"
 
-    return _step_page(request, pk, action="document", form_class=DocumentForm,
-                      template="cases/applications/step.html", call=call, title="补充材料")
+    return _step_page(
+        request,
+        pk,
+        action="document",
+        form_class=DocumentForm,
+        template="cases/applications/step.html",
+        call=call,
+        title="补充材料",
+    )
 
 
 @require_GET
@@ -311,10 +419,13 @@ def document_download(request, pk: int, doc_id: int):
     # Images open in the browser under a sandbox; PDFs are downloaded (a browser's PDF viewer does not run
     # in a sandboxed document, and a downloaded file never runs in this site's origin).
     inline = document.content_type.startswith("image/")
-    response = FileResponse(handle, content_type=document.content_type, as_attachment=not inline,
-                            filename=document.original_name)
+    response = FileResponse(
+        handle, content_type=document.content_type, as_attachment=not inline, filename=document.original_name
+    )
     response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    )
     return response
 
 
@@ -326,17 +437,22 @@ def application_letter(request, pk: int):
         raise Http404("尚未作出决定")
     members = list(application.household.members.all())
     heads = [m for m in members if m.relation == "head"]
-    decision_event = next((e for e in reversed(list(application.events.all())) if e.to_status == application.status),
-                          None)
-    return render(request, "cases/applications/letter.html", {
-        "application": application,
-        "household": application.household,
-        "head": heads[0] if heads else None,
-        "enrolment": getattr(application, "enrolment", None),
-        "decision_event": decision_event,
-        "county": application.household.community.parent.parent,
-        "street": application.household.community.parent,
-    })
+    decision_event = next(
+        (e for e in reversed(list(application.events.all())) if e.to_status == application.status), None
+    )
+    return render(
+        request,
+        "cases/applications/letter.html",
+        {
+            "application": application,
+            "household": application.household,
+            "head": heads[0] if heads else None,
+            "enrolment": getattr(application, "enrolment", None),
+            "decision_event": decision_event,
+            "county": application.household.community.parent.parent,
+            "street": application.household.community.parent,
+        },
+    )
 
 
 @login_required
@@ -363,11 +479,17 @@ def step_limits(request):
                 return redirect("application_step_limits")
     else:
         form = StepLimitForm(initial=effective)
-    return render(request, "cases/applications/limits.html", {
-        "form": form, "can_edit": can_edit, "effective": effective,
-        "own": app_selectors.step_limits_own(region_code=user.region_id),
-        "rows": [(step, label, effective[step]) for step, label in StepLimit.Step.choices],
-    })
+    return render(
+        request,
+        "cases/applications/limits.html",
+        {
+            "form": form,
+            "can_edit": can_edit,
+            "effective": effective,
+            "own": app_selectors.step_limits_own(region_code=user.region_id),
+            "rows": [(step, label, effective[step]) for step, label in StepLimit.Step.choices],
+        },
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -391,8 +513,11 @@ def application_check_run(request, pk: int):
         messages.error(request, exc.message)
     else:
         n = check.contradictions.filter(status="open").count()
-        messages.success(request, f"已完成家庭经济状况核对（核对#{check.pk}）"
-                         + (f"，有{n}项与申报不符待处理" if n else "，没有待处理的不符情况"))
+        messages.success(
+            request,
+            f"已完成家庭经济状况核对（核对#{check.pk}）"
+            + (f"，有{n}项与申报不符待处理" if n else "，没有待处理的不符情况"),
+        )
     return _check_redirect(application)
 
 
@@ -404,7 +529,11 @@ def application_check_explain(request, pk: int, contradiction_id: int):
     reason = form.data.get("reason", "")
     try:
         row = economic_services.economic_contradiction_explain(
-            acting_user=request.user, application=application, contradiction_id=contradiction_id, reason=reason)
+            acting_user=request.user,
+            application=application,
+            contradiction_id=contradiction_id,
+            reason=reason,
+        )
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
@@ -431,8 +560,12 @@ def application_check_objection(request, pk: int):
             data = form.cleaned_data
             try:
                 objection = economic_services.economic_check_objection_record(
-                    acting_user=user, application=application, received_on=data["received_on"],
-                    content=data["content"], contradiction_id=data["contradiction"])
+                    acting_user=user,
+                    application=application,
+                    received_on=data["received_on"],
+                    content=data["content"],
+                    contradiction_id=data["contradiction"],
+                )
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
@@ -442,6 +575,15 @@ def application_check_objection(request, pk: int):
                 return _check_redirect(application)
     else:
         form = CheckObjectionForm(initial={"received_on": today}, contradictions=contradictions)
-    return render(request, "cases/applications/check_objection.html", {
-        "application": application, "household": application.household, "form": form, "economic": economic,
-        "title": "核对结果异议", "today": today})
+    return render(
+        request,
+        "cases/applications/check_objection.html",
+        {
+            "application": application,
+            "household": application.household,
+            "form": form,
+            "economic": economic,
+            "title": "核对结果异议",
+            "today": today,
+        },
+    )

@@ -23,9 +23,15 @@ def _label(choices, value: str, extra: dict | None = None) -> str:
 def household_export(request):
     query = request.GET.get("q", "")
     qs = selectors.household_list(user=request.user, query=query)
-    return list_export_response(request, title="家庭档案", header=exports.HOUSEHOLD_HEADER,
-                                count=qs.count, rows=exports.household_rows(qs),
-                                filters=[("查询", exports.query_label(query))], widths=[8, 10, 22, 6, 14, 16, 30])
+    return list_export_response(
+        request,
+        title="家庭档案",
+        header=exports.HOUSEHOLD_HEADER,
+        count=qs.count,
+        rows=exports.household_rows(qs),
+        filters=[("查询", exports.query_label(query))],
+        widths=[8, 10, 22, 6, 14, 16, 30],
+    )
 
 
 @require_GET
@@ -35,8 +41,13 @@ def application_export(request):
     today = timezone.localdate()
     qs = app_selectors.application_list(user=request.user, status=status)
     return list_export_response(
-        request, title="救助申请", header=exports.APPLICATION_HEADER, count=qs.count, rows=exports.application_rows(qs, today),
-        filters=[("状态", _label(Application.Status.choices, status, {"open": "办理中", "all": "全部"}))])
+        request,
+        title="救助申请",
+        header=exports.APPLICATION_HEADER,
+        count=qs.count,
+        rows=exports.application_rows(qs, today),
+        filters=[("状态", _label(Application.Status.choices, status, {"open": "办理中", "all": "全部"}))],
+    )
 
 
 @require_GET
@@ -45,9 +56,16 @@ def lead_export(request):
     status, source = request.GET.get("status", "open"), request.GET.get("source", "")
     qs = help_selectors.lead_list(user=request.user, status=status, source=source)
     return list_export_response(
-        request, title="主动发现线索", header=exports.LEAD_HEADER, count=qs.count, rows=exports.lead_rows(qs, timezone.localdate()),
-        filters=[("状态", _label(Lead.Status.choices, status, {"open": "未办结"})),
-                 ("来源", _label(Lead.Source.choices, source))])
+        request,
+        title="主动发现线索",
+        header=exports.LEAD_HEADER,
+        count=qs.count,
+        rows=exports.lead_rows(qs, timezone.localdate()),
+        filters=[
+            ("状态", _label(Lead.Status.choices, status, {"open": "未办结"})),
+            ("来源", _label(Lead.Source.choices, source)),
+        ],
+    )
 
 
 @require_GET
@@ -55,8 +73,14 @@ def lead_export(request):
 def pairing_export(request):
     status = request.GET.get("status", "active")
     qs = help_selectors.pairing_list(user=request.user, status=status)
-    return list_export_response(request, title="结对帮扶", header=exports.PAIRING_HEADER,
-                                count=qs.count, rows=exports.pairing_rows(qs), filters=[("状态", _label(Pairing.Status.choices, status))])
+    return list_export_response(
+        request,
+        title="结对帮扶",
+        header=exports.PAIRING_HEADER,
+        count=qs.count,
+        rows=exports.pairing_rows(qs),
+        filters=[("状态", _label(Pairing.Status.choices, status))],
+    )
 
 
 @require_GET
@@ -64,8 +88,14 @@ def pairing_export(request):
 def job_export(request):
     employment = request.GET.get("employment", "")
     qs = help_selectors.able_members(user=request.user, today=timezone.localdate(), employment=employment)
-    return list_export_response(request, title="就业帮扶", header=exports.JOB_HEADER, count=qs.count, rows=exports.able_member_rows(qs),
-                                filters=[("就业状况", _label(Person.Employment.choices, employment))])
+    return list_export_response(
+        request,
+        title="就业帮扶",
+        header=exports.JOB_HEADER,
+        count=qs.count,
+        rows=exports.able_member_rows(qs),
+        filters=[("就业状况", _label(Person.Employment.choices, employment))],
+    )
 
 
 @require_GET
@@ -73,8 +103,14 @@ def job_export(request):
 def student_export(request):
     status = request.GET.get("status", SchoolRecord.Status.IN_SCHOOL)
     qs = help_selectors.student_list(user=request.user, status=status)
-    return list_export_response(request, title="在校学生", header=exports.STUDENT_HEADER, count=qs.count, rows=exports.student_rows(qs),
-                                filters=[("在读状态", _label(SchoolRecord.Status.choices, status))])
+    return list_export_response(
+        request,
+        title="在校学生",
+        header=exports.STUDENT_HEADER,
+        count=qs.count,
+        rows=exports.student_rows(qs),
+        filters=[("在读状态", _label(SchoolRecord.Status.choices, status))],
+    )
 
 
 @require_GET
@@ -82,8 +118,14 @@ def student_export(request):
 def need_export(request):
     status = request.GET.get("status", AidNeed.Status.PUBLISHED)
     qs = help_selectors.need_list(user=request.user, status=status)
-    return list_export_response(request, title="帮扶需求", header=exports.NEED_HEADER, count=qs.count,
-                                rows=exports.need_rows(qs), filters=[("状态", _label(AidNeed.Status.choices, status))])
+    return list_export_response(
+        request,
+        title="帮扶需求",
+        header=exports.NEED_HEADER,
+        count=qs.count,
+        rows=exports.need_rows(qs),
+        filters=[("状态", _label(AidNeed.Status.choices, status))],
+    )
 
 
 @require_GET
@@ -91,5 +133,11 @@ def need_export(request):
 def match_export(request):
     status = request.GET.get("status", AidMatch.Status.MATCHED)
     qs = help_selectors.match_list(user=request.user, status=status)
-    return list_export_response(request, title="帮扶对接", header=exports.MATCH_HEADER, count=qs.count,
-                                rows=exports.match_rows(qs), filters=[("状态", _label(AidMatch.Status.choices, status))])
+    return list_export_response(
+        request,
+        title="帮扶对接",
+        header=exports.MATCH_HEADER,
+        count=qs.count,
+        rows=exports.match_rows(qs),
+        filters=[("状态", _label(AidMatch.Status.choices, status))],
+    )

@@ -54,8 +54,16 @@ def _query_string(request) -> str:
     return f"{text}&" if text else ""
 
 
-def _form_page(request, *, form, title: str, call: Callable[[dict], tuple[str, str]], back: str,
-               context: dict | None = None, template: str = "cases/help/form.html"):
+def _form_page(
+    request,
+    *,
+    form,
+    title: str,
+    call: Callable[[dict], tuple[str, str]],
+    back: str,
+    context: dict | None = None,
+    template: str = "cases/help/form.html",
+):
     """GET shows the form; a valid POST calls the service: a refusal is a 403, a bad input a message on the form,
     success a message and a redirect to the URL `call` returns."""
     if request.method == "POST" and form.is_bound and form.is_valid():
@@ -96,15 +104,25 @@ def lead_list(request):
     user, today = request.user, timezone.localdate()
     status, source = request.GET.get("status", "open"), request.GET.get("source", "")
     page = _page(request, help_selectors.lead_list(user=user, status=status, source=source))
-    return render(request, "cases/help/lead_list.html", {
-        "query_string": _query_string(request),
-        "page": page, "rows": help_selectors.annotate_leads(page.object_list, today),
-        "overdue": help_selectors.annotate_leads(help_selectors.lead_overdue(user=user, today=today)[:PAGE_SIZE],
-                                                 today),
-        "counts": help_selectors.lead_counts(user=user, today=today),
-        "status": status, "source": source, "statuses": Lead.Status.choices, "sources": Lead.Source.choices,
-        "can_create": communities_for(user).exists(), "today": today,
-    })
+    return render(
+        request,
+        "cases/help/lead_list.html",
+        {
+            "query_string": _query_string(request),
+            "page": page,
+            "rows": help_selectors.annotate_leads(page.object_list, today),
+            "overdue": help_selectors.annotate_leads(
+                help_selectors.lead_overdue(user=user, today=today)[:PAGE_SIZE], today
+            ),
+            "counts": help_selectors.lead_counts(user=user, today=today),
+            "status": status,
+            "source": source,
+            "statuses": Lead.Status.choices,
+            "sources": Lead.Source.choices,
+            "can_create": communities_for(user).exists(),
+            "today": today,
+        },
+    )
 
 
 @login_required
@@ -118,20 +136,42 @@ def lead_create(request):
     initial = {}
     if household is not None:
         head = household.head
-        initial = {"community": household.community_id, "address": household.address, "phone": household.phone,
-                   "name": head.name if head else "", "id_number": head.id_number if head else ""}
+        initial = {
+            "community": household.community_id,
+            "address": household.address,
+            "phone": household.phone,
+            "name": head.name if head else "",
+            "id_number": head.id_number if head else "",
+        }
     form = _bound(request, forms.LeadForm, user=user, initial=initial)
 
     def call(data):
         lead = leads.lead_report(
-            acting_user=user, community=data["community"], name=data["name"], reason=data["reason"],
-            detail=data["detail"], source=data["source"], reporter_name=data["reporter_name"],
-            id_number=data["id_number"], address=data["address"], phone=data["phone"], household=household)
-        return (f"已登记线索#{lead.pk}，请在{lead.visit_due_on:%Y-%m-%d}前上门走访",
-                reverse("lead_detail", args=[lead.pk]))
+            acting_user=user,
+            community=data["community"],
+            name=data["name"],
+            reason=data["reason"],
+            detail=data["detail"],
+            source=data["source"],
+            reporter_name=data["reporter_name"],
+            id_number=data["id_number"],
+            address=data["address"],
+            phone=data["phone"],
+            household=household,
+        )
+        return (
+            f"已登记线索#{lead.pk}，请在{lead.visit_due_on:%Y-%m-%d}前上门走访",
+            reverse("lead_detail", args=[lead.pk]),
+        )
 
-    return _form_page(request, form=form, title="登记主动发现线索", call=call, back=reverse("lead_list"),
-                      context={"household": household})
+    return _form_page(
+        request,
+        form=form,
+        title="登记主动发现线索",
+        call=call,
+        back=reverse("lead_list"),
+        context={"household": household},
+    )
 
 
 @login_required
@@ -140,17 +180,25 @@ def lead_detail(request, pk: int):
     lead = help_selectors.lead_get(user=user, pk=pk)
     help_selectors.annotate_leads([lead], today)
     actions = [LEAD_ACTIONS[a] for a in leads.lead_actions(lead=lead, user=user)]
-    return render(request, "cases/help/lead_detail.html", {
-        "lead": lead, "visits": list(lead.visits.all()), "actions": actions,
-        "history": help_selectors.lead_history(lead=lead), "today": today,
-    })
+    return render(
+        request,
+        "cases/help/lead_detail.html",
+        {
+            "lead": lead,
+            "visits": list(lead.visits.all()),
+            "actions": actions,
+            "history": help_selectors.lead_history(lead=lead),
+            "today": today,
+        },
+    )
 
 
 def _lead_step(request, pk: int, action: str):
     """The lead, or the response that refuses the step."""
     lead = help_selectors.lead_get(user=request.user, pk=pk)
-    denied = _guard(request, lambda: leads.lead_check(action, lead, request.user),
-                    reverse("lead_detail", args=[lead.pk]))
+    denied = _guard(
+        request, lambda: leads.lead_check(action, lead, request.user), reverse("lead_detail", args=[lead.pk])
+    )
     return lead, denied
 
 
@@ -162,13 +210,24 @@ def lead_visit(request, pk: int):
     form = _bound(request, forms.LeadVisitForm, initial={"visited_on": timezone.localdate()})
 
     def call(data):
-        leads.lead_visit_record(acting_user=request.user, lead=lead, visited_on=data["visited_on"],
-                                visitors=forms.names(data["visitors"]), findings=data["findings"],
-                                in_need=data["in_need"])
+        leads.lead_visit_record(
+            acting_user=request.user,
+            lead=lead,
+            visited_on=data["visited_on"],
+            visitors=forms.names(data["visitors"]),
+            findings=data["findings"],
+            in_need=data["in_need"],
+        )
         return "已录入走访", reverse("lead_detail", args=[lead.pk])
 
-    return _form_page(request, form=form, title="线索走访", call=call, back=reverse("lead_detail", args=[lead.pk]),
-                      context={"lead": lead})
+    return _form_page(
+        request,
+        form=form,
+        title="线索走访",
+        call=call,
+        back=reverse("lead_detail", args=[lead.pk]),
+        context={"lead": lead},
+    )
 
 
 @login_required
@@ -183,8 +242,14 @@ def lead_link(request, pk: int):
         leads.lead_link_household(acting_user=request.user, lead=lead, household=household)
         return "已关联家庭档案", reverse("lead_detail", args=[lead.pk])
 
-    return _form_page(request, form=form, title="关联家庭档案", call=call, back=reverse("lead_detail", args=[lead.pk]),
-                      context={"lead": lead})
+    return _form_page(
+        request,
+        form=form,
+        title="关联家庭档案",
+        call=call,
+        back=reverse("lead_detail", args=[lead.pk]),
+        context={"lead": lead},
+    )
 
 
 @login_required
@@ -201,20 +266,28 @@ def lead_apply(request, pk: int):
         if form.is_valid():
             try:
                 application = leads.lead_convert(
-                    acting_user=request.user, lead=lead, category=form.cleaned_data["category"],
-                    reasons=form.cleaned_data["reasons"], check_authorised=form.cleaned_data["check_authorised"],
+                    acting_user=request.user,
+                    lead=lead,
+                    category=form.cleaned_data["category"],
+                    reasons=form.cleaned_data["reasons"],
+                    check_authorised=form.cleaned_data["check_authorised"],
                     check_authorised_on=form.cleaned_data["check_authorised_on"],
-                    documents=[(kind, upload) for _, kind, upload in form.documents()])
+                    documents=[(kind, upload) for _, kind, upload in form.documents()],
+                )
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
                 _apply_errors(exc, form)
             else:
-                messages.success(request, f"线索#{lead.pk}已转为救助申请#{application.pk}，请在办理时限内开展入户调查")
+                messages.success(
+                    request, f"线索#{lead.pk}已转为救助申请#{application.pk}，请在办理时限内开展入户调查"
+                )
                 return redirect("application_detail", pk=application.pk)
     else:
         form = IntakeForm(initial={"check_authorised_on": timezone.localdate(), "reasons": lead.detail})
-    return render(request, "cases/help/lead_apply.html", {"form": form, "lead": lead, "household": lead.household})
+    return render(
+        request, "cases/help/lead_apply.html", {"form": form, "lead": lead, "household": lead.household}
+    )
 
 
 @login_required
@@ -228,8 +301,14 @@ def lead_close(request, pk: int):
         leads.lead_close(acting_user=request.user, lead=lead, reason=data["reason"], note=data["note"])
         return f"线索#{lead.pk}已关闭", reverse("lead_detail", args=[lead.pk])
 
-    return _form_page(request, form=form, title="关闭线索", call=call, back=reverse("lead_detail", args=[lead.pk]),
-                      context={"lead": lead})
+    return _form_page(
+        request,
+        form=form,
+        title="关闭线索",
+        call=call,
+        back=reverse("lead_detail", args=[lead.pk]),
+        context={"lead": lead},
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -242,13 +321,21 @@ def pairing_list(request):
     page = _page(request, help_selectors.pairing_list(user=user, status=request.GET.get("status", "active")))
     stale = _page(request, help_selectors.pairings_without_recent_visit(user=user, today=today), "stale_page")
     unpaired = _page(request, help_selectors.households_without_pairing(user=user), "unpaired_page")
-    return render(request, "cases/help/pairing_list.html", {
-        "query_string": _query_string(request),
-        "page": page, "stale": stale, "unpaired": unpaired, "status": request.GET.get("status", "active"),
-        "visit_days": help_selectors.PAIRING_VISIT_DAYS, "cutoff": help_selectors.pairing_cutoff(today),
-        "counts": help_selectors.pairing_counts(user=user, today=today),
-        "can_write": communities_for(user).exists(),
-    })
+    return render(
+        request,
+        "cases/help/pairing_list.html",
+        {
+            "query_string": _query_string(request),
+            "page": page,
+            "stale": stale,
+            "unpaired": unpaired,
+            "status": request.GET.get("status", "active"),
+            "visit_days": help_selectors.PAIRING_VISIT_DAYS,
+            "cutoff": help_selectors.pairing_cutoff(today),
+            "counts": help_selectors.pairing_counts(user=user, today=today),
+            "can_write": communities_for(user).exists(),
+        },
+    )
 
 
 @login_required
@@ -262,18 +349,33 @@ def pairing_create(request, household_pk: int):
         created = pairing.pairing_create(acting_user=request.user, household=household, **data)
         return f"已登记{created.helper_name}与本户结对帮扶", reverse("pairing_detail", args=[created.pk])
 
-    return _form_page(request, form=form, title="登记结对帮扶", call=call,
-                      back=reverse("household_detail", args=[household.pk]), context={"household": household})
+    return _form_page(
+        request,
+        form=form,
+        title="登记结对帮扶",
+        call=call,
+        back=reverse("household_detail", args=[household.pk]),
+        context={"household": household},
+    )
 
 
 @login_required
 def pairing_detail(request, pk: int):
     item = help_selectors.pairing_get(user=request.user, pk=pk)
-    return render(request, "cases/help/pairing_detail.html", {
-        "pairing": item, "visits": list(item.visits.all()), "head": help_selectors.head_of(item.household),
-        "can_write": item.status == Pairing.Status.ACTIVE and can_write_region(request.user, item.household.community_id),
-        "history": list(item.history.select_related("history_user").order_by("-history_date", "-history_id")),
-    })
+    return render(
+        request,
+        "cases/help/pairing_detail.html",
+        {
+            "pairing": item,
+            "visits": list(item.visits.all()),
+            "head": help_selectors.head_of(item.household),
+            "can_write": item.status == Pairing.Status.ACTIVE
+            and can_write_region(request.user, item.household.community_id),
+            "history": list(
+                item.history.select_related("history_user").order_by("-history_date", "-history_id")
+            ),
+        },
+    )
 
 
 def _pairing_step(request, pk: int, title: str, form_class, initial: dict, service, message: str):
@@ -295,14 +397,28 @@ def _pairing_step(request, pk: int, title: str, form_class, initial: dict, servi
 
 @login_required
 def pairing_visit(request, pk: int):
-    return _pairing_step(request, pk, "录入结对帮扶走访", forms.PairingVisitForm,
-                         {"visited_on": timezone.localdate()}, pairing.pairing_visit_record, "已录入帮扶走访")
+    return _pairing_step(
+        request,
+        pk,
+        "录入结对帮扶走访",
+        forms.PairingVisitForm,
+        {"visited_on": timezone.localdate()},
+        pairing.pairing_visit_record,
+        "已录入帮扶走访",
+    )
 
 
 @login_required
 def pairing_end(request, pk: int):
-    return _pairing_step(request, pk, "结束结对帮扶", forms.PairingEndForm, {"ended_on": timezone.localdate()},
-                         pairing.pairing_end, "结对帮扶已结束")
+    return _pairing_step(
+        request,
+        pk,
+        "结束结对帮扶",
+        forms.PairingEndForm,
+        {"ended_on": timezone.localdate()},
+        pairing.pairing_end,
+        "结对帮扶已结束",
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -315,11 +431,18 @@ def job_list(request):
     employment = request.GET.get("employment", "")
     zero = _page(request, help_selectors.zero_employment_households(user=user, today=today), "zero_page")
     page = _page(request, help_selectors.able_members(user=user, today=today, employment=employment))
-    return render(request, "cases/help/job_list.html", {
-        "query_string": _query_string(request),
-        "zero": zero, "page": page, "employment": employment, "employments": Person.Employment.choices,
-        "counts": help_selectors.job_counts(user=user, today=today),
-    })
+    return render(
+        request,
+        "cases/help/job_list.html",
+        {
+            "query_string": _query_string(request),
+            "zero": zero,
+            "page": page,
+            "employment": employment,
+            "employments": Person.Employment.choices,
+            "counts": help_selectors.job_counts(user=user, today=today),
+        },
+    )
 
 
 @login_required
@@ -327,12 +450,20 @@ def job_person(request, person_pk: int):
     person = help_selectors.person_get(user=request.user, pk=person_pk)
     today = timezone.localdate()
     members = list(person.household.members.all())
-    return render(request, "cases/help/job_person.html", {
-        "person": person, "household": person.household, "changes": list(person.employment_changes.all()),
-        "supports": list(person.job_supports.all()), "employed": person.employment in help_selectors.EMPLOYED,
-        "able": help_selectors.able_to_work(person, today), "members": members,
-        "can_write": can_write_region(request.user, person.household.community_id),
-    })
+    return render(
+        request,
+        "cases/help/job_person.html",
+        {
+            "person": person,
+            "household": person.household,
+            "changes": list(person.employment_changes.all()),
+            "supports": list(person.job_supports.all()),
+            "employed": person.employment in help_selectors.EMPLOYED,
+            "able": help_selectors.able_to_work(person, today),
+            "members": members,
+            "can_write": can_write_region(request.user, person.household.community_id),
+        },
+    )
 
 
 def _job_step(request, person_pk: int, title: str, form_class, initial: dict, call_service):
@@ -354,7 +485,9 @@ def job_start(request, person_pk: int):
         jobs.job_start_record(acting_user=request.user, person=person, **data)
         return f"已登记{person.name}就业"
 
-    return _job_step(request, person_pk, "登记就业", forms.JobStartForm, {"started_on": timezone.localdate()}, call)
+    return _job_step(
+        request, person_pk, "登记就业", forms.JobStartForm, {"started_on": timezone.localdate()}, call
+    )
 
 
 @login_required
@@ -363,7 +496,9 @@ def job_end(request, person_pk: int):
         jobs.job_end_record(acting_user=request.user, person=person, **data)
         return f"已登记{person.name}失业"
 
-    return _job_step(request, person_pk, "登记失业", forms.JobEndForm, {"ended_on": timezone.localdate()}, call)
+    return _job_step(
+        request, person_pk, "登记失业", forms.JobEndForm, {"ended_on": timezone.localdate()}, call
+    )
 
 
 @login_required
@@ -372,8 +507,9 @@ def job_support(request, person_pk: int):
         support = jobs.job_support_record(acting_user=request.user, person=person, **data)
         return f"已登记{support.get_kind_display()}"
 
-    return _job_step(request, person_pk, "登记就业帮扶", forms.JobSupportForm, {"on_date": timezone.localdate()},
-                     call)
+    return _job_step(
+        request, person_pk, "登记就业帮扶", forms.JobSupportForm, {"on_date": timezone.localdate()}, call
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -384,10 +520,16 @@ def job_support(request, person_pk: int):
 def student_list(request):
     status = request.GET.get("status", SchoolRecord.Status.IN_SCHOOL)
     page = _page(request, help_selectors.student_list(user=request.user, status=status))
-    return render(request, "cases/help/student_list.html", {
-        "query_string": _query_string(request),
-        "page": page, "status": status, "statuses": SchoolRecord.Status.choices,
-    })
+    return render(
+        request,
+        "cases/help/student_list.html",
+        {
+            "query_string": _query_string(request),
+            "page": page,
+            "status": status,
+            "statuses": SchoolRecord.Status.choices,
+        },
+    )
 
 
 @login_required
@@ -396,26 +538,43 @@ def student_edit(request, person_pk: int):
     if not can_write_region(request.user, person.household.community_id):
         return HttpResponseForbidden("只有本社区的社区工作人员可以登记在校学生")
     record = SchoolRecord.objects.filter(person=person).first()
-    initial = ({f: getattr(record, f) for f in ("school", "stage", "grade", "student_no", "status")} if record
-               else {"status": SchoolRecord.Status.IN_SCHOOL})
+    initial = (
+        {f: getattr(record, f) for f in ("school", "stage", "grade", "student_no", "status")}
+        if record
+        else {"status": SchoolRecord.Status.IN_SCHOOL}
+    )
     form = _bound(request, forms.SchoolRecordForm, initial=initial)
 
     def call(data):
         saved = students.school_record_save(acting_user=request.user, person=person, **data)
         return f"已保存{person.name}的在校信息", reverse("student_detail", args=[saved.pk])
 
-    return _form_page(request, form=form, title="登记在校学生" if record is None else "更新在校信息", call=call,
-                      back=reverse("household_detail", args=[person.household_id]), context={"person": person})
+    return _form_page(
+        request,
+        form=form,
+        title="登记在校学生" if record is None else "更新在校信息",
+        call=call,
+        back=reverse("household_detail", args=[person.household_id]),
+        context={"person": person},
+    )
 
 
 @login_required
 def student_detail(request, pk: int):
     record = help_selectors.student_get(user=request.user, pk=pk)
-    return render(request, "cases/help/student_detail.html", {
-        "record": record, "person": record.person, "aids": list(record.aids.all()),
-        "can_write": can_write_region(request.user, record.person.household.community_id),
-        "history": list(record.history.select_related("history_user").order_by("-history_date", "-history_id")),
-    })
+    return render(
+        request,
+        "cases/help/student_detail.html",
+        {
+            "record": record,
+            "person": record.person,
+            "aids": list(record.aids.all()),
+            "can_write": can_write_region(request.user, record.person.household.community_id),
+            "history": list(
+                record.history.select_related("history_user").order_by("-history_date", "-history_id")
+            ),
+        },
+    )
 
 
 @login_required
@@ -430,7 +589,9 @@ def student_aid(request, pk: int):
         aid = students.student_aid_record(acting_user=request.user, school_record=record, **data)
         return f"已登记{aid.get_kind_display()}", back
 
-    return _form_page(request, form=form, title="登记学生资助", call=call, back=back, context={"record": record})
+    return _form_page(
+        request, form=form, title="登记学生资助", call=call, back=back, context={"record": record}
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -446,31 +607,49 @@ def charity_home(request):
     user = request.user
     status = request.GET.get("status", AidOffer.Status.OPEN)
     page = _page(request, help_selectors.offer_list(user=user, status=status))
-    return render(request, "cases/help/charity_home.html", {
-        "query_string": _query_string(request),
-        "page": page, "status": status, "statuses": AidOffer.Status.choices,
-        "counts": help_selectors.charity_counts(user=user), "can_register": _charity_can_register(user),
-    })
+    return render(
+        request,
+        "cases/help/charity_home.html",
+        {
+            "query_string": _query_string(request),
+            "page": page,
+            "status": status,
+            "statuses": AidOffer.Status.choices,
+            "counts": help_selectors.charity_counts(user=user),
+            "can_register": _charity_can_register(user),
+        },
+    )
 
 
 @login_required
 def need_list(request):
     status = request.GET.get("status", AidNeed.Status.PUBLISHED)
     page = _page(request, help_selectors.need_list(user=request.user, status=status))
-    return render(request, "cases/help/need_list.html", {
-        "query_string": _query_string(request),
-        "page": page, "status": status, "statuses": AidNeed.Status.choices,
-    })
+    return render(
+        request,
+        "cases/help/need_list.html",
+        {
+            "query_string": _query_string(request),
+            "page": page,
+            "status": status,
+            "statuses": AidNeed.Status.choices,
+        },
+    )
 
 
 @login_required
 def match_list(request):
     status = request.GET.get("status", AidMatch.Status.MATCHED)
-    return render(request, "cases/help/match_list.html", {
-        "query_string": _query_string(request),
-        "page": _page(request, help_selectors.match_list(user=request.user, status=status)), "status": status,
-        "statuses": AidMatch.Status.choices,
-    })
+    return render(
+        request,
+        "cases/help/match_list.html",
+        {
+            "query_string": _query_string(request),
+            "page": _page(request, help_selectors.match_list(user=request.user, status=status)),
+            "status": status,
+            "statuses": AidMatch.Status.choices,
+        },
+    )
 
 
 @login_required
@@ -493,15 +672,24 @@ def offer_detail(request, pk: int):
     offer = help_selectors.offer_get(user=user, pk=pk)
     candidates = []
     if communities_for(user).exists() and offer.status == AidOffer.Status.OPEN:
-        candidates = list(help_selectors.need_list(user=user).filter(kind=offer.kind,
-                                                                     household__community__code__startswith=
-                                                                     offer.region.prefix)[:PAGE_SIZE])
-    return render(request, "cases/help/offer_detail.html", {
-        "offer": offer, "matches": list(help_selectors.offer_matches(user=user, offer=offer)[:200]),
-        "candidates": candidates, "can_match": communities_for(user).exists() and offer.status == "open",
-        "can_close": offer.status == AidOffer.Status.OPEN and charity.can_manage_offer(user, offer.region_id),
-        "today": today,
-    })
+        candidates = list(
+            help_selectors.need_list(user=user).filter(
+                kind=offer.kind, household__community__code__startswith=offer.region.prefix
+            )[:PAGE_SIZE]
+        )
+    return render(
+        request,
+        "cases/help/offer_detail.html",
+        {
+            "offer": offer,
+            "matches": list(help_selectors.offer_matches(user=user, offer=offer)[:200]),
+            "candidates": candidates,
+            "can_match": communities_for(user).exists() and offer.status == "open",
+            "can_close": offer.status == AidOffer.Status.OPEN
+            and charity.can_manage_offer(user, offer.region_id),
+            "today": today,
+        },
+    )
 
 
 @login_required
@@ -516,7 +704,9 @@ def offer_close(request, pk: int):
         charity.aid_offer_close(acting_user=request.user, offer=offer, reason=data["reason"])
         return "帮扶资源已结束", back
 
-    return _form_page(request, form=form, title="结束帮扶资源", call=call, back=back, context={"offer": offer})
+    return _form_page(
+        request, form=form, title="结束帮扶资源", call=call, back=back, context={"offer": offer}
+    )
 
 
 @login_required
@@ -539,12 +729,21 @@ def offer_match(request, pk: int):
         need = help_selectors.need_scope(user=user).filter(pk=data["need"]).first() if data["need"] else None
         if data["need"] and need is None:
             raise ServiceError("未找到该需求", field="need")
-        charity.aid_match_create(acting_user=user, offer=offer, household=household, need=need,
-                                 consent=data["consent"], consent_on=data["consent_on"],
-                                 consent_by=data["consent_by"], note=data["note"])
+        charity.aid_match_create(
+            acting_user=user,
+            offer=offer,
+            household=household,
+            need=need,
+            consent=data["consent"],
+            consent_on=data["consent_on"],
+            consent_by=data["consent_by"],
+            note=data["note"],
+        )
         return f"已将“{offer.title}”对接给家庭#{household.pk}", back
 
-    return _form_page(request, form=form, title="对接帮扶资源", call=call, back=back, context={"offer": offer})
+    return _form_page(
+        request, form=form, title="对接帮扶资源", call=call, back=back, context={"offer": offer}
+    )
 
 
 @login_required
@@ -559,7 +758,9 @@ def need_create(request, household_pk: int):
         need = charity.aid_need_publish(acting_user=request.user, household=household, **data)
         return f"已公开发布需求#{need.pk}（不含个人信息）", back
 
-    return _form_page(request, form=form, title="发布帮扶需求", call=call, back=back, context={"household": household})
+    return _form_page(
+        request, form=form, title="发布帮扶需求", call=call, back=back, context={"household": household}
+    )
 
 
 @login_required
@@ -599,8 +800,9 @@ def match_deliver(request, pk: int):
         charity.aid_match_deliver(acting_user=request.user, match=match, **data)
         return "已登记帮扶落实情况"
 
-    return _match_step(request, pk, "登记帮扶落实情况", forms.AidDeliverForm, {"delivered_on": timezone.localdate()},
-                       call)
+    return _match_step(
+        request, pk, "登记帮扶落实情况", forms.AidDeliverForm, {"delivered_on": timezone.localdate()}, call
+    )
 
 
 @login_required
@@ -616,5 +818,8 @@ def charity_public(request):
     """The public page of published needs: kind, text, amount and community — never a name, ID, address."""
     kind = request.GET.get("kind", "")
     page = _page(request, help_selectors.public_needs(kind=kind))
-    return render(request, "cases/help/public_needs.html", {
-        "page": page, "kind": kind, "kinds": AidKind.choices, "query_string": _query_string(request)})
+    return render(
+        request,
+        "cases/help/public_needs.html",
+        {"page": page, "kind": kind, "kinds": AidKind.choices, "query_string": _query_string(request)},
+    )

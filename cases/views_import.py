@@ -56,12 +56,22 @@ def import_home(request):
             else:
                 messages.success(request, f"已上传“{batch.original_name}”，正在逐行校验")
                 return redirect("import_detail", pk=batch.pk)
-    page = Paginator(_batches(user).select_related("uploaded_by", "region"), PAGE).get_page(request.GET.get("page"))
-    return render(request, "cases/import_home.html", {
-        "form": form, "may_upload": may_upload, "page": page, "columns": importing.COLUMNS,
-        "explanation": importing.EXPLANATION, "max_rows": importing.MAX_ROWS,
-        "may_enrol": user.role == "county",
-    })
+    page = Paginator(_batches(user).select_related("uploaded_by", "region"), PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/import_home.html",
+        {
+            "form": form,
+            "may_upload": may_upload,
+            "page": page,
+            "columns": importing.COLUMNS,
+            "explanation": importing.EXPLANATION,
+            "max_rows": importing.MAX_ROWS,
+            "may_enrol": user.role == "county",
+        },
+    )
 
 
 @login_required
@@ -71,8 +81,12 @@ def import_template(request):
     user = request.user
     if not imports.can_upload(user):
         return HttpResponseForbidden("只有县级、街道民政和社区工作人员可以导入本辖区的家庭台账")
-    communities = (scope_filter(Region.objects.filter(level=Region.Level.COMMUNITY), user, "code")
-                   .annotate(street=F("parent__name")).order_by("code").values_list("code", "name", "street"))
+    communities = (
+        scope_filter(Region.objects.filter(level=Region.Level.COMMUNITY), user, "code")
+        .annotate(street=F("parent__name"))
+        .order_by("code")
+        .values_list("code", "name", "street")
+    )
     return workbook_response("家庭台账导入模板.xlsx", importing.template_sheets(communities.iterator()))
 
 
@@ -80,11 +94,17 @@ def import_template(request):
 def import_detail(request, pk: int):
     batch = _batch(request.user, pk)
     issues = Paginator(batch.issues.order_by("id"), PAGE).get_page(request.GET.get("page"))
-    return render(request, "cases/import_detail.html", {
-        "batch": batch, "issues": issues, "progress": imports.progress_of(batch),
-        "is_owner": batch.uploaded_by_id == request.user.pk,
-        "issues_hidden": max(0, batch.error_count - issues.paginator.count),
-    })
+    return render(
+        request,
+        "cases/import_detail.html",
+        {
+            "batch": batch,
+            "issues": issues,
+            "progress": imports.progress_of(batch),
+            "is_owner": batch.uploaded_by_id == request.user.pk,
+            "issues_hidden": max(0, batch.error_count - issues.paginator.count),
+        },
+    )
 
 
 @login_required

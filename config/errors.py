@@ -5,8 +5,14 @@ from __future__ import annotations
 
 
 class ServiceError(Exception):
-    def __init__(self, message: str = "", *, code: str = "invalid", field: str | None = None,
-                 errors: list[dict[str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: str = "invalid",
+        field: str | None = None,
+        errors: list[dict[str, str]] | None = None,
+    ) -> None:
         self.code = code
         self.errors = list(errors or [])
         if message:

@@ -22,7 +22,10 @@ class RejectNulMiddleware:
         query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or b"\x00" in unquote_to_bytes(query.replace("+", " ")):
             if request.path.startswith("/api/"):
-                return JsonResponse({"errors": [{"field": "__all__", "message": MESSAGE}]}, status=400,
-                                    json_dumps_params={"ensure_ascii": False})
+                return JsonResponse(
+                    {"errors": [{"field": "__all__", "message": MESSAGE}]},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
+                )
             return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

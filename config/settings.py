@@ -157,14 +157,24 @@ RECONCILE_CRON_HOUR = int(os.environ.get("RECONCILE_CRON_HOUR", "2"))
 CELERY_BEAT_SCHEDULE = {
     "semiannual-reconciliation": {
         "task": "ledgers.reconcile_scheduled",
-        "schedule": crontab(minute=0, hour=RECONCILE_CRON_HOUR, day_of_month=1, month_of_year=RECONCILE_CRON_MONTHS),
+        "schedule": crontab(
+            minute=0, hour=RECONCILE_CRON_HOUR, day_of_month=1, month_of_year=RECONCILE_CRON_MONTHS
+        ),
     },
     # Dynamic management: scheduled reviews become caseworker tasks, 渐退 ends on its date, and changed
     # households are recomputed from the next month (each task is idempotent).
-    "review-tasks-daily": {"task": "benefits.tasks.reviews_raise_daily", "schedule": crontab(minute=10, hour=1)},
-    "gradual-exits-daily": {"task": "benefits.tasks.gradual_exits_close_daily", "schedule": crontab(minute=20, hour=1)},
-    "recompute-changed-daily": {"task": "benefits.tasks.changed_households_recompute_daily",
-                                "schedule": crontab(minute=30, hour=1)},
+    "review-tasks-daily": {
+        "task": "benefits.tasks.reviews_raise_daily",
+        "schedule": crontab(minute=10, hour=1),
+    },
+    "gradual-exits-daily": {
+        "task": "benefits.tasks.gradual_exits_close_daily",
+        "schedule": crontab(minute=20, hour=1),
+    },
+    "recompute-changed-daily": {
+        "task": "benefits.tasks.changed_households_recompute_daily",
+        "schedule": crontab(minute=30, hour=1),
+    },
 }
 # A run silent this long and held by no worker is dead and may be restarted.
 RECONCILE_STALE_SECONDS = int(os.environ.get("RECONCILE_STALE_SECONDS", "600"))
@@ -181,7 +191,8 @@ ECONOMIC_CHECK_MAX_AGE_DAYS = int(os.environ.get("ECONOMIC_CHECK_MAX_AGE_DAYS", 
 # A source answered by a department's live interface instead of the loaded extracts:
 # "vehicle=gov.jx.jiaoguan.VehicleApi,tax_income=…" (kind=dotted class path).
 ECONOMIC_CHECK_ADAPTERS = dict(
-    item.split("=", 1) for item in os.environ.get("ECONOMIC_CHECK_ADAPTERS", "").split(",") if "=" in item)
+    item.split("=", 1) for item in os.environ.get("ECONOMIC_CHECK_ADAPTERS", "").split(",") if "=" in item
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -9,8 +9,9 @@ from pathlib import Path
 from config.errors import ServiceError
 
 
-def upload_store(*, file, directory: Path, suffix: str, max_bytes: int | None = None,
-                 too_large: str = "") -> tuple[str, str, int]:
+def upload_store(
+    *, file, directory: Path, suffix: str, max_bytes: int | None = None, too_large: str = ""
+) -> tuple[str, str, int]:
     """Copy `file` (an UploadedFile or a binary file object) chunk by chunk into `directory` under a new random
     name; return (stored name, sha256, size). An empty file, or one over `max_bytes`, is removed again and refused
     as a field error on "file"."""

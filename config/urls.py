@@ -21,7 +21,9 @@ def server_error(request):
     from django.http import HttpResponseServerError, JsonResponse
 
     if request.path.startswith("/api/"):
-        return JsonResponse({"errors": [{"field": "__all__", "message": "服务器内部错误，已记录，请稍后重试"}]}, status=500)
+        return JsonResponse(
+            {"errors": [{"field": "__all__", "message": "服务器内部错误，已记录，请稍后重试"}]}, status=500
+        )
     return HttpResponseServerError("<h1>服务器内部错误</h1><p>已记录，请稍后重试或联系管理员。</p>")
 
 

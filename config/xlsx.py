@@ -97,20 +97,37 @@ def export_caption(request, title: str, filters: Sequence[tuple[str, str]] = ())
 
     shown = "，".join(f"{label}：{value}" for label, value in filters if value)
     who = str(request.user)
-    return [f"{title}{'（' + shown + '）' if shown else ''}　导出：{who}　{timezone.localtime():%Y-%m-%d %H:%M}"]
+    return [
+        f"{title}{'（' + shown + '）' if shown else ''}　导出：{who}　{timezone.localtime():%Y-%m-%d %H:%M}"
+    ]
 
 
-def personal_export_response(request, *, filename: str, sheets: Iterable[Sheet], what: str,
-                             purpose: str = "名单导出", counted_titles: Sequence[str] | None = None) -> FileResponse:
+def personal_export_response(
+    request,
+    *,
+    filename: str,
+    sheets: Iterable[Sheet],
+    what: str,
+    purpose: str = "名单导出",
+    counted_titles: Sequence[str] | None = None,
+) -> FileResponse:
     """A workbook of personal data: written first (data rows counted as they stream, not held in memory), then
     the read logged in the access log with that count (when there was any row), then returned. A failure while
     writing logs nothing and hands out nothing. `counted_titles`: the sheets whose rows are records (default: all)."""
     from accounts.services import access_log_record
 
     counter = [0]
-    counted = [Sheet(title=s.title, header=s.header, caption=s.caption, footer=s.footer, widths=s.widths,
-                     rows=_counted(s.rows, counter) if counted_titles is None or s.title in counted_titles else s.rows)
-               for s in sheets]
+    counted = [
+        Sheet(
+            title=s.title,
+            header=s.header,
+            caption=s.caption,
+            footer=s.footer,
+            widths=s.widths,
+            rows=_counted(s.rows, counter) if counted_titles is None or s.title in counted_titles else s.rows,
+        )
+        for s in sheets
+    ]
     response = workbook_response(filename, counted)
     if counter[0]:  # an export with no rows read no personal data: nothing to log
         try:
@@ -122,9 +139,17 @@ def personal_export_response(request, *, filename: str, sheets: Iterable[Sheet],
     return response
 
 
-def list_export_response(request, *, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
-                         count: Callable[[], int], filters: Sequence[tuple[str, str]] = (),
-                         widths: Sequence[int] = (), purpose: str = "名单导出"):
+def list_export_response(
+    request,
+    *,
+    title: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    count: Callable[[], int],
+    filters: Sequence[tuple[str, str]] = (),
+    widths: Sequence[int] = (),
+    purpose: str = "名单导出",
+):
     """A list page as one sheet: a caption naming the filters, the header, every row; logged as a personal-data
     read ("导出<title>（<filters>）", the number of rows). `count()` (one COUNT query) is asked first: a list longer
     than settings.EXPORT_MAX_ROWS is refused back on the list page (export URLs are "<list URL>export.xlsx")
@@ -141,6 +166,9 @@ def list_export_response(request, *, title: str, header: Sequence[str], rows: It
         return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
     shown = "，".join(f"{label}：{value}" for label, value in filters if value)
     return personal_export_response(
-        request, filename=export_filename(title), what=f"导出{title}{'（' + shown + '）' if shown else ''}",
+        request,
+        filename=export_filename(title),
+        what=f"导出{title}{'（' + shown + '）' if shown else ''}",
         purpose=purpose,
-        sheets=[Sheet(title, header, rows, caption=export_caption(request, title, filters), widths=widths)])
+        sheets=[Sheet(title, header, rows, caption=export_caption(request, title, filters), widths=widths)],
+    )

@@ -38,10 +38,18 @@ class EvaluateView(APIView):
         ),
         request=OpenApiTypes.OBJECT,
         responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
-        examples=[OpenApiExample("一人户", request_only=True, value={
-            "region": "360102", "as_of": "2018-06-01", "standards": {"min_wage": "1680"},
-            "household": {"members": [{"id_number": "11010519491231002X", "monthly_income": "300"}]},
-        })],
+        examples=[
+            OpenApiExample(
+                "一人户",
+                request_only=True,
+                value={
+                    "region": "360102",
+                    "as_of": "2018-06-01",
+                    "standards": {"min_wage": "1680"},
+                    "household": {"members": [{"id_number": "11010519491231002X", "monthly_income": "300"}]},
+                },
+            )
+        ],
     )
     def post(self, request: Request) -> Response:
         try:
@@ -56,7 +64,15 @@ class StandardSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Standard
-        fields = ["region", "region_name", "year", *Standard.FIELDS, "placeholder_fields", "source", "effective_month"]
+        fields = [
+            "region",
+            "region_name",
+            "year",
+            *Standard.FIELDS,
+            "placeholder_fields",
+            "source",
+            "effective_month",
+        ]
 
 
 def _is_code(value: str) -> bool:
@@ -76,9 +92,11 @@ class StandardPage(PageNumberPagination):
 @extend_schema(
     summary="年度标准（公开）/ Yearly standards (public)",
     description="各地区各年度的救助标准，公开数据，无需密钥。`placeholder_fields` 中的字段为演示占位值，"
-                "并非当地正式标准。\n\nEvery region's yearly standards; public, no key needed.",
-    parameters=[OpenApiParameter("region", str, description="区划代码 region code"),
-                OpenApiParameter("year", int, description="年度 year")],
+    "并非当地正式标准。\n\nEvery region's yearly standards; public, no key needed.",
+    parameters=[
+        OpenApiParameter("region", str, description="区划代码 region code"),
+        OpenApiParameter("year", int, description="年度 year"),
+    ],
 )
 class StandardListView(ListAPIView):
     serializer_class = StandardSerializer
@@ -107,7 +125,7 @@ class StandardListView(ListAPIView):
 @extend_schema(
     summary="某地某年适用的标准 / Standards in force for a region and year",
     description="沿区划向上取最近一级的记录（社区→街道→县→市→省）。\n\n"
-                "The nearest record walking up the region tree; 400 if there is none.",
+    "The nearest record walking up the region tree; 400 if there is none.",
     parameters=[OpenApiParameter("region", str, required=True), OpenApiParameter("year", int, required=True)],
     responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
 )

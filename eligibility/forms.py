@@ -33,8 +33,8 @@ def _standard_field(name: str, *, unset_label: str = "未设定") -> forms.Field
     assert isinstance(model_field, models.Field)
     if isinstance(model_field, models.BooleanField):
         return forms.NullBooleanField(
-            label=model_field.verbose_name, required=False,
-            widget=ChineseNullBooleanSelect(unset_label))
+            label=model_field.verbose_name, required=False, widget=ChineseNullBooleanSelect(unset_label)
+        )
     field = model_field.formfield(required=False, error_messages=NUMBER_ERRORS)
     assert field is not None
     field.widget.attrs.update({"inputmode": "decimal", "min": "0"})
@@ -47,11 +47,18 @@ class RegionChoiceField(forms.ModelChoiceField):
 
 
 def _year_field(initial: int | None = None) -> forms.IntegerField:
-    return forms.IntegerField(label="年度", min_value=MIN_YEAR, max_value=MAX_YEAR,
-                              initial=initial or timezone.localdate().year,
-                              error_messages={"required": "请填写年度", "invalid": "年度应为整数",
-                                              "min_value": f"年度应在 {MIN_YEAR}–{MAX_YEAR} 之间",
-                                              "max_value": f"年度应在 {MIN_YEAR}–{MAX_YEAR} 之间"})
+    return forms.IntegerField(
+        label="年度",
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        initial=initial or timezone.localdate().year,
+        error_messages={
+            "required": "请填写年度",
+            "invalid": "年度应为整数",
+            "min_value": f"年度应在 {MIN_YEAR}–{MAX_YEAR} 之间",
+            "max_value": f"年度应在 {MIN_YEAR}–{MAX_YEAR} 之间",
+        },
+    )
 
 
 class StandardForm(forms.Form):
@@ -60,22 +67,37 @@ class StandardForm(forms.Form):
     def __init__(self, *args, user, standard: Standard | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         regions = entry_regions(user).order_by("level", "code")
-        self.fields["region"] = RegionChoiceField(label="区划", queryset=regions, empty_label=None,
-                                                  error_messages={"invalid_choice": "只能为本人负责的区划录入标准"})
+        self.fields["region"] = RegionChoiceField(
+            label="区划",
+            queryset=regions,
+            empty_label=None,
+            error_messages={"invalid_choice": "只能为本人负责的区划录入标准"},
+        )
         self.fields["year"] = _year_field(standard.year if standard else None)
         for group in GROUPS:
             for name in group.fields:
                 self.fields[name] = _standard_field(name)
-        self.fields["source"] = forms.CharField(label="依据（文件名称、文号）", max_length=200, required=False)
+        self.fields["source"] = forms.CharField(
+            label="依据（文件名称、文号）", max_length=200, required=False
+        )
         self.fields["effective_month"] = forms.DateField(
-            label="执行起始日期", required=False, error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+            label="执行起始日期",
+            required=False,
+            error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        )
         if standard is not None:
             # An existing record keeps its region and year; a new year is a new record.
             self.fields["region"].disabled = self.fields["year"].disabled = True
-            self.initial.update({"region": standard.region_id, "year": standard.year, "source": standard.source,
-                                 "effective_month": standard.effective_month,
-                                 **{name: getattr(standard, name) for name in Standard.FIELDS}})
+            self.initial.update(
+                {
+                    "region": standard.region_id,
+                    "year": standard.year,
+                    "source": standard.source,
+                    "effective_month": standard.effective_month,
+                    **{name: getattr(standard, name) for name in Standard.FIELDS},
+                }
+            )
         self.placeholders = set(standard.placeholder_fields) if standard is not None else set()
 
     def groups(self):
@@ -84,8 +106,11 @@ class StandardForm(forms.Form):
 
     def values(self) -> dict:
         data = self.cleaned_data
-        return {**{name: data.get(name) for name in Standard.FIELDS}, "source": data.get("source") or "",
-                "effective_month": data.get("effective_month")}
+        return {
+            **{name: data.get(name) for name in Standard.FIELDS},
+            "source": data.get("source") or "",
+            "effective_month": data.get("effective_month"),
+        }
 
 
 class WhatIfForm(forms.Form):
@@ -94,11 +119,17 @@ class WhatIfForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         regions = entry_regions(user).order_by("level", "code")
-        self.fields["region"] = RegionChoiceField(label="测算范围", queryset=regions, empty_label=None,
-                                                  error_messages={"invalid_choice": "只能测算本人负责的区划"})
+        self.fields["region"] = RegionChoiceField(
+            label="测算范围",
+            queryset=regions,
+            empty_label=None,
+            error_messages={"invalid_choice": "只能测算本人负责的区划"},
+        )
         self.fields["year"] = _year_field()
         for name in CHANGEABLE:
             self.fields[name] = _standard_field(name, unset_label="不变")
 
     def changes(self) -> dict:
-        return {name: self.cleaned_data[name] for name in CHANGEABLE if self.cleaned_data.get(name) is not None}
+        return {
+            name: self.cleaned_data[name] for name in CHANGEABLE if self.cleaned_data.get(name) is not None
+        }

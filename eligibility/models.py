@@ -21,7 +21,9 @@ class Standard(models.Model):
     A lookup for region R and year Y takes the nearest record walking up R → city → province.
     """
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="standards", verbose_name="区划")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="standards", verbose_name="区划"
+    )
     year = models.PositiveSmallIntegerField("年度")
     dibao = money("低保标准（元/人/月）")
     subsidy_target = money("人均补差目标（元/人/月）")
@@ -35,7 +37,9 @@ class Standard(models.Model):
     disability_care = money("重度残疾人护理补贴（元/人/月）")
     zhichu_multiplier = ratio("支出型贫困收入上限（低保标准的倍数）")
     extension_months = models.PositiveSmallIntegerField("就业渐退期（月）", null=True, blank=True)
-    extension_months_disabled = models.PositiveSmallIntegerField("有残疾成员的渐退期（月）", null=True, blank=True)
+    extension_months_disabled = models.PositiveSmallIntegerField(
+        "有残疾成员的渐退期（月）", null=True, blank=True
+    )
     property_months = ratio("人均金融资产上限（低保标准的月数）")
     property_vehicles = models.PositiveSmallIntegerField("允许机动车辆（辆）", null=True, blank=True)
     property_houses = models.PositiveSmallIntegerField("允许房产（套）", null=True, blank=True)
@@ -46,26 +50,47 @@ class Standard(models.Model):
     extra_times = models.PositiveSmallIntegerField("三类对象可增加次数（1–2）", null=True, blank=True)
     street_limit = money("街道备用金审批额度（元）")
     uplift_max = ratio("支出型救助上浮比例上限（≤0.50）")
-    placeholder_fields = models.JSONField("演示占位字段", default=list, blank=True,
-                                          help_text="这些数值是演示占位，并非当地正式标准")
+    placeholder_fields = models.JSONField(
+        "演示占位字段", default=list, blank=True, help_text="这些数值是演示占位，并非当地正式标准"
+    )
     source = models.CharField("依据", max_length=200, blank=True)
     effective_month = models.DateField("执行起始月", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()
 
     FIELDS = (
-        "dibao", "subsidy_target", "tekun", "care_ratio_full", "care_ratio_semi", "min_wage",
-        "orphan_scattered", "orphan_institutional", "disability_living", "disability_care",
-        "zhichu_multiplier", "extension_months", "extension_months_disabled", "property_months",
-        "property_vehicles", "property_houses", "property_business_allowed", "per_event_cap",
-        "annual_cap", "annual_times", "extra_times", "street_limit", "uplift_max",
+        "dibao",
+        "subsidy_target",
+        "tekun",
+        "care_ratio_full",
+        "care_ratio_semi",
+        "min_wage",
+        "orphan_scattered",
+        "orphan_institutional",
+        "disability_living",
+        "disability_care",
+        "zhichu_multiplier",
+        "extension_months",
+        "extension_months_disabled",
+        "property_months",
+        "property_vehicles",
+        "property_houses",
+        "property_business_allowed",
+        "per_event_cap",
+        "annual_cap",
+        "annual_times",
+        "extra_times",
+        "street_limit",
+        "uplift_max",
     )
 
     class Meta:
         verbose_name = "年度标准"
         verbose_name_plural = "年度标准"
         ordering = ["region_id", "-year"]
-        constraints = [models.UniqueConstraint(fields=["region", "year"], name="one_standard_per_region_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="one_standard_per_region_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.year}年标准"

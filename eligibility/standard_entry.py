@@ -29,18 +29,38 @@ TEKUN_FACTOR = Decimal("1.3")  # 五(一)2: 特困供养标准不低于低保标
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
-MONEY_FIELDS = ("dibao", "subsidy_target", "tekun", "min_wage", "orphan_scattered", "orphan_institutional",
-                "disability_living", "disability_care", "per_event_cap", "annual_cap", "street_limit")
+MONEY_FIELDS = (
+    "dibao",
+    "subsidy_target",
+    "tekun",
+    "min_wage",
+    "orphan_scattered",
+    "orphan_institutional",
+    "disability_living",
+    "disability_care",
+    "per_event_cap",
+    "annual_cap",
+    "street_limit",
+)
 RATIO_FIELDS = ("care_ratio_full", "care_ratio_semi", "zhichu_multiplier", "property_months", "uplift_max")
-INT_FIELDS = ("extension_months", "extension_months_disabled", "property_vehicles", "property_houses",
-              "annual_times", "extra_times")
+INT_FIELDS = (
+    "extension_months",
+    "extension_months_disabled",
+    "property_vehicles",
+    "property_houses",
+    "annual_times",
+    "extra_times",
+)
 BOOL_FIELDS = ("property_business_allowed",)
 OTHER_FIELDS = ("source", "effective_month", "placeholder_fields")
 REQUIRED_FIELDS = ("dibao", "tekun")  # a yearly standard without these two means nothing
 
 # Decimal places the columns hold (money 2, ratios 4); more would be silently rounded by the database.
 PLACES = {**dict.fromkeys(MONEY_FIELDS, 2), **dict.fromkeys(RATIO_FIELDS, 4)}
-MAX_VALUE = {**dict.fromkeys(MONEY_FIELDS, Decimal("9999999999.99")), **dict.fromkeys(RATIO_FIELDS, Decimal("99.9999"))}
+MAX_VALUE = {
+    **dict.fromkeys(MONEY_FIELDS, Decimal("9999999999.99")),
+    **dict.fromkeys(RATIO_FIELDS, Decimal("99.9999")),
+}
 
 
 @dataclass(frozen=True)
@@ -58,10 +78,16 @@ GROUPS = (
     Group("disability", "残疾", ("disability_living", "disability_care")),
     Group("zhichu", "支出型", ("zhichu_multiplier",)),
     Group("extension", "渐退", ("extension_months", "extension_months_disabled")),
-    Group("property", "财产限额", ("property_months", "property_vehicles", "property_houses",
-                                  "property_business_allowed")),
-    Group("temporary", "临时救助", ("per_event_cap", "annual_cap", "annual_times", "extra_times", "street_limit",
-                                   "uplift_max")),
+    Group(
+        "property",
+        "财产限额",
+        ("property_months", "property_vehicles", "property_houses", "property_business_allowed"),
+    ),
+    Group(
+        "temporary",
+        "临时救助",
+        ("per_event_cap", "annual_cap", "annual_times", "extra_times", "street_limit", "uplift_max"),
+    ),
 )
 
 
@@ -80,11 +106,11 @@ def guidance(year: int, *, dibao: Decimal | None = None) -> dict[str, Decimal]:
     1.3 × `dibao` when one is entered, else 1.3 × the guided dibao.
     """
     n = int(year) - BASE_YEAR
-    guided_dibao = round_money(GUIDE_DIBAO * GUIDE_DIBAO_GROWTH ** n)
+    guided_dibao = round_money(GUIDE_DIBAO * GUIDE_DIBAO_GROWTH**n)
     basis = guided_dibao if dibao is None else Decimal(dibao)
     return {
         "dibao": guided_dibao,
-        "subsidy_target": round_money(GUIDE_SUBSIDY * GUIDE_SUBSIDY_GROWTH ** n),
+        "subsidy_target": round_money(GUIDE_SUBSIDY * GUIDE_SUBSIDY_GROWTH**n),
         "tekun_min": round_money(TEKUN_FACTOR * basis),
     }
 
@@ -202,8 +228,11 @@ def check_entry_rules(v: dict[str, Any]) -> tuple[list[dict[str, str]], list[str
     if dibao is not None and tekun is not None:
         floor = TEKUN_FACTOR * dibao
         if tekun < floor:
-            err("tekun", f"特困供养标准不得低于低保标准的1.3倍：低保标准 {dibao} 元 × 1.3 = {round_money(floor)} 元，"
-                         f"现填 {tekun} 元")
+            err(
+                "tekun",
+                f"特困供养标准不得低于低保标准的1.3倍：低保标准 {dibao} 元 × 1.3 = {round_money(floor)} 元，"
+                f"现填 {tekun} 元",
+            )
     if v.get("care_ratio_full") is not None and v["care_ratio_full"] < Decimal("0.80"):
         err("care_ratio_full", "全失能特困人员照料护理费不得低于当地最低工资的80%（比例至少 0.80）")
     if v.get("care_ratio_semi") is not None and v["care_ratio_semi"] < Decimal("0.20"):
@@ -224,8 +253,10 @@ def check_entry_rules(v: dict[str, Any]) -> tuple[list[dict[str, str]], list[str
         for name, what in (("orphan_scattered", "散居孤儿"), ("orphan_institutional", "机构供养孤儿")):
             amount = v.get(name)
             if amount is not None and amount <= tekun:
-                warnings.append(f"{what}基本生活费 {amount} 元未高于特困供养标准 {tekun} 元"
-                                "（政策要求孤儿基本生活费略高于特困人员供养标准），请核实")
+                warnings.append(
+                    f"{what}基本生活费 {amount} 元未高于特困供养标准 {tekun} 元"
+                    "（政策要求孤儿基本生活费略高于特困人员供养标准），请核实"
+                )
     return errors, warnings
 
 
@@ -241,8 +272,9 @@ def _plain(name: str, value: Any) -> Any:
 
 
 @transaction.atomic
-def standard_save(*, acting_user, region: Region, year: int, values: dict[str, Any],
-                  standard: Standard | None = None) -> tuple[Standard, list[str]]:
+def standard_save(
+    *, acting_user, region: Region, year: int, values: dict[str, Any], standard: Standard | None = None
+) -> tuple[Standard, list[str]]:
     """Create (standard=None) or update a region's yearly standards; returns (standard, warnings).
 
     `values` maps §2 field names to values (Decimal/str/int/bool; None or "" = empty); `source` and
@@ -279,7 +311,12 @@ def standard_save(*, acting_user, region: Region, year: int, values: dict[str, A
         if standard is not None:
             clash = clash.exclude(pk=standard.pk)
         if clash.exists():
-            errors.append({"field": "year", "message": f"{region.name}（{region.code}）{year} 年度标准已存在，请修改原记录"})
+            errors.append(
+                {
+                    "field": "year",
+                    "message": f"{region.name}（{region.code}）{year} 年度标准已存在，请修改原记录",
+                }
+            )
     if errors:
         raise ServiceError(errors=errors)
 
@@ -311,14 +348,22 @@ def standard_save(*, acting_user, region: Region, year: int, values: dict[str, A
         region_code=region.code,
         data={
             "year": year,
-            "changes": ({name: [None, _plain(name, parsed[name])] for name in Standard.FIELDS
-                         if parsed[name] is not None}
-                        if creating else
-                        {name: [_plain(name, before[name]), _plain(name, parsed[name])] for name in changed}),
+            "changes": (
+                {
+                    name: [None, _plain(name, parsed[name])]
+                    for name in Standard.FIELDS
+                    if parsed[name] is not None
+                }
+                if creating
+                else {name: [_plain(name, before[name]), _plain(name, parsed[name])] for name in changed}
+            ),
             "warnings": warnings,
         },
     )
     # Once committed, benefits recomputes the enrolments this standard applies to from its effective month.
-    transaction.on_commit(lambda: __import__("benefits.tasks").tasks.standard_recompute.delay(
-        standard.pk, getattr(acting_user, "pk", None)))
+    transaction.on_commit(
+        lambda: __import__("benefits.tasks").tasks.standard_recompute.delay(
+            standard.pk, getattr(acting_user, "pk", None)
+        )
+    )
     return standard, warnings

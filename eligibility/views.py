@@ -60,12 +60,18 @@ def _row(standard: Standard, user) -> dict:
 
 @login_required
 def standard_list(request):
-    rows = [_row(s, request.user) for s in
-            standard_scope(user=request.user).select_related("region").order_by("-year", "region_id")]
-    return render(request, "eligibility/standard_list.html", {
-        "rows": rows,
-        "can_enter": entry_regions(request.user).exists(),
-    })
+    rows = [
+        _row(s, request.user)
+        for s in standard_scope(user=request.user).select_related("region").order_by("-year", "region_id")
+    ]
+    return render(
+        request,
+        "eligibility/standard_list.html",
+        {
+            "rows": rows,
+            "can_enter": entry_regions(request.user).exists(),
+        },
+    )
 
 
 def _guidance_table() -> dict[str, dict[str, str]]:
@@ -86,8 +92,11 @@ def standard_edit(request, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             saved, warnings = standard_save(
-                acting_user=request.user, region=form.cleaned_data["region"], year=form.cleaned_data["year"],
-                values=form.values(), standard=standard,
+                acting_user=request.user,
+                region=form.cleaned_data["region"],
+                year=form.cleaned_data["year"],
+                values=form.values(),
+                standard=standard,
             )
         except PermissionDenied as exc:
             return HttpResponseForbidden(exc.message)
@@ -104,22 +113,32 @@ def standard_edit(request, pk: int | None = None):
     dibao = form.cleaned_data.get("dibao") if form.is_bound and hasattr(form, "cleaned_data") else None
     if dibao is None and standard is not None and not form.is_bound:
         dibao = standard.dibao
-    return render(request, "eligibility/standard_form.html", {
-        "form": form,
-        "standard": standard,
-        "year": year,
-        "guide": guidance(year, dibao=dibao),
-        "guidance_table": _guidance_table(),
-    })
+    return render(
+        request,
+        "eligibility/standard_form.html",
+        {
+            "form": form,
+            "standard": standard,
+            "year": year,
+            "guide": guidance(year, dibao=dibao),
+            "guidance_table": _guidance_table(),
+        },
+    )
 
 
 def _year_of(form, standard: Standard | None) -> int:
-    raw = form.data.get("year") if form.is_bound else (standard.year if standard else form.fields["year"].initial)
+    raw = (
+        form.data.get("year")
+        if form.is_bound
+        else (standard.year if standard else form.fields["year"].initial)
+    )
     try:
         year = int(raw)
     except (TypeError, ValueError):
         return timezone.localdate().year
-    return year if GUIDANCE_YEARS.start - 50 <= year <= GUIDANCE_YEARS.stop + 50 else timezone.localdate().year
+    return (
+        year if GUIDANCE_YEARS.start - 50 <= year <= GUIDANCE_YEARS.stop + 50 else timezone.localdate().year
+    )
 
 
 def _shown(value) -> str:
@@ -155,20 +174,27 @@ def standard_whatif(request):
     elif not run:
         year = form.fields["year"].initial
         base = _base_or_none(regions.first(), year)
-    fields = [{
-        "field": form[name],
-        "current": _shown(getattr(base, name)) if base else None,
-        "proposed": _shown(getattr(result.proposed, name)) if result else None,
-        "changed": bool(result and name in result.changes),
-    } for name in CHANGEABLE]
-    return render(request, "eligibility/standard_whatif.html", {
-        "form": form,
-        "fields": fields,
-        "base": base,
-        "result": result,
-        "chart": result.chart_data() if result else None,
-        "as_of": whatif_as_of(year or timezone.localdate().year),
-    })
+    fields = [
+        {
+            "field": form[name],
+            "current": _shown(getattr(base, name)) if base else None,
+            "proposed": _shown(getattr(result.proposed, name)) if result else None,
+            "changed": bool(result and name in result.changes),
+        }
+        for name in CHANGEABLE
+    ]
+    return render(
+        request,
+        "eligibility/standard_whatif.html",
+        {
+            "form": form,
+            "fields": fields,
+            "base": base,
+            "result": result,
+            "chart": result.chart_data() if result else None,
+            "as_of": whatif_as_of(year or timezone.localdate().year),
+        },
+    )
 
 
 def _base_or_none(region: Region | None, year: int | None):

@@ -47,14 +47,32 @@ from eligibility.standards import StandardsLookup, standards_from_model
 
 # The figures a proposal may change (policy.md §2), in form order.
 CHANGEABLE = (
-    "dibao", "tekun", "zhichu_multiplier", "property_months", "property_vehicles", "property_houses",
-    "property_business_allowed", "disability_living", "disability_care", "orphan_scattered",
-    "orphan_institutional", "care_ratio_full", "care_ratio_semi", "min_wage",
+    "dibao",
+    "tekun",
+    "zhichu_multiplier",
+    "property_months",
+    "property_vehicles",
+    "property_houses",
+    "property_business_allowed",
+    "disability_living",
+    "disability_care",
+    "orphan_scattered",
+    "orphan_institutional",
+    "care_ratio_full",
+    "care_ratio_semi",
+    "min_wage",
 )
 # Needed by every what-if (the rules need them as soon as any household has a member of that kind; over a
 # whole county there always is one). The others are checked against the data (see _check_needed).
-ALWAYS_NEEDED = ("dibao", "tekun", "zhichu_multiplier", "disability_living", "disability_care",
-                 "orphan_scattered", "orphan_institutional")
+ALWAYS_NEEDED = (
+    "dibao",
+    "tekun",
+    "zhichu_multiplier",
+    "disability_living",
+    "disability_care",
+    "orphan_scattered",
+    "orphan_institutional",
+)
 
 FEN = Decimal("0.01")
 
@@ -149,10 +167,16 @@ class WhatIf:
             "money": {
                 "labels": [r.label for r in self.rows if r.money_old is not None],
                 "series": [
-                    {"name": "现行（元/月）", "cls": "old",
-                     "values": [float(r.money_old) for r in self.rows if r.money_old is not None]},
-                    {"name": "调整后（元/月）", "cls": "new",
-                     "values": [float(r.money_new) for r in self.rows if r.money_new is not None]},
+                    {
+                        "name": "现行（元/月）",
+                        "cls": "old",
+                        "values": [float(r.money_old) for r in self.rows if r.money_old is not None],
+                    },
+                    {
+                        "name": "调整后（元/月）",
+                        "cls": "new",
+                        "values": [float(r.money_new) for r in self.rows if r.money_new is not None],
+                    },
                 ],
             },
         }
@@ -329,23 +353,48 @@ SELECT
   SUM(CASE WHEN sc = 'semi' AND (orph = 1 OR (cand = 1 AND inc < %(max_dibao)s)) THEN 1 ELSE 0 END)
 FROM p JOIN cases_household h ON h.id = p.hid
 WHERE {where}"""
-NEEDS_COLUMNS = ("has_financial_assets", "has_vehicles", "has_houses", "has_business",
-                 "need_care_full", "need_care_semi")
-
-
-RESULT_COLUMNS = (
-    "households", "persons",
-    "tekun_old", "tekun_new", "tekun_both", "tekun_money_old", "tekun_money_new",
-    "dibao_old", "dibao_new", "dibao_both", "dibao_persons_old", "dibao_persons_new", "dibao_persons_both",
-    "dibao_money_old", "dibao_money_new",
-    "zhichu_old", "zhichu_new", "zhichu_both", "zhichu_persons_old", "zhichu_persons_new", "zhichu_persons_both",
-    "zhichu_money_old", "zhichu_money_new",
-    "zhichu_via_old", "zhichu_via_new",
+NEEDS_COLUMNS = (
+    "has_financial_assets",
+    "has_vehicles",
+    "has_houses",
+    "has_business",
+    "need_care_full",
+    "need_care_semi",
 )
 
 
-def _params(*, prefix: str, exclude: list[str], old: rules.Standards, new: rules.Standards,
-            as_of: dt.date) -> tuple[str, dict[str, Any]]:
+RESULT_COLUMNS = (
+    "households",
+    "persons",
+    "tekun_old",
+    "tekun_new",
+    "tekun_both",
+    "tekun_money_old",
+    "tekun_money_new",
+    "dibao_old",
+    "dibao_new",
+    "dibao_both",
+    "dibao_persons_old",
+    "dibao_persons_new",
+    "dibao_persons_both",
+    "dibao_money_old",
+    "dibao_money_new",
+    "zhichu_old",
+    "zhichu_new",
+    "zhichu_both",
+    "zhichu_persons_old",
+    "zhichu_persons_new",
+    "zhichu_persons_both",
+    "zhichu_money_old",
+    "zhichu_money_new",
+    "zhichu_via_old",
+    "zhichu_via_new",
+)
+
+
+def _params(
+    *, prefix: str, exclude: list[str], old: rules.Standards, new: rules.Standards, as_of: dt.date
+) -> tuple[str, dict[str, Any]]:
     """The WHERE clause for the households in the group, and every parameter of the queries."""
     params: dict[str, Any] = {**_figures(old, "o"), **_figures(new, "n")}
     params["max_dibao"] = max(params["o_dibao"], params["n_dibao"])
@@ -360,8 +409,9 @@ def _params(*, prefix: str, exclude: list[str], old: rules.Standards, new: rules
     return " AND ".join(conditions), params
 
 
-def aggregate(*, prefix: str, exclude: list[str], old: rules.Standards, new: rules.Standards,
-              as_of: dt.date) -> dict[str, int]:
+def aggregate(
+    *, prefix: str, exclude: list[str], old: rules.Standards, new: rules.Standards, as_of: dt.date
+) -> dict[str, int]:
     """Run the what-if query over households whose community code starts with `prefix` and with none
     of `exclude`; returns the RESULT_COLUMNS sums (money in fen)."""
     where, params = _params(prefix=prefix, exclude=exclude, old=old, new=new, as_of=as_of)
@@ -383,8 +433,10 @@ def combine(rows, params: dict[str, Any]) -> dict[str, int]:
     for row in rows:
         po, pn, dbo, dbn, zco, zcn, count, n, orph_n, t_both, u_both, *rest = (int(v or 0) for v in row)
         width = len(SIDE_SUMS)
-        sides = {"o": dict(zip(SIDE_SUMS, rest[:width], strict=True)),
-                 "n": dict(zip(SIDE_SUMS, rest[width:], strict=True))}
+        sides = {
+            "o": dict(zip(SIDE_SUMS, rest[:width], strict=True)),
+            "n": dict(zip(SIDE_SUMS, rest[width:], strict=True)),
+        }
         flags = {"o": (po, dbo, zco), "n": (pn, dbn, zcn)}
         out["households"] += count
         out["persons"] += n
@@ -397,16 +449,21 @@ def combine(rows, params: dict[str, Any]) -> dict[str, int]:
             if dibao:
                 out[f"dibao_{key}"] += count
                 out[f"dibao_persons_{key}"] += v["u_n"]
-                out[f"dibao_money_{key}"] += (fig["dibao"] * v["u_n"] - v["u_inc"] + v["u_g14"] * fig["dliving"]
-                                              + v["u_g12"] * fig["dcare"])
+                out[f"dibao_money_{key}"] += (
+                    fig["dibao"] * v["u_n"]
+                    - v["u_inc"]
+                    + v["u_g14"] * fig["dliving"]
+                    + v["u_g12"] * fig["dcare"]
+                )
             if zhichu:
                 out[f"zhichu_{key}"] += count
                 out[f"zhichu_persons_{key}"] += v["u_n"]
                 out[f"zhichu_money_{key}"] += v["u_g12"] * fig["dcare"]
                 if zhichu == 2:  # taken into dibao: (dibao − disposable per capita) × members
                     out[f"zhichu_via_{key}"] += count
-                    out[f"zhichu_money_{key}"] += (fig["dibao"] * v["u_n"] - v["disp"]
-                                                   + v["u_g14"] * fig["dliving"])
+                    out[f"zhichu_money_{key}"] += (
+                        fig["dibao"] * v["u_n"] - v["disp"] + v["u_g14"] * fig["dliving"]
+                    )
         out["tekun_both"] += t_both if po and pn else orph_n
         if dbo and dbn:
             out["dibao_both"] += count
@@ -432,8 +489,9 @@ CONDITIONAL = {  # figure → (NEEDS_COLUMNS entries that need it, who needs it,
 }
 
 
-def _check_needed(*, prefix: str, exclude: list[str], sides: list[tuple[rules.Standards, str]],
-                  as_of: dt.date) -> None:
+def _check_needed(
+    *, prefix: str, exclude: list[str], sides: list[tuple[rules.Standards, str]], as_of: dt.date
+) -> None:
     """A figure the data needs but a standard leaves empty is an error naming it, as in the rules. The
     figures every what-if needs are checked by the caller; these depend on the data, which is counted
     (one more query) only when such a figure is empty. Conservative: property limits are asked for as
@@ -461,11 +519,16 @@ def _check_needed(*, prefix: str, exclude: list[str], sides: list[tuple[rules.St
 def _missing(name: str, standards: rules.Standards, side: str, why: str) -> dict[str, str]:
     """side: "o" the current standard, "n" the proposal, "own" a lower region's own standard."""
     where = {"o": "现行标准", "n": "调整方案", "own": "下级区划自有标准"}[side]
-    fix = ("请先补录标准，或在调整方案中填写（将同时用于现行与调整后测算）" if side != "own"
-           else "请先补录该区划的标准")
-    return {"field": f"standards.{name}",
-            "message": f"{where}（{standards.region} {standards.year}年）未填写{rules.STANDARD_LABELS[name]}，"
-                       f"{why}，测算需要此项。{fix}"}
+    fix = (
+        "请先补录标准，或在调整方案中填写（将同时用于现行与调整后测算）"
+        if side != "own"
+        else "请先补录该区划的标准"
+    )
+    return {
+        "field": f"standards.{name}",
+        "message": f"{where}（{standards.region} {standards.year}年）未填写{rules.STANDARD_LABELS[name]}，"
+        f"{why}，测算需要此项。{fix}",
+    }
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -490,7 +553,9 @@ def parse_changes(changes: dict[str, Any]) -> dict[str, Any]:
     return parsed
 
 
-def whatif_compute(*, region: Region, year: int, changes: dict[str, Any], as_of: dt.date | None = None) -> WhatIf:
+def whatif_compute(
+    *, region: Region, year: int, changes: dict[str, Any], as_of: dt.date | None = None
+) -> WhatIf:
     """The what-if over every household under `region` (no permission check: see `whatif_run`)."""
     started = time.perf_counter()
     as_of = as_of or whatif_as_of(year)
@@ -501,13 +566,19 @@ def whatif_compute(*, region: Region, year: int, changes: dict[str, Any], as_of:
     old = dataclasses.replace(base, **assumptions)
     new = dataclasses.replace(base, region=region.code, **proposal)
 
-    errors = [_missing(name, old, "o", "每次测算都需要此项") for name in ALWAYS_NEEDED if getattr(old, name) is None]
+    errors = [
+        _missing(name, old, "o", "每次测算都需要此项") for name in ALWAYS_NEEDED if getattr(old, name) is None
+    ]
     if errors:
         raise ServiceError(errors=errors, code="missing_standard")
 
     # Lower regions with their own record for the year keep it; the proposal reaches the rest.
-    own = list(Standard.objects.filter(year=year, region__prefix__startswith=region.prefix)
-               .exclude(region=region).select_related("region").order_by("region_id"))
+    own = list(
+        Standard.objects.filter(year=year, region__prefix__startswith=region.prefix)
+        .exclude(region=region)
+        .select_related("region")
+        .order_by("region_id")
+    )
     prefixes = [s.region.prefix for s in own]
 
     _check_needed(prefix=region.prefix, exclude=prefixes, sides=[(old, "o"), (new, "n")], as_of=as_of)
@@ -515,7 +586,11 @@ def whatif_compute(*, region: Region, year: int, changes: dict[str, Any], as_of:
     for record in own:
         deeper = [p for p in prefixes if p != record.region.prefix and p.startswith(record.region.prefix)]
         theirs = standards_from_model(record)
-        errors = [_missing(n, theirs, "own", "每次测算都需要此项") for n in ALWAYS_NEEDED if getattr(theirs, n) is None]
+        errors = [
+            _missing(n, theirs, "own", "每次测算都需要此项")
+            for n in ALWAYS_NEEDED
+            if getattr(theirs, n) is None
+        ]
         if errors:
             raise ServiceError(errors=errors, code="missing_standard")
         _check_needed(prefix=record.region.prefix, exclude=deeper, sides=[(theirs, "own")], as_of=as_of)
@@ -534,23 +609,69 @@ def whatif_compute(*, region: Region, year: int, changes: dict[str, Any], as_of:
         return (Decimal(fen) * FEN).quantize(FEN)
 
     rows = [
-        CategoryRow("tekun", "特困人员", "人", totals["tekun_old"], totals["tekun_new"], totals["tekun_both"],
-                    yuan(totals["tekun_money_old"]), yuan(totals["tekun_money_new"])),
-        CategoryRow("dibao_households", "低保家庭", "户", totals["dibao_old"], totals["dibao_new"],
-                    totals["dibao_both"], yuan(totals["dibao_money_old"]), yuan(totals["dibao_money_new"])),
-        CategoryRow("dibao_persons", "低保人员", "人", totals["dibao_persons_old"], totals["dibao_persons_new"],
-                    totals["dibao_persons_both"]),
-        CategoryRow("zhichu_households", "支出型贫困家庭", "户", totals["zhichu_old"], totals["zhichu_new"],
-                    totals["zhichu_both"], yuan(totals["zhichu_money_old"]), yuan(totals["zhichu_money_new"])),
-        CategoryRow("zhichu_persons", "支出型贫困人员", "人", totals["zhichu_persons_old"],
-                    totals["zhichu_persons_new"], totals["zhichu_persons_both"]),
+        CategoryRow(
+            "tekun",
+            "特困人员",
+            "人",
+            totals["tekun_old"],
+            totals["tekun_new"],
+            totals["tekun_both"],
+            yuan(totals["tekun_money_old"]),
+            yuan(totals["tekun_money_new"]),
+        ),
+        CategoryRow(
+            "dibao_households",
+            "低保家庭",
+            "户",
+            totals["dibao_old"],
+            totals["dibao_new"],
+            totals["dibao_both"],
+            yuan(totals["dibao_money_old"]),
+            yuan(totals["dibao_money_new"]),
+        ),
+        CategoryRow(
+            "dibao_persons",
+            "低保人员",
+            "人",
+            totals["dibao_persons_old"],
+            totals["dibao_persons_new"],
+            totals["dibao_persons_both"],
+        ),
+        CategoryRow(
+            "zhichu_households",
+            "支出型贫困家庭",
+            "户",
+            totals["zhichu_old"],
+            totals["zhichu_new"],
+            totals["zhichu_both"],
+            yuan(totals["zhichu_money_old"]),
+            yuan(totals["zhichu_money_new"]),
+        ),
+        CategoryRow(
+            "zhichu_persons",
+            "支出型贫困人员",
+            "人",
+            totals["zhichu_persons_old"],
+            totals["zhichu_persons_new"],
+            totals["zhichu_persons_both"],
+        ),
     ]
     entry_errors, entry_warnings = check_entry_rules({k: getattr(new, k) for k in rules.STANDARD_FIELDS})
     warnings = [f"若正式录入将不被接受：{e['message']}" for e in entry_errors] + entry_warnings
     return WhatIf(
-        region=region, year=year, as_of=as_of, base=base, proposed=new, changes=proposal,
-        assumptions=assumptions, households=totals["households"], persons=totals["persons"], rows=rows,
-        unaffected=unaffected, warnings=warnings, seconds=time.perf_counter() - started,
+        region=region,
+        year=year,
+        as_of=as_of,
+        base=base,
+        proposed=new,
+        changes=proposal,
+        assumptions=assumptions,
+        households=totals["households"],
+        persons=totals["persons"],
+        rows=rows,
+        unaffected=unaffected,
+        warnings=warnings,
+        seconds=time.perf_counter() - started,
     )
 
 

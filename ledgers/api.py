@@ -67,20 +67,29 @@ class ExtractListCreate(ListAPIView):
     def get_queryset(self):
         return selectors.client_extracts(client=self.request.user.client)
 
-    @extend_schema(request=ExtractUploadSerializer, responses={202: ExtractSerializer},
-                   summary="上传比对数据（逐行校验后按 mode 导入）")
+    @extend_schema(
+        request=ExtractUploadSerializer,
+        responses={202: ExtractSerializer},
+        summary="上传比对数据（逐行校验后按 mode 导入）",
+    )
     def post(self, request):
         form = ExtractUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         extract = extract_upload(
-            principal=request.user, file=data["file"], original_name=data["file"].name, kind=data["kind"],
-            program=data.get("program") or "", mode=data["mode"],
+            principal=request.user,
+            file=data["file"],
+            original_name=data["file"].name,
+            kind=data["kind"],
+            program=data.get("program") or "",
+            mode=data["mode"],
             period=data.get("period") or periods.default_period(timezone.localdate()),
         )
         extract.refresh_from_db()
         url = reverse("api_ledger_extract_detail", args=[extract.pk])
-        return Response(ExtractSerializer(extract).data, status=status.HTTP_202_ACCEPTED, headers={"Location": url})
+        return Response(
+            ExtractSerializer(extract).data, status=status.HTTP_202_ACCEPTED, headers={"Location": url}
+        )
 
 
 class ExtractDetail(RetrieveAPIView):
@@ -120,14 +129,19 @@ class FindingList(ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        return selectors.client_findings(client=self.request.user.client, period=params.get("period", ""),
-                                         rule=params.get("rule", ""))
+        return selectors.client_findings(
+            client=self.request.user.client, period=params.get("period", ""), rule=params.get("rule", "")
+        )
 
-    @extend_schema(parameters=[
-        OpenApiParameter("period", str, description="比对期，如 2025H2"),
-        OpenApiParameter("rule", str, description="规则代码，如 not_in_ours、missing_theirs"),
-        OpenApiParameter("X-Purpose", str, OpenApiParameter.HEADER, required=True, description="读取用途"),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("period", str, description="比对期，如 2025H2"),
+            OpenApiParameter("rule", str, description="规则代码，如 not_in_ours、missing_theirs"),
+            OpenApiParameter(
+                "X-Purpose", str, OpenApiParameter.HEADER, required=True, description="读取用途"
+            ),
+        ]
+    )
     def get(self, request, *args, **kwargs):
         purpose = stated_purpose(request)
         response = super().get(request, *args, **kwargs)

@@ -6,8 +6,15 @@ urlpatterns = [
     path("ledgers/extracts/", api.ExtractListCreate.as_view(), name="api_ledger_extracts"),
     path("ledgers/extracts/<int:pk>/", api.ExtractDetail.as_view(), name="api_ledger_extract_detail"),
     path("ledgers/extracts/<int:pk>/errors/", api.ExtractErrors.as_view(), name="api_ledger_extract_errors"),
-    path("ledgers/extracts/<int:pk>/load/", api.ExtractDecide.as_view(action="load"), name="api_ledger_extract_load"),
-    path("ledgers/extracts/<int:pk>/discard/", api.ExtractDecide.as_view(action="discard"),
-         name="api_ledger_extract_discard"),
+    path(
+        "ledgers/extracts/<int:pk>/load/",
+        api.ExtractDecide.as_view(action="load"),
+        name="api_ledger_extract_load",
+    ),
+    path(
+        "ledgers/extracts/<int:pk>/discard/",
+        api.ExtractDecide.as_view(action="discard"),
+        name="api_ledger_extract_discard",
+    ),
     path("ledgers/findings/", api.FindingList.as_view(), name="api_ledger_findings"),
 ]

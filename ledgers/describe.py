@@ -43,14 +43,20 @@ def describe(rule: str, d: dict) -> str:
     if rule == "houses_over":
         return f"家庭成员名下不动产 {d.get('count')} 处（{_items(d.get('items'), 3)}），当地允许 {d.get('limit')} 套"
     if rule == "business_over":
-        return f"家庭成员名下存续市场主体 {d.get('count')} 个（{_items(d.get('items'))}），当地不允许有营业执照"
+        return (
+            f"家庭成员名下存续市场主体 {d.get('count')} 个（{_items(d.get('items'))}），当地不允许有营业执照"
+        )
     if rule == "assets_over":
-        return (f"家庭金融资产合计 {money(d.get('total'))} 元，{d.get('members')} 人，人均 {money(d.get('per_capita'))} 元，"
-                f"超过上限 {money(d.get('limit'))} 元/人")
+        return (
+            f"家庭金融资产合计 {money(d.get('total'))} 元，{d.get('members')} 人，人均 {money(d.get('per_capita'))} 元，"
+            f"超过上限 {money(d.get('limit'))} 元/人"
+        )
     if rule == "income_over":
-        return (f"{category}保障单位 {d.get('members')} 人：申报月收入合计 {money(d.get('declared'))} 元，"
-                f"按部门数据 {money(d.get('evidenced'))} 元，人均 {money(d.get('per_capita'))} 元，"
-                f"认定上限 {money(d.get('limit'))} 元")
+        return (
+            f"{category}保障单位 {d.get('members')} 人：申报月收入合计 {money(d.get('declared'))} 元，"
+            f"按部门数据 {money(d.get('evidenced'))} 元，人均 {money(d.get('per_capita'))} 元，"
+            f"认定上限 {money(d.get('limit'))} 元"
+        )
     if rule == "not_in_ours":
         known = "" if d.get("known_person") else "；本地没有该人员档案"
         amount = f"（金额 {money(d.get('amount'))} 元）" if d.get("amount") is not None else ""

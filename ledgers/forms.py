@@ -20,12 +20,14 @@ class RegionChoice(forms.ModelChoiceField):
 
 class ExtractUploadForm(forms.Form):
     kind = forms.ChoiceField(label="数据类型", choices=kind_choices)
-    program = forms.ChoiceField(label="待遇项目（部门待遇台账）", required=False,
-                                choices=lambda: [("", "——")] + program_choices())
+    program = forms.ChoiceField(
+        label="待遇项目（部门待遇台账）", required=False, choices=lambda: [("", "——")] + program_choices()
+    )
     period = forms.ChoiceField(label="比对期", choices=_period_choices)
     region = RegionChoice(label="数据区划", queryset=None, empty_label=None)
-    mode = forms.ChoiceField(label="导入方式", choices=Extract.Mode.choices, initial=Extract.Mode.CHECK,
-                             widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label="导入方式", choices=Extract.Mode.choices, initial=Extract.Mode.CHECK, widget=forms.RadioSelect
+    )
     file = forms.FileField(label="文件（CSV 或 XLSX，首行为表头）")
 
     def __init__(self, *args, user, **kwargs):
@@ -47,8 +49,14 @@ class RunStartForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    decision = forms.ChoiceField(label="核实结论", widget=forms.RadioSelect, choices=[
-        (ReviewTask.Status.CONFIRMED, "属实（启动退出/变更等后续办理）"),
-        (ReviewTask.Status.FALSE_ALARM, "误报（须写明理由）"),
-    ])
-    note = forms.CharField(label="核实情况 / 误报理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.ChoiceField(
+        label="核实结论",
+        widget=forms.RadioSelect,
+        choices=[
+            (ReviewTask.Status.CONFIRMED, "属实（启动退出/变更等后续办理）"),
+            (ReviewTask.Status.FALSE_ALARM, "误报（须写明理由）"),
+        ],
+    )
+    note = forms.CharField(
+        label="核实情况 / 误报理由", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -47,14 +47,27 @@ class Extract(models.Model):
     OPEN = (Status.UPLOADED, Status.VALIDATING, Status.CHECKED)
 
     kind = models.CharField("数据类型", max_length=20)
-    program = models.CharField("待遇项目", max_length=32, blank=True,
-                               help_text="部门救助/待遇台账：对应的待遇项目")
+    program = models.CharField(
+        "待遇项目", max_length=32, blank=True, help_text="部门救助/待遇台账：对应的待遇项目"
+    )
     period = models.CharField("比对期", max_length=6, db_index=True, help_text="如 2025H2（2025年下半年）")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="数据区划")
-    client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               verbose_name="上传部门客户端")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name="上传人")
+    client = models.ForeignKey(
+        ApiClient,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="上传部门客户端",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="上传人",
+    )
     department = models.CharField("提供部门", max_length=32, blank=True)
     original_name = models.CharField("原文件名", max_length=200)
     stored_name = models.CharField("存储文件名", max_length=60, unique=True)
@@ -62,8 +75,9 @@ class Extract(models.Model):
     size = models.BigIntegerField("大小（字节）", default=0)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     mode = models.CharField("导入方式", max_length=8, choices=Mode.choices, default=Mode.STRICT)
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.UPLOADED,
-                              db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.UPLOADED, db_index=True
+    )
     rows_checked = models.BigIntegerField("已校验行数", default=0)
     rows_total = models.BigIntegerField("数据行数", default=0)
     rows_good = models.BigIntegerField("正确行数", default=0)
@@ -74,8 +88,14 @@ class Extract(models.Model):
     created_at = models.DateTimeField("上传时间", default=timezone.now)
     validated_at = models.DateTimeField("校验完成", null=True, blank=True)
     load_requested_at = models.DateTimeField("确认导入时间", null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name="确认人")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="确认人",
+    )
     loaded_at = models.DateTimeField("导入完成", null=True, blank=True)
     validate_seconds = models.FloatField("校验用时（秒）", null=True, blank=True)
     load_seconds = models.FloatField("导入用时（秒）", null=True, blank=True)
@@ -103,7 +123,9 @@ class Extract(models.Model):
 class ExtractError(models.Model):
     """A bad row of an extract: its line in the file (the header is line 1), the field and why."""
 
-    extract = models.ForeignKey(Extract, on_delete=models.CASCADE, related_name="errors", verbose_name="比对数据")
+    extract = models.ForeignKey(
+        Extract, on_delete=models.CASCADE, related_name="errors", verbose_name="比对数据"
+    )
     line = models.PositiveIntegerField("行号")
     field = models.CharField("字段", max_length=40)
     message = models.CharField("错误", max_length=200)
@@ -123,8 +145,9 @@ class ExtractRow(models.Model):
     each means for each kind (a death date is `on_date`, a plate number `ref`, a tax income `amount`)."""
 
     pk = models.CompositePrimaryKey("extract_id", "line")
-    extract = models.ForeignKey(Extract, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                                related_name="+")
+    extract = models.ForeignKey(
+        Extract, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     line = models.PositiveIntegerField("行号")
     id_number = models.CharField("身份证号码", max_length=18)
     name = models.CharField("姓名", max_length=32, blank=True, db_default="")
@@ -161,13 +184,21 @@ class ReconciliationRun(models.Model):
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="比对范围")
     period = models.CharField("比对期", max_length=6, db_index=True)
-    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    status = models.CharField(
+        "状态", max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     error = models.TextField("失败原因", blank=True)
     warnings = models.JSONField("提示", default=list, blank=True)
     trigger = models.CharField("发起方式", max_length=8, choices=Trigger.choices, default=Trigger.MANUAL)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name="发起人")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="发起人",
+    )
     extracts = models.ManyToManyField(Extract, blank=True, related_name="runs", verbose_name="参与比对的数据")
     persons = models.PositiveIntegerField("比对人数（在保）", default=0)
     households = models.PositiveIntegerField("比对户数", default=0)
@@ -185,8 +216,11 @@ class ReconciliationRun(models.Model):
         constraints = [
             # The database's own guard for the simplest overlap (the same scope twice); the service also
             # refuses a run whose scope contains or lies inside an active one.
-            models.UniqueConstraint(fields=["region"], condition=models.Q(status__in=["queued", "running"]),
-                                    name="one_active_run_per_region"),
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_active_run_per_region",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,7 +244,9 @@ class ReconciliationRun(models.Model):
 class RunStep(models.Model):
     """A finished step of a run (the snapshot, one rule, the close): what a restart skips."""
 
-    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="steps", verbose_name="比对批次")
+    run = models.ForeignKey(
+        ReconciliationRun, on_delete=models.CASCADE, related_name="steps", verbose_name="比对批次"
+    )
     step = models.CharField("步骤", max_length=24)
     rows = models.PositiveIntegerField("写入行数", default=0)
     skipped = models.BooleanField("未执行（缺少数据）", default=False)
@@ -232,8 +268,9 @@ class LedgerEntry(models.Model):
     enrolment in scope, and whether (and how often) they are covered."""
 
     pk = models.CompositePrimaryKey("run_id", "person_id")
-    run = models.ForeignKey(ReconciliationRun, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                            related_name="+")
+    run = models.ForeignKey(
+        ReconciliationRun, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     person_id = models.BigIntegerField()
     id_number = models.CharField(max_length=18)
     name = models.CharField(max_length=32)
@@ -262,8 +299,9 @@ class LedgerHousehold(models.Model):
     (the head, else the lowest person id) and its member count."""
 
     pk = models.CompositePrimaryKey("run_id", "household_id")
-    run = models.ForeignKey(ReconciliationRun, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                            related_name="+")
+    run = models.ForeignKey(
+        ReconciliationRun, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     household_id = models.BigIntegerField()
     community_code = models.CharField(max_length=12)
     subject_person_id = models.BigIntegerField()
@@ -281,8 +319,9 @@ class RunLimit(models.Model):
     """Working table: the limits of the nearest standard for each community in a run (policy.md §2, §4)."""
 
     pk = models.CompositePrimaryKey("run_id", "community_code")
-    run = models.ForeignKey(ReconciliationRun, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                            related_name="+")
+    run = models.ForeignKey(
+        ReconciliationRun, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
     community_code = models.CharField(max_length=12)
     standard_region = models.CharField(max_length=12)
     dibao = models.DecimalField(null=True, **MONEY)
@@ -306,17 +345,42 @@ class Finding(models.Model):
     holding it; `region` the community of the household (or, for a person we do not know, the region the
     department gave)."""
 
-    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="findings", db_index=False,
-                            verbose_name="比对批次")
+    run = models.ForeignKey(
+        ReconciliationRun,
+        on_delete=models.CASCADE,
+        related_name="findings",
+        db_index=False,
+        verbose_name="比对批次",
+    )
     rule = models.CharField("规则", max_length=24)
     id_number = models.CharField("身份证号码", max_length=18)
     source = models.CharField("数据来源", max_length=32)
-    extract = models.ForeignKey(Extract, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
-                                related_name="findings", verbose_name="比对数据")
-    household = models.ForeignKey("cases.Household", null=True, blank=True, on_delete=models.DO_NOTHING,
-                                  db_constraint=False, related_name="+", verbose_name="家庭")
-    region = models.ForeignKey(Region, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                               related_name="+", verbose_name="所属区划")
+    extract = models.ForeignKey(
+        Extract,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="findings",
+        verbose_name="比对数据",
+    )
+    household = models.ForeignKey(
+        "cases.Household",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name="家庭",
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        verbose_name="所属区划",
+    )
     name = models.CharField("姓名", max_length=32, blank=True)
     detail = models.JSONField("疑点详情", default=dict)
     created_at = models.DateTimeField("发现时间", default=timezone.now)
@@ -326,8 +390,9 @@ class Finding(models.Model):
         verbose_name_plural = "比对疑点"
         ordering = ["run_id", "rule", "region_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "rule", "id_number", "source"],
-                                    name="one_finding_per_run_rule_person_source"),
+            models.UniqueConstraint(
+                fields=["run", "rule", "id_number", "source"], name="one_finding_per_run_rule_person_source"
+            ),
         ]
         indexes = [models.Index(fields=["run", "region"]), models.Index(fields=["rule", "id_number"])]
 
@@ -357,14 +422,23 @@ class ReviewTask(models.Model):
         FALSE_ALARM = "false_alarm", "核实误报"
         SUPERSEDED = "superseded", "已由新一轮比对取代"
 
-    finding = models.OneToOneField(Finding, on_delete=models.CASCADE, related_name="task", verbose_name="疑点")
-    region = models.ForeignKey(Region, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+",
-                               verbose_name="承办区划")
+    finding = models.OneToOneField(
+        Finding, on_delete=models.CASCADE, related_name="task", verbose_name="疑点"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name="承办区划"
+    )
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.OPEN)
     note = models.TextField("核实情况/误报理由", blank=True)
     follow_up = models.CharField("后续办理", max_length=200, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name="核实人")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="核实人",
+    )
     resolved_at = models.DateTimeField("核实时间", null=True, blank=True)
     created_at = models.DateTimeField("下发时间", default=timezone.now)
     history = HistoricalRecords()

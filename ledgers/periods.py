@@ -30,7 +30,11 @@ def normalise(value: str) -> str:
 
 def bounds(value: str) -> tuple[dt.date, dt.date]:
     year, half = parse(value)
-    return (dt.date(year, 1, 1), dt.date(year, 6, 30)) if half == 1 else (dt.date(year, 7, 1), dt.date(year, 12, 31))
+    return (
+        (dt.date(year, 1, 1), dt.date(year, 6, 30))
+        if half == 1
+        else (dt.date(year, 7, 1), dt.date(year, 12, 31))
+    )
 
 
 def label(value: str) -> str:

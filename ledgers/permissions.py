@@ -22,8 +22,12 @@ READERS = (User.Role.STREET, User.Role.COUNTY, User.Role.CITY, User.Role.PROVINC
 
 
 def _staff(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active
-                and not isinstance(user, DepartmentPrincipal))
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and not isinstance(user, DepartmentPrincipal)
+    )
 
 
 def is_officer(user) -> bool:
@@ -40,8 +44,12 @@ def officer_regions(user) -> QuerySet[Region]:
 
 
 def can_act_for_region(user, region: Region | None) -> bool:
-    return (region is not None and is_officer(user) and region.level <= Region.Level.COUNTY
-            and in_scope(user, region.code))
+    return (
+        region is not None
+        and is_officer(user)
+        and region.level <= Region.Level.COUNTY
+        and in_scope(user, region.code)
+    )
 
 
 def can_read_reports(user) -> bool:

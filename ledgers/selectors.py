@@ -19,6 +19,7 @@ CHILD = {2: 4, 4: 6, 6: 9, 9: 12, 12: 12}
 
 # --- extracts ------------------------------------------------------------------------------------
 
+
 def extract_scope(*, user) -> QuerySet[Extract]:
     return scope_filter(Extract.objects.all(), user, "region_id")
 
@@ -28,7 +29,9 @@ def extract_list(*, user) -> QuerySet[Extract]:
 
 
 def extract_get(*, user, pk: int) -> Extract:
-    return get_object_or_404(extract_scope(user=user).select_related("region", "client", "uploaded_by"), pk=pk)
+    return get_object_or_404(
+        extract_scope(user=user).select_related("region", "client", "uploaded_by"), pk=pk
+    )
 
 
 def extract_errors(*, extract: Extract) -> QuerySet[ExtractError]:
@@ -40,6 +43,7 @@ def client_extracts(*, client) -> QuerySet[Extract]:
 
 
 # --- runs ----------------------------------------------------------------------------------------
+
 
 def run_scope(*, user) -> QuerySet[ReconciliationRun]:
     """Runs whose scope lies inside the user's region, or covers it (a province run concerns every county)."""
@@ -69,7 +73,9 @@ def view_prefix(*, user, run: ReconciliationRun) -> str:
     return prefix if len(prefix) > len(run.region.prefix) else run.region.prefix
 
 
-def run_findings(*, user, run: ReconciliationRun, rule: str = "", area: str = "", status: str = "") -> QuerySet[Finding]:
+def run_findings(
+    *, user, run: ReconciliationRun, rule: str = "", area: str = "", status: str = ""
+) -> QuerySet[Finding]:
     qs = scope_filter(Finding.objects.filter(run=run), user, "region_id")
     if rule:
         qs = qs.filter(rule=rule)
@@ -91,44 +97,94 @@ def run_report(*, user, run: ReconciliationRun) -> dict:
     shown = view_prefix(user=user, run=run)
     child = CHILD[len(shown)]
     by_rule = _by_rule(qs)
-    cells = (qs.annotate(area=Substr("region_id", 1, child)).values("area", "rule").annotate(n=Count("id"))
-             .values_list("area", "rule", "n"))
+    cells = (
+        qs.annotate(area=Substr("region_id", 1, child))
+        .values("area", "rule")
+        .annotate(n=Count("id"))
+        .values_list("area", "rule", "n")
+    )
     matrix: dict[str, dict[str, int]] = {}
     for area, rule, n in cells:
         matrix.setdefault(area, {})[rule] = n
-    names = dict(Region.objects.filter(Q(prefix__in=list(matrix)) | Q(code__in=list(matrix)))
-                 .values_list("prefix", "name"))
-    tasks = dict(ReviewTask.objects.filter(finding__in=qs).values("status").annotate(n=Count("id"))
-                 .values_list("status", "n"))
-    previous = (run_scope(user=user).filter(region=run.region, status=ReconciliationRun.Status.DONE,
-                                            created_at__lt=run.created_at)
-                .order_by("-created_at").first())
-    before = _by_rule(scope_filter(Finding.objects.filter(run=previous), user, "region_id")) if previous else {}
+    names = dict(
+        Region.objects.filter(Q(prefix__in=list(matrix)) | Q(code__in=list(matrix))).values_list(
+            "prefix", "name"
+        )
+    )
+    tasks = dict(
+        ReviewTask.objects.filter(finding__in=qs)
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    previous = (
+        run_scope(user=user)
+        .filter(region=run.region, status=ReconciliationRun.Status.DONE, created_at__lt=run.created_at)
+        .order_by("-created_at")
+        .first()
+    )
+    before = (
+        _by_rule(scope_filter(Finding.objects.filter(run=previous), user, "region_id")) if previous else {}
+    )
     steps = {s.step: s for s in RunStep.objects.filter(run=run)}
-    rules = [{
-        "rule": r, "count": by_rule.get(r.code, 0), "previous": before.get(r.code) if previous else None,
-        "change": by_rule.get(r.code, 0) - before.get(r.code, 0) if previous else None, "step": steps.get(r.code),
-    } for r in RULES]
-    areas = [{"area": area, "name": names.get(area, area), "counts": [row.get(r.code, 0) for r in RULES],
-              "cells": [{"rule": r.code, "n": row.get(r.code, 0)} for r in RULES], "total": sum(row.values())}
-             for area, row in sorted(matrix.items())]
+    rules = [
+        {
+            "rule": r,
+            "count": by_rule.get(r.code, 0),
+            "previous": before.get(r.code) if previous else None,
+            "change": by_rule.get(r.code, 0) - before.get(r.code, 0) if previous else None,
+            "step": steps.get(r.code),
+        }
+        for r in RULES
+    ]
+    areas = [
+        {
+            "area": area,
+            "name": names.get(area, area),
+            "counts": [row.get(r.code, 0) for r in RULES],
+            "cells": [{"rule": r.code, "n": row.get(r.code, 0)} for r in RULES],
+            "total": sum(row.values()),
+        }
+        for area, row in sorted(matrix.items())
+    ]
     chart = {
         "labels": [r.label for r in RULES],
-        "series": ([{"name": f"上次（{periods.label(previous.period)}）", "cls": "old",
-                     "values": [before.get(r.code, 0) for r in RULES]}] if previous else [])
-        + [{"name": f"本次（{periods.label(run.period)}）", "cls": "new", "values": [by_rule.get(r.code, 0) for r in RULES]}],
+        "series": (
+            [
+                {
+                    "name": f"上次（{periods.label(previous.period)}）",
+                    "cls": "old",
+                    "values": [before.get(r.code, 0) for r in RULES],
+                }
+            ]
+            if previous
+            else []
+        )
+        + [
+            {
+                "name": f"本次（{periods.label(run.period)}）",
+                "cls": "new",
+                "values": [by_rule.get(r.code, 0) for r in RULES],
+            }
+        ],
     }
     return {
-        "shown": shown, "rules": rules, "areas": areas, "total": sum(by_rule.values()),
-        "previous": previous, "previous_total": sum(before.values()) if previous else None,
-        "tasks": tasks, "chart": chart,
+        "shown": shown,
+        "rules": rules,
+        "areas": areas,
+        "total": sum(by_rule.values()),
+        "previous": previous,
+        "previous_total": sum(before.values()) if previous else None,
+        "tasks": tasks,
+        "chart": chart,
     }
 
 
 def finding_get(*, user, pk: int) -> Finding:
     """A finding in the user's scope, or 404; caseworkers reach only their community's."""
     qs = scope_filter(Finding.objects.all(), user, "region_id").select_related(
-        "run__region", "region", "extract", "task__resolved_by")
+        "run__region", "region", "extract", "task__resolved_by"
+    )
     return get_object_or_404(qs, pk=pk)
 
 
@@ -143,6 +199,7 @@ def client_findings(*, client, period: str = "", rule: str = "") -> QuerySet[Fin
 
 
 # --- review tasks --------------------------------------------------------------------------------
+
 
 def task_list(*, user, status: str = ReviewTask.Status.OPEN) -> QuerySet[ReviewTask]:
     qs = scope_filter(ReviewTask.objects.all(), user, "region_id")

@@ -12,27 +12,58 @@ from ledgers.models import Extract, ExtractError, Finding
 class ExtractUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV（UTF-8 或 GB18030）或 XLSX，首行为表头")
     kind = serializers.ChoiceField(choices=[(k, v.label) for k, v in KINDS.items()], help_text="数据类型")
-    program = serializers.ChoiceField(choices=[(k, v.label) for k, v in PROGRAMS.items()], required=False,
-                                      allow_blank=True, help_text="待遇项目（kind=benefit 时必填）")
+    program = serializers.ChoiceField(
+        choices=[(k, v.label) for k, v in PROGRAMS.items()],
+        required=False,
+        allow_blank=True,
+        help_text="待遇项目（kind=benefit 时必填）",
+    )
     period = serializers.CharField(required=False, help_text="比对期，如 2025H2；默认刚结束的半年")
-    mode = serializers.ChoiceField(choices=Extract.Mode.choices, default=Extract.Mode.STRICT,
-                                   help_text="strict：有错误行则全部不导入；lenient：导入正确行；check：校验后等待 load/discard")
+    mode = serializers.ChoiceField(
+        choices=Extract.Mode.choices,
+        default=Extract.Mode.STRICT,
+        help_text="strict：有错误行则全部不导入；lenient：导入正确行；check：校验后等待 load/discard",
+    )
 
 
 class ExtractSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(read_only=True)
-    status = serializers.CharField(read_only=True, help_text=(
-        "uploaded 已上传 / validating 校验中 / checked 已校验待确认 / loaded 已导入 / rejected 有错误行未导入 / "
-        "discarded 已放弃 / failed 无法读取"))
+    status = serializers.CharField(
+        read_only=True,
+        help_text=(
+            "uploaded 已上传 / validating 校验中 / checked 已校验待确认 / loaded 已导入 / rejected 有错误行未导入 / "
+            "discarded 已放弃 / failed 无法读取"
+        ),
+    )
     mode = serializers.CharField(read_only=True, help_text="strict / lenient / check")
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     region = serializers.CharField(source="region_id", read_only=True)
 
     class Meta:
         model = Extract
-        fields = ["id", "kind", "kind_label", "program", "period", "region", "original_name", "size", "sha256", "mode",
-                  "status", "status_label", "rows_checked", "rows_total", "rows_good", "rows_bad", "rows_loaded", "error",
-                  "created_at", "validated_at", "loaded_at"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "program",
+            "period",
+            "region",
+            "original_name",
+            "size",
+            "sha256",
+            "mode",
+            "status",
+            "status_label",
+            "rows_checked",
+            "rows_total",
+            "rows_good",
+            "rows_bad",
+            "rows_loaded",
+            "error",
+            "created_at",
+            "validated_at",
+            "loaded_at",
+        ]
         read_only_fields = fields
 
 
@@ -48,12 +79,28 @@ class FindingSerializer(serializers.ModelSerializer):
     period = serializers.CharField(source="run.period", read_only=True)
     region = serializers.CharField(source="region_id", read_only=True)
     description = serializers.SerializerMethodField(help_text="疑点说明")
-    review_status = serializers.SerializerMethodField(help_text="核实状态：open/confirmed/false_alarm/superseded")
+    review_status = serializers.SerializerMethodField(
+        help_text="核实状态：open/confirmed/false_alarm/superseded"
+    )
 
     class Meta:
         model = Finding
-        fields = ["id", "run", "period", "rule", "rule_label", "id_number", "name", "source", "extract", "region",
-                  "description", "detail", "review_status", "created_at"]
+        fields = [
+            "id",
+            "run",
+            "period",
+            "rule",
+            "rule_label",
+            "id_number",
+            "name",
+            "source",
+            "extract",
+            "region",
+            "description",
+            "detail",
+            "review_status",
+            "created_at",
+        ]
         read_only_fields = fields
 
     def get_description(self, finding) -> str:

@@ -32,8 +32,18 @@ from cases.selectors_applications import region_chain
 from ledgers.kinds import KINDS, PROGRAMS, kind_label
 
 # The sources of the check, in the order pages show them.
-CHECK_KINDS = ("death", "move", "vehicle", "business", "real_estate", "tax_income", "social_insurance",
-               "housing_fund", "financial", "benefit")
+CHECK_KINDS = (
+    "death",
+    "move",
+    "vehicle",
+    "business",
+    "real_estate",
+    "tax_income",
+    "social_insurance",
+    "housing_fund",
+    "financial",
+    "benefit",
+)
 CHECKED, NOT_CHECKED = "checked", "not_checked"
 
 
@@ -113,13 +123,23 @@ class ExtractSource:
         fresh = [e for e in newest.values() if (_local_date(e.loaded_at) or dt.date.min) >= limit]
         if not fresh:
             last = max(newest.values(), key=lambda e: (e.loaded_at or e.created_at, e.pk))
-            return [], (f"最近一次{self.label}数据（比对数据#{last.pk}，{_local_date(last.loaded_at):%Y-%m-%d}导入）"
-                        f"已超过{max_age_days()}天，须部门提供新数据")
+            return [], (
+                f"最近一次{self.label}数据（比对数据#{last.pk}，{_local_date(last.loaded_at):%Y-%m-%d}导入）"
+                f"已超过{max_age_days()}天，须部门提供新数据"
+            )
         stale = [e for e in newest.values() if e not in fresh]
         # benefit ledgers: a program whose latest ledger is too old is named, not silently left out
-        note = ("以下台账超过{}天未核对：{}".format(
-            max_age_days(), "、".join(f"{PROGRAMS[e.program].label if e.program in PROGRAMS else e.program}"
-                                     f"（比对数据#{e.pk}）" for e in stale)) if stale else "")
+        note = (
+            "以下台账超过{}天未核对：{}".format(
+                max_age_days(),
+                "、".join(
+                    f"{PROGRAMS[e.program].label if e.program in PROGRAMS else e.program}（比对数据#{e.pk}）"
+                    for e in stale
+                ),
+            )
+            if stale
+            else ""
+        )
         return sorted(fresh, key=lambda e: e.pk), note
 
     def check(self, members: Sequence[str], region: str, as_of: dt.date) -> SourceResult:
@@ -130,16 +150,34 @@ class ExtractSource:
         if not chosen:
             return SourceResult(self.kind, self.label, NOT_CHECKED, reason=reason, adapter=adapter)
         program = {e.pk: e.program for e in chosen}
-        rows = (ExtractRow.objects.filter(extract_id__in=list(program), id_number__in=list(members))
-                .order_by("extract_id", "line")
-                .values_list("extract_id", "id_number", "on_date", "amount", "code", "ref", "note"))
-        facts = [Fact(id_number=n, on_date=d, amount=a, code=c, ref=r, note=t, program=program[x])
-                 for x, n, d, a, c, r, t in rows]
-        return SourceResult(self.kind, self.label, CHECKED, reason=reason, facts=facts, adapter=adapter, extracts=[
-            {"id": e.pk, "period": e.period, "date": _local_date(e.loaded_at).isoformat(),
-             "department": e.department or KINDS[self.kind].department, "program": e.program,
-             "program_label": PROGRAMS[e.program].label if e.program in PROGRAMS else ""}
-            for e in chosen])
+        rows = (
+            ExtractRow.objects.filter(extract_id__in=list(program), id_number__in=list(members))
+            .order_by("extract_id", "line")
+            .values_list("extract_id", "id_number", "on_date", "amount", "code", "ref", "note")
+        )
+        facts = [
+            Fact(id_number=n, on_date=d, amount=a, code=c, ref=r, note=t, program=program[x])
+            for x, n, d, a, c, r, t in rows
+        ]
+        return SourceResult(
+            self.kind,
+            self.label,
+            CHECKED,
+            reason=reason,
+            facts=facts,
+            adapter=adapter,
+            extracts=[
+                {
+                    "id": e.pk,
+                    "period": e.period,
+                    "date": _local_date(e.loaded_at).isoformat(),
+                    "department": e.department or KINDS[self.kind].department,
+                    "program": e.program,
+                    "program_label": PROGRAMS[e.program].label if e.program in PROGRAMS else "",
+                }
+                for e in chosen
+            ],
+        )
 
 
 def _adapters() -> dict[str, str]:
@@ -156,9 +194,9 @@ def sources_for(*, region: str, as_of: dt.date) -> list[Source]:
     by_kind: dict[str, list] = {k: [] for k in CHECK_KINDS}
     wanted = [k for k in CHECK_KINDS if k not in configured]
     if wanted:
-        for e in Extract.objects.filter(status=Extract.Status.LOADED, kind__in=wanted,
-                                        region_id__in=region_chain(region)).only(
-                "id", "kind", "program", "period", "department", "loaded_at", "created_at"):
+        for e in Extract.objects.filter(
+            status=Extract.Status.LOADED, kind__in=wanted, region_id__in=region_chain(region)
+        ).only("id", "kind", "program", "period", "department", "loaded_at", "created_at"):
             by_kind[e.kind].append(e)
     out: list[Source] = []
     for kind in CHECK_KINDS:

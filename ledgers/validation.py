@@ -83,6 +83,7 @@ def unescape_copy(value: str) -> str | None:
 
 # --- reading ------------------------------------------------------------------------------------
 
+
 def _detect_encoding(path: str) -> str:
     with open(path, "rb") as f:
         head = f.read(256 * 1024)
@@ -101,7 +102,9 @@ class _CsvSource:
         self.file = open(path, encoding=_detect_encoding(path), newline="", errors="strict")  # noqa: SIM115
         first = self.file.readline()
         self.file.seek(0)
-        self.reader = csv.reader(self.file, dialect="excel-tab" if "\t" in first and "," not in first else "excel")
+        self.reader = csv.reader(
+            self.file, dialect="excel-tab" if "\t" in first and "," not in first else "excel"
+        )
 
     def __iter__(self):
         return self.reader
@@ -115,7 +118,9 @@ class _CsvSource:
 
     def error(self, exc: Exception) -> ExtractFileError:
         if isinstance(exc, UnicodeDecodeError):
-            return ExtractFileError(f"第{self.line_num + 1}行附近的文字编码无法识别（请使用 UTF-8 或 GB18030）")
+            return ExtractFileError(
+                f"第{self.line_num + 1}行附近的文字编码无法识别（请使用 UTF-8 或 GB18030）"
+            )
         return ExtractFileError(f"第{self.line_num}行 CSV 格式错误：{exc}")
 
 
@@ -149,9 +154,13 @@ class XlsxRows:
 
         try:
             self.book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file; the user gets one Chinese reason
+        except (
+            Exception
+        ) as exc:  # openpyxl raises many kinds for a damaged file; the user gets one Chinese reason
             logging.getLogger(__name__).info("unreadable xlsx %s: %r", path, exc)
-            raise ExtractFileError("无法读取 XLSX 文件：文件已损坏或不是 Excel 工作簿，请用 Excel 或 WPS 另存为 .xlsx 后重新上传") from None
+            raise ExtractFileError(
+                "无法读取 XLSX 文件：文件已损坏或不是 Excel 工作簿，请用 Excel 或 WPS 另存为 .xlsx 后重新上传"
+            ) from None
         if not self.book.worksheets:
             self.book.close()
             raise ExtractFileError("XLSX 文件中没有工作表")
@@ -168,8 +177,10 @@ class XlsxRows:
             if values is None or all(v is None or v == "" for v in values):
                 yield []
                 continue
-            yield [NumericCell(_cell(v)) if isinstance(v, int | float) and not isinstance(v, bool) else _cell(v)
-                   for v in values]
+            yield [
+                NumericCell(_cell(v)) if isinstance(v, int | float) and not isinstance(v, bool) else _cell(v)
+                for v in values
+            ]
 
     def close(self) -> None:
         self.book.close()
@@ -183,6 +194,7 @@ def open_rows(path: str, file_format: str):
 
 
 # --- checking -----------------------------------------------------------------------------------
+
 
 class CellChecker:
     """Checks of one cell's text, each returning (normalised value, None) or (None, Chinese reason). Shared by
@@ -284,34 +296,54 @@ def _column_source(i: int, pos: int, col: Column) -> str:
     name, label = f"f{i}", repr(col.label)
 
     def fail(indent: int, message: str) -> str:
-        return _lines(indent, "ok = False",
-                      f"if len(errors) < limit: errors.append(RowError(line, {label}, {message}, str(raw).strip()[:64]))")
+        return _lines(
+            indent,
+            "ok = False",
+            f"if len(errors) < limit: errors.append(RowError(line, {label}, {message}, str(raw).strip()[:64]))",
+        )
 
     def missing(indent: int) -> str:
         if not col.required:
             return ""
-        return _lines(indent, "ok = False", f"if len(errors) < limit: errors.append(RowError(line, {label}, '必填'))")
+        return _lines(
+            indent, "ok = False", f"if len(errors) < limit: errors.append(RowError(line, {label}, '必填'))"
+        )
 
     if col.type == "id":
-        return (_lines(8, f"raw = values[{pos}]", "v = raw.strip()", "if v[-1:] == 'x':", "    v = v[:-1] + 'X'",
-                       "h = v[:17]",
-                       "if type(raw) is str and len(v) == 18 and h.isdigit() and h.isascii() "
-                       "and CHECK[(2 * int(h, 13)) % 11] == v[17] and (birthdays.get(v[6:14]) or birthday(v[6:14])):",
-                       f"    {name} = v", "else:", f"    {name} = None")
-                + fail(12, "checker.id_number(raw)[1] or '身份证号码无效'"))
+        return _lines(
+            8,
+            f"raw = values[{pos}]",
+            "v = raw.strip()",
+            "if v[-1:] == 'x':",
+            "    v = v[:-1] + 'X'",
+            "h = v[:17]",
+            "if type(raw) is str and len(v) == 18 and h.isdigit() and h.isascii() "
+            "and CHECK[(2 * int(h, 13)) % 11] == v[17] and (birthdays.get(v[6:14]) or birthday(v[6:14])):",
+            f"    {name} = v",
+            "else:",
+            f"    {name} = None",
+        ) + fail(12, "checker.id_number(raw)[1] or '身份证号码无效'")
     if col.type == "text":
-        return (_lines(8, f"raw = values[{pos}]", f"{name} = raw.strip()", f"if not {name}:", "    pass")
-                + missing(12)
-                + _lines(8, f"elif len({name}) > {col.max_length}:")
-                + fail(12, f"'不能超过{col.max_length}个字符'")
-                + _lines(8, f"elif special({name}):", f"    {name} = escape({name})"))
-    fast = {"date": "dates.get(v) or parse_date(v)", "amount": "v if amount_re(v) else checker.amount(raw)[0]",
-            "region": "v if v in regions else checker.region(raw)[0]", "code": "v if code_re(v) else None"}[col.type]
-    empty = "NULL" if col.type in ("date", "amount") else "''"
-    return (_lines(8, f"raw = values[{pos}]", "v = raw.strip()", "if not v:", f"    {name} = {empty}")
+        return (
+            _lines(8, f"raw = values[{pos}]", f"{name} = raw.strip()", f"if not {name}:", "    pass")
             + missing(12)
-            + _lines(8, "else:", f"    {name} = {fast}", f"    if {name} is None:")
-            + fail(16, f"checker.{col.type}(raw)[1]"))
+            + _lines(8, f"elif len({name}) > {col.max_length}:")
+            + fail(12, f"'不能超过{col.max_length}个字符'")
+            + _lines(8, f"elif special({name}):", f"    {name} = escape({name})")
+        )
+    fast = {
+        "date": "dates.get(v) or parse_date(v)",
+        "amount": "v if amount_re(v) else checker.amount(raw)[0]",
+        "region": "v if v in regions else checker.region(raw)[0]",
+        "code": "v if code_re(v) else None",
+    }[col.type]
+    empty = "NULL" if col.type in ("date", "amount") else "''"
+    return (
+        _lines(8, f"raw = values[{pos}]", "v = raw.strip()", "if not v:", f"    {name} = {empty}")
+        + missing(12)
+        + _lines(8, "else:", f"    {name} = {fast}", f"    if {name} is None:")
+        + fail(16, f"checker.{col.type}(raw)[1]")
+    )
 
 
 def _compile(plan: list[tuple[int, Column]], width: int) -> str:
@@ -322,22 +354,48 @@ def _compile(plan: list[tuple[int, Column]], width: int) -> str:
     joined = " + '\\t' + ".join(names)
     return (
         "def run(rows, out, errors, limit, progress, prefix):\n"
-        + _lines(4, "total = good = bad = 0", "buffer = []", "append = buffer.append", f"pad = [''] * {width}",
-                 "for values in rows:", "    if not values:", "        continue", "    line = rows.line_num",
-                 "    total += 1", f"    if len(values) < {width}:",
-                 "        values = values + pad[len(values):]", "    ok = True")
+        + _lines(
+            4,
+            "total = good = bad = 0",
+            "buffer = []",
+            "append = buffer.append",
+            f"pad = [''] * {width}",
+            "for values in rows:",
+            "    if not values:",
+            "        continue",
+            "    line = rows.line_num",
+            "    total += 1",
+            f"    if len(values) < {width}:",
+            "        values = values + pad[len(values):]",
+            "    ok = True",
+        )
         + "".join(_column_source(i, pos, col) for i, (pos, col) in enumerate(plan))
-        + _lines(8, "if ok:", "    good += 1", f"    append(prefix + str(line) + '\\t' + {joined} + '\\n')",
-                 "    if len(buffer) >= 20000:", "        out.write(''.join(buffer))", "        buffer.clear()",
-                 "else:", "    bad += 1", "if progress is not None and total % PROGRESS_EVERY == 0:",
-                 "    progress(total)")
+        + _lines(
+            8,
+            "if ok:",
+            "    good += 1",
+            f"    append(prefix + str(line) + '\\t' + {joined} + '\\n')",
+            "    if len(buffer) >= 20000:",
+            "        out.write(''.join(buffer))",
+            "        buffer.clear()",
+            "else:",
+            "    bad += 1",
+            "if progress is not None and total % PROGRESS_EVERY == 0:",
+            "    progress(total)",
+        )
         + _lines(4, "out.write(''.join(buffer))", "return total, good, bad")
     )
 
 
 def validate_file(
-    *, path: str, file_format: str, kind: str, extract_id: int, out: io.TextIOBase,
-    regions: frozenset[str] = frozenset(), error_limit: int = 1000,
+    *,
+    path: str,
+    file_format: str,
+    kind: str,
+    extract_id: int,
+    out: io.TextIOBase,
+    regions: frozenset[str] = frozenset(),
+    error_limit: int = 1000,
     on_progress: Callable[[int], None] | None = None,
 ) -> Result:
     """Check every row of the file; write good rows to `out` (COPY text format, columns as in
@@ -353,8 +411,9 @@ def validate_file(
         rows.close()
 
 
-def _validate(rows, spec: Kind, kind: str, extract_id: int, out, regions, error_limit, on_progress,
-              started: float) -> Result:
+def _validate(
+    rows, spec: Kind, kind: str, extract_id: int, out, regions, error_limit, on_progress, started: float
+) -> Result:
     header = []
     for header in rows:
         if header:
@@ -370,8 +429,10 @@ def _validate(rows, spec: Kind, kind: str, extract_id: int, out, regions, error_
             positions[col.field] = i
     missing = [c.label for c in spec.columns if c.required and c.field not in positions]
     if missing:
-        raise ExtractFileError(f"第{header_line}行表头缺少必填列：{'、'.join(missing)}"
-                               f"（{spec.label}应有列：{'、'.join(c.label for c in spec.columns)}）")
+        raise ExtractFileError(
+            f"第{header_line}行表头缺少必填列：{'、'.join(missing)}"
+            f"（{spec.label}应有列：{'、'.join(c.label for c in spec.columns)}）"
+        )
     plan = [(positions[c.field], c) for c in spec.columns if c.field in positions]
     checker = CellChecker(spec, regions)
     dates: dict[str, str] = {}
@@ -385,10 +446,20 @@ def _validate(rows, spec: Kind, kind: str, extract_id: int, out, regions, error_
         return parsed
 
     namespace = {
-        "CHECK": CHECK, "NULL": NULL, "RowError": RowError, "PROGRESS_EVERY": PROGRESS_EVERY,
-        "checker": checker, "birthday": checker.birthday_ok, "special": COPY_SPECIAL.search, "escape": escape_copy,
-        "amount_re": _AMOUNT.match, "code_re": _CODE.match, "regions": regions, "dates": dates,
-        "parse_date": parse_date, "birthdays": checker._birthdays,
+        "CHECK": CHECK,
+        "NULL": NULL,
+        "RowError": RowError,
+        "PROGRESS_EVERY": PROGRESS_EVERY,
+        "checker": checker,
+        "birthday": checker.birthday_ok,
+        "special": COPY_SPECIAL.search,
+        "escape": escape_copy,
+        "amount_re": _AMOUNT.match,
+        "code_re": _CODE.match,
+        "regions": regions,
+        "dates": dates,
+        "parse_date": parse_date,
+        "birthdays": checker._birthdays,
     }
     exec(compile(_compile(plan, max(p for p, _ in plan) + 1), f"<extract-{kind}>", "exec"), namespace)
     result = Result(columns=["extract_id", "line", *(c.field for _, c in plan)])

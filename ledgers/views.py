@@ -58,27 +58,36 @@ def home(request):
         return redirect("ledger_tasks")
     if not can_read_reports(user):
         return HttpResponseForbidden("无权查看比对台账")
-    return render(request, "ledgers/home.html", {
-        "runs": selectors.run_list(user=user)[:10],
-        "extracts": selectors.extract_list(user=user)[:10],
-        "form": RunStartForm(user=user) if is_officer(user) else None,
-        "tasks": selectors.task_counts(user=user),
-        "rules": RULES,
-        "kinds": KINDS.values(),
-        "programs": PROGRAMS.values(),
-    })
+    return render(
+        request,
+        "ledgers/home.html",
+        {
+            "runs": selectors.run_list(user=user)[:10],
+            "extracts": selectors.extract_list(user=user)[:10],
+            "form": RunStartForm(user=user) if is_officer(user) else None,
+            "tasks": selectors.task_counts(user=user),
+            "rules": RULES,
+            "kinds": KINDS.values(),
+            "programs": PROGRAMS.values(),
+        },
+    )
 
 
 # --- extracts ------------------------------------------------------------------------------------
+
 
 @login_required
 def extract_list(request):
     if not can_read_reports(request.user):
         return HttpResponseForbidden("无权查看比对数据")
-    return render(request, "ledgers/extract_list.html", {
-        "page": _page(request, selectors.extract_list(user=request.user)),
-        "can_upload": is_officer(request.user),
-    })
+    return render(
+        request,
+        "ledgers/extract_list.html",
+        {
+            "page": _page(request, selectors.extract_list(user=request.user)),
+            "can_upload": is_officer(request.user),
+        },
+    )
 
 
 @login_required
@@ -90,9 +99,16 @@ def extract_upload_view(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            extract = extract_upload(principal=user, file=data["file"], original_name=data["file"].name,
-                                     kind=data["kind"], program=data["program"], period=data["period"],
-                                     mode=data["mode"], region=data["region"])
+            extract = extract_upload(
+                principal=user,
+                file=data["file"],
+                original_name=data["file"].name,
+                kind=data["kind"],
+                program=data["program"],
+                period=data["period"],
+                mode=data["mode"],
+                region=data["region"],
+            )
         except PermissionDenied as exc:
             return HttpResponseForbidden(exc.message)
         except ServiceError as exc:
@@ -108,14 +124,19 @@ def extract_detail(request, pk: int):
     if not can_read_reports(request.user):
         return HttpResponseForbidden("无权查看比对数据")
     extract = selectors.extract_get(user=request.user, pk=pk)
-    return render(request, "ledgers/extract_detail.html", {
-        "extract": extract,
-        "errors": _page(request, selectors.extract_errors(extract=extract)),
-        "can_decide": can_decide_extract(request.user, extract) and extract.status == Extract.Status.CHECKED
-        and extract.load_requested_at is None,
-        "kind": KINDS.get(extract.kind),
-        "runs": extract.runs.select_related("region").order_by("-id")[:10],
-    })
+    return render(
+        request,
+        "ledgers/extract_detail.html",
+        {
+            "extract": extract,
+            "errors": _page(request, selectors.extract_errors(extract=extract)),
+            "can_decide": can_decide_extract(request.user, extract)
+            and extract.status == Extract.Status.CHECKED
+            and extract.load_requested_at is None,
+            "kind": KINDS.get(extract.kind),
+            "runs": extract.runs.select_related("region").order_by("-id")[:10],
+        },
+    )
 
 
 @login_required
@@ -123,11 +144,19 @@ def extract_status(request, pk: int):
     if not can_read_reports(request.user):
         return HttpResponseForbidden("无权查看比对数据")
     e = selectors.extract_get(user=request.user, pk=pk)
-    return JsonResponse({"id": e.pk, "status": e.status, "status_label": e.get_status_display(),
-                         "rows_checked": e.rows_checked, "rows_good": e.rows_good, "rows_bad": e.rows_bad,
-                         "rows_loaded": e.rows_loaded, "busy": e.status in (Extract.Status.UPLOADED,
-                                                                          Extract.Status.VALIDATING)
-                         or (e.status == Extract.Status.CHECKED and e.load_requested_at is not None)})
+    return JsonResponse(
+        {
+            "id": e.pk,
+            "status": e.status,
+            "status_label": e.get_status_display(),
+            "rows_checked": e.rows_checked,
+            "rows_good": e.rows_good,
+            "rows_bad": e.rows_bad,
+            "rows_loaded": e.rows_loaded,
+            "busy": e.status in (Extract.Status.UPLOADED, Extract.Status.VALIDATING)
+            or (e.status == Extract.Status.CHECKED and e.load_requested_at is not None),
+        }
+    )
 
 
 @login_required
@@ -142,20 +171,27 @@ def extract_decide(request, pk: int, action: str):
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已确认导入正确行，正在导入" if action == "load" else "已放弃，本文件不导入")
+        messages.success(
+            request, "已确认导入正确行，正在导入" if action == "load" else "已放弃，本文件不导入"
+        )
     return redirect("ledger_extract_detail", pk=extract.pk)
 
 
 # --- runs ----------------------------------------------------------------------------------------
 
+
 @login_required
 def run_list(request):
     if not can_read_reports(request.user):
         return HttpResponseForbidden("无权查看比对结果")
-    return render(request, "ledgers/run_list.html", {
-        "page": _page(request, selectors.run_list(user=request.user)),
-        "form": RunStartForm(user=request.user) if is_officer(request.user) else None,
-    })
+    return render(
+        request,
+        "ledgers/run_list.html",
+        {
+            "page": _page(request, selectors.run_list(user=request.user)),
+            "form": RunStartForm(user=request.user) if is_officer(request.user) else None,
+        },
+    )
 
 
 @login_required
@@ -169,7 +205,9 @@ def run_start_view(request):
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("ledger_runs")
     try:
-        run = run_start(acting_user=user, region=form.cleaned_data["region"], period=form.cleaned_data["period"])
+        run = run_start(
+            acting_user=user, region=form.cleaned_data["region"], period=form.cleaned_data["period"]
+        )
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
@@ -180,9 +218,17 @@ def run_start_view(request):
 
 
 def _progress(run: ReconciliationRun) -> dict:
-    return {"id": run.pk, "status": run.status, "status_label": run.get_status_display(), "progress": run.progress,
-            "steps_done": run.steps.count(), "steps_total": steps_total(), "error": run.error,
-            "active": run.is_active, "stalled": run_is_stalled(run)}
+    return {
+        "id": run.pk,
+        "status": run.status,
+        "status_label": run.get_status_display(),
+        "progress": run.progress,
+        "steps_done": run.steps.count(),
+        "steps_total": steps_total(),
+        "error": run.error,
+        "active": run.is_active,
+        "stalled": run_is_stalled(run),
+    }
 
 
 @login_required
@@ -190,22 +236,29 @@ def run_detail(request, pk: int):
     user = request.user
     run = selectors.run_get(user=user, pk=pk)
     report = selectors.run_report(user=user, run=run) if run.status == ReconciliationRun.Status.DONE else None
-    return render(request, "ledgers/run_detail.html", {
-        "run": run,
-        "report": report,
-        "progress": _progress(run),
-        "can_restart": can_act_for_region(user, run.region) and (
-            run.status == ReconciliationRun.Status.FAILED or run_is_stalled(run)),
-        "extracts": run.extracts.select_related("region").order_by("kind", "id"),
-        "rules": RULES,
-        "step_rows": _step_rows(run),
-    })
+    return render(
+        request,
+        "ledgers/run_detail.html",
+        {
+            "run": run,
+            "report": report,
+            "progress": _progress(run),
+            "can_restart": can_act_for_region(user, run.region)
+            and (run.status == ReconciliationRun.Status.FAILED or run_is_stalled(run)),
+            "extracts": run.extracts.select_related("region").order_by("kind", "id"),
+            "rules": RULES,
+            "step_rows": _step_rows(run),
+        },
+    )
 
 
 def _step_rows(run: ReconciliationRun) -> list[tuple[str, object]]:
     steps = {s.step: s for s in run.steps.all()}
-    return ([("台账快照", steps.get("snapshot"))] + [(r.label, steps.get(r.code)) for r in RULES]
-            + [("生成核实任务、收尾", steps.get("finish"))])
+    return (
+        [("台账快照", steps.get("snapshot"))]
+        + [(r.label, steps.get(r.code)) for r in RULES]
+        + [("生成核实任务、收尾", steps.get("finish"))]
+    )
 
 
 @login_required
@@ -233,14 +286,30 @@ def run_restart_view(request, pk: int):
 def run_findings(request, pk: int):
     user = request.user
     run = selectors.run_get(user=user, pk=pk)
-    rule, area, status = request.GET.get("rule", ""), request.GET.get("area", ""), request.GET.get("status", "")
-    page = _page(request, selectors.run_findings(user=user, run=run, rule=rule, area=area.strip(), status=status))
+    rule, area, status = (
+        request.GET.get("rule", ""),
+        request.GET.get("area", ""),
+        request.GET.get("status", ""),
+    )
+    page = _page(
+        request, selectors.run_findings(user=user, run=run, rule=rule, area=area.strip(), status=status)
+    )
     rows = [{"f": f, "text": describe(f.rule, f.detail), "task": getattr(f, "task", None)} for f in page]
-    return render(request, "ledgers/run_findings.html", {
-        "run": run, "page": page, "rows": rows, "rule": rule, "area": area, "status": status,
-        "rule_choices": rule_choices(), "status_choices": ReviewTask.Status.choices,
-        "rule_obj": BY_CODE.get(rule),
-    })
+    return render(
+        request,
+        "ledgers/run_findings.html",
+        {
+            "run": run,
+            "page": page,
+            "rows": rows,
+            "rule": rule,
+            "area": area,
+            "status": status,
+            "rule_choices": rule_choices(),
+            "status_choices": ReviewTask.Status.choices,
+            "rule_obj": BY_CODE.get(rule),
+        },
+    )
 
 
 @require_GET
@@ -252,17 +321,33 @@ def run_export(request, pk: int):
         messages.error(request, "比对完成后才能导出")
         return redirect("ledger_run_detail", pk=run.pk)
     report = selectors.run_report(user=user, run=run)
-    rule, area, status = request.GET.get("rule", ""), request.GET.get("area", "").strip(), request.GET.get("status", "")
+    rule, area, status = (
+        request.GET.get("rule", ""),
+        request.GET.get("area", "").strip(),
+        request.GET.get("status", ""),
+    )
     findings = selectors.run_findings(user=user, run=run, rule=rule, area=area, status=status)
-    shown = "，".join(x for x in (BY_CODE[rule].label if rule in BY_CODE else "", area,
-                                  dict(ReviewTask.Status.choices).get(status, "")) if x)
+    shown = "，".join(
+        x
+        for x in (
+            BY_CODE[rule].label if rule in BY_CODE else "",
+            area,
+            dict(ReviewTask.Status.choices).get(status, ""),
+        )
+        if x
+    )
     return personal_export_response(
-        request, filename=f"比对{run.pk}_{run.period}_{report['shown']}.xlsx", purpose="比对结果核实",
+        request,
+        filename=f"比对{run.pk}_{run.period}_{report['shown']}.xlsx",
+        purpose="比对结果核实",
         what=f"比对#{run.pk}疑点导出{'（' + shown + '）' if shown else ''}",
-        sheets=run_sheets(run=run, report=report, findings=findings), counted_titles=[FINDINGS_SHEET])
+        sheets=run_sheets(run=run, report=report, findings=findings),
+        counted_titles=[FINDINGS_SHEET],
+    )
 
 
 # --- findings and review tasks -------------------------------------------------------------------
+
 
 @login_required
 def finding_detail(request, pk: int):
@@ -275,8 +360,12 @@ def finding_detail(request, pk: int):
             return HttpResponseForbidden("无权核实此疑点")
         if form.is_valid():
             try:
-                review_resolve(task=task, acting_user=user, decision=form.cleaned_data["decision"],
-                               note=form.cleaned_data["note"])
+                review_resolve(
+                    task=task,
+                    acting_user=user,
+                    decision=form.cleaned_data["decision"],
+                    note=form.cleaned_data["note"],
+                )
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
@@ -290,11 +379,20 @@ def finding_detail(request, pk: int):
 
         household = household_scope(user=user).filter(pk=finding.household_id).first()
     rule = BY_CODE.get(finding.rule)
-    return render(request, "ledgers/finding_detail.html", {
-        "finding": finding, "task": task, "rule": rule, "text": describe(finding.rule, finding.detail),
-        "form": form, "can_resolve": task is not None and task.is_open and can_review(user, task),
-        "household": household, "program": PROGRAMS.get(finding.source),
-    })
+    return render(
+        request,
+        "ledgers/finding_detail.html",
+        {
+            "finding": finding,
+            "task": task,
+            "rule": rule,
+            "text": describe(finding.rule, finding.detail),
+            "form": form,
+            "can_resolve": task is not None and task.is_open and can_review(user, task),
+            "household": household,
+            "program": PROGRAMS.get(finding.source),
+        },
+    )
 
 
 @login_required
@@ -302,12 +400,26 @@ def task_list(request):
     user = request.user
     status = _task_status(request)
     page = _page(request, selectors.task_list(user=user, status=status))
-    rows = [{"t": t, "text": describe(t.finding.rule, t.finding.detail), "rule": BY_CODE.get(t.finding.rule),
-             "can_resolve": can_review(user, t)} for t in page]
-    return render(request, "ledgers/task_list.html", {
-        "page": page, "rows": rows, "status": status, "status_choices": ReviewTask.Status.choices,
-        "counts": selectors.task_counts(user=user),
-    })
+    rows = [
+        {
+            "t": t,
+            "text": describe(t.finding.rule, t.finding.detail),
+            "rule": BY_CODE.get(t.finding.rule),
+            "can_resolve": can_review(user, t),
+        }
+        for t in page
+    ]
+    return render(
+        request,
+        "ledgers/task_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "status_choices": ReviewTask.Status.choices,
+            "counts": selectors.task_counts(user=user),
+        },
+    )
 
 
 def _task_status(request) -> str:
@@ -322,6 +434,12 @@ def task_export(request):
     status = _task_status(request)
     label = dict(ReviewTask.Status.choices).get(status, "全部")
     tasks = selectors.task_list(user=request.user, status=status)
-    return list_export_response(request, title="核实任务", header=TASK_HEADER, count=tasks.count,
-                                rows=task_rows(tasks),
-                                filters=[("状态", label)], purpose="比对结果核实")
+    return list_export_response(
+        request,
+        title="核实任务",
+        header=TASK_HEADER,
+        count=tasks.count,
+        rows=task_rows(tasks),
+        filters=[("状态", label)],
+        purpose="比对结果核实",
+    )

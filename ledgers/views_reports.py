@@ -19,7 +19,12 @@ from ledgers import reports
 from ledgers.reports import KINDS
 
 PERIOD_KIND = {"quarterly": "quarter", "half": "half", "yearly": "year"}
-URL_NAMES = {"custom": "report", "quarterly": "report_quarterly", "half": "report_half", "yearly": "report_yearly"}
+URL_NAMES = {
+    "custom": "report",
+    "quarterly": "report_quarterly",
+    "half": "report_half",
+    "yearly": "report_yearly",
+}
 
 
 def _period(request, kind: str, today) -> tuple[reports.Period, str | None]:
@@ -30,8 +35,10 @@ def _period(request, kind: str, today) -> tuple[reports.Period, str | None]:
         if get.get("period"):
             period = reports.period_from_key(get["period"])
             if kind != "custom" and period.kind != PERIOD_KIND[kind]:
-                raise ServiceError(f"{KINDS[kind]}的统计期应为{ {'quarter': '季度（如 2026Q1）', 'half': '半年（如 2026H1）', 'year': '年度（如 2025）'}[PERIOD_KIND[kind]] }",
-                                   field="period")
+                raise ServiceError(
+                    f"{KINDS[kind]}的统计期应为{ {'quarter': '季度（如 2026Q1）', 'half': '半年（如 2026H1）', 'year': '年度（如 2025）'}[PERIOD_KIND[kind]] }",
+                    field="period",
+                )
             return period, None
     except ServiceError as exc:
         return reports.latest_complete(kind, today), exc.message
@@ -55,13 +62,21 @@ def report_view(request, kind: str = "custom"):
     choices = reports.period_choices(kind, today) if kind != "custom" else []
     if choices and report.period.key not in dict(choices):
         choices.insert(0, (report.period.key, report.period.label))
-    return render(request, "ledgers/report.html", {
-        "report": report, "kind": kind, "kinds": KINDS, "error": error, "url_name": URL_NAMES[kind],
-        "export_name": f"{URL_NAMES[kind]}_export",
-        "regions": reports.report_regions(user=request.user).values_list("code", "name", "level"),
-        "choices": choices,
-        "drill": report.region.level < 4,
-    })
+    return render(
+        request,
+        "ledgers/report.html",
+        {
+            "report": report,
+            "kind": kind,
+            "kinds": KINDS,
+            "error": error,
+            "url_name": URL_NAMES[kind],
+            "export_name": f"{URL_NAMES[kind]}_export",
+            "regions": reports.report_regions(user=request.user).values_list("code", "name", "level"),
+            "choices": choices,
+            "drill": report.region.level < 4,
+        },
+    )
 
 
 @login_required
@@ -71,8 +86,11 @@ def report_export(request, kind: str = "custom"):
         return HttpResponseForbidden("统计报表供县级及以上民政部门和审计/纪检查阅")
     report, _error, _today = _build(request, kind)
     made = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    caption = [report.title, f"区划：{report.region.name}（{report.region.code}）  统计期：{report.period.label}",
-               f"制表时间：{made}"]
+    caption = [
+        report.title,
+        f"区划：{report.region.name}（{report.region.code}）  统计期：{report.period.label}",
+        f"制表时间：{made}",
+    ]
     used: set[str] = set()
     sheets = []
     for n, table in enumerate(report.tables, start=1):
@@ -80,7 +98,14 @@ def report_export(request, kind: str = "custom"):
         if title in used:
             title = f"{n}{title}"[:31]
         used.add(title)
-        sheets.append(Sheet(title=title, header=table.header, rows=table.rows, footer=table.footer,
-                            caption=[*caption, table.title] + ([table.note] if table.note else []),
-                            widths=[24] + [14] * (len(table.header) - 1)))
+        sheets.append(
+            Sheet(
+                title=title,
+                header=table.header,
+                rows=table.rows,
+                footer=table.footer,
+                caption=[*caption, table.title] + ([table.note] if table.note else []),
+                widths=[24] + [14] * (len(table.header) - 1),
+            )
+        )
     return workbook_response(f"{report.title}.xlsx", sheets)

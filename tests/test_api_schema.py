@@ -34,9 +34,16 @@ def department_key(db, make_user):
 
     cache.clear()
     province = make_user("province", "360000")
-    client = api_client_save(acting_user=province, values={
-        "name": "全权限测试", "department": "测试", "scopes": list(ApiClient.SCOPES), "region": None,
-        "rate_per_minute": 100000})
+    client = api_client_save(
+        acting_user=province,
+        values={
+            "name": "全权限测试",
+            "department": "测试",
+            "scopes": list(ApiClient.SCOPES),
+            "region": None,
+            "rate_per_minute": 100000,
+        },
+    )
     return api_key_issue(acting_user=province, client=client)[1]
 
 

@@ -55,10 +55,16 @@ def run_together(*calls):
     return results
 
 
-def test_two_simultaneous_approvals_make_one_decision_and_one_enrolment(caseworker, street_officer, county_officer,
-                                                                        monkeypatch):
-    application = application_at("notice", household=household_make(community_id=HOME_COMMUNITY),
-                                 caseworker=caseworker, street=street_officer, county=county_officer)
+def test_two_simultaneous_approvals_make_one_decision_and_one_enrolment(
+    caseworker, street_officer, county_officer, monkeypatch
+):
+    application = application_at(
+        "notice",
+        household=household_make(community_id=HOME_COMMUNITY),
+        caseworker=caseworker,
+        street=street_officer,
+        county=county_officer,
+    )
 
     def slow_enrolment_create(**kwargs):
         time.sleep(0.5)  # hold the row lock long enough for the other click to arrive and wait on it
@@ -69,7 +75,9 @@ def test_two_simultaneous_approvals_make_one_decision_and_one_enrolment(casework
     def click():
         # each click loads the application afresh, as a request would
         stale = Application.objects.get(pk=application.pk)
-        return services.application_county_approve(acting_user=county_officer, application=stale, today=NOTICE_OVER)
+        return services.application_county_approve(
+            acting_user=county_officer, application=stale, today=NOTICE_OVER
+        )
 
     results = run_together(click, click)
     approved = [r for r in results if isinstance(r, Application)]
@@ -84,18 +92,30 @@ def test_two_simultaneous_approvals_make_one_decision_and_one_enrolment(casework
 
 
 def test_an_approval_and_a_rejection_at_once_make_one_decision(caseworker, street_officer, county_officer):
-    application = application_at("notice", household=household_make(community_id=HOME_COMMUNITY),
-                                 caseworker=caseworker, street=street_officer, county=county_officer)
+    application = application_at(
+        "notice",
+        household=household_make(community_id=HOME_COMMUNITY),
+        caseworker=caseworker,
+        street=street_officer,
+        county=county_officer,
+    )
     results = run_together(
-        lambda: services.application_county_approve(acting_user=county_officer, application=application,
-                                                    today=NOTICE_OVER),
-        lambda: services.application_county_reject(acting_user=county_officer, application=application,
-                                                   reason="不符合", today=NOTICE_OVER),
+        lambda: services.application_county_approve(
+            acting_user=county_officer, application=application, today=NOTICE_OVER
+        ),
+        lambda: services.application_county_reject(
+            acting_user=county_officer, application=application, reason="不符合", today=NOTICE_OVER
+        ),
     )
     assert sum(isinstance(r, Application) for r in results) == 1
     assert sum(isinstance(r, ServiceError) and r.code == "wrong_state" for r in results) == 1
     final = Application.objects.get(pk=application.pk)
-    assert ApplicationEvent.objects.filter(application=final, step__in=["county_approve", "county_reject"]).count() == 1
+    assert (
+        ApplicationEvent.objects.filter(
+            application=final, step__in=["county_approve", "county_reject"]
+        ).count()
+        == 1
+    )
     assert Enrolment.objects.filter(application=final).count() == (1 if final.status == "approved" else 0)
 
 
@@ -104,8 +124,14 @@ def test_two_simultaneous_intakes_for_one_household_make_one_application(casewor
 
     def intake():
         return services.application_intake(
-            acting_user=caseworker, household=household, category="dibao", reasons="困难", check_authorised=True,
-            check_authorised_on=TODAY, today=TODAY)
+            acting_user=caseworker,
+            household=household,
+            category="dibao",
+            reasons="困难",
+            check_authorised=True,
+            check_authorised_on=TODAY,
+            today=TODAY,
+        )
 
     results = run_together(intake, intake)
     assert sum(isinstance(r, Application) for r in results) == 1

@@ -32,10 +32,18 @@ def province(make_user):
 @pytest.fixture
 def key_for(province):
     def make(scopes, region=None):
-        client = api_client_save(acting_user=province, values={
-            "name": f"c{ApiClient.objects.count()}", "department": "医保", "scopes": list(scopes),
-            "region": Region.objects.get(code=region) if region else None, "rate_per_minute": 10000})
+        client = api_client_save(
+            acting_user=province,
+            values={
+                "name": f"c{ApiClient.objects.count()}",
+                "department": "医保",
+                "scopes": list(scopes),
+                "region": Region.objects.get(code=region) if region else None,
+                "rate_per_minute": 10000,
+            },
+        )
         return api_key_issue(acting_user=province, client=client)[1]
+
     return make
 
 
@@ -43,8 +51,9 @@ def key_for(province):
 def enrolled(caseworker, street_officer, county_officer):
     standard_make(year=2026)
     household = household_make(community_id=HOME_COMMUNITY, members=2)
-    application_at("approved", household=household, caseworker=caseworker, street=street_officer,
-                   county=county_officer)
+    application_at(
+        "approved", household=household, caseworker=caseworker, street=street_officer, county=county_officer
+    )
     return household
 
 
@@ -54,9 +63,16 @@ ENDPOINTS = [
     ("get", "/api/v1/ledgers/findings/", None, "findings"),
     *[("get", f"/api/v1/lists/benefits/{code}", None, f"list:{code}") for code in LINKED_BENEFITS],
     ("get", f"/api/v1/persons/{make_id()}", None, "person_lookup"),
-    ("post", "/api/v1/eligibility/evaluate",
-     {"region": "360102", "as_of": "2018-06-01",
-      "household": {"members": [{"id_number": "11010519491231002X", "monthly_income": "300"}]}}, "evaluate"),
+    (
+        "post",
+        "/api/v1/eligibility/evaluate",
+        {
+            "region": "360102",
+            "as_of": "2018-06-01",
+            "household": {"members": [{"id_number": "11010519491231002X", "monthly_income": "300"}]},
+        },
+        "evaluate",
+    ),
     ("get", "/api/v1/lists/students", None, "list:student_aid"),
 ]
 
@@ -79,24 +95,40 @@ def test_scope_matrix(client, key_for, scope, method, path, body, needed):
 def test_lookup_of_a_covered_person_discloses_only_category_since_and_county(client, key_for, enrolled):
     person = enrolled.members.order_by("id").first()
     key = key_for(["person_lookup"])
-    response = client.get(f"/api/v1/persons/{person.id_number}", HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE)
+    response = client.get(
+        f"/api/v1/persons/{person.id_number}", HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE
+    )
     enrolment = enrolled.enrolments.get()
-    assert response.json() == {"id_number": person.id_number, "covered": True, "category": enrolment.category,
-                               "category_label": "低保", "since": enrolment.start_month.isoformat(),
-                               "region": "360102"}
+    assert response.json() == {
+        "id_number": person.id_number,
+        "covered": True,
+        "category": enrolment.category,
+        "category_label": "低保",
+        "since": enrolment.start_month.isoformat(),
+        "region": "360102",
+    }
     log = AccessLog.objects.get()
     assert (log.subject, log.purpose, log.count, log.client.scopes) == (
-        person.id_number, "医保缴费资助核对", 1, ["person_lookup"])
+        person.id_number,
+        "医保缴费资助核对",
+        1,
+        ["person_lookup"],
+    )
 
 
-@pytest.mark.parametrize("status,covered", [("active", True), ("gradual", True), ("suspended", False),
-                                            ("exited", False)])
+@pytest.mark.parametrize(
+    "status,covered", [("active", True), ("gradual", True), ("suspended", False), ("exited", False)]
+)
 def test_coverage_follows_the_enrolment_status(client, key_for, enrolled, status, covered):
     """渐退 still pays, so the person is still covered; a suspended or exited enrolment pays nothing."""
     person = enrolled.members.order_by("id").first()
-    enrolled.enrolments.update(status=status, gradual_until=datetime.date(2027, 6, 30) if status == "gradual" else None)
+    enrolled.enrolments.update(
+        status=status, gradual_until=datetime.date(2027, 6, 30) if status == "gradual" else None
+    )
     key = key_for(["person_lookup"])
-    body = client.get(f"/api/v1/persons/{person.id_number}", HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE).json()
+    body = client.get(
+        f"/api/v1/persons/{person.id_number}", HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE
+    ).json()
     assert body["covered"] is covered
     assert body["category"] == ("dibao" if covered else None)
     assert AccessLog.objects.get().count == (1 if covered else 0)
@@ -105,7 +137,9 @@ def test_coverage_follows_the_enrolment_status(client, key_for, enrolled, status
 def test_a_client_limited_to_another_region_learns_nothing(client, key_for, enrolled):
     person = enrolled.members.order_by("id").first()
     key = key_for(["person_lookup"], region="360702")
-    body = client.get(f"/api/v1/persons/{person.id_number}", HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE).json()
+    body = client.get(
+        f"/api/v1/persons/{person.id_number}", HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE
+    ).json()
     assert body["covered"] is False and body["region"] is None and body["since"] is None
 
 
@@ -113,7 +147,9 @@ def test_lookup_needs_a_purpose_and_a_valid_number(client, key_for):
     key = key_for(["person_lookup"])
     response = client.get(f"/api/v1/persons/{make_id()}", HTTP_AUTHORIZATION=f"Api-Key {key}")
     assert response.status_code == 400 and response.json()["errors"][0]["field"] == "X-Purpose"
-    response = client.get("/api/v1/persons/110105194912310021", HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE)
+    response = client.get(
+        "/api/v1/persons/110105194912310021", HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE
+    )
     assert response.status_code == 400
     assert response.json() == {"errors": [{"field": "id_number", "message": "身份证号码校验位错误"}]}
     assert AccessLog.objects.count() == 0
@@ -130,11 +166,19 @@ def test_medical_premium_list_holds_every_covered_member_and_syncs_by_change(cli
     body = client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE).json()
     members = sorted(enrolled.members.values_list("id_number", flat=True))
     assert [r["id_number"] for r in body["results"]] == members
-    assert {(r["county_code"], r["status"], r["until"]) for r in body["results"]} == {("360102", "active", None)}
-    later = client.get(url, {"changed_since": "2099-01-01"}, HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE).json()
+    assert {(r["county_code"], r["status"], r["until"]) for r in body["results"]} == {
+        ("360102", "active", None)
+    }
+    later = client.get(
+        url, {"changed_since": "2099-01-01"}, HTTP_AUTHORIZATION=f"Api-Key {key}", **PURPOSE
+    ).json()
     assert later["results"] == []
     log = AccessLog.objects.order_by("id").first()
-    assert (log.what, log.count, log.purpose) == ("关联待遇名单：城乡居民医保个人缴费全额资助", 2, "医保缴费资助核对")
+    assert (log.what, log.count, log.purpose) == (
+        "关联待遇名单：城乡居民医保个人缴费全额资助",
+        2,
+        "医保缴费资助核对",
+    )
 
 
 def test_linked_list_is_limited_to_the_client_region_and_validates_input(client, key_for, enrolled):

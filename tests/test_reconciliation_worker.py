@@ -21,8 +21,10 @@ from django.db import connection
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                       reason="needs REDIS_URL and a PostgreSQL DATABASE_URL"),
+    pytest.mark.skipif(
+        not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="needs REDIS_URL and a PostgreSQL DATABASE_URL",
+    ),
 ]
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD = "2025H2"
@@ -36,9 +38,27 @@ class Worker:
         self.log = log
         with open(log, "ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=2",
-                 "--pool=prefork", "-n", self.name, "--without-mingle", "--without-gossip"],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--loglevel=INFO",
+                    "--concurrency=2",
+                    "--pool=prefork",
+                    "-n",
+                    self.name,
+                    "--without-mingle",
+                    "--without-gossip",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 60
         while b" ready." not in log.read_bytes():
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -75,9 +95,14 @@ def workers(settings, tmp_path):
     settings.RECONCILE_STALE_SECONDS = 0  # a killed run may be restarted at once
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    env = {**os.environ, "DATABASE_URL": f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-           "SECRET_KEY": os.environ.get("SECRET_KEY") or "worker-test", "MEDIA_ROOT": str(media), "CONN_MAX_AGE": "0",
-           "RECONCILE_STALE_SECONDS": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or "worker-test",
+        "MEDIA_ROOT": str(media),
+        "CONN_MAX_AGE": "0",
+        "RECONCILE_STALE_SECONDS": "0",
+    }
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
     broker = redis.Redis.from_url(os.environ["REDIS_URL"])
@@ -108,8 +133,10 @@ def _end_other_sessions(timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
         while True:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                           "AND pid <> pg_backend_pid()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid()"
+            )
             if cursor.fetchone()[0] == 0 or time.monotonic() > deadline:
                 return
             time.sleep(0.2)
@@ -128,8 +155,18 @@ def wait_for(predicate, what: str, worker: Worker, timeout: float = 90):
 def findings(run) -> list[tuple]:
     from ledgers.models import Finding
 
-    return sorted((f.rule, f.id_number, f.source, f.extract_id, f.household_id, f.region_id, repr(sorted(f.detail.items())))
-                  for f in Finding.objects.filter(run=run))
+    return sorted(
+        (
+            f.rule,
+            f.id_number,
+            f.source,
+            f.extract_id,
+            f.household_id,
+            f.region_id,
+            repr(sorted(f.detail.items())),
+        )
+        for f in Finding.objects.filter(run=run)
+    )
 
 
 def loaded_world(worker):
@@ -137,10 +174,15 @@ def loaded_world(worker):
     from ledgers.models import Extract
     from ledgers.tests.scenario import build_world
 
-    officer = User.objects.create_user(username="worker-co", password="pass-Word-123", role="county",
-                                       region_id="360102")
+    officer = User.objects.create_user(
+        username="worker-co", password="pass-Word-123", role="county", region_id="360102"
+    )
     world = build_world(officer)
-    wait_for(lambda: Extract.objects.filter(status="loaded").count() == len(world.extracts), "extracts loaded", worker)
+    wait_for(
+        lambda: Extract.objects.filter(status="loaded").count() == len(world.extracts),
+        "extracts loaded",
+        worker,
+    )
     return officer, world
 
 
@@ -153,8 +195,11 @@ def test_a_worker_loads_extracts_and_runs_a_reconciliation(workers):
     worker = workers()
     officer, world = loaded_world(worker)
     run = run_start(acting_user=officer, region=county(), period=PERIOD)
-    run = wait_for(lambda: ReconciliationRun.objects.filter(pk=run.pk, status__in=["done", "failed"]).first(),
-                   "the run to end", worker)
+    run = wait_for(
+        lambda: ReconciliationRun.objects.filter(pk=run.pk, status__in=["done", "failed"]).first(),
+        "the run to end",
+        worker,
+    )
     assert run.status == "done", run.error
     assert {(r, i, s) for r, i, s, *_ in findings(run)} == world.expected
     assert RunStep.objects.filter(run=run).count() == len(RULES) + 2
@@ -174,8 +219,11 @@ def test_a_run_killed_midway_and_started_again_ends_with_the_same_findings(worke
     worker = workers()
     officer, world = loaded_world(worker)
     reference = run_start(acting_user=officer, region=county(), period=PERIOD)
-    wait_for(lambda: ReconciliationRun.objects.filter(pk=reference.pk, status="done").exists(), "reference run",
-             worker)
+    wait_for(
+        lambda: ReconciliationRun.objects.filter(pk=reference.pk, status="done").exists(),
+        "reference run",
+        worker,
+    )
     worker.stop()
 
     run = run_start(acting_user=officer, region=county(), period=PERIOD)  # queued; no worker yet
@@ -183,19 +231,29 @@ def test_a_run_killed_midway_and_started_again_ends_with_the_same_findings(worke
     # waits for it, so both worker processes are stuck inside a rule's transaction when the worker is killed.
     blocked = [e for e in sorted(world.expected) if e[0] in ("vehicles_over", "houses_over")]
     db = connection.settings_dict
-    other = psycopg2.connect(dbname=db["NAME"], user=db["USER"], password=db.get("PASSWORD") or None,
-                             host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432)
+    other = psycopg2.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db.get("PASSWORD") or None,
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+    )
     try:
         with other.cursor() as cursor:
             for rule, id_number, source in blocked:
-                cursor.execute("INSERT INTO ledgers_finding (run_id, rule, id_number, source, region_id, name, detail, "
-                               "created_at) VALUES (%s, %s, %s, %s, '360102', '', '{}', now())",
-                               [run.pk, rule, id_number, source])
+                cursor.execute(
+                    "INSERT INTO ledgers_finding (run_id, rule, id_number, source, region_id, name, detail, "
+                    "created_at) VALUES (%s, %s, %s, %s, '360102', '', '{}', now())",
+                    [run.pk, rule, id_number, source],
+                )
         worker = workers()
         with connection.cursor() as cursor:
+
             def both_stuck():
-                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                               "AND wait_event_type = 'Lock'")
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'"
+                )
                 return cursor.fetchone()[0] == 2
 
             wait_for(both_stuck, "two rules waiting", worker)
@@ -214,8 +272,11 @@ def test_a_run_killed_midway_and_started_again_ends_with_the_same_findings(worke
 
     run_restart(acting_user=officer, run=run)  # RECONCILE_STALE_SECONDS=0 here and in the worker env
     worker = workers()
-    run = wait_for(lambda: ReconciliationRun.objects.filter(pk=run.pk, status__in=["done", "failed"]).first(),
-                   "the restarted run to end", worker)
+    run = wait_for(
+        lambda: ReconciliationRun.objects.filter(pk=run.pk, status__in=["done", "failed"]).first(),
+        "the restarted run to end",
+        worker,
+    )
     assert run.status == "done", run.error
     assert run.attempts == 2
     assert findings(run) == findings(reference)

@@ -69,34 +69,52 @@ def run_together(calls, watch):
     return results
 
 
-def test_fifty_simultaneous_approvals_pay_exactly_what_the_fund_holds(caseworker, street_officer, county_officer):
+def test_fifty_simultaneous_approvals_pay_exactly_what_the_fund_holds(
+    caseworker, street_officer, county_officer
+):
     street = Region.objects.get(code="360102002000")
     services.reserve_fund_topup(street=street, amount=str(AMOUNT * CAN_PAY), acting_user=county_officer)
     grants = []
     for i in range(APPROVALS):
         family = household({"income": "900", "name": f"申请人{i}"})
-        grants.append(services.relief_apply(acting_user=caseworker, household=family, person=family.members.get(),
-                                            kind="expenditure", amount=str(AMOUNT), reason="突发困难", today=TODAY))
+        grants.append(
+            services.relief_apply(
+                acting_user=caseworker,
+                household=family,
+                person=family.members.get(),
+                kind="expenditure",
+                amount=str(AMOUNT),
+                reason="突发困难",
+                today=TODAY,
+            )
+        )
     seen: list[Decimal] = []
 
     def approve(grant):
-        return lambda: services.relief_street_approve(grant=ReliefGrant.objects.get(pk=grant.pk),
-                                                      acting_user=street_officer, today=TODAY)
+        return lambda: services.relief_street_approve(
+            grant=ReliefGrant.objects.get(pk=grant.pk), acting_user=street_officer, today=TODAY
+        )
 
-    results = run_together([approve(g) for g in grants],
-                           watch=lambda: seen.append(ReserveFund.objects.get(street=street).balance))
+    results = run_together(
+        [approve(g) for g in grants],
+        watch=lambda: seen.append(ReserveFund.objects.get(street=street).balance),
+    )
 
     paid = [r for r in results if isinstance(r, ReliefGrant)]
     refused = [r for r in results if isinstance(r, ServiceError)]
-    assert len(paid) == CAN_PAY and len(refused) == APPROVALS - CAN_PAY, [r for r in results if not isinstance(
-        r, ReliefGrant | ServiceError)]
+    assert len(paid) == CAN_PAY and len(refused) == APPROVALS - CAN_PAY, [
+        r for r in results if not isinstance(r, ReliefGrant | ServiceError)
+    ]
     assert {r.code for r in refused} == {"insufficient_funds"}
     fund = ReserveFund.objects.get(street=street)
     assert fund.balance == Decimal("0.00")
     assert seen and min(seen) >= 0
     # no lost update: every disbursement saw the balance the one before it left
-    ledger = list(FundMovement.objects.filter(fund=fund, kind="disbursement").order_by("id")
-                  .values_list("amount", "balance_after"))
+    ledger = list(
+        FundMovement.objects.filter(fund=fund, kind="disbursement")
+        .order_by("id")
+        .values_list("amount", "balance_after")
+    )
     assert [after for _, after in ledger] == [AMOUNT * (CAN_PAY - 1 - i) for i in range(CAN_PAY)]
     topped = sum(FundMovement.objects.filter(fund=fund, kind="topup").values_list("amount", flat=True))
     assert topped - sum(a for a, _ in ledger) == fund.balance

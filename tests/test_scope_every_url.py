@@ -82,8 +82,12 @@ def foreign_world(db):
         for p in h.members.all():
             secrets += [p.id_number, p.name, p.id_masked]
     extra = _foreign_application_with_check(households[0])
-    ints = sorted({h.pk for h in households} | {p.pk for h in households for p in h.members.all()}
-                  | {standard.pk} | extra)
+    ints = sorted(
+        {h.pk for h in households}
+        | {p.pk for h in households for p in h.members.all()}
+        | {standard.pk}
+        | extra
+    )
     texts = [communities[0].code, county, households[0].members.first().id_number, str(households[0].pk)]
     return {"secrets": secrets, "ints": ints, "texts": texts, "communities": communities}
 
@@ -103,38 +107,84 @@ def _foreign_application_with_check(household) -> set[int]:
     )
 
     clerk = User.objects.create(username="foreign-clerk", role="caseworker", region_id=household.community_id)
-    application = Application.objects.create(household=household, category="dibao", reasons="外区申请",
-                                             status="street_review", received_on=dt.date(2019, 3, 1),
-                                             check_authorised=True, check_authorised_on=dt.date(2019, 3, 1),
-                                             created_by=clerk)
+    application = Application.objects.create(
+        household=household,
+        category="dibao",
+        reasons="外区申请",
+        status="street_review",
+        received_on=dt.date(2019, 3, 1),
+        check_authorised=True,
+        check_authorised_on=dt.date(2019, 3, 1),
+        created_by=clerk,
+    )
     person = household.members.first()
-    check = EconomicCheck.objects.create(application=application, trigger="auto", as_of=dt.date(2019, 3, 1),
-                                         members=2, sources=[])
-    EconomicCheckItem.objects.create(check_run=check, id_number=person.id_number, name=person.name, source="vehicle",
-                                     summary="1项：赣G00001", contradiction=True)
-    c = EconomicContradiction.objects.create(check_run=check, source="vehicle", rule="vehicle_undeclared",
-                                             clause="四(二)", id_number=person.id_number, name=person.name,
-                                             message=f"{person.name}名下机动车未申报", key="k")
-    objection = CheckObjection.objects.create(application=application, check_run=check, contradiction=c,
-                                              received_on=dt.date(2019, 3, 2), content="外区异议", recorded_by=clerk)
+    check = EconomicCheck.objects.create(
+        application=application, trigger="auto", as_of=dt.date(2019, 3, 1), members=2, sources=[]
+    )
+    EconomicCheckItem.objects.create(
+        check_run=check,
+        id_number=person.id_number,
+        name=person.name,
+        source="vehicle",
+        summary="1项：赣G00001",
+        contradiction=True,
+    )
+    c = EconomicContradiction.objects.create(
+        check_run=check,
+        source="vehicle",
+        rule="vehicle_undeclared",
+        clause="四(二)",
+        id_number=person.id_number,
+        name=person.name,
+        message=f"{person.name}名下机动车未申报",
+        key="k",
+    )
+    objection = CheckObjection.objects.create(
+        application=application,
+        check_run=check,
+        contradiction=c,
+        received_on=dt.date(2019, 3, 2),
+        content="外区异议",
+        recorded_by=clerk,
+    )
     return {application.pk, check.pk, c.pk, objection.pk}
 
 
 def post_payload(world) -> dict:
     code = world["communities"][0].code
     return {
-        "community": code, "region": code, "region_id": code[:6], "address": "改写", "year": "2019",
-        "dibao": "1", "tekun": "2", "members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0",
-        "members-MIN_NUM_FORMS": "1", "members-MAX_NUM_FORMS": "1000", "members-0-name": "入侵",
-        "members-0-id_number": make_id(county="360102"), "members-0-relation": "head",
-        "reason": "越权说明", "content": "越权异议", "received_on": "2019-03-05",
+        "community": code,
+        "region": code,
+        "region_id": code[:6],
+        "address": "改写",
+        "year": "2019",
+        "dibao": "1",
+        "tekun": "2",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "1",
+        "members-MAX_NUM_FORMS": "1000",
+        "members-0-name": "入侵",
+        "members-0-id_number": make_id(county="360102"),
+        "members-0-relation": "head",
+        "reason": "越权说明",
+        "content": "越权异议",
+        "received_on": "2019-03-05",
     }
 
 
-@pytest.mark.parametrize("role,region", [
-    ("caseworker", "360102002001"), ("street", "360102002000"), ("county", "360102"), ("city", "360100"),
-])
-def test_no_role_reads_or_writes_another_region_through_any_url(client, make_user, foreign_world, role, region):
+@pytest.mark.parametrize(
+    "role,region",
+    [
+        ("caseworker", "360102002001"),
+        ("street", "360102002000"),
+        ("county", "360102"),
+        ("city", "360100"),
+    ],
+)
+def test_no_role_reads_or_writes_another_region_through_any_url(
+    client, make_user, foreign_world, role, region
+):
     user = make_user(role, region)
     routes = list(walk(get_resolver().url_patterns))
     assert len(routes) >= 6  # the walk really found the project's URLs
@@ -150,7 +200,9 @@ def test_no_role_reads_or_writes_another_region_through_any_url(client, make_use
             client.force_login(user)
             form = client.post(url, post_payload(foreign_world))
             client.force_login(user)
-            api = client.post(url, json.dumps({"region": foreign_world["texts"][1]}), content_type="application/json")
+            api = client.post(
+                url, json.dumps({"region": foreign_world["texts"][1]}), content_type="application/json"
+            )
             for r in (form, api):
                 text = body_text(r)
                 for secret in foreign_world["secrets"]:

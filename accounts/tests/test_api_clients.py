@@ -12,8 +12,11 @@ from config.errors import PermissionDenied, ServiceError
 
 pytestmark = pytest.mark.django_db
 EVALUATE = "/api/v1/eligibility/evaluate"
-BODY = {"region": "360102", "as_of": "2018-06-01",
-        "household": {"members": [{"id_number": "11010519491231002X", "monthly_income": "300"}]}}
+BODY = {
+    "region": "360102",
+    "as_of": "2018-06-01",
+    "household": {"members": [{"id_number": "11010519491231002X", "monthly_income": "300"}]},
+}
 
 
 @pytest.fixture(autouse=True)
@@ -27,14 +30,26 @@ def province(make_user):
 
 
 def make_client(user, scopes=("evaluate",), region=None, rate=600):
-    return api_client_save(acting_user=user, values={"name": f"客户端{ApiClient.objects.count()}", "department": "医保",
-                                                      "scopes": list(scopes), "region": region,
-                                                      "rate_per_minute": rate})
+    return api_client_save(
+        acting_user=user,
+        values={
+            "name": f"客户端{ApiClient.objects.count()}",
+            "department": "医保",
+            "scopes": list(scopes),
+            "region": region,
+            "rate_per_minute": rate,
+        },
+    )
 
 
 def call(client, key, body=BODY, **headers):
-    return client.post(EVALUATE, json.dumps(body), content_type="application/json",
-                       HTTP_AUTHORIZATION=f"Api-Key {key}", **headers)
+    return client.post(
+        EVALUATE,
+        json.dumps(body),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Api-Key {key}",
+        **headers,
+    )
 
 
 def test_key_is_shown_once_and_stored_hashed(province):
@@ -62,11 +77,17 @@ def test_key_without_the_scope_gets_403(client, province):
     assert response.json() == {"errors": [{"field": "__all__", "message": "无权访问此接口"}]}
 
 
-@pytest.mark.parametrize("mutate,message", [
-    (lambda k: ApiKey.objects.filter(pk=k.pk).update(expires_at=timezone.now() - timedelta(seconds=1)), "已过期"),
-    (lambda k: ApiKey.objects.filter(pk=k.pk).update(revoked_at=timezone.now()), "已吊销"),
-    (lambda k: ApiClient.objects.filter(pk=k.client_id).update(is_active=False), "已停用"),
-])
+@pytest.mark.parametrize(
+    "mutate,message",
+    [
+        (
+            lambda k: ApiKey.objects.filter(pk=k.pk).update(expires_at=timezone.now() - timedelta(seconds=1)),
+            "已过期",
+        ),
+        (lambda k: ApiKey.objects.filter(pk=k.pk).update(revoked_at=timezone.now()), "已吊销"),
+        (lambda k: ApiClient.objects.filter(pk=k.client_id).update(is_active=False), "已停用"),
+    ],
+)
 def test_expired_revoked_or_disabled_keys_are_refused(client, province, mutate, message):
     c = make_client(province)
     key, text = api_key_issue(acting_user=province, client=c)
@@ -77,7 +98,9 @@ def test_expired_revoked_or_disabled_keys_are_refused(client, province, mutate, 
 
 @pytest.mark.parametrize("header", ["Api-Key nonsense", "Api-Key jk_abcd_wrongsecret", "Api-Key jk__x"])
 def test_malformed_or_unknown_keys_are_refused(client, header):
-    response = client.post(EVALUATE, json.dumps(BODY), content_type="application/json", HTTP_AUTHORIZATION=header)
+    response = client.post(
+        EVALUATE, json.dumps(BODY), content_type="application/json", HTTP_AUTHORIZATION=header
+    )
     assert response.status_code == 401 and response.json()["errors"][0]["field"] == "__all__"
 
 
@@ -131,20 +154,26 @@ def test_county_officer_manages_only_clients_of_their_county(make_user, province
     assert ApiKey.objects.count() == 0 and ApiClient.objects.count() == 2
 
 
-@pytest.mark.parametrize("role,region", [("caseworker", "360102002001"), ("street", "360102002000"),
-                                         ("auditor", "360000"), ("city", "360100")])
+@pytest.mark.parametrize(
+    "role,region",
+    [("caseworker", "360102002001"), ("street", "360102002000"), ("auditor", "360000"), ("city", "360100")],
+)
 def test_other_roles_cannot_manage_clients(client, make_user, role, region):
     client.force_login(make_user(role, region))
     assert client.get(reverse("api_client_list")).status_code == 403
-    response = client.post(reverse("api_client_create"), {"name": "x", "department": "y", "scopes": ["evaluate"],
-                                                          "rate_per_minute": "10"})
+    response = client.post(
+        reverse("api_client_create"),
+        {"name": "x", "department": "y", "scopes": ["evaluate"], "rate_per_minute": "10"},
+    )
     assert response.status_code == 403 and ApiClient.objects.count() == 0
 
 
 def test_client_form_errors_are_field_level(client, province):
     client.force_login(province)
-    response = client.post(reverse("api_client_create"), {"name": "", "department": "医保", "scopes": ["bogus"],
-                                                          "rate_per_minute": "0"})
+    response = client.post(
+        reverse("api_client_create"),
+        {"name": "", "department": "医保", "scopes": ["bogus"], "rate_per_minute": "0"},
+    )
     form = response.context["form"]
     assert set(form.errors) == {"name", "scopes", "rate_per_minute"}
     assert ApiClient.objects.count() == 0

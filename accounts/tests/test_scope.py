@@ -6,14 +6,17 @@ from accounts.scope import can_write_region, communities_for, region_prefix, sco
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("role,region,prefix", [
-    ("caseworker", "360102002001", "360102002001"),
-    ("street", "360102002000", "360102002"),
-    ("county", "360102", "360102"),
-    ("city", "360100", "3601"),
-    ("province", "360000", "36"),
-    ("auditor", "360000", ""),
-])
+@pytest.mark.parametrize(
+    "role,region,prefix",
+    [
+        ("caseworker", "360102002001", "360102002001"),
+        ("street", "360102002000", "360102002"),
+        ("county", "360102", "360102"),
+        ("city", "360100", "3601"),
+        ("province", "360000", "36"),
+        ("auditor", "360000", ""),
+    ],
+)
 def test_region_prefix_per_role(make_user, role, region, prefix):
     assert region_prefix(make_user(role, region)) == prefix
 

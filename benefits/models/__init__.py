@@ -3,6 +3,15 @@ from benefits.models.relief import FundMovement, ReliefGrant, ReserveFund
 from benefits.models.rolls import PaymentLine, PaymentRoll, PaymentRollTotal
 
 __all__ = [
-    "Arrear", "Enrolment", "EnrolmentMember", "EnrolmentPeriod", "FundMovement", "PaymentLine", "PaymentRoll", "PaymentRollTotal",
-    "ReliefGrant", "ReserveFund", "EnrolmentReview",
+    "Arrear",
+    "Enrolment",
+    "EnrolmentMember",
+    "EnrolmentPeriod",
+    "FundMovement",
+    "PaymentLine",
+    "PaymentRoll",
+    "PaymentRollTotal",
+    "ReliefGrant",
+    "ReserveFund",
+    "EnrolmentReview",
 ]

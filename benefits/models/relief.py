@@ -17,8 +17,13 @@ class ReserveFund(models.Model):
     """A street's reserve fund. Its balance changes only under a row lock, together with a ledger row, and
     the database refuses a negative balance whatever the code does."""
 
-    street = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="reserve_fund",
-                                  verbose_name="街道（乡镇）", limit_choices_to={"level": Region.Level.STREET})
+    street = models.OneToOneField(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="reserve_fund",
+        verbose_name="街道（乡镇）",
+        limit_choices_to={"level": Region.Level.STREET},
+    )
     balance = models.DecimalField("余额（元）", default=Decimal("0"), **MONEY)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
 
@@ -26,7 +31,9 @@ class ReserveFund(models.Model):
         verbose_name = "临时救助备用金"
         verbose_name_plural = "临时救助备用金"
         ordering = ["street_id"]
-        constraints = [models.CheckConstraint(condition=models.Q(balance__gte=0), name="reserve_fund_never_negative")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(balance__gte=0), name="reserve_fund_never_negative")
+        ]
 
     def __str__(self) -> str:
         return f"{self.street_id} 备用金"
@@ -39,15 +46,24 @@ class FundMovement(models.Model):
         TOPUP = "topup", "县级拨付"
         DISBURSEMENT = "disbursement", "街道支出"
 
-    fund = models.ForeignKey(ReserveFund, on_delete=models.PROTECT, related_name="movements", verbose_name="备用金")
+    fund = models.ForeignKey(
+        ReserveFund, on_delete=models.PROTECT, related_name="movements", verbose_name="备用金"
+    )
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     amount = models.DecimalField("金额（元）", **MONEY)
     balance_after = models.DecimalField("变动后余额（元）", **MONEY)
-    grant = models.OneToOneField("benefits.ReliefGrant", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="movement", verbose_name="临时救助")
+    grant = models.OneToOneField(
+        "benefits.ReliefGrant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="movement",
+        verbose_name="临时救助",
+    )
     note = models.CharField("摘要", max_length=200, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                              verbose_name="经办人")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="经办人"
+    )
     at = models.DateTimeField("时间", default=timezone.now)
 
     class Meta:
@@ -56,7 +72,9 @@ class FundMovement(models.Model):
         ordering = ["fund_id", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="movement_amount_positive"),
-            models.CheckConstraint(condition=models.Q(balance_after__gte=0), name="movement_balance_never_negative"),
+            models.CheckConstraint(
+                condition=models.Q(balance_after__gte=0), name="movement_balance_never_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -95,10 +113,12 @@ class ReliefGrant(models.Model):
         QUERIED = "queried", "县级质询待答复"
         ANSWERED = "answered", "已答复质询"
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="relief_grants",
-                                  verbose_name="家庭")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="relief_grants",
-                               verbose_name="救助对象（个人）")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="relief_grants", verbose_name="家庭"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="relief_grants", verbose_name="救助对象（个人）"
+    )
     kind = models.CharField("救助类型", max_length=12, choices=Kind.choices)
     amount = models.DecimalField("救助金额（元）", **MONEY)
     reason = models.TextField("困难情况")
@@ -107,24 +127,43 @@ class ReliefGrant(models.Model):
     status = models.CharField("状态", max_length=16, choices=Status.choices, db_index=True)
     in_categories = models.BooleanField("三类对象", default=False)
     limits = models.JSONField("受理时的限额核算", default=dict)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name="审批人")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="审批人",
+    )
     decided_on = models.DateField("审批日期", null=True, blank=True)
     decision_note = models.TextField("审批意见", blank=True)
     paid_at = models.DateTimeField("发放时间", null=True, blank=True)
-    fund = models.ForeignKey(ReserveFund, null=True, blank=True, on_delete=models.PROTECT, related_name="grants",
-                             verbose_name="支付备用金")
+    fund = models.ForeignKey(
+        ReserveFund,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="grants",
+        verbose_name="支付备用金",
+    )
     filing = models.CharField("备案状态", max_length=12, choices=Filing.choices, blank=True, default="")
     filed_at = models.DateTimeField("备案时间", null=True, blank=True)
     filing_note = models.TextField("备案说明", blank=True)
     query = models.TextField("县级质询", blank=True)
-    queried_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name="质询人")
+    queried_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="质询人",
+    )
     queried_at = models.DateTimeField("质询时间", null=True, blank=True)
     answer = models.TextField("街道答复", blank=True)
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="受理人")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="受理人"
+    )
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
     history = HistoricalRecords()
@@ -136,8 +175,10 @@ class ReliefGrant(models.Model):
         indexes = [models.Index(fields=["person", "received_on"], name="relief_person_year_idx")]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="relief_amount_positive"),
-            models.CheckConstraint(condition=~models.Q(status="paid") | models.Q(paid_at__isnull=False),
-                                   name="paid_relief_has_paid_at"),
+            models.CheckConstraint(
+                condition=~models.Q(status="paid") | models.Q(paid_at__isnull=False),
+                name="paid_relief_has_paid_at",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,8 +20,13 @@ class PaymentRoll(models.Model):
         READY = "ready", "待确认"
         LOCKED = "locked", "已确认锁定"
 
-    county = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="payment_rolls",
-                               verbose_name="县（市、区）", limit_choices_to={"level": Region.Level.COUNTY})
+    county = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="payment_rolls",
+        verbose_name="县（市、区）",
+        limit_choices_to={"level": Region.Level.COUNTY},
+    )
     month = models.DateField("发放月份")
     program = models.CharField("救助项目", max_length=8, choices=Category.choices)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.GENERATING)
@@ -31,14 +36,21 @@ class PaymentRoll(models.Model):
     arrears_amount = models.DecimalField("其中补发金额（元）", default=Decimal("0"), **MONEY)
     held_count = models.PositiveIntegerField("暂缓发放笔数", default=0)
     task_id = models.CharField("生成任务", max_length=64, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="生成人")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="生成人"
+    )
     created_at = models.DateTimeField("申请生成时间", default=timezone.now)
     generated_at = models.DateTimeField("生成完成时间", null=True, blank=True)
     generate_seconds = models.FloatField("生成耗时（秒）", null=True, blank=True)
     locked_at = models.DateTimeField("锁定时间", null=True, blank=True)
-    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name="确认人")
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="确认人",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -47,10 +59,14 @@ class PaymentRoll(models.Model):
         ordering = ["-month", "county_id", "program"]
         constraints = [
             # Asking again for the same roll finds this one; there is never a second.
-            models.UniqueConstraint(fields=["county", "month", "program"], name="one_roll_per_county_month_program"),
+            models.UniqueConstraint(
+                fields=["county", "month", "program"], name="one_roll_per_county_month_program"
+            ),
             models.CheckConstraint(condition=models.Q(month__day=1), name="roll_month_is_a_first"),
-            models.CheckConstraint(condition=~models.Q(status="locked") | models.Q(locked_at__isnull=False),
-                                   name="locked_roll_has_locked_at"),
+            models.CheckConstraint(
+                condition=~models.Q(status="locked") | models.Q(locked_at__isnull=False),
+                name="locked_roll_has_locked_at",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -73,10 +89,20 @@ class PaymentLine(models.Model):
     # benefits.services.rolls, which select them from existing enrolments under the county lock, and rolls and
     # enrolments are never deleted (PROTECT). A database check would lock each referenced enrolment row and
     # the roll row once per line at commit — half the time of a 500,000-line roll.
-    roll = models.ForeignKey(PaymentRoll, on_delete=models.PROTECT, related_name="lines", verbose_name="花名册",
-                             db_constraint=False)
-    enrolment = models.ForeignKey("benefits.Enrolment", on_delete=models.PROTECT, related_name="payment_lines",
-                                  verbose_name="救助对象", db_constraint=False)
+    roll = models.ForeignKey(
+        PaymentRoll,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        verbose_name="花名册",
+        db_constraint=False,
+    )
+    enrolment = models.ForeignKey(
+        "benefits.Enrolment",
+        on_delete=models.PROTECT,
+        related_name="payment_lines",
+        verbose_name="救助对象",
+        db_constraint=False,
+    )
     kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.REGULAR)
     month = models.DateField("所属月份")
     label = models.CharField("说明", max_length=200, blank=True)
@@ -102,8 +128,16 @@ class PaymentLine(models.Model):
 
 
 # The components a line's `components` can hold (benefits.compute.COMPONENT_LABELS), each a column of the totals.
-TOTAL_COMPONENTS = ("dibao_subsidy", "zhichu_subsidy", "tekun_basic", "orphan", "care", "disability_living",
-                    "disability_care", "adjustment")
+TOTAL_COMPONENTS = (
+    "dibao_subsidy",
+    "zhichu_subsidy",
+    "tekun_basic",
+    "orphan",
+    "care",
+    "disability_living",
+    "disability_care",
+    "adjustment",
+)
 
 
 def _money_column(label: str) -> models.DecimalField:
@@ -115,8 +149,9 @@ class PaymentRollTotal(models.Model):
     locked (benefits.services.rolls.roll_lock; nothing about the roll changes after). Oversight reports read these few rows per
     roll instead of its lines: a province's year is ~100,000 rows here against millions of lines."""
 
-    roll = models.ForeignKey(PaymentRoll, on_delete=models.CASCADE, related_name="community_totals",
-                             verbose_name="花名册")
+    roll = models.ForeignKey(
+        PaymentRoll, on_delete=models.CASCADE, related_name="community_totals", verbose_name="花名册"
+    )
     month = models.DateField("发放月份")
     program = models.CharField("救助项目", max_length=8, choices=Category.choices)
     community_code = models.CharField("社区", max_length=12)
@@ -137,7 +172,9 @@ class PaymentRollTotal(models.Model):
         verbose_name = "花名册分社区汇总"
         verbose_name_plural = "花名册分社区汇总"
         ordering = ["roll_id", "community_code"]
-        constraints = [models.UniqueConstraint(fields=["roll", "community_code"], name="one_total_per_roll_community")]
+        constraints = [
+            models.UniqueConstraint(fields=["roll", "community_code"], name="one_total_per_roll_community")
+        ]
         indexes = [models.Index(fields=["month", "community_code"], name="rolltotal_month_community_idx")]
 
     def __str__(self) -> str:

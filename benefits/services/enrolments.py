@@ -40,8 +40,13 @@ from config.errors import PermissionDenied, ServiceError
 S = Enrolment.Status
 P = EnrolmentPeriod.Status
 FACT_LABELS = {
-    "monthly_income": "月收入", "labor_capacity": "劳动能力", "disability_grade": "残疾等级", "self_care": "自理能力",
-    "has_able_supporter": "赡养/抚养人", "orphan": "孤儿", "newly_employed_since": "新就业日期",
+    "monthly_income": "月收入",
+    "labor_capacity": "劳动能力",
+    "disability_grade": "残疾等级",
+    "self_care": "自理能力",
+    "has_able_supporter": "赡养/抚养人",
+    "orphan": "孤儿",
+    "newly_employed_since": "新就业日期",
 }
 
 
@@ -53,8 +58,7 @@ def _lock(enrolment: Enrolment) -> Enrolment:
     """Lock the enrolment's county, then the enrolment row, and read it fresh."""
     community = Household.objects.values_list("community_id", flat=True).get(pk=enrolment.household_id)
     timeline.lock_counties([community[:6]])
-    return (Enrolment.objects.select_for_update(of=("self",)).select_related("household")
-            .get(pk=enrolment.pk))
+    return Enrolment.objects.select_for_update(of=("self",)).select_related("household").get(pk=enrolment.pk)
 
 
 def _save(enrolment: Enrolment, acting_user, fields: list[str]) -> None:
@@ -64,8 +68,13 @@ def _save(enrolment: Enrolment, acting_user, fields: list[str]) -> None:
 
 
 def _event(enrolment: Enrolment, acting_user, verb: str, data: dict | None = None) -> None:
-    event_record(actor=acting_user, verb=verb, target=enrolment, region_code=enrolment.household.community_id,
-                 data=data or {})
+    event_record(
+        actor=acting_user,
+        verb=verb,
+        target=enrolment,
+        region_code=enrolment.household.community_id,
+        data=data or {},
+    )
 
 
 def _require(value: str, field: str, message: str, errors: list[dict[str, str]]) -> str:
@@ -85,7 +94,9 @@ def _payee(people: list[Person]) -> Person | None:
     return heads[0] if heads else (min(people, key=lambda p: p.pk) if people else None)
 
 
-def review_schedule(category: str, facts: dict[str, Any], covered_ids: set[str], start: dt.date) -> tuple[int, dt.date]:
+def review_schedule(
+    category: str, facts: dict[str, Any], covered_ids: set[str], start: dt.date
+) -> tuple[int, dt.date]:
     """(months between reviews, first review date) of an enrolment of `category` starting at `start`."""
     covered = [m for m in facts.get("members", []) if m["id_number"] in covered_ids]
     months = review_months(category=category, covered=covered, as_of=start)
@@ -97,8 +108,9 @@ def review_schedule(category: str, facts: dict[str, Any], covered_ids: set[str],
 
 
 @transaction.atomic
-def enrolment_create(*, application: Application, determination: dict[str, Any], acting_user,
-                     today: dt.date | None = None) -> Enrolment:
+def enrolment_create(
+    *, application: Application, determination: dict[str, Any], acting_user, today: dt.date | None = None
+) -> Enrolment:
     """The enrolment of an application the county approves, inside the approval's transaction.
 
     Category and monthly amount are those the street approved and the notice published; the components
@@ -117,9 +129,13 @@ def enrolment_create(*, application: Application, determination: dict[str, Any],
     people = {p.id_number: p for p in household.members.all()}
     missing = [m["id_number"] for m in share["members"] if m["id_number"] not in people]
     if missing:
-        raise ServiceError(f"街道审核后家庭成员已变动（{len(missing)}名保障成员已不在本户），须重新调查后再审批",
-                           code="members_changed")
-    if Enrolment.objects.filter(household=household, category=category, status__in=Enrolment.CURRENT).exists():
+        raise ServiceError(
+            f"街道审核后家庭成员已变动（{len(missing)}名保障成员已不在本户），须重新调查后再审批",
+            code="members_changed",
+        )
+    if Enrolment.objects.filter(
+        household=household, category=category, status__in=Enrolment.CURRENT
+    ).exists():
         raise ServiceError(f"该家庭已是{Category(category).label}保障对象", code="already_enrolled")
     components = money_text(share["components"])
     adjustment = amount - share["amount"]
@@ -131,11 +147,18 @@ def enrolment_create(*, application: Application, determination: dict[str, Any],
     review, next_on = review_schedule(category, facts, {p.id_number for p in covered}, start)
     via = bool((determination.get("zhichu") or {}).get("dibao_via_expenditure"))
     enrolment = Enrolment(
-        household=household, community_code=household.community_id, application=application, category=category,
+        household=household,
+        community_code=household.community_id,
+        application=application,
+        category=category,
         components=components,
-        monthly_amount=amount, start_month=start, created_by=acting_user, payee=_payee(covered),
+        monthly_amount=amount,
+        start_month=start,
+        created_by=acting_user,
+        payee=_payee(covered),
         dibao_paid=category == Category.DIBAO or (category == Category.ZHICHU and via),
-        review_months=review, next_review_on=next_on,
+        review_months=review,
+        next_review_on=next_on,
     )
     enrolment._history_user = acting_user
     try:
@@ -143,20 +166,42 @@ def enrolment_create(*, application: Application, determination: dict[str, Any],
             enrolment.save()
     except IntegrityError:
         raise ServiceError("该申请已生成救助对象，不能重复审批", code="already_enrolled") from None
-    EnrolmentMember.objects.bulk_create([
-        EnrolmentMember(enrolment=enrolment, person=people[m["id_number"]], category=category,
-                        amounts=dict(m["amounts"]))
-        for m in share["members"]
-    ])
+    EnrolmentMember.objects.bulk_create(
+        [
+            EnrolmentMember(
+                enrolment=enrolment,
+                person=people[m["id_number"]],
+                category=category,
+                amounts=dict(m["amounts"]),
+            )
+            for m in share["members"]
+        ]
+    )
     standards = determination.get("standards") or {}
     EnrolmentPeriod.objects.create(
-        enrolment=enrolment, start_month=start, status=P.ACTIVE, monthly_amount=amount, components=components,
-        covered_count=len(covered), facts=facts, standard_region=standards.get("region", ""),
-        standard_year=standards.get("year"), reason=f"县级审批纳入（申请#{application.pk}）", created_by=acting_user,
+        enrolment=enrolment,
+        start_month=start,
+        status=P.ACTIVE,
+        monthly_amount=amount,
+        components=components,
+        covered_count=len(covered),
+        facts=facts,
+        standard_region=standards.get("region", ""),
+        standard_year=standards.get("year"),
+        reason=f"县级审批纳入（申请#{application.pk}）",
+        created_by=acting_user,
     )
-    _event(enrolment, acting_user, f"纳入{Category(category).label}",
-           {"application": application.pk, "monthly_amount": str(amount), "start_month": start.isoformat(),
-            "review_months": review})
+    _event(
+        enrolment,
+        acting_user,
+        f"纳入{Category(category).label}",
+        {
+            "application": application.pk,
+            "monthly_amount": str(amount),
+            "start_month": start.isoformat(),
+            "review_months": review,
+        },
+    )
     return enrolment
 
 
@@ -190,34 +235,56 @@ def facts_changes(old: dict[str, Any], new: dict[str, Any], names: dict[str, str
             a, b = before[number].get(key), after[number].get(key)
             if a != b:
                 if key == "monthly_income":
-                    out.append(f"{names.get(number, '')}{text} {Decimal(a or 0):.2f} → {Decimal(b or 0):.2f} 元")
+                    out.append(
+                        f"{names.get(number, '')}{text} {Decimal(a or 0):.2f} → {Decimal(b or 0):.2f} 元"
+                    )
                 else:
-                    out.append(f"{names.get(number, '')}{text} {a if a not in (None, '') else '无'} → "
-                               f"{b if b not in (None, '') else '无'}")
-    for key, text in (("property", "家庭财产"), ("monthly_rigid_expenditure", "刚性支出"),
-                      ("hardship_causes", "致困原因")):
+                    out.append(
+                        f"{names.get(number, '')}{text} {a if a not in (None, '') else '无'} → "
+                        f"{b if b not in (None, '') else '无'}"
+                    )
+    for key, text in (
+        ("property", "家庭财产"),
+        ("monthly_rigid_expenditure", "刚性支出"),
+        ("hardship_causes", "致困原因"),
+    ):
         if old.get(key) != new.get(key):
             out.append(f"{text}变化")
     return out
 
 
-def _evaluate_now(enrolment: Enrolment, household: Household, month: dt.date, in_force: StandardsInForce,
-                  current: EnrolmentPeriod | None) -> tuple[dict[str, Any], Outcome]:
+def _evaluate_now(
+    enrolment: Enrolment,
+    household: Household,
+    month: dt.date,
+    in_force: StandardsInForce,
+    current: EnrolmentPeriod | None,
+) -> tuple[dict[str, Any], Outcome]:
     facts = household_facts(household)
     try:
-        determination, std = evaluate_facts(region=household.community_id, facts=facts, month=month,
-                                            in_force=in_force)
+        determination, std = evaluate_facts(
+            region=household.community_id, facts=facts, month=month, in_force=in_force
+        )
     except ServiceError as exc:
-        raise ServiceError(errors=[{"field": "__all__", "message": f"无法按规则测算：{e['message']}"}
-                                   for e in exc.errors], code="no_determination") from None
+        raise ServiceError(
+            errors=[{"field": "__all__", "message": f"无法按规则测算：{e['message']}"} for e in exc.errors],
+            code="no_determination",
+        ) from None
     previous_amount = current.monthly_amount if current is not None else enrolment.monthly_amount
     previous_components = current.components if current is not None else enrolment.components
-    return facts, outcome_of(determination=determination, std=std, category=enrolment.category,
-                             previous_amount=previous_amount, previous_components=previous_components,
-                             previous_dibao_paid=enrolment.dibao_paid)
+    return facts, outcome_of(
+        determination=determination,
+        std=std,
+        category=enrolment.category,
+        previous_amount=previous_amount,
+        previous_components=previous_components,
+        previous_dibao_paid=enrolment.dibao_paid,
+    )
 
 
-def _covered_update(enrolment: Enrolment, household: Household, outcome: Outcome, month: dt.date) -> list[str]:
+def _covered_update(
+    enrolment: Enrolment, household: Household, outcome: Outcome, month: dt.date
+) -> list[str]:
     """Make the covered members those the rules now put in the category; returns what changed, in words."""
     people = {p.id_number: p for p in household.members.all()}
     wanted = {m["id_number"]: m for m in outcome.members if m["id_number"] in people}
@@ -235,8 +302,13 @@ def _covered_update(enrolment: Enrolment, household: Household, outcome: Outcome
             row.ended_on = month - dt.timedelta(days=1)
             row.save(update_fields=["ended_on"])
             said.append(f"{row.person.name}不再保障")
-    new_rows = [EnrolmentMember(enrolment=enrolment, person=people[n], category=enrolment.category,
-                                amounts=dict(m["amounts"])) for n, m in wanted.items() if n not in rows]
+    new_rows = [
+        EnrolmentMember(
+            enrolment=enrolment, person=people[n], category=enrolment.category, amounts=dict(m["amounts"])
+        )
+        for n, m in wanted.items()
+        if n not in rows
+    ]
     EnrolmentMember.objects.bulk_create(new_rows)
     said += [f"{row.person.name}纳入保障" for row in new_rows]
     covered = [people[n] for n in wanted]
@@ -247,12 +319,17 @@ def _covered_update(enrolment: Enrolment, household: Household, outcome: Outcome
 
 
 def _recheck_task(enrolment: Enrolment, today: dt.date, because: str) -> None:
-    EnrolmentReview.objects.get_or_create(enrolment=enrolment, kind=EnrolmentReview.Kind.RECHECK, due_on=today,
-                                     defaults={"raised_because": because[:300]})
+    EnrolmentReview.objects.get_or_create(
+        enrolment=enrolment,
+        kind=EnrolmentReview.Kind.RECHECK,
+        due_on=today,
+        defaults={"raised_because": because[:300]},
+    )
 
 
-def _recompute(enrolment: Enrolment, acting_user, reason: str, today: dt.date,
-               in_force: StandardsInForce | None = None) -> Recomputed:
+def _recompute(
+    enrolment: Enrolment, acting_user, reason: str, today: dt.date, in_force: StandardsInForce | None = None
+) -> Recomputed:
     """The body of a recomputation, on a locked enrolment, inside the caller's transaction."""
     household = Household.objects.prefetch_related("members").get(pk=enrolment.household_id)
     month = next_month(today)
@@ -266,8 +343,10 @@ def _recompute(enrolment: Enrolment, acting_user, reason: str, today: dt.date,
     std = outcome.standards
 
     if outcome.kind == "ineligible":
-        because = (f"按{std.label}测算，该家庭自{label(month)}起已不符合{Category(enrolment.category).label}条件"
-                   f"，请核实后办理退出")
+        because = (
+            f"按{std.label}测算，该家庭自{label(month)}起已不符合{Category(enrolment.category).label}条件"
+            f"，请核实后办理退出"
+        )
         _recheck_task(enrolment, today, because)
         enrolment.computed_at = timezone.now()
         _save(enrolment, acting_user, ["computed_at"])
@@ -279,35 +358,61 @@ def _recompute(enrolment: Enrolment, acting_user, reason: str, today: dt.date,
         if enrolment.status == S.GRADUAL and enrolment.gradual_until == outcome.gradual_until:
             enrolment.computed_at = timezone.now()
             _save(enrolment, acting_user, ["computed_at"])
-            return Recomputed(enrolment, "unchanged", old_amount, old_amount, month,
-                              f"仍在渐退期，渐退至{day_label(outcome.gradual_until)}")
+            return Recomputed(
+                enrolment,
+                "unchanged",
+                old_amount,
+                old_amount,
+                month,
+                f"仍在渐退期，渐退至{day_label(outcome.gradual_until)}",
+            )
     else:
         status, end = P.ACTIVE, None
     said_members: list[str] = []
     if outcome.kind == "eligible":
         said_members = _covered_update(enrolment, household, outcome, month)
     covered_count = enrolment.covered.filter(ended_on__isnull=True).count()
-    same_money = (current is not None and current.status == status and current.monthly_amount == outcome.amount
-                  and current.components == outcome.components and current.end_month == end
-                  and current.covered_count == covered_count)
-    if same_money and current.facts == facts and current.standard_year == std.standards.year \
-            and current.provisional == std.provisional:
+    same_money = (
+        current is not None
+        and current.status == status
+        and current.monthly_amount == outcome.amount
+        and current.components == outcome.components
+        and current.end_month == end
+        and current.covered_count == covered_count
+    )
+    if (
+        same_money
+        and current.facts == facts
+        and current.standard_year == std.standards.year
+        and current.provisional == std.provisional
+    ):
         enrolment.computed_at = timezone.now()
         _save(enrolment, acting_user, ["computed_at"])
         _event(enrolment, acting_user, "重新核定：金额不变", {"reason": why})
-        return Recomputed(enrolment, "unchanged", old_amount, old_amount, month,
-                          f"重新核定后月救助金仍为{old_amount}元")
+        return Recomputed(
+            enrolment, "unchanged", old_amount, old_amount, month, f"重新核定后月救助金仍为{old_amount}元"
+        )
 
     new = EnrolmentPeriod(
-        enrolment=enrolment, start_month=month, end_month=end, status=status, monthly_amount=outcome.amount,
-        components=outcome.components, covered_count=covered_count, facts=facts,
-        standard_region=std.standards.region, standard_year=std.standards.year, provisional=std.provisional,
-        reason=why[:300], created_by=acting_user,
+        enrolment=enrolment,
+        start_month=month,
+        end_month=end,
+        status=status,
+        monthly_amount=outcome.amount,
+        components=outcome.components,
+        covered_count=covered_count,
+        facts=facts,
+        standard_region=std.standards.region,
+        standard_year=std.standards.year,
+        provisional=std.provisional,
+        reason=why[:300],
+        created_by=acting_user,
     )
     rewrite = timeline.replace_from(periods, month, [new])
     timeline.write([rewrite])
-    rolled = timeline.RolledMonths(county=household.community_id[:6], months_from=month,
-                                   enrolment_ids=[enrolment.pk])
+    rolled = timeline.RolledMonths(
+        county=household.community_id[:6], months_from=month, enrolment_ids=[enrolment.pk]
+    )
     settlement = rolled.settle(enrolment=enrolment, rewrite=rewrite, reason=reason)
     timeline.settle_write(settlement)
 
@@ -317,10 +422,15 @@ def _recompute(enrolment: Enrolment, acting_user, reason: str, today: dt.date,
     enrolment.status = S.GRADUAL if status == P.GRADUAL else S.ACTIVE
     enrolment.gradual_until = outcome.gradual_until if status == P.GRADUAL else None
     enrolment.computed_at = timezone.now()
-    _save(enrolment, acting_user, ["monthly_amount", "components", "dibao_paid", "status", "gradual_until",
-                                   "computed_at", "payee"])
+    _save(
+        enrolment,
+        acting_user,
+        ["monthly_amount", "components", "dibao_paid", "status", "gradual_until", "computed_at", "payee"],
+    )
     if status == P.GRADUAL:
-        verb = f"转入渐退：自{label(month)}起按原标准{outcome.amount}元发放至{day_label(outcome.gradual_until)}"
+        verb = (
+            f"转入渐退：自{label(month)}起按原标准{outcome.amount}元发放至{day_label(outcome.gradual_until)}"
+        )
         kind = "gradual"
     elif same_money and not was_suspended:
         verb = f"重新核定：月救助金仍为{outcome.amount}元（依据已更新）"
@@ -329,17 +439,28 @@ def _recompute(enrolment: Enrolment, acting_user, reason: str, today: dt.date,
         prefix = "恢复发放" if was_suspended else "重新核定"
         verb = f"{prefix}：月救助金{old_amount}元 → {outcome.amount}元（{label(month)}起）"
         kind = "changed"
-    _event(enrolment, acting_user, verb, {
-        "reason": why, "month": month.isoformat(), "old_amount": str(old_amount), "new_amount": str(outcome.amount),
-        "standard": std.label, "members": said_members, "overpaid": settlement.overpaid,
-        "arrears": [str(a.amount) for a in settlement.arrears],
-    })
+    _event(
+        enrolment,
+        acting_user,
+        verb,
+        {
+            "reason": why,
+            "month": month.isoformat(),
+            "old_amount": str(old_amount),
+            "new_amount": str(outcome.amount),
+            "standard": std.label,
+            "members": said_members,
+            "overpaid": settlement.overpaid,
+            "arrears": [str(a.amount) for a in settlement.arrears],
+        },
+    )
     return Recomputed(enrolment, kind, old_amount, outcome.amount, month, verb)
 
 
 @transaction.atomic
-def enrolment_recompute(*, enrolment: Enrolment, acting_user, reason: str, today: dt.date | None = None,
-                        system: bool = False) -> Recomputed:
+def enrolment_recompute(
+    *, enrolment: Enrolment, acting_user, reason: str, today: dt.date | None = None, system: bool = False
+) -> Recomputed:
     """Recompute the amount from the household's facts as they are now, from the next month, with the reason.
 
     Eligible: the category's share under the standard in force next month (new members covered, members the
@@ -366,7 +487,9 @@ def enrolment_recompute(*, enrolment: Enrolment, acting_user, reason: str, today
 
 
 @transaction.atomic
-def enrolment_suspend(*, enrolment: Enrolment, acting_user, reason: str, today: dt.date | None = None) -> Enrolment:
+def enrolment_suspend(
+    *, enrolment: Enrolment, acting_user, reason: str, today: dt.date | None = None
+) -> Enrolment:
     """Stop paying from the next month until resumed (e.g. the household cannot be reached for a review)."""
     today = _today(today)
     enrolment = _lock(enrolment)
@@ -375,27 +498,43 @@ def enrolment_suspend(*, enrolment: Enrolment, acting_user, reason: str, today: 
     errors: list[dict[str, str]] = []
     reason = _require(reason, "reason", "请写明暂停发放的原因", errors)
     if enrolment.status != S.ACTIVE:
-        errors.append({"field": "__all__", "message": f"救助对象当前为“{enrolment.get_status_display()}”，不能暂停发放"})
+        errors.append(
+            {"field": "__all__", "message": f"救助对象当前为“{enrolment.get_status_display()}”，不能暂停发放"}
+        )
     _raise(errors)
     month = next_month(today)
     periods = timeline.current_periods(enrolment)
     current = timeline.period_at(periods, month) or periods[-1]
-    new = timeline.copy_period(current, start_month=month, end_month=None, status=P.SUSPENDED,
-                               reason=f"暂停发放：{reason}"[:300], created_by=acting_user)
+    new = timeline.copy_period(
+        current,
+        start_month=month,
+        end_month=None,
+        status=P.SUSPENDED,
+        reason=f"暂停发放：{reason}"[:300],
+        created_by=acting_user,
+    )
     rewrite = timeline.replace_from(periods, month, [new])
     timeline.write([rewrite])
-    rolled = timeline.RolledMonths(county=enrolment.county_code, months_from=month, enrolment_ids=[enrolment.pk])
+    rolled = timeline.RolledMonths(
+        county=enrolment.county_code, months_from=month, enrolment_ids=[enrolment.pk]
+    )
     settlement = rolled.settle(enrolment=enrolment, rewrite=rewrite, reason=f"暂停发放：{reason}")
     timeline.settle_write(settlement)
     enrolment.status = S.SUSPENDED
     _save(enrolment, acting_user, ["status"])
-    _event(enrolment, acting_user, f"暂停发放（{label(month)}起）",
-           {"reason": reason, "month": month.isoformat(), "overpaid": settlement.overpaid})
+    _event(
+        enrolment,
+        acting_user,
+        f"暂停发放（{label(month)}起）",
+        {"reason": reason, "month": month.isoformat(), "overpaid": settlement.overpaid},
+    )
     return enrolment
 
 
 @transaction.atomic
-def enrolment_resume(*, enrolment: Enrolment, acting_user, reason: str, today: dt.date | None = None) -> Recomputed:
+def enrolment_resume(
+    *, enrolment: Enrolment, acting_user, reason: str, today: dt.date | None = None
+) -> Recomputed:
     """Pay again from the next month, at the amount the rules give now; refused (nothing changes) when the
     rules no longer find the household eligible: then it is an exit."""
     today = _today(today)
@@ -405,7 +544,12 @@ def enrolment_resume(*, enrolment: Enrolment, acting_user, reason: str, today: d
     errors: list[dict[str, str]] = []
     reason = _require(reason, "reason", "请写明恢复发放的原因", errors)
     if enrolment.status != S.SUSPENDED:
-        errors.append({"field": "__all__", "message": f"救助对象当前为“{enrolment.get_status_display()}”，不需要恢复发放"})
+        errors.append(
+            {
+                "field": "__all__",
+                "message": f"救助对象当前为“{enrolment.get_status_display()}”，不需要恢复发放",
+            }
+        )
     _raise(errors)
     sid = transaction.savepoint()
     result = _recompute(enrolment, acting_user, f"恢复发放：{reason}", today)
@@ -429,8 +573,9 @@ def _parse_date(value: Any) -> dt.date | None:
         return None
 
 
-def _exit_details(reason: str, details: dict[str, Any], today: dt.date,
-                  errors: list[dict[str, str]]) -> dict[str, Any]:
+def _exit_details(
+    reason: str, details: dict[str, Any], today: dt.date, errors: list[dict[str, str]]
+) -> dict[str, Any]:
     details = details or {}
     if reason == Enrolment.ExitReason.DEATH:
         died = _parse_date(details.get("died_on"))
@@ -447,8 +592,12 @@ def _exit_details(reason: str, details: dict[str, Any], today: dt.date,
     if reason == Enrolment.ExitReason.REFUSED_WORK:
         days = sorted({d for d in (_parse_date(v) for v in details.get("refusals") or []) if d is not None})
         if len(days) < 3:
-            errors.append({"field": "refusals",
-                           "message": f"须有三次无正当理由拒绝介绍工作的记录（日期各不相同），现有{len(days)}次"})
+            errors.append(
+                {
+                    "field": "refusals",
+                    "message": f"须有三次无正当理由拒绝介绍工作的记录（日期各不相同），现有{len(days)}次",
+                }
+            )
         elif days[-1] > today:
             errors.append({"field": "refusals", "message": "拒绝工作的日期不能晚于今天"})
         return {"refusals": [d.isoformat() for d in days]}
@@ -456,8 +605,15 @@ def _exit_details(reason: str, details: dict[str, Any], today: dt.date,
 
 
 @transaction.atomic
-def enrolment_exit(*, enrolment: Enrolment, acting_user, reason: str, note: str, details: dict[str, Any] | None = None,
-                   today: dt.date | None = None) -> Enrolment:
+def enrolment_exit(
+    *,
+    enrolment: Enrolment,
+    acting_user,
+    reason: str,
+    note: str,
+    details: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> Enrolment:
     """Exit (退出) with a reason and a written notice (the printable 终止救助通知书 shows it).
 
     Payment stops after the month of the decision, or after the month of death for a death; months already on
@@ -483,7 +639,9 @@ def enrolment_exit(*, enrolment: Enrolment, acting_user, reason: str, note: str,
     _close(enrolment, acting_user, last_day, f"退出：{Enrolment.ExitReason(reason).label}", today)
     enrolment.exit_reason, enrolment.exit_details, enrolment.exit_note = reason, checked, note
     enrolment.exit_decided_on, enrolment.exited_by = today, acting_user
-    _save(enrolment, acting_user, ["exit_reason", "exit_details", "exit_note", "exit_decided_on", "exited_by"])
+    _save(
+        enrolment, acting_user, ["exit_reason", "exit_details", "exit_note", "exit_decided_on", "exited_by"]
+    )
     return enrolment
 
 
@@ -494,17 +652,26 @@ def _close(enrolment: Enrolment, acting_user, last_day: dt.date, why: str, today
     for p in rewrite.created:
         p.created_by = acting_user
     timeline.write([rewrite])
-    rolled = timeline.RolledMonths(county=enrolment.county_code, months_from=month, enrolment_ids=[enrolment.pk])
+    rolled = timeline.RolledMonths(
+        county=enrolment.county_code, months_from=month, enrolment_ids=[enrolment.pk]
+    )
     settlement = rolled.settle(enrolment=enrolment, rewrite=rewrite, reason=why)
     timeline.settle_write(settlement)
     enrolment.covered.filter(ended_on__isnull=True).update(ended_on=last_day)
     EnrolmentReview.objects.filter(enrolment=enrolment, status=EnrolmentReview.Status.OPEN).update(
-        status=EnrolmentReview.Status.DONE, outcome=EnrolmentReview.Outcome.EXITED, completed_at=timezone.now(),
-        completed_by=acting_user)
+        status=EnrolmentReview.Status.DONE,
+        outcome=EnrolmentReview.Outcome.EXITED,
+        completed_at=timezone.now(),
+        completed_by=acting_user,
+    )
     enrolment.status, enrolment.ended_on = S.EXITED, last_day
     _save(enrolment, acting_user, ["status", "ended_on"])
-    _event(enrolment, acting_user, f"{why}（发放至{label(last_day)}）",
-           {"ended_on": last_day.isoformat(), "overpaid": settlement.overpaid})
+    _event(
+        enrolment,
+        acting_user,
+        f"{why}（发放至{label(last_day)}）",
+        {"ended_on": last_day.isoformat(), "overpaid": settlement.overpaid},
+    )
 
 
 def enrolments_close_gradual(*, today: dt.date | None = None) -> int:
@@ -512,8 +679,11 @@ def enrolments_close_gradual(*, today: dt.date | None = None) -> int:
     The last month paid is the month the 渐退 date falls in; they exit once the next month has begun."""
     today = _today(today)
     done = 0
-    due = (Enrolment.objects.filter(status=S.GRADUAL, gradual_until__lt=month_of(today))
-           .select_related("household").order_by("pk"))
+    due = (
+        Enrolment.objects.filter(status=S.GRADUAL, gradual_until__lt=month_of(today))
+        .select_related("household")
+        .order_by("pk")
+    )
     for enrolment in due:
         with transaction.atomic():
             enrolment = _lock(enrolment)
@@ -536,13 +706,17 @@ def enrolments_recompute_changed(*, today: dt.date | None = None) -> dict[str, i
 
     today = _today(today)
     counts = {"checked": 0, "changed": 0, "failed": 0}
-    due = (Enrolment.objects.filter(status__in=[S.ACTIVE, S.GRADUAL], household__updated_at__gt=F("computed_at"))
-           .select_related("household").order_by("pk"))
+    due = (
+        Enrolment.objects.filter(status__in=[S.ACTIVE, S.GRADUAL], household__updated_at__gt=F("computed_at"))
+        .select_related("household")
+        .order_by("pk")
+    )
     for enrolment in due.iterator(chunk_size=500):
         counts["checked"] += 1
         try:
-            result = enrolment_recompute(enrolment=enrolment, acting_user=None, reason="家庭档案变更", today=today,
-                                         system=True)
+            result = enrolment_recompute(
+                enrolment=enrolment, acting_user=None, reason="家庭档案变更", today=today, system=True
+            )
         except ServiceError:
             counts["failed"] += 1
             continue

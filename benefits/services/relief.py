@@ -67,8 +67,9 @@ def _save(grant: ReliefGrant, acting_user, fields: list[str]) -> None:
 
 
 def _event(grant: ReliefGrant, acting_user, verb: str, data: dict | None = None) -> None:
-    event_record(actor=acting_user, verb=verb, target=grant, region_code=grant.household.community_id,
-                 data=data or {})
+    event_record(
+        actor=acting_user, verb=verb, target=grant, region_code=grant.household.community_id, data=data or {}
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -89,11 +90,21 @@ def reserve_fund_topup(*, street: Region, amount, acting_user, note: str = "") -
     fund.balance += value
     fund.updated_at = timezone.now()
     fund.save(update_fields=["balance", "updated_at"])
-    movement = FundMovement.objects.create(fund=fund, kind=FundMovement.Kind.TOPUP, amount=value,
-                                           balance_after=fund.balance, note=(note or "县级拨付")[:200],
-                                           actor=acting_user)
-    event_record(actor=acting_user, verb=f"拨付临时救助备用金 {value} 元", target=fund, region_code=street.code,
-                 data={"amount": str(value), "balance": str(fund.balance)})
+    movement = FundMovement.objects.create(
+        fund=fund,
+        kind=FundMovement.Kind.TOPUP,
+        amount=value,
+        balance_after=fund.balance,
+        note=(note or "县级拨付")[:200],
+        actor=acting_user,
+    )
+    event_record(
+        actor=acting_user,
+        verb=f"拨付临时救助备用金 {value} 元",
+        target=fund,
+        region_code=street.code,
+        data={"amount": str(value), "balance": str(fund.balance)},
+    )
     return movement
 
 
@@ -103,21 +114,37 @@ def reserve_fund_topup(*, street: Region, amount, acting_user, note: str = "") -
 
 def person_in_categories(person: Person) -> bool:
     """In any of the three categories: covered by a current 特困/低保/支出型 enrolment."""
-    return EnrolmentMember.objects.filter(person=person, ended_on__isnull=True,
-                                          enrolment__status__in=Enrolment.CURRENT).exists()
+    return EnrolmentMember.objects.filter(
+        person=person, ended_on__isnull=True, enrolment__status__in=Enrolment.CURRENT
+    ).exists()
 
 
-def limits_check(*, person: Person, household: Household, amount: Decimal, kind: str, on: dt.date,
-                 exclude: ReliefGrant | None = None) -> ReliefCheck:
+def limits_check(
+    *,
+    person: Person,
+    household: Household,
+    amount: Decimal,
+    kind: str,
+    on: dt.date,
+    exclude: ReliefGrant | None = None,
+) -> ReliefCheck:
     """The §6 limits for one more grant to `person` in the calendar year of `on` (ServiceError on the field
     of a needed local setting that is empty)."""
-    others = ReliefGrant.objects.filter(person=person, received_on__year=on.year, status__in=ReliefGrant.COUNTED)
+    others = ReliefGrant.objects.filter(
+        person=person, received_on__year=on.year, status__in=ReliefGrant.COUNTED
+    )
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     agg = others.aggregate(total=Sum("amount"), n=Count("id"))
     std = StandardsInForce().for_month(household.community_id, month_of(on))
-    return relief_check(amount=amount, kind=kind, in_categories=person_in_categories(person),
-                        year_total=agg["total"] or Decimal("0"), year_count=agg["n"], standards=std.standards)
+    return relief_check(
+        amount=amount,
+        kind=kind,
+        in_categories=person_in_categories(person),
+        year_total=agg["total"] or Decimal("0"),
+        year_count=agg["n"],
+        standards=std.standards,
+    )
 
 
 def _raise_check(check: ReliefCheck) -> None:
@@ -130,8 +157,16 @@ def _raise_check(check: ReliefCheck) -> None:
 
 
 @transaction.atomic
-def relief_apply(*, acting_user, household: Household, person: Person, kind: str, amount, reason: str,
-                 today: dt.date | None = None) -> ReliefGrant:
+def relief_apply(
+    *,
+    acting_user,
+    household: Household,
+    person: Person,
+    kind: str,
+    amount,
+    reason: str,
+    today: dt.date | None = None,
+) -> ReliefGrant:
     """Receive an application for temporary relief; the route (street or county) follows from the kind and
     the amount, and every limit is checked now and again at the decision."""
     today = _today(today)
@@ -152,14 +187,26 @@ def relief_apply(*, acting_user, household: Household, person: Person, kind: str
     check = limits_check(person=person, household=household, amount=value, kind=kind, on=today)
     _raise_check(check)
     grant = ReliefGrant(
-        household=household, person=person, kind=kind, amount=value, reason=reason, received_on=today,
-        route=check.route, status=G.SUBMITTED if check.route == STREET else G.COUNTY_REVIEW,
-        in_categories=person_in_categories(person), limits=check.as_json(), created_by=acting_user,
+        household=household,
+        person=person,
+        kind=kind,
+        amount=value,
+        reason=reason,
+        received_on=today,
+        route=check.route,
+        status=G.SUBMITTED if check.route == STREET else G.COUNTY_REVIEW,
+        in_categories=person_in_categories(person),
+        limits=check.as_json(),
+        created_by=acting_user,
     )
     grant._history_user = acting_user
     grant.save()
-    _event(grant, acting_user, f"受理临时救助申请（{grant.get_kind_display()} {value} 元，{grant.get_route_display()}）",
-           {"amount": str(value), "route": check.route})
+    _event(
+        grant,
+        acting_user,
+        f"受理临时救助申请（{grant.get_kind_display()} {value} 元，{grant.get_route_display()}）",
+        {"amount": str(value), "route": check.route},
+    )
     return grant
 
 
@@ -169,14 +216,23 @@ def _lock_grant(grant: ReliefGrant, *, with_fund: bool) -> tuple[ReliefGrant, Re
     Person.objects.select_for_update().get(pk=fresh.person_id)
     fund = None
     if with_fund:
-        fund = ReserveFund.objects.select_for_update().filter(street_id=street_of(fresh.household.community_id)).first()
-    grant = ReliefGrant.objects.select_for_update(of=("self",)).select_related("household", "person").get(pk=grant.pk)
+        fund = (
+            ReserveFund.objects.select_for_update()
+            .filter(street_id=street_of(fresh.household.community_id))
+            .first()
+        )
+    grant = (
+        ReliefGrant.objects.select_for_update(of=("self",))
+        .select_related("household", "person")
+        .get(pk=grant.pk)
+    )
     return grant, fund
 
 
 @transaction.atomic
-def relief_street_approve(*, grant: ReliefGrant, acting_user, note: str = "",
-                          today: dt.date | None = None) -> ReliefGrant:
+def relief_street_approve(
+    *, grant: ReliefGrant, acting_user, note: str = "", today: dt.date | None = None
+) -> ReliefGrant:
     """The street approves and pays from its reserve fund, in one step; refused — and nothing changes — when
     the fund cannot pay it or a limit would be broken."""
     today = _today(today)
@@ -184,32 +240,65 @@ def relief_street_approve(*, grant: ReliefGrant, acting_user, note: str = "",
     if not permissions.is_street_officer_for(acting_user, grant.household.community_id):
         raise PermissionDenied("只有本街道的民政专干可以审批发放")
     if grant.route != STREET or grant.status != G.SUBMITTED:
-        raise ServiceError(f"该申请当前为“{grant.get_status_display()}”（{grant.get_route_display()}），不能由街道审批发放",
-                           code="wrong_state")
-    _raise_check(limits_check(person=grant.person, household=grant.household, amount=grant.amount, kind=grant.kind,
-                              on=grant.received_on, exclude=grant))
+        raise ServiceError(
+            f"该申请当前为“{grant.get_status_display()}”（{grant.get_route_display()}），不能由街道审批发放",
+            code="wrong_state",
+        )
+    _raise_check(
+        limits_check(
+            person=grant.person,
+            household=grant.household,
+            amount=grant.amount,
+            kind=grant.kind,
+            on=grant.received_on,
+            exclude=grant,
+        )
+    )
     if fund is None:
         raise ServiceError("本街道尚未建立临时救助备用金，请联系县级民政部门拨付", code="no_fund")
     if fund.balance < grant.amount:
-        raise ServiceError(f"备用金余额不足：余额 {fund.balance} 元，本次需支出 {grant.amount} 元", field="amount",
-                           code="insufficient_funds")
+        raise ServiceError(
+            f"备用金余额不足：余额 {fund.balance} 元，本次需支出 {grant.amount} 元",
+            field="amount",
+            code="insufficient_funds",
+        )
     fund.balance -= grant.amount
     fund.updated_at = timezone.now()
     fund.save(update_fields=["balance", "updated_at"])
-    FundMovement.objects.create(fund=fund, kind=FundMovement.Kind.DISBURSEMENT, amount=grant.amount,
-                                balance_after=fund.balance, grant=grant, actor=acting_user,
-                                note=f"临时救助#{grant.pk} {grant.person.name}"[:200])
+    FundMovement.objects.create(
+        fund=fund,
+        kind=FundMovement.Kind.DISBURSEMENT,
+        amount=grant.amount,
+        balance_after=fund.balance,
+        grant=grant,
+        actor=acting_user,
+        note=f"临时救助#{grant.pk} {grant.person.name}"[:200],
+    )
     grant.status, grant.decided_by, grant.decided_on = G.PAID, acting_user, today
-    grant.decision_note, grant.paid_at, grant.fund, grant.filing = (note or "").strip(), timezone.now(), fund, F.PENDING
-    _save(grant, acting_user, ["status", "decided_by", "decided_on", "decision_note", "paid_at", "fund", "filing"])
-    _event(grant, acting_user, f"街道审批并从备用金发放临时救助 {grant.amount} 元",
-           {"fund_balance": str(fund.balance)})
+    grant.decision_note, grant.paid_at, grant.fund, grant.filing = (
+        (note or "").strip(),
+        timezone.now(),
+        fund,
+        F.PENDING,
+    )
+    _save(
+        grant,
+        acting_user,
+        ["status", "decided_by", "decided_on", "decision_note", "paid_at", "fund", "filing"],
+    )
+    _event(
+        grant,
+        acting_user,
+        f"街道审批并从备用金发放临时救助 {grant.amount} 元",
+        {"fund_balance": str(fund.balance)},
+    )
     return grant
 
 
 @transaction.atomic
-def relief_county_approve(*, grant: ReliefGrant, acting_user, note: str = "",
-                          today: dt.date | None = None) -> ReliefGrant:
+def relief_county_approve(
+    *, grant: ReliefGrant, acting_user, note: str = "", today: dt.date | None = None
+) -> ReliefGrant:
     """The county approves a larger amount; it is paid by the county (not from the street's reserve fund)."""
     today = _today(today)
     grant, _ = _lock_grant(grant, with_fund=False)
@@ -217,8 +306,16 @@ def relief_county_approve(*, grant: ReliefGrant, acting_user, note: str = "",
         raise PermissionDenied("只有本县（区）民政部门可以审批")
     if grant.status != G.COUNTY_REVIEW:
         raise ServiceError(f"该申请当前为“{grant.get_status_display()}”，不能县级审批", code="wrong_state")
-    _raise_check(limits_check(person=grant.person, household=grant.household, amount=grant.amount, kind=grant.kind,
-                              on=grant.received_on, exclude=grant))
+    _raise_check(
+        limits_check(
+            person=grant.person,
+            household=grant.household,
+            amount=grant.amount,
+            kind=grant.kind,
+            on=grant.received_on,
+            exclude=grant,
+        )
+    )
     grant.status, grant.decided_by, grant.decided_on = G.PAID, acting_user, today
     grant.decision_note, grant.paid_at = (note or "").strip(), timezone.now()
     _save(grant, acting_user, ["status", "decided_by", "decided_on", "decision_note", "paid_at"])
@@ -227,14 +324,20 @@ def relief_county_approve(*, grant: ReliefGrant, acting_user, note: str = "",
 
 
 @transaction.atomic
-def relief_reject(*, grant: ReliefGrant, acting_user, reason: str, today: dt.date | None = None) -> ReliefGrant:
+def relief_reject(
+    *, grant: ReliefGrant, acting_user, reason: str, today: dt.date | None = None
+) -> ReliefGrant:
     """Refuse, with the reason: the street for its own route, the county for the county's."""
     today = _today(today)
     grant, _ = _lock_grant(grant, with_fund=False)
     community = grant.household.community_id
-    allowed = (permissions.is_street_officer_for(acting_user, community) if grant.status == G.SUBMITTED
-               else permissions.is_county_officer_for(acting_user, community) if grant.status == G.COUNTY_REVIEW
-               else False)
+    allowed = (
+        permissions.is_street_officer_for(acting_user, community)
+        if grant.status == G.SUBMITTED
+        else permissions.is_county_officer_for(acting_user, community)
+        if grant.status == G.COUNTY_REVIEW
+        else False
+    )
     if grant.status not in (G.SUBMITTED, G.COUNTY_REVIEW):
         raise ServiceError(f"该申请当前为“{grant.get_status_display()}”，不能再作决定", code="wrong_state")
     if not allowed:
@@ -242,7 +345,12 @@ def relief_reject(*, grant: ReliefGrant, acting_user, reason: str, today: dt.dat
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("不予救助须写明理由", field="reason")
-    grant.status, grant.decided_by, grant.decided_on, grant.decision_note = G.REJECTED, acting_user, today, reason
+    grant.status, grant.decided_by, grant.decided_on, grant.decision_note = (
+        G.REJECTED,
+        acting_user,
+        today,
+        reason,
+    )
     _save(grant, acting_user, ["status", "decided_by", "decided_on", "decision_note"])
     _event(grant, acting_user, "不予临时救助", {"reason": reason})
     return grant
@@ -273,11 +381,18 @@ def relief_query(*, grant: ReliefGrant, acting_user, question: str) -> ReliefGra
     if not permissions.is_county_officer_for(acting_user, grant.household.community_id):
         raise PermissionDenied("只有本县（区）民政部门可以质询备案事项")
     if grant.filing not in (F.FILED, F.ANSWERED):
-        raise ServiceError(f"该笔备案状态为“{grant.get_filing_display() or '未备案'}”，不能质询", code="wrong_state")
+        raise ServiceError(
+            f"该笔备案状态为“{grant.get_filing_display() or '未备案'}”，不能质询", code="wrong_state"
+        )
     question = (question or "").strip()
     if not question:
         raise ServiceError("请填写质询内容", field="question")
-    grant.filing, grant.query, grant.queried_by, grant.queried_at = F.QUERIED, question, acting_user, timezone.now()
+    grant.filing, grant.query, grant.queried_by, grant.queried_at = (
+        F.QUERIED,
+        question,
+        acting_user,
+        timezone.now(),
+    )
     grant.answer, grant.answered_at = "", None
     _save(grant, acting_user, ["filing", "query", "queried_by", "queried_at", "answer", "answered_at"])
     _event(grant, acting_user, "县级质询备案事项", {"question": question})

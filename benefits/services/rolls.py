@@ -37,7 +37,11 @@ def _q(name: str) -> str:
 
 
 def _regular_lines_sql() -> str:
-    line, period, enrolment = PaymentLine._meta.db_table, EnrolmentPeriod._meta.db_table, Enrolment._meta.db_table
+    line, period, enrolment = (
+        PaymentLine._meta.db_table,
+        EnrolmentPeriod._meta.db_table,
+        Enrolment._meta.db_table,
+    )
     person, household = Person._meta.db_table, Household._meta.db_table
     return f"""
         INSERT INTO {_q(line)} (roll_id, enrolment_id, kind, month, label, community_code, name, id_number,
@@ -84,8 +88,9 @@ def _month(value) -> dt.date | None:
         return None
 
 
-def roll_request(*, acting_user, county: str, month, program: str, today: dt.date | None = None,
-                 queue: bool = True) -> tuple[PaymentRoll, bool]:
+def roll_request(
+    *, acting_user, county: str, month, program: str, today: dt.date | None = None, queue: bool = True
+) -> tuple[PaymentRoll, bool]:
     """The roll of (county, month, program): the existing one, or a new one whose generation is queued.
     Returns (roll, created). Asking again never makes a second roll."""
     today = today or timezone.localdate()
@@ -96,7 +101,9 @@ def roll_request(*, acting_user, county: str, month, program: str, today: dt.dat
     if first is None:
         errors.append({"field": "month", "message": "请选择发放月份"})
     elif first > next_month(today):
-        errors.append({"field": "month", "message": f"最多提前生成下月（{label(next_month(today))}）的花名册"})
+        errors.append(
+            {"field": "month", "message": f"最多提前生成下月（{label(next_month(today))}）的花名册"}
+        )
     if program not in Category.values:
         errors.append({"field": "program", "message": "请选择救助项目"})
     if errors:
@@ -114,8 +121,12 @@ def roll_request(*, acting_user, county: str, month, program: str, today: dt.dat
             except IntegrityError:  # a concurrent request made it first: that one is the roll
                 roll = PaymentRoll.objects.get(county_id=county, month=first, program=program)
         if created:
-            event_record(actor=acting_user, verb=f"申请生成{label(first)}{Category(program).label}发放花名册",
-                         target=roll, region_code=county)
+            event_record(
+                actor=acting_user,
+                verb=f"申请生成{label(first)}{Category(program).label}发放花名册",
+                target=roll,
+                region_code=county,
+            )
         if queue and roll.status == R.GENERATING:
             _queue(roll)
     return roll, created
@@ -144,13 +155,17 @@ def roll_fill(*, roll_id: int, progress: Callable[[str, int], None] | None = Non
             return roll
         progress("写入正常发放明细", 0)
         with connection.cursor() as cursor:
-            cursor.execute(_regular_lines_sql(), [roll.pk, roll.month, NO_ACCOUNT, roll.program, f"{county}%",
-                                                  roll.month, roll.month])
+            cursor.execute(
+                _regular_lines_sql(),
+                [roll.pk, roll.month, NO_ACCOUNT, roll.program, f"{county}%", roll.month, roll.month],
+            )
             regular = cursor.rowcount
         progress("写入补发明细", regular)
-        claimed = (Arrear.objects.filter(roll__isnull=True, enrolment__category=roll.program,
-                                         enrolment__household__community__code__startswith=county)
-                   .update(roll=roll))
+        claimed = Arrear.objects.filter(
+            roll__isnull=True,
+            enrolment__category=roll.program,
+            enrolment__household__community__code__startswith=county,
+        ).update(roll=roll)
         if claimed:
             with connection.cursor() as cursor:
                 cursor.execute(_arrears_lines_sql(), [roll.pk, "{}", NO_ACCOUNT, roll.pk])
@@ -161,10 +176,18 @@ def roll_fill(*, roll_id: int, progress: Callable[[str, int], None] | None = Non
         roll.generate_seconds = round(time.perf_counter() - started, 3)
         roll._history_user = roll.created_by
         roll.save(update_fields=["status", "generated_at", "generate_seconds"])
-        event_record(actor=roll.created_by, verb=f"生成发放花名册：{roll.line_count}笔，合计{roll.total_amount}元",
-                     target=roll, region_code=county,
-                     data={"regular": regular, "arrears": claimed, "held": roll.held_count,
-                           "seconds": roll.generate_seconds})
+        event_record(
+            actor=roll.created_by,
+            verb=f"生成发放花名册：{roll.line_count}笔，合计{roll.total_amount}元",
+            target=roll,
+            region_code=county,
+            data={
+                "regular": regular,
+                "arrears": claimed,
+                "held": roll.held_count,
+                "seconds": roll.generate_seconds,
+            },
+        )
     return roll
 
 
@@ -174,8 +197,10 @@ def _locked_roll(roll: PaymentRoll, acting_user, action: str) -> PaymentRoll:
     if not permissions.can_manage_roll(acting_user, roll.county_id):
         raise PermissionDenied(f"只有本县（区）民政部门可以{action}")
     if roll.is_locked:
-        raise ServiceError(f"花名册已于{timezone.localtime(roll.locked_at):%Y-%m-%d %H:%M}确认锁定，不能{action}",
-                           code="locked")
+        raise ServiceError(
+            f"花名册已于{timezone.localtime(roll.locked_at):%Y-%m-%d %H:%M}确认锁定，不能{action}",
+            code="locked",
+        )
     if roll.status != R.READY:
         raise ServiceError(f"花名册尚在生成中，不能{action}", code="not_ready")
     return roll
@@ -190,9 +215,13 @@ def roll_lock(*, roll: PaymentRoll, acting_user) -> PaymentRoll:
     roll.status, roll.locked_at, roll.locked_by = R.LOCKED, timezone.now(), acting_user
     roll._history_user = acting_user
     roll.save(update_fields=["status", "locked_at", "locked_by"])
-    event_record(actor=acting_user, verb=f"确认锁定发放花名册：{roll.line_count}笔，合计{roll.total_amount}元",
-                 target=roll, region_code=roll.county_id,
-                 data={"lines": roll.line_count, "total": str(roll.total_amount), "held": roll.held_count})
+    event_record(
+        actor=acting_user,
+        verb=f"确认锁定发放花名册：{roll.line_count}笔，合计{roll.total_amount}元",
+        target=roll,
+        region_code=roll.county_id,
+        data={"lines": roll.line_count, "total": str(roll.total_amount), "held": roll.held_count},
+    )
     return roll
 
 
@@ -209,8 +238,13 @@ def roll_line_hold(*, line: PaymentLine, acting_user, reason: str) -> PaymentLin
     line.held, line.hold_reason = True, reason[:200]
     line.save(update_fields=["held", "hold_reason"])
     timeline.roll_totals_refresh(roll)
-    event_record(actor=acting_user, verb=f"暂缓发放：{line.name} {line.amount}元", target=roll,
-                 region_code=roll.county_id, data={"line": line.pk, "reason": reason})
+    event_record(
+        actor=acting_user,
+        verb=f"暂缓发放：{line.name} {line.amount}元",
+        target=roll,
+        region_code=roll.county_id,
+        data={"line": line.pk, "reason": reason},
+    )
     return line
 
 
@@ -226,8 +260,13 @@ def roll_line_release(*, line: PaymentLine, acting_user) -> PaymentLine:
     line.held, line.hold_reason = False, ""
     line.save(update_fields=["held", "hold_reason"])
     timeline.roll_totals_refresh(roll)
-    event_record(actor=acting_user, verb=f"恢复发放：{line.name} {line.amount}元", target=roll,
-                 region_code=roll.county_id, data={"line": line.pk})
+    event_record(
+        actor=acting_user,
+        verb=f"恢复发放：{line.name} {line.amount}元",
+        target=roll,
+        region_code=roll.county_id,
+        data={"line": line.pk},
+    )
     return line
 
 

@@ -36,7 +36,9 @@ P = EnrolmentPeriod.Status
 
 
 def effective_month(standard: Standard) -> dt.date:
-    return standard.effective_month.replace(day=1) if standard.effective_month else dt.date(standard.year, 1, 1)
+    return (
+        standard.effective_month.replace(day=1) if standard.effective_month else dt.date(standard.year, 1, 1)
+    )
 
 
 def _region_prefix(code: str) -> str:
@@ -46,19 +48,26 @@ def _region_prefix(code: str) -> str:
 
 def _affected(standard: Standard):
     start = effective_month(standard)
-    return (Enrolment.objects.filter(household__community__code__startswith=_region_prefix(standard.region_id))
-            .filter(Q(status__in=Enrolment.CURRENT) | Q(ended_on__gte=start)))
+    return Enrolment.objects.filter(
+        household__community__code__startswith=_region_prefix(standard.region_id)
+    ).filter(Q(status__in=Enrolment.CURRENT) | Q(ended_on__gte=start))
 
 
 def standard_counties(*, standard: Standard) -> list[str]:
     """The counties that have enrolments the standard may change."""
-    return sorted(set(_affected(standard).annotate(county=Substr("household__community_id", 1, 6))
-                      .values_list("county", flat=True)))
+    return sorted(
+        set(
+            _affected(standard)
+            .annotate(county=Substr("household__community_id", 1, 6))
+            .values_list("county", flat=True)
+        )
+    )
 
 
 @transaction.atomic
-def standard_recompute_county(*, standard: Standard, county: str, acting_user=None,
-                              today: dt.date | None = None) -> dict[str, int]:
+def standard_recompute_county(
+    *, standard: Standard, county: str, acting_user=None, today: dt.date | None = None
+) -> dict[str, int]:
     """Recompute one county's enrolments under `standard`; returns counts (changed, arrears, rechecks…)."""
     today = today or timezone.localdate()
     start, year = effective_month(standard), standard.year
@@ -66,13 +75,19 @@ def standard_recompute_county(*, standard: Standard, county: str, acting_user=No
     standard = Standard.objects.get(pk=standard.pk)  # as committed, now that the county is ours
     in_force = StandardsInForce(StandardsLookup(preload=True))
     in_force.remember(standard)
-    enrolments = list(_affected(standard).filter(household__community__code__startswith=county)
-                      .select_related("household").prefetch_related("household__members")
-                      .select_for_update(of=("self",)).order_by("pk"))
+    enrolments = list(
+        _affected(standard)
+        .filter(household__community__code__startswith=county)
+        .select_related("household")
+        .prefetch_related("household__members")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
     ids = [e.pk for e in enrolments]
     periods: dict[int, list[EnrolmentPeriod]] = {i: [] for i in ids}
     for p in EnrolmentPeriod.objects.filter(enrolment_id__in=ids, superseded_at__isnull=True).order_by(
-            "enrolment_id", "start_month", "id"):
+        "enrolment_id", "start_month", "id"
+    ):
         periods[p.enrolment_id].append(p)
     rolled = timeline.RolledMonths(county=county, months_from=start, enrolment_ids=ids)
     why = f"{year}年度标准调整（{label(start)}起执行）"
@@ -101,25 +116,48 @@ def standard_recompute_county(*, standard: Standard, county: str, acting_user=No
             seg_start = max(p.start_month, start)
             facts = p.facts or household_facts(enrolment.household)
             try:
-                determination, _ = evaluate_facts(region=community, facts=facts, month=seg_start,
-                                                  in_force=in_force, standards=std)
+                determination, _ = evaluate_facts(
+                    region=community, facts=facts, month=seg_start, in_force=in_force, standards=std
+                )
             except ServiceError:
                 counts["failed"] += 1
                 continue
-            outcome = outcome_of(determination=determination, std=std, category=enrolment.category,
-                                 previous_amount=p.monthly_amount, previous_components=p.components,
-                                 previous_dibao_paid=enrolment.dibao_paid)
+            outcome = outcome_of(
+                determination=determination,
+                std=std,
+                category=enrolment.category,
+                previous_amount=p.monthly_amount,
+                previous_components=p.components,
+                previous_dibao_paid=enrolment.dibao_paid,
+            )
             if p.status == P.GRADUAL:
                 if outcome.kind == "eligible":
-                    rechecks.append(EnrolmentReview(enrolment=enrolment, kind=EnrolmentReview.Kind.RECHECK, due_on=today,
-                                               raised_because=f"按{year}年度标准测算该家庭重新符合条件，请重新核定"))
+                    rechecks.append(
+                        EnrolmentReview(
+                            enrolment=enrolment,
+                            kind=EnrolmentReview.Kind.RECHECK,
+                            due_on=today,
+                            raised_because=f"按{year}年度标准测算该家庭重新符合条件，请重新核定",
+                        )
+                    )
                 continue
             if outcome.kind != "eligible":
-                rechecks.append(EnrolmentReview(enrolment=enrolment, kind=EnrolmentReview.Kind.RECHECK, due_on=today,
-                                           raised_because=f"按{year}年度标准测算该家庭已不符合条件，请核实"))
+                rechecks.append(
+                    EnrolmentReview(
+                        enrolment=enrolment,
+                        kind=EnrolmentReview.Kind.RECHECK,
+                        due_on=today,
+                        raised_because=f"按{year}年度标准测算该家庭已不符合条件，请核实",
+                    )
+                )
                 continue
-            if (outcome.amount == p.monthly_amount and outcome.components == p.components
-                    and p.standard_year == year and p.standard_region == found.region and not p.provisional):
+            if (
+                outcome.amount == p.monthly_amount
+                and outcome.components == p.components
+                and p.standard_year == year
+                and p.standard_region == found.region
+                and not p.provisional
+            ):
                 continue
             rewrite.superseded.append(p)
             if p.start_month < seg_start:
@@ -128,15 +166,28 @@ def standard_recompute_county(*, standard: Standard, county: str, acting_user=No
             if stop is not None and (p.end_month is None or p.end_month >= stop):
                 inside_end = previous_month(stop)
                 rewrite.created.append(timeline.copy_period(p, start_month=stop))
-            rewrite.created.append(timeline.copy_period(
-                p, start_month=seg_start, end_month=inside_end, monthly_amount=outcome.amount,
-                components=outcome.components, facts=facts, standard_region=found.region, standard_year=year,
-                provisional=False, reason=why, created_by=acting_user))
+            rewrite.created.append(
+                timeline.copy_period(
+                    p,
+                    start_month=seg_start,
+                    end_month=inside_end,
+                    monthly_amount=outcome.amount,
+                    components=outcome.components,
+                    facts=facts,
+                    standard_region=found.region,
+                    standard_year=year,
+                    provisional=False,
+                    reason=why,
+                    created_by=acting_user,
+                )
+            )
             last_outcome = outcome
         if not rewrite.changed:
             continue
         rewrites.append(rewrite)
-        part = rolled.settle(enrolment=enrolment, rewrite=rewrite, reason=f"{year}年度标准调整", standard=standard)
+        part = rolled.settle(
+            enrolment=enrolment, rewrite=rewrite, reason=f"{year}年度标准调整", standard=standard
+        )
         settlement.merge(part)
         latest = rewrite.after[-1]
         old_amount = enrolment.monthly_amount
@@ -151,21 +202,34 @@ def standard_recompute_county(*, standard: Standard, county: str, acting_user=No
                     member_updates.append(row)
         counts["changed"] += 1
         counts["arrears"] += len(part.arrears)
-        events.append(Event(actor=acting_user if getattr(acting_user, "pk", None) else None,
-                            verb=f"按{year}年度标准重新核定：月救助金{old_amount}元 → {enrolment.monthly_amount}元",
-                            target_type=Enrolment._meta.label_lower, target_id=str(enrolment.pk),
-                            region_code=community,
-                            data={"standard": standard.pk, "from": start.isoformat(),
-                                  "arrears": [{"month": a.month.isoformat(), "amount": str(a.amount)}
-                                              for a in part.arrears],
-                                  "overpaid": part.overpaid}))
+        events.append(
+            Event(
+                actor=acting_user if getattr(acting_user, "pk", None) else None,
+                verb=f"按{year}年度标准重新核定：月救助金{old_amount}元 → {enrolment.monthly_amount}元",
+                target_type=Enrolment._meta.label_lower,
+                target_id=str(enrolment.pk),
+                region_code=community,
+                data={
+                    "standard": standard.pk,
+                    "from": start.isoformat(),
+                    "arrears": [
+                        {"month": a.month.isoformat(), "amount": str(a.amount)} for a in part.arrears
+                    ],
+                    "overpaid": part.overpaid,
+                },
+            )
+        )
 
     timeline.write(rewrites)
     timeline.settle_write(settlement)
     if changed_enrolments:
-        bulk_update_with_history(changed_enrolments, Enrolment, ["monthly_amount", "components", "updated_at"],
-                                 default_user=acting_user if getattr(acting_user, "pk", None) else None,
-                                 default_change_reason=why[:100])
+        bulk_update_with_history(
+            changed_enrolments,
+            Enrolment,
+            ["monthly_amount", "components", "updated_at"],
+            default_user=acting_user if getattr(acting_user, "pk", None) else None,
+            default_change_reason=why[:100],
+        )
     if member_updates:
         EnrolmentMember.objects.bulk_update(member_updates, ["amounts"])
     Event.objects.bulk_create(events)
@@ -174,16 +238,25 @@ def standard_recompute_county(*, standard: Standard, county: str, acting_user=No
     return counts
 
 
-def standard_recompute(*, standard: Standard, acting_user=None, today: dt.date | None = None) -> dict[str, int]:
+def standard_recompute(
+    *, standard: Standard, acting_user=None, today: dt.date | None = None
+) -> dict[str, int]:
     """Every county the standard reaches, one transaction each, then one summary event on the standard."""
     total = {"counties": 0, "enrolments": 0, "changed": 0, "arrears": 0, "rechecks": 0, "failed": 0}
     for county in standard_counties(standard=standard):
-        counts = standard_recompute_county(standard=standard, county=county, acting_user=acting_user, today=today)
+        counts = standard_recompute_county(
+            standard=standard, county=county, acting_user=acting_user, today=today
+        )
         total["counties"] += 1
         for key, value in counts.items():
             total[key] += value
     if total["changed"] or total["rechecks"]:
         with transaction.atomic():
-            event_record(actor=acting_user, verb=f"按{standard.year}年度标准重新核定救助金（{total['changed']}户）",
-                         target=standard, region_code=standard.region_id, data=total)
+            event_record(
+                actor=acting_user,
+                verb=f"按{standard.year}年度标准重新核定救助金（{total['changed']}户）",
+                target=standard,
+                region_code=standard.region_id,
+                data=total,
+            )
     return total

@@ -31,13 +31,20 @@ ZERO = Decimal("0.00")
 def lock_counties(codes) -> None:
     """Lock the counties' region rows, in code order. Roll generation and every change of an enrolment of a
     county take this lock, so a roll never reads a half-applied change and a change never misses a roll."""
-    list(Region.objects.select_for_update().filter(code__in=sorted(set(codes))).order_by("code")
-         .values_list("code", flat=True))
+    list(
+        Region.objects.select_for_update()
+        .filter(code__in=sorted(set(codes)))
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
 
 
 def current_periods(enrolment: Enrolment) -> list[EnrolmentPeriod]:
-    return list(EnrolmentPeriod.objects.filter(enrolment=enrolment, superseded_at__isnull=True)
-                .order_by("start_month", "id"))
+    return list(
+        EnrolmentPeriod.objects.filter(enrolment=enrolment, superseded_at__isnull=True).order_by(
+            "start_month", "id"
+        )
+    )
 
 
 def period_at(periods: list[EnrolmentPeriod], month: dt.date) -> EnrolmentPeriod | None:
@@ -56,8 +63,11 @@ def due_at(periods: list[EnrolmentPeriod], month: dt.date) -> tuple[Decimal, dic
 
 
 def copy_period(p: EnrolmentPeriod, **changes) -> EnrolmentPeriod:
-    values = {f.attname: getattr(p, f.attname) for f in EnrolmentPeriod._meta.concrete_fields
-              if f.attname not in ("id", "superseded_at", "created_at")}
+    values = {
+        f.attname: getattr(p, f.attname)
+        for f in EnrolmentPeriod._meta.concrete_fields
+        if f.attname not in ("id", "superseded_at", "created_at")
+    }
     values.update(changes)
     return EnrolmentPeriod(**values)
 
@@ -73,8 +83,9 @@ class Rewrite:
     @property
     def after(self) -> list[EnrolmentPeriod]:
         gone = {id(p) for p in self.superseded}
-        return sorted([p for p in self.before if id(p) not in gone] + self.created,
-                      key=lambda p: p.start_month)
+        return sorted(
+            [p for p in self.before if id(p) not in gone] + self.created, key=lambda p: p.start_month
+        )
 
     @property
     def changed(self) -> bool:
@@ -90,8 +101,14 @@ def replace_from(periods: list[EnrolmentPeriod], month: dt.date, new: list[Enrol
             continue
         rewrite.superseded.append(p)
         if p.start_month < month:
-            rewrite.created.append(copy_period(p, end_month=previous_month(month), created_by=new[0].created_by
-                                               if new else p.created_by, reason=p.reason))
+            rewrite.created.append(
+                copy_period(
+                    p,
+                    end_month=previous_month(month),
+                    created_by=new[0].created_by if new else p.created_by,
+                    reason=p.reason,
+                )
+            )
     rewrite.created.extend(new)
     return rewrite
 
@@ -131,14 +148,18 @@ class RolledMonths:
     read once for a batch of enrolments of that county."""
 
     def __init__(self, *, county: str, months_from: dt.date, enrolment_ids: list[int]) -> None:
-        rolls = PaymentRoll.objects.filter(county_id=county, month__gte=months_from,
-                                           status__in=[PaymentRoll.Status.READY, PaymentRoll.Status.LOCKED])
+        rolls = PaymentRoll.objects.filter(
+            county_id=county,
+            month__gte=months_from,
+            status__in=[PaymentRoll.Status.READY, PaymentRoll.Status.LOCKED],
+        )
         self.rolls = {(r.program, r.month): r for r in rolls}
         ready = [r.pk for r in self.rolls.values() if not r.is_locked]
         self.lines: dict[tuple[int, int, dt.date], PaymentLine] = {}
         if ready and enrolment_ids:
-            for line in PaymentLine.objects.filter(roll_id__in=ready, enrolment_id__in=enrolment_ids,
-                                                   kind=PaymentLine.Kind.REGULAR):
+            for line in PaymentLine.objects.filter(
+                roll_id__in=ready, enrolment_id__in=enrolment_ids, kind=PaymentLine.Kind.REGULAR
+            ):
                 self.lines[(line.roll_id, line.enrolment_id, line.month)] = line
 
     def months(self, program: str) -> list[dt.date]:
@@ -166,8 +187,15 @@ class RolledMonths:
                 continue
             diff = new_amount - old_amount
             if diff > 0:
-                out.arrears.append(Arrear(enrolment=enrolment, month=month, amount=diff, standard=standard,
-                                          label=f"补发{label(month)}差额：{reason}"[:200]))
+                out.arrears.append(
+                    Arrear(
+                        enrolment=enrolment,
+                        month=month,
+                        amount=diff,
+                        standard=standard,
+                        label=f"补发{label(month)}差额：{reason}"[:200],
+                    )
+                )
             elif diff < 0:
                 out.overpaid.append({"month": month.isoformat(), "amount": str(-diff), "roll": roll.pk})
         return out
@@ -185,9 +213,13 @@ def settle_write(settlement: Settlement) -> None:
 def roll_totals_refresh(roll: PaymentRoll) -> PaymentRoll:
     """Recount a roll's totals from its lines in one statement (held lines are not paid)."""
     paid, arrears = Q(held=False), Q(held=False, kind=PaymentLine.Kind.ARREARS)
-    agg = roll.lines.aggregate(n=Count("id", filter=paid), total=Sum("amount", filter=paid),
-                               an=Count("id", filter=arrears), at=Sum("amount", filter=arrears),
-                               held=Count("id", filter=Q(held=True)))
+    agg = roll.lines.aggregate(
+        n=Count("id", filter=paid),
+        total=Sum("amount", filter=paid),
+        an=Count("id", filter=arrears),
+        at=Sum("amount", filter=arrears),
+        held=Count("id", filter=Q(held=True)),
+    )
     roll.line_count, roll.total_amount = agg["n"], agg["total"] or ZERO
     roll.arrears_count, roll.arrears_amount = agg["an"], agg["at"] or ZERO
     roll.held_count = agg["held"]
@@ -200,19 +232,40 @@ def roll_community_totals_refresh(roll: PaymentRoll) -> None:
     delete, one insert of a row per community. Components come from regular lines; arrears lines are their own sum."""
     regular = Q(kind=PaymentLine.Kind.REGULAR)
     money = DecimalField(max_digits=14, decimal_places=2)
-    rows = (roll.lines.filter(held=False).values("community_code").order_by("community_code")
-            .annotate(n=Count("id"), persons=Sum("covered_count", filter=regular), total=Sum("amount"),
-                      arrears=Sum("amount", filter=~regular),
-                      **{f"c_{name}": Sum(Cast(KT(f"components__{name}"), money), filter=regular)
-                         for name in TOTAL_COMPONENTS}))
+    rows = (
+        roll.lines.filter(held=False)
+        .values("community_code")
+        .order_by("community_code")
+        .annotate(
+            n=Count("id"),
+            persons=Sum("covered_count", filter=regular),
+            total=Sum("amount"),
+            arrears=Sum("amount", filter=~regular),
+            **{
+                f"c_{name}": Sum(Cast(KT(f"components__{name}"), money), filter=regular)
+                for name in TOTAL_COMPONENTS
+            },
+        )
+    )
     cent = Decimal("0.01")
 
     def yuan(value) -> Decimal:
         return Decimal(value or 0).quantize(cent)
 
     PaymentRollTotal.objects.filter(roll=roll).delete()
-    PaymentRollTotal.objects.bulk_create([
-        PaymentRollTotal(roll=roll, month=roll.month, program=roll.program, community_code=r["community_code"],
-                         lines=r["n"], persons=r["persons"] or 0, amount=yuan(r["total"]), arrears=yuan(r["arrears"]),
-                         **{name: yuan(r[f"c_{name}"]) for name in TOTAL_COMPONENTS})
-        for r in rows])
+    PaymentRollTotal.objects.bulk_create(
+        [
+            PaymentRollTotal(
+                roll=roll,
+                month=roll.month,
+                program=roll.program,
+                community_code=r["community_code"],
+                lines=r["n"],
+                persons=r["persons"] or 0,
+                amount=yuan(r["total"]),
+                arrears=yuan(r["arrears"]),
+                **{name: yuan(r[f"c_{name}"]) for name in TOTAL_COMPONENTS},
+            )
+            for r in rows
+        ]
+    )

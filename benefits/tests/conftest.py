@@ -42,8 +42,10 @@ def clock():
         for p in patches:
             p.stop()
         patches.clear()
-        patch = mock.patch("django.utils.timezone.now",
-                           return_value=timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0))))
+        patch = mock.patch(
+            "django.utils.timezone.now",
+            return_value=timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0))),
+        )
         patch.start()
         patches.append(patch)
 

@@ -32,13 +32,25 @@ def world(std2018, county_officer):
     dibao = household(
         {"birth": "19750101", "income": "300", "name": "父亲", "employment": "unemployed"},
         {"birth": "20050101", "income": "0", "name": "学生", "employment": "student", "relation": "child"},
-        {"birth": "19450101", "income": "0", "name": "祖母", "labor_capacity": "none", "employment": "retired",
-         "relation": "grandparent"},
-        housing="rented")
-    zhichu = household({"birth": "19800101", "income": "700", "name": "支出户主", "employment": "employed"},
-                       hardship_causes=["illness"])
-    via = household({"birth": "19800101", "income": "700", "name": "纳入低保户主", "employment": "flexible"},
-                    hardship_causes=["illness"], monthly_rigid_expenditure="200")
+        {
+            "birth": "19450101",
+            "income": "0",
+            "name": "祖母",
+            "labor_capacity": "none",
+            "employment": "retired",
+            "relation": "grandparent",
+        },
+        housing="rented",
+    )
+    zhichu = household(
+        {"birth": "19800101", "income": "700", "name": "支出户主", "employment": "employed"},
+        hardship_causes=["illness"],
+    )
+    via = household(
+        {"birth": "19800101", "income": "700", "name": "纳入低保户主", "employment": "flexible"},
+        hardship_causes=["illness"],
+        monthly_rigid_expenditure="200",
+    )
     return {
         "dibao": enrol(dibao, acting_user=county_officer, today=APPROVED),
         "zhichu": enrol(zhichu, acting_user=county_officer, today=APPROVED, category="zhichu"),
@@ -62,9 +74,17 @@ def test_each_department_list(world):
 def test_a_row_says_who_where_since_and_when_it_changed(world):
     row = next(r for r in linked_benefit_persons(code="student_aid", today=ASKED))
     member = EnrolmentMember.objects.select_related("person", "enrolment").get(person__name="学生")
-    assert row == {"id_number": member.person.id_number, "name": "学生", "category": "dibao", "county_code": "360102",
-                   "since": dt.date(2018, 7, 1), "updated_at": member.enrolment.updated_at, "status": "active",
-                   "ended": None, "benefit": "student_aid"}
+    assert row == {
+        "id_number": member.person.id_number,
+        "name": "学生",
+        "category": "dibao",
+        "county_code": "360102",
+        "since": dt.date(2018, 7, 1),
+        "updated_at": member.enrolment.updated_at,
+        "status": "active",
+        "ended": None,
+        "benefit": "student_aid",
+    }
 
 
 def test_a_list_is_one_query_and_narrows_by_scope(world, make_user, other_community):
@@ -76,9 +96,16 @@ def test_a_list_is_one_query_and_narrows_by_scope(world, make_user, other_commun
     assert names("medical_premium", queryset_scope=scoped) == set()
 
 
-def test_after_exit_premiums_run_to_the_year_end_and_student_aid_to_the_school_year_end(world, county_officer):
-    services.enrolment_exit(enrolment=world["dibao"], acting_user=county_officer, reason="income", note="收入超标",
-                            today=dt.date(2018, 9, 12))
+def test_after_exit_premiums_run_to_the_year_end_and_student_aid_to_the_school_year_end(
+    world, county_officer
+):
+    services.enrolment_exit(
+        enrolment=world["dibao"],
+        acting_user=county_officer,
+        reason="income",
+        note="收入超标",
+        today=dt.date(2018, 9, 12),
+    )
     october = dt.date(2018, 10, 15)
     assert {"父亲", "学生", "祖母"} <= names("medical_premium", october)
     assert "父亲" in names("pension_contribution", october)
@@ -99,11 +126,17 @@ def test_unknown_code():
         linked_benefit_persons(code="lottery")
 
 
-def test_the_household_page_shows_status_gradual_date_linked_and_continuing_benefits(world, county_officer,
-                                                                                     caseworker, client, clock):
+def test_the_household_page_shows_status_gradual_date_linked_and_continuing_benefits(
+    world, county_officer, caseworker, client, clock
+):
     clock(dt.date(2018, 10, 15))
-    services.enrolment_exit(enrolment=world["dibao"], acting_user=county_officer, reason="income", note="收入超标",
-                            today=dt.date(2018, 9, 12))
+    services.enrolment_exit(
+        enrolment=world["dibao"],
+        acting_user=county_officer,
+        reason="income",
+        note="收入超标",
+        today=dt.date(2018, 9, 12),
+    )
     client.force_login(caseworker)
     body = client.get(reverse("household_detail", args=[world["dibao"].household_id])).content.decode()
     assert "已退出" in body and "城乡居民医保个人缴费全额资助" in body and "已退出，延续至" in body
@@ -111,6 +144,8 @@ def test_the_household_page_shows_status_gradual_date_linked_and_continuing_bene
     head = gradual.household.members.get()
     head.income_wage, head.newly_employed_since = 2000, dt.date(2018, 8, 15)
     head.save()
-    services.enrolment_recompute(enrolment=gradual, acting_user=caseworker, reason="就业", today=dt.date(2018, 8, 20))
+    services.enrolment_recompute(
+        enrolment=gradual, acting_user=caseworker, reason="就业", today=dt.date(2018, 8, 20)
+    )
     body = client.get(reverse("household_detail", args=[gradual.household_id])).content.decode()
     assert "渐退中" in body and "渐退至 <strong>2019年8月15日</strong>" in body and "渐退期内继续享受" in body

@@ -24,8 +24,11 @@ APPROVED = dt.date(2018, 6, 20)
 
 @pytest.fixture
 def enrolment(std2018, county_officer):
-    return enrol(household({"income": "300", "name": "张三"}, {"birth": "20100101", "income": "0"}),
-                 acting_user=county_officer, today=APPROVED)
+    return enrol(
+        household({"income": "300", "name": "张三"}, {"birth": "20100101", "income": "0"}),
+        acting_user=county_officer,
+        today=APPROVED,
+    )
 
 
 def _queries(client, url) -> int:
@@ -34,12 +37,18 @@ def _queries(client, url) -> int:
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("name", ["enrolment_list", "review_queue", "roll_list", "fund_list", "relief_list",
-                                  "relief_filed"])
+@pytest.mark.parametrize(
+    "name", ["enrolment_list", "review_queue", "roll_list", "fund_list", "relief_list", "relief_filed"]
+)
 @pytest.mark.parametrize("role", ["caseworker", "street", "county", "city", "auditor"])
 def test_every_list_page_opens_for_every_role(client, make_user, enrolment, name, role):
-    region = {"caseworker": "360102002001", "street": "360102002000", "county": "360102", "city": "360100",
-              "auditor": "360000"}[role]
+    region = {
+        "caseworker": "360102002001",
+        "street": "360102002000",
+        "county": "360102",
+        "city": "360100",
+        "auditor": "360000",
+    }[role]
     client.force_login(make_user(role, region))
     response = client.get(reverse(name))
     assert response.status_code == 200
@@ -61,7 +70,9 @@ def test_enrolment_pages(client, enrolment, county_officer, caseworker, street_o
     assert client.get(reverse("enrolment_exit", args=[enrolment.pk])).status_code == 403
 
 
-def test_exit_form_shows_field_errors_then_exits_and_prints_the_notice(client, enrolment, county_officer, clock):
+def test_exit_form_shows_field_errors_then_exits_and_prints_the_notice(
+    client, enrolment, county_officer, clock
+):
     clock(dt.date(2018, 9, 12))
     client.force_login(county_officer)
     url = reverse("enrolment_exit", args=[enrolment.pk])
@@ -98,17 +109,21 @@ def test_review_page(client, enrolment, caseworker, street_officer, clock):
     assert client.get(reverse("review_complete", args=[task.pk])).status_code == 403
     client.force_login(caseworker)
     assert "张三" in client.get(reverse("review_queue")).content.decode()
-    response = client.post(reverse("review_complete", args=[task.pk]), {"visited_on": "2018-12-20", "findings": ""})
+    response = client.post(
+        reverse("review_complete", args=[task.pk]), {"visited_on": "2018-12-20", "findings": ""}
+    )
     assert "请填写核查情况" in " ".join(response.context["form"].errors["findings"])
-    response = client.post(reverse("review_complete", args=[task.pk]),
-                           {"visited_on": "2018-12-20", "findings": "情况无变化"})
+    response = client.post(
+        reverse("review_complete", args=[task.pk]), {"visited_on": "2018-12-20", "findings": "情况无变化"}
+    )
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.status == "done" and task.outcome == "unchanged"
 
 
-def test_roll_pages_generate_lock_and_refuse_others(client, enrolment, county_officer, street_officer, city_officer,
-                                                    clock, django_capture_on_commit_callbacks):
+def test_roll_pages_generate_lock_and_refuse_others(
+    client, enrolment, county_officer, street_officer, city_officer, clock, django_capture_on_commit_callbacks
+):
     clock(dt.date(2018, 7, 2))
     client.force_login(street_officer)
     assert client.post(reverse("roll_list"), {"month": "2018-07", "program": "dibao"}).status_code == 403
@@ -141,14 +156,23 @@ def test_fund_and_relief_pages(client, enrolment, county_officer, street_officer
     client.force_login(county_officer)
     response = client.post(reverse("fund_detail", args=[street.code]), {"amount": "-5"})
     assert "金额须大于0" in " ".join(response.context["form"].errors["amount"])
-    assert client.post(reverse("fund_detail", args=[street.code]), {"amount": "1000", "note": "拨付"}).status_code == 302
+    assert (
+        client.post(
+            reverse("fund_detail", args=[street.code]), {"amount": "1000", "note": "拨付"}
+        ).status_code
+        == 302
+    )
     client.force_login(caseworker)
     household_pk = enrolment.household_id
     person = enrolment.household.members.get(name="张三")
     url = reverse("relief_apply", args=[household_pk])
-    response = client.post(url, {"person": person.pk, "kind": "expenditure", "amount": "1600", "reason": "大病"})
+    response = client.post(
+        url, {"person": person.pk, "kind": "expenditure", "amount": "1600", "reason": "大病"}
+    )
     assert "超过上限 1500.00 元" in " ".join(response.context["form"].errors["amount"])
-    response = client.post(url, {"person": person.pk, "kind": "expenditure", "amount": "300", "reason": "大病"})
+    response = client.post(
+        url, {"person": person.pk, "kind": "expenditure", "amount": "300", "reason": "大病"}
+    )
     grant = ReliefGrant.objects.get()
     assert response.url == reverse("relief_detail", args=[grant.pk])
     client.force_login(street_officer)
@@ -175,8 +199,15 @@ def test_lists_run_a_constant_number_of_queries(client, std2018, county_officer,
     def add(n):
         for _ in range(n):
             e = enrol(household({"income": "300"}), acting_user=county_officer, today=APPROVED)
-            relief_services.relief_apply(acting_user=caseworker, household=e.household, person=e.household.members.get(),
-                                         kind="urgent", amount="100", reason="急", today=dt.date(2018, 9, 1))
+            relief_services.relief_apply(
+                acting_user=caseworker,
+                household=e.household,
+                person=e.household.members.get(),
+                kind="urgent",
+                amount="100",
+                reason="急",
+                today=dt.date(2018, 9, 1),
+            )
         review_services.reviews_raise(today=dt.date(2018, 12, 20))
 
     client.force_login(user)
@@ -187,8 +218,11 @@ def test_lists_run_a_constant_number_of_queries(client, std2018, county_officer,
 
 
 def test_enrolment_list_searches_by_name_and_id_number(client, std2018, county_officer):
-    first = enrol(household({"income": "300", "name": "钱七"}, {"birth": "20100101", "income": "0", "name": "钱小"}),
-                  acting_user=county_officer, today=APPROVED)
+    first = enrol(
+        household({"income": "300", "name": "钱七"}, {"birth": "20100101", "income": "0", "name": "钱小"}),
+        acting_user=county_officer,
+        today=APPROVED,
+    )
     enrol(household({"income": "300", "name": "孙八"}), acting_user=county_officer, today=APPROVED)
     client.force_login(county_officer)
     page = client.get(reverse("enrolment_list"), {"q": "钱"}).context["page"]

@@ -22,9 +22,11 @@ STREET = "360102002000"
 
 
 def state() -> dict:
-    return {"grants": list(ReliefGrant.objects.order_by("pk").values()),
-            "funds": list(ReserveFund.objects.order_by("pk").values()),
-            "movements": list(FundMovement.objects.order_by("pk").values())}
+    return {
+        "grants": list(ReliefGrant.objects.order_by("pk").values()),
+        "funds": list(ReserveFund.objects.order_by("pk").values()),
+        "movements": list(FundMovement.objects.order_by("pk").values()),
+    }
 
 
 @pytest.fixture
@@ -34,17 +36,29 @@ def street():
 
 @pytest.fixture
 def family(std2018):
-    return household({"income": "900", "name": "王五"}, {"birth": "20100101", "income": "900"})  # not enrolled
+    return household(
+        {"income": "900", "name": "王五"}, {"birth": "20100101", "income": "900"}
+    )  # not enrolled
 
 
 def apply(user, family, amount, kind="expenditure", who=None):
-    return services.relief_apply(acting_user=user, household=family, person=who or family.members.first(), kind=kind,
-                                 amount=amount, reason="突发重病，医疗费用负担重", today=TODAY)
+    return services.relief_apply(
+        acting_user=user,
+        household=family,
+        person=who or family.members.first(),
+        kind=kind,
+        amount=amount,
+        reason="突发重病，医疗费用负担重",
+        today=TODAY,
+    )
 
 
-def test_a_small_grant_is_approved_and_paid_by_the_street_from_its_fund(family, street, caseworker, street_officer,
-                                                                        county_officer):
-    services.reserve_fund_topup(street=street, amount="1000", acting_user=county_officer, note="2018年第三季度")
+def test_a_small_grant_is_approved_and_paid_by_the_street_from_its_fund(
+    family, street, caseworker, street_officer, county_officer
+):
+    services.reserve_fund_topup(
+        street=street, amount="1000", acting_user=county_officer, note="2018年第三季度"
+    )
     grant = apply(caseworker, family, "300")
     assert (grant.route, grant.status, grant.in_categories) == ("street", "submitted", False)
     services.relief_street_approve(grant=grant, acting_user=street_officer, today=TODAY)
@@ -52,7 +66,9 @@ def test_a_small_grant_is_approved_and_paid_by_the_street_from_its_fund(family, 
     assert grant.status == "paid" and grant.filing == "pending" and grant.fund.street_id == STREET
     assert ReserveFund.objects.get().balance == Decimal("700.00")
     assert list(FundMovement.objects.order_by("id").values_list("kind", "amount", "balance_after")) == [
-        ("topup", Decimal("1000.00"), Decimal("1000.00")), ("disbursement", Decimal("300.00"), Decimal("700.00"))]
+        ("topup", Decimal("1000.00"), Decimal("1000.00")),
+        ("disbursement", Decimal("300.00"), Decimal("700.00")),
+    ]
     # filed with the county, which queries it; the street answers
     services.relief_file(grant=grant, acting_user=street_officer, note="材料已补齐")
     services.relief_query(grant=grant, acting_user=county_officer, question="请说明医疗费用票据金额")
@@ -65,8 +81,9 @@ def test_an_urgent_grant_goes_to_the_street_whatever_the_amount(family, casework
     assert apply(caseworker, family, "900", kind="urgent").route == "street"
 
 
-def test_a_larger_amount_goes_to_the_county_and_is_not_paid_from_the_fund(family, street, caseworker,
-                                                                         street_officer, county_officer):
+def test_a_larger_amount_goes_to_the_county_and_is_not_paid_from_the_fund(
+    family, street, caseworker, street_officer, county_officer
+):
     services.reserve_fund_topup(street=street, amount="5000", acting_user=county_officer)
     grant = apply(caseworker, family, "800")
     assert (grant.route, grant.status) == ("county", "county_review")
@@ -79,8 +96,9 @@ def test_a_larger_amount_goes_to_the_county_and_is_not_paid_from_the_fund(family
     assert ReserveFund.objects.get().balance == Decimal("5000.00") and FundMovement.objects.count() == 1
 
 
-def test_a_fund_that_cannot_pay_refuses_and_nothing_changes(family, street, caseworker, street_officer,
-                                                            county_officer):
+def test_a_fund_that_cannot_pay_refuses_and_nothing_changes(
+    family, street, caseworker, street_officer, county_officer
+):
     services.reserve_fund_topup(street=street, amount="200", acting_user=county_officer)
     grant = apply(caseworker, family, "300")
     before = state()
@@ -98,8 +116,9 @@ def test_the_database_refuses_a_negative_balance(street, county_officer):
     assert ReserveFund.objects.get().balance == Decimal("10.00")
 
 
-def test_three_categories_get_the_uplift_and_an_extra_grant(std2018, street, caseworker, street_officer,
-                                                            county_officer):
+def test_three_categories_get_the_uplift_and_an_extra_grant(
+    std2018, street, caseworker, street_officer, county_officer
+):
     poor = household({"income": "300", "name": "赵六"})
     enrol(poor, acting_user=county_officer, today=dt.date(2018, 6, 20))
     person = poor.members.get()
@@ -129,19 +148,23 @@ def test_a_rejected_grant_does_not_count(family, caseworker, street_officer):
     apply(caseworker, family, "400")
 
 
-@pytest.mark.parametrize("values,field,message", [
-    ({"amount": "abc"}, "amount", "金额须为数字"),
-    ({"amount": "0"}, "amount", "金额须大于0"),
-    ({"amount": "1.234"}, "amount", "金额最多两位小数"),
-    ({"kind": "other"}, "kind", "请选择救助类型"),
-    ({"reason": " "}, "reason", "请写明遭遇的困难和救助理由"),
-])
+@pytest.mark.parametrize(
+    "values,field,message",
+    [
+        ({"amount": "abc"}, "amount", "金额须为数字"),
+        ({"amount": "0"}, "amount", "金额须大于0"),
+        ({"amount": "1.234"}, "amount", "金额最多两位小数"),
+        ({"kind": "other"}, "kind", "请选择救助类型"),
+        ({"reason": " "}, "reason", "请写明遭遇的困难和救助理由"),
+    ],
+)
 def test_bad_applications_name_the_field_and_change_nothing(family, caseworker, values, field, message):
     args = {"kind": "expenditure", "amount": "100", "reason": "困难", **values}
     before = state()
     with pytest.raises(ServiceError) as exc:
-        services.relief_apply(acting_user=caseworker, household=family, person=family.members.first(), today=TODAY,
-                              **args)
+        services.relief_apply(
+            acting_user=caseworker, household=family, person=family.members.first(), today=TODAY, **args
+        )
     assert any(e["field"] == field and message in e["message"] for e in exc.value.errors)
     assert state() == before
 
@@ -153,8 +176,9 @@ def test_a_person_of_another_household_is_refused(family, caseworker):
     assert exc.value.errors[0]["field"] == "person"
 
 
-def test_only_the_county_tops_up_and_only_its_own_streets(street, street_officer, caseworker, other_county_officer,
-                                                          auditor):
+def test_only_the_county_tops_up_and_only_its_own_streets(
+    street, street_officer, caseworker, other_county_officer, auditor
+):
     for user in (street_officer, caseworker, other_county_officer, auditor):
         with pytest.raises(PermissionDenied):
             services.reserve_fund_topup(street=street, amount="100", acting_user=user)

@@ -20,23 +20,31 @@ pytestmark = pytest.mark.django_db
 APPROVED = dt.date(2018, 6, 20)
 
 
-@pytest.mark.parametrize("category,members,months", [
-    ("tekun", [("19500101", "full")], 12),
-    ("dibao", [("19500101", "full"), ("19520101", "none")], 12),  # both over 60
-    ("dibao", [("19800101", "none"), ("20100101", "full")], 12),  # no labour capacity, a child
-    ("dibao", [("19800101", "partial")], 6),  # working age with partial capacity
-    ("dibao", [("19500101", "none"), ("19900101", "full")], 6),
-])
+@pytest.mark.parametrize(
+    "category,members,months",
+    [
+        ("tekun", [("19500101", "full")], 12),
+        ("dibao", [("19500101", "full"), ("19520101", "none")], 12),  # both over 60
+        ("dibao", [("19800101", "none"), ("20100101", "full")], 12),  # no labour capacity, a child
+        ("dibao", [("19800101", "partial")], 6),  # working age with partial capacity
+        ("dibao", [("19500101", "none"), ("19900101", "full")], 6),
+    ],
+)
 def test_review_interval(category, members, months):
-    covered = [{"id_number": id_number(dt.date.fromisoformat(f"{b[:4]}-{b[4:6]}-{b[6:]}")), "labor_capacity": cap}
-               for b, cap in members]
+    covered = [
+        {"id_number": id_number(dt.date.fromisoformat(f"{b[:4]}-{b[4:6]}-{b[6:]}")), "labor_capacity": cap}
+        for b, cap in members
+    ]
     assert review_months(category=category, covered=covered, as_of=dt.date(2018, 7, 1)) == months
 
 
 @pytest.fixture
 def enrolment(std2018, county_officer):
-    return enrol(household({"income": "300", "name": "张三"}, {"birth": "20100101", "income": "0"}),
-                 acting_user=county_officer, today=APPROVED)
+    return enrol(
+        household({"income": "300", "name": "张三"}, {"birth": "20100101", "income": "0"}),
+        acting_user=county_officer,
+        today=APPROVED,
+    )
 
 
 def test_tasks_are_raised_once_within_a_month_of_the_due_date(enrolment):
@@ -54,8 +62,13 @@ def test_completing_a_review_recomputes_and_schedules_the_next(enrolment, casewo
     head = enrolment.household.members.get(name="张三")
     head.income_wage = Decimal("500")
     head.save()
-    services.review_complete(task=task, acting_user=caseworker, visited_on=dt.date(2018, 12, 20),
-                             findings="户主收入增加到500元", today=dt.date(2018, 12, 21))
+    services.review_complete(
+        task=task,
+        acting_user=caseworker,
+        visited_on=dt.date(2018, 12, 20),
+        findings="户主收入增加到500元",
+        today=dt.date(2018, 12, 21),
+    )
     task.refresh_from_db()
     enrolment.refresh_from_db()
     assert (task.status, task.outcome, task.completed_by) == ("done", "changed", caseworker)
@@ -64,27 +77,46 @@ def test_completing_a_review_recomputes_and_schedules_the_next(enrolment, casewo
     assert services.reviews_raise(today=dt.date(2018, 12, 22)) == 0
 
 
-@pytest.mark.parametrize("visited_on,findings,field", [
-    (None, "正常", "visited_on"), (dt.date(2018, 12, 30), "正常", "visited_on"), (dt.date(2018, 12, 20), " ", "findings"),
-])
-def test_an_incomplete_review_is_refused_and_changes_nothing(enrolment, caseworker, visited_on, findings, field):
+@pytest.mark.parametrize(
+    "visited_on,findings,field",
+    [
+        (None, "正常", "visited_on"),
+        (dt.date(2018, 12, 30), "正常", "visited_on"),
+        (dt.date(2018, 12, 20), " ", "findings"),
+    ],
+)
+def test_an_incomplete_review_is_refused_and_changes_nothing(
+    enrolment, caseworker, visited_on, findings, field
+):
     services.reviews_raise(today=dt.date(2018, 12, 2))
     task = EnrolmentReview.objects.get()
     before = (list(EnrolmentReview.objects.values()), list(Enrolment.objects.values()))
     with pytest.raises(ServiceError) as exc:
-        services.review_complete(task=task, acting_user=caseworker, visited_on=visited_on, findings=findings,
-                                 today=dt.date(2018, 12, 21))
+        services.review_complete(
+            task=task,
+            acting_user=caseworker,
+            visited_on=visited_on,
+            findings=findings,
+            today=dt.date(2018, 12, 21),
+        )
     assert exc.value.errors[0]["field"] == field
     assert (list(EnrolmentReview.objects.values()), list(Enrolment.objects.values())) == before
 
 
-def test_only_the_community_caseworker_completes_reviews(enrolment, street_officer, county_officer, make_user):
+def test_only_the_community_caseworker_completes_reviews(
+    enrolment, street_officer, county_officer, make_user
+):
     services.reviews_raise(today=dt.date(2018, 12, 2))
     task = EnrolmentReview.objects.get()
     for user in (street_officer, county_officer, make_user("caseworker", "360102002002")):
         with pytest.raises(PermissionDenied):
-            services.review_complete(task=task, acting_user=user, visited_on=dt.date(2018, 12, 20), findings="正常",
-                                     today=dt.date(2018, 12, 21))
+            services.review_complete(
+                task=task,
+                acting_user=user,
+                visited_on=dt.date(2018, 12, 20),
+                findings="正常",
+                today=dt.date(2018, 12, 21),
+            )
     assert EnrolmentReview.objects.get().status == "open"
 
 
@@ -92,7 +124,13 @@ def test_exited_enrolments_get_no_tasks_and_their_open_tasks_close(enrolment, co
     from benefits.services import enrolments
 
     services.reviews_raise(today=dt.date(2018, 12, 2))
-    enrolments.enrolment_exit(enrolment=enrolment, acting_user=county_officer, reason="moved", note="迁往外省",
-                              details={"moved_to": "浙江省杭州市"}, today=dt.date(2018, 12, 5))
+    enrolments.enrolment_exit(
+        enrolment=enrolment,
+        acting_user=county_officer,
+        reason="moved",
+        note="迁往外省",
+        details={"moved_to": "浙江省杭州市"},
+        today=dt.date(2018, 12, 5),
+    )
     assert EnrolmentReview.objects.get().outcome == "exited"
     assert services.reviews_raise(today=dt.date(2019, 6, 1)) == 0

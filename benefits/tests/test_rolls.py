@@ -27,16 +27,19 @@ JULY = dt.date(2018, 7, 1)
 
 def make_roll(user, month=JULY, program="dibao", today=dt.date(2018, 7, 2), capture=None):
     with capture(execute=True):
-        roll, created = services.roll_request(acting_user=user, county="360102", month=month, program=program,
-                                              today=today)
+        roll, created = services.roll_request(
+            acting_user=user, county="360102", month=month, program=program, today=today
+        )
     roll.refresh_from_db()
     return roll, created
 
 
 def roll_state(roll) -> dict:
-    return {"roll": PaymentRoll.objects.filter(pk=roll.pk).values().get(),
-            "lines": list(PaymentLine.objects.filter(roll=roll).order_by("pk").values()),
-            "history": PaymentRoll.history.filter(id=roll.pk).count()}
+    return {
+        "roll": PaymentRoll.objects.filter(pk=roll.pk).values().get(),
+        "lines": list(PaymentLine.objects.filter(roll=roll).order_by("pk").values()),
+        "history": PaymentRoll.history.filter(id=roll.pk).count(),
+    }
 
 
 @pytest.fixture
@@ -48,20 +51,34 @@ def enrolled(std2018, county_officer, other_community):
 
     standard(year=2018, region_id=other_community.code[:6])
     elsewhere = household({"income": "300", "name": "外县"}, community=other_community.code)
-    other_officer = type(county_officer).objects.create_user(username="co9", role="county",
-                                                             region_id=other_community.code[:6])
-    return [enrol(a, acting_user=county_officer, today=APPROVED), enrol(b, acting_user=county_officer, today=APPROVED),
-            enrol(elsewhere, acting_user=other_officer, today=APPROVED)]
+    other_officer = type(county_officer).objects.create_user(
+        username="co9", role="county", region_id=other_community.code[:6]
+    )
+    return [
+        enrol(a, acting_user=county_officer, today=APPROVED),
+        enrol(b, acting_user=county_officer, today=APPROVED),
+        enrol(elsewhere, acting_user=other_officer, today=APPROVED),
+    ]
 
 
-def test_a_roll_has_one_line_per_enrolment_paying_in_the_month(enrolled, county_officer,
-                                                                django_capture_on_commit_callbacks):
+def test_a_roll_has_one_line_per_enrolment_paying_in_the_month(
+    enrolled, county_officer, django_capture_on_commit_callbacks
+):
     roll, created = make_roll(county_officer, capture=django_capture_on_commit_callbacks)
     assert created and roll.status == "ready"
-    lines = list(roll.lines.order_by("id").values_list("name", "amount", "kind", "month", "covered_count", "held"))
-    assert lines == [("张三", Decimal("860.00"), "regular", JULY, 2, False),
-                     ("李四", Decimal("560.00"), "regular", JULY, 2, False)]
-    assert (roll.line_count, roll.total_amount, roll.arrears_count, roll.held_count) == (2, Decimal("1420.00"), 0, 0)
+    lines = list(
+        roll.lines.order_by("id").values_list("name", "amount", "kind", "month", "covered_count", "held")
+    )
+    assert lines == [
+        ("张三", Decimal("860.00"), "regular", JULY, 2, False),
+        ("李四", Decimal("560.00"), "regular", JULY, 2, False),
+    ]
+    assert (roll.line_count, roll.total_amount, roll.arrears_count, roll.held_count) == (
+        2,
+        Decimal("1420.00"),
+        0,
+        0,
+    )
     line = roll.lines.get(name="张三")
     assert line.components["dibao_subsidy"] == "860.00" and line.bank_account == "6217000012345678"
     assert len(line.id_number) == 18 and line.community_code == "360102002001"
@@ -89,8 +106,9 @@ def test_a_household_without_an_account_is_held(std2018, county_officer, django_
     assert (roll.line_count, roll.total_amount, roll.held_count) == (0, Decimal("0.00"), 1)
 
 
-def test_lock_then_every_change_is_refused_and_changes_nothing(enrolled, county_officer,
-                                                                django_capture_on_commit_callbacks):
+def test_lock_then_every_change_is_refused_and_changes_nothing(
+    enrolled, county_officer, django_capture_on_commit_callbacks
+):
     roll, _ = make_roll(county_officer, capture=django_capture_on_commit_callbacks)
     line = roll.lines.first()
     services.roll_line_hold(line=line, acting_user=county_officer, reason="账号有误")
@@ -112,25 +130,44 @@ def test_lock_then_every_change_is_refused_and_changes_nothing(enrolled, county_
     assert roll_state(roll) == before
 
 
-def test_a_change_after_lock_goes_to_arrears_not_into_the_locked_roll(enrolled, county_officer, caseworker,
-                                                                      django_capture_on_commit_callbacks):
-    august, _ = make_roll(county_officer, month=dt.date(2018, 8, 1), today=dt.date(2018, 7, 25),
-                          capture=django_capture_on_commit_callbacks)
+def test_a_change_after_lock_goes_to_arrears_not_into_the_locked_roll(
+    enrolled, county_officer, caseworker, django_capture_on_commit_callbacks
+):
+    august, _ = make_roll(
+        county_officer,
+        month=dt.date(2018, 8, 1),
+        today=dt.date(2018, 7, 25),
+        capture=django_capture_on_commit_callbacks,
+    )
     services.roll_lock(roll=august, acting_user=county_officer)
     before = roll_state(august)
     enrolment = enrolled[0]
-    enrolment_services.enrolment_exit(enrolment=enrolment, acting_user=county_officer, reason="income",
-                                      note="收入超标", today=dt.date(2018, 7, 26))
+    enrolment_services.enrolment_exit(
+        enrolment=enrolment,
+        acting_user=county_officer,
+        reason="income",
+        note="收入超标",
+        today=dt.date(2018, 7, 26),
+    )
     assert roll_state(august) == before
     event = Event.objects.filter(target_id=str(enrolment.pk), verb__startswith="退出").get()
     assert event.data["overpaid"] == [{"month": "2018-08-01", "amount": "860.00", "roll": august.pk}]
 
 
 def test_an_unlocked_roll_follows_the_enrolment(enrolled, county_officer, django_capture_on_commit_callbacks):
-    august, _ = make_roll(county_officer, month=dt.date(2018, 8, 1), today=dt.date(2018, 7, 25),
-                          capture=django_capture_on_commit_callbacks)
-    enrolment_services.enrolment_exit(enrolment=enrolled[0], acting_user=county_officer, reason="income",
-                                      note="收入超标", today=dt.date(2018, 7, 26))
+    august, _ = make_roll(
+        county_officer,
+        month=dt.date(2018, 8, 1),
+        today=dt.date(2018, 7, 25),
+        capture=django_capture_on_commit_callbacks,
+    )
+    enrolment_services.enrolment_exit(
+        enrolment=enrolled[0],
+        acting_user=county_officer,
+        reason="income",
+        note="收入超标",
+        today=dt.date(2018, 7, 26),
+    )
     august.refresh_from_db()
     line = august.lines.get(enrolment=enrolled[0])
     assert line.held and line.hold_reason.startswith("已停发")
@@ -138,24 +175,44 @@ def test_an_unlocked_roll_follows_the_enrolment(enrolled, county_officer, django
 
 
 @pytest.mark.parametrize("who", ["caseworker", "street", "city", "other_county"])
-def test_only_the_county_makes_its_rolls(enrolled, county_officer, caseworker, street_officer, city_officer,
-                                         other_county_officer, who, django_capture_on_commit_callbacks):
-    user = {"caseworker": caseworker, "street": street_officer, "city": city_officer,
-            "other_county": other_county_officer}[who]
+def test_only_the_county_makes_its_rolls(
+    enrolled,
+    county_officer,
+    caseworker,
+    street_officer,
+    city_officer,
+    other_county_officer,
+    who,
+    django_capture_on_commit_callbacks,
+):
+    user = {
+        "caseworker": caseworker,
+        "street": street_officer,
+        "city": city_officer,
+        "other_county": other_county_officer,
+    }[who]
     with pytest.raises(PermissionDenied):
         make_roll(user, capture=django_capture_on_commit_callbacks)
     assert PaymentRoll.objects.count() == 0
 
 
-@pytest.mark.parametrize("month,program,field,message", [
-    ("", "dibao", "month", "请选择发放月份"),
-    ("2018-09", "dibao", "month", "最多提前生成下月"),
-    ("2018-07", "", "program", "请选择救助项目"),
-])
+@pytest.mark.parametrize(
+    "month,program,field,message",
+    [
+        ("", "dibao", "month", "请选择发放月份"),
+        ("2018-09", "dibao", "month", "最多提前生成下月"),
+        ("2018-07", "", "program", "请选择救助项目"),
+    ],
+)
 def test_bad_roll_requests_name_the_field(county_officer, month, program, field, message):
     with pytest.raises(ServiceError) as exc:
-        services.roll_request(acting_user=county_officer, county="360102", month=month, program=program,
-                              today=dt.date(2018, 7, 2))
+        services.roll_request(
+            acting_user=county_officer,
+            county="360102",
+            month=month,
+            program=program,
+            today=dt.date(2018, 7, 2),
+        )
     assert any(e["field"] == field and message in e["message"] for e in exc.value.errors)
     assert PaymentRoll.objects.count() == 0
 
@@ -171,7 +228,8 @@ def _csv(response) -> list[list[str]]:
 
 
 def test_csv_export_has_every_line_and_a_totals_row_with_full_ids_for_the_county(
-        enrolled, county_officer, client, django_capture_on_commit_callbacks):
+    enrolled, county_officer, client, django_capture_on_commit_callbacks
+):
     roll, _ = make_roll(county_officer, capture=django_capture_on_commit_callbacks)
     client.force_login(county_officer)
     url = reverse("roll_export_csv", args=[roll.pk])
@@ -182,16 +240,19 @@ def test_csv_export_has_every_line_and_a_totals_row_with_full_ids_for_the_county
     rows = _csv(response)
     assert rows[0][:4] == ["序号", "社区代码", "姓名", "身份证号码"] and rows[0][-1] == "金额（元）"
     numbers = {line.name: line.id_number for line in roll.lines.all()}
-    assert [(r[2], r[3], r[-1]) for r in rows[1:-1]] == [("张三", numbers["张三"], "860.00"),
-                                                       ("李四", numbers["李四"], "560.00")]
+    assert [(r[2], r[3], r[-1]) for r in rows[1:-1]] == [
+        ("张三", numbers["张三"], "860.00"),
+        ("李四", numbers["李四"], "560.00"),
+    ]
     assert rows[1][rows[0].index("低保补差（元）")] == "860.00"
     assert rows[-1][0] == "合计" and rows[-1][2] == "共2笔" and rows[-1][-1] == "1420.00"
     log = AccessLog.objects.get()
     assert log.user == county_officer and log.count == 2 and "完整身份证号" in log.what
 
 
-def test_others_in_scope_export_masked_ids(enrolled, county_officer, city_officer, client,
-                                           django_capture_on_commit_callbacks):
+def test_others_in_scope_export_masked_ids(
+    enrolled, county_officer, city_officer, client, django_capture_on_commit_callbacks
+):
     roll, _ = make_roll(county_officer, capture=django_capture_on_commit_callbacks)
     services.roll_lock(roll=roll, acting_user=county_officer)
     client.force_login(city_officer)
@@ -218,8 +279,9 @@ def test_xlsx_export_matches_the_csv(enrolled, county_officer, client, django_ca
     assert values[-1][0] == "合计" and Decimal(str(values[-1][-1])) == Decimal("1420.00")
 
 
-def test_roll_page_runs_a_constant_number_of_queries(std2018, county_officer, client,
-                                                     django_capture_on_commit_callbacks):
+def test_roll_page_runs_a_constant_number_of_queries(
+    std2018, county_officer, client, django_capture_on_commit_callbacks
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -228,7 +290,9 @@ def test_roll_page_runs_a_constant_number_of_queries(std2018, county_officer, cl
     small, _ = make_roll(county_officer, capture=django_capture_on_commit_callbacks)
     for _ in range(40):
         enrol(household({"income": "300"}), acting_user=county_officer, today=APPROVED)
-    large, _ = make_roll(county_officer, month=dt.date(2018, 8, 1), capture=django_capture_on_commit_callbacks)
+    large, _ = make_roll(
+        county_officer, month=dt.date(2018, 8, 1), capture=django_capture_on_commit_callbacks
+    )
     assert large.line_count == 43
     client.force_login(county_officer)
     counts = []

@@ -29,13 +29,22 @@ def enrolment_list(request):
     status = request.GET.get("status", "current")
     category = request.GET.get("category", "")
     query = request.GET.get("q", "")
-    page = Paginator(selectors.enrolment_list(user=user, status=status, category=category, query=query),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "benefits/enrolment_list.html", {
-        "page": page, "status": status, "category": category, "query": query,
-        "statuses": Enrolment.Status.choices, "categories": Category.choices,
-        "counts": selectors.enrolment_counts(user=user),
-    })
+    page = Paginator(
+        selectors.enrolment_list(user=user, status=status, category=category, query=query), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "benefits/enrolment_list.html",
+        {
+            "page": page,
+            "status": status,
+            "category": category,
+            "query": query,
+            "statuses": Enrolment.Status.choices,
+            "categories": Category.choices,
+            "counts": selectors.enrolment_counts(user=user),
+        },
+    )
 
 
 def _components(components: dict) -> list[tuple[str, str]]:
@@ -49,26 +58,40 @@ def enrolment_detail(request, pk: int):
     community = enrolment.household.community_id
     show_all = request.GET.get("periods") == "all"
     periods = selectors.enrolment_periods(enrolment=enrolment, include_superseded=show_all)
-    return render(request, "benefits/enrolment_detail.html", {
-        "enrolment": enrolment,
-        "household": enrolment.household,
-        "components": _components(enrolment.components),
-        "covered": [{"m": m, "amounts": _components(m.amounts)} for m in enrolment.covered.all()],
-        "periods": [{"p": p, "components": _components(p.components)} for p in periods],
-        "show_all": show_all,
-        "events": selectors.enrolment_events(enrolment=enrolment),
-        "lines": selectors.enrolment_lines(enrolment=enrolment),
-        "reviews": list(enrolment.reviews.select_related("completed_by").order_by("-due_on", "-id")),
-        "linked": [row for row in household_linked_benefits(household=enrolment.household, today=today)],
-        "can_recompute": enrolment.status in (Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL)
-        and permissions.can_recompute(user, community),
-        "can_decide": enrolment.is_current and permissions.can_decide_enrolment(user, community),
-        "today": today,
-    })
+    return render(
+        request,
+        "benefits/enrolment_detail.html",
+        {
+            "enrolment": enrolment,
+            "household": enrolment.household,
+            "components": _components(enrolment.components),
+            "covered": [{"m": m, "amounts": _components(m.amounts)} for m in enrolment.covered.all()],
+            "periods": [{"p": p, "components": _components(p.components)} for p in periods],
+            "show_all": show_all,
+            "events": selectors.enrolment_events(enrolment=enrolment),
+            "lines": selectors.enrolment_lines(enrolment=enrolment),
+            "reviews": list(enrolment.reviews.select_related("completed_by").order_by("-due_on", "-id")),
+            "linked": [row for row in household_linked_benefits(household=enrolment.household, today=today)],
+            "can_recompute": enrolment.status in (Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL)
+            and permissions.can_recompute(user, community),
+            "can_decide": enrolment.is_current and permissions.can_decide_enrolment(user, community),
+            "today": today,
+        },
+    )
 
 
-def _action_page(request, pk: int, *, form_class, title: str, allowed, call, template="benefits/enrolment_action.html",
-                 field_map=None, extra=None):
+def _action_page(
+    request,
+    pk: int,
+    *,
+    form_class,
+    title: str,
+    allowed,
+    call,
+    template="benefits/enrolment_action.html",
+    field_map=None,
+    extra=None,
+):
     enrolment = selectors.enrolment_get(user=request.user, pk=pk)
     if not allowed(request.user, enrolment.household.community_id):
         return HttpResponseForbidden("无权办理此救助对象的该项业务")
@@ -94,46 +117,85 @@ def _action_page(request, pk: int, *, form_class, title: str, allowed, call, tem
 @login_required
 def enrolment_recompute(request, pk: int):
     def call(enrolment, form):
-        result = services.enrolment_recompute(enrolment=enrolment, acting_user=request.user,
-                                              reason=form.cleaned_data["reason"])
+        result = services.enrolment_recompute(
+            enrolment=enrolment, acting_user=request.user, reason=form.cleaned_data["reason"]
+        )
         return result.message
 
-    return _action_page(request, pk, form_class=RecomputeForm, title="重新核定救助金", allowed=permissions.can_recompute,
-                        call=call, extra={"hint": "按家庭档案中的现有情况（成员、收入、财产）和次月适用的标准重新测算，"
-                                                  "自次月起执行。请先在家庭档案中更正变化的情况。"})
+    return _action_page(
+        request,
+        pk,
+        form_class=RecomputeForm,
+        title="重新核定救助金",
+        allowed=permissions.can_recompute,
+        call=call,
+        extra={
+            "hint": "按家庭档案中的现有情况（成员、收入、财产）和次月适用的标准重新测算，"
+            "自次月起执行。请先在家庭档案中更正变化的情况。"
+        },
+    )
 
 
 @login_required
 def enrolment_suspend(request, pk: int):
     def call(enrolment, form):
-        services.enrolment_suspend(enrolment=enrolment, acting_user=request.user, reason=form.cleaned_data["reason"])
+        services.enrolment_suspend(
+            enrolment=enrolment, acting_user=request.user, reason=form.cleaned_data["reason"]
+        )
         return "已暂停发放，自次月起停发"
 
-    return _action_page(request, pk, form_class=ReasonForm, title="暂停发放", allowed=permissions.can_decide_enrolment,
-                        call=call)
+    return _action_page(
+        request,
+        pk,
+        form_class=ReasonForm,
+        title="暂停发放",
+        allowed=permissions.can_decide_enrolment,
+        call=call,
+    )
 
 
 @login_required
 def enrolment_resume(request, pk: int):
     def call(enrolment, form):
-        return services.enrolment_resume(enrolment=enrolment, acting_user=request.user,
-                                         reason=form.cleaned_data["reason"]).message
+        return services.enrolment_resume(
+            enrolment=enrolment, acting_user=request.user, reason=form.cleaned_data["reason"]
+        ).message
 
-    return _action_page(request, pk, form_class=ReasonForm, title="恢复发放", allowed=permissions.can_decide_enrolment,
-                        call=call)
+    return _action_page(
+        request,
+        pk,
+        form_class=ReasonForm,
+        title="恢复发放",
+        allowed=permissions.can_decide_enrolment,
+        call=call,
+    )
 
 
 @login_required
 def enrolment_exit(request, pk: int):
     def call(enrolment, form):
-        services.enrolment_exit(enrolment=enrolment, acting_user=request.user, reason=form.cleaned_data["reason"],
-                                note=form.cleaned_data["note"], details=form.details())
+        services.enrolment_exit(
+            enrolment=enrolment,
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            details=form.details(),
+        )
         return "已办理退出，请打印终止救助告知书送达"
 
-    return _action_page(request, pk, form_class=ExitForm, title="办理退出", allowed=permissions.can_decide_enrolment,
-                        call=call, field_map=EXIT_FIELD_MAP,
-                        extra={"hint": "退出自决定次月起停发（因死亡退出的，自死亡次月起停发）；"
-                                       "已确认的花名册中此后月份的金额记为多发，未确认花名册中的明细将暂缓发放。"})
+    return _action_page(
+        request,
+        pk,
+        form_class=ExitForm,
+        title="办理退出",
+        allowed=permissions.can_decide_enrolment,
+        call=call,
+        field_map=EXIT_FIELD_MAP,
+        extra={
+            "hint": "退出自决定次月起停发（因死亡退出的，自死亡次月起停发）；"
+            "已确认的花名册中此后月份的金额记为多发，未确认花名册中的明细将暂缓发放。"
+        },
+    )
 
 
 @login_required
@@ -144,10 +206,17 @@ def enrolment_notice(request, pk: int):
         raise Http404("尚未退出")
     household = enrolment.household
     heads = [m for m in household.members.all() if m.relation == "head"]
-    return render(request, "benefits/exit_notice.html", {
-        "enrolment": enrolment, "household": household, "head": heads[0] if heads else None,
-        "county": household.community.parent.parent, "street": household.community.parent,
-    })
+    return render(
+        request,
+        "benefits/exit_notice.html",
+        {
+            "enrolment": enrolment,
+            "household": household,
+            "head": heads[0] if heads else None,
+            "county": household.community.parent.parent,
+            "street": household.community.parent,
+        },
+    )
 
 
 @login_required
@@ -155,7 +224,8 @@ def review_queue(request):
     user, today = request.user, timezone.localdate()
     status = request.GET.get("status", "open")
     page = Paginator(selectors.review_queue(user=user, today=today, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page"))
+        request.GET.get("page")
+    )
     return render(request, "benefits/review_queue.html", {"page": page, "status": status, "today": today})
 
 
@@ -173,9 +243,12 @@ def review_complete(request, pk: int):
         form = ReviewForm(request.POST)
         if form.is_valid():
             try:
-                done = review_services.review_complete(task=task, acting_user=user,
-                                                       visited_on=form.cleaned_data["visited_on"],
-                                                       findings=form.cleaned_data["findings"])
+                done = review_services.review_complete(
+                    task=task,
+                    acting_user=user,
+                    visited_on=form.cleaned_data["visited_on"],
+                    findings=form.cleaned_data["findings"],
+                )
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
@@ -185,8 +258,14 @@ def review_complete(request, pk: int):
                 return redirect("enrolment_detail", pk=enrolment.pk)
     else:
         form = ReviewForm(initial={"visited_on": timezone.localdate()})
-    return render(request, "benefits/enrolment_action.html", {
-        "enrolment": enrolment, "household": enrolment.household, "form": form,
-        "title": f"{task.get_kind_display()}（应于{task.due_on:%Y-%m-%d}前完成）",
-        "hint": task.raised_because + "。完成复核将按家庭档案现有情况重新核定救助金（次月起执行）。",
-    })
+    return render(
+        request,
+        "benefits/enrolment_action.html",
+        {
+            "enrolment": enrolment,
+            "household": enrolment.household,
+            "form": form,
+            "title": f"{task.get_kind_display()}（应于{task.due_on:%Y-%m-%d}前完成）",
+            "hint": task.raised_because + "。完成复核将按家庭档案现有情况重新核定救助金（次月起执行）。",
+        },
+    )

@@ -21,11 +21,22 @@ def enrolment_export(request):
     category = request.GET.get("category", "")
     query = request.GET.get("q", "")
     qs = selectors.enrolment_list(user=request.user, status=status, category=category, query=query)
-    status_label = {"current": "在保（含渐退、暂停）", "all": "全部", **dict(Enrolment.Status.choices)}.get(status, "")
-    return list_export_response(request, title="救助对象", header=exports.ENROLMENT_HEADER, count=qs.count, rows=exports.enrolment_rows(qs),
-                    filters=[("状态", status_label), ("类别", dict(Category.choices).get(category, "")),
-                             ("查询", query_label(query))],
-                    widths=[8, 10, 22, 14, 16, 10, 8, 12, 12, 8, 12, 10, 12])
+    status_label = {"current": "在保（含渐退、暂停）", "all": "全部", **dict(Enrolment.Status.choices)}.get(
+        status, ""
+    )
+    return list_export_response(
+        request,
+        title="救助对象",
+        header=exports.ENROLMENT_HEADER,
+        count=qs.count,
+        rows=exports.enrolment_rows(qs),
+        filters=[
+            ("状态", status_label),
+            ("类别", dict(Category.choices).get(category, "")),
+            ("查询", query_label(query)),
+        ],
+        widths=[8, 10, 22, 14, 16, 10, 8, 12, 12, 8, 12, 10, 12],
+    )
 
 
 @require_GET
@@ -33,8 +44,14 @@ def enrolment_export(request):
 def review_export(request):
     status = request.GET.get("status", "open")
     qs = selectors.review_queue(user=request.user, today=timezone.localdate(), status=status)
-    return list_export_response(request, title="复核任务", header=exports.REVIEW_HEADER, count=qs.count, rows=exports.review_rows(qs),
-                    filters=[("状态", dict(EnrolmentReview.Status.choices).get(status, "全部"))])
+    return list_export_response(
+        request,
+        title="复核任务",
+        header=exports.REVIEW_HEADER,
+        count=qs.count,
+        rows=exports.review_rows(qs),
+        filters=[("状态", dict(EnrolmentReview.Status.choices).get(status, "全部"))],
+    )
 
 
 @require_GET
@@ -42,8 +59,14 @@ def review_export(request):
 def relief_export(request):
     status = request.GET.get("status", "")
     qs = selectors.relief_list(user=request.user, status=status)
-    return list_export_response(request, title="临时救助", header=exports.RELIEF_HEADER, count=qs.count, rows=exports.relief_rows(qs),
-                    filters=[("状态", dict(ReliefGrant.Status.choices).get(status, ""))])
+    return list_export_response(
+        request,
+        title="临时救助",
+        header=exports.RELIEF_HEADER,
+        count=qs.count,
+        rows=exports.relief_rows(qs),
+        filters=[("状态", dict(ReliefGrant.Status.choices).get(status, ""))],
+    )
 
 
 @require_GET
@@ -51,5 +74,11 @@ def relief_export(request):
 def relief_filed_export(request):
     filing = request.GET.get("filing", "")
     qs = selectors.relief_filed(user=request.user, filing=filing)
-    return list_export_response(request, title="临时救助备案", header=exports.FILED_HEADER, count=qs.count, rows=exports.relief_filed_rows(qs),
-                    filters=[("备案状态", dict(ReliefGrant.Filing.choices).get(filing, "") if filing else "")])
+    return list_export_response(
+        request,
+        title="临时救助备案",
+        header=exports.FILED_HEADER,
+        count=qs.count,
+        rows=exports.relief_filed_rows(qs),
+        filters=[("备案状态", dict(ReliefGrant.Filing.choices).get(filing, "") if filing else "")],
+    )

@@ -43,8 +43,12 @@ def fund_detail(request, code: str):
             return HttpResponseForbidden("只有本县（区）民政部门可以拨付备用金")
         if form.is_valid():
             try:
-                movement = services.reserve_fund_topup(street=street, amount=form.cleaned_data["amount"],
-                                                       acting_user=user, note=form.cleaned_data["note"])
+                movement = services.reserve_fund_topup(
+                    street=street,
+                    amount=form.cleaned_data["amount"],
+                    acting_user=user,
+                    note=form.cleaned_data["note"],
+                )
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
@@ -53,19 +57,36 @@ def fund_detail(request, code: str):
                 messages.success(request, f"已拨付 {movement.amount} 元，余额 {movement.balance_after} 元")
                 return redirect("fund_detail", code=street.code)
     page = Paginator(selectors.fund_ledger(street=street), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "benefits/fund_detail.html", {
-        "street": street, "fund": fund, "page": page, "form": form, "can_topup": can_topup,
-    })
+    return render(
+        request,
+        "benefits/fund_detail.html",
+        {
+            "street": street,
+            "fund": fund,
+            "page": page,
+            "form": form,
+            "can_topup": can_topup,
+        },
+    )
 
 
 @login_required
 def relief_list(request):
     user = request.user
     status = request.GET.get("status", "")
-    page = Paginator(selectors.relief_list(user=user, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "benefits/relief_list.html", {
-        "page": page, "status": status, "statuses": G.choices, "queue": list(selectors.relief_queue(user=user)[:100]),
-    })
+    page = Paginator(selectors.relief_list(user=user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "benefits/relief_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": G.choices,
+            "queue": list(selectors.relief_queue(user=user)[:100]),
+        },
+    )
 
 
 @login_required
@@ -77,9 +98,14 @@ def relief_apply(request, household_pk: int):
     form = ReliefApplyForm(request.POST or None, household=household)
     if request.method == "POST" and form.is_valid():
         try:
-            grant = services.relief_apply(acting_user=user, household=household, person=form.person_obj(),
-                                          kind=form.cleaned_data["kind"], amount=form.cleaned_data["amount"],
-                                          reason=form.cleaned_data["reason"])
+            grant = services.relief_apply(
+                acting_user=user,
+                household=household,
+                person=form.person_obj(),
+                kind=form.cleaned_data["kind"],
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+            )
         except PermissionDenied as exc:
             return HttpResponseForbidden(exc.message)
         except ServiceError as exc:
@@ -92,8 +118,10 @@ def relief_apply(request, household_pk: int):
 
 def _actions(user, grant: ReliefGrant) -> dict[str, bool]:
     community = grant.household.community_id
-    street, county = permissions.is_street_officer_for(user, community), permissions.is_county_officer_for(user,
-                                                                                                            community)
+    street, county = (
+        permissions.is_street_officer_for(user, community),
+        permissions.is_county_officer_for(user, community),
+    )
     return {
         "street_decide": street and grant.status == G.SUBMITTED,
         "county_decide": county and grant.status == G.COUNTY_REVIEW,
@@ -111,11 +139,14 @@ def relief_detail(request, pk: int):
     forms = {"decision": DecisionForm(), "filing": FilingForm(), "query": QueryForm(), "answer": AnswerForm()}
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if action not in ("street_decide", "county_decide", "file", "query", "answer") or not actions.get(action):
+        if action not in ("street_decide", "county_decide", "file", "query", "answer") or not actions.get(
+            action
+        ):
             return HttpResponseForbidden("无权办理此项")
         form_key = {"street_decide": "decision", "county_decide": "decision"}.get(action, action)
-        form = {"decision": DecisionForm, "file": FilingForm, "query": QueryForm, "answer": AnswerForm}[form_key](
-            request.POST)
+        form = {"decision": DecisionForm, "file": FilingForm, "query": QueryForm, "answer": AnswerForm}[
+            form_key
+        ](request.POST)
         forms[form_key] = form
         if form.is_valid():
             data = form.cleaned_data
@@ -148,10 +179,16 @@ def relief_detail(request, pk: int):
             else:
                 messages.success(request, done)
                 return redirect("relief_detail", pk=grant.pk)
-    return render(request, "benefits/relief_detail.html", {
-        "grant": grant, "actions": actions, "forms": forms,
-        "movement": getattr(grant, "movement", None) if grant.fund_id else None,
-    })
+    return render(
+        request,
+        "benefits/relief_detail.html",
+        {
+            "grant": grant,
+            "actions": actions,
+            "forms": forms,
+            "movement": getattr(grant, "movement", None) if grant.fund_id else None,
+        },
+    )
 
 
 @login_required
@@ -159,8 +196,15 @@ def relief_filed(request):
     """The county's list of what its streets paid from their reserve funds and filed."""
     user = request.user
     filing = request.GET.get("filing", "")
-    page = Paginator(selectors.relief_filed(user=user, filing=filing), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "benefits/relief_filed.html", {
-        "page": page, "filing": filing,
-        "filings": [(v, label) for v, label in F.choices if v not in ("", F.PENDING)],
-    })
+    page = Paginator(selectors.relief_filed(user=user, filing=filing), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "benefits/relief_filed.html",
+        {
+            "page": page,
+            "filing": filing,
+            "filings": [(v, label) for v, label in F.choices if v not in ("", F.PENDING)],
+        },
+    )

@@ -32,15 +32,20 @@ def roll_list(request):
             return HttpResponseForbidden("只有县级民政部门可以生成发放花名册")
         if form.is_valid():
             try:
-                roll, created = services.roll_request(acting_user=user, county=county.code,
-                                                      month=form.cleaned_data["month"],
-                                                      program=form.cleaned_data["program"])
+                roll, created = services.roll_request(
+                    acting_user=user,
+                    county=county.code,
+                    month=form.cleaned_data["month"],
+                    program=form.cleaned_data["program"],
+                )
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
                 apply_errors(exc, form)
             else:
-                messages.success(request, "已开始生成花名册" if created else "该月该项目的花名册已存在，以下即是")
+                messages.success(
+                    request, "已开始生成花名册" if created else "该月该项目的花名册已存在，以下即是"
+                )
                 return redirect("roll_detail", pk=roll.pk)
     page = Paginator(selectors.roll_list(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "benefits/roll_list.html", {"page": page, "form": form, "county": county})
@@ -66,17 +71,34 @@ def roll_detail(request, pk: int):
     full = permissions.sees_full_ids(user, roll.county_id)
     held_only = request.GET.get("held") == "1"
     query = request.GET.get("q", "")
-    page = Paginator(selectors.roll_lines(roll=roll, held=True if held_only else None, query=query),
-                     PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"line": line, "id": line.id_number if full else idnumber.mask(line.id_number),
-             "components": [(COMPONENT_LABELS.get(k, k), v) for k, v in line.components.items()
-                            if v not in ("0.00", "0")]}
-            for line in page.object_list]
-    return render(request, "benefits/roll_detail.html", {
-        "roll": roll, "page": page, "rows": rows, "held_only": held_only, "query": query,
-        "can_manage": permissions.can_manage_roll(user, roll.county_id) and roll.status == PaymentRoll.Status.READY,
-        "progress": _progress(roll), "hold_form": HoldForm(),
-    })
+    page = Paginator(
+        selectors.roll_lines(roll=roll, held=True if held_only else None, query=query), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "line": line,
+            "id": line.id_number if full else idnumber.mask(line.id_number),
+            "components": [
+                (COMPONENT_LABELS.get(k, k), v) for k, v in line.components.items() if v not in ("0.00", "0")
+            ],
+        }
+        for line in page.object_list
+    ]
+    return render(
+        request,
+        "benefits/roll_detail.html",
+        {
+            "roll": roll,
+            "page": page,
+            "rows": rows,
+            "held_only": held_only,
+            "query": query,
+            "can_manage": permissions.can_manage_roll(user, roll.county_id)
+            and roll.status == PaymentRoll.Status.READY,
+            "progress": _progress(roll),
+            "hold_form": HoldForm(),
+        },
+    )
 
 
 @require_POST
@@ -106,7 +128,9 @@ def roll_line_hold(request, pk: int, line_id: int):
             services.roll_line_release(line=line, acting_user=request.user)
             messages.success(request, f"已恢复发放：{line.name}")
         else:
-            services.roll_line_hold(line=line, acting_user=request.user, reason=form.cleaned_data.get("reason", ""))
+            services.roll_line_hold(
+                line=line, acting_user=request.user, reason=form.cleaned_data.get("reason", "")
+            )
             messages.success(request, f"已暂缓发放：{line.name}")
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
@@ -130,9 +154,15 @@ def roll_export_csv(request, pk: int):
     if refused:
         return refused
     full = permissions.sees_full_ids(request.user, roll.county_id)
-    access_log_record(request=request, what=f"导出发放花名册#{roll.pk}（CSV{'，完整身份证号' if full else ''}）",
-                      purpose="报送银行发放" if full else "监督查看", count=roll.line_count)
-    response = StreamingHttpResponse(exports.csv_chunks(roll, full_ids=full), content_type="text/csv; charset=utf-8")
+    access_log_record(
+        request=request,
+        what=f"导出发放花名册#{roll.pk}（CSV{'，完整身份证号' if full else ''}）",
+        purpose="报送银行发放" if full else "监督查看",
+        count=roll.line_count,
+    )
+    response = StreamingHttpResponse(
+        exports.csv_chunks(roll, full_ids=full), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = _disposition(exports.filename(roll, "csv"))
     response["Cache-Control"] = "private, no-store"
     return response
@@ -146,8 +176,12 @@ def roll_export_xlsx(request, pk: int):
     if refused:
         return refused
     full = permissions.sees_full_ids(request.user, roll.county_id)
-    access_log_record(request=request, what=f"导出发放花名册#{roll.pk}（XLSX{'，完整身份证号' if full else ''}）",
-                      purpose="报送银行发放" if full else "监督查看", count=roll.line_count)
+    access_log_record(
+        request=request,
+        what=f"导出发放花名册#{roll.pk}（XLSX{'，完整身份证号' if full else ''}）",
+        purpose="报送银行发放" if full else "监督查看",
+        count=roll.line_count,
+    )
     response = workbook_response(exports.filename(roll, "xlsx"), [exports.xlsx_sheet(roll, full_ids=full)])
     response["Cache-Control"] = "private, no-store"
     return response
@@ -157,4 +191,3 @@ def _disposition(name: str) -> str:
     from urllib.parse import quote
 
     return f"attachment; filename=\"roll.{name.rsplit('.', 1)[1]}\"; filename*=UTF-8''{quote(name)}"
-

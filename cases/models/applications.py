@@ -25,6 +25,7 @@ class Category(models.TextChoices):
 # The short names pages and the department API show beside a determination.
 CATEGORY_SHORT_LABELS = {"tekun": "特困人员", "dibao": "低保", "zhichu": "支出型贫困低收入家庭"}
 
+
 class Application(models.Model):
     class Status(models.TextChoices):
         INVESTIGATING = "investigating", "待入户调查"
@@ -36,17 +37,25 @@ class Application(models.Model):
         REJECTED = "rejected", "县级不予批准"
         STREET_REJECTED = "street_rejected", "街道审核不予通过"
 
-    OPEN = (Status.INVESTIGATING, Status.REVIEWING, Status.STREET_REVIEW, Status.STREET_APPROVED, Status.NOTICE)
+    OPEN = (
+        Status.INVESTIGATING,
+        Status.REVIEWING,
+        Status.STREET_REVIEW,
+        Status.STREET_APPROVED,
+        Status.NOTICE,
+    )
     CLOSED = (Status.APPROVED, Status.REJECTED, Status.STREET_REJECTED)
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="applications",
-                                  verbose_name="家庭")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="applications", verbose_name="家庭"
+    )
     category = models.CharField("申请类别", max_length=8, choices=Category.choices)
     reasons = models.TextField("申请理由")
     check_authorised = models.BooleanField("已签署家庭经济状况核对授权书", default=False)
     check_authorised_on = models.DateField("授权日期", null=True, blank=True)
-    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.INVESTIGATING,
-                              db_index=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=Status.choices, default=Status.INVESTIGATING, db_index=True
+    )
     received_on = models.DateField("受理日期")
     due_on = models.DateField("当前环节办理时限", null=True, blank=True, db_index=True)
     # 街道审核 (what the notice publishes and the county confirms)
@@ -62,8 +71,9 @@ class Application(models.Model):
     # 县级审批
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_reason = models.TextField("审批意见/不予批准理由", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="受理人")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="受理人"
+    )
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
     history = HistoricalRecords()
@@ -76,8 +86,9 @@ class Application(models.Model):
             # A household has at most one application in progress.
             models.UniqueConstraint(
                 fields=["household"],
-                condition=models.Q(status__in=["investigating", "reviewing", "street_review", "street_approved",
-                                               "notice"]),
+                condition=models.Q(
+                    status__in=["investigating", "reviewing", "street_review", "street_approved", "notice"]
+                ),
                 name="one_open_application_per_household",
             ),
         ]
@@ -113,14 +124,16 @@ class ApplicationEvent(models.Model):
         CHECK_EXPLAIN = "check_explain", "核对不符情况说明"
         CHECK_OBJECTION = "check_objection", "核对结果异议及复查"
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events",
-                                    verbose_name="申请")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name="申请"
+    )
     step = models.CharField("环节", max_length=16, choices=Step.choices)
     verb = models.CharField("事件", max_length=200)
     from_status = models.CharField("原状态", max_length=16, choices=Application.Status.choices, blank=True)
     to_status = models.CharField("新状态", max_length=16, choices=Application.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                              verbose_name="操作人")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="操作人"
+    )
     at = models.DateTimeField("时间", default=timezone.now)
     on_date = models.DateField("业务日期")
     note = models.TextField("意见/说明", blank=True)
@@ -143,8 +156,9 @@ class ApplicationTimes(models.Model):
     Derived data only: `application_times_refresh` (cases/services/application_times.py) rewrites a row from the
     events, and the one event writer (cases/services/applications.py `_event`) calls it after each event."""
 
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, primary_key=True,
-                                       related_name="times", verbose_name="申请")
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, primary_key=True, related_name="times", verbose_name="申请"
+    )
     intake_on = models.DateField("受理（首次）", null=True)
     visit_on = models.DateField("入户调查（最后一次）", null=True)
     review_on = models.DateField("民主评议（最后一次）", null=True)
@@ -157,8 +171,13 @@ class ApplicationTimes(models.Model):
     class Meta:
         verbose_name = "申请办理时点"
         verbose_name_plural = "申请办理时点"
-        indexes = [models.Index(fields=["decided_on", "decided_region"], name="times_decided_idx",
-                                condition=models.Q(decided_on__isnull=False))]
+        indexes = [
+            models.Index(
+                fields=["decided_on", "decided_region"],
+                name="times_decided_idx",
+                condition=models.Q(decided_on__isnull=False),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"申请#{self.application_id}"
@@ -167,15 +186,17 @@ class ApplicationTimes(models.Model):
 class HomeVisit(models.Model):
     """入户调查: at least two investigators; confirms the household's facts or says what was corrected."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="visits",
-                                    verbose_name="申请")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="visits", verbose_name="申请"
+    )
     visited_on = models.DateField("调查日期")
     investigators = models.JSONField("调查人员", default=list)
     findings = models.TextField("调查情况")
     facts_confirmed = models.BooleanField("家庭信息属实", default=True)
     corrections = models.TextField("更正情况", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="录入人")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
     recorded_at = models.DateTimeField("录入时间", default=timezone.now)
 
     class Meta:
@@ -192,15 +213,17 @@ class DemocraticReview(models.Model):
         AGREE = "agree", "同意"
         DISAGREE = "disagree", "不同意"
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews",
-                                    verbose_name="申请")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reviews", verbose_name="申请"
+    )
     held_on = models.DateField("评议日期")
     participants = models.TextField("参加人员")
     representatives = models.PositiveSmallIntegerField("居民代表人数")
     conclusion = models.CharField("评议结论", max_length=8, choices=Conclusion.choices)
     note = models.TextField("评议意见", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="录入人")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
     recorded_at = models.DateTimeField("录入时间", default=timezone.now)
 
     class Meta:
@@ -213,13 +236,15 @@ class DemocraticReview(models.Model):
 
 
 class Objection(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="objections",
-                                    verbose_name="申请")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="objections", verbose_name="申请"
+    )
     received_on = models.DateField("收到日期")
     objector = models.CharField("异议人（可匿名）", max_length=64, blank=True)
     content = models.TextField("异议内容")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="录入人")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
     recorded_at = models.DateTimeField("录入时间", default=timezone.now)
 
     class Meta:
@@ -244,16 +269,18 @@ class Document(models.Model):
         AUTHORISATION = "authorisation", "核对授权书"
         OTHER = "other", "其他材料"
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents",
-                                    verbose_name="申请")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="documents", verbose_name="申请"
+    )
     kind = models.CharField("材料类型", max_length=16, choices=Kind.choices)
     original_name = models.CharField("原文件名", max_length=200)
     stored_name = models.CharField("存储文件名", max_length=40, unique=True)
     content_type = models.CharField("文件类型", max_length=40)
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="上传人")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
 
     class Meta:
@@ -286,7 +313,9 @@ class StepLimit(models.Model):
     }
     CALENDAR_DAYS = (Step.NOTICE,)
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="step_limits", verbose_name="区划")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="step_limits", verbose_name="区划"
+    )
     step = models.CharField("环节", max_length=20, choices=Step.choices)
     days = models.PositiveSmallIntegerField("时限（天）")
     history = HistoricalRecords()

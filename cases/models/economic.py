@@ -25,12 +25,19 @@ class EconomicCheck(models.Model):
         MANUAL = "manual", "社区工作人员发起核对"
         OBJECTION = "objection", "申请人异议后复查"
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="economic_checks",
-                                    verbose_name="申请")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="economic_checks", verbose_name="申请"
+    )
     trigger = models.CharField("发起方式", max_length=10, choices=Trigger.choices)
     run_at = models.DateTimeField("核对时间", default=timezone.now)
-    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name="核对人（空：系统）")
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="核对人（空：系统）",
+    )
     as_of = models.DateField("核对日期")
     # [{"kind", "label", "status": checked|not_checked, "reason", "extracts": [{"id", "period", "date", …}],
     #   "adapter"}], in the order of ledgers.sources.CHECK_KINDS
@@ -57,8 +64,9 @@ class EconomicCheck(models.Model):
 class EconomicCheckItem(models.Model):
     """One member × one checked source: what the source holds about the member (nothing, or its facts)."""
 
-    check_run = models.ForeignKey(EconomicCheck, on_delete=models.CASCADE, related_name="items",
-                                  verbose_name="核对")
+    check_run = models.ForeignKey(
+        EconomicCheck, on_delete=models.CASCADE, related_name="items", verbose_name="核对"
+    )
     id_number = models.CharField("身份证号码", max_length=18)
     name = models.CharField("姓名", max_length=32)
     source = models.CharField("数据来源", max_length=20)
@@ -91,8 +99,9 @@ class EconomicContradiction(models.Model):
         CORRECTED = "corrected", "已更正申报"
         EXPLAINED = "explained", "已说明理由"
 
-    check_run = models.ForeignKey(EconomicCheck, on_delete=models.CASCADE, related_name="contradictions",
-                                  verbose_name="核对")
+    check_run = models.ForeignKey(
+        EconomicCheck, on_delete=models.CASCADE, related_name="contradictions", verbose_name="核对"
+    )
     source = models.CharField("数据来源", max_length=20)
     rule = models.CharField("核对规则", max_length=24)
     clause = models.CharField("政策依据", max_length=60)
@@ -106,8 +115,14 @@ class EconomicContradiction(models.Model):
     carried = models.BooleanField("沿用上次核对（来源本次未核对）", default=False)
     status = models.CharField("处理状态", max_length=10, choices=Status.choices, default=Status.OPEN)
     reason = models.TextField("更正情况/说明理由", blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name="处理人")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="处理人",
+    )
     resolved_at = models.DateTimeField("处理时间", null=True, blank=True)
     history = HistoricalRecords()
 
@@ -141,19 +156,34 @@ class CheckObjection(models.Model):
     """The applicant objects to the check's result (2021《最低生活保障审核确认办法》第十八条): the objection
     and the re-check it led to."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="check_objections",
-                                    verbose_name="申请")
-    check_run = models.ForeignKey(EconomicCheck, on_delete=models.CASCADE, related_name="objections",
-                                  verbose_name="异议的核对")
-    contradiction = models.ForeignKey(EconomicContradiction, null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="objections", verbose_name="异议的不符情况")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="check_objections", verbose_name="申请"
+    )
+    check_run = models.ForeignKey(
+        EconomicCheck, on_delete=models.CASCADE, related_name="objections", verbose_name="异议的核对"
+    )
+    contradiction = models.ForeignKey(
+        EconomicContradiction,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="objections",
+        verbose_name="异议的不符情况",
+    )
     received_on = models.DateField("收到日期")
     content = models.TextField("异议内容及提供的证明")
-    recheck = models.ForeignKey(EconomicCheck, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+", verbose_name="复查核对")
+    recheck = models.ForeignKey(
+        EconomicCheck,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="复查核对",
+    )
     outcome = models.CharField("复查结果", max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="录入人")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
     recorded_at = models.DateTimeField("录入时间", default=timezone.now)
 
     class Meta:

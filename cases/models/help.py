@@ -59,12 +59,29 @@ class Lead(models.Model):
 
     OPEN_STATUSES = (Status.OPEN, Status.VISITED)
 
-    community = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="leads", verbose_name="所属社区",
-                                  limit_choices_to={"level": Region.Level.COMMUNITY})
-    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.PROTECT, related_name="leads",
-                                  verbose_name="家庭档案")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads",
-                               verbose_name="家庭成员")
+    community = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="leads",
+        verbose_name="所属社区",
+        limit_choices_to={"level": Region.Level.COMMUNITY},
+    )
+    household = models.ForeignKey(
+        Household,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
+        verbose_name="家庭档案",
+    )
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="leads",
+        verbose_name="家庭成员",
+    )
     name = models.CharField("姓名", max_length=32)
     id_number = models.CharField("身份证号码", max_length=18, blank=True)
     address = models.CharField("住址", max_length=200, blank=True)
@@ -72,23 +89,40 @@ class Lead(models.Model):
     source = models.CharField("线索来源", max_length=12, choices=Source.choices)
     reason = models.CharField("发现原因", max_length=12, choices=Reason.choices)
     detail = models.TextField("情况说明")
-    reporter_name = models.CharField("报告人", max_length=64, blank=True, help_text="协理员姓名，或部门经办人")
-    api_client = models.ForeignKey(ApiClient, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="推送部门")
+    reporter_name = models.CharField(
+        "报告人", max_length=64, blank=True, help_text="协理员姓名，或部门经办人"
+    )
+    api_client = models.ForeignKey(
+        ApiClient, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="推送部门"
+    )
     reference = models.CharField("来源编号", max_length=64, blank=True)
     # Department and system leads are raised at most once per reference / signal.
     dedupe_key = models.CharField("去重键", max_length=120, blank=True)
     reported_on = models.DateField("发现日期")
     visit_due_on = models.DateField("首次走访时限", db_index=True)
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
     visited_on = models.DateField("首次走访日期", null=True, blank=True)
-    application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="leads", verbose_name="转为申请")
+    application = models.ForeignKey(
+        Application,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="leads",
+        verbose_name="转为申请",
+    )
     closed_on = models.DateField("关闭日期", null=True, blank=True)
     close_reason = models.CharField("关闭原因", max_length=12, choices=CloseReason.choices, blank=True)
     close_note = models.TextField("关闭说明", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name="录入人")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="录入人",
+    )
     created_at = models.DateTimeField("录入时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
     history = HistoricalRecords()
@@ -98,12 +132,17 @@ class Lead(models.Model):
         verbose_name_plural = "主动发现线索"
         ordering = ["-id"]
         constraints = [
-            models.UniqueConstraint(fields=["dedupe_key"], condition=~models.Q(dedupe_key=""),
-                                    name="one_lead_per_dedupe_key"),
-            models.CheckConstraint(condition=~models.Q(status="converted") | models.Q(application__isnull=False),
-                                   name="converted_lead_has_application"),
-            models.CheckConstraint(condition=~models.Q(status="closed") | ~models.Q(close_reason=""),
-                                   name="closed_lead_has_reason"),
+            models.UniqueConstraint(
+                fields=["dedupe_key"], condition=~models.Q(dedupe_key=""), name="one_lead_per_dedupe_key"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="converted") | models.Q(application__isnull=False),
+                name="converted_lead_has_application",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="closed") | ~models.Q(close_reason=""),
+                name="closed_lead_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -122,8 +161,9 @@ class LeadVisit(models.Model):
     visitors = models.JSONField("走访人员", default=list)
     findings = models.TextField("走访情况")
     in_need = models.BooleanField("经走访确有困难", default=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="录入人")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
     recorded_at = models.DateTimeField("录入时间", default=timezone.now)
 
     class Meta:
@@ -150,17 +190,22 @@ class Pairing(models.Model):
         ACTIVE = "active", "帮扶中"
         ENDED = "ended", "已结束"
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="pairings", verbose_name="家庭")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="pairings", verbose_name="家庭"
+    )
     helper_name = models.CharField("帮扶责任人", max_length=32)
     helper_kind = models.CharField("身份", max_length=16, choices=HelperKind.choices)
     helper_unit = models.CharField("所在单位", max_length=100)
     helper_phone = models.CharField("联系电话", max_length=20, blank=True)
     started_on = models.DateField("结对日期")
-    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    status = models.CharField(
+        "状态", max_length=8, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
     ended_on = models.DateField("结束日期", null=True, blank=True)
     end_reason = models.TextField("结束原因", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="录入人")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
     created_at = models.DateTimeField("录入时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
     history = HistoricalRecords()
@@ -171,8 +216,11 @@ class Pairing(models.Model):
         ordering = ["-id"]
         constraints = [
             # One accountable helper per household at a time (一户一责任人).
-            models.UniqueConstraint(fields=["household"], condition=models.Q(status="active"),
-                                    name="one_active_pairing_per_household"),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(status="active"),
+                name="one_active_pairing_per_household",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -183,8 +231,9 @@ class PairingVisit(models.Model):
     pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="visits", verbose_name="结对")
     visited_on = models.DateField("走访日期")
     activities = models.TextField("帮扶内容")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="录入人")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
     recorded_at = models.DateTimeField("录入时间", default=timezone.now)
 
     class Meta:
@@ -208,8 +257,9 @@ class EmploymentChange(models.Model):
         START = "start", "就业"
         END = "end", "失业"
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="employment_changes",
-                               verbose_name="成员")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="employment_changes", verbose_name="成员"
+    )
     kind = models.CharField("变动", max_length=8, choices=Kind.choices)
     on_date = models.DateField("日期")
     from_status = models.CharField("原就业状况", max_length=12, choices=Person.Employment.choices)
@@ -217,8 +267,14 @@ class EmploymentChange(models.Model):
     employer = models.CharField("就业单位/形式", max_length=100, blank=True)
     monthly_wage = models.DecimalField("月工资（元）", null=True, blank=True, **MONEY)
     note = models.TextField("说明", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name="录入人")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="录入人",
+    )
     recorded_at = models.DateTimeField("录入时间", default=timezone.now)
 
     class Meta:
@@ -240,14 +296,17 @@ class JobSupport(models.Model):
         STARTUP_LOAN = "startup_loan", "创业担保贷款"
         TAX_RELIEF = "tax_relief", "税费减免/场地租赁优惠"
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="job_supports", verbose_name="成员")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="job_supports", verbose_name="成员"
+    )
     kind = models.CharField("帮扶方式", max_length=16, choices=Kind.choices)
     on_date = models.DateField("日期")
     provider = models.CharField("提供单位", max_length=100)
     detail = models.TextField("内容")
     amount = models.DecimalField("补贴/贷款金额（元）", null=True, blank=True, **MONEY)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="录入人")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
     recorded_at = models.DateTimeField("录入时间", default=timezone.now)
     history = HistoricalRecords()
 
@@ -283,16 +342,19 @@ class SchoolRecord(models.Model):
         GRADUATED = "graduated", "已毕业"
         LEFT = "left", "已离校"
 
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="school_record",
-                                  verbose_name="学生")
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="school_record", verbose_name="学生"
+    )
     school = models.CharField("学校", max_length=100)
     stage = models.CharField("学段", max_length=16, choices=Stage.choices)
     grade = models.CharField("年级", max_length=20, blank=True)
     student_no = models.CharField("学籍号", max_length=40, blank=True)
-    status = models.CharField("在读状态", max_length=12, choices=Status.choices, default=Status.IN_SCHOOL,
-                              db_index=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="录入人")
+    status = models.CharField(
+        "在读状态", max_length=12, choices=Status.choices, default=Status.IN_SCHOOL, db_index=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
     created_at = models.DateTimeField("登记时间", default=timezone.now)
     # Bumped by every change of the record or its aid; the education department syncs on it (changed_since).
     updated_at = models.DateTimeField("更新时间", default=timezone.now, db_index=True)
@@ -316,16 +378,18 @@ class StudentAid(models.Model):
         REDUCTION = "reduction", "减（学费减收）"
         WAIVER = "waiver", "免（学杂费减免）"
 
-    school_record = models.ForeignKey(SchoolRecord, on_delete=models.CASCADE, related_name="aids",
-                                      verbose_name="学生")
+    school_record = models.ForeignKey(
+        SchoolRecord, on_delete=models.CASCADE, related_name="aids", verbose_name="学生"
+    )
     kind = models.CharField("资助项目", max_length=12, choices=Kind.choices)
     school_year = models.CharField("学年", max_length=9, help_text="如 2018-2019")
     amount = models.DecimalField("金额（元）", **MONEY)
     provider = models.CharField("资助单位", max_length=100, blank=True)
     granted_on = models.DateField("发放日期", null=True, blank=True)
     note = models.TextField("说明", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="录入人")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
     recorded_at = models.DateTimeField("录入时间", default=timezone.now)
     history = HistoricalRecords()
 
@@ -333,8 +397,11 @@ class StudentAid(models.Model):
         verbose_name = "学生资助"
         verbose_name_plural = "学生资助"
         ordering = ["school_record_id", "school_year", "id"]
-        constraints = [models.UniqueConstraint(fields=["school_record", "kind", "school_year"],
-                                               name="one_aid_per_student_kind_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_record", "kind", "school_year"], name="one_aid_per_student_kind_year"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.school_year}"
@@ -368,15 +435,22 @@ class AidOffer(models.Model):
     provider_kind = models.CharField("提供方类型", max_length=16, choices=ProviderKind.choices)
     title = models.CharField("项目名称", max_length=100)
     kind = models.CharField("帮扶类别", max_length=16, choices=AidKind.choices)
-    amount = models.DecimalField("每户金额（元）", null=True, blank=True, help_text="实物或服务可不填", **MONEY)
+    amount = models.DecimalField(
+        "每户金额（元）", null=True, blank=True, help_text="实物或服务可不填", **MONEY
+    )
     places = models.PositiveIntegerField("可帮扶户数", null=True, blank=True, help_text="不填为不限")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="aid_offers", verbose_name="帮扶范围")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="aid_offers", verbose_name="帮扶范围"
+    )
     conditions = models.TextField("帮扶条件", blank=True)
     contact = models.CharField("提供方联系人及电话", max_length=100, blank=True)
     valid_until = models.DateField("有效期至", null=True, blank=True)
-    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                      verbose_name="登记人")
+    status = models.CharField(
+        "状态", max_length=8, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
     created_at = models.DateTimeField("登记时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
     history = HistoricalRecords()
@@ -399,16 +473,20 @@ class AidNeed(models.Model):
         MATCHED = "matched", "已对接"
         WITHDRAWN = "withdrawn", "已撤回"
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="aid_needs", verbose_name="家庭")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="aid_needs", verbose_name="家庭"
+    )
     kind = models.CharField("需求类别", max_length=16, choices=AidKind.choices)
     description = models.TextField("需求说明（公开，不含个人信息）")
     amount_needed = models.DecimalField("所需金额（元）", null=True, blank=True, **MONEY)
     consent_on = models.DateField("家庭同意公开日期")
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PUBLISHED,
-                              db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.PUBLISHED, db_index=True
+    )
     published_on = models.DateField("发布日期")
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name="发布人")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="发布人"
+    )
     created_at = models.DateTimeField("创建时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
     history = HistoricalRecords()
@@ -430,21 +508,33 @@ class AidMatch(models.Model):
         DELIVERED = "delivered", "已落实"
         CANCELLED = "cancelled", "已取消"
 
-    offer = models.ForeignKey(AidOffer, on_delete=models.PROTECT, related_name="matches", verbose_name="帮扶资源")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="aid_matches",
-                                  verbose_name="家庭")
-    need = models.ForeignKey(AidNeed, null=True, blank=True, on_delete=models.PROTECT, related_name="matches",
-                             verbose_name="对应需求")
+    offer = models.ForeignKey(
+        AidOffer, on_delete=models.PROTECT, related_name="matches", verbose_name="帮扶资源"
+    )
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="aid_matches", verbose_name="家庭"
+    )
+    need = models.ForeignKey(
+        AidNeed,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="matches",
+        verbose_name="对应需求",
+    )
     consent = models.BooleanField("家庭已同意")
     consent_on = models.DateField("同意日期")
     consent_by = models.CharField("同意人", max_length=32)
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.MATCHED, db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.MATCHED, db_index=True
+    )
     delivered_on = models.DateField("落实日期", null=True, blank=True)
     delivered_amount = models.DecimalField("实际帮扶金额（元）", null=True, blank=True, **MONEY)
     delivered_description = models.TextField("帮扶落实情况", blank=True)
     note = models.TextField("说明", blank=True)
-    matched_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="对接人")
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="对接人"
+    )
     created_at = models.DateTimeField("对接时间", default=timezone.now)
     updated_at = models.DateTimeField("更新时间", default=timezone.now)
     history = HistoricalRecords()

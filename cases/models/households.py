@@ -31,8 +31,13 @@ class Household(models.Model):
         NONE = "none", "无固定住所"
         OTHER = "other", "其他"
 
-    community = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="households",
-                                  verbose_name="所属社区", limit_choices_to={"level": Region.Level.COMMUNITY})
+    community = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name="所属社区",
+        limit_choices_to={"level": Region.Level.COMMUNITY},
+    )
     address = models.CharField("住址", max_length=200)
     phone = models.CharField("联系电话", max_length=20, blank=True)
     housing = models.CharField("住房情况", max_length=16, choices=Housing.choices, default=Housing.OWN)
@@ -105,7 +110,9 @@ class Person(models.Model):
         RETIRED = "retired", "退休"
         NOT_APPLICABLE = "na", "不适用"
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members", verbose_name="家庭")
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="members", verbose_name="家庭"
+    )
     name = models.CharField("姓名", max_length=32)
     id_number = models.CharField("身份证号码", max_length=18, unique=True)
     birth_date = models.DateField("出生日期")
@@ -113,9 +120,14 @@ class Person(models.Model):
     relation = models.CharField("与户主关系", max_length=16, choices=Relation.choices)
     labor_capacity = models.CharField("劳动能力", max_length=8, choices=Labor.choices, default=Labor.FULL)
     disability_grade = models.PositiveSmallIntegerField(
-        "残疾等级", default=0, validators=[MaxValueValidator(4)],
-        choices=[(0, "无"), (1, "一级"), (2, "二级"), (3, "三级"), (4, "四级")])
-    self_care = models.CharField("生活自理能力", max_length=8, choices=SelfCare.choices, default=SelfCare.FULL)
+        "残疾等级",
+        default=0,
+        validators=[MaxValueValidator(4)],
+        choices=[(0, "无"), (1, "一级"), (2, "二级"), (3, "三级"), (4, "四级")],
+    )
+    self_care = models.CharField(
+        "生活自理能力", max_length=8, choices=SelfCare.choices, default=SelfCare.FULL
+    )
     has_able_supporter = models.BooleanField("有履行能力的法定赡养/抚养/扶养人", default=True)
     orphan = models.CharField("孤儿", max_length=16, choices=Orphan.choices, blank=True, default="")
     income_wage = models.DecimalField("工资性收入（元/月）", default=Decimal("0"), **MONEY)
@@ -123,8 +135,9 @@ class Person(models.Model):
     income_property = models.DecimalField("财产性收入（元/月）", default=Decimal("0"), **MONEY)
     income_transfer = models.DecimalField("转移性收入（养老金等，元/月）", default=Decimal("0"), **MONEY)
     income_other = models.DecimalField("其他收入（元/月）", default=Decimal("0"), **MONEY)
-    employment = models.CharField("就业状况", max_length=12, choices=Employment.choices,
-                                  default=Employment.NOT_APPLICABLE)
+    employment = models.CharField(
+        "就业状况", max_length=12, choices=Employment.choices, default=Employment.NOT_APPLICABLE
+    )
     newly_employed_since = models.DateField("新就业日期", null=True, blank=True)
     history = HistoricalRecords()
 
@@ -135,8 +148,9 @@ class Person(models.Model):
         verbose_name_plural = "家庭成员"
         ordering = ["household_id", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["household"], condition=models.Q(relation="head"),
-                                    name="one_head_per_household"),
+            models.UniqueConstraint(
+                fields=["household"], condition=models.Q(relation="head"), name="one_head_per_household"
+            ),
             models.CheckConstraint(condition=models.Q(disability_grade__lte=4), name="disability_grade_0_4"),
         ]
 

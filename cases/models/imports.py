@@ -25,13 +25,16 @@ class ImportBatch(models.Model):
 
     # The uploader's region at upload: who else may read the batch (accounts.scope on region__code).
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="上传人辖区")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name="上传人")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
     original_name = models.CharField("原文件名", max_length=200)
     stored_name = models.CharField("存储文件名", max_length=60, unique=True)
     size = models.BigIntegerField("大小（字节）", default=0)
     sha256 = models.CharField("SHA-256", max_length=64)
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.UPLOADED, db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.UPLOADED, db_index=True
+    )
     stage = models.CharField("当前步骤", max_length=60, blank=True)
     rows_total = models.PositiveIntegerField("数据行数", default=0)
     rows_checked = models.PositiveIntegerField("已校验行数", default=0)
@@ -65,7 +68,9 @@ class ImportBatch(models.Model):
 class ImportIssue(models.Model):
     """One error of a batch: the row (line of the sheet), the column letter and header, and why."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="issues", verbose_name="导入批次")
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="issues", verbose_name="导入批次"
+    )
     line = models.PositiveIntegerField("行号")
     column = models.CharField("列", max_length=4, blank=True)
     label = models.CharField("列名", max_length=40, blank=True)

@@ -43,7 +43,10 @@ def application_times_refresh(*, application_ids: Iterable[int]) -> None:
     marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {table} WHERE application_id IN ({marks})", ids)
-        cur.execute(f"""
+        cur.execute(
+            f"""
             INSERT INTO {table} (application_id, intake_on, visit_on, review_on, street_on, notice_on, decided_on,
                                  decided_region)
-            {select_sql(f"application_id IN ({marks})")}""", ids)
+            {select_sql(f"application_id IN ({marks})")}""",
+            ids,
+        )

@@ -55,7 +55,11 @@ Step = ApplicationEvent.Step
 Limit = StepLimit.Step
 Role = User.Role
 
-ROLE_NAMES = {Role.CASEWORKER: "本社区的社区工作人员", Role.STREET: "本街道的民政专干", Role.COUNTY: "本县（区）的民政部门"}
+ROLE_NAMES = {
+    Role.CASEWORKER: "本社区的社区工作人员",
+    Role.STREET: "本街道的民政专干",
+    Role.COUNTY: "本县（区）的民政部门",
+}
 
 # action → (role that takes it, states it may be taken from, what it is called in messages)
 ACTIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -94,9 +98,15 @@ def application_check(action: str, application: Application, user, today: dt.dat
     if not in_scope(user, application.household.community_id):
         raise PermissionDenied("无权办理其他地区的申请")
     if application.status not in states:
-        raise ServiceError(f"申请当前状态为“{application.get_status_display()}”，不能{label}", code="wrong_state")
-    if action in COUNTY_ACTIONS and (application.notice_ends_on is None or today <= application.notice_ends_on):
-        raise ServiceError(f"公示期至{_d(application.notice_ends_on)}结束，公示期满后才能审批", code="notice_not_over")
+        raise ServiceError(
+            f"申请当前状态为“{application.get_status_display()}”，不能{label}", code="wrong_state"
+        )
+    if action in COUNTY_ACTIONS and (
+        application.notice_ends_on is None or today <= application.notice_ends_on
+    ):
+        raise ServiceError(
+            f"公示期至{_d(application.notice_ends_on)}结束，公示期满后才能审批", code="notice_not_over"
+        )
 
 
 def application_actions(*, application: Application, user, today: dt.date | None = None) -> list[str]:
@@ -114,7 +124,9 @@ def application_actions(*, application: Application, user, today: dt.date | None
 
 def _lock(application: Application) -> Application:
     """The application row, locked until the transaction ends, read fresh."""
-    return Application.objects.select_for_update(of=("self",)).select_related("household").get(pk=application.pk)
+    return (
+        Application.objects.select_for_update(of=("self",)).select_related("household").get(pk=application.pk)
+    )
 
 
 def _save(application: Application, acting_user, fields: list[str]) -> None:
@@ -123,12 +135,28 @@ def _save(application: Application, acting_user, fields: list[str]) -> None:
     application.save(update_fields=[*fields, "updated_at"])
 
 
-def _event(application: Application, *, step: str, from_status: str, acting_user, today: dt.date, note: str = "",
-           data: dict | None = None) -> ApplicationEvent:
+def _event(
+    application: Application,
+    *,
+    step: str,
+    from_status: str,
+    acting_user,
+    today: dt.date,
+    note: str = "",
+    data: dict | None = None,
+) -> ApplicationEvent:
     event = ApplicationEvent.objects.create(
-        application=application, step=step, verb=Step(step).label, from_status=from_status,
-        to_status=application.status, actor=acting_user, at=timezone.now(), on_date=today, note=note,
-        data=data or {}, region_code=application.household.community_id,
+        application=application,
+        step=step,
+        verb=Step(step).label,
+        from_status=from_status,
+        to_status=application.status,
+        actor=acting_user,
+        at=timezone.now(),
+        on_date=today,
+        note=note,
+        data=data or {},
+        region_code=application.household.community_id,
     )
     application_times_refresh(application_ids=[application.pk])
     return event
@@ -141,8 +169,16 @@ def _require_text(value: str, field: str, message: str, errors: list[dict[str, s
     return value
 
 
-def _date_errors(day: dt.date | None, field: str, label: str, *, today: dt.date, not_before: dt.date | None,
-                 not_before_label: str, errors: list[dict[str, str]]) -> None:
+def _date_errors(
+    day: dt.date | None,
+    field: str,
+    label: str,
+    *,
+    today: dt.date,
+    not_before: dt.date | None,
+    not_before_label: str,
+    errors: list[dict[str, str]],
+) -> None:
     if day is None:
         errors.append({"field": field, "message": f"请填写{label}"})
     elif day > today:
@@ -165,9 +201,17 @@ def _due(application: Application, step: str, start: dt.date) -> dt.date:
 
 
 @transaction.atomic
-def application_intake(*, acting_user, household: Household, category: str, reasons: str, check_authorised: bool,
-                       check_authorised_on: dt.date | None, documents: list[tuple[str, Any]] | tuple = (),
-                       today: dt.date | None = None) -> Application:
+def application_intake(
+    *,
+    acting_user,
+    household: Household,
+    category: str,
+    reasons: str,
+    check_authorised: bool,
+    check_authorised_on: dt.date | None,
+    documents: list[tuple[str, Any]] | tuple = (),
+    today: dt.date | None = None,
+) -> Application:
     """Receive an application for a household: category, reasons, the signed authorisation of the economic
     check, and the proofs (`documents`: (kind, uploaded file) pairs). The investigation is due within the
     region's limit in working days."""
@@ -182,24 +226,47 @@ def application_intake(*, acting_user, household: Household, category: str, reas
         errors.append({"field": "category", "message": "请选择申请类别"})
     reasons = _require_text(reasons, "reasons", "请填写申请理由", errors)
     if not check_authorised:
-        errors.append({"field": "check_authorised",
-                       "message": "申请人须签署家庭经济状况核对授权书，授权核对后才能受理"})
+        errors.append(
+            {"field": "check_authorised", "message": "申请人须签署家庭经济状况核对授权书，授权核对后才能受理"}
+        )
     else:
-        _date_errors(check_authorised_on, "check_authorised_on", "授权日期", today=today, not_before=None,
-                     not_before_label="", errors=errors)
+        _date_errors(
+            check_authorised_on,
+            "check_authorised_on",
+            "授权日期",
+            today=today,
+            not_before=None,
+            not_before_label="",
+            errors=errors,
+        )
     open_app = household.applications.filter(status__in=Application.OPEN).first()
     if open_app is not None:
-        errors.append({"field": "__all__", "message": f"该家庭已有办理中的申请#{open_app.pk}"
-                                                      f"（{open_app.get_status_display()}），不能重复受理"})
-    if category in Category.values and Enrolment.objects.filter(
-            household=household, category=category, status__in=Enrolment.CURRENT).exists():
+        errors.append(
+            {
+                "field": "__all__",
+                "message": f"该家庭已有办理中的申请#{open_app.pk}"
+                f"（{open_app.get_status_display()}），不能重复受理",
+            }
+        )
+    if (
+        category in Category.values
+        and Enrolment.objects.filter(
+            household=household, category=category, status__in=Enrolment.CURRENT
+        ).exists()
+    ):
         errors.append({"field": "category", "message": f"该家庭已是{Category(category).label}保障对象"})
     checked = _check_documents(documents, errors)
     _raise(errors)
 
     application = Application(
-        household=household, category=category, reasons=reasons, check_authorised=True,
-        check_authorised_on=check_authorised_on, status=S.INVESTIGATING, received_on=today, created_by=acting_user,
+        household=household,
+        category=category,
+        reasons=reasons,
+        check_authorised=True,
+        check_authorised_on=check_authorised_on,
+        status=S.INVESTIGATING,
+        received_on=today,
+        created_by=acting_user,
     )
     application.due_on = _due(application, Limit.INVESTIGATION, today)
     application._history_user = acting_user
@@ -209,21 +276,35 @@ def application_intake(*, acting_user, household: Household, category: str, reas
     except IntegrityError:  # another intake for this household committed first (the constraint holds)
         raise ServiceError("该家庭已有办理中的申请，不能重复受理", code="duplicate") from None
     stored = _store_documents(application, checked, acting_user)
-    _event(application, step=Step.INTAKE, from_status="", acting_user=acting_user, today=today,
-           note=reasons, data={"category": category, "documents": [d.pk for d in stored],
-                               "due_on": application.due_on.isoformat()})
+    _event(
+        application,
+        step=Step.INTAKE,
+        from_status="",
+        acting_user=acting_user,
+        today=today,
+        note=reasons,
+        data={
+            "category": category,
+            "documents": [d.pk for d in stored],
+            "due_on": application.due_on.isoformat(),
+        },
+    )
     economic_services.queue_after_intake(application)  # the economic check runs once this has committed
     return application
 
 
-def _check_documents(documents, errors: list[dict[str, str]]) -> list[tuple[str, document_services.CheckedUpload]]:
+def _check_documents(
+    documents, errors: list[dict[str, str]]
+) -> list[tuple[str, document_services.CheckedUpload]]:
     checked = []
     for i, (kind, upload) in enumerate(documents):
         if kind not in Document.Kind.values:
             errors.append({"field": f"documents[{i}].kind", "message": "请选择材料类型"})
             continue
         try:
-            checked.append((kind, document_services.document_check(upload=upload, field=f"documents[{i}].file")))
+            checked.append(
+                (kind, document_services.document_check(upload=upload, field=f"documents[{i}].file"))
+            )
         except ServiceError as exc:
             errors.extend(exc.errors)
     return checked
@@ -237,9 +318,18 @@ def _store_documents(application: Application, checked, acting_user) -> list[Doc
         for kind, item in checked:
             stored_name, sha = document_services.document_write(checked=item)
             written.append(stored_name)
-            rows.append(Document(application=application, kind=kind, original_name=item.original_name,
-                                 stored_name=stored_name, content_type=item.content_type, size=item.size,
-                                 sha256=sha, uploaded_by=acting_user))
+            rows.append(
+                Document(
+                    application=application,
+                    kind=kind,
+                    original_name=item.original_name,
+                    stored_name=stored_name,
+                    content_type=item.content_type,
+                    size=item.size,
+                    sha256=sha,
+                    uploaded_by=acting_user,
+                )
+            )
         for row in rows:
             row.save()
         return rows
@@ -249,8 +339,9 @@ def _store_documents(application: Application, checked, acting_user) -> list[Doc
 
 
 @transaction.atomic
-def application_document_add(*, acting_user, application: Application, kind: str, upload,
-                             today: dt.date | None = None) -> Document:
+def application_document_add(
+    *, acting_user, application: Application, kind: str, upload, today: dt.date | None = None
+) -> Document:
     """Add a proof to an application in progress (caseworker of its community)."""
     today = _today(today)
     application = _lock(application)
@@ -259,8 +350,15 @@ def application_document_add(*, acting_user, application: Application, kind: str
     checked = _check_documents([(kind, upload)], errors)
     _raise([{**e, "field": e["field"].replace("documents[0].", "")} for e in errors])
     (document,) = _store_documents(application, checked, acting_user)
-    _event(application, step=Step.DOCUMENT, from_status=application.status, acting_user=acting_user, today=today,
-           note=f"{document.get_kind_display()}：{document.original_name}", data={"document": document.pk})
+    _event(
+        application,
+        step=Step.DOCUMENT,
+        from_status=application.status,
+        acting_user=acting_user,
+        today=today,
+        note=f"{document.get_kind_display()}：{document.original_name}",
+        data={"document": document.pk},
+    )
     return document
 
 
@@ -269,9 +367,17 @@ def application_document_add(*, acting_user, application: Application, kind: str
 
 
 @transaction.atomic
-def application_visit_record(*, acting_user, application: Application, visited_on: dt.date | None,
-                             investigators: list[str], findings: str, facts_confirmed: bool = True,
-                             corrections: str = "", today: dt.date | None = None) -> HomeVisit:
+def application_visit_record(
+    *,
+    acting_user,
+    application: Application,
+    visited_on: dt.date | None,
+    investigators: list[str],
+    findings: str,
+    facts_confirmed: bool = True,
+    corrections: str = "",
+    today: dt.date | None = None,
+) -> HomeVisit:
     """入户调查 by at least two investigators; 民主评议 is then due within the region's limit."""
     today = _today(today)
     application = _lock(application)
@@ -279,33 +385,70 @@ def application_visit_record(*, acting_user, application: Application, visited_o
     errors: list[dict[str, str]] = []
     names = list(dict.fromkeys(n.strip() for n in investigators if n and n.strip()))
     if len(names) < MIN_INVESTIGATORS:
-        errors.append({"field": "investigators",
-                       "message": f"入户调查须有至少{MIN_INVESTIGATORS}名调查人员，现有{len(names)}名"})
-    _date_errors(visited_on, "visited_on", "调查日期", today=today, not_before=application.received_on,
-                 not_before_label="受理日期", errors=errors)
+        errors.append(
+            {
+                "field": "investigators",
+                "message": f"入户调查须有至少{MIN_INVESTIGATORS}名调查人员，现有{len(names)}名",
+            }
+        )
+    _date_errors(
+        visited_on,
+        "visited_on",
+        "调查日期",
+        today=today,
+        not_before=application.received_on,
+        not_before_label="受理日期",
+        errors=errors,
+    )
     findings = _require_text(findings, "findings", "请填写调查情况", errors)
     corrections = (corrections or "").strip()
     if not facts_confirmed and not corrections:
         errors.append({"field": "corrections", "message": "家庭信息有出入时须写明更正情况"})
     _raise(errors)
 
-    visit = HomeVisit.objects.create(application=application, visited_on=visited_on, investigators=names,
-                                     findings=findings, facts_confirmed=facts_confirmed, corrections=corrections,
-                                     recorded_by=acting_user)
+    visit = HomeVisit.objects.create(
+        application=application,
+        visited_on=visited_on,
+        investigators=names,
+        findings=findings,
+        facts_confirmed=facts_confirmed,
+        corrections=corrections,
+        recorded_by=acting_user,
+    )
     before = application.status
     application.status = S.REVIEWING
     application.due_on = _due(application, Limit.DEMOCRATIC_REVIEW, visited_on)
     _save(application, acting_user, ["status", "due_on"])
-    _event(application, step=Step.VISIT, from_status=before, acting_user=acting_user, today=today, note=findings,
-           data={"visit": visit.pk, "visited_on": visited_on.isoformat(), "investigators": names,
-                 "facts_confirmed": facts_confirmed, "due_on": application.due_on.isoformat()})
+    _event(
+        application,
+        step=Step.VISIT,
+        from_status=before,
+        acting_user=acting_user,
+        today=today,
+        note=findings,
+        data={
+            "visit": visit.pk,
+            "visited_on": visited_on.isoformat(),
+            "investigators": names,
+            "facts_confirmed": facts_confirmed,
+            "due_on": application.due_on.isoformat(),
+        },
+    )
     return visit
 
 
 @transaction.atomic
-def application_review_record(*, acting_user, application: Application, held_on: dt.date | None,
-                              participants: str, representatives: int | None, conclusion: str, note: str = "",
-                              today: dt.date | None = None) -> DemocraticReview:
+def application_review_record(
+    *,
+    acting_user,
+    application: Application,
+    held_on: dt.date | None,
+    participants: str,
+    representatives: int | None,
+    conclusion: str,
+    note: str = "",
+    today: dt.date | None = None,
+) -> DemocraticReview:
     """民主评议: date, participants, number of resident representatives and the conclusion; then the
     street reviews within the region's limit."""
     today = _today(today)
@@ -313,9 +456,15 @@ def application_review_record(*, acting_user, application: Application, held_on:
     application_check("review", application, acting_user, today)
     errors: list[dict[str, str]] = []
     last_visit = application.visits.order_by("-visited_on").first()
-    _date_errors(held_on, "held_on", "评议日期", today=today,
-                 not_before=last_visit.visited_on if last_visit else application.received_on,
-                 not_before_label="入户调查日期", errors=errors)
+    _date_errors(
+        held_on,
+        "held_on",
+        "评议日期",
+        today=today,
+        not_before=last_visit.visited_on if last_visit else application.received_on,
+        not_before_label="入户调查日期",
+        errors=errors,
+    )
     participants = _require_text(participants, "participants", "请填写参加人员", errors)
     if representatives is None or representatives < 1:
         errors.append({"field": "representatives", "message": "民主评议须有居民代表参加（至少1名）"})
@@ -324,16 +473,33 @@ def application_review_record(*, acting_user, application: Application, held_on:
     _raise(errors)
 
     review = DemocraticReview.objects.create(
-        application=application, held_on=held_on, participants=participants, representatives=representatives,
-        conclusion=conclusion, note=(note or "").strip(), recorded_by=acting_user,
+        application=application,
+        held_on=held_on,
+        participants=participants,
+        representatives=representatives,
+        conclusion=conclusion,
+        note=(note or "").strip(),
+        recorded_by=acting_user,
     )
     before = application.status
     application.status = S.STREET_REVIEW
     application.due_on = _due(application, Limit.STREET_REVIEW, held_on)
     _save(application, acting_user, ["status", "due_on"])
-    _event(application, step=Step.REVIEW, from_status=before, acting_user=acting_user, today=today,
-           note=review.note, data={"review": review.pk, "held_on": held_on.isoformat(), "conclusion": conclusion,
-                                   "representatives": representatives, "due_on": application.due_on.isoformat()})
+    _event(
+        application,
+        step=Step.REVIEW,
+        from_status=before,
+        acting_user=acting_user,
+        today=today,
+        note=review.note,
+        data={
+            "review": review.pk,
+            "held_on": held_on.isoformat(),
+            "conclusion": conclusion,
+            "representatives": representatives,
+            "due_on": application.due_on.isoformat(),
+        },
+    )
     return review
 
 
@@ -349,8 +515,10 @@ def application_determination(*, application: Application, today: dt.date | None
     try:
         return determine_household(household=application.household, as_of=_today(today))
     except ServiceError as exc:
-        raise ServiceError(errors=[{"field": "__all__", "message": f"无法按规则测算：{e['message']}"}
-                                   for e in exc.errors], code="no_determination") from None
+        raise ServiceError(
+            errors=[{"field": "__all__", "message": f"无法按规则测算：{e['message']}"} for e in exc.errors],
+            code="no_determination",
+        ) from None
 
 
 def _money(value: Any, field: str, errors: list[dict[str, str]]) -> Decimal | None:
@@ -366,9 +534,16 @@ def _money(value: Any, field: str, errors: list[dict[str, str]]) -> Decimal | No
 
 
 @transaction.atomic
-def application_street_approve(*, acting_user, application: Application, category: str | None = None,
-                               amount: Decimal | str | None = None, override_reason: str = "", note: str = "",
-                               today: dt.date | None = None) -> Application:
+def application_street_approve(
+    *,
+    acting_user,
+    application: Application,
+    category: str | None = None,
+    amount: Decimal | str | None = None,
+    override_reason: str = "",
+    note: str = "",
+    today: dt.date | None = None,
+) -> Application:
     """Approve with the category and monthly amount the rules give; a different category or amount is an
     override and needs a written reason. The rules' determination is kept: the county's enrolment is
     built from it, and the notice publishes this category and amount."""
@@ -393,8 +568,11 @@ def application_street_approve(*, acting_user, application: Application, categor
     if approved != rules_amount:
         differs.append(f"规则测算月救助金为{rules_amount}元")
     if differs and not override_reason:
-        raise ServiceError(f"审核结果与规则测算不一致（{'；'.join(differs)}），调整须写明理由",
-                           field="override_reason", code="override_without_reason")
+        raise ServiceError(
+            f"审核结果与规则测算不一致（{'；'.join(differs)}），调整须写明理由",
+            field="override_reason",
+            code="override_without_reason",
+        )
     if not differs:
         override_reason = ""
 
@@ -406,18 +584,41 @@ def application_street_approve(*, acting_user, application: Application, categor
     application.override_reason = override_reason
     application.determination = determination
     application.street_reviewed_on = today
-    _save(application, acting_user, ["status", "proposed_category", "proposed_amount", "rules_amount",
-                                     "override_reason", "determination", "street_reviewed_on"])
-    _event(application, step=Step.STREET_APPROVE, from_status=before, acting_user=acting_user, today=today,
-           note=(note or "").strip(),
-           data={"category": category, "amount": str(approved), "rules_amount": str(rules_amount),
-                 "override": bool(differs), "override_reason": override_reason})
+    _save(
+        application,
+        acting_user,
+        [
+            "status",
+            "proposed_category",
+            "proposed_amount",
+            "rules_amount",
+            "override_reason",
+            "determination",
+            "street_reviewed_on",
+        ],
+    )
+    _event(
+        application,
+        step=Step.STREET_APPROVE,
+        from_status=before,
+        acting_user=acting_user,
+        today=today,
+        note=(note or "").strip(),
+        data={
+            "category": category,
+            "amount": str(approved),
+            "rules_amount": str(rules_amount),
+            "override": bool(differs),
+            "override_reason": override_reason,
+        },
+    )
     return application
 
 
 @transaction.atomic
-def application_street_return(*, acting_user, application: Application, reason: str,
-                              today: dt.date | None = None) -> Application:
+def application_street_return(
+    *, acting_user, application: Application, reason: str, today: dt.date | None = None
+) -> Application:
     """Send the case back to the caseworker for a new investigation, with the reason."""
     today = _today(today)
     application = _lock(application)
@@ -429,14 +630,22 @@ def application_street_return(*, acting_user, application: Application, reason: 
     application.status = S.INVESTIGATING
     application.due_on = _due(application, Limit.INVESTIGATION, today)
     _save(application, acting_user, ["status", "due_on"])
-    _event(application, step=Step.STREET_RETURN, from_status=before, acting_user=acting_user, today=today,
-           note=reason, data={"due_on": application.due_on.isoformat()})
+    _event(
+        application,
+        step=Step.STREET_RETURN,
+        from_status=before,
+        acting_user=acting_user,
+        today=today,
+        note=reason,
+        data={"due_on": application.due_on.isoformat()},
+    )
     return application
 
 
 @transaction.atomic
-def application_street_reject(*, acting_user, application: Application, reason: str,
-                              today: dt.date | None = None) -> Application:
+def application_street_reject(
+    *, acting_user, application: Application, reason: str, today: dt.date | None = None
+) -> Application:
     """Refuse at the street level, with the reason the applicant is told in writing."""
     today = _today(today)
     application = _lock(application)
@@ -450,8 +659,14 @@ def application_street_reject(*, acting_user, application: Application, reason: 
     application.decided_on = today
     application.decision_reason = reason
     _save(application, acting_user, ["status", "due_on", "decided_on", "decision_reason"])
-    _event(application, step=Step.STREET_REJECT, from_status=before, acting_user=acting_user, today=today,
-           note=reason)
+    _event(
+        application,
+        step=Step.STREET_REJECT,
+        from_status=before,
+        acting_user=acting_user,
+        today=today,
+        note=reason,
+    )
     return application
 
 
@@ -460,7 +675,9 @@ def application_street_reject(*, acting_user, application: Application, reason: 
 
 
 @transaction.atomic
-def application_notice_start(*, acting_user, application: Application, today: dt.date | None = None) -> Application:
+def application_notice_start(
+    *, acting_user, application: Application, today: dt.date | None = None
+) -> Application:
     """Start the public notice today; it lasts the region's notice period in calendar days, and the county
     decides within its limit in working days after the last day."""
     today = _today(today)
@@ -473,42 +690,94 @@ def application_notice_start(*, acting_user, application: Application, today: dt
     application.notice_ends_on = calendar_days_end(today, limits[Limit.NOTICE])
     application.due_on = add_working_days(application.notice_ends_on, limits[Limit.COUNTY])
     _save(application, acting_user, ["status", "notice_started_on", "notice_ends_on", "due_on"])
-    _event(application, step=Step.NOTICE_START, from_status=before, acting_user=acting_user, today=today,
-           note=f"公示期{_d(application.notice_started_on)}至{_d(application.notice_ends_on)}",
-           data={"notice_started_on": today.isoformat(), "notice_ends_on": application.notice_ends_on.isoformat(),
-                 "days": limits[Limit.NOTICE], "due_on": application.due_on.isoformat()})
+    _event(
+        application,
+        step=Step.NOTICE_START,
+        from_status=before,
+        acting_user=acting_user,
+        today=today,
+        note=f"公示期{_d(application.notice_started_on)}至{_d(application.notice_ends_on)}",
+        data={
+            "notice_started_on": today.isoformat(),
+            "notice_ends_on": application.notice_ends_on.isoformat(),
+            "days": limits[Limit.NOTICE],
+            "due_on": application.due_on.isoformat(),
+        },
+    )
     return application
 
 
 @transaction.atomic
-def application_objection_record(*, acting_user, application: Application, received_on: dt.date | None,
-                                 content: str, objector: str = "", today: dt.date | None = None) -> Objection:
+def application_objection_record(
+    *,
+    acting_user,
+    application: Application,
+    received_on: dt.date | None,
+    content: str,
+    objector: str = "",
+    today: dt.date | None = None,
+) -> Objection:
     """Record an objection raised during the notice; the case goes back for a new investigation and the
     street's approval and the notice are cleared (the history keeps them)."""
     today = _today(today)
     application = _lock(application)
     application_check("objection", application, acting_user, today)
     errors: list[dict[str, str]] = []
-    _date_errors(received_on, "received_on", "收到日期", today=today, not_before=application.notice_started_on,
-                 not_before_label="公示开始日期", errors=errors)
+    _date_errors(
+        received_on,
+        "received_on",
+        "收到日期",
+        today=today,
+        not_before=application.notice_started_on,
+        not_before_label="公示开始日期",
+        errors=errors,
+    )
     content = _require_text(content, "content", "请填写异议内容", errors)
     _raise(errors)
-    objection = Objection.objects.create(application=application, received_on=received_on, content=content,
-                                         objector=(objector or "").strip(), recorded_by=acting_user)
+    objection = Objection.objects.create(
+        application=application,
+        received_on=received_on,
+        content=content,
+        objector=(objector or "").strip(),
+        recorded_by=acting_user,
+    )
     before = application.status
-    published = {"notice_started_on": application.notice_started_on.isoformat(),
-                 "notice_ends_on": application.notice_ends_on.isoformat(),
-                 "category": application.proposed_category, "amount": str(application.proposed_amount)}
+    published = {
+        "notice_started_on": application.notice_started_on.isoformat(),
+        "notice_ends_on": application.notice_ends_on.isoformat(),
+        "category": application.proposed_category,
+        "amount": str(application.proposed_amount),
+    }
     application.status = S.INVESTIGATING
     application.due_on = _due(application, Limit.INVESTIGATION, today)
     application.notice_started_on = application.notice_ends_on = None
     application.proposed_category, application.proposed_amount, application.rules_amount = "", None, None
     application.override_reason, application.determination, application.street_reviewed_on = "", None, None
-    _save(application, acting_user, ["status", "due_on", "notice_started_on", "notice_ends_on", "proposed_category",
-                                     "proposed_amount", "rules_amount", "override_reason", "determination",
-                                     "street_reviewed_on"])
-    _event(application, step=Step.OBJECTION, from_status=before, acting_user=acting_user, today=today, note=content,
-           data={"objection": objection.pk, "published": published, "due_on": application.due_on.isoformat()})
+    _save(
+        application,
+        acting_user,
+        [
+            "status",
+            "due_on",
+            "notice_started_on",
+            "notice_ends_on",
+            "proposed_category",
+            "proposed_amount",
+            "rules_amount",
+            "override_reason",
+            "determination",
+            "street_reviewed_on",
+        ],
+    )
+    _event(
+        application,
+        step=Step.OBJECTION,
+        from_status=before,
+        acting_user=acting_user,
+        today=today,
+        note=content,
+        data={"objection": objection.pk, "published": published, "due_on": application.due_on.isoformat()},
+    )
     return objection
 
 
@@ -517,31 +786,47 @@ def application_objection_record(*, acting_user, application: Application, recei
 
 
 @transaction.atomic
-def application_county_approve(*, acting_user, application: Application, note: str = "",
-                               today: dt.date | None = None) -> Application:
+def application_county_approve(
+    *, acting_user, application: Application, note: str = "", today: dt.date | None = None
+) -> Application:
     """Approve after the notice has ended: the household is enrolled in the category and amount the street
     approved and the notice published, paid from the month after today."""
     today = _today(today)
     application = _lock(application)
     application_check("county_approve", application, acting_user, today)
-    enrolment = enrolment_create(application=application, determination=application.determination or {},
-                                 acting_user=acting_user, today=today)
+    enrolment = enrolment_create(
+        application=application,
+        determination=application.determination or {},
+        acting_user=acting_user,
+        today=today,
+    )
     before = application.status
     application.status = S.APPROVED
     application.due_on = None
     application.decided_on = today
     application.decision_reason = (note or "").strip()
     _save(application, acting_user, ["status", "due_on", "decided_on", "decision_reason"])
-    _event(application, step=Step.COUNTY_APPROVE, from_status=before, acting_user=acting_user, today=today,
-           note=application.decision_reason,
-           data={"enrolment": enrolment.pk, "category": enrolment.category,
-                 "monthly_amount": str(enrolment.monthly_amount), "start_month": enrolment.start_month.isoformat()})
+    _event(
+        application,
+        step=Step.COUNTY_APPROVE,
+        from_status=before,
+        acting_user=acting_user,
+        today=today,
+        note=application.decision_reason,
+        data={
+            "enrolment": enrolment.pk,
+            "category": enrolment.category,
+            "monthly_amount": str(enrolment.monthly_amount),
+            "start_month": enrolment.start_month.isoformat(),
+        },
+    )
     return application
 
 
 @transaction.atomic
-def application_county_reject(*, acting_user, application: Application, reason: str,
-                              today: dt.date | None = None) -> Application:
+def application_county_reject(
+    *, acting_user, application: Application, reason: str, today: dt.date | None = None
+) -> Application:
     """Refuse after the notice has ended, with the reason the applicant is told in writing."""
     today = _today(today)
     application = _lock(application)
@@ -555,8 +840,14 @@ def application_county_reject(*, acting_user, application: Application, reason: 
     application.decided_on = today
     application.decision_reason = reason
     _save(application, acting_user, ["status", "due_on", "decided_on", "decision_reason"])
-    _event(application, step=Step.COUNTY_REJECT, from_status=before, acting_user=acting_user, today=today,
-           note=reason)
+    _event(
+        application,
+        step=Step.COUNTY_REJECT,
+        from_status=before,
+        acting_user=acting_user,
+        today=today,
+        note=reason,
+    )
     return application
 
 
@@ -582,8 +873,11 @@ def step_limits_save(*, acting_user, days: dict[str, int | None]) -> dict[str, i
             value = None
         low = NOTICE_MIN_DAYS if step == Limit.NOTICE else 1
         if value is None or not low <= value <= LIMIT_MAX_DAYS:
-            message = (f"公示期不少于{NOTICE_MIN_DAYS}天，不超过{LIMIT_MAX_DAYS}天" if step == Limit.NOTICE
-                       else f"时限须为1–{LIMIT_MAX_DAYS}个工作日")
+            message = (
+                f"公示期不少于{NOTICE_MIN_DAYS}天，不超过{LIMIT_MAX_DAYS}天"
+                if step == Limit.NOTICE
+                else f"时限须为1–{LIMIT_MAX_DAYS}个工作日"
+            )
             errors.append({"field": step, "message": message})
     _raise(errors)
     current = {row.step: row for row in StepLimit.objects.select_for_update().filter(region=region)}
@@ -599,6 +893,11 @@ def step_limits_save(*, acting_user, days: dict[str, int | None]) -> dict[str, i
         row._history_user = acting_user
         row.save()
     if changed:
-        event_record(actor=acting_user, verb="修改办理时限", target=region, region_code=region.code,
-                     data={"changed": changed})
+        event_record(
+            actor=acting_user,
+            verb="修改办理时限",
+            target=region,
+            region_code=region.code,
+            data={"changed": changed},
+        )
     return step_limits_for(region_code=region.code)

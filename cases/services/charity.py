@@ -73,15 +73,28 @@ def personal_data_in(value: str, household: Household) -> list[str]:
 
 
 @transaction.atomic
-def aid_offer_register(*, acting_user, provider_name: str, provider_kind: str, title: str, kind: str,
-                       region: Region | None, amount: Decimal | str | None = None, places: int | None = None,
-                       conditions: str = "", contact: str = "", valid_until: dt.date | None = None,
-                       today: dt.date | None = None) -> AidOffer:
+def aid_offer_register(
+    *,
+    acting_user,
+    provider_name: str,
+    provider_kind: str,
+    title: str,
+    kind: str,
+    region: Region | None,
+    amount: Decimal | str | None = None,
+    places: int | None = None,
+    conditions: str = "",
+    contact: str = "",
+    valid_until: dt.date | None = None,
+    today: dt.date | None = None,
+) -> AidOffer:
     today = today_or(today)
     if region is None or not can_manage_offer(acting_user, region.code):
         raise PermissionDenied("只能为本辖区登记社会帮扶资源", field="region")
     errors: Errors = []
-    provider_name = text(provider_name, "provider_name", "请填写提供方名称", errors, max_length=100, label="提供方")
+    provider_name = text(
+        provider_name, "provider_name", "请填写提供方名称", errors, max_length=100, label="提供方"
+    )
     choice(provider_kind, AidOffer.ProviderKind, "provider_kind", "请选择提供方类型", errors)
     title = text(title, "title", "请填写项目名称", errors, max_length=100, label="项目名称")
     choice(kind, AidKind, "kind", "请选择帮扶类别", errors)
@@ -93,14 +106,33 @@ def aid_offer_register(*, acting_user, provider_name: str, provider_kind: str, t
     if valid_until is not None and valid_until < today:
         errors.append({"field": "valid_until", "message": "有效期不能早于今天"})
     raise_errors(errors)
-    offer = AidOffer(provider_name=provider_name, provider_kind=provider_kind, title=title, kind=kind, amount=value,
-                     places=places, region=region, conditions=conditions, contact=contact, valid_until=valid_until,
-                     registered_by=acting_user)
+    offer = AidOffer(
+        provider_name=provider_name,
+        provider_kind=provider_kind,
+        title=title,
+        kind=kind,
+        amount=value,
+        places=places,
+        region=region,
+        conditions=conditions,
+        contact=contact,
+        valid_until=valid_until,
+        registered_by=acting_user,
+    )
     offer._history_user = acting_user
     offer.save()
-    event_record(actor=acting_user, verb="登记社会帮扶资源", target=offer, region_code=region.code,
-                 data={"provider": provider_name, "kind": kind, "places": places,
-                       "amount": str(value) if value is not None else None})
+    event_record(
+        actor=acting_user,
+        verb="登记社会帮扶资源",
+        target=offer,
+        region_code=region.code,
+        data={
+            "provider": provider_name,
+            "kind": kind,
+            "places": places,
+            "amount": str(value) if value is not None else None,
+        },
+    )
     return offer
 
 
@@ -116,8 +148,13 @@ def aid_offer_close(*, acting_user, offer: AidOffer, reason: str) -> AidOffer:
     raise_errors(errors)
     offer.status = AidOffer.Status.CLOSED
     touch(offer, acting_user, ["status"])
-    event_record(actor=acting_user, verb="结束社会帮扶资源", target=offer, region_code=offer.region_id,
-                 data={"reason": reason})
+    event_record(
+        actor=acting_user,
+        verb="结束社会帮扶资源",
+        target=offer,
+        region_code=offer.region_id,
+        data={"reason": reason},
+    )
     return offer
 
 
@@ -126,35 +163,61 @@ def aid_offer_close(*, acting_user, offer: AidOffer, reason: str) -> AidOffer:
 
 
 @transaction.atomic
-def aid_need_publish(*, acting_user, household: Household, kind: str, description: str,
-                     amount_needed: Decimal | str | None = None, consent: bool, consent_on: dt.date | None,
-                     today: dt.date | None = None) -> AidNeed:
+def aid_need_publish(
+    *,
+    acting_user,
+    household: Household,
+    kind: str,
+    description: str,
+    amount_needed: Decimal | str | None = None,
+    consent: bool,
+    consent_on: dt.date | None,
+    today: dt.date | None = None,
+) -> AidNeed:
     """Publish a household's need, with its consent; the text is refused if it holds personal data."""
     today = today_or(today)
     household = Household.objects.select_for_update().get(pk=household.pk)
     require_caseworker(acting_user, household.community_id, "发布帮扶需求")
     errors: Errors = []
     choice(kind, AidKind, "kind", "请选择需求类别", errors)
-    description = text(description, "description", "请填写需求说明", errors, max_length=NEED_MAX_LENGTH,
-                       label="需求说明")
+    description = text(
+        description, "description", "请填写需求说明", errors, max_length=NEED_MAX_LENGTH, label="需求说明"
+    )
     if description and (found := personal_data_in(description, household)):
-        errors.append({"field": "description",
-                       "message": f"需求说明将公开发布，不得含有个人信息（发现：{'、'.join(found)}）"})
+        errors.append(
+            {
+                "field": "description",
+                "message": f"需求说明将公开发布，不得含有个人信息（发现：{'、'.join(found)}）",
+            }
+        )
     value = money(amount_needed, "amount_needed", errors, label="所需金额")
     if not consent:
         errors.append({"field": "consent", "message": "须经家庭同意后才能公开发布需求"})
     else:
         date_check(consent_on, "consent_on", "同意日期", errors, today=today)
-    if kind in AidKind.values and (same := household.aid_needs.filter(kind=kind, status=AidNeed.Status.PUBLISHED)
-                                   .first()):
+    if kind in AidKind.values and (
+        same := household.aid_needs.filter(kind=kind, status=AidNeed.Status.PUBLISHED).first()
+    ):
         errors.append({"field": "kind", "message": f"该家庭已发布同类需求#{same.pk}"})
     raise_errors(errors)
-    need = AidNeed(household=household, kind=kind, description=description, amount_needed=value,
-                   consent_on=consent_on, published_on=today, published_by=acting_user)
+    need = AidNeed(
+        household=household,
+        kind=kind,
+        description=description,
+        amount_needed=value,
+        consent_on=consent_on,
+        published_on=today,
+        published_by=acting_user,
+    )
     need._history_user = acting_user
     need.save()
-    event_record(actor=acting_user, verb="发布帮扶需求", target=need, region_code=household.community_id,
-                 data={"household": household.pk, "kind": kind, "consent_on": consent_on.isoformat()})
+    event_record(
+        actor=acting_user,
+        verb="发布帮扶需求",
+        target=need,
+        region_code=household.community_id,
+        data={"household": household.pk, "kind": kind, "consent_on": consent_on.isoformat()},
+    )
     return need
 
 
@@ -169,8 +232,13 @@ def aid_need_withdraw(*, acting_user, need: AidNeed, reason: str) -> AidNeed:
     raise_errors(errors)
     need.status = AidNeed.Status.WITHDRAWN
     touch(need, acting_user, ["status"])
-    event_record(actor=acting_user, verb="撤回帮扶需求", target=need, region_code=need.household.community_id,
-                 data={"reason": reason})
+    event_record(
+        actor=acting_user,
+        verb="撤回帮扶需求",
+        target=need,
+        region_code=need.household.community_id,
+        data={"reason": reason},
+    )
     return need
 
 
@@ -179,9 +247,18 @@ def aid_need_withdraw(*, acting_user, need: AidNeed, reason: str) -> AidNeed:
 
 
 @transaction.atomic
-def aid_match_create(*, acting_user, offer: AidOffer, household: Household, need: AidNeed | None = None,
-                     consent: bool, consent_on: dt.date | None, consent_by: str, note: str = "",
-                     today: dt.date | None = None) -> AidMatch:
+def aid_match_create(
+    *,
+    acting_user,
+    offer: AidOffer,
+    household: Household,
+    need: AidNeed | None = None,
+    consent: bool,
+    consent_on: dt.date | None,
+    consent_by: str,
+    note: str = "",
+    today: dt.date | None = None,
+) -> AidMatch:
     """Match an offer to a household. The household must consent (who, when); the offer must be open, cover the
     household's community and have a place left. The offer row is locked: two matches cannot take its last place."""
     today = today_or(today)
@@ -193,43 +270,72 @@ def aid_match_create(*, acting_user, offer: AidOffer, household: Household, need
     elif offer.valid_until is not None and offer.valid_until < today:
         errors.append({"field": "offer", "message": f"该帮扶资源有效期至{d(offer.valid_until)}，已过期"})
     if not household.community_id.startswith(offer.region.prefix):
-        errors.append({"field": "household", "message": f"该家庭不在此资源的帮扶范围（{offer.region.name}）内"})
+        errors.append(
+            {"field": "household", "message": f"该家庭不在此资源的帮扶范围（{offer.region.name}）内"}
+        )
     if need is not None and (need.household_id != household.pk or need.status != AidNeed.Status.PUBLISHED):
         errors.append({"field": "need", "message": "请选择该家庭公开征集中的需求"})
     if not consent:
         errors.append({"field": "consent", "message": "须经家庭同意后才能对接帮扶资源"})
     else:
         date_check(consent_on, "consent_on", "同意日期", errors, today=today)
-        consent_by = text(consent_by, "consent_by", "请填写表示同意的家庭成员", errors, max_length=32, label="同意人")
+        consent_by = text(
+            consent_by, "consent_by", "请填写表示同意的家庭成员", errors, max_length=32, label="同意人"
+        )
     live = offer.matches.exclude(status=AidMatch.Status.CANCELLED)
     if live.filter(household=household).exists():
         errors.append({"field": "household", "message": "该家庭已对接此帮扶资源"})
     elif offer.places is not None and live.count() >= offer.places:
         errors.append({"field": "offer", "message": f"该帮扶资源可帮扶{offer.places}户，已全部对接"})
     raise_errors(errors)
-    match = AidMatch(offer=offer, household=household, need=need, consent=True, consent_on=consent_on,
-                     consent_by=consent_by, note=(note or "").strip(), matched_by=acting_user)
+    match = AidMatch(
+        offer=offer,
+        household=household,
+        need=need,
+        consent=True,
+        consent_on=consent_on,
+        consent_by=consent_by,
+        note=(note or "").strip(),
+        matched_by=acting_user,
+    )
     match._history_user = acting_user
     match.save()
     if need is not None:
         need = AidNeed.objects.select_for_update().get(pk=need.pk)
         need.status = AidNeed.Status.MATCHED
         touch(need, acting_user, ["status"])
-    event_record(actor=acting_user, verb=f"对接社会帮扶资源：{offer.provider_name}", target=match,
-                 region_code=household.community_id,
-                 data={"offer": offer.pk, "household": household.pk, "need": need.pk if need else None,
-                       "consent_on": consent_on.isoformat(), "consent_by": consent_by})
+    event_record(
+        actor=acting_user,
+        verb=f"对接社会帮扶资源：{offer.provider_name}",
+        target=match,
+        region_code=household.community_id,
+        data={
+            "offer": offer.pk,
+            "household": household.pk,
+            "need": need.pk if need else None,
+            "consent_on": consent_on.isoformat(),
+            "consent_by": consent_by,
+        },
+    )
     return match
 
 
 def _lock_match(match: AidMatch) -> AidMatch:
-    return (AidMatch.objects.select_for_update(of=("self",)).select_related("household", "offer")
-            .get(pk=match.pk))
+    return (
+        AidMatch.objects.select_for_update(of=("self",)).select_related("household", "offer").get(pk=match.pk)
+    )
 
 
 @transaction.atomic
-def aid_match_deliver(*, acting_user, match: AidMatch, delivered_on: dt.date | None, description: str,
-                      amount: Decimal | str | None = None, today: dt.date | None = None) -> AidMatch:
+def aid_match_deliver(
+    *,
+    acting_user,
+    match: AidMatch,
+    delivered_on: dt.date | None,
+    description: str,
+    amount: Decimal | str | None = None,
+    today: dt.date | None = None,
+) -> AidMatch:
     """Record the aid the household received (recorded on the household's page)."""
     today = today_or(today)
     match = _lock_match(match)
@@ -237,18 +343,28 @@ def aid_match_deliver(*, acting_user, match: AidMatch, delivered_on: dt.date | N
     if match.status != AidMatch.Status.MATCHED:
         raise ServiceError(f"对接当前状态为“{match.get_status_display()}”，不能登记落实", code="wrong_state")
     errors: Errors = []
-    date_check(delivered_on, "delivered_on", "落实日期", errors, today=today, not_before=match.consent_on,
-               not_before_label="同意日期")
+    date_check(
+        delivered_on,
+        "delivered_on",
+        "落实日期",
+        errors,
+        today=today,
+        not_before=match.consent_on,
+        not_before_label="同意日期",
+    )
     description = text(description, "description", "请填写帮扶落实情况", errors)
     value = money(amount, "amount", errors, label="实际帮扶金额")
     raise_errors(errors)
     match.status, match.delivered_on = AidMatch.Status.DELIVERED, delivered_on
     match.delivered_amount, match.delivered_description = value, description
     touch(match, acting_user, ["status", "delivered_on", "delivered_amount", "delivered_description"])
-    event_record(actor=acting_user, verb=f"社会帮扶已落实：{match.offer.provider_name}", target=match,
-                 region_code=match.household.community_id,
-                 data={"delivered_on": delivered_on.isoformat(),
-                       "amount": str(value) if value is not None else None})
+    event_record(
+        actor=acting_user,
+        verb=f"社会帮扶已落实：{match.offer.provider_name}",
+        target=match,
+        region_code=match.household.community_id,
+        data={"delivered_on": delivered_on.isoformat(), "amount": str(value) if value is not None else None},
+    )
     return match
 
 
@@ -263,7 +379,10 @@ def aid_match_cancel(*, acting_user, match: AidMatch, reason: str) -> AidMatch:
     errors: Errors = []
     reason = text(reason, "reason", "请填写取消原因", errors)
     raise_errors(errors)
-    match.status, match.note = AidMatch.Status.CANCELLED, "\n".join(filter(None, [match.note, f"取消：{reason}"]))
+    match.status, match.note = (
+        AidMatch.Status.CANCELLED,
+        "\n".join(filter(None, [match.note, f"取消：{reason}"])),
+    )
     touch(match, acting_user, ["status", "note"])
     if match.need_id is not None:
         need = AidNeed.objects.select_for_update().get(pk=match.need_id)
@@ -271,6 +390,11 @@ def aid_match_cancel(*, acting_user, match: AidMatch, reason: str) -> AidMatch:
         if need.status == AidNeed.Status.MATCHED and not others:
             need.status = AidNeed.Status.PUBLISHED
             touch(need, acting_user, ["status"])
-    event_record(actor=acting_user, verb="取消帮扶对接", target=match, region_code=match.household.community_id,
-                 data={"reason": reason})
+    event_record(
+        actor=acting_user,
+        verb="取消帮扶对接",
+        target=match,
+        region_code=match.household.community_id,
+        data={"reason": reason},
+    )
     return match

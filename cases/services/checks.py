@@ -37,8 +37,9 @@ def require_caseworker(user, community_code: str | None, message: str) -> None:
         raise PermissionDenied(f"只能为本人负责社区的家庭{message}")
 
 
-def text(value: Any, field: str, message: str, errors: Errors, *, max_length: int | None = None,
-         label: str = "") -> str:
+def text(
+    value: Any, field: str, message: str, errors: Errors, *, max_length: int | None = None, label: str = ""
+) -> str:
     value = str(value or "").strip()
     if not value:
         errors.append({"field": field, "message": message})
@@ -60,8 +61,17 @@ def choice(value: Any, choices, field: str, message: str, errors: Errors) -> str
     return value
 
 
-def date_check(day: dt.date | None, field: str, label: str, errors: Errors, *, today: dt.date,
-               not_before: dt.date | None = None, not_before_label: str = "", required: bool = True) -> None:
+def date_check(
+    day: dt.date | None,
+    field: str,
+    label: str,
+    errors: Errors,
+    *,
+    today: dt.date,
+    not_before: dt.date | None = None,
+    not_before_label: str = "",
+    required: bool = True,
+) -> None:
     if day is None:
         if required:
             errors.append({"field": field, "message": f"请填写{label}"})
@@ -73,7 +83,9 @@ def date_check(day: dt.date | None, field: str, label: str, errors: Errors, *, t
         errors.append({"field": field, "message": f"{label}不能早于{not_before_label}（{d(not_before)}）"})
 
 
-def money(value: Any, field: str, errors: Errors, *, required: bool = False, label: str = "金额") -> Decimal | None:
+def money(
+    value: Any, field: str, errors: Errors, *, required: bool = False, label: str = "金额"
+) -> Decimal | None:
     if value in (None, ""):
         if required:
             errors.append({"field": field, "message": f"请填写{label}"})

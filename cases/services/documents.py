@@ -91,17 +91,22 @@ def document_check(*, upload, field: str = "file") -> CheckedUpload:
         raise ServiceError("文件为空", field=field, code="empty")
     limit = max_bytes()
     if size > limit:
-        raise ServiceError(f"文件过大：{size / 1024 / 1024:.1f} MB，不超过 {limit // (1024 * 1024)} MB",
-                           field=field, code="too_large")
+        raise ServiceError(
+            f"文件过大：{size / 1024 / 1024:.1f} MB，不超过 {limit // (1024 * 1024)} MB",
+            field=field,
+            code="too_large",
+        )
     stored_ext, content_type, magic = FORMATS[ext]
     upload.seek(0)
     head = upload.read(len(magic))
     upload.seek(0)
     if head != magic:
-        raise ServiceError(f"文件内容与扩展名{ext}不符（不是有效的{ext[1:].upper()}文件）", field=field,
-                           code="bad_content")
-    return CheckedUpload(upload=upload, original_name=name, stored_ext=stored_ext, content_type=content_type,
-                         size=size)
+        raise ServiceError(
+            f"文件内容与扩展名{ext}不符（不是有效的{ext[1:].upper()}文件）", field=field, code="bad_content"
+        )
+    return CheckedUpload(
+        upload=upload, original_name=name, stored_ext=stored_ext, content_type=content_type, size=size
+    )
 
 
 def document_write(*, checked: CheckedUpload) -> tuple[str, str]:

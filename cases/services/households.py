@@ -14,12 +14,31 @@ from cases.models import Household, Person
 from config.errors import PermissionDenied, ServiceError
 
 HOUSEHOLD_FIELDS = (
-    "community", "address", "phone", "housing", "bank_name", "bank_account", "financial_assets", "vehicles",
-    "houses", "business", "monthly_rigid_expenditure", "hardship_causes",
+    "community",
+    "address",
+    "phone",
+    "housing",
+    "bank_name",
+    "bank_account",
+    "financial_assets",
+    "vehicles",
+    "houses",
+    "business",
+    "monthly_rigid_expenditure",
+    "hardship_causes",
 )
 PERSON_FIELDS = (
-    "name", "id_number", "relation", "labor_capacity", "disability_grade", "self_care", "has_able_supporter",
-    "orphan", *Person.INCOME_FIELDS, "employment", "newly_employed_since",
+    "name",
+    "id_number",
+    "relation",
+    "labor_capacity",
+    "disability_grade",
+    "self_care",
+    "has_able_supporter",
+    "orphan",
+    *Person.INCOME_FIELDS,
+    "employment",
+    "newly_employed_since",
 )
 
 
@@ -40,7 +59,9 @@ def _check_members(*, acting_user, household: Household | None, members: list[di
             errors.append({"field": f"members[{i}].id_number", "message": str(exc)})
             continue
         if number in seen:
-            errors.append({"field": f"members[{i}].id_number", "message": f"与第{seen[number] + 1}名成员身份证号码重复"})
+            errors.append(
+                {"field": f"members[{i}].id_number", "message": f"与第{seen[number] + 1}名成员身份证号码重复"}
+            )
         seen.setdefault(number, i)
     own_ids = {m.get("id") for m in members if m.get("id")}
     elsewhere = Person.objects.filter(id_number__in=list(seen)).select_related("household__community")
@@ -65,7 +86,9 @@ def _check_removable(*, household: Household, person_ids: list[int], members: li
     of the enrolment (with its reason and notice), not a deletion."""
     from benefits.models import EnrolmentMember
 
-    covered = set(EnrolmentMember.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True))
+    covered = set(
+        EnrolmentMember.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True)
+    )
     if covered:
         names = [p.name for p in household.members.all() if p.pk in covered]
         raise ServiceError(
@@ -82,13 +105,22 @@ def household_enrolments_follow(*, household: Household) -> int:
     admin is the one place that does and calls this."""
     from benefits.models import Enrolment
 
-    return (Enrolment.objects.filter(household_id=household.pk).exclude(community_code=household.community_id)
-            .update(community_code=household.community_id))
+    return (
+        Enrolment.objects.filter(household_id=household.pk)
+        .exclude(community_code=household.community_id)
+        .update(community_code=household.community_id)
+    )
 
 
 @transaction.atomic
-def household_save(*, acting_user, household: Household | None, data: dict[str, Any],
-                   members: list[dict[str, Any]], removed_member_ids: list[int] | tuple = ()) -> Household:
+def household_save(
+    *,
+    acting_user,
+    household: Household | None,
+    data: dict[str, Any],
+    members: list[dict[str, Any]],
+    removed_member_ids: list[int] | tuple = (),
+) -> Household:
     """Create a household (household=None) or update one with its members and property.
 
     `members` are dicts of PERSON_FIELDS, with "id" for an existing member. Refuses out-of-scope

@@ -42,13 +42,18 @@ def _lock_person(person: Person) -> Person:
 
 
 def _current_enrolments(household: Household) -> list[Enrolment]:
-    return list(Enrolment.objects.filter(household=household).exclude(status=Enrolment.Status.EXITED).order_by("pk"))
+    return list(
+        Enrolment.objects.filter(household=household).exclude(status=Enrolment.Status.EXITED).order_by("pk")
+    )
 
 
 def _is_zero(household: Household, today: dt.date) -> bool:
     members = list(household.members.all())
-    in_school = set(SchoolRecord.objects.filter(person__household=household, status=SchoolRecord.Status.IN_SCHOOL)
-                    .values_list("person_id", flat=True))
+    in_school = set(
+        SchoolRecord.objects.filter(
+            person__household=household, status=SchoolRecord.Status.IN_SCHOOL
+        ).values_list("person_id", flat=True)
+    )
     return zero_employment(members, today, in_school)
 
 
@@ -73,8 +78,15 @@ def _benefits_recompute():
     return enrolment_recompute
 
 
-def gradual_exit_begin(*, acting_user, household: Household, person: Person, started_on: dt.date,
-                       enrolments: list[Enrolment], today: dt.date) -> dict[str, Any]:
+def gradual_exit_begin(
+    *,
+    acting_user,
+    household: Household,
+    person: Person,
+    started_on: dt.date,
+    enrolments: list[Enrolment],
+    today: dt.date,
+) -> dict[str, Any]:
     """HOOK between job help and benefits: a member of an enrolled household started work on `started_on`.
 
     The rules (eligibility, policy.md §5) give `gradual_exit_until` from the members' newly_employed_since: set
@@ -100,27 +112,45 @@ def gradual_exit_begin(*, acting_user, household: Household, person: Person, sta
         verb = f"渐退待核定：{person.name}就业，暂无法按规则测算"
     else:
         verb = f"{person.name}就业，按规则测算家庭仍符合救助条件，不启动渐退"
-    data = {"person": person.pk, "newly_employed_since": started_on.isoformat(),
-            "gradual_exit_until": until.isoformat() if until else None, "error": error,
-            "rule": "policy.md §5（赣发〔2018〕7号 五(一)1）"}
+    data = {
+        "person": person.pk,
+        "newly_employed_since": started_on.isoformat(),
+        "gradual_exit_until": until.isoformat() if until else None,
+        "error": error,
+        "rule": "policy.md §5（赣发〔2018〕7号 五(一)1）",
+    }
     for enrolment in enrolments:
-        event_record(actor=acting_user, verb=verb, target=enrolment, region_code=household.community_id, data=data)
+        event_record(
+            actor=acting_user, verb=verb, target=enrolment, region_code=household.community_id, data=data
+        )
     recompute = _benefits_recompute()
     if recompute is not None:
         for enrolment in enrolments:
             try:
                 with transaction.atomic():
-                    recompute(enrolment=enrolment, acting_user=acting_user, today=today,
-                              reason=f"{person.name}于{d(started_on)}就业")
+                    recompute(
+                        enrolment=enrolment,
+                        acting_user=acting_user,
+                        today=today,
+                        reason=f"{person.name}于{d(started_on)}就业",
+                    )
             except ServiceError:
                 continue
     return {"gradual_exit_until": until, "error": error}
 
 
 @transaction.atomic
-def job_start_record(*, acting_user, person: Person, started_on: dt.date | None, employer: str,
-                     flexible: bool = False, monthly_wage: Decimal | str | None = None, note: str = "",
-                     today: dt.date | None = None) -> EmploymentChange:
+def job_start_record(
+    *,
+    acting_user,
+    person: Person,
+    started_on: dt.date | None,
+    employer: str,
+    flexible: bool = False,
+    monthly_wage: Decimal | str | None = None,
+    note: str = "",
+    today: dt.date | None = None,
+) -> EmploymentChange:
     """A member starts work: employment and newly_employed_since (and the wage, when given) are recorded on the
     member; in an enrolled household the 渐退 begins, and a 零就业家庭 has its first worker."""
     today = today_or(today)
@@ -129,11 +159,17 @@ def job_start_record(*, acting_user, person: Person, started_on: dt.date | None,
     require_caseworker(acting_user, household.community_id, "登记成员就业")
     errors: Errors = []
     date_check(started_on, "started_on", "就业日期", errors, today=today)
-    employer = text(employer, "employer", "请填写就业单位或就业形式", errors, max_length=100, label="就业单位")
+    employer = text(
+        employer, "employer", "请填写就业单位或就业形式", errors, max_length=100, label="就业单位"
+    )
     wage = money(monthly_wage, "monthly_wage", errors, label="月工资")
     if person.employment in EMPLOYED:
-        errors.append({"field": "__all__", "message": f"{person.name}已登记为{person.get_employment_display()}，"
-                                                      "如更换工作请先登记失业"})
+        errors.append(
+            {
+                "field": "__all__",
+                "message": f"{person.name}已登记为{person.get_employment_display()}，如更换工作请先登记失业",
+            }
+        )
     raise_errors(errors)
 
     enrolments = _current_enrolments(household)
@@ -149,24 +185,52 @@ def job_start_record(*, acting_user, person: Person, started_on: dt.date | None,
     person.save(update_fields=fields)
     _household_changed(household, acting_user)
     change = EmploymentChange.objects.create(
-        person=person, kind=EmploymentChange.Kind.START, on_date=started_on, from_status=before,
-        to_status=person.employment, employer=employer, monthly_wage=wage, note=(note or "").strip(),
-        recorded_by=acting_user)
-    event_record(actor=acting_user, verb="成员就业", target=person, region_code=household.community_id,
-                 data={"change": change.pk, "started_on": started_on.isoformat(), "employer": employer,
-                       "monthly_wage": str(wage) if wage is not None else None})
+        person=person,
+        kind=EmploymentChange.Kind.START,
+        on_date=started_on,
+        from_status=before,
+        to_status=person.employment,
+        employer=employer,
+        monthly_wage=wage,
+        note=(note or "").strip(),
+        recorded_by=acting_user,
+    )
+    event_record(
+        actor=acting_user,
+        verb="成员就业",
+        target=person,
+        region_code=household.community_id,
+        data={
+            "change": change.pk,
+            "started_on": started_on.isoformat(),
+            "employer": employer,
+            "monthly_wage": str(wage) if wage is not None else None,
+        },
+    )
     if enrolments and was_zero:
-        event_record(actor=acting_user, verb="零就业家庭已有成员就业，解除零就业家庭标识", target=household,
-                     region_code=household.community_id, data={"person": person.pk})
+        event_record(
+            actor=acting_user,
+            verb="零就业家庭已有成员就业，解除零就业家庭标识",
+            target=household,
+            region_code=household.community_id,
+            data={"person": person.pk},
+        )
     if enrolments:
-        gradual_exit_begin(acting_user=acting_user, household=household, person=person, started_on=started_on,
-                           enrolments=enrolments, today=today)
+        gradual_exit_begin(
+            acting_user=acting_user,
+            household=household,
+            person=person,
+            started_on=started_on,
+            enrolments=enrolments,
+            today=today,
+        )
     return change
 
 
 @transaction.atomic
-def job_end_record(*, acting_user, person: Person, ended_on: dt.date | None, reason: str,
-                   today: dt.date | None = None) -> EmploymentChange:
+def job_end_record(
+    *, acting_user, person: Person, ended_on: dt.date | None, reason: str, today: dt.date | None = None
+) -> EmploymentChange:
     """A member loses work: unemployed, no wage, no longer newly employed. An enrolled household left without
     a worker becomes a 零就业家庭; a household not enrolled gets a lead (主动发现) to visit."""
     today = today_or(today)
@@ -174,8 +238,15 @@ def job_end_record(*, acting_user, person: Person, ended_on: dt.date | None, rea
     household = person.household
     require_caseworker(acting_user, household.community_id, "登记成员失业")
     errors: Errors = []
-    date_check(ended_on, "ended_on", "失业日期", errors, today=today, not_before=person.newly_employed_since,
-               not_before_label="就业日期")
+    date_check(
+        ended_on,
+        "ended_on",
+        "失业日期",
+        errors,
+        today=today,
+        not_before=person.newly_employed_since,
+        not_before_label="就业日期",
+    )
     reason = text(reason, "reason", "请填写失业原因", errors)
     if person.employment not in EMPLOYED:
         errors.append({"field": "__all__", "message": f"{person.name}未登记为就业"})
@@ -188,23 +259,53 @@ def job_end_record(*, acting_user, person: Person, ended_on: dt.date | None, rea
     person.save(update_fields=["employment", "newly_employed_since", "income_wage"])
     _household_changed(household, acting_user)
     change = EmploymentChange.objects.create(
-        person=person, kind=EmploymentChange.Kind.END, on_date=ended_on, from_status=before, to_status=E.UNEMPLOYED,
-        monthly_wage=wage, note=reason, recorded_by=acting_user)
-    event_record(actor=acting_user, verb="成员失业", target=person, region_code=household.community_id,
-                 data={"change": change.pk, "ended_on": ended_on.isoformat(), "reason": reason})
+        person=person,
+        kind=EmploymentChange.Kind.END,
+        on_date=ended_on,
+        from_status=before,
+        to_status=E.UNEMPLOYED,
+        monthly_wage=wage,
+        note=reason,
+        recorded_by=acting_user,
+    )
+    event_record(
+        actor=acting_user,
+        verb="成员失业",
+        target=person,
+        region_code=household.community_id,
+        data={"change": change.pk, "ended_on": ended_on.isoformat(), "reason": reason},
+    )
     if enrolments and _is_zero(household, today):
-        event_record(actor=acting_user, verb="认定为零就业家庭", target=household, region_code=household.community_id,
-                     data={"person": person.pk})
+        event_record(
+            actor=acting_user,
+            verb="认定为零就业家庭",
+            target=household,
+            region_code=household.community_id,
+            data={"person": person.pk},
+        )
     if not enrolments:
-        lead_raise(person=person, reason=Lead.Reason.JOB_LOSS, today=today,
-                   detail=f"家庭成员于{d(ended_on)}失业（{reason}），请走访了解家庭生活情况",
-                   signal=f"job_loss:{person.pk}:{ended_on.isoformat()}")
+        lead_raise(
+            person=person,
+            reason=Lead.Reason.JOB_LOSS,
+            today=today,
+            detail=f"家庭成员于{d(ended_on)}失业（{reason}），请走访了解家庭生活情况",
+            signal=f"job_loss:{person.pk}:{ended_on.isoformat()}",
+        )
     return change
 
 
 @transaction.atomic
-def job_support_record(*, acting_user, person: Person, kind: str, on_date: dt.date | None, provider: str,
-                       detail: str, amount: Decimal | str | None = None, today: dt.date | None = None) -> JobSupport:
+def job_support_record(
+    *,
+    acting_user,
+    person: Person,
+    kind: str,
+    on_date: dt.date | None,
+    provider: str,
+    detail: str,
+    amount: Decimal | str | None = None,
+    today: dt.date | None = None,
+) -> JobSupport:
     """Training, a job referral, guidance, a public-welfare post or start-up support given to a member."""
     today = today_or(today)
     person = _lock_person(person)
@@ -217,12 +318,27 @@ def job_support_record(*, acting_user, person: Person, kind: str, on_date: dt.da
     detail = text(detail, "detail", "请填写帮扶内容", errors)
     value = money(amount, "amount", errors, label="金额")
     raise_errors(errors)
-    support = JobSupport(person=person, kind=kind, on_date=on_date, provider=provider, detail=detail, amount=value,
-                         recorded_by=acting_user)
+    support = JobSupport(
+        person=person,
+        kind=kind,
+        on_date=on_date,
+        provider=provider,
+        detail=detail,
+        amount=value,
+        recorded_by=acting_user,
+    )
     support._history_user = acting_user
     support.save()
-    event_record(actor=acting_user, verb=f"就业帮扶：{support.get_kind_display()}", target=person,
-                 region_code=household.community_id,
-                 data={"support": support.pk, "kind": kind, "on_date": on_date.isoformat(),
-                       "amount": str(value) if value is not None else None})
+    event_record(
+        actor=acting_user,
+        verb=f"就业帮扶：{support.get_kind_display()}",
+        target=person,
+        region_code=household.community_id,
+        data={
+            "support": support.pk,
+            "kind": kind,
+            "on_date": on_date.isoformat(),
+            "amount": str(value) if value is not None else None,
+        },
+    )
     return support

@@ -75,8 +75,9 @@ def _lock(lead: Lead) -> Lead:
     return Lead.objects.select_for_update(of=("self",)).select_related("household").get(pk=lead.pk)
 
 
-def _subject(*, community_code: str, id_number: str, name: str, address: str, phone: str,
-             errors: Errors) -> tuple[str, str, str, str, Household | None, Person | None]:
+def _subject(
+    *, community_code: str, id_number: str, name: str, address: str, phone: str, errors: Errors
+) -> tuple[str, str, str, str, Household | None, Person | None]:
     """Clean the person's details; find the member with that ID number in a household of the same community."""
     name = text(name, "name", "请填写姓名", errors, max_length=32, label="姓名")
     id_number = str(id_number or "").strip().upper()
@@ -89,31 +90,54 @@ def _subject(*, community_code: str, id_number: str, name: str, address: str, ph
         except idnumber.InvalidIdNumber as exc:
             errors.append({"field": "id_number", "message": str(exc)})
         else:
-            person = (Person.objects.select_related("household")
-                      .filter(id_number=id_number, household__community_id=community_code).first())
+            person = (
+                Person.objects.select_related("household")
+                .filter(id_number=id_number, household__community_id=community_code)
+                .first()
+            )
             household = person.household if person else None
     return name, id_number, address, phone, household, person
 
 
-def _open_lead_errors(*, community_code: str, household: Household | None, id_number: str,
-                      errors: Errors) -> None:
+def _open_lead_errors(
+    *, community_code: str, household: Household | None, id_number: str, errors: Errors
+) -> None:
     qs = Lead.objects.filter(community_id=community_code, status__in=Lead.OPEN_STATUSES)
     if household is not None and (same := qs.filter(household=household).first()):
-        errors.append({"field": "__all__", "message": f"该家庭已有未办结的线索#{same.pk}，请在原线索上继续办理"})
+        errors.append(
+            {"field": "__all__", "message": f"该家庭已有未办结的线索#{same.pk}，请在原线索上继续办理"}
+        )
     elif id_number and (same := qs.filter(id_number=id_number).first()):
-        errors.append({"field": "id_number", "message": f"此人已有未办结的线索#{same.pk}，请在原线索上继续办理"})
+        errors.append(
+            {"field": "id_number", "message": f"此人已有未办结的线索#{same.pk}，请在原线索上继续办理"}
+        )
 
 
 def _data(lead: Lead) -> dict[str, Any]:
-    return {"source": lead.source, "reason": lead.reason, "household": lead.household_id,
-            "visit_due_on": lead.visit_due_on.isoformat()}
+    return {
+        "source": lead.source,
+        "reason": lead.reason,
+        "household": lead.household_id,
+        "visit_due_on": lead.visit_due_on.isoformat(),
+    }
 
 
 @transaction.atomic
-def lead_report(*, acting_user, community: Region, name: str, reason: str, detail: str,
-                source: str = Lead.Source.CASEWORKER, reporter_name: str = "", id_number: str = "",
-                address: str = "", phone: str = "", household: Household | None = None,
-                today: dt.date | None = None) -> Lead:
+def lead_report(
+    *,
+    acting_user,
+    community: Region,
+    name: str,
+    reason: str,
+    detail: str,
+    source: str = Lead.Source.CASEWORKER,
+    reporter_name: str = "",
+    id_number: str = "",
+    address: str = "",
+    phone: str = "",
+    household: Household | None = None,
+    today: dt.date | None = None,
+) -> Lead:
     """A caseworker records a lead found by them or reported by a community helper (协理员, named)."""
     today = today_or(today)
     require_caseworker(acting_user, getattr(community, "code", None), "登记主动发现线索")
@@ -128,30 +152,63 @@ def lead_report(*, acting_user, community: Region, name: str, reason: str, detai
     if source == Lead.Source.HELPER and not reporter_name:
         errors.append({"field": "reporter_name", "message": "协理员报告的线索须填写协理员姓名"})
     name, id_number, address, phone, found, person = _subject(
-        community_code=community.code, id_number=id_number, name=name, address=address, phone=phone, errors=errors)
+        community_code=community.code,
+        id_number=id_number,
+        name=name,
+        address=address,
+        phone=phone,
+        errors=errors,
+    )
     if household is not None:
         if household.community_id != community.code:
             errors.append({"field": "household", "message": "家庭档案须属于线索所在社区"})
         elif found is not None and found.pk != household.pk:
-            errors.append({"field": "id_number", "message": f"此身份证号码属于家庭#{found.pk}，与所选家庭不一致"})
+            errors.append(
+                {"field": "id_number", "message": f"此身份证号码属于家庭#{found.pk}，与所选家庭不一致"}
+            )
     household = household or found
     _open_lead_errors(community_code=community.code, household=household, id_number=id_number, errors=errors)
     raise_errors(errors)
 
-    lead = Lead(community=community, household=household, person=person, name=name, id_number=id_number,
-                address=address, phone=phone, source=source, reason=reason, detail=detail,
-                reporter_name=reporter_name, reported_on=today,
-                visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS), created_by=acting_user)
+    lead = Lead(
+        community=community,
+        household=household,
+        person=person,
+        name=name,
+        id_number=id_number,
+        address=address,
+        phone=phone,
+        source=source,
+        reason=reason,
+        detail=detail,
+        reporter_name=reporter_name,
+        reported_on=today,
+        visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+        created_by=acting_user,
+    )
     lead._history_user = acting_user
     lead.save()
-    event_record(actor=acting_user, verb="登记主动发现线索", target=lead, region_code=community.code, data=_data(lead))
+    event_record(
+        actor=acting_user, verb="登记主动发现线索", target=lead, region_code=community.code, data=_data(lead)
+    )
     return lead
 
 
 @transaction.atomic
-def lead_receive_from_department(*, principal, community_code: str, name: str, reason: str, detail: str,
-                                 id_number: str = "", address: str = "", phone: str = "", reporter_name: str = "",
-                                 reference: str = "", today: dt.date | None = None) -> tuple[Lead, bool]:
+def lead_receive_from_department(
+    *,
+    principal,
+    community_code: str,
+    name: str,
+    reason: str,
+    detail: str,
+    id_number: str = "",
+    address: str = "",
+    phone: str = "",
+    reporter_name: str = "",
+    reference: str = "",
+    today: dt.date | None = None,
+) -> tuple[Lead, bool]:
     """A lead a department pushes over the API; its client is the source. The community must lie within the
     client's region limit. With a `reference`, a repeated push returns the first lead: (lead, created)."""
     today = today_or(today)
@@ -170,27 +227,53 @@ def lead_receive_from_department(*, principal, community_code: str, name: str, r
     detail = text(detail, "detail", "请填写情况说明", errors, max_length=2000, label="情况说明")
     reporter_name = optional_text(reporter_name, "reporter_name", errors, max_length=64, label="经办人")
     name, id_number, address, phone, household, person = _subject(
-        community_code=community.code, id_number=id_number, name=name, address=address, phone=phone, errors=errors)
+        community_code=community.code,
+        id_number=id_number,
+        name=name,
+        address=address,
+        phone=phone,
+        errors=errors,
+    )
     raise_errors(errors)
 
-    lead = Lead(community=community, household=household, person=person, name=name, id_number=id_number,
-                address=address, phone=phone, source=Lead.Source.DEPARTMENT, reason=reason, detail=detail,
-                reporter_name=reporter_name or client.department, api_client=client, reference=reference,
-                dedupe_key=key, reported_on=today,
-                visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS))
+    lead = Lead(
+        community=community,
+        household=household,
+        person=person,
+        name=name,
+        id_number=id_number,
+        address=address,
+        phone=phone,
+        source=Lead.Source.DEPARTMENT,
+        reason=reason,
+        detail=detail,
+        reporter_name=reporter_name or client.department,
+        api_client=client,
+        reference=reference,
+        dedupe_key=key,
+        reported_on=today,
+        visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+    )
     lead._history_user = None  # no staff user: the source is on the row (api_client / "system")
     try:
         with transaction.atomic():
             lead.save()
     except IntegrityError:  # the same reference arrived twice at once; the first one stands
         return Lead.objects.get(dedupe_key=key), False
-    event_record(actor=None, verb=f"{client.department}推送主动发现线索", target=lead, region_code=community.code,
-                 data={**_data(lead), "client": client.pk, "reference": reference})
+    event_record(
+        actor=None,
+        verb=f"{client.department}推送主动发现线索",
+        target=lead,
+        region_code=community.code,
+        data={**_data(lead), "client": client.pk, "reference": reference},
+    )
     return lead, True
 
 
 @transaction.atomic
-def lead_raise(*, person: Person, reason: str, detail: str, signal: str, today: dt.date | None = None) -> Lead | None:
+def lead_raise(
+    *, person: Person, reason: str, detail: str, signal: str, today: dt.date | None = None
+) -> Lead | None:
     """A lead the system raises about a member of a household on file: a job loss (cases/services/jobs.py), or
     — for ledgers' extracts — a large medical expense or the death of the main earner. `signal` names the fact
     ("job_loss:12:2018-06-04", "extract:7:row:33"): one signal never raises two leads. Nothing is raised while
@@ -204,24 +287,48 @@ def lead_raise(*, person: Person, reason: str, detail: str, signal: str, today: 
     household = person.household
     if Lead.objects.filter(household=household, status__in=Lead.OPEN_STATUSES).exists():
         return None
-    lead = Lead(community_id=household.community_id, household=household, person=person, name=person.name,
-                id_number=person.id_number, address=household.address, phone=household.phone,
-                source=Lead.Source.SYSTEM, reason=reason, detail=detail, dedupe_key=key, reported_on=today,
-                visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS))
+    lead = Lead(
+        community_id=household.community_id,
+        household=household,
+        person=person,
+        name=person.name,
+        id_number=person.id_number,
+        address=household.address,
+        phone=household.phone,
+        source=Lead.Source.SYSTEM,
+        reason=reason,
+        detail=detail,
+        dedupe_key=key,
+        reported_on=today,
+        visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+    )
     lead._history_user = None  # no staff user: the source is on the row (api_client / "system")
     try:
         with transaction.atomic():
             lead.save()
     except IntegrityError:
         return Lead.objects.get(dedupe_key=key)
-    event_record(actor=None, verb="系统预警生成主动发现线索", target=lead, region_code=household.community_id,
-                 data={**_data(lead), "signal": signal})
+    event_record(
+        actor=None,
+        verb="系统预警生成主动发现线索",
+        target=lead,
+        region_code=household.community_id,
+        data={**_data(lead), "signal": signal},
+    )
     return lead
 
 
 @transaction.atomic
-def lead_visit_record(*, acting_user, lead: Lead, visited_on: dt.date | None, visitors: list[str], findings: str,
-                      in_need: bool = True, today: dt.date | None = None) -> LeadVisit:
+def lead_visit_record(
+    *,
+    acting_user,
+    lead: Lead,
+    visited_on: dt.date | None,
+    visitors: list[str],
+    findings: str,
+    in_need: bool = True,
+    today: dt.date | None = None,
+) -> LeadVisit:
     """A visit on the lead; the first one answers the quick-response deadline."""
     today = today_or(today)
     lead = _lock(lead)
@@ -230,20 +337,41 @@ def lead_visit_record(*, acting_user, lead: Lead, visited_on: dt.date | None, vi
     names = list(dict.fromkeys(n.strip() for n in visitors if n and n.strip()))
     if not names:
         errors.append({"field": "visitors", "message": "请填写走访人员"})
-    date_check(visited_on, "visited_on", "走访日期", errors, today=today, not_before=lead.reported_on,
-               not_before_label="发现日期")
+    date_check(
+        visited_on,
+        "visited_on",
+        "走访日期",
+        errors,
+        today=today,
+        not_before=lead.reported_on,
+        not_before_label="发现日期",
+    )
     findings = text(findings, "findings", "请填写走访情况", errors)
     raise_errors(errors)
-    visit = LeadVisit.objects.create(lead=lead, visited_on=visited_on, visitors=names, findings=findings,
-                                     in_need=bool(in_need), recorded_by=acting_user)
+    visit = LeadVisit.objects.create(
+        lead=lead,
+        visited_on=visited_on,
+        visitors=names,
+        findings=findings,
+        in_need=bool(in_need),
+        recorded_by=acting_user,
+    )
     first = lead.status == S.OPEN
     if first:
         lead.status, lead.visited_on = S.VISITED, visited_on
         touch(lead, acting_user, ["status", "visited_on"])
-    event_record(actor=acting_user, verb="线索首次走访" if first else "线索再次走访", target=lead,
-                 region_code=lead.community_id,
-                 data={"visit": visit.pk, "visited_on": visited_on.isoformat(), "in_need": bool(in_need),
-                       "late": first and visited_on > lead.visit_due_on})
+    event_record(
+        actor=acting_user,
+        verb="线索首次走访" if first else "线索再次走访",
+        target=lead,
+        region_code=lead.community_id,
+        data={
+            "visit": visit.pk,
+            "visited_on": visited_on.isoformat(),
+            "in_need": bool(in_need),
+            "late": first and visited_on > lead.visit_due_on,
+        },
+    )
     return visit
 
 
@@ -254,7 +382,9 @@ def lead_link_household(*, acting_user, lead: Lead, household: Household | None)
     lead_check("link", lead, acting_user)
     if household is None or household.community_id != lead.community_id:
         raise ServiceError("请选择本社区的家庭档案", field="household")
-    other = Lead.objects.filter(household=household, status__in=Lead.OPEN_STATUSES).exclude(pk=lead.pk).first()
+    other = (
+        Lead.objects.filter(household=household, status__in=Lead.OPEN_STATUSES).exclude(pk=lead.pk).first()
+    )
     if other is not None:
         raise ServiceError(f"该家庭已有未办结的线索#{other.pk}", field="household")
     person = None
@@ -264,15 +394,28 @@ def lead_link_household(*, acting_user, lead: Lead, household: Household | None)
             raise ServiceError("线索中的身份证号码不是该家庭的成员，请核对", field="household")
     lead.household, lead.person = household, person
     touch(lead, acting_user, ["household", "person"])
-    event_record(actor=acting_user, verb="线索关联家庭档案", target=lead, region_code=lead.community_id,
-                 data={"household": household.pk})
+    event_record(
+        actor=acting_user,
+        verb="线索关联家庭档案",
+        target=lead,
+        region_code=lead.community_id,
+        data={"household": household.pk},
+    )
     return lead
 
 
 @transaction.atomic
-def lead_convert(*, acting_user, lead: Lead, category: str, reasons: str, check_authorised: bool,
-                 check_authorised_on: dt.date | None, documents: list[tuple[str, Any]] | tuple = (),
-                 today: dt.date | None = None) -> Application:
+def lead_convert(
+    *,
+    acting_user,
+    lead: Lead,
+    category: str,
+    reasons: str,
+    check_authorised: bool,
+    check_authorised_on: dt.date | None,
+    documents: list[tuple[str, Any]] | tuple = (),
+    today: dt.date | None = None,
+) -> Application:
     """The visited lead becomes an application (受理) of its household; the intake's own checks apply."""
     today = today_or(today)
     lead = _lock(lead)
@@ -280,13 +423,24 @@ def lead_convert(*, acting_user, lead: Lead, category: str, reasons: str, check_
     if lead.household_id is None:
         raise ServiceError("请先关联或登记家庭档案，再转为救助申请", field="household", code="no_household")
     application = application_services.application_intake(
-        acting_user=acting_user, household=lead.household, category=category, reasons=reasons,
-        check_authorised=check_authorised, check_authorised_on=check_authorised_on, documents=documents,
-        today=today)
+        acting_user=acting_user,
+        household=lead.household,
+        category=category,
+        reasons=reasons,
+        check_authorised=check_authorised,
+        check_authorised_on=check_authorised_on,
+        documents=documents,
+        today=today,
+    )
     lead.status, lead.application = S.CONVERTED, application
     touch(lead, acting_user, ["status", "application"])
-    event_record(actor=acting_user, verb="线索转为救助申请", target=lead, region_code=lead.community_id,
-                 data={"application": application.pk, "category": category})
+    event_record(
+        actor=acting_user,
+        verb="线索转为救助申请",
+        target=lead,
+        region_code=lead.community_id,
+        data={"application": application.pk, "category": category},
+    )
     return application
 
 
@@ -304,6 +458,11 @@ def lead_close(*, acting_user, lead: Lead, reason: str, note: str, today: dt.dat
     raise_errors(errors)
     lead.status, lead.closed_on, lead.close_reason, lead.close_note = S.CLOSED, today, reason, note
     touch(lead, acting_user, ["status", "closed_on", "close_reason", "close_note"])
-    event_record(actor=acting_user, verb="关闭主动发现线索", target=lead, region_code=lead.community_id,
-                 data={"reason": reason, "note": note, "closed_on": today.isoformat()})
+    event_record(
+        actor=acting_user,
+        verb="关闭主动发现线索",
+        target=lead,
+        region_code=lead.community_id,
+        data={"reason": reason, "note": note, "closed_on": today.isoformat()},
+    )
     return lead

@@ -38,9 +38,17 @@ def _school_year(value: str, errors: Errors) -> str:
 
 
 @transaction.atomic
-def school_record_save(*, acting_user, person: Person, school: str, stage: str, grade: str = "",
-                       student_no: str = "", status: str = SchoolRecord.Status.IN_SCHOOL,
-                       today: dt.date | None = None) -> SchoolRecord:
+def school_record_save(
+    *,
+    acting_user,
+    person: Person,
+    school: str,
+    stage: str,
+    grade: str = "",
+    student_no: str = "",
+    status: str = SchoolRecord.Status.IN_SCHOOL,
+    today: dt.date | None = None,
+) -> SchoolRecord:
     """Register a member in school, or bring their record up to date (new school year, new school, graduated)."""
     person = Person.objects.select_for_update(of=("self",)).select_related("household").get(pk=person.pk)
     community = person.household.community_id
@@ -57,27 +65,48 @@ def school_record_save(*, acting_user, person: Person, school: str, stage: str, 
     record = record or SchoolRecord(person=person, recorded_by=acting_user)
     before = {f: getattr(record, f) for f in ("school", "stage", "grade", "student_no", "status")}
     record.school, record.stage, record.grade, record.student_no, record.status = (
-        school, stage, grade, student_no, status)
+        school,
+        stage,
+        grade,
+        student_no,
+        status,
+    )
     changed = [f for f, old in before.items() if getattr(record, f) != old]
     if not creating and not changed:
         return record
     record.updated_at = timezone.now()
     record._history_user = acting_user
     record.save()
-    event_record(actor=acting_user, verb="登记在校学生" if creating else "更新在校学生信息", target=record,
-                 region_code=community, data={"person": person.pk, "changed": [] if creating else changed,
-                                              "status": status})
+    event_record(
+        actor=acting_user,
+        verb="登记在校学生" if creating else "更新在校学生信息",
+        target=record,
+        region_code=community,
+        data={"person": person.pk, "changed": [] if creating else changed, "status": status},
+    )
     return record
 
 
 @transaction.atomic
-def student_aid_record(*, acting_user, school_record: SchoolRecord, kind: str, school_year: str,
-                       amount: Decimal | str | None, provider: str = "", granted_on: dt.date | None = None,
-                       note: str = "", today: dt.date | None = None) -> StudentAid:
+def student_aid_record(
+    *,
+    acting_user,
+    school_record: SchoolRecord,
+    kind: str,
+    school_year: str,
+    amount: Decimal | str | None,
+    provider: str = "",
+    granted_on: dt.date | None = None,
+    note: str = "",
+    today: dt.date | None = None,
+) -> StudentAid:
     """One aid of a school year (奖、助、贷、勤、减、免) for a student; one of each kind a year."""
     today = today_or(today)
-    record = (SchoolRecord.objects.select_for_update(of=("self",)).select_related("person__household")
-              .get(pk=school_record.pk))
+    record = (
+        SchoolRecord.objects.select_for_update(of=("self",))
+        .select_related("person__household")
+        .get(pk=school_record.pk)
+    )
     community = record.person.household.community_id
     require_caseworker(acting_user, community, "登记学生资助")
     errors: Errors = []
@@ -87,10 +116,20 @@ def student_aid_record(*, acting_user, school_record: SchoolRecord, kind: str, s
     provider = optional_text(provider, "provider", errors, max_length=100, label="资助单位")
     date_check(granted_on, "granted_on", "发放日期", errors, today=today, required=False)
     if kind in StudentAid.Kind.values and record.aids.filter(kind=kind, school_year=school_year).exists():
-        errors.append({"field": "kind", "message": f"该学生{school_year}学年已登记“{StudentAid.Kind(kind).label}”"})
+        errors.append(
+            {"field": "kind", "message": f"该学生{school_year}学年已登记“{StudentAid.Kind(kind).label}”"}
+        )
     raise_errors(errors)
-    aid = StudentAid(school_record=record, kind=kind, school_year=school_year, amount=value, provider=provider,
-                     granted_on=granted_on, note=(note or "").strip(), recorded_by=acting_user)
+    aid = StudentAid(
+        school_record=record,
+        kind=kind,
+        school_year=school_year,
+        amount=value,
+        provider=provider,
+        granted_on=granted_on,
+        note=(note or "").strip(),
+        recorded_by=acting_user,
+    )
     aid._history_user = acting_user
     try:
         with transaction.atomic():
@@ -99,7 +138,11 @@ def student_aid_record(*, acting_user, school_record: SchoolRecord, kind: str, s
         raise ServiceError("该学生本学年已登记此项资助", field="kind", code="duplicate") from None
     # The department's list syncs on the record's updated_at; the aid's own history holds the change.
     SchoolRecord.objects.filter(pk=record.pk).update(updated_at=timezone.now())
-    event_record(actor=acting_user, verb=f"登记学生资助：{aid.get_kind_display()}", target=record,
-                 region_code=community, data={"aid": aid.pk, "kind": kind, "school_year": school_year,
-                                              "amount": str(value)})
+    event_record(
+        actor=acting_user,
+        verb=f"登记学生资助：{aid.get_kind_display()}",
+        target=record,
+        region_code=community,
+        data={"aid": aid.pk, "kind": kind, "school_year": school_year, "amount": str(value)},
+    )
     return aid

@@ -18,20 +18,44 @@ from conftest import HOME_COMMUNITY
 D = dt.date
 
 
-def enrolled_household(*, caseworker, street, county, community_id: str = HOME_COMMUNITY, members: int = 2,
-                       today: dt.date = TODAY, **fields) -> Household:
+def enrolled_household(
+    *,
+    caseworker,
+    street,
+    county,
+    community_id: str = HOME_COMMUNITY,
+    members: int = 2,
+    today: dt.date = TODAY,
+    **fields,
+) -> Household:
     """A household approved for dibao through the application services (paid from the next month)."""
     household = household_make(community_id=community_id, members=members, **fields)
-    application_at("approved", household=household, caseworker=caseworker, street=street, county=county,
-                   today=today)
+    application_at(
+        "approved", household=household, caseworker=caseworker, street=street, county=county, today=today
+    )
     return Household.objects.get(pk=household.pk)
 
 
-def lead_make(*, caseworker, household: Household | None = None, name: str = "张三", reason: str = "medical",
-              today: dt.date = TODAY, **kwargs) -> Lead:
+def lead_make(
+    *,
+    caseworker,
+    household: Household | None = None,
+    name: str = "张三",
+    reason: str = "medical",
+    today: dt.date = TODAY,
+    **kwargs,
+) -> Lead:
     community = Region.objects.get(code=household.community_id if household else caseworker.region_id)
-    return lead_services.lead_report(acting_user=caseworker, community=community, name=name, reason=reason,
-                                     detail="住院花费较大，家庭生活困难", household=household, today=today, **kwargs)
+    return lead_services.lead_report(
+        acting_user=caseworker,
+        community=community,
+        name=name,
+        reason=reason,
+        detail="住院花费较大，家庭生活困难",
+        household=household,
+        today=today,
+        **kwargs,
+    )
 
 
 def help_state() -> dict:
@@ -41,8 +65,11 @@ def help_state() -> dict:
 
     state = {"events": list(Event.objects.order_by("pk").values_list("pk", "verb"))}
     for model in apps.get_app_config("cases").get_models():
-        if model.__module__ == module or model._meta.label_lower in ("cases.person", "cases.application",
-                                                                     "cases.historicalperson"):
+        if model.__module__ == module or model._meta.label_lower in (
+            "cases.person",
+            "cases.application",
+            "cases.historicalperson",
+        ):
             state[model._meta.label_lower] = list(model.objects.order_by("pk").values())
     return state
 

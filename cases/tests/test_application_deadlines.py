@@ -41,26 +41,32 @@ def _setup(settings, tmp_path):
 # The calendar
 
 
-@pytest.mark.parametrize("start,days,due", [
-    (D(2018, 6, 4), 10, D(2018, 6, 18)),  # Monday + 10 working days = Monday two weeks on
-    (D(2018, 6, 1), 1, D(2018, 6, 4)),  # Friday + 1 = Monday
-    (D(2018, 6, 2), 1, D(2018, 6, 4)),  # Saturday + 1 = Monday
-    (D(2018, 6, 8), 5, D(2018, 6, 15)),
-    (D(2018, 6, 4), 0, D(2018, 6, 4)),
-    (D(2018, 12, 28), 2, D(2019, 1, 1)),  # holidays are not modelled yet: 1 January counts
-])
+@pytest.mark.parametrize(
+    "start,days,due",
+    [
+        (D(2018, 6, 4), 10, D(2018, 6, 18)),  # Monday + 10 working days = Monday two weeks on
+        (D(2018, 6, 1), 1, D(2018, 6, 4)),  # Friday + 1 = Monday
+        (D(2018, 6, 2), 1, D(2018, 6, 4)),  # Saturday + 1 = Monday
+        (D(2018, 6, 8), 5, D(2018, 6, 15)),
+        (D(2018, 6, 4), 0, D(2018, 6, 4)),
+        (D(2018, 12, 28), 2, D(2019, 1, 1)),  # holidays are not modelled yet: 1 January counts
+    ],
+)
 def test_add_working_days(start, days, due):
     assert deadlines.add_working_days(start, days) == due
 
 
-@pytest.mark.parametrize("due,today,over", [
-    (D(2018, 6, 8), D(2018, 6, 8), 0),
-    (D(2018, 6, 8), D(2018, 6, 9), 0),  # Friday's deadline is not overdue on Saturday
-    (D(2018, 6, 8), D(2018, 6, 10), 0),
-    (D(2018, 6, 8), D(2018, 6, 11), 1),
-    (D(2018, 6, 8), D(2018, 6, 18), 6),
-    (D(2018, 6, 18), D(2018, 6, 8), 0),
-])
+@pytest.mark.parametrize(
+    "due,today,over",
+    [
+        (D(2018, 6, 8), D(2018, 6, 8), 0),
+        (D(2018, 6, 8), D(2018, 6, 9), 0),  # Friday's deadline is not overdue on Saturday
+        (D(2018, 6, 8), D(2018, 6, 10), 0),
+        (D(2018, 6, 8), D(2018, 6, 11), 1),
+        (D(2018, 6, 8), D(2018, 6, 18), 6),
+        (D(2018, 6, 18), D(2018, 6, 8), 0),
+    ],
+)
 def test_working_days_overdue(due, today, over):
     assert deadlines.working_days_after(due, today) == over
     assert (due < deadlines.overdue_cutoff(today)) == (over > 0)
@@ -97,33 +103,52 @@ def test_without_any_row_the_national_defaults_apply():
 
 
 def test_a_county_changes_its_limits_and_new_steps_use_them(county_officer, caseworker):
-    limits = services.step_limits_save(acting_user=county_officer, days={**DEFAULTS, "investigation": 20,
-                                                                         "notice": 10})
+    limits = services.step_limits_save(
+        acting_user=county_officer, days={**DEFAULTS, "investigation": 20, "notice": 10}
+    )
     assert limits == {**DEFAULTS, "investigation": 20, "notice": 10}
     assert dict(StepLimit.objects.filter(region_id="360102").values_list("step", "days")) == {
-        **DEFAULTS, "investigation": 20, "notice": 10}
+        **DEFAULTS,
+        "investigation": 20,
+        "notice": 10,
+    }
     assert StepLimit.history.filter(region_id="360102", history_user=county_officer).count() == 5
     event = Event.objects.get(verb="修改办理时限")
-    assert event.actor == county_officer and event.data["changed"]["investigation"] == {"old": None, "new": 20}
-    application = application_at("investigating", household=household_make(community_id=HOME_COMMUNITY),
-                                 caseworker=caseworker)
+    assert event.actor == county_officer and event.data["changed"]["investigation"] == {
+        "old": None,
+        "new": 20,
+    }
+    application = application_at(
+        "investigating", household=household_make(community_id=HOME_COMMUNITY), caseworker=caseworker
+    )
     assert application.due_on == D(2018, 7, 2)  # 20 working days after 4 June
     # saving the same values again changes nothing and writes no event
-    services.step_limits_save(acting_user=county_officer, days={**DEFAULTS, "investigation": 20, "notice": 10})
+    services.step_limits_save(
+        acting_user=county_officer, days={**DEFAULTS, "investigation": 20, "notice": 10}
+    )
     assert Event.objects.filter(verb="修改办理时限").count() == 1
 
 
-@pytest.mark.parametrize("days,field,message", [
-    ({**DEFAULTS, "notice": 5}, "notice", "公示期不少于7天"),
-    ({**DEFAULTS, "investigation": 0}, "investigation", "时限须为1–60个工作日"),
-    ({**DEFAULTS, "county": 61}, "county", "时限须为1–60个工作日"),
-    ({k: v for k, v in DEFAULTS.items() if k != "democratic_review"}, "democratic_review", "时限须为1–60个工作日"),
-])
+@pytest.mark.parametrize(
+    "days,field,message",
+    [
+        ({**DEFAULTS, "notice": 5}, "notice", "公示期不少于7天"),
+        ({**DEFAULTS, "investigation": 0}, "investigation", "时限须为1–60个工作日"),
+        ({**DEFAULTS, "county": 61}, "county", "时限须为1–60个工作日"),
+        (
+            {k: v for k, v in DEFAULTS.items() if k != "democratic_review"},
+            "democratic_review",
+            "时限须为1–60个工作日",
+        ),
+    ],
+)
 def test_bad_limits_are_refused(county_officer, days, field, message):
     with pytest.raises(ServiceError) as exc:
         services.step_limits_save(acting_user=county_officer, days=days)
-    assert {"field": field, "message": message if field != "notice" else "公示期不少于7天，不超过60天"} in \
-        exc.value.errors or message in str(exc.value)
+    assert {
+        "field": field,
+        "message": message if field != "notice" else "公示期不少于7天，不超过60天",
+    } in exc.value.errors or message in str(exc.value)
     assert not StepLimit.objects.filter(region_id="360102").exists()
 
 
@@ -160,13 +185,20 @@ def cases(caseworker, street_officer, county_officer, make_user):
     cw2 = make_user("caseworker", HOME_COMMUNITY_2)
     made = {}
     for status in ("investigating", "reviewing", "street_review", "street_approved", "notice", "approved"):
-        made[status] = application_at(status, household=household_make(community_id=HOME_COMMUNITY),
-                                      caseworker=caseworker, street=street_officer, county=county_officer)
-    made["neighbour"] = application_at("investigating", household=household_make(community_id=HOME_COMMUNITY_2),
-                                       caseworker=cw2)
+        made[status] = application_at(
+            status,
+            household=household_make(community_id=HOME_COMMUNITY),
+            caseworker=caseworker,
+            street=street_officer,
+            county=county_officer,
+        )
+    made["neighbour"] = application_at(
+        "investigating", household=household_make(community_id=HOME_COMMUNITY_2), caseworker=cw2
+    )
     other_county = make_user("caseworker", "360103001001")
-    made["elsewhere"] = application_at("investigating", household=household_make(community_id="360103001001"),
-                                       caseworker=other_county)
+    made["elsewhere"] = application_at(
+        "investigating", household=household_make(community_id="360103001001"), caseworker=other_county
+    )
     return made
 
 
@@ -185,18 +217,23 @@ def test_the_county_sees_every_overdue_case_of_its_area(cases, county_officer, c
     # on 19 June: 民主评议 was due 11 June, the county decision 15 June, the investigations and the street
     # review (and starting the notice) 18 June; the approved case has no deadline any more
     overdue = [a.pk for a in application_overdue(user=county_officer, today=D(2018, 6, 19))]
-    assert overdue == [cases[k].pk for k in ("reviewing", "notice", "investigating", "street_review",
-                                             "street_approved", "neighbour")]
+    assert overdue == [
+        cases[k].pk
+        for k in ("reviewing", "notice", "investigating", "street_review", "street_approved", "neighbour")
+    ]
     assert cases["elsewhere"].pk not in overdue
     assert list(application_overdue(user=caseworker, today=D(2018, 6, 19))) == []
     city = make_user("city", "360100")
     assert len(application_overdue(user=city, today=D(2018, 6, 19))) == 7  # 南昌市 includes 西湖区
     assert list(application_overdue(user=county_officer, today=D(2018, 6, 11))) == []  # due that day
     assert [a.pk for a in application_overdue(user=county_officer, today=D(2018, 6, 12))] == [
-        cases["reviewing"].pk]
+        cases["reviewing"].pk
+    ]
 
 
-def test_dashboard_shows_overdue_in_red_with_the_working_days(client, clock, cases, caseworker, county_officer):
+def test_dashboard_shows_overdue_in_red_with_the_working_days(
+    client, clock, cases, caseworker, county_officer
+):
     clock(D(2018, 6, 20))  # Wednesday: investigation due Monday 18 June → 2 working days over
     client.force_login(caseworker)
     body = client.get(reverse("application_list")).content.decode()
@@ -205,8 +242,9 @@ def test_dashboard_shows_overdue_in_red_with_the_working_days(client, clock, cas
     client.force_login(county_officer)
     response = client.get(reverse("application_list"))
     assert [a.pk for a in response.context["overdue"]] == [
-        cases[k].pk for k in ("reviewing", "notice", "investigating", "street_review", "street_approved",
-                              "neighbour")]
+        cases[k].pk
+        for k in ("reviewing", "notice", "investigating", "street_review", "street_approved", "neighbour")
+    ]
     assert [a.overdue_days for a in response.context["overdue"]] == [7, 3, 2, 2, 2, 2]
     assert "辖区超期案件（6）" in response.content.decode()
     detail = client.get(reverse("application_detail", args=[cases["notice"].pk])).content.decode()
@@ -230,11 +268,19 @@ def _queries(client, url) -> int:
 def test_dashboard_runs_a_constant_number_of_queries(client, county_officer, caseworker, street_officer):
     client.force_login(county_officer)
     for _ in range(3):
-        application_at("notice", household=household_make(community_id=HOME_COMMUNITY), caseworker=caseworker,
-                       street=street_officer)
+        application_at(
+            "notice",
+            household=household_make(community_id=HOME_COMMUNITY),
+            caseworker=caseworker,
+            street=street_officer,
+        )
     small = _queries(client, reverse("application_list"))
     for _ in range(12):
-        application_at("notice", household=household_make(community_id=HOME_COMMUNITY), caseworker=caseworker,
-                       street=street_officer)
+        application_at(
+            "notice",
+            household=household_make(community_id=HOME_COMMUNITY),
+            caseworker=caseworker,
+            street=street_officer,
+        )
     assert _queries(client, reverse("application_list")) == small
     assert Application.objects.count() == 15

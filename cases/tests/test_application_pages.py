@@ -35,8 +35,9 @@ def household():
     return household_make(community_id=HOME_COMMUNITY, members=2)
 
 
-def test_intake_page_is_for_the_caseworker_of_the_community(client, household, caseworker, street_officer,
-                                                            make_user):
+def test_intake_page_is_for_the_caseworker_of_the_community(
+    client, household, caseworker, street_officer, make_user
+):
     url = reverse("application_intake", args=[household.pk])
     client.force_login(street_officer)
     assert client.get(url).status_code == 403
@@ -49,12 +50,20 @@ def test_intake_page_is_for_the_caseworker_of_the_community(client, household, c
     assert not Application.objects.exists()
 
 
-def test_the_whole_path_through_the_pages(client, clock, household, caseworker, street_officer, county_officer,
-                                          django_capture_on_commit_callbacks):
+def test_the_whole_path_through_the_pages(
+    client, clock, household, caseworker, street_officer, county_officer, django_capture_on_commit_callbacks
+):
     client.force_login(caseworker)
     with django_capture_on_commit_callbacks(execute=True):  # intake queues the economic check on commit
-        response = client.post(reverse("application_intake", args=[household.pk]), {
-            "category": "dibao", "reasons": "因病致贫", "check_authorised": "on", "check_authorised_on": "2018-06-04"})
+        response = client.post(
+            reverse("application_intake", args=[household.pk]),
+            {
+                "category": "dibao",
+                "reasons": "因病致贫",
+                "check_authorised": "on",
+                "check_authorised_on": "2018-06-04",
+            },
+        )
     application = Application.objects.get()
     assert application.economic_checks.count() == 1
     detail = reverse("application_detail", args=[application.pk])
@@ -62,24 +71,38 @@ def test_the_whole_path_through_the_pages(client, clock, household, caseworker, 
     page = client.get(detail).content.decode()
     assert "录入入户调查" in page and "街道审核" not in page.split('id="actions"')[1].split("</div>")[0]
 
-    response = client.post(reverse("application_visit", args=[application.pk]), {
-        "visited_on": "2018-06-04", "investigators": "李敏", "findings": "属实", "facts_confirmed": "yes"})
+    response = client.post(
+        reverse("application_visit", args=[application.pk]),
+        {"visited_on": "2018-06-04", "investigators": "李敏", "findings": "属实", "facts_confirmed": "yes"},
+    )
     assert "至少2名调查人员，现有1名" in response.content.decode()
-    response = client.post(reverse("application_visit", args=[application.pk]), {
-        "visited_on": "2018-06-04", "investigators": "李敏、王强", "findings": "属实", "facts_confirmed": "yes"})
+    response = client.post(
+        reverse("application_visit", args=[application.pk]),
+        {
+            "visited_on": "2018-06-04",
+            "investigators": "李敏、王强",
+            "findings": "属实",
+            "facts_confirmed": "yes",
+        },
+    )
     assert response.status_code == 302
-    response = client.post(reverse("application_review", args=[application.pk]), {
-        "held_on": "2018-06-04", "participants": "居民代表", "representatives": "6", "conclusion": "agree"})
+    response = client.post(
+        reverse("application_review", args=[application.pk]),
+        {"held_on": "2018-06-04", "participants": "居民代表", "representatives": "6", "conclusion": "agree"},
+    )
     assert response.status_code == 302
 
     client.force_login(street_officer)
     page = client.get(reverse("application_street", args=[application.pk])).content.decode()
     assert 'data-category="dibao">560.00<' in page
-    response = client.post(reverse("application_street", args=[application.pk]),
-                           {"decision": "approve", "category": "dibao", "amount": "700"})
+    response = client.post(
+        reverse("application_street", args=[application.pk]),
+        {"decision": "approve", "category": "dibao", "amount": "700"},
+    )
     assert "调整须写明理由" in response.content.decode()
-    response = client.post(reverse("application_street", args=[application.pk]),
-                           {"decision": "approve", "category": "dibao"})
+    response = client.post(
+        reverse("application_street", args=[application.pk]), {"decision": "approve", "category": "dibao"}
+    )
     assert response.status_code == 302
     assert client.post(reverse("application_notice", args=[application.pk])).status_code == 302
 
@@ -93,8 +116,9 @@ def test_the_whole_path_through_the_pages(client, clock, household, caseworker, 
 
     clock(D(2018, 6, 11))
     client.force_login(county_officer)
-    response = client.post(reverse("application_county", args=[application.pk]),
-                           {"decision": "approve", "reason": "同意"})
+    response = client.post(
+        reverse("application_county", args=[application.pk]), {"decision": "approve", "reason": "同意"}
+    )
     assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == "approved" and application.decided_on == D(2018, 6, 11)
@@ -106,20 +130,24 @@ def test_the_whole_path_through_the_pages(client, clock, household, caseworker, 
     assert Enrolment.objects.count() == 1 and application.events.filter(step="county_approve").count() == 1
 
     letter = client.get(reverse("application_letter", args=[application.pk])).content.decode()
-    assert "审批通知书" in letter and "560.00" in letter and "2018年7月起" in letter and "@media print" in letter
+    assert (
+        "审批通知书" in letter and "560.00" in letter and "2018年7月起" in letter and "@media print" in letter
+    )
     household_page = client.get(reverse("household_detail", args=[household.pk])).content.decode()
     assert "月救助金 <strong>560.00</strong> 元，自 2018年7月 起" in household_page
 
 
-def test_a_refused_post_is_a_message_on_the_form_and_a_wrong_role_a_403(client, household, caseworker,
-                                                                        street_officer, auditor):
+def test_a_refused_post_is_a_message_on_the_form_and_a_wrong_role_a_403(
+    client, household, caseworker, street_officer, auditor
+):
     application = application_at("street_review", household=household, caseworker=caseworker)
     before = ApplicationEvent.objects.count()
     for user in (caseworker, auditor):
         client.force_login(user)
         assert client.get(reverse("application_street", args=[application.pk])).status_code == 403
-        response = client.post(reverse("application_street", args=[application.pk]),
-                               {"decision": "reject", "reason": "x"})
+        response = client.post(
+            reverse("application_street", args=[application.pk]), {"decision": "reject", "reason": "x"}
+        )
         assert response.status_code == 403
     client.force_login(street_officer)
     response = client.post(reverse("application_street", args=[application.pk]), {"decision": "reject"})
@@ -138,22 +166,33 @@ def test_wrong_state_pages_send_the_user_back_with_the_reason(client, household,
 def test_return_and_objection_through_the_pages(client, household, caseworker, street_officer):
     application = application_at("street_review", household=household, caseworker=caseworker)
     client.force_login(street_officer)
-    client.post(reverse("application_street", args=[application.pk]), {"decision": "return", "reason": "补材料"})
+    client.post(
+        reverse("application_street", args=[application.pk]), {"decision": "return", "reason": "补材料"}
+    )
     assert Application.objects.get().status == "investigating"
-    other = application_at("notice", household=household_make(community_id=HOME_COMMUNITY),
-                           caseworker=caseworker, street=street_officer)
-    response = client.post(reverse("application_objection", args=[other.pk]), {
-        "received_on": "2018-06-04", "objector": "", "content": "有车"})
+    other = application_at(
+        "notice",
+        household=household_make(community_id=HOME_COMMUNITY),
+        caseworker=caseworker,
+        street=street_officer,
+    )
+    response = client.post(
+        reverse("application_objection", args=[other.pk]),
+        {"received_on": "2018-06-04", "objector": "", "content": "有车"},
+    )
     assert response.status_code == 302
     assert Application.objects.get(pk=other.pk).status == "investigating"
 
 
-@pytest.mark.parametrize("status,title", [
-    ("rejected", "不予批准通知书"), ("street_rejected", "审核不予通过通知书")])
-def test_rejection_letters_give_the_reason(client, clock, household, caseworker, street_officer, county_officer,
-                                           status, title):
-    application = application_at(status, household=household, caseworker=caseworker, street=street_officer,
-                                 county=county_officer)
+@pytest.mark.parametrize(
+    "status,title", [("rejected", "不予批准通知书"), ("street_rejected", "审核不予通过通知书")]
+)
+def test_rejection_letters_give_the_reason(
+    client, clock, household, caseworker, street_officer, county_officer, status, title
+):
+    application = application_at(
+        status, household=household, caseworker=caseworker, street=street_officer, county=county_officer
+    )
     client.force_login(street_officer)
     letter = client.get(reverse("application_letter", args=[application.pk])).content.decode()
     assert title in letter and application.decision_reason in letter and "行政复议" in letter
@@ -189,8 +228,13 @@ def test_detail_page_runs_a_constant_number_of_queries(client, household, casewo
     from cases.tests.factories_applications import pdf
 
     for i in range(6):
-        services.application_document_add(acting_user=caseworker, application=application, kind="other",
-                                          upload=pdf(f"材料{i}.pdf"), today=TODAY)
+        services.application_document_add(
+            acting_user=caseworker,
+            application=application,
+            kind="other",
+            upload=pdf(f"材料{i}.pdf"),
+            today=TODAY,
+        )
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -207,10 +251,22 @@ def test_household_page_lists_applications_and_keeps_its_query_count(client, hou
         body = client.get(url).content.decode()
     assert "城镇最低生活保障（低保）</strong>（享受中）" in body
     Enrolment.objects.update(status="exited")
-    application_at("approved", household=household, caseworker=caseworker, street=street, county=county,
-                   today=D(2018, 8, 1))
-    application_at("street_rejected", household=household, caseworker=caseworker, street=street,
-                   today=D(2018, 9, 3), category="zhichu")
+    application_at(
+        "approved",
+        household=household,
+        caseworker=caseworker,
+        street=street,
+        county=county,
+        today=D(2018, 8, 1),
+    )
+    application_at(
+        "street_rejected",
+        household=household,
+        caseworker=caseworker,
+        street=street,
+        today=D(2018, 9, 3),
+        category="zhichu",
+    )
     with CaptureQueriesContext(connection) as three:
         body = client.get(url).content.decode()
     assert body.count("保障成员") == 2 and body.count("/households/applications/") >= 3
@@ -227,11 +283,14 @@ def _user(role, region):
 # API
 
 
-def test_api_lists_scoped_applications_with_masked_ids(client, household, caseworker, street_officer, make_user):
+def test_api_lists_scoped_applications_with_masked_ids(
+    client, household, caseworker, street_officer, make_user
+):
     mine = application_at("notice", household=household, caseworker=caseworker, street=street_officer)
     other_cw = make_user("caseworker", "360103001001")
-    elsewhere = application_at("investigating", household=household_make(community_id="360103001001"),
-                               caseworker=other_cw)
+    elsewhere = application_at(
+        "investigating", household=household_make(community_id="360103001001"), caseworker=other_cw
+    )
     head = household.members.get(relation="head")
     client.force_login(street_officer)
     response = client.get("/api/v1/applications/")
@@ -240,17 +299,33 @@ def test_api_lists_scoped_applications_with_masked_ids(client, household, casewo
     assert [row["id"] for row in data["results"]] == [mine.pk]
     row = data["results"][0]
     assert row["head"] == {"name": head.name, "id_number": head.id_masked}
-    assert (row["status"], row["proposed_amount"], row["notice_ends_on"]) == ("notice", "560.00", "2018-06-10")
+    assert (row["status"], row["proposed_amount"], row["notice_ends_on"]) == (
+        "notice",
+        "560.00",
+        "2018-06-10",
+    )
     assert head.id_number not in response.content.decode()
     assert client.get(f"/api/v1/applications/{elsewhere.pk}/").status_code == 404
     assert client.get(f"/api/v1/applications/{elsewhere.pk}/events/").status_code == 404
     detail = client.get(f"/api/v1/applications/{mine.pk}/").json()
-    assert [e["step"] for e in detail["events"]] == ["intake", "visit", "review", "economic_check", "street_approve",
-                                                     "notice_start"]
+    assert [e["step"] for e in detail["events"]] == [
+        "intake",
+        "visit",
+        "review",
+        "economic_check",
+        "street_approve",
+        "notice_start",
+    ]
     assert head.id_number not in str(detail)
     events = client.get(f"/api/v1/applications/{mine.pk}/events/").json()
-    assert [e["verb"] for e in events["results"]] == ["受理申请", "入户调查", "民主评议", "家庭经济状况核对（系统自动）",
-                                                      "街道审核通过", "开始公示"]
+    assert [e["verb"] for e in events["results"]] == [
+        "受理申请",
+        "入户调查",
+        "民主评议",
+        "家庭经济状况核对（系统自动）",
+        "街道审核通过",
+        "开始公示",
+    ]
 
 
 def test_api_is_read_only_and_needs_a_login(client, household, caseworker):
@@ -261,17 +336,22 @@ def test_api_is_read_only_and_needs_a_login(client, household, caseworker):
     assert response.status_code == 405 and "errors" in response.json()
     assert client.delete(f"/api/v1/applications/{application.pk}/").status_code == 405
     assert client.get(f"/api/v1/applications/{application.pk + 999}/").json() == {
-        "errors": [{"field": "__all__", "message": "未找到"}]}
+        "errors": [{"field": "__all__", "message": "未找到"}]
+    }
 
 
 def test_api_list_pages_with_a_cursor_and_a_constant_number_of_queries(client, caseworker):
     for _ in range(3):
-        application_at("investigating", household=household_make(community_id=HOME_COMMUNITY), caseworker=caseworker)
+        application_at(
+            "investigating", household=household_make(community_id=HOME_COMMUNITY), caseworker=caseworker
+        )
     client.force_login(caseworker)
     with CaptureQueriesContext(connection) as small:
         client.get("/api/v1/applications/?page_size=2")
     for _ in range(5):
-        application_at("investigating", household=household_make(community_id=HOME_COMMUNITY), caseworker=caseworker)
+        application_at(
+            "investigating", household=household_make(community_id=HOME_COMMUNITY), caseworker=caseworker
+        )
     with CaptureQueriesContext(connection) as large:
         first = client.get("/api/v1/applications/?page_size=2").json()
     assert len(large.captured_queries) == len(small.captured_queries)
@@ -293,12 +373,22 @@ def test_department_clients_cannot_read_applications(client, household, casework
     cache.clear()
     application = application_at("investigating", household=household, caseworker=caseworker)
     province = make_user("province", "360000")
-    department = api_client_save(acting_user=province, values={
-        "name": "医保客户端", "department": "医保", "scopes": list(ApiClient.SCOPES), "region": None,
-        "rate_per_minute": 600})
+    department = api_client_save(
+        acting_user=province,
+        values={
+            "name": "医保客户端",
+            "department": "医保",
+            "scopes": list(ApiClient.SCOPES),
+            "region": None,
+            "rate_per_minute": 600,
+        },
+    )
     _, key = api_key_issue(acting_user=province, client=department)
-    for url in ("/api/v1/applications/", f"/api/v1/applications/{application.pk}/",
-                f"/api/v1/applications/{application.pk}/events/"):
+    for url in (
+        "/api/v1/applications/",
+        f"/api/v1/applications/{application.pk}/",
+        f"/api/v1/applications/{application.pk}/events/",
+    ):
         response = client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}")
         assert response.status_code == 403, url
         assert household.members.get(relation="head").name not in response.content.decode()
@@ -313,7 +403,9 @@ def test_api_reads_of_personal_data_are_in_the_access_log(client, household, cas
     client.get(f"/api/v1/applications/{application.pk}/")
     rows = list(AccessLog.objects.order_by("id").values_list("user", "what", "purpose", "count", "subject"))
     head = household.members.get(relation="head").id_number
-    assert rows == [(caseworker.pk, "救助申请列表", "核对本社区在办申请", 1, ""),
-                    (caseworker.pk, f"救助申请#{application.pk}", "工作人员业务查阅", 1, head)]
+    assert rows == [
+        (caseworker.pk, "救助申请列表", "核对本社区在办申请", 1, ""),
+        (caseworker.pk, f"救助申请#{application.pk}", "工作人员业务查阅", 1, head),
+    ]
     client.get("/api/v1/applications/?status=approved")  # nothing returned, nothing to log
     assert AccessLog.objects.count() == 2

@@ -54,24 +54,51 @@ def foreign(settings, tmp_path, make_user):
     street = make_user("street", community.code[:9] + "000")
     county = make_user("county", community.code[:6])
     applications = []
-    for i, status in enumerate(["investigating", "reviewing", "street_review", "street_approved", "notice",
-                                "approved", "rejected", "street_rejected"]):
+    for i, status in enumerate(
+        [
+            "investigating",
+            "reviewing",
+            "street_review",
+            "street_approved",
+            "notice",
+            "approved",
+            "rejected",
+            "street_rejected",
+        ]
+    ):
         household = household_make(community_id=community.code, address=f"{SECRET}{i}号")
-        applications.append(application_at(status, household=household, caseworker=cw, street=street,
-                                           county=county, documents=[("id_card", pdf(f"机密材料{i}.pdf"))]))
+        applications.append(
+            application_at(
+                status,
+                household=household,
+                caseworker=cw,
+                street=street,
+                county=county,
+                documents=[("id_card", pdf(f"机密材料{i}.pdf"))],
+            )
+        )
     secrets = [SECRET]
     for a in applications:
         for p in a.household.members.all():
             secrets += [p.id_number, p.name, p.id_masked]
         secrets += [d.original_name for d in a.documents.all()]
-    ints = sorted({a.pk for a in applications} | {d.pk for a in applications for d in a.documents.all()}
-                  | {a.household_id for a in applications})
+    ints = sorted(
+        {a.pk for a in applications}
+        | {d.pk for a in applications for d in a.documents.all()}
+        | {a.household_id for a in applications}
+    )
     return {"secrets": secrets, "ints": ints, "media": tmp_path}
 
 
-@pytest.mark.parametrize("role,region", [
-    ("caseworker", "360102002001"), ("street", "360102002000"), ("county", "360102"), ("city", "360100"),
-])
+@pytest.mark.parametrize(
+    "role,region",
+    [
+        ("caseworker", "360102002001"),
+        ("street", "360102002000"),
+        ("county", "360102"),
+        ("city", "360100"),
+    ],
+)
 def test_no_role_reads_or_changes_another_citys_applications(client, make_user, foreign, role, region):
     user = make_user(role, region)
     found = list(routes(get_resolver().url_patterns))
@@ -84,10 +111,21 @@ def test_no_role_reads_or_changes_another_citys_applications(client, make_user, 
                 if method == "get":
                     response = client.get(url)
                 elif method == "post":
-                    response = client.post(url, {"decision": "approve", "reason": "x", "content": "x",
-                                                 "received_on": "2018-06-04", "kind": "other", "file": pdf()})
+                    response = client.post(
+                        url,
+                        {
+                            "decision": "approve",
+                            "reason": "x",
+                            "content": "x",
+                            "received_on": "2018-06-04",
+                            "kind": "other",
+                            "file": pdf(),
+                        },
+                    )
                 else:
-                    response = client.post(url, json.dumps({"status": "approved"}), content_type="application/json")
+                    response = client.post(
+                        url, json.dumps({"status": "approved"}), content_type="application/json"
+                    )
                 body = b"".join(response.streaming_content) if response.streaming else response.content
                 assert PDF not in body, f"{role} got a document at {method} {url}"
                 text = body.decode("utf-8", "replace")

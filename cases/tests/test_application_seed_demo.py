@@ -23,13 +23,30 @@ def test_seed_demo_applications_fills_every_queue(settings, tmp_path, capsys, cl
     statuses = sorted(Application.objects.values_list("status", flat=True))
     # one case per step, and the history: a case approved for each of the last months that has a standard
     # (2025 on: the demo has none for 2024), for the oversight reports
-    assert statuses == sorted(["investigating", "investigating", "reviewing", "street_review", "street_approved",
-                               "notice", "notice", "approved", "street_rejected"] + ["approved"] * 16)
+    assert statuses == sorted(
+        [
+            "investigating",
+            "investigating",
+            "reviewing",
+            "street_review",
+            "street_approved",
+            "notice",
+            "notice",
+            "approved",
+            "street_rejected",
+        ]
+        + ["approved"] * 16
+    )
     assert Enrolment.objects.count() == 17
     assert sorted(Enrolment.objects.values_list("status", flat=True)) == ["active"] * 15 + ["exited"] * 2
-    assert sorted(Enrolment.objects.filter(status="exited").values_list("exit_reason", flat=True)) == ["income", "moved"]
+    assert sorted(Enrolment.objects.filter(status="exited").values_list("exit_reason", flat=True)) == [
+        "income",
+        "moved",
+    ]
     rolls = list(PaymentRoll.objects.order_by("month").values_list("month", "program", "status"))
-    assert rolls == [(dt.date(2025 + (m - 1) // 12, (m - 1) % 12 + 1, 1), "dibao", "locked") for m in range(2, 18)]
+    assert rolls == [
+        (dt.date(2025 + (m - 1) // 12, (m - 1) % 12 + 1, 1), "dibao", "locked") for m in range(2, 18)
+    ]
     assert PaymentRoll.objects.get(month=dt.date(2025, 2, 1)).total_amount == Decimal("2270.00")
     assert Application.objects.filter(due_on__isnull=False).exclude(status__in=Application.OPEN).count() == 0
     events = ApplicationEvent.objects.count()

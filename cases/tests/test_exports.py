@@ -26,7 +26,15 @@ def households(other_community):
 
 def _row(h):
     head = h.members.get(relation="head")
-    return (h.pk, head.name, mask(head.id_number), h.members.count(), h.community_id, h.community.name, h.address)
+    return (
+        h.pk,
+        head.name,
+        mask(head.id_number),
+        h.members.count(),
+        h.community_id,
+        h.community.name,
+        h.address,
+    )
 
 
 def test_household_export_has_the_lists_rows_masked(client, county_officer, households):
@@ -42,14 +50,24 @@ def test_household_export_has_the_lists_rows_masked(client, county_officer, hous
         for p in h.members.all():
             assert p.id_number not in body
     log = AccessLog.objects.get()
-    assert (log.user, log.count, log.endpoint, log.what) == (county_officer, 3, reverse("household_export"),
-                                                            "导出家庭档案")
+    assert (log.user, log.count, log.endpoint, log.what) == (
+        county_officer,
+        3,
+        reverse("household_export"),
+        "导出家庭档案",
+    )
 
 
-@pytest.mark.parametrize("role,region,expected", [
-    ("caseworker", HOME_COMMUNITY, 2), ("street", "360102002000", 3), ("county", "360102", 3), ("city", "360100", 3),
-    ("auditor", "360000", 4),
-])
+@pytest.mark.parametrize(
+    "role,region,expected",
+    [
+        ("caseworker", HOME_COMMUNITY, 2),
+        ("street", "360102002000", 3),
+        ("county", "360102", 3),
+        ("city", "360100", 3),
+        ("auditor", "360000", 4),
+    ],
+)
 def test_household_export_is_scoped(client, make_user, households, role, region, expected):
     client.force_login(make_user(role, region))
     rows = export_sheets(client.get(reverse("household_export")))["家庭档案"][2:]
@@ -70,7 +88,11 @@ def test_household_export_honours_the_search(client, county_officer, households)
     assert rows[2:] == [_row(a)]
     log = AccessLog.objects.get()
     # the searched full ID number appears nowhere, neither in the workbook nor in the log
-    assert head.id_number not in repr(rows) and head.id_number not in log.what and mask(head.id_number) in log.what
+    assert (
+        head.id_number not in repr(rows)
+        and head.id_number not in log.what
+        and mask(head.id_number) in log.what
+    )
 
 
 def test_household_list_offers_the_export_with_its_query(client, county_officer, households):

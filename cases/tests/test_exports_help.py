@@ -31,37 +31,81 @@ def build(caseworker, street, county, *, community=HOME_COMMUNITY, name="张三"
     """In `community`: an enrolled household with a pairing and a child in school, an open application of another
     household, a lead."""
     enrolled = enrolled_household(caseworker=caseworker, street=street, county=county, community_id=community)
-    pairing = pairing_services.pairing_create(acting_user=caseworker, household=enrolled, helper_name="周建国",
-                                              helper_kind="cadre", helper_unit="东湖区财政局", started_on=TODAY,
-                                              today=TODAY)
+    pairing = pairing_services.pairing_create(
+        acting_user=caseworker,
+        household=enrolled,
+        helper_name="周建国",
+        helper_kind="cadre",
+        helper_unit="东湖区财政局",
+        started_on=TODAY,
+        today=TODAY,
+    )
     child = enrolled.members.get(relation="child")
-    record = students.school_record_save(acting_user=caseworker, person=child, school="滕王阁小学", stage="primary",
-                                         grade="六年级", today=TODAY)
+    record = students.school_record_save(
+        acting_user=caseworker,
+        person=child,
+        school="滕王阁小学",
+        stage="primary",
+        grade="六年级",
+        today=TODAY,
+    )
     applicant = household_make(community_id=community, members=1)
     application = application_at("investigating", household=applicant, caseworker=caseworker)
     lead = lead_make(caseworker=caseworker, name=name)
-    need = charity.aid_need_publish(acting_user=caseworker, household=enrolled, kind="education",
-                                    description="孩子上学，学杂费有缺口", amount_needed="3000", consent=True,
-                                    consent_on=TODAY, today=TODAY)
-    offer = charity.aid_offer_register(acting_user=county, provider_name="江西省慈善总会", provider_kind="organisation",
-                                       title="秋送助学", kind="education", region=Region.objects.get(code="360102"),
-                                       amount="2000", places=2, conditions="在读中小学生", today=TODAY)
-    match = charity.aid_match_create(acting_user=caseworker, offer=offer, household=applicant, consent=True,
-                                     consent_on=TODAY, consent_by="户主本人", today=TODAY)
-    return {"enrolled": enrolled, "pairing": pairing, "record": record, "application": application, "lead": lead,
-            "need": need, "match": match}
+    need = charity.aid_need_publish(
+        acting_user=caseworker,
+        household=enrolled,
+        kind="education",
+        description="孩子上学，学杂费有缺口",
+        amount_needed="3000",
+        consent=True,
+        consent_on=TODAY,
+        today=TODAY,
+    )
+    offer = charity.aid_offer_register(
+        acting_user=county,
+        provider_name="江西省慈善总会",
+        provider_kind="organisation",
+        title="秋送助学",
+        kind="education",
+        region=Region.objects.get(code="360102"),
+        amount="2000",
+        places=2,
+        conditions="在读中小学生",
+        today=TODAY,
+    )
+    match = charity.aid_match_create(
+        acting_user=caseworker,
+        offer=offer,
+        household=applicant,
+        consent=True,
+        consent_on=TODAY,
+        consent_by="户主本人",
+        today=TODAY,
+    )
+    return {
+        "enrolled": enrolled,
+        "pairing": pairing,
+        "record": record,
+        "application": application,
+        "lead": lead,
+        "need": need,
+        "match": match,
+    }
 
 
 @pytest.fixture
 def worlds(caseworker, make_user, street_officer, county_officer):
     other = make_user("caseworker", HOME_COMMUNITY_2)
-    return (build(caseworker, street_officer, county_officer),
-            build(other, street_officer, county_officer, community=HOME_COMMUNITY_2, name="李四"))
+    return (
+        build(caseworker, street_officer, county_officer),
+        build(other, street_officer, county_officer, community=HOME_COMMUNITY_2, name="李四"),
+    )
 
 
 def sheet(client, name, params=None):
     rows = export_sheets(client.get(reverse(name), params or {}))
-    (title, rows), = rows.items()
+    ((title, rows),) = rows.items()
     assert rows[0][0].startswith(title)
     return rows[1], rows[2:]
 
@@ -73,12 +117,34 @@ def head_of(household):
 def test_application_export(client, county_officer, worlds):
     client.force_login(county_officer)
     header, rows = sheet(client, "application_export")
-    assert header == ("编号", "户主", "身份证号码", "社区代码", "社区", "申请类别", "状态", "受理日期", "办理时限",
-                      "超期（工作日）", "决定日期")
+    assert header == (
+        "编号",
+        "户主",
+        "身份证号码",
+        "社区代码",
+        "社区",
+        "申请类别",
+        "状态",
+        "受理日期",
+        "办理时限",
+        "超期（工作日）",
+        "决定日期",
+    )
     a = worlds[0]["application"]
     head = head_of(a.household)
-    expected = (a.pk, head.name, mask(head.id_number), HOME_COMMUNITY, a.household.community.name,
-                a.get_category_display(), a.get_status_display(), "2018-06-04", f"{a.due_on:%Y-%m-%d}", None, None)
+    expected = (
+        a.pk,
+        head.name,
+        mask(head.id_number),
+        HOME_COMMUNITY,
+        a.household.community.name,
+        a.get_category_display(),
+        a.get_status_display(),
+        "2018-06-04",
+        f"{a.due_on:%Y-%m-%d}",
+        None,
+        None,
+    )
     assert expected in rows and len(rows) == 2  # the open ones (default filter), not the approved
     assert AccessLog.objects.get().what == "导出救助申请（状态：办理中）"
     _, rows = sheet(client, "application_export", {"status": "approved"})
@@ -91,8 +157,22 @@ def test_lead_export(client, caseworker, worlds):
     header, rows = sheet(client, "lead_export")
     lead = worlds[0]["lead"]
     assert header[:3] == ("编号", "姓名", "身份证号码")
-    assert rows == [(lead.pk, "张三", None, HOME_COMMUNITY, lead.community.name, lead.get_source_display(), None,
-                     lead.get_reason_display(), "2018-06-04", f"{lead.visit_due_on:%Y-%m-%d}", None, "待走访")]
+    assert rows == [
+        (
+            lead.pk,
+            "张三",
+            None,
+            HOME_COMMUNITY,
+            lead.community.name,
+            lead.get_source_display(),
+            None,
+            lead.get_reason_display(),
+            "2018-06-04",
+            f"{lead.visit_due_on:%Y-%m-%d}",
+            None,
+            "待走访",
+        )
+    ]
     _, rows = sheet(client, "lead_export", {"status": "closed"})
     assert rows == []
 
@@ -102,8 +182,23 @@ def test_pairing_export(client, make_user, worlds):
     header, rows = sheet(client, "pairing_export")
     p = worlds[1]["pairing"]
     head = head_of(p.household)
-    assert rows == [(p.pk, p.household_id, head.name, mask(head.id_number), p.household.community.name, "周建国",
-                     "机关企事业单位干部", "东湖区财政局", "2018-06-04", "帮扶中", None, 0, "从未走访")]
+    assert rows == [
+        (
+            p.pk,
+            p.household_id,
+            head.name,
+            mask(head.id_number),
+            p.household.community.name,
+            "周建国",
+            "机关企事业单位干部",
+            "东湖区财政局",
+            "2018-06-04",
+            "帮扶中",
+            None,
+            0,
+            "从未走访",
+        )
+    ]
     _, rows = sheet(client, "pairing_export", {"status": "ended"})
     assert rows == []
 
@@ -114,8 +209,12 @@ def test_job_export(client, street_officer, worlds):
     heads = [head_of(w["enrolled"]) for w in worlds]
     by_id = {r[1]: r for r in rows}
     for head in heads:
-        assert by_id[mask(head.id_number)][:4] == (head.name, mask(head.id_number), head.household_id,
-                                                   head.household.community.name)
+        assert by_id[mask(head.id_number)][:4] == (
+            head.name,
+            mask(head.id_number),
+            head.household_id,
+            head.household.community.name,
+        )
     assert not any(h.id_number in repr(rows) for h in heads)
     _, rows = sheet(client, "job_export", {"employment": "employed"})
     assert all(r[5] == dict(Person.Employment.choices)["employed"] for r in rows)
@@ -126,8 +225,19 @@ def test_student_export(client, county_officer, worlds):
     header, rows = sheet(client, "student_export")
     r = worlds[0]["record"]
     child = r.person
-    assert (child.name, mask(child.id_number), child.household_id, child.household.community.name, "滕王阁小学", "小学",
-            "六年级", "在读", "是", 0, None) == next(row for row in rows if row[0] == child.name)[:11]
+    assert (
+        child.name,
+        mask(child.id_number),
+        child.household_id,
+        child.household.community.name,
+        "滕王阁小学",
+        "小学",
+        "六年级",
+        "在读",
+        "是",
+        0,
+        None,
+    ) == next(row for row in rows if row[0] == child.name)[:11]
     assert len(rows) == 2
     _, rows = sheet(client, "student_export", {"status": "graduated"})
     assert rows == []
@@ -138,21 +248,58 @@ def test_need_and_match_exports(client, caseworker, worlds):
     header, rows = sheet(client, "need_export")
     need = worlds[0]["need"]
     head = head_of(need.household)
-    assert rows == [(need.pk, need.household_id, head.name, mask(head.id_number), need.household.community.name,
-                     need.get_kind_display(), "孩子上学，学杂费有缺口", 3000, "2018-06-04", "公开征集中")]
+    assert rows == [
+        (
+            need.pk,
+            need.household_id,
+            head.name,
+            mask(head.id_number),
+            need.household.community.name,
+            need.get_kind_display(),
+            "孩子上学，学杂费有缺口",
+            3000,
+            "2018-06-04",
+            "公开征集中",
+        )
+    ]
     header, rows = sheet(client, "match_export")
     match = worlds[0]["match"]
     head = head_of(match.household)
-    assert rows == [(match.pk, match.household_id, head.name, mask(head.id_number), match.household.community.name,
-                     "秋送助学", "江西省慈善总会", "户主本人", "2018-06-04", match.get_status_display(), None, None)]
+    assert rows == [
+        (
+            match.pk,
+            match.household_id,
+            head.name,
+            mask(head.id_number),
+            match.household.community.name,
+            "秋送助学",
+            "江西省慈善总会",
+            "户主本人",
+            "2018-06-04",
+            match.get_status_display(),
+            None,
+            None,
+        )
+    ]
     _, rows = sheet(client, "match_export", {"status": "delivered"})
     assert rows == []
 
 
-@pytest.mark.parametrize("name", ["application_export", "lead_export", "pairing_export", "job_export",
-                                  "student_export", "need_export", "match_export"])
-def test_exports_are_scoped_logged_and_constant_in_queries(client, make_user, caseworker, street_officer,
-                                                           county_officer, name):
+@pytest.mark.parametrize(
+    "name",
+    [
+        "application_export",
+        "lead_export",
+        "pairing_export",
+        "job_export",
+        "student_export",
+        "need_export",
+        "match_export",
+    ],
+)
+def test_exports_are_scoped_logged_and_constant_in_queries(
+    client, make_user, caseworker, street_officer, county_officer, name
+):
     build(caseworker, street_officer, county_officer)
     client.force_login(county_officer)
     small = query_count(client, reverse(name))
@@ -165,4 +312,6 @@ def test_exports_are_scoped_logged_and_constant_in_queries(client, make_user, ca
     client.force_login(county_officer)
     assert query_count(client, reverse(name)) == small
     _, rows = sheet(client, name)
-    assert len(rows) >= 4 and AccessLog.objects.filter(user=county_officer).order_by("id").last().count == len(rows)
+    assert len(rows) >= 4 and AccessLog.objects.filter(user=county_officer).order_by(
+        "id"
+    ).last().count == len(rows)

@@ -57,25 +57,42 @@ def test_able_to_work_means_working_age_labour_capacity_and_not_in_school():
 
 
 def test_the_zero_employment_flag_is_set_and_cleared_and_the_gradual_exit_starts(
-        client, caseworker, county_officer, enrolled):
+    client, caseworker, county_officer, enrolled
+):
     head = _head(enrolled)
     assert list(zero_employment_households(user=county_officer, today=JULY)) == [enrolled]
     client.force_login(caseworker)
-    assert 'id="zero-employment"' in client.get(reverse("household_detail", args=[enrolled.pk])).content.decode()
+    assert (
+        'id="zero-employment"' in client.get(reverse("household_detail", args=[enrolled.pk])).content.decode()
+    )
 
-    change = services.job_start_record(acting_user=caseworker, person=head, started_on=JULY, employer="东湖区环卫所",
-                                       monthly_wage="2000", today=JULY)
+    change = services.job_start_record(
+        acting_user=caseworker,
+        person=head,
+        started_on=JULY,
+        employer="东湖区环卫所",
+        monthly_wage="2000",
+        today=JULY,
+    )
     head.refresh_from_db()
-    assert (head.employment, head.newly_employed_since, head.income_wage) == ("employed", JULY, Decimal("2000.00"))
+    assert (head.employment, head.newly_employed_since, head.income_wage) == (
+        "employed",
+        JULY,
+        Decimal("2000.00"),
+    )
     assert (change.kind, change.from_status, change.to_status) == ("start", "na", "employed")
     assert head.history.first().history_user == caseworker
     assert list(zero_employment_households(user=county_officer, today=JULY)) == []
-    assert 'id="zero-employment"' not in client.get(reverse("household_detail", args=[enrolled.pk])).content.decode()
+    assert (
+        'id="zero-employment"'
+        not in client.get(reverse("household_detail", args=[enrolled.pk])).content.decode()
+    )
 
     # (300 + 2000) / 2 = 1150 ≥ 580: the unit leaves dibao; 渐退 for 12 months from the start of work.
     enrolment = Enrolment.objects.get(household=enrolled)
-    started = Event.objects.get(target_type="benefits.enrolment", target_id=str(enrolment.pk),
-                                verb__startswith="渐退开始")
+    started = Event.objects.get(
+        target_type="benefits.enrolment", target_id=str(enrolment.pk), verb__startswith="渐退开始"
+    )
     assert started.data["gradual_exit_until"] == "2019-07-02"
     assert started.data["newly_employed_since"] == "2018-07-02"
     assert started.verb == f"渐退开始：{head.name}就业，渐退至2019年7月2日"
@@ -87,20 +104,39 @@ def test_the_zero_employment_flag_is_set_and_cleared_and_the_gradual_exit_starts
 
 
 def test_a_job_that_keeps_the_household_eligible_starts_no_gradual_exit(caseworker, enrolled):
-    services.job_start_record(acting_user=caseworker, person=_head(enrolled), started_on=JULY, employer="零工",
-                              flexible=True, monthly_wage="500", today=JULY)
+    services.job_start_record(
+        acting_user=caseworker,
+        person=_head(enrolled),
+        started_on=JULY,
+        employer="零工",
+        flexible=True,
+        monthly_wage="500",
+        today=JULY,
+    )
     enrolment = Enrolment.objects.get(household=enrolled)
-    event = Event.objects.get(target_type="benefits.enrolment", target_id=str(enrolment.pk), verb__contains="就业")
-    assert event.verb.endswith("按规则测算家庭仍符合救助条件，不启动渐退") and event.data["gradual_exit_until"] is None
+    event = Event.objects.get(
+        target_type="benefits.enrolment", target_id=str(enrolment.pk), verb__contains="就业"
+    )
+    assert (
+        event.verb.endswith("按规则测算家庭仍符合救助条件，不启动渐退")
+        and event.data["gradual_exit_until"] is None
+    )
 
 
 def test_a_job_loss_sets_the_flag_again(caseworker, county_officer, enrolled):
     head = _head(enrolled)
-    services.job_start_record(acting_user=caseworker, person=head, started_on=JULY, employer="超市", today=JULY)
-    services.job_end_record(acting_user=caseworker, person=head, ended_on=D(2018, 8, 1), reason="合同到期",
-                            today=D(2018, 8, 1))
+    services.job_start_record(
+        acting_user=caseworker, person=head, started_on=JULY, employer="超市", today=JULY
+    )
+    services.job_end_record(
+        acting_user=caseworker, person=head, ended_on=D(2018, 8, 1), reason="合同到期", today=D(2018, 8, 1)
+    )
     head.refresh_from_db()
-    assert (head.employment, head.newly_employed_since, head.income_wage) == ("unemployed", None, Decimal("0"))
+    assert (head.employment, head.newly_employed_since, head.income_wage) == (
+        "unemployed",
+        None,
+        Decimal("0"),
+    )
     assert list(zero_employment_households(user=county_officer, today=D(2018, 8, 1))) == [enrolled]
     assert Event.objects.filter(verb="认定为零就业家庭", target_id=str(enrolled.pk)).count() == 1
     assert not Lead.objects.exists()  # enrolled: the caseworker already follows the household
@@ -109,8 +145,12 @@ def test_a_job_loss_sets_the_flag_again(caseworker, county_officer, enrolled):
 def test_a_job_loss_outside_enrolment_raises_a_lead(caseworker):
     household = household_make(community_id=HOME_COMMUNITY)
     head = _head(household)
-    services.job_start_record(acting_user=caseworker, person=head, started_on=TODAY, employer="工厂", today=TODAY)
-    services.job_end_record(acting_user=caseworker, person=head, ended_on=TODAY, reason="工厂停产", today=TODAY)
+    services.job_start_record(
+        acting_user=caseworker, person=head, started_on=TODAY, employer="工厂", today=TODAY
+    )
+    services.job_end_record(
+        acting_user=caseworker, person=head, ended_on=TODAY, reason="工厂停产", today=TODAY
+    )
     lead = Lead.objects.get()
     assert (lead.source, lead.reason, lead.household, lead.person) == ("system", "job_loss", household, head)
     assert "工厂停产" in lead.detail and lead.visit_due_on == D(2018, 6, 7)
@@ -120,29 +160,62 @@ def test_job_input_is_checked_and_refusals_change_nothing(caseworker, street_off
     head = _head(enrolled)
     before = help_state()
     with pytest.raises(ServiceError) as exc:
-        services.job_start_record(acting_user=caseworker, person=head, started_on=D(2018, 6, 5), employer="",
-                                  monthly_wage="-1", today=TODAY)
+        services.job_start_record(
+            acting_user=caseworker,
+            person=head,
+            started_on=D(2018, 6, 5),
+            employer="",
+            monthly_wage="-1",
+            today=TODAY,
+        )
     assert {(e["field"], e["message"]) for e in exc.value.errors} == {
-        ("started_on", "就业日期不能晚于今天"), ("employer", "请填写就业单位或就业形式"), ("monthly_wage", "月工资不能为负数")}
+        ("started_on", "就业日期不能晚于今天"),
+        ("employer", "请填写就业单位或就业形式"),
+        ("monthly_wage", "月工资不能为负数"),
+    }
     with pytest.raises(ServiceError, match="未登记为就业"):
         services.job_end_record(acting_user=caseworker, person=head, ended_on=TODAY, reason="x", today=TODAY)
     for user in (street_officer, make_user("caseworker", HOME_COMMUNITY_2)):
         with pytest.raises(PermissionDenied):
-            services.job_start_record(acting_user=user, person=head, started_on=TODAY, employer="x", today=TODAY)
+            services.job_start_record(
+                acting_user=user, person=head, started_on=TODAY, employer="x", today=TODAY
+            )
         with pytest.raises(PermissionDenied):
-            services.job_support_record(acting_user=user, person=head, kind="training", on_date=TODAY,
-                                        provider="x", detail="x", today=TODAY)
+            services.job_support_record(
+                acting_user=user,
+                person=head,
+                kind="training",
+                on_date=TODAY,
+                provider="x",
+                detail="x",
+                today=TODAY,
+            )
     assert help_state() == before
 
 
 def test_training_referrals_and_start_up_support_are_recorded(client, caseworker, enrolled):
     head = _head(enrolled)
-    support = services.job_support_record(acting_user=caseworker, person=head, kind="startup_loan", on_date=TODAY,
-                                          provider="东湖区人社局", detail="创业担保贷款", amount="50000", today=TODAY)
+    support = services.job_support_record(
+        acting_user=caseworker,
+        person=head,
+        kind="startup_loan",
+        on_date=TODAY,
+        provider="东湖区人社局",
+        detail="创业担保贷款",
+        amount="50000",
+        today=TODAY,
+    )
     assert (support.amount, support.history.get().history_user) == (Decimal("50000.00"), caseworker)
     client.force_login(caseworker)
-    response = client.post(reverse("job_support", args=[head.pk]), {
-        "kind": "training", "on_date": "2018-06-04", "provider": "市职业技能培训中心", "detail": "家政服务培训"})
+    response = client.post(
+        reverse("job_support", args=[head.pk]),
+        {
+            "kind": "training",
+            "on_date": "2018-06-04",
+            "provider": "市职业技能培训中心",
+            "detail": "家政服务培训",
+        },
+    )
     assert response.status_code == 302 and JobSupport.objects.count() == 2
     page = client.get(reverse("job_person", args=[head.pk])).content.decode()
     assert "创业担保贷款" in page and "家政服务培训" in page
@@ -157,7 +230,9 @@ def test_a_child_in_school_is_not_counted_as_able_to_work(caseworker, county_off
     child.birth_date = D(2000, 1, 1)  # 18: of working age
     child.save()
     assert list(zero_employment_households(user=county_officer, today=TODAY)) == [household]
-    students.school_record_save(acting_user=caseworker, person=child, school="南昌大学", stage="undergraduate")
+    students.school_record_save(
+        acting_user=caseworker, person=child, school="南昌大学", stage="undergraduate"
+    )
     assert list(zero_employment_households(user=county_officer, today=TODAY)) == []
 
 

@@ -13,18 +13,38 @@ from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2, make_id
 pytestmark = pytest.mark.django_db
 
 MEMBER_DEFAULTS = {
-    "relation": "head", "labor_capacity": "full", "disability_grade": "0", "self_care": "full",
-    "has_able_supporter": "on", "orphan": "", "income_wage": "300", "income_business": "0", "income_property": "0",
-    "income_transfer": "0", "income_other": "0", "employment": "employed", "newly_employed_since": "",
+    "relation": "head",
+    "labor_capacity": "full",
+    "disability_grade": "0",
+    "self_care": "full",
+    "has_able_supporter": "on",
+    "orphan": "",
+    "income_wage": "300",
+    "income_business": "0",
+    "income_property": "0",
+    "income_transfer": "0",
+    "income_other": "0",
+    "employment": "employed",
+    "newly_employed_since": "",
 }
 
 
 def form_data(members, community=HOME_COMMUNITY, initial=0, **household):
     data = {
-        "community": community, "address": "滕王阁路8号", "phone": "13800000000", "housing": "own", "bank_name": "",
-        "bank_account": "", "financial_assets": "0", "vehicles": "0", "houses": "1",
-        "monthly_rigid_expenditure": "0", "members-TOTAL_FORMS": str(len(members)),
-        "members-INITIAL_FORMS": str(initial), "members-MIN_NUM_FORMS": "1", "members-MAX_NUM_FORMS": "1000",
+        "community": community,
+        "address": "滕王阁路8号",
+        "phone": "13800000000",
+        "housing": "own",
+        "bank_name": "",
+        "bank_account": "",
+        "financial_assets": "0",
+        "vehicles": "0",
+        "houses": "1",
+        "monthly_rigid_expenditure": "0",
+        "members-TOTAL_FORMS": str(len(members)),
+        "members-INITIAL_FORMS": str(initial),
+        "members-MIN_NUM_FORMS": "1",
+        "members-MAX_NUM_FORMS": "1000",
     }
     data.update(household)
     for i, member in enumerate(members):
@@ -36,10 +56,22 @@ def form_data(members, community=HOME_COMMUNITY, initial=0, **household):
 def test_caseworker_creates_a_household_with_two_members(client, caseworker):
     client.force_login(caseworker)
     head, child = make_id(birth="19750310"), make_id(birth="20100101", sex="F")
-    response = client.post(reverse("household_create"), form_data([
-        {"name": "张三", "id_number": head},
-        {"name": "张小妹", "id_number": child, "relation": "child", "income_wage": "0", "employment": "student"},
-    ], hardship_causes=["illness"]))
+    response = client.post(
+        reverse("household_create"),
+        form_data(
+            [
+                {"name": "张三", "id_number": head},
+                {
+                    "name": "张小妹",
+                    "id_number": child,
+                    "relation": "child",
+                    "income_wage": "0",
+                    "employment": "student",
+                },
+            ],
+            hardship_causes=["illness"],
+        ),
+    )
     household = Household.objects.get()
     assert response.status_code == 302 and response.url == reverse("household_detail", args=[household.pk])
     assert household.community_id == HOME_COMMUNITY and household.hardship_causes == ["illness"]
@@ -51,39 +83,49 @@ def test_caseworker_creates_a_household_with_two_members(client, caseworker):
     assert Event.objects.get().verb == "新建家庭档案"
 
 
-@pytest.mark.parametrize("member,field,message", [
-    ({"id_number": "110105194912310021"}, "id_number", "校验位错误"),
-    ({"id_number": "11010519491231002x"}, "id_number", "大写X"),
-    ({"id_number": "1101051949123100"}, "id_number", "应为18位"),
-    ({"income_wage": "-5"}, "income_wage", "大于或等于0"),
-    ({"income_wage": "abc"}, "income_wage", "输入一个数字"),
-    ({"labor_capacity": "lots"}, "labor_capacity", "选择一个有效的选项"),
-    ({"disability_grade": "5"}, "disability_grade", "选择一个有效的选项"),
-    ({"name": ""}, "name", "必填"),
-])
+@pytest.mark.parametrize(
+    "member,field,message",
+    [
+        ({"id_number": "110105194912310021"}, "id_number", "校验位错误"),
+        ({"id_number": "11010519491231002x"}, "id_number", "大写X"),
+        ({"id_number": "1101051949123100"}, "id_number", "应为18位"),
+        ({"income_wage": "-5"}, "income_wage", "大于或等于0"),
+        ({"income_wage": "abc"}, "income_wage", "输入一个数字"),
+        ({"labor_capacity": "lots"}, "labor_capacity", "选择一个有效的选项"),
+        ({"disability_grade": "5"}, "disability_grade", "选择一个有效的选项"),
+        ({"name": ""}, "name", "必填"),
+    ],
+)
 def test_bad_member_input_gets_a_field_error_and_nothing_is_saved(client, caseworker, member, field, message):
     client.force_login(caseworker)
-    response = client.post(reverse("household_create"),
-                           form_data([{"name": "李四", "id_number": make_id(), **member}]))
+    response = client.post(
+        reverse("household_create"), form_data([{"name": "李四", "id_number": make_id(), **member}])
+    )
     assert response.status_code == 200
     errors = response.context["formset"].forms[0].errors
     assert message in " ".join(errors[field])
     assert Household.objects.count() == 0 and Person.objects.count() == 0 and Event.objects.count() == 0
 
 
-@pytest.mark.parametrize("household,field,message", [
-    ({"address": ""}, "address", "必填"),
-    ({"financial_assets": "-1"}, "financial_assets", "大于或等于0"),
-    ({"vehicles": "-1"}, "vehicles", "大于或等于0"),
-    ({"phone": "abc"}, "phone", "7–12位数字"),
-    ({"bank_account": "12"}, "bank_account", "12–30位数字"),
-    ({"community": HOME_COMMUNITY_2}, "community", "只能选择本人负责的社区"),
-    ({"hardship_causes": ["war"]}, "hardship_causes", "war 不在可用的选项中"),
-])
-def test_bad_household_input_gets_a_field_error_and_nothing_is_saved(client, caseworker, household, field, message):
+@pytest.mark.parametrize(
+    "household,field,message",
+    [
+        ({"address": ""}, "address", "必填"),
+        ({"financial_assets": "-1"}, "financial_assets", "大于或等于0"),
+        ({"vehicles": "-1"}, "vehicles", "大于或等于0"),
+        ({"phone": "abc"}, "phone", "7–12位数字"),
+        ({"bank_account": "12"}, "bank_account", "12–30位数字"),
+        ({"community": HOME_COMMUNITY_2}, "community", "只能选择本人负责的社区"),
+        ({"hardship_causes": ["war"]}, "hardship_causes", "war 不在可用的选项中"),
+    ],
+)
+def test_bad_household_input_gets_a_field_error_and_nothing_is_saved(
+    client, caseworker, household, field, message
+):
     client.force_login(caseworker)
-    response = client.post(reverse("household_create"),
-                           form_data([{"name": "李四", "id_number": make_id()}], **household))
+    response = client.post(
+        reverse("household_create"), form_data([{"name": "李四", "id_number": make_id()}], **household)
+    )
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert Household.objects.count() == 0 and Person.objects.count() == 0
@@ -91,9 +133,15 @@ def test_bad_household_input_gets_a_field_error_and_nothing_is_saved(client, cas
 
 def test_household_needs_exactly_one_head(client, caseworker):
     client.force_login(caseworker)
-    response = client.post(reverse("household_create"), form_data([
-        {"name": "甲", "id_number": make_id()}, {"name": "乙", "id_number": make_id()},
-    ]))
+    response = client.post(
+        reverse("household_create"),
+        form_data(
+            [
+                {"name": "甲", "id_number": make_id()},
+                {"name": "乙", "id_number": make_id()},
+            ]
+        ),
+    )
     assert "有且只有一名户主，现有2名" in response.content.decode()
     assert Household.objects.count() == 0 and Person.objects.count() == 0
 
@@ -101,9 +149,15 @@ def test_household_needs_exactly_one_head(client, caseworker):
 def test_the_same_id_twice_in_one_household_is_refused(client, caseworker):
     client.force_login(caseworker)
     number = make_id()
-    response = client.post(reverse("household_create"), form_data([
-        {"name": "甲", "id_number": number}, {"name": "乙", "id_number": number, "relation": "child"},
-    ]))
+    response = client.post(
+        reverse("household_create"),
+        form_data(
+            [
+                {"name": "甲", "id_number": number},
+                {"name": "乙", "id_number": number, "relation": "child"},
+            ]
+        ),
+    )
     assert "与第1名成员身份证号码重复" in " ".join(response.context["formset"].forms[1].errors["id_number"])
     assert Person.objects.count() == 0
 
@@ -134,11 +188,20 @@ def test_edit_changes_head_adds_and_removes_members(client, caseworker):
     head, child = household.members.order_by("id")
     client.force_login(caseworker)
     newcomer = make_id(birth="19900101")
-    data = form_data([
-        {"id": head.pk, "name": head.name, "id_number": head.id_number, "relation": "spouse"},
-        {"id": child.pk, "name": child.name, "id_number": child.id_number, "relation": "child", "DELETE": "on"},
-        {"name": "新户主", "id_number": newcomer, "relation": "head"},
-    ], initial=2)
+    data = form_data(
+        [
+            {"id": head.pk, "name": head.name, "id_number": head.id_number, "relation": "spouse"},
+            {
+                "id": child.pk,
+                "name": child.name,
+                "id_number": child.id_number,
+                "relation": "child",
+                "DELETE": "on",
+            },
+            {"name": "新户主", "id_number": newcomer, "relation": "head"},
+        ],
+        initial=2,
+    )
     response = client.post(reverse("household_edit", args=[household.pk]), data)
     assert response.status_code == 302
     members = {p.name: p.relation for p in household.members.all()}
@@ -153,8 +216,10 @@ def test_street_officer_and_auditor_read_but_cannot_write(client, street_officer
         client.force_login(user)
         assert client.get(reverse("household_detail", args=[household.pk])).status_code == 200
         assert client.get(reverse("household_edit", args=[household.pk])).status_code == 403
-        response = client.post(reverse("household_edit", args=[household.pk]),
-                               form_data([{"name": "篡改", "id_number": make_id()}]))
+        response = client.post(
+            reverse("household_edit", args=[household.pk]),
+            form_data([{"name": "篡改", "id_number": make_id()}]),
+        )
         assert response.status_code == 403
         assert client.get(reverse("household_create")).status_code == 403
     assert not Person.objects.filter(name="篡改").exists() and Household.objects.count() == 1
@@ -205,21 +270,33 @@ def test_pages_run_a_constant_number_of_queries(client, caseworker, url_name):
     assert _queries(client, url) == small
 
 
-def test_an_enrolled_member_cannot_be_deleted_from_the_household(client, caseworker, street_officer, county_officer):
+def test_an_enrolled_member_cannot_be_deleted_from_the_household(
+    client, caseworker, street_officer, county_officer
+):
     from benefits.models import Enrolment
     from cases.tests.factories_applications import application_at, standard_make
 
     standard_make(year=2026)
     household = household_make(community_id=HOME_COMMUNITY, members=2)
-    application_at("approved", household=household, caseworker=caseworker, street=street_officer,
-                   county=county_officer)
+    application_at(
+        "approved", household=household, caseworker=caseworker, street=street_officer, county=county_officer
+    )
     assert Enrolment.objects.count() == 1
     head, child = household.members.order_by("id")
     client.force_login(caseworker)
-    data = form_data([
-        {"id": head.pk, "name": head.name, "id_number": head.id_number, "relation": "head"},
-        {"id": child.pk, "name": child.name, "id_number": child.id_number, "relation": "child", "DELETE": "on"},
-    ], initial=2)
+    data = form_data(
+        [
+            {"id": head.pk, "name": head.name, "id_number": head.id_number, "relation": "head"},
+            {
+                "id": child.pk,
+                "name": child.name,
+                "id_number": child.id_number,
+                "relation": "child",
+                "DELETE": "on",
+            },
+        ],
+        initial=2,
+    )
     response = client.post(reverse("household_edit", args=[household.pk]), data)
     assert response.status_code == 200
     assert f"{child.name}已纳入救助保障，不能从家庭中删除" in response.content.decode()

@@ -82,8 +82,16 @@ def test_household_counts_by_place_and_by_scope(seeded):
     assert under("360102") == 300
     assert under("360702") == 30
     seen = {u.username: scope_filter(Household.objects.all(), u).count() for u in User.objects.all()}
-    assert seen == {"caseworker": 48, "caseworker2": 24, "street": 192, "county": 300, "city": 300,
-                    "province": 330, "auditor": 330, "admin": 330}
+    assert seen == {
+        "caseworker": 48,
+        "caseworker2": 24,
+        "street": 192,
+        "county": 300,
+        "city": 300,
+        "province": 330,
+        "auditor": 330,
+        "admin": 330,
+    }
 
 
 def test_every_household_has_one_head_and_an_initial_history_entry(seeded):
@@ -92,7 +100,9 @@ def test_every_household_has_one_head_and_an_initial_history_entry(seeded):
     assert set(heads.values()) == {1}
     assert Household.history.count() == Household.objects.count() == 330
     assert Person.history.count() == Person.objects.count()
-    assert set(Household.history.values_list("history_type", "history_user__username").distinct()) == {("+", "admin")}
+    assert set(Household.history.values_list("history_type", "history_user__username").distinct()) == {
+        ("+", "admin")
+    }
 
 
 def test_id_numbers_are_valid_unique_and_match_person_and_county(seeded):
@@ -120,8 +130,10 @@ def test_ages_relations_and_orphans_are_plausible(seeded):
             if m.relation in ("child", "grandchild"):
                 assert m.birth_date > head.birth_date
     assert Counter(p.disability_grade for p in persons).most_common(1)[0][0] == 0
-    per_capita = [sum(m.monthly_income for m in h.members.all()) / len(h.members.all())
-                  for h in Household.objects.prefetch_related("members")]
+    per_capita = [
+        sum(m.monthly_income for m in h.members.all()) / len(h.members.all())
+        for h in Household.objects.prefetch_related("members")
+    ]
     assert any(x < 580 for x in per_capita)
     assert any(580 <= x < 870 for x in per_capita)
     assert any(x >= 870 for x in per_capita)
@@ -130,21 +142,42 @@ def test_ages_relations_and_orphans_are_plausible(seeded):
 def test_standards_for_2018_last_year_and_this_year_with_placeholders_marked(seeded):
     rows = {s.year: s for s in Standard.objects.filter(region_id="360102")}
     assert set(rows) == {2018, timezone.localdate().year - 1, timezone.localdate().year}
-    placeholders = ["annual_cap", "annual_times", "extra_times", "min_wage", "per_event_cap",
-                    "property_business_allowed", "property_houses", "property_months", "property_vehicles",
-                    "street_limit", "uplift_max"]
+    placeholders = [
+        "annual_cap",
+        "annual_times",
+        "extra_times",
+        "min_wage",
+        "per_event_cap",
+        "property_business_allowed",
+        "property_houses",
+        "property_months",
+        "property_vehicles",
+        "street_limit",
+        "uplift_max",
+    ]
     for s in rows.values():
         assert (s.dibao, s.subsidy_target, s.tekun) == (Decimal("580"), Decimal("380"), Decimal("755"))
         assert (s.care_ratio_full, s.care_ratio_semi) == (Decimal("0.80"), Decimal("0.20"))
         assert (s.orphan_scattered, s.orphan_institutional) == (Decimal("800"), Decimal("1200"))
         assert (s.disability_living, s.disability_care, s.zhichu_multiplier) == (
-            Decimal("60"), Decimal("70"), Decimal("1.5"))
+            Decimal("60"),
+            Decimal("70"),
+            Decimal("1.5"),
+        )
         assert (s.extension_months, s.extension_months_disabled) == (12, 24)
         assert (s.min_wage, s.property_months, s.property_vehicles, s.property_houses) == (
-            Decimal("1680"), Decimal("24"), 0, 1)
+            Decimal("1680"),
+            Decimal("24"),
+            0,
+            1,
+        )
         assert s.property_business_allowed is False
         assert (s.per_event_cap, s.annual_cap, s.annual_times, s.extra_times) == (
-            Decimal("3000"), Decimal("10000"), 2, 2)
+            Decimal("3000"),
+            Decimal("10000"),
+            2,
+            2,
+        )
         assert (s.street_limit, s.uplift_max) == (Decimal("1000"), Decimal("0.50"))
         assert sorted(s.placeholder_fields) == placeholders
         assert s.source == "演示数据：占位值，非当地正式标准"
@@ -152,18 +185,30 @@ def test_standards_for_2018_last_year_and_this_year_with_placeholders_marked(see
 
 
 def test_second_run_changes_nothing_and_says_so(seeded):
-    before = (Household.objects.count(), Person.objects.count(), User.objects.count(), Standard.objects.count())
+    before = (
+        Household.objects.count(),
+        Person.objects.count(),
+        User.objects.count(),
+        Standard.objects.count(),
+    )
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert "演示数据已存在" in out.getvalue()
-    assert (Household.objects.count(), Person.objects.count(), User.objects.count(),
-            Standard.objects.count()) == before
+    assert (
+        Household.objects.count(),
+        Person.objects.count(),
+        User.objects.count(),
+        Standard.objects.count(),
+    ) == before
 
 
 def test_a_fresh_run_gives_the_same_households(seeded):
     def snapshot():
-        return list(Household.objects.order_by("id").values_list("community_id", "address", "members__id_number",
-                                                                   "members__name")[:40])
+        return list(
+            Household.objects.order_by("id").values_list(
+                "community_id", "address", "members__id_number", "members__name"
+            )[:40]
+        )
 
     first = snapshot()
     Person.objects.all().delete()

@@ -20,18 +20,36 @@ D = Decimal
 COUNTY, OTHER_COUNTY, PROVINCE = "360102", "360103", "360000"
 
 VALID = {
-    "dibao": D("638"), "subsidy_target": D("414.20"), "tekun": D("829.40"), "care_ratio_full": D("0.80"),
-    "care_ratio_semi": D("0.20"), "min_wage": D("1680"), "orphan_scattered": D("900"),
-    "orphan_institutional": D("1300"), "disability_living": D("60"), "disability_care": D("70"),
-    "zhichu_multiplier": D("1.5"), "extension_months": 12, "extension_months_disabled": 24,
-    "property_months": D("6"), "property_vehicles": 0, "property_houses": 1, "property_business_allowed": False,
-    "per_event_cap": D("3000"), "annual_cap": D("10000"), "annual_times": 2, "extra_times": 1,
-    "street_limit": D("1000"), "uplift_max": D("0.50"),
+    "dibao": D("638"),
+    "subsidy_target": D("414.20"),
+    "tekun": D("829.40"),
+    "care_ratio_full": D("0.80"),
+    "care_ratio_semi": D("0.20"),
+    "min_wage": D("1680"),
+    "orphan_scattered": D("900"),
+    "orphan_institutional": D("1300"),
+    "disability_living": D("60"),
+    "disability_care": D("70"),
+    "zhichu_multiplier": D("1.5"),
+    "extension_months": 12,
+    "extension_months_disabled": 24,
+    "property_months": D("6"),
+    "property_vehicles": 0,
+    "property_houses": 1,
+    "property_business_allowed": False,
+    "per_event_cap": D("3000"),
+    "annual_cap": D("10000"),
+    "annual_times": 2,
+    "extra_times": 1,
+    "street_limit": D("1000"),
+    "uplift_max": D("0.50"),
 }
 
 
 def user(username, role="", region=None, **kw) -> User:
-    return User.objects.create_user(username=username, password="x-very-long-pw", role=role, region_id=region, **kw)
+    return User.objects.create_user(
+        username=username, password="x-very-long-pw", role=role, region_id=region, **kw
+    )
 
 
 @pytest.fixture
@@ -49,8 +67,12 @@ def region(code: str) -> Region:
 
 
 def snapshot() -> tuple:
-    return (Standard.objects.count(), Standard.history.count(), Event.objects.count(),
-            list(Standard.objects.order_by("pk").values_list("pk", "dibao", "tekun")))
+    return (
+        Standard.objects.count(),
+        Standard.history.count(),
+        Event.objects.count(),
+        list(Standard.objects.order_by("pk").values_list("pk", "dibao", "tekun")),
+    )
 
 
 def save(acting_user, code=COUNTY, year=2019, **changes):
@@ -60,12 +82,15 @@ def save(acting_user, code=COUNTY, year=2019, **changes):
 # -- guidance ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("year", "dibao", "subsidy", "tekun_min"), [
-    (2018, "580.00", "380.00", "754.00"),
-    (2019, "638.00", "414.20", "829.40"),
-    (2020, "701.80", "451.48", "912.34"),   # 380 × 1.1881 = 451.478
-    (2023, "934.10", "584.68", "1214.33"),  # 580 × 1.61051 = 934.0958; 380 × 1.5386239549 = 584.677…
-])
+@pytest.mark.parametrize(
+    ("year", "dibao", "subsidy", "tekun_min"),
+    [
+        (2018, "580.00", "380.00", "754.00"),
+        (2019, "638.00", "414.20", "829.40"),
+        (2020, "701.80", "451.48", "912.34"),  # 380 × 1.1881 = 451.478
+        (2023, "934.10", "584.68", "1214.33"),  # 580 × 1.61051 = 934.0958; 380 × 1.5386239549 = 584.677…
+    ],
+)
 def test_guidance(year, dibao, subsidy, tekun_min):
     assert guidance(year) == {"dibao": D(dibao), "subsidy_target": D(subsidy), "tekun_min": D(tekun_min)}
 
@@ -81,7 +106,12 @@ def test_guidance_tekun_from_entered_dibao():
 def test_save_creates_with_history_and_event(county_officer):
     standard, warnings = save(county_officer)
     assert warnings == []
-    assert (standard.region_id, standard.year, standard.dibao, standard.tekun) == (COUNTY, 2019, D("638"), D("829.40"))
+    assert (standard.region_id, standard.year, standard.dibao, standard.tekun) == (
+        COUNTY,
+        2019,
+        D("638"),
+        D("829.40"),
+    )
     record = standard.history.get()
     assert record.history_type == "+" and record.history_user == county_officer
     event = Event.objects.get(target_type="eligibility.standard", target_id=str(standard.pk))
@@ -89,28 +119,31 @@ def test_save_creates_with_history_and_event(county_officer):
     assert event.data["changes"]["dibao"] == [None, "638.00"]
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"tekun": D("829.39")}, "tekun"),                      # 1.3 × 638 = 829.40
-    ({"dibao": D("700"), "tekun": D("900")}, "tekun"),      # 910 needed
-    ({"care_ratio_full": D("0.7999")}, "care_ratio_full"),
-    ({"care_ratio_semi": D("0.19")}, "care_ratio_semi"),
-    ({"extension_months": 11}, "extension_months"),
-    ({"extension_months": 25}, "extension_months"),
-    ({"extension_months_disabled": 23}, "extension_months_disabled"),
-    ({"extension_months_disabled": 37}, "extension_months_disabled"),
-    ({"extra_times": 0}, "extra_times"),
-    ({"extra_times": 3}, "extra_times"),
-    ({"uplift_max": D("0.5001")}, "uplift_max"),
-    ({"min_wage": D("-1")}, "min_wage"),
-    ({"disability_care": D("-0.01")}, "disability_care"),
-    ({"property_vehicles": -1}, "property_vehicles"),
-    ({"annual_times": -2}, "annual_times"),
-    ({"dibao": None}, "dibao"),
-    ({"tekun": None}, "tekun"),
-    ({"dibao": D("638.001")}, "dibao"),
-    ({"dibao": "abc"}, "dibao"),
-    ({"unknown_field": 1}, "unknown_field"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"tekun": D("829.39")}, "tekun"),  # 1.3 × 638 = 829.40
+        ({"dibao": D("700"), "tekun": D("900")}, "tekun"),  # 910 needed
+        ({"care_ratio_full": D("0.7999")}, "care_ratio_full"),
+        ({"care_ratio_semi": D("0.19")}, "care_ratio_semi"),
+        ({"extension_months": 11}, "extension_months"),
+        ({"extension_months": 25}, "extension_months"),
+        ({"extension_months_disabled": 23}, "extension_months_disabled"),
+        ({"extension_months_disabled": 37}, "extension_months_disabled"),
+        ({"extra_times": 0}, "extra_times"),
+        ({"extra_times": 3}, "extra_times"),
+        ({"uplift_max": D("0.5001")}, "uplift_max"),
+        ({"min_wage": D("-1")}, "min_wage"),
+        ({"disability_care": D("-0.01")}, "disability_care"),
+        ({"property_vehicles": -1}, "property_vehicles"),
+        ({"annual_times": -2}, "annual_times"),
+        ({"dibao": None}, "dibao"),
+        ({"tekun": None}, "tekun"),
+        ({"dibao": D("638.001")}, "dibao"),
+        ({"dibao": "abc"}, "dibao"),
+        ({"unknown_field": 1}, "unknown_field"),
+    ],
+)
 def test_entry_rule_errors(county_officer, changes, field):
     before = snapshot()
     with pytest.raises(ServiceError) as exc:
@@ -122,18 +155,26 @@ def test_entry_rule_errors(county_officer, changes, field):
 
 def test_errors_are_collected_and_in_chinese(county_officer):
     with pytest.raises(ServiceError) as exc:
-        save(county_officer, tekun=D("700"), care_ratio_full=D("0.5"), extension_months=6, uplift_max=D("0.6"))
+        save(
+            county_officer, tekun=D("700"), care_ratio_full=D("0.5"), extension_months=6, uplift_max=D("0.6")
+        )
     messages = {e["field"]: e["message"] for e in exc.value.errors}
     assert set(messages) == {"tekun", "care_ratio_full", "extension_months", "uplift_max"}
     assert "1.3倍" in messages["tekun"] and "829.40" in messages["tekun"]
     assert "12–24" in messages["extension_months"]
 
 
-@pytest.mark.parametrize("changes", [
-    {"tekun": D("829.40")}, {"care_ratio_full": D("0.80"), "care_ratio_semi": D("0.20")},
-    {"extension_months": 24, "extension_months_disabled": 36}, {"extra_times": 2}, {"uplift_max": D("0.5")},
-    {"min_wage": None, "property_months": None},  # empty = unknown, allowed
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"tekun": D("829.40")},
+        {"care_ratio_full": D("0.80"), "care_ratio_semi": D("0.20")},
+        {"extension_months": 24, "extension_months_disabled": 36},
+        {"extra_times": 2},
+        {"uplift_max": D("0.5")},
+        {"min_wage": None, "property_months": None},  # empty = unknown, allowed
+    ],
+)
 def test_boundaries_accepted(county_officer, changes):
     standard, _ = save(county_officer, **changes)
     assert Standard.objects.filter(pk=standard.pk).exists()
@@ -159,8 +200,13 @@ def test_update_keeps_history_and_clears_changed_placeholders(county_officer):
     standard, _ = save(county_officer)
     standard.placeholder_fields = ["min_wage", "property_months"]
     standard.save()
-    updated, _ = standard_save(acting_user=county_officer, region=standard.region, year=2019,
-                               values={**VALID, "min_wage": D("1750")}, standard=standard)
+    updated, _ = standard_save(
+        acting_user=county_officer,
+        region=standard.region,
+        year=2019,
+        values={**VALID, "min_wage": D("1750")},
+        standard=standard,
+    )
     assert updated.pk == standard.pk and updated.min_wage == D("1750")
     assert updated.placeholder_fields == ["property_months"]
     latest = updated.history.order_by("-history_id").first()
@@ -172,10 +218,16 @@ def test_update_keeps_history_and_clears_changed_placeholders(county_officer):
 # -- permission ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("role", "code"), [
-    (User.Role.CASEWORKER, "360102002001"), (User.Role.STREET, "360102002000"), (User.Role.AUDITOR, PROVINCE),
-    (User.Role.CITY, "360100"), (User.Role.COUNTY, OTHER_COUNTY),
-])
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [
+        (User.Role.CASEWORKER, "360102002001"),
+        (User.Role.STREET, "360102002000"),
+        (User.Role.AUDITOR, PROVINCE),
+        (User.Role.CITY, "360100"),
+        (User.Role.COUNTY, OTHER_COUNTY),
+    ],
+)
 def test_permission_denied_writes_nothing(db, role, code):
     before = snapshot()
     with pytest.raises(PermissionDenied):
@@ -201,7 +253,9 @@ def test_cannot_edit_a_standard_of_another_region(county_officer):
     other, _ = save(user("other", User.Role.COUNTY, OTHER_COUNTY), OTHER_COUNTY)
     before = snapshot()
     with pytest.raises(PermissionDenied):
-        standard_save(acting_user=county_officer, region=region(COUNTY), year=2019, values=VALID, standard=other)
+        standard_save(
+            acting_user=county_officer, region=region(COUNTY), year=2019, values=VALID, standard=other
+        )
     assert snapshot() == before
 
 
@@ -211,13 +265,16 @@ def test_cannot_edit_a_standard_of_another_region(county_officer):
 def form_data(**changes):
     data = {"region": COUNTY, "year": "2019", "source": "测试"}
     for name, value in {**VALID, **changes}.items():
-        data[name] = "" if value is None else ("true" if value is True else "false" if value is False else str(value))
+        data[name] = (
+            "" if value is None else ("true" if value is True else "false" if value is False else str(value))
+        )
     return data
 
 
 def test_list_shows_the_scope_chain(county_officer, client):
-    Standard.objects.create(region_id=COUNTY, year=2019, dibao=D("650"), tekun=D("845"),
-                            placeholder_fields=["min_wage"])
+    Standard.objects.create(
+        region_id=COUNTY, year=2019, dibao=D("650"), tekun=D("845"), placeholder_fields=["min_wage"]
+    )
     Standard.objects.create(region_id=OTHER_COUNTY, year=2019, dibao=D("640"), tekun=D("832"))
     Standard.objects.create(region_id="360102002000", year=2019, dibao=D("660"), tekun=D("858"))
     client.force_login(county_officer)
@@ -270,8 +327,9 @@ def test_new_page_shows_field_errors_in_chinese(county_officer, client):
 
 def test_form_errors_are_chinese_for_any_browser_language(county_officer, client):
     client.force_login(county_officer)
-    response = client.post(reverse("standard_create"), form_data(dibao="abc", tekun="1.234"),
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("standard_create"), form_data(dibao="abc", tekun="1.234"), HTTP_ACCEPT_LANGUAGE="en"
+    )
     html = response.content.decode()
     assert "请输入数字" in html and "最多2位小数" in html
     assert not Standard.objects.filter(region_id=COUNTY, year=2019).exists()
@@ -291,9 +349,14 @@ def test_edit_page_scope(county_officer, client):
     assert own.dibao == D("660")
 
 
-@pytest.mark.parametrize(("role", "code"), [
-    (User.Role.CASEWORKER, "360102002001"), (User.Role.STREET, "360102002000"), (User.Role.AUDITOR, PROVINCE),
-])
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [
+        (User.Role.CASEWORKER, "360102002001"),
+        (User.Role.STREET, "360102002000"),
+        (User.Role.AUDITOR, PROVINCE),
+    ],
+)
 def test_new_page_refused(client, role, code):
     client.force_login(user("someone", role, code))
     assert client.get(reverse("standard_create")).status_code == 403

@@ -38,37 +38,104 @@ OWN_STREET = "360102002000"  # has its own 2018 record in these tests: the propo
 D = Decimal
 
 COUNTY_2018 = {
-    "dibao": D("580"), "subsidy_target": D("380"), "tekun": D("755"), "care_ratio_full": D("0.80"),
-    "care_ratio_semi": D("0.20"), "min_wage": D("1680"), "orphan_scattered": D("800"),
-    "orphan_institutional": D("1200"), "disability_living": D("60"), "disability_care": D("70"),
-    "zhichu_multiplier": D("1.5"), "extension_months": 12, "extension_months_disabled": 24,
-    "property_months": D("6"), "property_vehicles": 0, "property_houses": 1, "property_business_allowed": False,
+    "dibao": D("580"),
+    "subsidy_target": D("380"),
+    "tekun": D("755"),
+    "care_ratio_full": D("0.80"),
+    "care_ratio_semi": D("0.20"),
+    "min_wage": D("1680"),
+    "orphan_scattered": D("800"),
+    "orphan_institutional": D("1200"),
+    "disability_living": D("60"),
+    "disability_care": D("70"),
+    "zhichu_multiplier": D("1.5"),
+    "extension_months": 12,
+    "extension_months_disabled": 24,
+    "property_months": D("6"),
+    "property_vehicles": 0,
+    "property_houses": 1,
+    "property_business_allowed": False,
 }
-STREET_2018 = {**COUNTY_2018, "dibao": D("600"), "tekun": D("780"), "min_wage": D("1700"),
-               "property_vehicles": 1, "property_business_allowed": True}
+STREET_2018 = {
+    **COUNTY_2018,
+    "dibao": D("600"),
+    "tekun": D("780"),
+    "min_wage": D("1700"),
+    "property_vehicles": 1,
+    "property_business_allowed": True,
+}
 
 PROPOSALS = {
-    "raise": {"dibao": D("650"), "tekun": D("845"), "zhichu_multiplier": D("1.6"), "property_months": D("8"),
-              "disability_living": D("70"), "disability_care": D("80"), "orphan_scattered": D("900"),
-              "orphan_institutional": D("1300"), "care_ratio_full": D("0.9"), "care_ratio_semi": D("0.25"),
-              "min_wage": D("1800.50")},
+    "raise": {
+        "dibao": D("650"),
+        "tekun": D("845"),
+        "zhichu_multiplier": D("1.6"),
+        "property_months": D("8"),
+        "disability_living": D("70"),
+        "disability_care": D("80"),
+        "orphan_scattered": D("900"),
+        "orphan_institutional": D("1300"),
+        "care_ratio_full": D("0.9"),
+        "care_ratio_semi": D("0.25"),
+        "min_wage": D("1800.50"),
+    },
     # below the entry rules (tekun < 1.3 × dibao): a what-if may; no care fund, so 护理补贴 applies instead
-    "lower": {"dibao": D("520.5"), "tekun": D("600"), "min_wage": D("0"), "zhichu_multiplier": D("1.25"),
-              "property_vehicles": 1, "property_houses": 2, "property_business_allowed": True},
+    "lower": {
+        "dibao": D("520.5"),
+        "tekun": D("600"),
+        "min_wage": D("0"),
+        "zhichu_multiplier": D("1.25"),
+        "property_vehicles": 1,
+        "property_houses": 2,
+        "property_business_allowed": True,
+    },
     "none": {},
 }
 SERIAL = itertools.count()
-INCOMES = ["0", "100", "300", "450.55", "579.99", "580", "580.01", "599.99", "600", "649.99", "650", "650.01",
-           "700", "870", "900", "975", "1040", "1200", "1500", "2500"]
+INCOMES = [
+    "0",
+    "100",
+    "300",
+    "450.55",
+    "579.99",
+    "580",
+    "580.01",
+    "599.99",
+    "600",
+    "649.99",
+    "650",
+    "650.01",
+    "700",
+    "870",
+    "900",
+    "975",
+    "1040",
+    "1200",
+    "1500",
+    "2500",
+]
 
 
 def _birth(rng: random.Random) -> dt.date:
-    exact = [dt.date(YEAR - 60, 7, 1), dt.date(YEAR - 60, 7, 2), dt.date(YEAR - 16, 7, 1),
-             dt.date(YEAR - 16, 7, 2), dt.date(YEAR - 18, 7, 1), dt.date(YEAR - 18, 7, 2)]
+    exact = [
+        dt.date(YEAR - 60, 7, 1),
+        dt.date(YEAR - 60, 7, 2),
+        dt.date(YEAR - 16, 7, 1),
+        dt.date(YEAR - 16, 7, 2),
+        dt.date(YEAR - 18, 7, 1),
+        dt.date(YEAR - 18, 7, 2),
+    ]
     if rng.random() < 0.1:
         return rng.choice(exact)
-    age = rng.choice([rng.randint(0, 15), rng.randint(16, 17), rng.randint(18, 59), rng.randint(60, 95),
-                      rng.randint(60, 95)])
+    age = rng.choice(
+        [
+            rng.randint(0, 15),
+            rng.randint(16, 17),
+            rng.randint(18, 59),
+            rng.randint(60, 95),
+            rng.randint(60, 95),
+        ]
+    )
     return dt.date(YEAR - age, 7, 1) - dt.timedelta(days=rng.randint(0, 364))
 
 
@@ -86,46 +153,78 @@ def _split(total: Decimal, rng: random.Random) -> dict[str, Decimal]:
 
 def build_households(seed: int, count: int = 200) -> list[Household]:
     rng = random.Random(seed)
-    communities = list(Region.objects.filter(level=Region.Level.COMMUNITY, code__startswith=COUNTY)
-                       .order_by("code").values_list("code", flat=True))
+    communities = list(
+        Region.objects.filter(level=Region.Level.COMMUNITY, code__startswith=COUNTY)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
     in_street = [c for c in communities if c.startswith(OWN_STREET[:9])]
     households, people = [], []
     for i in range(count):
         community = rng.choice(in_street) if i % 4 == 0 else rng.choice(communities)
         size = rng.choice([1, 1, 2, 2, 3, 3, 4, 5])
-        assets = rng.choice([D("0"), D("0"), D("0"), D(rng.randint(1, 4000000)) / 100,
-                             D("3480") * size, D("3480") * size + D("0.01"), D("5200") * size, D("3600") * size])
-        households.append(Household(
-            community_id=community, address=f"测试路{i}号",
-            financial_assets=assets, vehicles=rng.choice([0] * 8 + [1, 2]), houses=rng.choice([0, 1, 1, 1, 2]),
-            business=rng.random() < 0.1,
-            monthly_rigid_expenditure=rng.choice([D("0"), D("0"), D("150.5"), D(rng.randint(0, 300000)) / 100]),
-            hardship_causes=rng.sample(["illness", "disability", "accident", "schooling", "unemployment",
-                                        "no_housing"], rng.choice([0, 0, 1, 1, 2])),
-        ))
+        assets = rng.choice(
+            [
+                D("0"),
+                D("0"),
+                D("0"),
+                D(rng.randint(1, 4000000)) / 100,
+                D("3480") * size,
+                D("3480") * size + D("0.01"),
+                D("5200") * size,
+                D("3600") * size,
+            ]
+        )
+        households.append(
+            Household(
+                community_id=community,
+                address=f"测试路{i}号",
+                financial_assets=assets,
+                vehicles=rng.choice([0] * 8 + [1, 2]),
+                houses=rng.choice([0, 1, 1, 1, 2]),
+                business=rng.random() < 0.1,
+                monthly_rigid_expenditure=rng.choice(
+                    [D("0"), D("0"), D("150.5"), D(rng.randint(0, 300000)) / 100]
+                ),
+                hardship_causes=rng.sample(
+                    ["illness", "disability", "accident", "schooling", "unemployment", "no_housing"],
+                    rng.choice([0, 0, 1, 1, 2]),
+                ),
+            )
+        )
         members = []
         for j in range(size):
             birth = _birth(rng)
             minor = birth >= dt.date(YEAR - 18, 7, 1)  # the 18th birthday itself included
             first17 = f"{COUNTY}{birth:%Y%m%d}{next(SERIAL) % 1000:03d}"  # < 1000 people per test: unique
             income = D(rng.choice(INCOMES)) if rng.random() < 0.8 else D(rng.randint(0, 200000)) / 100
-            members.append(dict(
-                name=f"成员{i}-{j}", id_number=first17 + check_char(first17), birth_date=birth,
-                sex="M" if int(first17[16]) % 2 else "F", relation="head" if j == 0 else rng.choice(
-                    ["spouse", "child", "parent", "sibling", "grandchild"]),
-                labor_capacity=rng.choice(["none", "none", "partial", "full"]),
-                disability_grade=rng.choice([0, 0, 0, 1, 2, 3, 4]),
-                self_care=rng.choice(["full", "full", "semi", "none"]),
-                has_able_supporter=rng.random() < 0.4,
-                orphan=(rng.choice(["scattered", "institutional"]) if (minor and rng.random() < 0.4)
-                        or rng.random() < 0.03 else ""),
-                newly_employed_since=rng.choice([None, None, dt.date(YEAR - 1, 9, 30)]),
-                **_split(income, rng),
-            ))
+            members.append(
+                dict(
+                    name=f"成员{i}-{j}",
+                    id_number=first17 + check_char(first17),
+                    birth_date=birth,
+                    sex="M" if int(first17[16]) % 2 else "F",
+                    relation="head"
+                    if j == 0
+                    else rng.choice(["spouse", "child", "parent", "sibling", "grandchild"]),
+                    labor_capacity=rng.choice(["none", "none", "partial", "full"]),
+                    disability_grade=rng.choice([0, 0, 0, 1, 2, 3, 4]),
+                    self_care=rng.choice(["full", "full", "semi", "none"]),
+                    has_able_supporter=rng.random() < 0.4,
+                    orphan=(
+                        rng.choice(["scattered", "institutional"])
+                        if (minor and rng.random() < 0.4) or rng.random() < 0.03
+                        else ""
+                    ),
+                    newly_employed_since=rng.choice([None, None, dt.date(YEAR - 1, 9, 30)]),
+                    **_split(income, rng),
+                )
+            )
         people.append(members)
     saved = Household.objects.bulk_create(households)
-    Person.objects.bulk_create([Person(household=h, **m) for h, members in zip(saved, people, strict=True)
-                                for m in members])
+    Person.objects.bulk_create(
+        [Person(household=h, **m) for h, members in zip(saved, people, strict=True) for m in members]
+    )
     return saved
 
 
@@ -135,7 +234,8 @@ def by_rules(households, proposal: dict) -> dict[str, dict]:
     sets: dict[str, dict[str, set]] = {side: defaultdict(set) for side in ("old", "new")}
     money: dict[str, dict[str, Decimal]] = {side: defaultdict(Decimal) for side in ("old", "new")}
     stored = Household.objects.filter(pk__in=[h.pk for h in households]).prefetch_related(
-        Prefetch("members", queryset=Person.objects.order_by("id")))
+        Prefetch("members", queryset=Person.objects.order_by("id"))
+    )
     for household in stored:
         reached = not household.community_id.startswith(OWN_STREET[:9])
         for side, overrides in (("old", None), ("new", proposal if reached else None)):
@@ -213,8 +313,13 @@ def test_missing_standard_field_is_named(db):
     fields = {e["field"] for e in exc.value.errors}
     assert "standards.property_houses" in fields
     # entered in the proposal, a missing figure is used for both sides (an assumption)
-    filled = {"property_months": D("6"), "property_vehicles": 0, "property_houses": 1,
-              "property_business_allowed": False, "min_wage": D("1680")}
+    filled = {
+        "property_months": D("6"),
+        "property_vehicles": 0,
+        "property_houses": 1,
+        "property_business_allowed": False,
+        "min_wage": D("1680"),
+    }
     result = whatif_compute(region=province, year=YEAR, changes=filled)
     assert set(result.assumptions) == set(filled)
     assert all(r.became == r.ceased == 0 for r in result.rows)
@@ -228,8 +333,11 @@ def test_no_standard_for_year(db):
 
 def test_bad_proposal_is_refused(standards):
     with pytest.raises(ServiceError) as exc:
-        whatif_compute(region=Region.objects.get(code=COUNTY), year=YEAR,
-                       changes={"dibao": D("-1"), "tekun": D("700.555"), "per_event_cap": D("1")})
+        whatif_compute(
+            region=Region.objects.get(code=COUNTY),
+            year=YEAR,
+            changes={"dibao": D("-1"), "tekun": D("700.555"), "per_event_cap": D("1")},
+        )
     assert {e["field"] for e in exc.value.errors} == {"dibao", "tekun", "per_event_cap"}
 
 
@@ -237,10 +345,16 @@ def _user(username, role, region):
     return User.objects.create_user(username=username, password="x-very-long-pw", role=role, region_id=region)
 
 
-@pytest.mark.parametrize(("role", "region"), [
-    (User.Role.CASEWORKER, "360102002001"), (User.Role.STREET, OWN_STREET), (User.Role.CITY, "360100"),
-    (User.Role.AUDITOR, "360000"), (User.Role.COUNTY, "360103"),
-])
+@pytest.mark.parametrize(
+    ("role", "region"),
+    [
+        (User.Role.CASEWORKER, "360102002001"),
+        (User.Role.STREET, OWN_STREET),
+        (User.Role.CITY, "360100"),
+        (User.Role.AUDITOR, "360000"),
+        (User.Role.COUNTY, "360103"),
+    ],
+)
 def test_whatif_permission(standards, role, region):
     user = _user("u", role, region)
     with pytest.raises(PermissionDenied):

@@ -22,7 +22,19 @@ from ledgers.services.runs import (
 )
 
 __all__ = [
-    "extract_discard", "extract_load", "extract_process", "extract_request_load", "extract_upload",
-    "extract_validate", "review_resolve", "run_execute", "run_fail", "run_finish", "run_is_stalled",
-    "run_restart", "run_rule_execute", "run_scheduled", "run_start",
+    "extract_discard",
+    "extract_load",
+    "extract_process",
+    "extract_request_load",
+    "extract_upload",
+    "extract_validate",
+    "review_resolve",
+    "run_execute",
+    "run_fail",
+    "run_finish",
+    "run_is_stalled",
+    "run_restart",
+    "run_rule_execute",
+    "run_scheduled",
+    "run_start",
 ]

@@ -71,8 +71,17 @@ def _actor(principal):
     return None if isinstance(principal, DepartmentPrincipal) else principal
 
 
-def extract_upload(*, principal, file, original_name: str, kind: str, period: str, mode: str = "strict",
-                   program: str = "", region: Region | None = None) -> Extract:
+def extract_upload(
+    *,
+    principal,
+    file,
+    original_name: str,
+    kind: str,
+    period: str,
+    mode: str = "strict",
+    program: str = "",
+    region: Region | None = None,
+) -> Extract:
     """Store an uploaded file as a new extract and queue its validation.
 
     `principal` is a staff user (an officer; `region` is one of their regions, default their own) or a
@@ -116,13 +125,32 @@ def extract_upload(*, principal, file, original_name: str, kind: str, period: st
     try:
         with transaction.atomic():
             extract = Extract.objects.create(
-                kind=kind, program=program, period=period, region=region, client=client,
-                uploaded_by=_actor(principal), department=department, original_name=(original_name or "")[:200],
-                stored_name=stored, file_format=file_format, size=size, sha256=sha256, mode=mode,
+                kind=kind,
+                program=program,
+                period=period,
+                region=region,
+                client=client,
+                uploaded_by=_actor(principal),
+                department=department,
+                original_name=(original_name or "")[:200],
+                stored_name=stored,
+                file_format=file_format,
+                size=size,
+                sha256=sha256,
+                mode=mode,
             )
-            event_record(actor=_actor(principal), verb=f"上传比对数据：{extract.kind_label}", target=extract,
-                         region_code=region.code,
-                         data={"period": period, "mode": mode, "size": size, "client": client.name if client else None})
+            event_record(
+                actor=_actor(principal),
+                verb=f"上传比对数据：{extract.kind_label}",
+                target=extract,
+                region_code=region.code,
+                data={
+                    "period": period,
+                    "mode": mode,
+                    "size": size,
+                    "client": client.name if client else None,
+                },
+            )
             transaction.on_commit(lambda: _queue_process(extract.pk))
     except Exception:
         target.unlink(missing_ok=True)
@@ -159,40 +187,74 @@ def extract_validate(*, extract_id: int) -> Extract:
     try:
         with open(good, "w", encoding="utf-8", newline="\n") as out:
             result = validate_file(
-                path=str(source), file_format=extract.file_format, kind=extract.kind, extract_id=extract.pk,
-                out=out, regions=_region_codes(extract.kind), error_limit=settings.LEDGERS_ERROR_LIST_LIMIT,
+                path=str(source),
+                file_format=extract.file_format,
+                kind=extract.kind,
+                extract_id=extract.pk,
+                out=out,
+                regions=_region_codes(extract.kind),
+                error_limit=settings.LEDGERS_ERROR_LIST_LIMIT,
                 on_progress=progress,
             )
     except (ExtractFileError, FileNotFoundError, OSError) as exc:
-        message = str(exc) if isinstance(exc, ExtractFileError) else "上传的文件已不存在或无法读取，请重新上传"
+        message = (
+            str(exc) if isinstance(exc, ExtractFileError) else "上传的文件已不存在或无法读取，请重新上传"
+        )
         with transaction.atomic():
-            Extract.objects.filter(pk=extract_id).update(status=Extract.Status.FAILED, error=message,
-                                                         validated_at=timezone.now())
-            event_record(actor=None, verb="比对数据无法读取，未导入", target=extract, region_code=extract.region_id,
-                         data={"error": message})
+            Extract.objects.filter(pk=extract_id).update(
+                status=Extract.Status.FAILED, error=message, validated_at=timezone.now()
+            )
+            event_record(
+                actor=None,
+                verb="比对数据无法读取，未导入",
+                target=extract,
+                region_code=extract.region_id,
+                data={"error": message},
+            )
         _remove_files(extract)
         extract.refresh_from_db()
         return extract
 
-    ExtractError.objects.bulk_create([
-        ExtractError(extract_id=extract_id, line=e.line, field=e.field[:40], message=e.message[:200],
-                     value=e.value[:64])
-        for e in result.errors
-    ], batch_size=1000)
+    ExtractError.objects.bulk_create(
+        [
+            ExtractError(
+                extract_id=extract_id,
+                line=e.line,
+                field=e.field[:40],
+                message=e.message[:200],
+                value=e.value[:64],
+            )
+            for e in result.errors
+        ],
+        batch_size=1000,
+    )
     if extract.mode == Extract.Mode.STRICT and result.rows_bad:
         status, verb = Extract.Status.REJECTED, f"比对数据有{result.rows_bad}行错误，按严格方式全部不导入"
     elif result.rows_good == 0:
         status, verb = Extract.Status.REJECTED, "比对数据没有可导入的正确行"
     else:
-        status, verb = Extract.Status.CHECKED, f"比对数据校验完成：{result.rows_good}行正确，{result.rows_bad}行错误"
+        status, verb = (
+            Extract.Status.CHECKED,
+            f"比对数据校验完成：{result.rows_good}行正确，{result.rows_bad}行错误",
+        )
     with transaction.atomic():
         Extract.objects.filter(pk=extract_id).update(
-            status=status, rows_checked=result.rows_total, rows_total=result.rows_total, rows_good=result.rows_good,
-            rows_bad=result.rows_bad, columns=result.columns, validated_at=timezone.now(),
+            status=status,
+            rows_checked=result.rows_total,
+            rows_total=result.rows_total,
+            rows_good=result.rows_good,
+            rows_bad=result.rows_bad,
+            columns=result.columns,
+            validated_at=timezone.now(),
             validate_seconds=round(result.seconds, 3),
         )
-        event_record(actor=None, verb=verb, target=extract, region_code=extract.region_id,
-                     data={"rows": result.rows_total, "good": result.rows_good, "bad": result.rows_bad})
+        event_record(
+            actor=None,
+            verb=verb,
+            target=extract,
+            region_code=extract.region_id,
+            data={"rows": result.rows_total, "good": result.rows_good, "bad": result.rows_bad},
+        )
     if status == Extract.Status.REJECTED:
         _remove_files(extract)
     extract.refresh_from_db()
@@ -249,14 +311,22 @@ def extract_load(*, extract_id: int) -> Extract:
         else:
             rows = _insert_chunks(good, extract.columns)
         if rows != extract.rows_good:
-            raise ServiceError(f"导入行数 {rows} 与校验正确行数 {extract.rows_good} 不一致，已全部撤销", code="count_mismatch")
+            raise ServiceError(
+                f"导入行数 {rows} 与校验正确行数 {extract.rows_good} 不一致，已全部撤销",
+                code="count_mismatch",
+            )
         extract.status = Extract.Status.LOADED
         extract.rows_loaded = rows
         extract.loaded_at = timezone.now()
         extract.load_seconds = round(time.perf_counter() - started, 3)
         extract.save(update_fields=["status", "rows_loaded", "loaded_at", "load_seconds"])
-        event_record(actor=extract.decided_by, verb=f"导入比对数据{rows}行", target=extract,
-                     region_code=extract.region_id, data={"rows": rows, "skipped": extract.rows_bad})
+        event_record(
+            actor=extract.decided_by,
+            verb=f"导入比对数据{rows}行",
+            target=extract,
+            region_code=extract.region_id,
+            data={"rows": rows, "skipped": extract.rows_bad},
+        )
         transaction.on_commit(lambda: _remove_files(extract))
     return extract
 
@@ -278,15 +348,21 @@ def extract_request_load(*, principal, extract: Extract) -> Extract:
     with transaction.atomic():
         extract = Extract.objects.select_for_update().get(pk=extract.pk)
         if extract.status != Extract.Status.CHECKED:
-            raise ServiceError(f"该比对数据当前状态为“{extract.get_status_display()}”，不能导入", code="not_checked")
+            raise ServiceError(
+                f"该比对数据当前状态为“{extract.get_status_display()}”，不能导入", code="not_checked"
+            )
         if extract.load_requested_at is not None:
             return extract
         extract.load_requested_at = timezone.now()
         extract.decided_by = _actor(principal)
         extract.save(update_fields=["load_requested_at", "decided_by"])
-        event_record(actor=_actor(principal), verb=f"确认导入比对数据正确行{extract.rows_good}行"
-                     + (f"，跳过错误行{extract.rows_bad}行" if extract.rows_bad else ""),
-                     target=extract, region_code=extract.region_id)
+        event_record(
+            actor=_actor(principal),
+            verb=f"确认导入比对数据正确行{extract.rows_good}行"
+            + (f"，跳过错误行{extract.rows_bad}行" if extract.rows_bad else ""),
+            target=extract,
+            region_code=extract.region_id,
+        )
         transaction.on_commit(lambda: _queue_process(extract.pk))
     return extract
 
@@ -298,10 +374,14 @@ def extract_discard(*, principal, extract: Extract) -> Extract:
     with transaction.atomic():
         extract = Extract.objects.select_for_update().get(pk=extract.pk)
         if extract.status != Extract.Status.CHECKED or extract.load_requested_at is not None:
-            raise ServiceError(f"该比对数据当前状态为“{extract.get_status_display()}”，不能放弃", code="not_checked")
+            raise ServiceError(
+                f"该比对数据当前状态为“{extract.get_status_display()}”，不能放弃", code="not_checked"
+            )
         extract.status = Extract.Status.DISCARDED
         extract.decided_by = _actor(principal)
         extract.save(update_fields=["status", "decided_by"])
-        event_record(actor=_actor(principal), verb="放弃导入比对数据", target=extract, region_code=extract.region_id)
+        event_record(
+            actor=_actor(principal), verb="放弃导入比对数据", target=extract, region_code=extract.region_id
+        )
         transaction.on_commit(lambda: _remove_files(extract))
     return extract

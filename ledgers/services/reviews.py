@@ -21,8 +21,11 @@ from ledgers.rules import BY_CODE
 
 # The exit reason (benefits Enrolment.ExitReason) a confirmed finding points to, with the details an exit asks
 # for; the county decides the exit itself (benefits.services.enrolment_exit is the county's).
-EXIT_REASONS = {"deceased_paid": ("death", "died_on"), "moved_away": ("moved", "to_region"),
-                "income_over": ("income", None)}
+EXIT_REASONS = {
+    "deceased_paid": ("death", "died_on"),
+    "moved_away": ("moved", "to_region"),
+    "income_over": ("income", None),
+}
 
 DECISIONS = {ReviewTask.Status.CONFIRMED: "核实属实", ReviewTask.Status.FALSE_ALARM: "核实误报"}
 
@@ -52,10 +55,19 @@ def review_resolve(*, task: ReviewTask, acting_user, decision: str, note: str = 
         task._history_user = acting_user
         task.save(update_fields=["status", "note", "follow_up", "resolved_by", "resolved_at"])
         label = rule.label if rule else finding.rule
-        event_record(actor=acting_user, verb=f"比对疑点{DECISIONS[decision]}：{label}", target=task,
-                     region_code=task.region_id,
-                     data={"finding": finding.pk, "run": finding.run_id, "rule": finding.rule, "note": note,
-                           "follow_up": follow_up})
+        event_record(
+            actor=acting_user,
+            verb=f"比对疑点{DECISIONS[decision]}：{label}",
+            target=task,
+            region_code=task.region_id,
+            data={
+                "finding": finding.pk,
+                "run": finding.run_id,
+                "rule": finding.rule,
+                "note": note,
+                "follow_up": follow_up,
+            },
+        )
         if follow_up and finding.household_id:
             # The to-do the exit/change flow works from, on the household's own record.
             from cases.models import Household
@@ -63,9 +75,18 @@ def review_resolve(*, task: ReviewTask, acting_user, decision: str, note: str = 
             household = Household.objects.filter(pk=finding.household_id).first()
             if household is not None:
                 reason, detail_key = EXIT_REASONS.get(finding.rule, (None, None))
-                event_record(actor=acting_user, verb=f"{follow_up}——比对核实：{label}", target=household,
-                             region_code=household.community_id,
-                             data={"finding": finding.pk, "task": task.pk, "rule": finding.rule,
-                                   "detail": finding.detail, "suggested_exit_reason": reason,
-                                   "exit_detail": (finding.detail or {}).get(detail_key) if detail_key else None})
+                event_record(
+                    actor=acting_user,
+                    verb=f"{follow_up}——比对核实：{label}",
+                    target=household,
+                    region_code=household.community_id,
+                    data={
+                        "finding": finding.pk,
+                        "task": task.pk,
+                        "rule": finding.rule,
+                        "detail": finding.detail,
+                        "suggested_exit_reason": reason,
+                        "exit_detail": (finding.detail or {}).get(detail_key) if detail_key else None,
+                    },
+                )
     return task

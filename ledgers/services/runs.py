@@ -122,9 +122,12 @@ def _serialise_starts() -> None:
 def _overlapping(region: Region, exclude_id: int | None):
     prefix = region.prefix
     above = [prefix[:n] for n in (2, 4, 6, 9) if n < len(prefix)]
-    return (Run.objects.filter(status__in=Run.ACTIVE)
-            .filter(Q(region__prefix__startswith=prefix) | Q(region__prefix__in=above))
-            .exclude(pk=exclude_id).select_related("region"))
+    return (
+        Run.objects.filter(status__in=Run.ACTIVE)
+        .filter(Q(region__prefix__startswith=prefix) | Q(region__prefix__in=above))
+        .exclude(pk=exclude_id)
+        .select_related("region")
+    )
 
 
 def _refuse_overlap(region: Region, exclude_id: int | None) -> None:
@@ -132,7 +135,10 @@ def _refuse_overlap(region: Region, exclude_id: int | None) -> None:
     if other is not None:
         raise ServiceError(
             f"比对范围与正在进行的比对#{other.pk}（{other.region.name}，{periods.label(other.period)}，"
-            f"{other.get_status_display()}）重叠，须等其结束后再发起", field="region", code="overlap")
+            f"{other.get_status_display()}）重叠，须等其结束后再发起",
+            field="region",
+            code="overlap",
+        )
 
 
 def _overlap_error() -> ServiceError:
@@ -161,17 +167,29 @@ def run_start(*, acting_user, region: Region, period: str, trigger: str = Run.Tr
         with transaction.atomic():
             _serialise_starts()
             _refuse_overlap(region, None)
-            run = Run.objects.create(region=region, period=period, trigger=trigger,
-                                     requested_by=acting_user if getattr(acting_user, "pk", None) else None)
+            run = Run.objects.create(
+                region=region,
+                period=period,
+                trigger=trigger,
+                requested_by=acting_user if getattr(acting_user, "pk", None) else None,
+            )
             _refuse_overlap(region, run.pk)  # SQLite: the insert took the write lock, so look again
             prefix = region.prefix
-            extracts = [e for e in Extract.objects.filter(period=period, status=Extract.Status.LOADED)
-                        .select_related("region")
-                        if e.region.prefix.startswith(prefix) or prefix.startswith(e.region.prefix)]
+            extracts = [
+                e
+                for e in Extract.objects.filter(period=period, status=Extract.Status.LOADED).select_related(
+                    "region"
+                )
+                if e.region.prefix.startswith(prefix) or prefix.startswith(e.region.prefix)
+            ]
             run.extracts.set(extracts)
-            event_record(actor=run.requested_by, verb=f"发起比对：{region.name}{periods.label(period)}",
-                         target=run, region_code=region.code,
-                         data={"trigger": trigger, "extracts": [e.pk for e in extracts]})
+            event_record(
+                actor=run.requested_by,
+                verb=f"发起比对：{region.name}{periods.label(period)}",
+                target=run,
+                region_code=region.code,
+                data={"trigger": trigger, "extracts": [e.pk for e in extracts]},
+            )
             transaction.on_commit(lambda: _queue_run(run.pk))
     except IntegrityError:
         raise _overlap_error() from None
@@ -206,8 +224,12 @@ def run_restart(*, acting_user, run: Run) -> Run:
             run.heartbeat_at = timezone.now()
             run.save(update_fields=["status", "error", "finished_at", "heartbeat_at"])
             done = RunStep.objects.filter(run=run).count()
-            event_record(actor=acting_user, verb=f"重新开始比对（原状态：{was}，已完成{done}步）", target=run,
-                         region_code=run.region_id)
+            event_record(
+                actor=acting_user,
+                verb=f"重新开始比对（原状态：{was}，已完成{done}步）",
+                target=run,
+                region_code=run.region_id,
+            )
             transaction.on_commit(lambda: _queue_run(run.pk))
     except IntegrityError:
         raise _overlap_error() from None
@@ -220,18 +242,31 @@ def run_fail(*, run_id: int, message: str) -> None:
         if run is None:
             return
         if Run.objects.filter(pk=run_id, status__in=Run.ACTIVE).update(
-                status=Run.Status.FAILED, error=message[:4000], finished_at=timezone.now()):
-            event_record(actor=None, verb="比对失败", target=run, region_code=run.region_id, data={"error": message[:500]})
+            status=Run.Status.FAILED, error=message[:4000], finished_at=timezone.now()
+        ):
+            event_record(
+                actor=None,
+                verb="比对失败",
+                target=run,
+                region_code=run.region_id,
+                data={"error": message[:500]},
+            )
 
 
 # --- execution ---------------------------------------------------------------------------------
+
 
 def _context(run: Run) -> Context:
     extracts: dict[str, list[int]] = {}
     for pk, kind, program in run.extracts.values_list("id", "kind", "program"):
         extracts.setdefault(f"benefit:{program}" if kind == "benefit" else kind, []).append(pk)
-    return Context(run_id=run.pk, period_end=periods.bounds(run.period)[1].isoformat(), prefix=run.region.prefix,
-                   extracts=extracts, now=connection.ops.adapt_datetimefield_value(timezone.now()))
+    return Context(
+        run_id=run.pk,
+        period_end=periods.bounds(run.period)[1].isoformat(),
+        prefix=run.region.prefix,
+        extracts=extracts,
+        now=connection.ops.adapt_datetimefield_value(timezone.now()),
+    )
 
 
 def _tune(cursor) -> None:
@@ -240,10 +275,14 @@ def _tune(cursor) -> None:
 
 
 def _step_done(run_id: int, step: str, *, rows: int = 0, skipped: bool = False, seconds: float = 0.0) -> None:
-    RunStep.objects.bulk_create([RunStep(run_id=run_id, step=step, rows=max(rows, 0), skipped=skipped,
-                                         seconds=round(seconds, 3))], ignore_conflicts=True)
+    RunStep.objects.bulk_create(
+        [RunStep(run_id=run_id, step=step, rows=max(rows, 0), skipped=skipped, seconds=round(seconds, 3))],
+        ignore_conflicts=True,
+    )
     done = RunStep.objects.filter(run_id=run_id).count()
-    Run.objects.filter(pk=run_id).update(progress=min(100, 100 * done // steps_total()), heartbeat_at=timezone.now())
+    Run.objects.filter(pk=run_id).update(
+        progress=min(100, 100 * done // steps_total()), heartbeat_at=timezone.now()
+    )
 
 
 SNAPSHOT_SQL = """WITH cov AS (
@@ -278,8 +317,12 @@ GROUP BY le.run_id, le.household_id"""
 WORKING_TABLES = ("ledgers_ledgerentry", "ledgers_ledgerhousehold", "ledgers_runlimit")
 
 LIMIT_FIELDS = {
-    "dibao": "低保标准", "zhichu_multiplier": "支出型贫困收入上限倍数", "property_months": "人均金融资产上限（月数）",
-    "property_vehicles": "允许机动车辆", "property_houses": "允许房产", "property_business_allowed": "允许有营业执照",
+    "dibao": "低保标准",
+    "zhichu_multiplier": "支出型贫困收入上限倍数",
+    "property_months": "人均金融资产上限（月数）",
+    "property_vehicles": "允许机动车辆",
+    "property_houses": "允许房产",
+    "property_business_allowed": "允许有营业执照",
 }
 
 
@@ -302,22 +345,35 @@ def _limits(run: Run, year: int) -> tuple[list[RunLimit], list[str]]:
                 empty.setdefault((s.region, name), 0)
                 empty[(s.region, name)] += 1
         dibao = s.dibao
-        rows.append(RunLimit(
-            run=run, community_code=code, standard_region=s.region, dibao=dibao,
-            zhichu_ceiling=(dibao * s.zhichu_multiplier).quantize(MONEY_Q) if dibao is not None
-            and s.zhichu_multiplier is not None else None,
-            asset_limit=(dibao * s.property_months).quantize(MONEY_Q) if dibao is not None
-            and s.property_months is not None else None,
-            vehicles=s.property_vehicles, houses=s.property_houses, business_allowed=s.property_business_allowed,
-        ))
+        rows.append(
+            RunLimit(
+                run=run,
+                community_code=code,
+                standard_region=s.region,
+                dibao=dibao,
+                zhichu_ceiling=(dibao * s.zhichu_multiplier).quantize(MONEY_Q)
+                if dibao is not None and s.zhichu_multiplier is not None
+                else None,
+                asset_limit=(dibao * s.property_months).quantize(MONEY_Q)
+                if dibao is not None and s.property_months is not None
+                else None,
+                vehicles=s.property_vehicles,
+                houses=s.property_houses,
+                business_allowed=s.property_business_allowed,
+            )
+        )
     warnings = []
     if no_standard:
-        warnings.append(f"{len(no_standard)}个社区没有{year}年度标准（如 {'、'.join(no_standard[:3])}），"
-                        "收入和财产规则未对其比对")
+        warnings.append(
+            f"{len(no_standard)}个社区没有{year}年度标准（如 {'、'.join(no_standard[:3])}），"
+            "收入和财产规则未对其比对"
+        )
     names = dict(Region.objects.filter(code__in={r for r, _ in empty}).values_list("code", "name"))
     for (region, name), n in sorted(empty.items()):
-        warnings.append(f"{names.get(region, region)}（{region}）{year}年度标准未填写“{LIMIT_FIELDS[name]}”"
-                        f"（{name}），相关规则未对{n}个社区比对")
+        warnings.append(
+            f"{names.get(region, region)}（{region}）{year}年度标准未填写“{LIMIT_FIELDS[name]}”"
+            f"（{name}），相关规则未对{n}个社区比对"
+        )
     return rows, warnings
 
 
@@ -334,14 +390,17 @@ def _snapshot(run: Run) -> None:
         cursor.execute(HOUSEHOLD_SQL, params)
         limits, warnings = _limits(run, year)
         RunLimit.objects.bulk_create(limits, batch_size=1000)
-        cursor.execute("SELECT COUNT(*) FROM ledgers_ledgerentry WHERE run_id = %s AND enrolment_id IS NOT NULL",
-                       [run.pk])
+        cursor.execute(
+            "SELECT COUNT(*) FROM ledgers_ledgerentry WHERE run_id = %s AND enrolment_id IS NOT NULL",
+            [run.pk],
+        )
         persons = cursor.fetchone()[0]
         cursor.execute("SELECT COUNT(*) FROM ledgers_ledgerhousehold WHERE run_id = %s", [run.pk])
         households = cursor.fetchone()[0]
         if _pg():  # fresh statistics for the rules' plans (the staging table grows by millions per load)
-            cursor.execute("ANALYZE ledgers_ledgerentry, ledgers_ledgerhousehold, ledgers_runlimit, "
-                           "ledgers_extractrow")
+            cursor.execute(
+                "ANALYZE ledgers_ledgerentry, ledgers_ledgerhousehold, ledgers_runlimit, ledgers_extractrow"
+            )
         Run.objects.filter(pk=run.pk).update(persons=persons, households=households, warnings=warnings)
         _step_done(run.pk, STEP_SNAPSHOT, rows=persons, seconds=time.perf_counter() - started)
 
@@ -357,9 +416,12 @@ def run_execute(*, run_id: int) -> None:
             if run is None or run.status not in Run.ACTIVE:
                 return
             now = timezone.now()
-            Run.objects.filter(pk=run_id).update(status=Run.Status.RUNNING, heartbeat_at=now,
-                                                 started_at=Coalesce(F("started_at"), now),
-                                                 attempts=F("attempts") + 1)
+            Run.objects.filter(pk=run_id).update(
+                status=Run.Status.RUNNING,
+                heartbeat_at=now,
+                started_at=Coalesce(F("started_at"), now),
+                attempts=F("attempts") + 1,
+            )
             if not RunStep.objects.filter(run_id=run_id, step=STEP_SNAPSHOT).exists():
                 try:
                     _snapshot(run)
@@ -391,10 +453,15 @@ def _snapshot_lost(run: Run) -> bool:
             return True
         Finding.objects.filter(run_id=run.pk).delete()
         RunStep.objects.filter(run_id=run.pk).delete()
-        Run.objects.filter(pk=run.pk).update(status=Run.Status.QUEUED, progress=0, households=0, persons=0,
-                                             warnings=[])
-        event_record(actor=None, verb="比对工作数据已丢失（数据库重启），重新开始比对", target=run,
-                     region_code=run.region_id)
+        Run.objects.filter(pk=run.pk).update(
+            status=Run.Status.QUEUED, progress=0, households=0, persons=0, warnings=[]
+        )
+        event_record(
+            actor=None,
+            verb="比对工作数据已丢失（数据库重启），重新开始比对",
+            target=run,
+            region_code=run.region_id,
+        )
         transaction.on_commit(lambda: _queue_run(run.pk))
     return True
 
@@ -420,7 +487,9 @@ def run_rule_execute(*, run_id: int, code: str) -> None:
                         rows, skipped = cursor.rowcount, False
                     else:
                         rows, skipped = 0, True
-                    _step_done(run_id, code, rows=rows, skipped=skipped, seconds=time.perf_counter() - started)
+                    _step_done(
+                        run_id, code, rows=rows, skipped=skipped, seconds=time.perf_counter() - started
+                    )
             except Exception as exc:
                 log.exception("run %s: rule %s failed", run_id, code)
                 run_fail(run_id=run_id, message=f"规则“{rule.label}”（{code}）执行失败：{exc}")
@@ -449,8 +518,11 @@ def run_finish(*, run_id: int) -> None:
         done = set(RunStep.objects.filter(run_id=run_id).values_list("step", flat=True))
         if STEP_SNAPSHOT not in done or any(r.code not in done for r in RULES):
             return
-        params = {"run": run_id, "now": connection.ops.adapt_datetimefield_value(timezone.now()),
-                  "note": f"同一疑点已由比对#{run_id}重新下发"}
+        params = {
+            "run": run_id,
+            "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+            "note": f"同一疑点已由比对#{run_id}重新下发",
+        }
         with connection.cursor() as cursor:
             cursor.execute(TASKS_SQL, params)
             cursor.execute(SUPERSEDE_SQL, params)
@@ -458,16 +530,33 @@ def run_finish(*, run_id: int) -> None:
                 cursor.execute(f"DELETE FROM {table} WHERE run_id = %s", [run_id])
         from ledgers.models import Finding
 
-        summary = dict(Finding.objects.filter(run_id=run_id).values_list("rule").annotate(n=Count("id"))
-                       .values_list("rule", "n"))
+        summary = dict(
+            Finding.objects.filter(run_id=run_id)
+            .values_list("rule")
+            .annotate(n=Count("id"))
+            .values_list("rule", "n")
+        )
         run.status, run.progress, run.finished_at, run.summary = Run.Status.DONE, 100, timezone.now(), summary
         run.heartbeat_at = run.finished_at
         run.save(update_fields=["status", "progress", "finished_at", "summary", "heartbeat_at"])
-        RunStep.objects.bulk_create([RunStep(run_id=run_id, step=STEP_FINISH, rows=sum(summary.values()),
-                                             seconds=round(time.perf_counter() - started, 3))],
-                                    ignore_conflicts=True)
-        event_record(actor=None, verb=f"比对完成：疑点{sum(summary.values())}条", target=run,
-                     region_code=run.region_id, data=summary)
+        RunStep.objects.bulk_create(
+            [
+                RunStep(
+                    run_id=run_id,
+                    step=STEP_FINISH,
+                    rows=sum(summary.values()),
+                    seconds=round(time.perf_counter() - started, 3),
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        event_record(
+            actor=None,
+            verb=f"比对完成：疑点{sum(summary.values())}条",
+            target=run,
+            region_code=run.region_id,
+            data=summary,
+        )
 
 
 def run_scheduled(*, today=None) -> Run | None:

@@ -30,11 +30,24 @@ def build_world(officer) -> World:
     """Households in 南昌 东湖区 (360102) and the extracts, uploaded by `officer` (strict mode)."""
     standard_make()
     w = World()
-    names = ["dead", "car", "houses", "business", "closed_business", "assets", "income", "twice", "moved",
-             "moved_near", "clean", "student"]
+    names = [
+        "dead",
+        "car",
+        "houses",
+        "business",
+        "closed_business",
+        "assets",
+        "income",
+        "twice",
+        "moved",
+        "moved_near",
+        "clean",
+        "student",
+    ]
     for i, name in enumerate(names):
-        w.households[name] = household_make(community_id=HOME_COMMUNITY if i % 2 else HOME_COMMUNITY_2, members=2,
-                                            address=f"测试路{i}号")
+        w.households[name] = household_make(
+            community_id=HOME_COMMUNITY if i % 2 else HOME_COMMUNITY_2, members=2, address=f"测试路{i}号"
+        )
     for name, h in w.households.items():
         if name == "twice":
             enrol(h, category="dibao")
@@ -43,7 +56,9 @@ def build_world(officer) -> World:
             enrol(h, category="dibao")
     student = _members(w.households["student"])[1]
     Person.objects.filter(pk=student.pk).update(employment="student")
-    outsider = household_make(community_id=HOME_COMMUNITY, members=1, address="未在保户")  # known, not enrolled
+    outsider = household_make(
+        community_id=HOME_COMMUNITY, members=1, address="未在保户"
+    )  # known, not enrolled
     w.unknown_id = make_id(county="360102", birth="19900101")
     m = {name: _members(h) for name, h in w.households.items()}
     ids = {name: [p.id_number for p in people] for name, people in m.items()}
@@ -51,45 +66,88 @@ def build_world(officer) -> World:
     other = outsider.members.first().id_number
 
     def up(kind, header, rows, program=""):
-        e = extract_upload(principal=officer, file=csv_upload(header, rows), original_name=f"{kind}.csv", kind=kind,
-                           period=PERIOD, mode="strict", program=program)
+        e = extract_upload(
+            principal=officer,
+            file=csv_upload(header, rows),
+            original_name=f"{kind}.csv",
+            kind=kind,
+            period=PERIOD,
+            mode="strict",
+            program=program,
+        )
         w.extracts.append(e)
         return e
 
-    up("death", ["身份证号码", "姓名", "死亡日期"], [
-        [ids["dead"][1], "甲", "2025-08-01"],
-        [other, "乙", "2025-09-01"],  # not enrolled: no finding
-        [ids["clean"][0], "丙", "2026-02-01"],  # after the period: no finding
-    ])
-    up("move", ["身份证号码", "姓名", "迁出日期", "迁入地区划代码"], [
-        [ids["moved"][0], "丁", "2025-07-15", "440300"],
-        [ids["moved_near"][0], "戊", "2025-07-15", "360102003000"],  # same county: no finding
-    ])
-    up("vehicle", ["身份证号码", "姓名", "号牌号码"], [
-        [ids["car"][1], "", "赣A12345"], [ids["car"][1], "", "赣A12345"],  # the same plate twice counts once
-    ])
-    up("real_estate", ["身份证号码", "姓名", "不动产权证号"], [
-        [ids["houses"][0], "", "赣(2019)南昌市不动产权第1号"], [ids["houses"][1], "", "赣(2019)南昌市不动产权第2号"],
-        [ids["clean"][0], "", "赣(2019)南昌市不动产权第3号"],  # one house is allowed
-    ])
-    up("business", ["身份证号码", "姓名", "统一社会信用代码", "登记状态"], [
-        [ids["business"][0], "", "92360102MA00000001", "存续"],
-        [ids["closed_business"][0], "", "92360102MA00000002", "注销"],
-    ])
-    up("financial", ["身份证号码", "姓名", "余额（元）"], [
-        [ids["assets"][0], "", "30000"], [ids["assets"][1], "", "10000.50"],  # 20000.25 per person > 24 × 700
-        [ids["clean"][0], "", "16800"],  # 8400 per person: within
-    ])
-    up("tax_income", ["身份证号码", "姓名", "月均收入（元）"], [
-        [ids["income"][0], "", "1500"],  # (1500 + 300) / 2 = 900 ≥ 700
-        [ids["clean"][1], "", "200"],  # below the declared 300: no effect
-    ])
+    up(
+        "death",
+        ["身份证号码", "姓名", "死亡日期"],
+        [
+            [ids["dead"][1], "甲", "2025-08-01"],
+            [other, "乙", "2025-09-01"],  # not enrolled: no finding
+            [ids["clean"][0], "丙", "2026-02-01"],  # after the period: no finding
+        ],
+    )
+    up(
+        "move",
+        ["身份证号码", "姓名", "迁出日期", "迁入地区划代码"],
+        [
+            [ids["moved"][0], "丁", "2025-07-15", "440300"],
+            [ids["moved_near"][0], "戊", "2025-07-15", "360102003000"],  # same county: no finding
+        ],
+    )
+    up(
+        "vehicle",
+        ["身份证号码", "姓名", "号牌号码"],
+        [
+            [ids["car"][1], "", "赣A12345"],
+            [ids["car"][1], "", "赣A12345"],  # the same plate twice counts once
+        ],
+    )
+    up(
+        "real_estate",
+        ["身份证号码", "姓名", "不动产权证号"],
+        [
+            [ids["houses"][0], "", "赣(2019)南昌市不动产权第1号"],
+            [ids["houses"][1], "", "赣(2019)南昌市不动产权第2号"],
+            [ids["clean"][0], "", "赣(2019)南昌市不动产权第3号"],  # one house is allowed
+        ],
+    )
+    up(
+        "business",
+        ["身份证号码", "姓名", "统一社会信用代码", "登记状态"],
+        [
+            [ids["business"][0], "", "92360102MA00000001", "存续"],
+            [ids["closed_business"][0], "", "92360102MA00000002", "注销"],
+        ],
+    )
+    up(
+        "financial",
+        ["身份证号码", "姓名", "余额（元）"],
+        [
+            [ids["assets"][0], "", "30000"],
+            [ids["assets"][1], "", "10000.50"],  # 20000.25 per person > 24 × 700
+            [ids["clean"][0], "", "16800"],  # 8400 per person: within
+        ],
+    )
+    up(
+        "tax_income",
+        ["身份证号码", "姓名", "月均收入（元）"],
+        [
+            [ids["income"][0], "", "1500"],  # (1500 + 300) / 2 = 900 ≥ 700
+            [ids["clean"][1], "", "200"],  # below the declared 300: no effect
+        ],
+    )
     premium = [[i, "", "30"] for name in ids for i in ids[name] if name != "clean"]
     premium += [[ids["clean"][0], "", "30"], [other, "", "30"]]
     up("benefit", ["身份证号码", "姓名", "待遇金额（元）"], premium, program="medical_premium")
-    up("benefit", ["身份证号码", "姓名", "待遇金额（元）", "区划代码"], [
-        [w.unknown_id, "己", "500", "360102"],
-    ], program="union_hardship")
+    up(
+        "benefit",
+        ["身份证号码", "姓名", "待遇金额（元）", "区划代码"],
+        [
+            [w.unknown_id, "己", "500", "360102"],
+        ],
+        program="union_hardship",
+    )
     # The student aid list holds an enrolled non-student (fine) but not our enrolled student (应保未保).
     up("benefit", ["身份证号码", "姓名"], [[ids["income"][1], ""]], program="student_aid")
 

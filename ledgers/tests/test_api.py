@@ -29,8 +29,15 @@ def province(make_user):
 
 
 def key_for(province, scopes=("extract_upload", "findings"), region=None) -> str:
-    c = api_client_save(acting_user=province, values={"name": f"医保{ApiClient.objects.count()}", "department": "医保",
-                                                       "scopes": list(scopes), "region": region})
+    c = api_client_save(
+        acting_user=province,
+        values={
+            "name": f"医保{ApiClient.objects.count()}",
+            "department": "医保",
+            "scopes": list(scopes),
+            "region": region,
+        },
+    )
     return api_key_issue(acting_user=province, client=c)[1]
 
 
@@ -39,7 +46,9 @@ def auth(key, **extra):
 
 
 def death_file(bad: int = 1):
-    rows = [[make_id(), "甲", "2025-08-01"], [make_id(), "乙", "2025-08-02"]] + [["bad", "丙", "2025-08-03"]] * bad
+    rows = [[make_id(), "甲", "2025-08-01"], [make_id(), "乙", "2025-08-02"]] + [
+        ["bad", "丙", "2025-08-03"]
+    ] * bad
     return csv_upload(["身份证号码", "姓名", "死亡日期"], rows)
 
 
@@ -56,7 +65,9 @@ def test_strict_upload_with_a_bad_row_loads_nothing(client, province, django_cap
     body = client.get(r["Location"], **auth(key)).json()
     assert (body["status"], body["rows_good"], body["rows_bad"], body["rows_loaded"]) == ("rejected", 2, 1, 0)
     errors = client.get(f"{r['Location']}errors/", **auth(key)).json()["results"]
-    assert errors == [{"line": 4, "field": "身份证号码", "message": "身份证号码应为18位，实为3位", "value": "bad"}]
+    assert errors == [
+        {"line": 4, "field": "身份证号码", "message": "身份证号码应为18位，实为3位", "value": "bad"}
+    ]
     assert not ExtractRow.objects.exists()
 
 
@@ -119,17 +130,28 @@ def test_scopes_and_staff(client, province, county_officer):
     assert not Extract.objects.exists()
 
 
-def test_findings_of_own_extracts_with_a_stated_purpose(client, province, county_officer,
-                                                        django_capture_on_commit_callbacks):
+def test_findings_of_own_extracts_with_a_stated_purpose(
+    client, province, county_officer, django_capture_on_commit_callbacks
+):
     key = key_for(province)
     with django_capture_on_commit_callbacks(execute=True):
         world = build_world(county_officer)
         ids = [
-            [p.id_number, "", "30"] for h in world.households.values() for p in h.members.all()
-            if h is not world.households["clean"]]
+            [p.id_number, "", "30"]
+            for h in world.households.values()
+            for p in h.members.all()
+            if h is not world.households["clean"]
+        ]
         # The first half-year: the only extract of that period is this client's.
-        post(client, key, "strict", file=csv_upload(["身份证号码", "姓名", "待遇金额（元）"], ids), kind="benefit",
-             program="medical_premium", period="2025H1")
+        post(
+            client,
+            key,
+            "strict",
+            file=csv_upload(["身份证号码", "姓名", "待遇金额（元）"], ids),
+            kind="benefit",
+            program="medical_premium",
+            period="2025H1",
+        )
     with django_capture_on_commit_callbacks(execute=True):
         run_start(acting_user=county_officer, region=county(), period="2025H1")
     assert client.get(FINDINGS, **auth(key)).status_code == 400  # no X-Purpose

@@ -34,14 +34,41 @@ def test_run_export_rows_follow_the_drill_down_filters(client, county_officer, d
     sheets = export_sheets(client.get(url, {"rule": "vehicles_over"}))
     finding = Finding.objects.get(run=done_run, rule="vehicles_over")
     assert sheets["疑点明细"] == [
-        ("疑点编号", "规则", "政策依据", "区划代码", "区划", "姓名", "身份证号码", "数据来源", "疑点详情", "家庭编号", "核实状态",
-         "核实情况"),
-        (finding.pk, "车辆超标", "四(二)；policy.md §4", finding.region_id, finding.region.name, finding.name,
-         mask(finding.id_number), finding.source, describe(finding.rule, finding.detail), finding.household_id,
-         "待核实", None),
+        (
+            "疑点编号",
+            "规则",
+            "政策依据",
+            "区划代码",
+            "区划",
+            "姓名",
+            "身份证号码",
+            "数据来源",
+            "疑点详情",
+            "家庭编号",
+            "核实状态",
+            "核实情况",
+        ),
+        (
+            finding.pk,
+            "车辆超标",
+            "四(二)；policy.md §4",
+            finding.region_id,
+            finding.region.name,
+            finding.name,
+            mask(finding.id_number),
+            finding.source,
+            describe(finding.rule, finding.detail),
+            finding.household_id,
+            "待核实",
+            None,
+        ),
     ]
     log = AccessLog.objects.get()
-    assert (log.count, log.purpose, log.what) == (1, "比对结果核实", f"比对#{done_run.pk}疑点导出（车辆超标）")
+    assert (log.count, log.purpose, log.what) == (
+        1,
+        "比对结果核实",
+        f"比对#{done_run.pk}疑点导出（车辆超标）",
+    )
     # the status filter of the page is honoured too
     task = finding.task
     task.status = ReviewTask.Status.CONFIRMED
@@ -61,7 +88,9 @@ def test_run_export_is_scoped(client, make_user, auditor, done_run):
     assert not AccessLog.objects.exists()
     client.force_login(auditor)  # auditors export what they can see
     rows = export_sheets(client.get(url))["疑点明细"][1:]
-    assert len(rows) == Finding.objects.filter(run=done_run).count() == AccessLog.objects.get(user=auditor).count
+    assert (
+        len(rows) == Finding.objects.filter(run=done_run).count() == AccessLog.objects.get(user=auditor).count
+    )
 
 
 def test_run_export_query_count_is_constant(client, county_officer, done_run):
@@ -70,8 +99,15 @@ def test_run_export_query_count_is_constant(client, county_officer, done_run):
     small = query_count(client, url)
     for i in range(30):
         number = make_id()
-        Finding.objects.create(run=done_run, rule="deceased_paid", id_number=number, source="gongan",
-                               region_id=HOME_COMMUNITY, name=f"加{i}", detail={"died_on": "2018-03-01"})
+        Finding.objects.create(
+            run=done_run,
+            rule="deceased_paid",
+            id_number=number,
+            source="gongan",
+            region_id=HOME_COMMUNITY,
+            name=f"加{i}",
+            detail={"died_on": "2018-03-01"},
+        )
     assert query_count(client, url) == small
 
 
@@ -79,18 +115,45 @@ def test_task_export_rows_scope_and_filter(client, make_user, county_officer, do
     client.force_login(county_officer)
     rows = export_sheets(client.get(reverse("ledger_task_export")))["核实任务"]
     assert rows[0][0].startswith("核实任务（状态：待核实）")
-    assert rows[1] == ("任务编号", "疑点编号", "规则", "区划代码", "社区", "姓名", "身份证号码", "疑点详情", "比对", "比对期间",
-                       "状态", "核实情况")
-    tasks = ReviewTask.objects.filter(status="open").select_related("finding", "region").order_by("finding__rule", "-id")
+    assert rows[1] == (
+        "任务编号",
+        "疑点编号",
+        "规则",
+        "区划代码",
+        "社区",
+        "姓名",
+        "身份证号码",
+        "疑点详情",
+        "比对",
+        "比对期间",
+        "状态",
+        "核实情况",
+    )
+    tasks = (
+        ReviewTask.objects.filter(status="open")
+        .select_related("finding", "region")
+        .order_by("finding__rule", "-id")
+    )
     t = tasks[0]
-    assert rows[2][:7] == (t.pk, t.finding_id, rows[2][2], t.region_id, t.region.name, t.finding.name,
-                           mask(t.finding.id_number))
-    assert [r[0] for r in rows[2:]] == [t.pk for t in tasks] and AccessLog.objects.get().count == tasks.count()
+    assert rows[2][:7] == (
+        t.pk,
+        t.finding_id,
+        rows[2][2],
+        t.region_id,
+        t.region.name,
+        t.finding.name,
+        mask(t.finding.id_number),
+    )
+    assert [r[0] for r in rows[2:]] == [
+        t.pk for t in tasks
+    ] and AccessLog.objects.get().count == tasks.count()
     assert not any(t.finding.id_number in repr(rows) for t in tasks)
     # a caseworker gets only the tasks of their community; a status filter is honoured
     client.force_login(make_user("caseworker", HOME_COMMUNITY_2))
     rows = export_sheets(client.get(reverse("ledger_task_export")))["核实任务"][2:]
-    assert sorted(r[0] for r in rows) == sorted(tasks.filter(region_id=HOME_COMMUNITY_2).values_list("pk", flat=True))
+    assert sorted(r[0] for r in rows) == sorted(
+        tasks.filter(region_id=HOME_COMMUNITY_2).values_list("pk", flat=True)
+    )
     rows = export_sheets(client.get(reverse("ledger_task_export"), {"status": "confirmed"}))["核实任务"][2:]
     assert rows == []
 
@@ -99,7 +162,14 @@ def test_task_export_query_count_is_constant(client, county_officer, done_run):
     client.force_login(county_officer)
     small = query_count(client, reverse("ledger_task_export"), {"status": ""})
     for i in range(20):
-        f = Finding.objects.create(run=done_run, rule="deceased_paid", id_number=make_id(), source="gongan",
-                                   region_id=HOME_COMMUNITY, name=f"加{i}", detail={"died_on": "2018-03-01"})
+        f = Finding.objects.create(
+            run=done_run,
+            rule="deceased_paid",
+            id_number=make_id(),
+            source="gongan",
+            region_id=HOME_COMMUNITY,
+            name=f"加{i}",
+            detail={"died_on": "2018-03-01"},
+        )
         ReviewTask.objects.create(finding=f, region_id=HOME_COMMUNITY)
     assert query_count(client, reverse("ledger_task_export"), {"status": ""}) == small

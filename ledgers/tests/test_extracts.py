@@ -23,8 +23,15 @@ def rows_with_two_bad():
 
 def upload(officer, rows, mode, capture, **kw):
     with capture(execute=True):
-        e = extract_upload(principal=officer, file=csv_upload(HEADER, rows), original_name="death.csv", kind="death",
-                           period=PERIOD, mode=mode, **kw)
+        e = extract_upload(
+            principal=officer,
+            file=csv_upload(HEADER, rows),
+            original_name="death.csv",
+            kind="death",
+            period=PERIOD,
+            mode=mode,
+            **kw,
+        )
     e.refresh_from_db()
     return e
 
@@ -33,7 +40,10 @@ def test_strict_loads_nothing_when_any_row_is_bad(county_officer, django_capture
     e = upload(county_officer, rows_with_two_bad(), "strict", django_capture_on_commit_callbacks)
     assert e.status == "rejected"
     assert (e.rows_total, e.rows_good, e.rows_bad, e.rows_loaded) == (7, 5, 2, 0)
-    assert list(ExtractError.objects.filter(extract=e).values_list("line", "field")) == [(4, "身份证号码"), (8, "死亡日期")]
+    assert list(ExtractError.objects.filter(extract=e).values_list("line", "field")) == [
+        (4, "身份证号码"),
+        (8, "死亡日期"),
+    ]
     assert not ExtractRow.objects.filter(extract=e).exists()
 
 
@@ -42,7 +52,9 @@ def test_strict_loads_everything_when_all_rows_are_good(county_officer, django_c
     e = upload(county_officer, rows, "strict", django_capture_on_commit_callbacks)
     assert (e.status, e.rows_loaded) == ("loaded", 3)
     assert sorted(ExtractRow.objects.filter(extract=e).values_list("line", flat=True)) == [2, 3, 4]
-    assert set(ExtractRow.objects.filter(extract=e).values_list("id_number", flat=True)) == {r[0] for r in rows}
+    assert set(ExtractRow.objects.filter(extract=e).values_list("id_number", flat=True)) == {
+        r[0] for r in rows
+    }
 
 
 def test_lenient_loads_the_good_rows_and_lists_the_bad(county_officer, django_capture_on_commit_callbacks):
@@ -74,7 +86,9 @@ def test_check_then_discard_loads_nothing(county_officer, django_capture_on_comm
     assert not list((extract_services.storage_dir()).iterdir())  # files removed
 
 
-def test_a_load_that_fails_midway_leaves_nothing(county_officer, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_load_that_fails_midway_leaves_nothing(
+    county_officer, django_capture_on_commit_callbacks, monkeypatch
+):
     e = upload(county_officer, rows_with_two_bad(), "check", django_capture_on_commit_callbacks)
     real = extract_services.read_good_rows
 
@@ -99,8 +113,13 @@ def test_a_load_that_fails_midway_leaves_nothing(county_officer, django_capture_
 
 def test_unreadable_file_fails_with_the_reason(county_officer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        e = extract_upload(principal=county_officer, file=csv_upload(["姓名"], [["张三"]]), original_name="a.csv",
-                           kind="death", period=PERIOD)
+        e = extract_upload(
+            principal=county_officer,
+            file=csv_upload(["姓名"], [["张三"]]),
+            original_name="a.csv",
+            kind="death",
+            period=PERIOD,
+        )
     e.refresh_from_db()
     assert e.status == "failed" and "缺少必填列：身份证号码、死亡日期" in e.error
 
@@ -108,8 +127,13 @@ def test_unreadable_file_fails_with_the_reason(county_officer, django_capture_on
 def test_xlsx_upload(county_officer, django_capture_on_commit_callbacks):
     rows = [[make_id(), "甲", "赣A1"], [make_id(), "乙", "赣A2"]]
     with django_capture_on_commit_callbacks(execute=True):
-        e = extract_upload(principal=county_officer, file=xlsx_upload(["身份证号码", "姓名", "号牌号码"], rows),
-                           original_name="v.xlsx", kind="vehicle", period=PERIOD)
+        e = extract_upload(
+            principal=county_officer,
+            file=xlsx_upload(["身份证号码", "姓名", "号牌号码"], rows),
+            original_name="v.xlsx",
+            kind="vehicle",
+            period=PERIOD,
+        )
     e.refresh_from_db()
     assert (e.status, e.rows_loaded, e.file_format) == ("loaded", 2, "xlsx")
 
@@ -117,8 +141,14 @@ def test_xlsx_upload(county_officer, django_capture_on_commit_callbacks):
 def test_field_errors_and_permissions(county_officer, caseworker, auditor, make_user):
     f = csv_upload(HEADER, [])
     with pytest.raises(ServiceError) as exc:
-        extract_upload(principal=county_officer, file=f, original_name="a.pdf", kind="nope", period="2025H3",
-                       mode="maybe")
+        extract_upload(
+            principal=county_officer,
+            file=f,
+            original_name="a.pdf",
+            kind="nope",
+            period="2025H3",
+            mode="maybe",
+        )
     assert {e["field"] for e in exc.value.errors} == {"kind", "period", "mode", "file"}
     with pytest.raises(ServiceError, match="待遇项目"):
         extract_upload(principal=county_officer, file=f, original_name="a.csv", kind="benefit", period=PERIOD)
@@ -129,8 +159,9 @@ def test_field_errors_and_permissions(county_officer, caseworker, auditor, make_
 
     other = Region.objects.get(code="360402")  # 九江 濂溪区: not the officer's county
     with pytest.raises(PermissionDenied):
-        extract_upload(principal=county_officer, file=f, original_name="a.csv", kind="death", period=PERIOD,
-                       region=other)
+        extract_upload(
+            principal=county_officer, file=f, original_name="a.csv", kind="death", period=PERIOD, region=other
+        )
     assert not Extract.objects.exists()
 
 

@@ -34,9 +34,16 @@ def test_upload_check_and_load_through_the_page(client, county_officer, django_c
     assert page.status_code == 200 and "户籍死亡注销" in page.content.decode()
     rows = [[make_id(), "甲", "2025-08-01"], ["360102", "乙", "2025-08-01"]]
     with django_capture_on_commit_callbacks(execute=True):
-        r = client.post(reverse("ledger_extract_upload"), {
-            "kind": "death", "period": PERIOD, "region": "360102", "mode": "check",
-            "file": csv_upload(["身份证号码", "姓名", "死亡日期"], rows)})
+        r = client.post(
+            reverse("ledger_extract_upload"),
+            {
+                "kind": "death",
+                "period": PERIOD,
+                "region": "360102",
+                "mode": "check",
+                "file": csv_upload(["身份证号码", "姓名", "死亡日期"], rows),
+            },
+        )
     e = Extract.objects.get()
     assert r.status_code == 302 and r.url == reverse("ledger_extract_detail", args=[e.pk])
     detail = client.get(r.url).content.decode()
@@ -52,8 +59,16 @@ def test_upload_check_and_load_through_the_page(client, county_officer, django_c
 
 def test_upload_form_errors(client, county_officer):
     client.force_login(county_officer)
-    r = client.post(reverse("ledger_extract_upload"), {"kind": "benefit", "period": PERIOD, "region": "360102",
-                                                       "mode": "strict", "file": csv_upload(["x"], [])})
+    r = client.post(
+        reverse("ledger_extract_upload"),
+        {
+            "kind": "benefit",
+            "period": PERIOD,
+            "region": "360102",
+            "mode": "strict",
+            "file": csv_upload(["x"], []),
+        },
+    )
     assert r.status_code == 200 and "部门待遇台账须选择待遇项目" in r.content.decode()
     assert not Extract.objects.exists()
 
@@ -90,7 +105,12 @@ def test_report_counts_trend_and_chart(client, county_officer, done_run, django_
     assert chart["labels"][0] == "重复享受" and len(chart["series"]) == 1
     progress = client.get(reverse("ledger_run_progress", args=[done_run.pk])).json()
     assert progress | {"steps_total": 0} == progress | {
-        "status": "done", "progress": 100, "active": False, "stalled": False, "steps_total": 0}
+        "status": "done",
+        "progress": 100,
+        "active": False,
+        "stalled": False,
+        "steps_total": 0,
+    }
 
 
 def test_trend_against_the_previous_run(client, county_officer, done_run, django_capture_on_commit_callbacks):
@@ -150,11 +170,15 @@ def test_caseworker_resolves_from_the_task_list(client, make_user, done_run):
     assert task.status == "false_alarm"
     other = ReviewTask.objects.exclude(region_id=HOME_COMMUNITY).first()
     assert client.get(reverse("ledger_finding_detail", args=[other.finding_id])).status_code == 404
-    assert client.get(reverse("ledger_run_detail", args=[done_run.pk])).status_code == 404  # reports: county staff
+    assert (
+        client.get(reverse("ledger_run_detail", args=[done_run.pk])).status_code == 404
+    )  # reports: county staff
 
 
 def test_failed_run_shows_why_and_offers_restart(client, county_officer):
-    run = ReconciliationRun.objects.create(region=county(), period=PERIOD, status="failed", error="规则“车辆超标”执行失败：磁盘已满")
+    run = ReconciliationRun.objects.create(
+        region=county(), period=PERIOD, status="failed", error="规则“车辆超标”执行失败：磁盘已满"
+    )
     client.force_login(county_officer)
     body = client.get(reverse("ledger_run_detail", args=[run.pk])).content.decode()
     assert "失败原因：规则“车辆超标”执行失败：磁盘已满" in body and "重新开始" in body

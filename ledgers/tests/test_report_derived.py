@@ -30,8 +30,9 @@ D = dt.date
 def approved(caseworker, street_officer, county_officer):
     standard_make(year=2018)
     household = household_make(community_id=HOME_COMMUNITY, members=2)
-    return application_at("approved", household=household, caseworker=caseworker, street=street_officer,
-                          county=county_officer)
+    return application_at(
+        "approved", household=household, caseworker=caseworker, street=street_officer, county=county_officer
+    )
 
 
 def _times(application) -> tuple:
@@ -42,21 +43,40 @@ def _times(application) -> tuple:
 def test_the_services_keep_the_milestones_of_each_application(approved):
     notice_ends = approved.notice_ends_on
     # application_at runs every step on TODAY and the county decides the day after the notice ends.
-    assert _times(approved) == (TODAY, TODAY, TODAY, TODAY, TODAY, notice_ends + dt.timedelta(days=1), HOME_COMMUNITY)
-    assert approved.enrolment.community_code == HOME_COMMUNITY  # enrolment_create copies the household's community
+    assert _times(approved) == (
+        TODAY,
+        TODAY,
+        TODAY,
+        TODAY,
+        TODAY,
+        notice_ends + dt.timedelta(days=1),
+        HOME_COMMUNITY,
+    )
+    assert (
+        approved.enrolment.community_code == HOME_COMMUNITY
+    )  # enrolment_create copies the household's community
 
 
 def test_an_open_application_has_its_milestones_so_far(caseworker, street_officer):
     household = household_make(community_id=HOME_COMMUNITY, members=2)
     standard_make(year=2018)
-    application = application_at("reviewing", household=household, caseworker=caseworker, street=street_officer)
+    application = application_at(
+        "reviewing", household=household, caseworker=caseworker, street=street_officer
+    )
     assert _times(application) == (TODAY, TODAY, None, None, None, None, "")
 
 
 def test_refresh_rewrites_from_the_events_first_intake_last_visit_first_decision(approved, county_officer):
     def add(step, day):
-        ApplicationEvent.objects.create(application=approved, step=step, verb=step, to_status="approved",
-                                        actor=county_officer, on_date=day, region_code=HOME_COMMUNITY_2)
+        ApplicationEvent.objects.create(
+            application=approved,
+            step=step,
+            verb=step,
+            to_status="approved",
+            actor=county_officer,
+            on_date=day,
+            region_code=HOME_COMMUNITY_2,
+        )
 
     add("intake", TODAY - dt.timedelta(days=3))  # an earlier intake: the first counts
     add("visit", TODAY + dt.timedelta(days=5))  # a later visit (after a return): the last counts
@@ -96,8 +116,12 @@ def test_timeliness_reads_the_milestones(approved):
 
 
 def _beneficiaries(code):
-    report = reports.report_build(region=Region.objects.get(code=code), period=reports.period_from_key("2018"),
-                                  today=D(2019, 1, 2), sections=("beneficiaries",))
+    report = reports.report_build(
+        region=Region.objects.get(code=code),
+        period=reports.period_from_key("2018"),
+        today=D(2019, 1, 2),
+        sections=("beneficiaries",),
+    )
     return {row[0]: row[1] for row in report.tables[0].rows}
 
 
@@ -105,8 +129,9 @@ def _move(household, community, user, changed=("community", "address")):
     household.community_id = community
     request = RequestFactory().post("/")
     request.user = user
-    admin.site._registry[Household].save_model(request, household, SimpleNamespace(changed_data=list(changed)),
-                                               change=True)
+    admin.site._registry[Household].save_model(
+        request, household, SimpleNamespace(changed_data=list(changed)), change=True
+    )
 
 
 def test_a_household_moved_in_the_admin_takes_its_enrolments_along(approved, make_user):
@@ -125,10 +150,14 @@ def test_a_household_moved_in_the_admin_takes_its_enrolments_along(approved, mak
 
 def test_an_admin_save_without_a_move_leaves_the_enrolments_alone(approved, make_user):
     household = Household.objects.get(pk=approved.household_id)
-    Enrolment.objects.filter(household=household).update(community_code=HOME_COMMUNITY_2)  # to see it untouched
+    Enrolment.objects.filter(household=household).update(
+        community_code=HOME_COMMUNITY_2
+    )  # to see it untouched
     _move(household, HOME_COMMUNITY, make_user("province", "360000"), changed=("address",))
     assert Enrolment.objects.get(household=household).community_code == HOME_COMMUNITY_2
-    assert household_services.household_enrolments_follow(household=household) == 1  # the helper itself heals it
+    assert (
+        household_services.household_enrolments_follow(household=household) == 1
+    )  # the helper itself heals it
     assert Enrolment.objects.get(household=household).community_code == HOME_COMMUNITY
 
 

@@ -45,7 +45,9 @@ def test_confirmed_records_decision_and_follow_up(run, make_user):
     todo = Event.objects.get(target_type="cases.household", target_id=str(t.finding.household_id))
     assert todo.verb == "待办：停发并办理退出（死亡）——比对核实：死亡仍在保" and todo.actor == user
     assert todo.data["finding"] == t.finding_id
-    assert Event.objects.filter(target_type="ledgers.reviewtask", verb="比对疑点核实属实：死亡仍在保").exists()
+    assert Event.objects.filter(
+        target_type="ledgers.reviewtask", verb="比对疑点核实属实：死亡仍在保"
+    ).exists()
     assert t.history.count() == 1  # the resolution is in the task's history (creation is a bulk insert)
     with pytest.raises(ServiceError, match="已办结"):
         review_resolve(task=t, acting_user=user, decision="false_alarm", note="再改一次试试")
@@ -68,7 +70,12 @@ def test_false_alarm_needs_a_reason(run, make_user):
 def test_only_the_community_caseworker_resolves(run, make_user, county_officer, auditor):
     t = task("assets_over")
     other = HOME_COMMUNITY_2 if t.region_id == HOME_COMMUNITY else HOME_COMMUNITY
-    for user in (make_user("caseworker", other), county_officer, auditor, make_user("street", "360102002000")):
+    for user in (
+        make_user("caseworker", other),
+        county_officer,
+        auditor,
+        make_user("street", "360102002000"),
+    ):
         with pytest.raises(PermissionDenied):
             review_resolve(task=t, acting_user=user, decision="confirmed")
     t.refresh_from_db()
@@ -85,10 +92,16 @@ def test_a_person_we_do_not_know_is_for_the_county(run, county_officer, make_use
     assert t.status == "confirmed" and t.follow_up.startswith("待办：通知部门核实")
 
 
-def test_a_new_run_supersedes_open_tasks_of_the_last(run, county_officer, make_user, django_capture_on_commit_callbacks):
+def test_a_new_run_supersedes_open_tasks_of_the_last(
+    run, county_officer, make_user, django_capture_on_commit_callbacks
+):
     resolved = task("moved_away")
-    review_resolve(task=resolved, acting_user=caseworker_for(resolved, make_user), decision="false_alarm",
-                   note="迁出后又迁回，户籍信息滞后")
+    review_resolve(
+        task=resolved,
+        acting_user=caseworker_for(resolved, make_user),
+        decision="false_alarm",
+        note="迁出后又迁回，户籍信息滞后",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         second = run_start(acting_user=county_officer, region=county(), period=PERIOD)
     old = ReviewTask.objects.filter(finding__run=run)

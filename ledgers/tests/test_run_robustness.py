@@ -22,16 +22,29 @@ def region(code: str) -> Region:
 
 
 def findings(run) -> list[tuple]:
-    return sorted((f.rule, f.id_number, f.source, f.extract_id, f.household_id, f.region_id, f.name,
-                   repr(sorted(f.detail.items())))
-                  for f in Finding.objects.filter(run=run))
+    return sorted(
+        (
+            f.rule,
+            f.id_number,
+            f.source,
+            f.extract_id,
+            f.household_id,
+            f.region_id,
+            f.name,
+            repr(sorted(f.detail.items())),
+        )
+        for f in Finding.objects.filter(run=run)
+    )
 
 
 # --- overlap -------------------------------------------------------------------------------------
 
+
 def test_overlapping_runs_are_refused(make_user):
     province = make_user("province", "360000")
-    first = run_start(acting_user=province, region=region("360102"), period=PERIOD)  # queued: not executed here
+    first = run_start(
+        acting_user=province, region=region("360102"), period=PERIOD
+    )  # queued: not executed here
     for scope in ("360102", "360100", "360000"):  # the same county, its city, the province
         with pytest.raises(ServiceError) as exc:
             run_start(acting_user=province, region=region(scope), period=PERIOD)
@@ -64,6 +77,7 @@ def test_who_may_start_a_run(caseworker, street_officer, auditor, county_officer
 
 # --- kill and restart ----------------------------------------------------------------------------
 
+
 class Killed(BaseException):
     """What a worker's death looks like from inside: nothing after this point runs, no handler catches it."""
 
@@ -82,8 +96,9 @@ def run_to_end(officer, capture, scope=None):
 
 
 @pytest.mark.parametrize("kill_at", [0, 3, 7, len(RULES)])
-def test_killed_run_restarted_ends_with_the_same_findings(world, county_officer, django_capture_on_commit_callbacks,
-                                                          monkeypatch, settings, kill_at):
+def test_killed_run_restarted_ends_with_the_same_findings(
+    world, county_officer, django_capture_on_commit_callbacks, monkeypatch, settings, kill_at
+):
     reference = run_to_end(county_officer, django_capture_on_commit_callbacks)
     assert reference.status == "done"
 
@@ -120,7 +135,9 @@ def test_killed_run_restarted_ends_with_the_same_findings(world, county_officer,
     assert run.summary == reference.summary
 
 
-def test_killed_while_closing(world, county_officer, django_capture_on_commit_callbacks, monkeypatch, settings):
+def test_killed_while_closing(
+    world, county_officer, django_capture_on_commit_callbacks, monkeypatch, settings
+):
     reference = run_to_end(county_officer, django_capture_on_commit_callbacks)
     real = run_services.event_record
 
@@ -144,7 +161,9 @@ def test_killed_while_closing(world, county_officer, django_capture_on_commit_ca
     assert ReviewTask.objects.filter(finding__run=run).count() == len(findings(reference))
 
 
-def test_a_lost_snapshot_starts_the_run_over(world, county_officer, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_lost_snapshot_starts_the_run_over(
+    world, county_officer, django_capture_on_commit_callbacks, monkeypatch
+):
     """The working tables are UNLOGGED on PostgreSQL: a database crash empties them. A rule that finds its
     run's snapshot gone starts the run over rather than comparing against nothing."""
     from ledgers.models import LedgerEntry, LedgerHousehold, RunLimit
@@ -156,7 +175,11 @@ def test_a_lost_snapshot_starts_the_run_over(world, county_officer, django_captu
         real_step_done(run_id, step, **kw)
         calls.append(step)
         if len(calls) == 3:
-            for model in (LedgerEntry, LedgerHousehold, RunLimit):  # what crash recovery does to unlogged tables
+            for model in (
+                LedgerEntry,
+                LedgerHousehold,
+                RunLimit,
+            ):  # what crash recovery does to unlogged tables
                 model.objects.filter(run_id=run_id).delete()
 
     monkeypatch.setattr(run_services, "_step_done", crash_after_three)
@@ -176,10 +199,13 @@ def test_a_rule_delivered_twice_changes_nothing(world, county_officer, django_ca
     assert findings(run) == before
 
 
-def test_a_failed_run_says_why_and_can_be_restarted(world, county_officer, django_capture_on_commit_callbacks,
-                                                    monkeypatch):
+def test_a_failed_run_says_why_and_can_be_restarted(
+    world, county_officer, django_capture_on_commit_callbacks, monkeypatch
+):
     rule = BY_CODE["vehicles_over"]
-    broken = type(rule)(**{**rule.__dict__, "build": lambda d, ctx: "SELECT no_such_column FROM ledgers_finding"})
+    broken = type(rule)(
+        **{**rule.__dict__, "build": lambda d, ctx: "SELECT no_such_column FROM ledgers_finding"}
+    )
     monkeypatch.setitem(run_services.BY_CODE, "vehicles_over", broken)
     run = run_to_end(county_officer, django_capture_on_commit_callbacks)
     assert run.status == "failed"

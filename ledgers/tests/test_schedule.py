@@ -40,9 +40,14 @@ def test_months_come_from_the_environment(monkeypatch):
     assert "RECONCILE_CRON_MONTHS" not in os.environ
 
 
-@pytest.mark.parametrize("today,period", [
-    (dt.date(2026, 1, 1), "2025H2"), (dt.date(2026, 7, 1), "2026H1"), (dt.date(2026, 3, 15), "2025H2"),
-])
+@pytest.mark.parametrize(
+    "today,period",
+    [
+        (dt.date(2026, 1, 1), "2025H2"),
+        (dt.date(2026, 7, 1), "2026H1"),
+        (dt.date(2026, 3, 15), "2025H2"),
+    ],
+)
 def test_the_scheduled_run_covers_the_half_year_that_ended(today, period):
     assert periods.default_period(today) == period
     run = run_scheduled(today=today)

@@ -16,8 +16,9 @@ def run(tmp_path, kind, text: str | bytes, *, name="x.csv", fmt="csv", regions=f
     path = tmp_path / name
     path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
     out = io.StringIO()
-    result = validate_file(path=str(path), file_format=fmt, kind=kind, extract_id=7, out=out, regions=regions,
-                           error_limit=limit)
+    result = validate_file(
+        path=str(path), file_format=fmt, kind=kind, extract_id=7, out=out, regions=regions, error_limit=limit
+    )
     return result, out.getvalue()
 
 
@@ -31,13 +32,15 @@ def test_fast_checksum_agrees_with_the_standard():
 def test_bad_rows_are_listed_with_their_line_and_good_rows_written(tmp_path):
     good1, good2 = make_id(), make_id()
     bad_check = good1[:17] + ("0" if good1[17] != "0" else "1")
-    text = ("身份证号码,姓名,死亡日期\n"
-            f"{good1},张三,2025-08-01\n"
-            f"{bad_check},李四,2025-08-01\n"
-            f"{good2},王五,2025/9/3\n"
-            f"{make_id()},赵六,2025-02-30\n"
-            ",钱七,2025-01-01\n"
-            f"{make_id()[:17]},孙八,\n")
+    text = (
+        "身份证号码,姓名,死亡日期\n"
+        f"{good1},张三,2025-08-01\n"
+        f"{bad_check},李四,2025-08-01\n"
+        f"{good2},王五,2025/9/3\n"
+        f"{make_id()},赵六,2025-02-30\n"
+        ",钱七,2025-01-01\n"
+        f"{make_id()[:17]},孙八,\n"
+    )
     result, out = run(tmp_path, "death", text)
     assert (result.rows_total, result.rows_good, result.rows_bad) == (6, 2, 4)
     assert [(e.line, e.field, e.message) for e in result.errors] == [
@@ -53,7 +56,7 @@ def test_bad_rows_are_listed_with_their_line_and_good_rows_written(tmp_path):
 
 def test_headers_in_any_order_aliases_and_extra_columns(tmp_path):
     number = make_id()
-    text = f"备注,月收入,公民身份号码\n无关,\"1,234.50\",{number}\n"
+    text = f'备注,月收入,公民身份号码\n无关,"1,234.50",{number}\n'
     result, out = run(tmp_path, "tax_income", text)
     assert result.rows_bad == 0
     assert out == f"7\t2\t{number}\t1234.50\n"
@@ -64,7 +67,10 @@ def test_amounts_must_be_plain_non_negative_with_two_decimals(tmp_path):
     text = "身份证号码,余额（元）\n" + "".join(f"{make_id()},{v}\n" for v in rows)
     result, _ = run(tmp_path, "financial", text)
     assert [(e.line, e.message) for e in result.errors] == [
-        (2, "不能为负数"), (3, "最多保留两位小数"), (4, "应为数字（元，最多两位小数）")]
+        (2, "不能为负数"),
+        (3, "最多保留两位小数"),
+        (4, "应为数字（元，最多两位小数）"),
+    ]
     assert result.rows_good == 2
 
 

@@ -67,17 +67,30 @@ def test_application_from_intake_to_enrolment(browser_page, live_server, setting
     settings.PASSWORD_HASHERS = FAST_HASHERS
     for year in (START.year, START.year + 1):
         standard_make(year=year)
-    for username, role, region in (("cw", "caseworker", HOME_COMMUNITY), ("st", "street", "360102002000"),
-                                   ("co", "county", "360102")):
-        User.objects.create_user(username=username, password=PASSWORD, role=role, region_id=region,
-                                 full_name={"cw": "李敏", "st": "万志刚", "co": "胡建华"}[username])
+    for username, role, region in (
+        ("cw", "caseworker", HOME_COMMUNITY),
+        ("st", "street", "360102002000"),
+        ("co", "county", "360102"),
+    ):
+        User.objects.create_user(
+            username=username,
+            password=PASSWORD,
+            role=role,
+            region_id=region,
+            full_name={"cw": "李敏", "st": "万志刚", "co": "胡建华"}[username],
+        )
     household = household_make(community_id=HOME_COMMUNITY, members=2, address="滕王阁路18号")
     page, base = browser_page, live_server.url
     # 交管 has sent its vehicle register: the household's second member owns a car the household did not declare
     child = household.members.order_by("id").last()
-    extract = extract_upload(principal=User.objects.get(username="co"), kind="vehicle", period="2026H1",
-                             original_name="vehicles.csv", mode="strict",
-                             file=csv_upload(["身份证号码", "姓名", "号牌号码"], [[child.id_number, "", "赣A12345"]]))
+    extract = extract_upload(
+        principal=User.objects.get(username="co"),
+        kind="vehicle",
+        period="2026H1",
+        original_name="vehicles.csv",
+        mode="strict",
+        file=csv_upload(["身份证号码", "姓名", "号牌号码"], [[child.id_number, "", "赣A12345"]]),
+    )
     assert Extract.objects.get(pk=extract.pk).status == "loaded"
 
     # 受理: the caseworker opens the household and receives the application with the ID card scan
@@ -88,8 +101,9 @@ def test_application_from_intake_to_enrolment(browser_page, live_server, setting
     page.fill("#id_reasons", "户主因病失去工作，家庭人均收入低于低保标准")
     page.check("#id_check_authorised")
     page.select_option("#id_doc_kind_1", "id_card")
-    page.set_input_files("#id_doc_file_1", files=[{"name": "户主身份证.pdf", "mimeType": "application/pdf",
-                                                    "buffer": PDF}])
+    page.set_input_files(
+        "#id_doc_file_1", files=[{"name": "户主身份证.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     page.click("#intake-form button[type=submit].primary")
     page.wait_for_url("**/households/applications/*/")
     application = Application.objects.get()
@@ -133,7 +147,9 @@ def test_application_from_intake_to_enrolment(browser_page, live_server, setting
     # the caseworker explains the car (sold, the transfer not yet registered); the block is released
     login(page, base, "cw")
     page.goto(f"{base}/households/applications/{application.pk}/")
-    page.fill("#check-contradictions textarea[name=reason]", "车辆已于2026年3月出售，过户登记办理中（附买卖合同）")
+    page.fill(
+        "#check-contradictions textarea[name=reason]", "车辆已于2026年3月出售，过户登记办理中（附买卖合同）"
+    )
     page.click("#check-contradictions .explain-form button[type=submit]")
     page.wait_for_url(f"**/households/applications/{application.pk}/#economic-check")
     assert page.inner_text("#check-open") == "没有待处理的不符情况"
@@ -191,8 +207,18 @@ def test_application_from_intake_to_enrolment(browser_page, live_server, setting
 
     enrolment = Enrolment.objects.get()
     assert (enrolment.application_id, str(enrolment.monthly_amount), enrolment.start_month) == (
-        application.pk, "560.00", dt.date(2026, 7, 1))
+        application.pk,
+        "560.00",
+        dt.date(2026, 7, 1),
+    )
     assert list(application.events.order_by("id").values_list("step", flat=True)) == [
-        "intake", "economic_check", "visit", "review", "check_explain", "street_approve", "notice_start",
-        "county_approve"]
+        "intake",
+        "economic_check",
+        "visit",
+        "review",
+        "check_explain",
+        "street_approve",
+        "notice_start",
+        "county_approve",
+    ]
     assert application.events.get(step="county_approve").on_date == dt.date(2026, 6, 8)

@@ -8,7 +8,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_caseworker_creates_a_household_with_two_members_and_finds_it(browser_page, live_server):
-    User.objects.create_user(username="cw", password="pass-Word-123", role="caseworker", region_id=HOME_COMMUNITY)
+    User.objects.create_user(
+        username="cw", password="pass-Word-123", role="caseworker", region_id=HOME_COMMUNITY
+    )
     page = browser_page
     page.goto(live_server.url + "/login/")
     page.fill("input[name=username]", "cw")

@@ -18,18 +18,40 @@ def _row(**values):
     return [values.get(c.key, "") for c in importing.COLUMNS]
 
 
-def test_county_officer_uploads_previews_confirms_and_sees_the_import_done(browser_page, live_server, settings,
-                                                                           tmp_path, monkeypatch):
+def test_county_officer_uploads_previews_confirms_and_sees_the_import_done(
+    browser_page, live_server, settings, tmp_path, monkeypatch
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     User.objects.create_user(username="co", password="pass-Word-123", role="county", region_id="360102")
     head, spouse = make_id(birth="19660606"), make_id(birth="19680808", sex="F")
     path = tmp_path / "台账.xlsx"
-    write_workbook([Sheet(importing.DATA_SHEET, [c.label for c in importing.COLUMNS], [
-        _row(key="1", community=HOME_COMMUNITY, address="滕王阁路88号", name="赵大勇", id_number=head, relation="户主",
-             income_wage="500", bank_account="6228480000000000088", category="低保", monthly_amount="620.00",
-             start_month="2025-05"),
-        _row(key="1", name="钱秀英", id_number=spouse, relation="配偶", labor_capacity="无劳动能力"),
-    ])], str(path))
+    write_workbook(
+        [
+            Sheet(
+                importing.DATA_SHEET,
+                [c.label for c in importing.COLUMNS],
+                [
+                    _row(
+                        key="1",
+                        community=HOME_COMMUNITY,
+                        address="滕王阁路88号",
+                        name="赵大勇",
+                        id_number=head,
+                        relation="户主",
+                        income_wage="500",
+                        bank_account="6228480000000000088",
+                        category="低保",
+                        monthly_amount="620.00",
+                        start_month="2025-05",
+                    ),
+                    _row(
+                        key="1", name="钱秀英", id_number=spouse, relation="配偶", labor_capacity="无劳动能力"
+                    ),
+                ],
+            )
+        ],
+        str(path),
+    )
 
     page = browser_page
     page.goto(live_server.url + "/login/")

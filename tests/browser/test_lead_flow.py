@@ -19,8 +19,9 @@ PASSWORD = "pass-Word-123"
 def test_lead_visit_application(browser_page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.PASSWORD_HASHERS = FAST_HASHERS
-    User.objects.create_user(username="cw", password=PASSWORD, role="caseworker", region_id=HOME_COMMUNITY,
-                             full_name="李敏")
+    User.objects.create_user(
+        username="cw", password=PASSWORD, role="caseworker", region_id=HOME_COMMUNITY, full_name="李敏"
+    )
     household = household_make(community_id=HOME_COMMUNITY, members=2, address="滕王阁路18号")
     head = household.members.get(relation="head")
     page, base = browser_page, live_server.url
@@ -70,5 +71,9 @@ def test_lead_visit_application(browser_page, live_server, settings, tmp_path):
     assert page.inner_text("#status") == "待入户调查"
     assert f"已转为救助申请#{application.pk}" in page.content()
     lead.refresh_from_db()
-    assert (lead.status, lead.application_id, application.household_id) == ("converted", application.pk, household.pk)
+    assert (lead.status, lead.application_id, application.household_id) == (
+        "converted",
+        application.pk,
+        household.pk,
+    )
     page.screenshot(path="/tmp/jiekun-lead-flow.png")

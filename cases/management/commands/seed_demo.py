@@ -50,16 +50,30 @@ DEMO_USERNAMES = tuple(u[0] for u in USERS)
 
 # 赣发〔2018〕7号 五(一) figures (as the shipped 360000 row) plus placeholders for what the seed leaves local.
 SEED_FIGURES = {
-    "dibao": Decimal("580"), "subsidy_target": Decimal("380"), "tekun": Decimal("755"),
-    "care_ratio_full": Decimal("0.80"), "care_ratio_semi": Decimal("0.20"),
-    "orphan_scattered": Decimal("800"), "orphan_institutional": Decimal("1200"),
-    "disability_living": Decimal("60"), "disability_care": Decimal("70"),
-    "zhichu_multiplier": Decimal("1.5"), "extension_months": 12, "extension_months_disabled": 24,
+    "dibao": Decimal("580"),
+    "subsidy_target": Decimal("380"),
+    "tekun": Decimal("755"),
+    "care_ratio_full": Decimal("0.80"),
+    "care_ratio_semi": Decimal("0.20"),
+    "orphan_scattered": Decimal("800"),
+    "orphan_institutional": Decimal("1200"),
+    "disability_living": Decimal("60"),
+    "disability_care": Decimal("70"),
+    "zhichu_multiplier": Decimal("1.5"),
+    "extension_months": 12,
+    "extension_months_disabled": 24,
 }
 PLACEHOLDERS = {
-    "min_wage": Decimal("1680"), "property_months": Decimal("24"), "property_vehicles": 0,
-    "property_houses": 1, "property_business_allowed": False, "per_event_cap": Decimal("3000"),
-    "annual_cap": Decimal("10000"), "annual_times": 2, "extra_times": 2, "street_limit": Decimal("1000"),
+    "min_wage": Decimal("1680"),
+    "property_months": Decimal("24"),
+    "property_vehicles": 0,
+    "property_houses": 1,
+    "property_business_allowed": False,
+    "per_event_cap": Decimal("3000"),
+    "annual_cap": Decimal("10000"),
+    "annual_times": 2,
+    "extra_times": 2,
+    "street_limit": Decimal("1000"),
     "uplift_max": Decimal("0.50"),
 }
 PLACEHOLDER_SOURCE = "演示数据：占位值，非当地正式标准"
@@ -67,8 +81,11 @@ PLACEHOLDER_SOURCE = "演示数据：占位值，非当地正式标准"
 
 def community_list(prefix: str) -> list[Community]:
     """The communities under `prefix`, in code order, with their street's name."""
-    rows = (Region.objects.filter(level=Region.Level.COMMUNITY, code__startswith=prefix)
-            .order_by("code").values_list("code", "name", "parent__name"))
+    rows = (
+        Region.objects.filter(level=Region.Level.COMMUNITY, code__startswith=prefix)
+        .order_by("code")
+        .values_list("code", "name", "parent__name")
+    )
     return [Community(*row) for row in rows]
 
 
@@ -84,15 +101,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2018, help="随机种子（默认 2018）")
-        parser.add_argument("--as-of", type=dt.date.fromisoformat, default=DEFAULT_AS_OF,
-                            help=f"计算年龄的基准日（默认 {DEFAULT_AS_OF.isoformat()}）")
+        parser.add_argument(
+            "--as-of",
+            type=dt.date.fromisoformat,
+            default=DEFAULT_AS_OF,
+            help=f"计算年龄的基准日（默认 {DEFAULT_AS_OF.isoformat()}）",
+        )
 
     def handle(self, *args, seed: int, as_of: dt.date, **options):
         existing = sorted(User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True))
         if existing:
-            self.stdout.write(self.style.WARNING(
-                f"演示数据已存在（已有账号：{', '.join(existing)}），未做任何改动。"
-                "如需重建，请先清空数据库再运行 seed_demo。"))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"演示数据已存在（已有账号：{', '.join(existing)}），未做任何改动。"
+                    "如需重建，请先清空数据库再运行 seed_demo。"
+                )
+            )
             return
         if not Region.objects.filter(code=COUNTY).exists():
             raise CommandError("缺少行政区划数据（360102 东湖区），请先运行 migrate。")
@@ -107,9 +131,13 @@ class Command(BaseCommand):
         rest_of_county = [c for c in community_list(COUNTY) if not c.code.startswith(STREET[:9])]
         other_county = community_list(OTHER_COUNTY)
 
-        plan = ([cw] * IN_CASEWORKER_COMMUNITY + [cw2] * IN_CASEWORKER2_COMMUNITY
-                + spread(rest_of_street, IN_REST_OF_STREET) + spread(rest_of_county, IN_REST_OF_COUNTY)
-                + spread(other_county, IN_OTHER_COUNTY))
+        plan = (
+            [cw] * IN_CASEWORKER_COMMUNITY
+            + [cw2] * IN_CASEWORKER2_COMMUNITY
+            + spread(rest_of_street, IN_REST_OF_STREET)
+            + spread(rest_of_county, IN_REST_OF_COUNTY)
+            + spread(other_county, IN_OTHER_COUNTY)
+        )
 
         with transaction.atomic():
             users = self._users(cw.code, cw2.code)
@@ -117,19 +145,36 @@ class Command(BaseCommand):
             allocator = IdAllocator(as_of)
             counties = sorted({c.code[:6] for c in plan})
             for county in counties:
-                allocator.prime(Person.objects.filter(id_number__startswith=county)
-                                .values_list("id_number", flat=True).iterator())
+                allocator.prime(
+                    Person.objects.filter(id_number__startswith=county)
+                    .values_list("id_number", flat=True)
+                    .iterator()
+                )
             generator = DemoGenerator(seed=seed, as_of=as_of, allocator=allocator)
             rows = [generator.household(c) for c in plan]
             now = timezone.now()
             reason = "演示数据初始化"
             households = bulk_create_with_history(
                 [Household(**household_dict(h), created_at=now, updated_at=now) for h, _ in rows],
-                Household, batch_size=500, default_user=admin, default_change_reason=reason, default_date=now)
-            persons = [Person(household=hh, **person_dict(p))
-                       for hh, (_, members) in zip(households, rows, strict=True) for p in members]
-            bulk_create_with_history(persons, Person, batch_size=500, default_user=admin,
-                                     default_change_reason=reason, default_date=now)
+                Household,
+                batch_size=500,
+                default_user=admin,
+                default_change_reason=reason,
+                default_date=now,
+            )
+            persons = [
+                Person(household=hh, **person_dict(p))
+                for hh, (_, members) in zip(households, rows, strict=True)
+                for p in members
+            ]
+            bulk_create_with_history(
+                persons,
+                Person,
+                batch_size=500,
+                default_user=admin,
+                default_change_reason=reason,
+                default_date=now,
+            )
             standards = self._standards(admin)
 
         self._report(users, households, len(persons), standards, as_of, seed)
@@ -138,7 +183,9 @@ class Command(BaseCommand):
         codes = {"caseworker_community": cw_code, "caseworker2_community": cw2_code}
         users = {}
         for username, role, region, full_name in USERS:
-            user = User(username=username, role=role, region_id=codes.get(region, region), full_name=full_name)
+            user = User(
+                username=username, role=role, region_id=codes.get(region, region), full_name=full_name
+            )
             if username == "admin":
                 user.is_staff = user.is_superuser = True
             user.set_password(DEMO_PASSWORD)
@@ -153,8 +200,14 @@ class Command(BaseCommand):
             if Standard.objects.filter(region_id=COUNTY, year=year).exists():
                 done.append(f"{COUNTY} {year}（已存在，未改动）")
                 continue
-            standard = Standard(region_id=COUNTY, year=year, **SEED_FIGURES, **PLACEHOLDERS,
-                                placeholder_fields=sorted(PLACEHOLDERS), source=PLACEHOLDER_SOURCE)
+            standard = Standard(
+                region_id=COUNTY,
+                year=year,
+                **SEED_FIGURES,
+                **PLACEHOLDERS,
+                placeholder_fields=sorted(PLACEHOLDERS),
+                source=PLACEHOLDER_SOURCE,
+            )
             standard._history_user = admin
             standard.save()
             done.append(f"{COUNTY} {year}")
@@ -164,7 +217,9 @@ class Command(BaseCommand):
         out = self.stdout.write
         counts = Counter(h.community_id for h in households)
         in_prefix = lambda prefix: sum(n for code, n in counts.items() if code.startswith(prefix))  # noqa: E731
-        out(f"已创建 {len(households)} 户家庭、{persons} 名成员（种子 {seed}，年龄基准日 {as_of.isoformat()}）：")
+        out(
+            f"已创建 {len(households)} 户家庭、{persons} 名成员（种子 {seed}，年龄基准日 {as_of.isoformat()}）："
+        )
         cw, cw2 = users["caseworker"].region, users["caseworker2"].region
         other = Region.objects.filter(code=OTHER_COUNTY).values_list("name", flat=True).first() or ""
         for label, n in (
@@ -180,13 +235,20 @@ class Command(BaseCommand):
         out("演示账号（密码均为下列密码）：")
         header = ("用户名", "角色", "区划代码", "区划")
         table = [header] + [
-            (u.username, u.get_role_display() if u.role else "超级管理员", u.region_id or "-",
-             u.region.name if u.region_id else "全部")
+            (
+                u.username,
+                u.get_role_display() if u.role else "超级管理员",
+                u.region_id or "-",
+                u.region.name if u.region_id else "全部",
+            )
             for u in users.values()
         ]
         widths = [max(_width(row[i]) for row in table) for i in range(len(header))]
         for row in table:
-            out("  " + "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip())
+            out(
+                "  "
+                + "  ".join(cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(row)).rstrip()
+            )
         out(f"  密码：{DEMO_PASSWORD}")
 
 

@@ -20,14 +20,18 @@ from cases.services.economic import economic_check_auto
 from config.errors import ServiceError
 from eligibility.rules import add_months
 
-DEMO_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 # Cases approved over the last HISTORY_MONTHS months (one received early each month), their monthly payment rolls
 # generated and locked by the county, and a few exits: what the oversight reports and the ledgers show.
 HISTORY_MONTHS = 20
-DEMO_EXITS = (("income", "家庭成员就业后人均收入超过保障标准（演示）", {}),
-              ("moved", "全家迁往外省（演示）", {"moved_to": "浙江省杭州市"}))
+DEMO_EXITS = (
+    ("income", "家庭成员就业后人均收入超过保障标准（演示）", {}),
+    ("moved", "全家迁往外省（演示）", {"moved_to": "浙江省杭州市"}),
+)
 
 # (final state, days ago the case was received, note); the steps follow on the next days.
 PLAN = (
@@ -70,14 +74,17 @@ class Command(BaseCommand):
                         continue
                     try:
                         with transaction.atomic():
-                            application = self._drive(household, category, final, start, today, cw,
-                                                      street, county)
+                            application = self._drive(
+                                household, category, final, start, today, cw, street, county
+                            )
                     except ServiceError as exc:
                         self.stdout.write(self.style.WARNING(f"跳过家庭#{household.pk}：{exc.message}"))
                         continue
                     application.refresh_from_db()
-                    made.append(f"  申请#{application.pk} 家庭#{household.pk} {application.get_status_display()}"
-                                f"（{note}）")
+                    made.append(
+                        f"  申请#{application.pk} 家庭#{household.pk} {application.get_status_display()}"
+                        f"（{note}）"
+                    )
                     break
             history = self._history(households, today, cw, street, county)
         self.stdout.write(f"已创建 {len(made)} 件演示救助申请（{cw.region.name}）：")
@@ -109,24 +116,39 @@ class Command(BaseCommand):
                 approved += 1
                 break
         exited = 0
-        for enrolment, (reason, note, details) in zip(Enrolment.objects.filter(household__in=households).order_by("id")[1:3],
-                                             DEMO_EXITS, strict=False):
-            enrolment_services.enrolment_exit(enrolment=enrolment, acting_user=county, reason=reason, note=note,
-                                              details=details, today=add_months(this_month, -3) + dt.timedelta(days=9))
+        for enrolment, (reason, note, details) in zip(
+            Enrolment.objects.filter(household__in=households).order_by("id")[1:3], DEMO_EXITS, strict=False
+        ):
+            enrolment_services.enrolment_exit(
+                enrolment=enrolment,
+                acting_user=county,
+                reason=reason,
+                note=note,
+                details=details,
+                today=add_months(this_month, -3) + dt.timedelta(days=9),
+            )
             exited += 1
         first = Enrolment.objects.order_by("start_month").values_list("start_month", flat=True).first()
         locked = 0
         month = first
         while month is not None and month < this_month:
-            roll, _ = roll_services.roll_request(acting_user=county, county=county.region_id, month=month,
-                                                 program="dibao", today=month, queue=False)
+            roll, _ = roll_services.roll_request(
+                acting_user=county,
+                county=county.region_id,
+                month=month,
+                program="dibao",
+                today=month,
+                queue=False,
+            )
             roll_services.roll_fill(roll_id=roll.pk)
             roll.refresh_from_db()
             roll_services.roll_lock(roll=roll, acting_user=county)
             locked += 1
             month = add_months(month, 1)
-        return (f"历史数据：近{HISTORY_MONTHS}个月批准 {approved} 户，退出 {exited} 户，"
-                f"生成并锁定低保发放花名册 {locked} 个月")
+        return (
+            f"历史数据：近{HISTORY_MONTHS}个月批准 {approved} 户，退出 {exited} 户，"
+            f"生成并锁定低保发放花名册 {locked} 个月"
+        )
 
     @staticmethod
     def _category(household: Household, as_of: dt.date) -> str | None:
@@ -149,28 +171,49 @@ class Command(BaseCommand):
             return day
 
         application = services.application_intake(
-            acting_user=cw, household=household, category=category, reasons="家庭收入低，生活困难（演示）",
-            check_authorised=True, check_authorised_on=start, today=start,
-            documents=[("id_card", SimpleUploadedFile("户主身份证.pdf", DEMO_PDF))])
+            acting_user=cw,
+            household=household,
+            category=category,
+            reasons="家庭收入低，生活困难（演示）",
+            check_authorised=True,
+            check_authorised_on=start,
+            today=start,
+            documents=[("id_card", SimpleUploadedFile("户主身份证.pdf", DEMO_PDF))],
+        )
         economic_check_auto(application_id=application.pk, today=start)  # what intake queues (idempotent)
         if final == "investigating":
             return application
         visited = step() if final != "reviewing" else start
-        services.application_visit_record(acting_user=cw, application=application, visited_on=visited,
-                                          investigators=["李敏", "王强"], findings="入户核实居住、收入和财产情况，与申报一致",
-                                          today=visited)
+        services.application_visit_record(
+            acting_user=cw,
+            application=application,
+            visited_on=visited,
+            investigators=["李敏", "王强"],
+            findings="入户核实居住、收入和财产情况，与申报一致",
+            today=visited,
+        )
         if final == "reviewing":
             return application
         held = step()
-        services.application_review_record(acting_user=cw, application=application, held_on=held,
-                                           participants="社区两委成员、居民代表", representatives=7, conclusion="agree",
-                                           today=held)
+        services.application_review_record(
+            acting_user=cw,
+            application=application,
+            held_on=held,
+            participants="社区两委成员、居民代表",
+            representatives=7,
+            conclusion="agree",
+            today=held,
+        )
         if final == "street_review":
             return application
         reviewed = step()
         if final == "street_rejected":
-            services.application_street_reject(acting_user=street, application=application,
-                                               reason="经核查家庭人均收入高于当地低保标准", today=reviewed)
+            services.application_street_reject(
+                acting_user=street,
+                application=application,
+                reason="经核查家庭人均收入高于当地低保标准",
+                today=reviewed,
+            )
             return application
         services.application_street_approve(acting_user=street, application=application, today=reviewed)
         if final == "street_approved":
@@ -184,6 +227,7 @@ class Command(BaseCommand):
             raise ServiceError("公示期尚未届满，无法生成该状态的演示申请")
         if final == "notice_over":
             return application
-        services.application_county_approve(acting_user=county, application=application, note="同意（演示）",
-                                            today=decided)
+        services.application_county_approve(
+            acting_user=county, application=application, note="同意（演示）", today=decided
+        )
         return application

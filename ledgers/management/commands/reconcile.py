@@ -1,7 +1,7 @@
 """Start a reconciliation run from the shell, or print the rules' SQL.
 
-    manage.py reconcile --explain [--vendor postgresql|sqlite]       the rules as Markdown (ledgers/RULES.md)
-    manage.py reconcile --user county_officer --region 360102 --period 2025H2 [--wait]
+manage.py reconcile --explain [--vendor postgresql|sqlite]       the rules as Markdown (ledgers/RULES.md)
+manage.py reconcile --user county_officer --region 360102 --period 2025H2 [--wait]
 """
 
 from __future__ import annotations
@@ -18,11 +18,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--explain", action="store_true", help="print every rule's SQL and policy clause")
-        parser.add_argument("--vendor", default=None, help="SQL dialect for --explain (default: this database)")
+        parser.add_argument(
+            "--vendor", default=None, help="SQL dialect for --explain (default: this database)"
+        )
         parser.add_argument("--user", help="the officer starting the run (username)")
         parser.add_argument("--region", help="county, city or province code")
         parser.add_argument("--period", help="e.g. 2025H2 (default: the half-year that ended last)")
-        parser.add_argument("--wait", action="store_true", help="wait for the run to end and print its counts")
+        parser.add_argument(
+            "--wait", action="store_true", help="wait for the run to end and print its counts"
+        )
 
     def handle(self, *args, **opts):
         if opts["explain"]:
