@@ -33,6 +33,7 @@ test: install-test
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret} CONN_MAX_AGE=0 $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-2}
 
 lint: install-test
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/mypy eligibility/rules.py
