@@ -23,6 +23,7 @@ from benefits.models import (
 )
 from cases import idnumber
 from cases.models import Person
+from eligibility.rules import add_months
 
 ENROLMENT_SCOPE = "household__community__code"
 
@@ -269,3 +270,37 @@ def relief_get(*, user, pk: int) -> ReliefGrant:
 def household_relief(*, household) -> list[ReliefGrant]:
     """The household's temporary relief, newest first (one query; the caller got the household in scope)."""
     return list(ReliefGrant.objects.filter(household=household).select_related("person").order_by("-id")[:50])
+
+
+def relief_prior_grants(*, grant: ReliefGrant) -> list[dict]:
+    """The same person's other temporary relief of the 12 months before this grant, across ALL streets and
+    counties (the national rule forbids relieving the same need twice), oldest first.
+
+    Deliberately not narrowed by accounts.scope: the approver must see grants made elsewhere. It returns only
+    what the decision needs (when, where, how much, what became of it), never the other household's file.
+    The person is matched by ID number, since another street files them under another household."""
+    since = add_months(grant.received_on, -12)
+    rows = (
+        ReliefGrant.objects.filter(
+            person__id_number=grant.person.id_number,
+            received_on__gt=since,
+            received_on__lte=grant.received_on,
+            status__in=ReliefGrant.COUNTED,
+        )
+        .exclude(pk=grant.pk)
+        .select_related("household__community__parent")
+        .order_by("received_on", "id")
+    )
+    return [
+        {
+            "id": g.pk,
+            "received_on": g.received_on.isoformat(),
+            "street": g.household.community.parent.name if g.household.community.parent else "",
+            "community": g.household.community.name,
+            "kind": g.get_kind_display(),
+            "amount": str(g.amount),
+            "status": g.get_status_display(),
+            "reason": g.reason[:60],
+        }
+        for g in rows
+    ]
