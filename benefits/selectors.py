@@ -16,6 +16,7 @@ from benefits.models import (
     EnrolmentPeriod,
     EnrolmentReview,
     FundMovement,
+    PaymentCorrection,
     PaymentLine,
     PaymentRoll,
     ReliefGrant,
@@ -133,6 +134,12 @@ def enrolment_events(*, enrolment: Enrolment) -> list[Event]:
         .select_related("actor")
         .order_by("-at", "-id")
     )
+
+
+def payment_line_get(*, user, pk: int) -> PaymentLine:
+    """A payment line of an enrolment in the user's scope, or 404."""
+    qs = PaymentLine.objects.filter(enrolment__in=enrolment_scope(user=user)).select_related("roll")
+    return get_object_or_404(qs, pk=pk)
 
 
 def enrolment_lines(*, enrolment: Enrolment, limit: int = 24) -> list[PaymentLine]:
@@ -304,3 +311,15 @@ def relief_prior_grants(*, grant: ReliefGrant) -> list[dict]:
         }
         for g in rows
     ]
+
+
+def correction_list(*, user, status: str = "") -> QuerySet[PaymentCorrection]:
+    """Corrections of locked rolls in the user's scope (the wrong line's community), newest first."""
+    qs = scope_filter(PaymentCorrection.objects.all(), user, "line__community_code")
+    if status in PaymentCorrection.Status.values:
+        qs = qs.filter(status=status)
+    return qs.select_related("line__roll", "requested_by", "decided_by", "roll").order_by("-id")
+
+
+def correction_get(*, user, pk: int) -> PaymentCorrection:
+    return get_object_or_404(correction_list(user=user), pk=pk)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.scope import scope_filter
 from benefits import selectors as benefit_selectors
-from benefits.models import Enrolment, EnrolmentReview, PaymentRoll, ReliefGrant
+from benefits.models import Enrolment, EnrolmentReview, PaymentCorrection, PaymentRoll, ReliefGrant
 from benefits.months import month_end
 from cases.deadlines import working_days_after
 from cases.models import Application, ApplicationEvent, ImportBatch, Lead, Person
@@ -235,6 +235,26 @@ def _roll_rows(qs, today: dt.date) -> list[Row]:
     ]
 
 
+def _corrections(user, today: dt.date) -> QuerySet:
+    """Corrections of locked rolls waiting for the county's decision."""
+    if user.role != User.Role.COUNTY:
+        return PaymentCorrection.objects.none()
+    return benefit_selectors.correction_list(user=user, status=PaymentCorrection.Status.PENDING).order_by(
+        "id"
+    )
+
+
+def _correction_rows(qs, today: dt.date) -> list[Row]:
+    return [
+        Row(
+            title=f"{c.line.name} {c.line.roll.month:%Y年%m月}发放更正",
+            detail=f"原发 {c.line.amount} 元，应发 {c.corrected_amount} 元：{c.reason[:40]}",
+            url=reverse("correction_list") + f"?status=pending#correction-{c.pk}",
+        )
+        for c in qs[:ROWS]
+    ]
+
+
 def _imports(user, today: dt.date) -> QuerySet:
     """Household workbooks this user uploaded and must confirm."""
     return ImportBatch.objects.filter(uploaded_by=user, status=ImportBatch.Status.CHECKED).order_by("id")
@@ -279,6 +299,7 @@ SECTIONS = (
     ("leads", "主动发现线索待答复", _leads, _lead_rows),
     ("relief", "临时救助待审批/备案", _relief, _relief_rows),
     ("rolls", "发放花名册待确认", _rolls, _roll_rows),
+    ("corrections", "发放更正待审批", _corrections, _correction_rows),
     ("imports", "台账导入待确认", _imports, _import_rows),
     ("extracts", "比对数据待确认导入", _extracts, _extract_rows),
 )

@@ -75,6 +75,9 @@ def enrolment_detail(request, pk: int):
             "can_recompute": enrolment.status in (Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL)
             and permissions.can_recompute(user, community),
             "can_decide": enrolment.is_current and permissions.can_decide_enrolment(user, community),
+            # a wrong payment of a locked roll: the community's caseworker or the county asks for a 冲正
+            "can_correct": can_write_region(user, community)
+            or permissions.can_manage_roll(user, community[:6]),
             "today": today,
         },
     )

@@ -4,8 +4,9 @@
   raises (reviews due this month and overdue ones), the findings of a reconciliation to confirm;
 * street officer: a temporary-relief application to approve from the reserve fund, which the county has
   topped up; the application whose public notice has not started (from seed_demo_applications);
-* county officer: the application whose seven-day public notice is over (from seed_demo_applications), the
-  reconciliation's findings on people the county must check.
+* county officer: the application whose seven-day public notice is over (from seed_demo_applications), this
+  month's payment roll generated and waiting to be checked and locked;
+* the second community's caseworker: a lead to visit.
 
 Everything goes through the services, as a user would do it; then the daily jobs run once. Safe to run again:
 if the demo lead exists it says so and changes nothing.
@@ -49,15 +50,20 @@ class Command(BaseCommand):
         if Lead.objects.filter(detail=DEMO_LEAD_DETAIL).exists():
             self.stdout.write(self.style.WARNING("演示待办已存在，未做任何改动。"))
             return
-        users = {u.username: u for u in User.objects.filter(username__in=["caseworker", "street", "county"])}
-        if len(users) != 3:
+        users = {
+            u.username: u
+            for u in User.objects.filter(username__in=["caseworker", "caseworker2", "street", "county"])
+        }
+        if len(users) != 4:
             raise CommandError("缺少演示账号（caseworker、street、county），请先运行 seed_demo。")
         cw, street, county = users["caseworker"], users["street"], users["county"]
         today = timezone.localdate()
         done = []
         with transaction.atomic():
             done.append(self._lead(cw, today))
+            done.append(self._lead(users["caseworker2"], today))
             done.append(self._relief(cw, street, county, today))
+            done.append(self._roll(county, today))
         done.append(self._reconciliation(cw, county, today))
         results = run_daily_jobs()
         done.append(f"每日任务：{results}")
@@ -74,10 +80,27 @@ class Command(BaseCommand):
             detail=DEMO_LEAD_DETAIL,
             source=Lead.Source.HELPER,
             reporter_name="协理员张芳",
-            address="民巷社区12栋3单元",
+            address=f"{Region.objects.get(code=cw.region_id).name}12栋3单元",
             today=today - dt.timedelta(days=2),
         )
         return f"主动发现线索#{lead.pk}：待走访，时限 {lead.visit_due_on:%Y-%m-%d}"
+
+    @staticmethod
+    def _roll(county, today: dt.date) -> str:
+        """This month's 低保 roll, generated and waiting for the county to check and lock it."""
+        from benefits.services import rolls as roll_services
+
+        roll, _ = roll_services.roll_request(
+            acting_user=county,
+            county=county.region_id,
+            month=today.replace(day=1),
+            program="dibao",
+            today=today,
+            queue=False,
+        )
+        roll_services.roll_fill(roll_id=roll.pk)
+        roll.refresh_from_db()
+        return f"发放花名册#{roll.pk}（{roll.month:%Y年%m月}）：{roll.get_status_display()}"
 
     @staticmethod
     def _relief(cw, street, county, today: dt.date) -> str:
