@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
+from accounts.models import Region, User
 from accounts.scope import scope_filter
 from cases.deadlines import overdue_cutoff, working_days_after
-from cases.models import Application, ApplicationEvent, Document, Person, StepLimit
+from cases.models import Application, ApplicationEvent, Category, Document, Person, StepLimit
+from config.listing import sort_order
 
 SCOPE = "household__community__code"
 
@@ -64,13 +65,51 @@ def _with_heads(qs: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
-def application_list(*, user, status: str = "") -> QuerySet[Application]:
+# The columns the application list sorts by (config.listing.sort_order).
+APPLICATION_SORTS = {
+    "id": "id",
+    "received_on": "received_on",
+    "due_on": "due_on",
+    "community": "household__community_id",
+}
+
+
+def application_list(
+    *,
+    user,
+    status: str = "",
+    category: str = "",
+    community: str = "",
+    deadline: str = "",
+    today: dt.date | None = None,
+    sort: str = "",
+) -> QuerySet[Application]:
+    """Applications in scope, filtered: status ("open" or one status), category, community (a region code
+    prefix: a county, a street or a community inside the user's scope), deadline ("overdue", or "soon": due
+    within three days), sorted by one of APPLICATION_SORTS (newest first by default)."""
     qs = application_scope(user=user)
     if status == "open":
         qs = qs.filter(status__in=Application.OPEN)
     elif status in Application.Status.values:
         qs = qs.filter(status=status)
-    return _with_heads(qs).order_by("-id")
+    if category in Category.values:
+        qs = qs.filter(category=category)
+    if community and community.isdigit():
+        qs = qs.filter(household__community__code__startswith=Region.prefix_of(community, _level(community)))
+    if deadline and today is not None:
+        qs = qs.filter(status__in=Application.OPEN)
+        if deadline == "overdue":
+            qs = qs.filter(due_on__lt=overdue_cutoff(today))
+        elif deadline == "soon":
+            qs = qs.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=3))
+    return _with_heads(qs).order_by(*sort_order(sort, APPLICATION_SORTS, "-id"))
+
+
+def _level(code: str) -> int:
+    """The level a 6- or 12-digit region code names (GB/T 2260)."""
+    if len(code) == 6:
+        return 2 if code.endswith("00") else 3
+    return 4 if code.endswith("000") else 5
 
 
 def application_queue(*, user, today: dt.date) -> QuerySet[Application]:

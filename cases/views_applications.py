@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
-from accounts.scope import can_write_region
+from accounts.models import Region, User
+from accounts.scope import can_write_region, scope_filter
 from cases import selectors
 from cases import selectors_applications as app_selectors
 from cases.forms_applications import (
@@ -32,7 +32,7 @@ from cases.forms_applications import (
     StreetReviewForm,
     VisitForm,
 )
-from cases.models import Application, StepLimit
+from cases.models import Application, Category, StepLimit
 from cases.services import applications as services
 from cases.services import documents as document_services
 from cases.services import economic as economic_services
@@ -61,11 +61,25 @@ def _apply_errors(exc: ServiceError, form, field_map: dict[str, str] | None = No
             form.add_error(None, err["message"])
 
 
+def application_filters(request, today) -> dict:
+    """The list's filters and sort from the query string (the page and its Excel export read the same)."""
+    get = request.GET
+    return {
+        "status": get.get("status", "open"),
+        "category": get.get("category", ""),
+        "community": get.get("community", ""),
+        "deadline": get.get("deadline", ""),
+        "sort": get.get("sort", ""),
+        "today": today,
+    }
+
+
 @login_required
 def application_list(request):
     user, today = request.user, timezone.localdate()
-    status = request.GET.get("status", "open")
-    page = Paginator(app_selectors.application_list(user=user, status=status), PAGE_SIZE).get_page(
+    filters = application_filters(request, today)
+    status = filters["status"]
+    page = Paginator(app_selectors.application_list(user=user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -83,6 +97,11 @@ def application_list(request):
             "rows": app_selectors.annotate_deadlines(page.object_list, today),
             "status": status,
             "statuses": Application.Status.choices,
+            "filters": filters,
+            "categories": Category.choices,
+            "communities": scope_filter(Region.objects.filter(level=Region.Level.COMMUNITY), user, "code")
+            .select_related("parent__parent")
+            .order_by("code"),
             "counts": app_selectors.application_counts(user=user, today=today),
             "today": today,
         },

@@ -11,6 +11,7 @@ from cases import exports, selectors
 from cases import selectors_applications as app_selectors
 from cases import selectors_help as help_selectors
 from cases.models import AidMatch, AidNeed, Application, Lead, Pairing, Person, SchoolRecord
+from cases.views_applications import application_filters
 from config.xlsx import list_export_response
 
 
@@ -37,9 +38,10 @@ def household_export(request):
 @require_GET
 @login_required
 def application_export(request):
-    status = request.GET.get("status", "open")
     today = timezone.localdate()
-    qs = app_selectors.application_list(user=request.user, status=status)
+    filters = application_filters(request, today)
+    status = filters["status"]
+    qs = app_selectors.application_list(user=request.user, **filters)
     return list_export_response(
         request,
         title="救助申请",

@@ -133,3 +133,31 @@ def test_the_street_must_give_a_reason_to_relieve_a_person_again(browser_page, l
         "两个月前为火灾救助，本次为新发重病住院，困难不同",
     )
     assert "两个月前为火灾救助" in page.inner_text("#duplicate-reason")
+
+
+def test_the_application_list_filters_with_the_region_picker_and_pages_keep_them(browser_page, live_server):
+    cw = user("cw", "caseworker", HOME_COMMUNITY)
+    cw2 = user("cw2", "caseworker", "360102002002")
+    user("st", "street", "360102002000")
+    today = timezone.localdate()
+    mine = application_at(
+        "investigating", household=household_make(community_id=HOME_COMMUNITY), caseworker=cw, today=today
+    )
+    theirs = application_at(
+        "investigating", household=household_make(community_id="360102002002"), caseworker=cw2, today=today
+    )
+    page, base = browser_page, live_server.url
+    login(page, base, "st")
+    page.goto(base + "/households/applications/")
+    steps = page.locator("#application-filters .region-picker select:visible")
+    assert steps.count() == 2  # one county: its step is hidden; 街道 and 社区 remain
+    page.select_option("#application-filters .region-picker select[aria-label=社区]", "360102002002")
+    page.click("#application-filters button[type=submit]")
+    page.wait_for_url("**community=360102002002**")
+    table = page.inner_text("#all table")
+    assert f"#{theirs.pk}" in table and f"#{mine.pk}" not in table
+    # the picker shows the chosen community after the reload, and sorting keeps the filter
+    assert page.input_value("#application-filters .region-picker select[aria-label=社区]") == "360102002002"
+    page.click("#all th >> text=受理日期")
+    page.wait_for_url("**sort=received_on**")
+    assert "community=360102002002" in page.url
