@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Event, Region, User
-from accounts.scope import region_prefix, scope_filter
+from accounts.scope import narrow_to_region, region_prefix, scope_filter
 from benefits.models import (
     Enrolment,
     EnrolmentMember,
@@ -22,8 +22,10 @@ from benefits.models import (
     ReliefGrant,
     ReserveFund,
 )
+from benefits.months import month_end
 from cases import idnumber
 from cases.models import Person
+from config.listing import sort_order
 from eligibility.rules import add_months
 
 ENROLMENT_SCOPE = "household__community__code"
@@ -78,8 +80,43 @@ def enrolment_scope(*, user) -> QuerySet[Enrolment]:
     return scope_filter(Enrolment.objects.all(), user, ENROLMENT_SCOPE)
 
 
-def enrolment_list(*, user, status: str = "", category: str = "", query: str = "") -> QuerySet[Enrolment]:
-    qs = enrolment_scope(user=user)
+# The columns the enrolment list sorts by (config.listing.sort_order).
+ENROLMENT_SORTS = {
+    "id": "id",
+    "community": "household__community_id",
+    "amount": "monthly_amount",
+    "start_month": "start_month",
+    "next_review_on": "next_review_on",
+}
+
+
+def enrolment_list(
+    *,
+    user,
+    status: str = "",
+    category: str = "",
+    query: str = "",
+    community: str = "",
+    month: str = "",
+    review: str = "",
+    today: dt.date | None = None,
+    sort: str = "",
+) -> QuerySet[Enrolment]:
+    """Enrolments in scope, filtered by status, category, a name or ID number, a community or street, the start
+    month ("2026-05"), the review deadline ("overdue", or "month": due by the end of this month), and sorted by
+    one of ENROLMENT_SORTS (newest first by default)."""
+    qs = narrow_to_region(enrolment_scope(user=user), community, ENROLMENT_SCOPE)
+    if month:
+        try:
+            start = dt.date.fromisoformat(f"{month}-01")
+        except ValueError:
+            return qs.none()
+        qs = qs.filter(start_month=start)
+    if review and today is not None:
+        if review == "overdue":
+            qs = qs.filter(next_review_on__lt=today)
+        elif review == "month":
+            qs = qs.filter(next_review_on__lte=month_end(today))
     if status == "current":
         qs = qs.filter(status__in=Enrolment.CURRENT)
     elif status in Enrolment.Status.values:
@@ -98,7 +135,7 @@ def enrolment_list(*, user, status: str = "", category: str = "", query: str = "
         qs.select_related("household__community")
         .prefetch_related(Prefetch("household__members", queryset=heads, to_attr="heads"))
         .annotate(covered_now=Count("covered", filter=Q(covered__ended_on__isnull=True)))
-        .order_by("-id")
+        .order_by(*sort_order(sort, ENROLMENT_SORTS, "-id"))
     )
 
 

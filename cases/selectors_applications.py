@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Region, User
-from accounts.scope import scope_filter
+from accounts.models import User
+from accounts.scope import narrow_to_region, scope_filter
 from cases.deadlines import overdue_cutoff, working_days_after
 from cases.models import Application, ApplicationEvent, Category, Document, Person, StepLimit
 from config.listing import sort_order
@@ -94,8 +94,7 @@ def application_list(
         qs = qs.filter(status=status)
     if category in Category.values:
         qs = qs.filter(category=category)
-    if community and community.isdigit():
-        qs = qs.filter(household__community__code__startswith=Region.prefix_of(community, _level(community)))
+    qs = narrow_to_region(qs, community, SCOPE)
     if deadline and today is not None:
         qs = qs.filter(status__in=Application.OPEN)
         if deadline == "overdue":
@@ -103,13 +102,6 @@ def application_list(
         elif deadline == "soon":
             qs = qs.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=3))
     return _with_heads(qs).order_by(*sort_order(sort, APPLICATION_SORTS, "-id"))
-
-
-def _level(code: str) -> int:
-    """The level a 6- or 12-digit region code names (GB/T 2260)."""
-    if len(code) == 6:
-        return 2 if code.endswith("00") else 3
-    return 4 if code.endswith("000") else 5
 
 
 def application_queue(*, user, today: dt.date) -> QuerySet[Application]:

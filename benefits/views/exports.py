@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from benefits import exports, selectors
 from benefits.models import Enrolment, EnrolmentReview, ReliefGrant
+from benefits.views.enrolments import enrolment_filters
 from cases.exports import query_label
 from cases.models import Category
 from config.xlsx import list_export_response
@@ -17,10 +18,9 @@ from config.xlsx import list_export_response
 @require_GET
 @login_required
 def enrolment_export(request):
-    status = request.GET.get("status", "current")
-    category = request.GET.get("category", "")
-    query = request.GET.get("q", "")
-    qs = selectors.enrolment_list(user=request.user, status=status, category=category, query=query)
+    filters = enrolment_filters(request)
+    status, category, query = filters["status"], filters["category"], filters["query"]
+    qs = selectors.enrolment_list(user=request.user, **filters)
     status_label = {"current": "在保（含渐退、暂停）", "all": "全部", **dict(Enrolment.Status.choices)}.get(
         status, ""
     )
