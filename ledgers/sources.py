@@ -1,6 +1,6 @@
 """Where the economic check at intake gets each department's data: one adapter per source.
 
-The check of an application (cases.services.economic) asks every source about the household's members and
+The check of an application (economic_check.services) asks every source about the household's members and
 compares what comes back with what the household declared. It never reads an extract itself: it calls
 
     source.check(members, region, as_of) -> SourceResult
@@ -28,8 +28,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from cases.selectors_applications import region_chain
-from ledgers.kinds import KINDS, PROGRAMS, kind_label
+from accounts.kinds import KINDS, PROGRAMS, kind_label
+from applications.selectors import region_chain
 
 # The sources of the check, in the order pages show them.
 CHECK_KINDS = (

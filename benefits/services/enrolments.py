@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.services import event_record
+from applications.deadlines import first_of_next_month
+from applications.models import Application, Category
 from benefits import permissions
 from benefits.compute import (
     CENT,
@@ -33,9 +35,8 @@ from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod, Enrolme
 from benefits.months import day_label, label, month_end, month_of, next_month
 from benefits.schedule import next_review, review_months
 from benefits.services import timeline
-from cases.deadlines import first_of_next_month
-from cases.models import Application, Category, Household, Person
 from config.errors import PermissionDenied, ServiceError
+from households.models import Household, Person
 
 S = Enrolment.Status
 P = EnrolmentPeriod.Status
@@ -104,7 +105,7 @@ def review_schedule(
 
 
 # --------------------------------------------------------------------------------------------------
-# Creation (called by cases.services.applications.application_county_approve)
+# Creation (called by applications.services.applications.application_county_approve)
 
 
 @transaction.atomic
