@@ -37,6 +37,7 @@ from applications.services import applications as services
 from applications.services import documents as document_services
 from config.errors import PermissionDenied, ServiceError
 from config.xlsx import list_export_response
+from economic_check import selectors as economic_selectors
 from economic_check import services as economic_services
 from households import selectors
 from households.exports import choice_label
@@ -162,7 +163,7 @@ def application_detail(request, pk: int):
             "action_links": links,
             "can_print": application.status in Application.CLOSED,
             "today": today,
-            "economic": app_selectors.economic_check_page(application=application),
+            "economic": economic_selectors.economic_check_page(application=application),
             "can_check": _can_check(application, user),
             "explain_form": CheckExplainForm(),
         },
@@ -268,7 +269,7 @@ def _street_context(application) -> dict:
     """The rules' proposal for each category, shown beside the street's form, and the economic check."""
     from benefits.services import category_share
 
-    economic = app_selectors.economic_check_page(application=application)
+    economic = economic_selectors.economic_check_page(application=application)
     try:
         determination = services.application_determination(application=application)
     except ServiceError as exc:
@@ -555,7 +556,7 @@ def application_check_objection(request, pk: int):
     refusal = economic_services.economic_check_refusal(application=application, user=user)
     if refusal:
         return HttpResponseForbidden(refusal)
-    economic = app_selectors.economic_check_page(application=application)
+    economic = economic_selectors.economic_check_page(application=application)
     contradictions = economic.get("contradictions") or []
     if request.method == "POST":
         form = CheckObjectionForm(request.POST, contradictions=contradictions)
@@ -604,5 +605,7 @@ def application_export(request):
         header=exports.APPLICATION_HEADER,
         count=qs.count,
         rows=exports.application_rows(qs, today),
-        filters=[("状态", choice_label(Application.Status.choices, status, {"open": "办理中", "all": "全部"}))],
+        filters=[
+            ("状态", choice_label(Application.Status.choices, status, {"open": "办理中", "all": "全部"}))
+        ],
     )

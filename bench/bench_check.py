@@ -171,7 +171,7 @@ def timed(n: int, seed: int) -> dict:
     from applications.models import Application
     from economic_check.models import EconomicCheck
     from economic_check.services import economic_check_run
-    from ledgers.sources import CHECK_KINDS
+    from economic_check.sources import CHECK_KINDS
 
     officer = User.objects.get(username="bench-province")
     log("removing earlier bench applications")

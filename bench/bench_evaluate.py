@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from households.idnumber import check_char
+from households.idnumber import check_char  # noqa: E402  (pure module: no Django setup needed)
 
 RELATIONS = ("spouse", "child", "parent", "grandchild", "grandparent", "sibling", "other")
 CAUSES = ("illness", "disability", "accident", "schooling", "unemployment", "no_housing")

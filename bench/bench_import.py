@@ -317,7 +317,9 @@ def main(argv=None) -> None:
     assert Person.objects.count() - persons_before == batch.persons == args.rows
     assert Household.objects.count() - households_before == batch.households
     event = (
-        Event.objects.filter(target_type="imports.importbatch", target_id=str(batch.pk)).order_by("-id").first()
+        Event.objects.filter(target_type="imports.importbatch", target_id=str(batch.pk))
+        .order_by("-id")
+        .first()
     )
     print(f"event:   {event.verb}; persons in database: {Person.objects.count():,}")
 

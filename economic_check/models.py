@@ -40,7 +40,7 @@ class EconomicCheck(models.Model):
     )
     as_of = models.DateField("核对日期")
     # [{"kind", "label", "status": checked|not_checked, "reason", "extracts": [{"id", "period", "date", …}],
-    #   "adapter"}], in the order of ledgers.sources.CHECK_KINDS
+    #   "adapter"}], in the order of economic_check.sources.CHECK_KINDS
     sources = models.JSONField("各数据来源核对情况", default=list)
     members = models.PositiveSmallIntegerField("核对人数", default=0)
 

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledgers.sources import Fact, SourceResult
+from economic_check.sources import Fact, SourceResult
 
 ZERO = Decimal("0")
 CLOSED_BUSINESS = ("注销", "已注销", "吊销", "已吊销", "撤销")

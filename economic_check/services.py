@@ -5,7 +5,7 @@
     economic_contradiction_explain   the caseworker explains a contradiction with a reason
     economic_check_objection_record  the applicant objects to the result; recorded with the re-check
 
-A check asks every source (ledgers.sources: one adapter per source, one query each) about every member, and
+A check asks every source (economic_check.sources: one adapter per source, one query each) about every member, and
 compares the answers with the declaration (economic_check.rules, pure). It is kept on the application:
 per member and source what was found and from which extract, the sources not checked and why, and every
 contradiction with its rule. An open contradiction of the latest check blocks the street review
@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from accounts.checks import active, d, date_check, raise_errors, text, today_or
 from accounts.kinds import PROGRAMS
 from accounts.models import User
 from accounts.scope import can_write_region
@@ -36,8 +37,7 @@ from applications.models import Application, ApplicationEvent
 from config.errors import PermissionDenied, ServiceError
 from economic_check.models import CheckObjection, EconomicCheck, EconomicCheckItem, EconomicContradiction
 from economic_check.rules import DeclaredHousehold, DeclaredMember, compare
-from help.services.checks import active, d, date_check, raise_errors, text, today_or
-from ledgers.sources import sources_for
+from economic_check.sources import sources_for
 
 S = Application.Status
 C = EconomicContradiction.Status

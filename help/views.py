@@ -289,9 +289,7 @@ def lead_apply(request, pk: int):
                 return redirect("application_detail", pk=application.pk)
     else:
         form = IntakeForm(initial={"check_authorised_on": timezone.localdate(), "reasons": lead.detail})
-    return render(
-        request, "help/lead_apply.html", {"form": form, "lead": lead, "household": lead.household}
-    )
+    return render(request, "help/lead_apply.html", {"form": form, "lead": lead, "household": lead.household})
 
 
 @login_required

@@ -3,8 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from benefits.services.enrolments import household_enrolments_follow
 from households.models import Household, Person
-from households.services import household_enrolments_follow
 
 
 class PersonInline(admin.TabularInline):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.scope import can_write_region, in_scope
 from accounts.services import event_record
 from config.errors import PermissionDenied, ServiceError
-from households import idnumber
+from households import hooks, idnumber
 from households.models import Household, Person
 
 HOUSEHOLD_FIELDS = (
@@ -84,32 +84,13 @@ def _check_members(*, acting_user, household: Household | None, members: list[di
 def _check_removable(*, household: Household, person_ids: list[int], members: list[dict[str, Any]]) -> None:
     """A member covered by an enrolment stays on record: ending their coverage is an exit or a change
     of the enrolment (with its reason and notice), not a deletion."""
-    from benefits.models import EnrolmentMember
-
-    covered = set(
-        EnrolmentMember.objects.filter(person_id__in=person_ids).values_list("person_id", flat=True)
-    )
+    covered = hooks.call("covered_members", person_ids)
     if covered:
         names = [p.name for p in household.members.all() if p.pk in covered]
         raise ServiceError(
             f"{'、'.join(names)}已纳入救助保障，不能从家庭中删除；如已死亡或迁出，请办理退出或变更",
             field="members",
         )
-
-
-def household_enrolments_follow(*, household: Household) -> int:
-    """Give the household's enrolments its current community (Enrolment.community_code, what the oversight reports
-    count them under) after the household moved; derived data, so no history row. Returns the rows changed.
-
-    household_save never moves a household (a caseworker writes only in their own community, old and new), so the
-    admin is the one place that does and calls this."""
-    from benefits.models import Enrolment
-
-    return (
-        Enrolment.objects.filter(household_id=household.pk)
-        .exclude(community_code=household.community_id)
-        .update(community_code=household.community_id)
-    )
 
 
 @transaction.atomic

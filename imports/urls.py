@@ -10,10 +10,6 @@ urlpatterns = [
     path("import/template/", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_detail, name="import_detail"),
     path("import/<int:pk>/status/", views.import_status, name="import_status"),
-    path(
-        "import/<int:pk>/confirm/", views.import_decide, {"action": "confirm"}, name="import_confirm"
-    ),
-    path(
-        "import/<int:pk>/discard/", views.import_decide, {"action": "discard"}, name="import_discard"
-    ),
+    path("import/<int:pk>/confirm/", views.import_decide, {"action": "confirm"}, name="import_confirm"),
+    path("import/<int:pk>/discard/", views.import_decide, {"action": "discard"}, name="import_discard"),
 ]

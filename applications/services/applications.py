@@ -30,6 +30,7 @@ from django.utils import timezone
 from accounts.models import Region, User
 from accounts.scope import in_scope
 from accounts.services import event_record
+from applications import hooks
 from applications.deadlines import add_working_days, calendar_days_end
 from applications.models import (
     Application,
@@ -44,10 +45,7 @@ from applications.models import (
 from applications.selectors import step_limits_for
 from applications.services import documents as document_services
 from applications.services.application_times import application_times_refresh
-from benefits.models import Enrolment
-from benefits.services import category_share, enrolment_create
 from config.errors import PermissionDenied, ServiceError
-from economic_check import services as economic_services
 from households.models import Household
 
 S = Application.Status
@@ -248,12 +246,7 @@ def application_intake(
                 f"（{open_app.get_status_display()}），不能重复受理",
             }
         )
-    if (
-        category in Category.values
-        and Enrolment.objects.filter(
-            household=household, category=category, status__in=Enrolment.CURRENT
-        ).exists()
-    ):
+    if category in Category.values and category in hooks.call("current_categories", household):
         errors.append({"field": "category", "message": f"该家庭已是{Category(category).label}保障对象"})
     checked = _check_documents(documents, errors)
     _raise(errors)
@@ -289,7 +282,7 @@ def application_intake(
             "due_on": application.due_on.isoformat(),
         },
     )
-    economic_services.queue_after_intake(application)  # the economic check runs once this has committed
+    hooks.call("after_intake", application)  # the economic check runs once this has committed
     return application
 
 
@@ -550,14 +543,14 @@ def application_street_approve(
     today = _today(today)
     application = _lock(application)
     application_check("street_approve", application, acting_user, today)
-    economic_services.economic_block(application=application)
+    hooks.call("before_street_approve", application)
     determination = application_determination(application=application, today=today)
     errors: list[dict[str, str]] = []
     category = category or application.category
     if category not in Category.values:
         errors.append({"field": "category", "message": "请选择审核类别"})
         _raise(errors)
-    rules_amount = category_share(determination=determination, category=category)["amount"]
+    rules_amount = hooks.call("category_amount", determination, category)
     approved = rules_amount if amount in (None, "") else _money(amount, "amount", errors)
     _raise(errors)
     override_reason = (override_reason or "").strip()
@@ -794,11 +787,8 @@ def application_county_approve(
     today = _today(today)
     application = _lock(application)
     application_check("county_approve", application, acting_user, today)
-    enrolment = enrolment_create(
-        application=application,
-        determination=application.determination or {},
-        acting_user=acting_user,
-        today=today,
+    enrolled = hooks.call(
+        "on_county_approve", application, application.determination or {}, acting_user, today
     )
     before = application.status
     application.status = S.APPROVED
@@ -813,12 +803,7 @@ def application_county_approve(
         acting_user=acting_user,
         today=today,
         note=application.decision_reason,
-        data={
-            "enrolment": enrolment.pk,
-            "category": enrolment.category,
-            "monthly_amount": str(enrolment.monthly_amount),
-            "start_month": enrolment.start_month.isoformat(),
-        },
+        data=enrolled,
     )
     return application
 

@@ -21,12 +21,12 @@ from config.errors import PermissionDenied, ServiceError
 from conftest import HOME_COMMUNITY, make_id
 from economic_check import services as economic
 from economic_check.models import CheckObjection, EconomicCheck, EconomicCheckItem, EconomicContradiction
+from economic_check.sources import CHECK_KINDS
 from economic_check.tasks import economic_check_auto
 from households.services import HOUSEHOLD_FIELDS, PERSON_FIELDS, household_save
 from households.tests.factories import household_make
 from ledgers.models import Extract
 from ledgers.services import extract_upload
-from ledgers.sources import CHECK_KINDS
 from ledgers.tests.factories import csv_upload
 
 pytestmark = pytest.mark.django_db
@@ -402,7 +402,7 @@ class FakeVehicleApi:
         self.kind, self.label = kind, "机动车登记"
 
     def check(self, members, region, as_of):
-        from ledgers.sources import Fact, SourceResult
+        from economic_check.sources import Fact, SourceResult
 
         return SourceResult(
             self.kind,

@@ -14,12 +14,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from accounts.models import Region, User
-from accounts.scope import in_scope
-from accounts.services import event_record
-from config.errors import PermissionDenied, ServiceError
-from help.models import AidKind, AidMatch, AidNeed, AidOffer
-from help.services.checks import (
+from accounts.checks import (
     Errors,
     active,
     choice,
@@ -33,6 +28,11 @@ from help.services.checks import (
     today_or,
     touch,
 )
+from accounts.models import Region, User
+from accounts.scope import in_scope
+from accounts.services import event_record
+from config.errors import PermissionDenied, ServiceError
+from help.models import AidKind, AidMatch, AidNeed, AidOffer
 from households.models import Household
 
 OFFER_ROLES = (User.Role.CASEWORKER, User.Role.STREET, User.Role.COUNTY)

@@ -16,12 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import event_record
-from benefits.models import Enrolment
-from config.errors import ServiceError
-from help.models import EmploymentChange, JobSupport, Lead, SchoolRecord
-from help.selectors import EMPLOYED, zero_employment
-from help.services.checks import (
+from accounts.checks import (
     Errors,
     choice,
     d,
@@ -32,6 +27,11 @@ from help.services.checks import (
     text,
     today_or,
 )
+from accounts.services import event_record
+from benefits.models import Enrolment
+from config.errors import ServiceError
+from help.models import EmploymentChange, JobSupport, Lead, SchoolRecord
+from help.selectors import EMPLOYED, zero_employment
 from help.services.leads import lead_raise
 from households.models import Household, Person
 

@@ -17,15 +17,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from accounts.models import Region
-from accounts.scope import in_scope
-from accounts.services import event_record
-from applications.deadlines import add_working_days
-from applications.models import Application
-from applications.services import applications as application_services
-from config.errors import PermissionDenied, ServiceError
-from help.models import Lead, LeadVisit
-from help.services.checks import (
+from accounts.checks import (
     Errors,
     choice,
     date_check,
@@ -36,6 +28,14 @@ from help.services.checks import (
     today_or,
     touch,
 )
+from accounts.models import Region
+from accounts.scope import in_scope
+from accounts.services import event_record
+from applications.deadlines import add_working_days
+from applications.models import Application
+from applications.services import applications as application_services
+from config.errors import PermissionDenied, ServiceError
+from help.models import Lead, LeadVisit
 from households import idnumber
 from households.models import Household, Person
 

@@ -9,10 +9,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
-from accounts.services import event_record
-from config.errors import ServiceError
-from help.models import Pairing, PairingVisit
-from help.services.checks import (
+from accounts.checks import (
     Errors,
     choice,
     date_check,
@@ -23,6 +20,9 @@ from help.services.checks import (
     today_or,
     touch,
 )
+from accounts.services import event_record
+from config.errors import ServiceError
+from help.models import Pairing, PairingVisit
 from households.models import Household
 
 

@@ -11,10 +11,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.services import event_record
-from config.errors import ServiceError
-from help.models import SchoolRecord, StudentAid
-from help.services.checks import (
+from accounts.checks import (
     Errors,
     choice,
     date_check,
@@ -25,6 +22,9 @@ from help.services.checks import (
     text,
     today_or,
 )
+from accounts.services import event_record
+from config.errors import ServiceError
+from help.models import SchoolRecord, StudentAid
 from households.models import Person
 
 SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
