@@ -166,6 +166,214 @@ def _summary(kind: str, facts: list[Fact]) -> str:
     return f"月均 {_money(max((f.amount or ZERO) for f in facts))} 元"
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One contradiction a source's facts show, before it is tied to the extract it came from."""
+
+    rule: str
+    member: DeclaredMember | None
+    message: str
+    evidence: dict
+    owners: list[str]
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What every comparison of one source sees: the household, its members, the facts by member, the day."""
+
+    household: DeclaredHousehold
+    members: Sequence[DeclaredMember]
+    by_person: dict[str, list[Fact]]
+    kind: str
+    label: str
+    as_of: dt.date
+    labels: Mapping[str, str]
+
+
+def compare_deaths(c: Checked) -> list[Finding]:
+    """A member whose household registration was closed by death on or before the day (死亡注销)."""
+    out = []
+    for m in c.members:
+        dead = sorted(f.on_date for f in c.by_person[m.id_number] if f.on_date and f.on_date <= c.as_of)
+        if dead:
+            out.append(
+                Finding(
+                    "member_deceased",
+                    m,
+                    f"{m.name}已于{dead[0]:%Y-%m-%d}死亡注销户籍，不能作为申请家庭成员",
+                    {"on_date": dead[0].isoformat()},
+                    [m.id_number],
+                )
+            )
+    return out
+
+
+def compare_moves(c: Checked) -> list[Finding]:
+    """A member whose registration moved out of the household's county on or before the day (the latest move)."""
+    county = c.household.region[:6]
+    out = []
+    for m in c.members:
+        away = sorted(
+            (
+                f
+                for f in c.by_person[m.id_number]
+                if f.on_date and f.on_date <= c.as_of and f.code[:6] != county
+            ),
+            key=lambda f: f.on_date,
+        )
+        if away:
+            f = away[-1]
+            out.append(
+                Finding(
+                    "member_moved",
+                    m,
+                    f"{m.name}户籍已于{f.on_date:%Y-%m-%d}迁出本县（迁入地区划{f.code}）",
+                    {"on_date": f.on_date.isoformat(), "to_region": f.code},
+                    [m.id_number],
+                )
+            )
+    return out
+
+
+def _held(c: Checked) -> tuple[list[str], list[str]]:
+    """The distinct things (plates, property certificates, active businesses) the members hold, and who holds
+    any."""
+    held = {
+        m.id_number: sorted(
+            {f.ref for f in c.by_person[m.id_number] if c.kind != "business" or _active_business(f)}
+        )
+        for m in c.members
+    }
+    return sorted({r for refs in held.values() for r in refs}), [n for n, refs in held.items() if refs]
+
+
+def compare_holdings(c: Checked) -> list[Finding]:
+    """More vehicles or properties than declared; an active business when none was declared."""
+    refs, owners = _held(c)
+    declared_vehicles, declared_houses = c.household.vehicles, c.household.houses
+    if c.kind == "vehicle" and len(refs) > declared_vehicles:
+        return [
+            Finding(
+                "vehicle_undeclared",
+                None,
+                f"家庭成员名下机动车{len(refs)}辆（{'、'.join(refs)}），申报{declared_vehicles}辆",
+                {"count": len(refs), "declared": declared_vehicles, "items": refs},
+                owners,
+            )
+        ]
+    if c.kind == "real_estate" and len(refs) > declared_houses:
+        return [
+            Finding(
+                "house_undeclared",
+                None,
+                f"家庭成员名下不动产{len(refs)}处，申报房产{declared_houses}套",
+                {"count": len(refs), "declared": declared_houses, "items": refs},
+                owners,
+            )
+        ]
+    if c.kind == "business" and refs and not c.household.business:
+        return [
+            Finding(
+                "business_undeclared",
+                None,
+                f"家庭成员名下有存续的市场主体登记（{'、'.join(refs)}），申报无营业执照",
+                {"count": len(refs), "declared": False, "items": refs},
+                owners,
+            )
+        ]
+    return []
+
+
+def compare_assets(c: Checked) -> list[Finding]:
+    """Financial assets of all members together above what the household declared."""
+    total = sum((f.amount or ZERO for fs in c.by_person.values() for f in fs), ZERO)
+    declared = c.household.financial_assets
+    if total <= declared:
+        return []
+    owners = [n for n, fs in c.by_person.items() if fs]
+    return [
+        Finding(
+            "assets_undeclared",
+            None,
+            f"家庭成员金融资产合计{_money(total)}元，申报{_money(declared)}元",
+            {"amount": _money(total), "declared": _money(declared)},
+            owners,
+        )
+    ]
+
+
+def _worst_income(c: Checked, m: DeclaredMember) -> tuple[Decimal, Decimal, str] | None:
+    """The member's highest monthly figure above what they declared for it: (figure, declared, what)."""
+    worst: tuple[Decimal, Decimal, str] | None = None
+    for f in c.by_person[m.id_number]:
+        declared, what = _declared_for(c.kind, m, f)
+        if f.amount is not None and f.amount > declared and (worst is None or f.amount > worst[0]):
+            worst = (f.amount, declared, what)
+    return worst
+
+
+def compare_incomes(c: Checked) -> list[Finding]:
+    """A member's taxed income, contributions base or housing-fund base above the declared income."""
+    out = []
+    for m in c.members:
+        worst = _worst_income(c, m)
+        if worst:
+            out.append(
+                Finding(
+                    "income_undeclared",
+                    m,
+                    f"{m.name}{c.label}月均{_money(worst[0])}元，高于申报的{worst[2]}{_money(worst[1])}元",
+                    {"amount": _money(worst[0]), "declared": _money(worst[1]), "compared_with": worst[2]},
+                    [m.id_number],
+                )
+            )
+    return out
+
+
+def compare_benefits(c: Checked) -> list[Finding]:
+    """Cash benefits of other programs above the member's declared transfer income."""
+    out = []
+    for m in c.members:
+        paid = [f for f in c.by_person[m.id_number] if f.program in INCOME_PROGRAMS]
+        cash = sum((f.amount or ZERO for f in paid), ZERO)
+        if cash > m.income_transfer:
+            progs = sorted({c.labels.get(f.program, f.program) for f in paid})
+            out.append(
+                Finding(
+                    "benefit_undeclared",
+                    m,
+                    f"{m.name}领取{'、'.join(progs)}{_money(cash)}元，"
+                    f"高于申报的转移性收入{_money(m.income_transfer)}元",
+                    {"amount": _money(cash), "declared": _money(m.income_transfer), "items": progs},
+                    [m.id_number],
+                )
+            )
+    return out
+
+
+COMPARISONS = {
+    "death": compare_deaths,
+    "move": compare_moves,
+    "vehicle": compare_holdings,
+    "real_estate": compare_holdings,
+    "business": compare_holdings,
+    "financial": compare_assets,
+    "tax_income": compare_incomes,
+    "social_insurance": compare_incomes,
+    "housing_fund": compare_incomes,
+    "benefit": compare_benefits,
+}
+
+
+def _item_summary(c: Checked, facts: list[Fact]) -> str:
+    if c.kind == "benefit" and facts:
+        return "；".join(
+            f"{c.labels.get(f.program, f.program)}{' ' + _money(f.amount) + ' 元' if f.amount is not None else ''}"
+            for f in facts
+        )
+    return _summary(c.kind, facts)
+
+
 def compare(
     *,
     household: DeclaredHousehold,
@@ -175,10 +383,8 @@ def compare(
     program_labels: Mapping[str, str] | None = None,
 ) -> Outcome:
     """Per member × checked source what was found, and every contradiction with the declaration."""
-    labels = program_labels or {}
     items: list[Item] = []
     found: list[Contradiction] = []
-    county = household.region[:6]
     for result in results:
         if not result.checked:
             continue
@@ -188,168 +394,36 @@ def compare(
         for f in result.facts:
             if f.id_number in by_person:
                 by_person[f.id_number].append(f)
-        kind = result.kind
-
-        def add(
-            rule: str,
-            m: DeclaredMember | None,
-            message: str,
-            evidence: dict,
-            owners: list[str],
-            _kind: str = kind,
-            _id: int | None = ext_id,
-            _date: str | None = ext_date,
-        ) -> None:
-            found.append(
-                Contradiction(
-                    source=_kind,
-                    rule=rule,
-                    id_number=m.id_number if m else "",
-                    name=m.name if m else "",
-                    message=message,
-                    evidence=evidence,
-                    extract_id=_id,
-                    extract_date=_date,
-                    owners=owners,
-                )
+        checked = Checked(
+            household, members, by_person, result.kind, result.label, as_of, program_labels or {}
+        )
+        findings = COMPARISONS.get(result.kind, lambda c: [])(checked)
+        found.extend(
+            Contradiction(
+                source=result.kind,
+                rule=f.rule,
+                id_number=f.member.id_number if f.member else "",
+                name=f.member.name if f.member else "",
+                message=f.message,
+                evidence=f.evidence,
+                extract_id=ext_id,
+                extract_date=ext_date,
+                owners=f.owners,
             )
-
-        if kind == "death":
-            for m in members:
-                dead = sorted(f.on_date for f in by_person[m.id_number] if f.on_date and f.on_date <= as_of)
-                if dead:
-                    add(
-                        "member_deceased",
-                        m,
-                        f"{m.name}已于{dead[0]:%Y-%m-%d}死亡注销户籍，不能作为申请家庭成员",
-                        {"on_date": dead[0].isoformat()},
-                        [m.id_number],
-                    )
-        elif kind == "move":
-            for m in members:
-                away = sorted(
-                    (
-                        f
-                        for f in by_person[m.id_number]
-                        if f.on_date and f.on_date <= as_of and f.code[:6] != county
-                    ),
-                    key=lambda f: f.on_date,
-                )
-                if away:
-                    f = away[-1]
-                    add(
-                        "member_moved",
-                        m,
-                        f"{m.name}户籍已于{f.on_date:%Y-%m-%d}迁出本县（迁入地区划{f.code}）",
-                        {"on_date": f.on_date.isoformat(), "to_region": f.code},
-                        [m.id_number],
-                    )
-        elif kind in ("vehicle", "real_estate", "business"):
-            held = {
-                m.id_number: sorted(
-                    {f.ref for f in by_person[m.id_number] if kind != "business" or _active_business(f)}
-                )
-                for m in members
-            }
-            refs = sorted({r for refs in held.values() for r in refs})
-            owners = [n for n, refs in held.items() if refs]
-            if kind == "vehicle" and len(refs) > household.vehicles:
-                add(
-                    "vehicle_undeclared",
-                    None,
-                    f"家庭成员名下机动车{len(refs)}辆（{'、'.join(refs)}），申报{household.vehicles}辆",
-                    {"count": len(refs), "declared": household.vehicles, "items": refs},
-                    owners,
-                )
-            elif kind == "real_estate" and len(refs) > household.houses:
-                add(
-                    "house_undeclared",
-                    None,
-                    f"家庭成员名下不动产{len(refs)}处，申报房产{household.houses}套",
-                    {"count": len(refs), "declared": household.houses, "items": refs},
-                    owners,
-                )
-            elif kind == "business" and refs and not household.business:
-                add(
-                    "business_undeclared",
-                    None,
-                    f"家庭成员名下有存续的市场主体登记（{'、'.join(refs)}），申报无营业执照",
-                    {"count": len(refs), "declared": False, "items": refs},
-                    owners,
-                )
-        elif kind == "financial":
-            total = sum((f.amount or ZERO for fs in by_person.values() for f in fs), ZERO)
-            if total > household.financial_assets:
-                owners = [n for n, fs in by_person.items() if fs]
-                add(
-                    "assets_undeclared",
-                    None,
-                    f"家庭成员金融资产合计{_money(total)}元，申报{_money(household.financial_assets)}元",
-                    {"amount": _money(total), "declared": _money(household.financial_assets)},
-                    owners,
-                )
-        elif kind in ("tax_income", "social_insurance", "housing_fund"):
-            for m in members:
-                worst: tuple[Decimal, Decimal, str] | None = None
-                for f in by_person[m.id_number]:
-                    declared, what = _declared_for(kind, m, f)
-                    if (
-                        f.amount is not None
-                        and f.amount > declared
-                        and (worst is None or f.amount > worst[0])
-                    ):
-                        worst = (f.amount, declared, what)
-                if worst:
-                    add(
-                        "income_undeclared",
-                        m,
-                        f"{m.name}{result.label}月均{_money(worst[0])}元，"
-                        f"高于申报的{worst[2]}{_money(worst[1])}元",
-                        {"amount": _money(worst[0]), "declared": _money(worst[1]), "compared_with": worst[2]},
-                        [m.id_number],
-                    )
-        elif kind == "benefit":
-            for m in members:
-                cash = sum(
-                    (f.amount or ZERO for f in by_person[m.id_number] if f.program in INCOME_PROGRAMS), ZERO
-                )
-                if cash > m.income_transfer:
-                    progs = sorted(
-                        {
-                            labels.get(f.program, f.program)
-                            for f in by_person[m.id_number]
-                            if f.program in INCOME_PROGRAMS
-                        }
-                    )
-                    add(
-                        "benefit_undeclared",
-                        m,
-                        f"{m.name}领取{'、'.join(progs)}{_money(cash)}元，"
-                        f"高于申报的转移性收入{_money(m.income_transfer)}元",
-                        {"amount": _money(cash), "declared": _money(m.income_transfer), "items": progs},
-                        [m.id_number],
-                    )
-
-        flagged = {n for c in found if c.source == kind for n in c.owners}
-        for m in members:
-            facts = by_person[m.id_number]
-            summary = _summary(kind, facts)
-            if kind == "benefit" and facts:
-                summary = "；".join(
-                    f"{labels.get(f.program, f.program)}"
-                    f"{' ' + _money(f.amount) + ' 元' if f.amount is not None else ''}"
-                    for f in facts
-                )
-            items.append(
-                Item(
-                    id_number=m.id_number,
-                    name=m.name,
-                    source=kind,
-                    found=[_fact_json(f) for f in facts],
-                    summary=summary[:300],
-                    extract_id=ext_id,
-                    extract_date=ext_date,
-                    contradiction=m.id_number in flagged,
-                )
+            for f in findings
+        )
+        flagged = {n for f in findings for n in f.owners}
+        items.extend(
+            Item(
+                id_number=m.id_number,
+                name=m.name,
+                source=result.kind,
+                found=[_fact_json(f) for f in by_person[m.id_number]],
+                summary=_item_summary(checked, by_person[m.id_number])[:300],
+                extract_id=ext_id,
+                extract_date=ext_date,
+                contradiction=m.id_number in flagged,
             )
+            for m in members
+        )
     return Outcome(items=items, contradictions=found)
