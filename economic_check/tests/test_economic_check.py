@@ -388,7 +388,7 @@ def test_a_stale_or_foreign_extract_is_listed_as_not_checked_never_passed(
 
 
 def test_a_live_interface_replaces_an_adapter_by_configuration(household, people, caseworker, settings):
-    settings.ECONOMIC_CHECK_ADAPTERS = {"vehicle": "cases.tests.test_economic_check.FakeVehicleApi"}
+    settings.ECONOMIC_CHECK_ADAPTERS = {"vehicle": "economic_check.tests.test_economic_check.FakeVehicleApi"}
     check = run(application_at("investigating", household=household, caseworker=caseworker), caseworker)
     vehicle = next(s for s in check.sources if s["kind"] == "vehicle")
     assert (vehicle["status"], vehicle["adapter"]) == ("checked", "交管接口（测试）")
