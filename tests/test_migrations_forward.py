@@ -61,15 +61,19 @@ def test_a_database_from_before_the_move_migrates_forward_with_every_row():
         household=household, category="dibao", reasons="收入低于低保标准", received_on=dt.date(2026, 1, 5)
     )
     Event.objects.create(
-        verb="受理申请", target_type="cases.application", target_id=str(application.pk), region_code=community.code
+        verb="受理申请",
+        target_type="cases.application",
+        target_id=str(application.pk),
+        region_code=community.code,
     )
     ContentType.objects.get_or_create(app_label="cases", model="household")
 
     _migrate(_latest())
 
+    from django.contrib.contenttypes.models import ContentType as NewContentType
+
     from accounts.models import Event as NewEvent
     from applications.models import Application as NewApplication
-    from django.contrib.contenttypes.models import ContentType as NewContentType
     from households.models import Household as NewHousehold
 
     moved = NewHousehold.objects.get(pk=household.pk)

@@ -20,7 +20,17 @@ from households.tests.factories import household_make
 pytestmark = pytest.mark.django_db
 
 SECRET_ADDRESS = "外区机密地址"
-SNAPSHOT_APPS = ("accounts", "cases", "eligibility", "benefits", "ledgers")
+SNAPSHOT_APPS = (
+    "accounts",
+    "households",
+    "eligibility",
+    "applications",
+    "economic_check",
+    "benefits",
+    "ledgers",
+    "help",
+    "imports",
+)
 SNAPSHOT_SKIP = {"accounts.loginfailure"}
 SKIP_NAMESPACES = {"admin"}  # superuser only; covered by test_admin_is_for_superusers_only
 

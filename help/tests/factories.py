@@ -60,18 +60,20 @@ def lead_make(
 
 
 def help_state() -> dict:
-    """Every row of the cases app's help models and the events: what a refused action must not change."""
+    """Every row of the help models, persons (and their history) and applications, and the events: what a
+    refused action must not change."""
     from accounts.models import Event
-    from help.models import __name__ as module
 
     state = {"events": list(Event.objects.order_by("pk").values_list("pk", "verb"))}
-    for model in apps.get_app_config("cases").get_models():
-        if model.__module__ == module or model._meta.label_lower in (
+    models = [*apps.get_app_config("help").get_models(), *apps.get_app_config("households").get_models()]
+    for model in [*models, apps.get_model("applications", "Application")]:
+        if model._meta.app_label == "help" or model._meta.label_lower in (
             "households.person",
+            "households.historicalperson",
             "applications.application",
-            "cases.historicalperson",
         ):
             state[model._meta.label_lower] = list(model.objects.order_by("pk").values())
+    assert len(state) > 10, "help_state sees the help models"
     return state
 
 
