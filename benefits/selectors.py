@@ -23,10 +23,10 @@ from benefits.models import (
     ReserveFund,
 )
 from benefits.months import month_end
-from cases import idnumber
-from cases.models import Person
 from config.listing import sort_order
 from eligibility.rules import add_months
+from households import idnumber
+from households.models import Person
 
 ENROLMENT_SCOPE = "household__community__code"
 

@@ -1,7 +1,7 @@
 """The header's search box: one query string finds households and persons in the user's scope by name, ID number
 (all 18 characters, or its last 4 to 6), phone number, or household file number (#123).
 
-Reads go through cases.selectors (person_scope, narrowed by accounts.scope), so nothing outside the user's area
+Reads go through households.selectors (person_scope, narrowed by accounts.scope), so nothing outside the user's area
 is ever found; ID numbers are shown masked, as in every list.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from cases import idnumber
-from cases.selectors import person_scope
+from households import idnumber
+from households.selectors import person_scope
 
 LIMIT = 50
 DIGITS = re.compile(r"^\d+[\dxX]?$")

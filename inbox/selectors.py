@@ -17,13 +17,16 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.scope import scope_filter
+from applications.deadlines import working_days_after
+from applications.models import Application, ApplicationEvent
+from applications.selectors import application_queue
 from benefits import selectors as benefit_selectors
 from benefits.models import Enrolment, EnrolmentReview, PaymentCorrection, PaymentRoll, ReliefGrant
 from benefits.months import month_end
-from cases.deadlines import working_days_after
-from cases.models import Application, ApplicationEvent, ImportBatch, Lead, Person
-from cases.selectors_applications import application_queue
-from cases.selectors_help import lead_scope
+from help.models import Lead
+from help.selectors import lead_scope
+from households.models import Person
+from imports.models import ImportBatch
 from ledgers import permissions as ledger_permissions
 from ledgers.models import Extract, ReviewTask
 from ledgers.selectors import extract_scope

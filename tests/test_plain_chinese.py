@@ -9,10 +9,11 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Event
-from cases.models import Application, Household
-from cases.tests.factories import household_make
+from applications.models import Application
 from config import error_pages
 from conftest import HOME_COMMUNITY
+from households.models import Household
+from households.tests.factories import household_make
 
 pytestmark = pytest.mark.django_db
 
@@ -89,12 +90,12 @@ def test_the_admin_reads_workflow_records_but_cannot_write_them(client, django_u
     admin = django_user_model.objects.create_superuser("root", "root@example.org", "pass-Word-123")
     household = household_make(community_id=HOME_COMMUNITY)
     client.force_login(admin)
-    url = f"/admin/cases/household/{household.pk}/change/"
+    url = f"/admin/households/household/{household.pk}/change/"
     assert client.get(url).status_code == 200  # read
     before = Household.objects.values().get(pk=household.pk)
     response = client.post(url, {"address": "改过的地址", "community": "360102002002"})
     assert response.status_code == 403
     assert Household.objects.values().get(pk=household.pk) == before
-    for model in ("cases/application", "cases/applicationevent", "accounts/event", "cases/lead"):
+    for model in ("applications/application", "applications/applicationevent", "accounts/event", "help/lead"):
         assert client.get(f"/admin/{model}/add/").status_code == 403, model
     assert not Application.objects.exists()

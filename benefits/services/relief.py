@@ -24,8 +24,8 @@ from benefits.models import Enrolment, EnrolmentMember, FundMovement, ReliefGran
 from benefits.months import month_of
 from benefits.relief_rules import COUNTY, STREET, ReliefCheck, relief_check
 from benefits.selectors import relief_prior_grants
-from cases.models import Household, Person
 from config.errors import PermissionDenied, ServiceError
+from households.models import Household, Person
 
 G = ReliefGrant.Status
 F = ReliefGrant.Filing

@@ -18,9 +18,9 @@ from benefits.models import PaymentLine, PaymentRoll
 from benefits.services import rolls as services
 from benefits.views.common import PAGE_SIZE, apply_errors
 from benefits.views.corrections import may_request as may_request_correction
-from cases import idnumber
 from config.errors import PermissionDenied, ServiceError
 from config.xlsx import workbook_response
+from households import idnumber
 
 
 @login_required

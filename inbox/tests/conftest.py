@@ -1,9 +1,9 @@
-"""The inbox's tests reuse the cases app's clock and fast password hashing."""
+"""The inbox's tests reuse the applications app's clock and fast password hashing."""
 
 import pytest
 
-from cases.tests.conftest import clock  # noqa: F401  (a fixture, re-exported)
-from cases.tests.factories_applications import FAST_HASHERS
+from applications.tests.conftest import clock  # noqa: F401  (a fixture, re-exported)
+from applications.tests.factories import FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)

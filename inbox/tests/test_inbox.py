@@ -11,13 +11,13 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.services import applications as app_services
+from applications.tests.factories import TODAY, application_at, standard_make
 from benefits.models import EnrolmentReview
 from benefits.tests.factories import enrol
-from cases.models import Lead
-from cases.services import applications as app_services
-from cases.tests.factories import household_make
-from cases.tests.factories_applications import TODAY, application_at, standard_make
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2
+from help.models import Lead
+from households.tests.factories import household_make
 from inbox import selectors, services
 
 pytestmark = pytest.mark.django_db

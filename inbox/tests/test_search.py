@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.tests.factories import household_make
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2
+from households.tests.factories import household_make
 from inbox.search import read_query, search
 
 pytestmark = pytest.mark.django_db

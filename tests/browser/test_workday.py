@@ -11,12 +11,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Region, User
+from applications.tests.factories import FAST_HASHERS, application_at
 from benefits.models import ReliefGrant
 from benefits.services import relief as relief_services
 from benefits.tests.factories import standard
-from cases.tests.factories import household_make
-from cases.tests.factories_applications import FAST_HASHERS, application_at
 from conftest import HOME_COMMUNITY
+from households.tests.factories import household_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pass-Word-123"

@@ -26,9 +26,10 @@ from django.utils import timezone
 from accounts.models import Region, User
 from benefits.models import Enrolment
 from benefits.services import relief as relief_services
-from cases.models import Household, Lead
-from cases.services import leads as lead_services
 from config.errors import ServiceError
+from help.models import Lead
+from help.services import leads as lead_services
+from households.models import Household
 from inbox.scheduler import run_daily_jobs
 from ledgers.services import extract_upload, run_start
 
