@@ -124,6 +124,7 @@ def test_amounts_are_rounded_once_and_total_is_their_sum(hh, as_of):
     result = decide(hh, as_of)
     unit = [m for m, r in zip(hh.members, result.members, strict=True) if r.category != "tekun"]
     income = sum((m.monthly_income for m in unit), Decimal("0"))
+    assert JX.dibao is not None
     if "dibao" in result.categories:
         assert result.dibao_subsidy == rules.round_money(JX.dibao * len(unit) - income)
         assert result.dibao_subsidy > 0

@@ -147,6 +147,7 @@ def test_rounding_only_at_the_end():
     # pci = 333.333…; (580 − 333.33) × 3 would give 740.01.
     result = evaluate(household(member(income="400"), member(income="300"), member(income="300")))
     assert result.dibao_subsidy == D("740.00")
+    assert result.per_capita_income is not None
     assert rules.round_money(result.per_capita_income) == D("333.33")
     assert result.total_monthly == D("740.00")
 

@@ -21,6 +21,7 @@ AS_OF = dt.date(2018, 6, 1)
 
 def make_household(**kw) -> Household:
     community = Region.objects.filter(level=Region.Level.COMMUNITY, code__startswith="360102").first()
+    assert community is not None
     return Household.objects.create(community=community, address="测试路1号", **kw)
 
 

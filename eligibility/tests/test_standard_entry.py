@@ -212,6 +212,7 @@ def test_update_keeps_history_and_clears_changed_placeholders(county_officer):
     latest = updated.history.order_by("-history_id").first()
     assert latest.history_type == "~" and latest.history_user == county_officer
     event = Event.objects.filter(target_id=str(standard.pk)).order_by("-id").first()
+    assert event is not None
     assert event.verb == "修改2019年度标准" and event.data["changes"] == {"min_wage": ["1680.00", "1750.00"]}
 
 

@@ -13,6 +13,7 @@ import itertools
 import random
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -65,7 +66,7 @@ STREET_2018 = {
     "property_business_allowed": True,
 }
 
-PROPOSALS = {
+PROPOSALS: dict[str, dict[str, Any]] = {
     "raise": {
         "dibao": D("650"),
         "tekun": D("845"),
@@ -275,7 +276,7 @@ def by_rules(households, proposal: dict) -> dict[str, dict]:
             if "zhichu" in result["categories"]:
                 sets[side]["zhichu_households"].add(household.pk)
                 money[side]["zhichu_households"] += D(result["zhichu"]["subsidy"])
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for key in ("tekun", "dibao_households", "dibao_persons", "zhichu_households", "zhichu_persons"):
         old, new = sets["old"][key], sets["new"][key]
         out[key] = {"old": len(old), "new": len(new), "stayed": len(old & new)}
@@ -301,7 +302,7 @@ def test_whatif_equals_rules(standards, seed, name):
 
     assert result.households == len(households)
     assert result.persons == Person.objects.count()
-    got = {}
+    got: dict[str, dict[str, Any]] = {}
     for row in result.rows:
         got[row.key] = {"old": row.old, "new": row.new, "stayed": row.stayed}
         if row.money_old is not None:
