@@ -78,7 +78,7 @@ def household_detail(request, pk: int):
     try:
         determination = _present_determination(determine_household(household=household, as_of=as_of), members)
     except ServiceError as exc:
-        determination_errors = exc.errors
+        determination_errors = _name_member_errors(exc.errors, members)
     return render(
         request,
         "cases/household_detail.html",
@@ -99,6 +99,44 @@ def household_detail(request, pk: int):
             "help": household_help(household=household, today=as_of),
         },
     )
+
+
+def _attach_supporters(formset, household) -> None:
+    """Each member form gets the legal supporters the rules see in the stored household (policy.md §4),
+    with whether each can support: the caseworker sees whom the "has able supporter" finding is about."""
+    from eligibility.facts import household_from_models
+    from eligibility.rules import LABOR_LABELS, supporter_overview
+
+    people = list(household.members.all())
+    overview = supporter_overview(household_from_models(household, people), timezone.localdate())
+    by_pk = {p.pk: (p, views) for p, views in zip(people, overview, strict=True)}
+    for f in formset.forms:
+        if f.instance.pk in by_pk:
+            _, views = by_pk[f.instance.pk]
+            f.supporters = [
+                {
+                    "name": people[v.index].name,
+                    "relation": people[v.index].get_relation_display(),
+                    "duty": v.duty,
+                    "age": v.age,
+                    "able": v.able,
+                    "labor": LABOR_LABELS[people[v.index].labor_capacity],
+                }
+                for v in views
+            ]
+
+
+def _name_member_errors(errors: list[dict], members: list) -> list[dict]:
+    """Evaluation errors on household.members[i] start with that member's name."""
+    out = []
+    for e in errors:
+        field = e["field"]
+        if field.startswith("household.members[") and "]" in field:
+            index = int(field[len("household.members[") : field.index("]")])
+            if index < len(members):
+                e = {**e, "message": f"{members[index].name}：{e['message']}"}
+        out.append(e)
+    return out
 
 
 def _apply_service_errors(exc: ServiceError, form, formset) -> None:
@@ -162,6 +200,8 @@ def household_edit(request, pk: int | None = None):
     else:
         form = HouseholdForm(instance=instance, user=request.user)
         formset = PersonFormSet(instance=instance, prefix="members")
+    if household is not None:
+        _attach_supporters(formset, household)
     return render(
         request, "cases/household_form.html", {"form": form, "formset": formset, "household": household}
     )

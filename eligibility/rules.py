@@ -367,6 +367,32 @@ def legal_supporters(household: Household, index: int) -> list[tuple[int, str]]:
     ]
 
 
+@dataclass(frozen=True)
+class SupporterView:
+    """One legal supporter of a member as the household page shows it (policy.md §4)."""
+
+    index: int
+    duty: str  # 赡养 / 抚养 / 扶养
+    able: bool
+    age: int
+
+
+def supporter_overview(household: Household, as_of: dt.date) -> tuple[tuple[SupporterView, ...], ...]:
+    """For each member, the legal supporters the rules see in the household and whether each is able."""
+    return tuple(
+        tuple(
+            SupporterView(
+                j,
+                duty,
+                is_able_supporter(household.members[j], as_of),
+                age_on(household.members[j].birth_date, as_of),
+            )
+            for j, duty in legal_supporters(household, i)
+        )
+        for i in range(len(household.members))
+    )
+
+
 def kin_name(member: Member) -> str:
     """户主之子 …: the member's relation to the head, by sex where there is a word for it."""
     if member.relation is None or member.relation not in _KIN_NAMES:

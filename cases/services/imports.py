@@ -656,6 +656,8 @@ def _member(person: dict[str, Any]) -> SimpleNamespace:
             k: person[k]
             for k in (
                 "id_number",
+                "birth_date",
+                "sex",
                 "relation",
                 "labor_capacity",
                 "disability_grade",
@@ -664,7 +666,7 @@ def _member(person: dict[str, Any]) -> SimpleNamespace:
                 "orphan",
             )
         },
-        disability_kind=person.get("disability_kind", ""),
-        supporter_unable_reason=person.get("supporter_unable_reason", ""),
+        disability_kind=person["disability_kind"],
+        supporter_unable_reason=person["supporter_unable_reason"],
         newly_employed_since=None,
     )
