@@ -78,7 +78,7 @@ def household_detail(request, pk: int):
     try:
         determination = _present_determination(determine_household(household=household, as_of=as_of), members)
     except ServiceError as exc:
-        determination_errors = _name_member_errors(exc.errors, members)
+        determination_errors = exc.errors
     return render(
         request,
         "cases/household_detail.html",
@@ -124,19 +124,6 @@ def _attach_supporters(formset, household) -> None:
                 }
                 for v in views
             ]
-
-
-def _name_member_errors(errors: list[dict], members: list) -> list[dict]:
-    """Evaluation errors on household.members[i] start with that member's name."""
-    out = []
-    for e in errors:
-        field = e["field"]
-        if field.startswith("household.members[") and "]" in field:
-            index = int(field[len("household.members[") : field.index("]")])
-            if index < len(members):
-                e = {**e, "message": f"{members[index].name}：{e['message']}"}
-        out.append(e)
-    return out
 
 
 def _apply_service_errors(exc: ServiceError, form, formset) -> None:

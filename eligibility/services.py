@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from config.errors import ServiceError
 from eligibility import io
 from eligibility.facts import StoredHousehold, household_from_models, household_to_json
 from eligibility.standards import StandardsLookup
@@ -51,6 +52,7 @@ def determine_household(
     unknown but needed; "household.members[1].has_able_supporter": the supporter check).
     """
     stored: StoredHousehold = household
+    people = list(household.members.all())
     request = io.parse_request(
         {
             "region": household.community_id,
@@ -58,6 +60,22 @@ def determine_household(
             "standards": {k: _plain(v) for k, v in (overrides or {}).items()},
         },
         lookup=lookup,
-        household=household_from_models(stored),
+        household=household_from_models(stored, people),
     )
-    return io.result_to_dict(io.evaluate_parsed(request))
+    try:
+        return io.result_to_dict(io.evaluate_parsed(request))
+    except ServiceError as exc:
+        raise ServiceError(errors=_named(exc.errors, people), code=exc.code) from None
+
+
+def _named(errors: list[dict[str, str]], people: list[Any]) -> list[dict[str, str]]:
+    """An error on household.members[i] starts with that member's name (a stored household has names)."""
+    out = []
+    for error in errors:
+        field = error["field"]
+        if field.startswith("household.members[") and "]" in field:
+            index = int(field[len("household.members[") : field.index("]")])
+            if index < len(people):
+                error = {**error, "message": f"{people[index].name}：{error['message']}"}
+        out.append(error)
+    return out

@@ -102,7 +102,7 @@ def test_supporter_check_on_a_stored_household_names_the_son():
     [error] = exc.value.errors
     assert error["field"] == "household.members[1].has_able_supporter"
     assert error["message"] == (
-        f"户主 {son.id_number[:4]}**********{son.id_number[-4:]}（35岁，有劳动能力）是法定赡养义务人："
+        f"李四：户主 {son.id_number[:4]}**********{son.id_number[-4:]}（35岁，有劳动能力）是法定赡养义务人："
         "请核实并说明其无履行义务能力的原因"
     )
     mother.supporter_unable_reason = "儿子服刑中"
