@@ -9,6 +9,7 @@ from cases import views_import as import_views
 urlpatterns = [
     path("", views.household_list, name="household_list"),
     path("export.xlsx", export_views.household_export, name="household_export"),
+    path("members.xlsx", export_views.member_export, name="member_export"),
     path("new/", views.household_edit, name="household_create"),
     path("<int:pk>/", views.household_detail, name="household_detail"),
     path("<int:pk>/edit/", views.household_edit, name="household_edit"),

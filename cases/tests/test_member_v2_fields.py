@@ -216,3 +216,34 @@ def test_import_refuses_a_kind_without_a_grade(county_officer, django_capture_on
     letter = chr(ord("A") + column) if column < 26 else "A" + chr(ord("A") + column - 26)
     assert messages(batch) == [f"第3行 {letter}列「残疾类别」：残疾等级为“无”时不应填写残疾类别"]
     assert counts() == before
+
+
+# -- the export ------------------------------------------------------------------------------------
+
+
+def test_member_export_carries_relation_kind_and_reason(client, caseworker, other_community):
+    from conftest import export_sheets
+
+    household = Household.objects.create(community_id=HOME_COMMUNITY, address="滕王阁路5号")
+    son = _person(household, "19830301", name="王强", relation="head", disability_grade=2)
+    mother = _person(
+        household,
+        "19460101",
+        name="王母",
+        relation="parent",
+        sex="F",
+        disability_grade=1,
+        disability_kind="visual",
+        has_able_supporter=False,
+        supporter_unable_reason="儿子服刑",
+    )
+    elsewhere = household_make(community_id=other_community.code, members=1)
+    client.force_login(caseworker)
+    rows = export_sheets(client.get(reverse("member_export")))["家庭成员明细"]
+    assert rows[1][:3] == ("家庭编号", "姓名", "与户主关系") and rows[1][8] == "残疾类别"
+    body = rows[2:]
+    assert [r[1] for r in body] == ["王强", "王母"]  # scope: the other community's household is not there
+    assert body[0][2:4] == ("户主", idnumber.mask(son.id_number))
+    assert body[0][7:11] == ("二级", "待补充", "全自理", "是")
+    assert body[1][2] == "父母" and body[1][8] == "视力" and body[1][10:12] == ("否", "儿子服刑")
+    assert mother.id_number not in repr(rows) and elsewhere.pk not in [r[0] for r in body]

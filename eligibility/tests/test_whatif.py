@@ -408,3 +408,49 @@ def test_whatif_page(standards, client):
 def test_whatif_page_refused_for_caseworker(standards, client):
     client.force_login(_user("cw", User.Role.CASEWORKER, "360102002001"))
     assert client.get(reverse("standard_whatif")).status_code == 403
+
+
+def _one_person_household(birth: dt.date, **person) -> Household:
+    community = Region.objects.filter(level=Region.Level.COMMUNITY, code__startswith=COUNTY).first()
+    assert community is not None
+    household = Household.objects.create(community=community, address="测试路9号")
+    first17 = f"{COUNTY}{birth:%Y%m%d}{next(SERIAL) % 1000:03d}"
+    Person.objects.create(
+        household=household,
+        name="测试",
+        id_number=first17 + check_char(first17),
+        birth_date=birth,
+        sex="M" if int(first17[16]) % 2 else "F",
+        **{"relation": "head", **person},
+    )
+    return household
+
+
+@pytest.mark.parametrize(("year", "tekun"), [(2020, 0), (2022, 1)])
+def test_whatif_deems_by_kind_and_grade_with_the_2021_switch(db, year, tekun):
+    """精神三级 is deemed without labour capacity from 2021-07-01 (民发〔2021〕43号), not before."""
+    Standard.objects.create(region_id=COUNTY, year=year, **COUNTY_2018)
+    _one_person_household(
+        dt.date(1980, 1, 1), disability_grade=3, disability_kind="mental", has_able_supporter=False
+    )
+    result = whatif_compute(region=Region.objects.get(code=COUNTY), year=year, changes={})
+    assert result.row("tekun").old == tekun
+
+
+@pytest.mark.parametrize(("reason", "tekun"), [("", 0), ("儿子服刑", 1)])
+def test_whatif_counts_a_refused_supporter_record_as_having_a_supporter(db, reason, tekun):
+    Standard.objects.create(region_id=COUNTY, year=YEAR, **COUNTY_2018)
+    household = _one_person_household(dt.date(1985, 1, 1), income_wage=Decimal("2500"))
+    first17 = f"{COUNTY}19400101{next(SERIAL) % 1000:03d}"
+    Person.objects.create(
+        household=household,
+        name="老人",
+        id_number=first17 + check_char(first17),
+        birth_date=dt.date(1940, 1, 1),
+        sex="M" if int(first17[16]) % 2 else "F",
+        relation="parent",
+        has_able_supporter=False,
+        supporter_unable_reason=reason,
+    )
+    result = whatif_compute(region=Region.objects.get(code=COUNTY), year=YEAR, changes={})
+    assert result.row("tekun").old == tekun
