@@ -73,6 +73,9 @@ def _present_determination(result: dict, members: list) -> dict:
 def household_detail(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     members = list(household.members.all())
+    supporters = _supporters_by_member(household, members)
+    for m in members:
+        m.supporters = supporters[m.pk]
     as_of = timezone.localdate()
     determination, determination_errors = None, []
     try:
@@ -101,29 +104,34 @@ def household_detail(request, pk: int):
     )
 
 
-def _attach_supporters(formset, household) -> None:
-    """Each member form gets the legal supporters the rules see in the stored household (policy.md §4),
-    with whether each can support: the caseworker sees whom the "has able supporter" finding is about."""
+def _supporters_by_member(household, people: list) -> dict[int, list[dict]]:
+    """For each member (by pk), the legal supporters the rules see in the stored household (policy.md §4)
+    and whether each can support: the caseworker sees whom the "has able supporter" finding is about."""
     from eligibility.facts import household_from_models
     from eligibility.rules import LABOR_LABELS, supporter_overview
 
-    people = list(household.members.all())
     overview = supporter_overview(household_from_models(household, people), timezone.localdate())
-    by_pk = {p.pk: (p, views) for p, views in zip(people, overview, strict=True)}
+    return {
+        person.pk: [
+            {
+                "name": people[v.index].name,
+                "relation": people[v.index].get_relation_display(),
+                "duty": v.duty,
+                "age": v.age,
+                "able": v.able,
+                "labor": LABOR_LABELS[people[v.index].labor_capacity],
+            }
+            for v in views
+        ]
+        for person, views in zip(people, overview, strict=True)
+    }
+
+
+def _attach_supporters(formset, household) -> None:
+    by_pk = _supporters_by_member(household, list(household.members.all()))
     for f in formset.forms:
         if f.instance.pk in by_pk:
-            _, views = by_pk[f.instance.pk]
-            f.supporters = [
-                {
-                    "name": people[v.index].name,
-                    "relation": people[v.index].get_relation_display(),
-                    "duty": v.duty,
-                    "age": v.age,
-                    "able": v.able,
-                    "labor": LABOR_LABELS[people[v.index].labor_capacity],
-                }
-                for v in views
-            ]
+            f.supporters = by_pk[f.instance.pk]
 
 
 def _apply_service_errors(exc: ServiceError, form, formset) -> None:

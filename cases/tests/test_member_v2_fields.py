@@ -247,3 +247,15 @@ def test_member_export_carries_relation_kind_and_reason(client, caseworker, othe
     assert body[0][7:11] == ("二级", "待补充", "全自理", "是")
     assert body[1][2] == "父母" and body[1][8] == "视力" and body[1][10:12] == ("否", "儿子服刑")
     assert mother.id_number not in repr(rows) and elsewhere.pk not in [r[0] for r in body]
+
+
+def test_detail_page_lists_each_members_legal_supporters(client, caseworker):
+    household = Household.objects.create(community_id=HOME_COMMUNITY, address="滕王阁路6号")
+    _person(household, "19830301", name="王强", relation="head", income_wage=Decimal("2500"))
+    _person(household, "19460101", name="王母", relation="parent", sex="F", labor_capacity="none")
+    client.force_login(caseworker)
+    page = client.get(reverse("household_detail", args=[household.pk])).content.decode()
+    today = dt.date.today()
+    son_age = today.year - 1983 - ((today.month, today.day) < (3, 1))
+    assert f"同户法定义务人：户主 王强（{son_age}岁，有履行能力）" in page
+    assert "同户法定义务人：父母 王母" not in page  # a parent is no legal supporter of the head
