@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -18,8 +19,10 @@ from eligibility.tests.factories import member_json, request
 
 pytestmark = pytest.mark.django_db
 
-SON = dict(birth=dt.date(1983, 3, 1), income="2500", relation="head")
-MOTHER = dict(birth=dt.date(1946, 1, 1), income="0", relation="parent", has_able_supporter=False)
+SON: dict[str, Any] = dict(birth=dt.date(1983, 3, 1), income="2500", relation="head")
+MOTHER: dict[str, Any] = dict(
+    birth=dt.date(1946, 1, 1), income="0", relation="parent", has_able_supporter=False
+)
 
 
 def errors_of(payload) -> list[dict[str, str]]:
