@@ -64,11 +64,11 @@ def check(prefix: str, year: int, as_of: dt.date | None) -> bool:
 
     from django.db.models import Prefetch
 
-    from cases.models import Household, Person
     from eligibility import rules
     from eligibility.facts import household_from_models
     from eligibility.standards import find_standards
     from eligibility.whatif import RESULT_COLUMNS, aggregate, whatif_as_of
+    from households.models import Household, Person
 
     def _as_recorded(facts: rules.Household, std: rules.Standards, as_of: dt.date) -> rules.Result:
         """The rules, taking a record the supporter check refuses as having a supporter (as the what-if does)."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
-from cases.idnumber import mask as mask_id
+from households.idnumber import mask as mask_id
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
