@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "eligibility",
     "benefits",
     "ledgers",
+    "papers",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ urlpatterns = [
     path("standards/", include("eligibility.urls")),
     path("ledgers/", include("ledgers.urls")),
     path("benefits/", include("benefits.urls")),
+    path("papers/", include("papers.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
