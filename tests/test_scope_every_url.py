@@ -20,7 +20,7 @@ from eligibility.models import Standard
 pytestmark = pytest.mark.django_db
 
 SECRET_ADDRESS = "外区机密地址"
-SNAPSHOT_APPS = ("accounts", "cases", "eligibility", "benefits", "ledgers")
+SNAPSHOT_APPS = ("accounts", "cases", "eligibility", "benefits", "ledgers", "papers")
 SNAPSHOT_SKIP = {"accounts.loginfailure"}
 SKIP_NAMESPACES = {"admin"}  # superuser only; covered by test_admin_is_for_superusers_only
 
