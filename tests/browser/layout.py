@@ -88,23 +88,30 @@ def _same_site(base: str, href: str | None) -> str | None:
     return url.split("#")[0]
 
 
+def _links(page, base: str, selector: str, first_only: bool = False) -> list[str]:
+    links = page.locator(selector)
+    links = [links.first] if first_only and links.count() else links.all()
+    return [u for u in (_same_site(base, a.get_attribute("href")) for a in links) if u]
+
+
 def main_pages(page, base: str) -> list[str]:
-    """Home, every navigation link, and from each page the navigation leads to: the first record of its list and
-    the form its main button opens (登记新家庭, 受理申请, …)."""
+    """Home, every navigation link, and from each page the navigation leads to: its tabs, the first record of its
+    list and the form its main button opens (登记新家庭, 受理申请, …); from each record, the forms of its actions
+    (入户调查, 街道审核, 暂停发放, …)."""
     page.goto(base + "/")
-    nav = [_same_site(base, a.get_attribute("href")) for a in page.locator("header.topbar nav a").all()]
-    pages = [base + "/"] + [u for u in nav if u]
-    details = []
+    pages = [base + "/"] + _links(page, base, "header.topbar nav a")
+    found: list[str] = []
     for url in pages[1:]:
         page.goto(url)
-        for link in (
-            page.locator("main table.list tbody tr a[href]").first,
-            page.locator("main a.button.primary").first,
-        ):
-            href = _same_site(base, link.get_attribute("href")) if link.count() else None
-            if href and href not in pages and href not in details:
-                details.append(href)
-    return list(dict.fromkeys(pages + details))
+        found += _links(page, base, "main .tabs a")
+        found += _links(page, base, "main table.list tbody tr a[href]", first_only=True)
+        found += _links(page, base, "main a.button.primary", first_only=True)
+    records = [u for u in dict.fromkeys(found) if u not in pages]
+    for url in list(records):
+        if any(ch.isdigit() for ch in urlparse(url).path):
+            page.goto(url)
+            records += _links(page, base, "main #actions a.button")
+    return list(dict.fromkeys(pages + records))
 
 
 PHONE = (390, 844)

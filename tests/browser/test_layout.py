@@ -11,7 +11,8 @@ from tests.browser.layout import DESKTOP, PHONE, login, measure, walk_role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ROLES = ("caseworker", "caseworker2", "street", "county", "city", "province", "auditor")
+# One user per kind of page set (caseworker2 and province see the same pages as caseworker and city).
+ROLES = ("caseworker", "street", "county", "city", "auditor")
 
 
 @pytest.fixture
@@ -42,9 +43,9 @@ def test_every_main_page_of_every_role_fits_a_phone_and_a_laptop(browser_page, l
             f"{role} {r['size']} {r['url']}: {'；'.join(r['problems'])}" for r in results if r["problems"]
         ]
         # The walk reached the pages that matter: lists, a household, an application, the role's forms.
-        assert len(results) >= 2 * 8, (role, [r["url"] for r in results])
+        assert len(results) >= 2 * 15, (role, [r["url"] for r in results])
     assert problems == [], "\n".join(problems)
-    assert walked >= 2 * 70
+    assert walked >= 2 * 100
 
 
 def test_the_phone_menu_opens_without_script_and_the_header_stays_small(
