@@ -106,3 +106,19 @@ def test_the_papers_page_offers_the_forms_and_no_notice_before_a_decision(client
     page = client.get(reverse("application_papers", args=[on_notice.pk])).content.decode()
     assert "申请审批表" in page and "入户调查表" in page and "民主评议记录" in page
     assert "尚未作出决定" in page and "出具通知书" not in page
+
+
+def test_public_notice_runs_a_constant_number_of_queries(client, on_notice, caseworker, street_officer):
+    from conftest import query_count
+
+    client.force_login(street_officer)
+    url = reverse("public_notice")
+    params = {"community": HOME_COMMUNITY}
+    one = query_count(client, url, params)
+    for _ in range(3):
+        application_at(
+            "notice", household=household({"income": "200"}), caseworker=caseworker, street=street_officer
+        )
+    assert query_count(client, url, params) == one
+    page = client.get(url, params).content.decode()
+    assert page.count('<td class="num">') == 2 * 4  # four households on the board
