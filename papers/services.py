@@ -143,8 +143,9 @@ def _event_decision(enrolment: Enrolment, event: Event) -> Decision | None:
             {
                 "old_amount": data["old_amount"],
                 "new_amount": data["new_amount"],
-                "month": data.get("month"),
-                "standard": data.get("standard", ""),
+                "month": data.get("month") or data.get("from"),
+                # A recomputation names its standard ("2018年度 东湖区"); a new year's standard gives its id only.
+                "standard": data["standard"] if isinstance(data.get("standard"), str) else "",
             },
             enrolment.pk,
             event.pk,

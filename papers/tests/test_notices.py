@@ -207,3 +207,27 @@ def test_a_decision_without_a_reason_or_unknown_is_refused_with_a_message(client
     )
     assert "没有这项决定，或该决定不需要出具通知书" in response.content.decode()
     assert state() == ([], [], 0)
+
+
+def test_a_new_standard_changes_the_amount_and_the_change_notice_states_both(
+    client, approved, county_officer
+):
+    from benefits.services.standards import standard_recompute
+    from benefits.tests.test_standard_recompute import VALUES_2019
+    from eligibility.models import Standard
+
+    old = approved.enrolment.monthly_amount
+    standard = Standard.objects.create(region_id="360102", year=2019, **VALUES_2019)
+    standard_recompute(standard=standard, acting_user=county_officer, today=dt.date(2019, 2, 5))
+    approved.enrolment.refresh_from_db()
+    new = approved.enrolment.monthly_amount
+    assert new != old
+    change = next(d for d in services.decisions_of(approved) if d.kind == "change")
+    assert change.facts["old_amount"] == str(old) and change.facts["new_amount"] == str(new)
+    assert change.facts["month"] == "2019-01-01" and change.reason == "2019年度保障标准调整"
+    notice = services.notice_issue(application=approved, decision_key=change.key, acting_user=county_officer)
+    client.force_login(county_officer)
+    page = client.get(reverse("notice_print", args=[notice.pk])).content.decode()
+    assert "变更救助通知书" in page
+    assert f"决定自2019年1月起，月救助金由 <strong>{old}</strong> 元变更为 <strong>{new}</strong> 元" in page
+    assert "依据：赣发〔2018〕7号 六(三)。" in page and "申请行政复议" in page
