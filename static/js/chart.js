@@ -57,7 +57,7 @@
   }
 
   function frame(container, data, opts) {
-    var width = Math.max(240, Math.floor(opts.width || container.clientWidth || 560));
+    var width = Math.max(160, Math.floor(opts.width || container.clientWidth || 560));
     var height = opts.height || (width < 480 ? 230 : 260);
     var legend = legendLayout(data.series, width, 8);
     var pad = { top: 20, right: 12, bottom: 30 + legend.rows * 18, left: 8 };

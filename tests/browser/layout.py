@@ -55,6 +55,8 @@ MEASURE = r"""
     }
     const r = svg.getBoundingClientRect();
     if (r.right > vw + 1) problems.push(`图表 ${svg.parentElement.dataset.chart} 宽于屏幕`);
+    if (r.width > svg.parentElement.getBoundingClientRect().width + 1)
+      problems.push(`图表 ${svg.parentElement.dataset.chart} 宽于它的位置，压住旁边的内容`);
     if (boxes.some((b) => b.left < r.left - 1 || b.right > r.right + 1 || b.top < r.top - 1 || b.bottom > r.bottom + 1))
       problems.push(`图表 ${svg.parentElement.dataset.chart} 的文字被边缘截断`);
   }
