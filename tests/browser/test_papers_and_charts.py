@@ -1,5 +1,7 @@
 """The printed papers and the report charts in a real browser, at phone and desktop size (issue 16 items 4, 10)."""
 
+import datetime as dt
+
 import pytest
 
 from benefits.tests.factories import household, standard
@@ -102,3 +104,14 @@ def test_report_charts_resize_never_overlap_and_have_their_numbers_beside(
     cells = page.locator("#chart-trend-table tbody tr").all_inner_texts()
     assert [c.split("\t")[0] for c in cells] == data["labels"]
     assert [int(c.split("\t")[1]) for c in cells] == data["series"][0]["values"]
+    # The what-if's two charts: side by side on a laptop, one above the other on a phone, never wider than their box.
+    page.goto(
+        f"{base}/standards/whatif/?region=360102&year={dt.date.today().year}&dibao=700&subsidy_target=450"
+    )
+    pair = page.locator(".chart-pair .chart-figure, .chart-pair figure")
+    for width, height in (DESKTOP, PHONE):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(100)
+        assert measure(page) == [], width
+        first, second = pair.nth(0).bounding_box(), pair.nth(1).bounding_box()
+        assert (second["y"] > first["y"] + first["height"] - 1) == (width == PHONE[0])
