@@ -58,9 +58,14 @@ def reference(county: Region, year: int, number: int) -> str:
     return f"{county.name[:1]}民救〔{year}〕{number}号"
 
 
-def _trace_clauses(determination: dict | None, passed: bool) -> str:
+def _trace_clauses(determination: dict | None, passed: bool, category: str = "") -> str:
+    """The clauses of the rules a decision rests on: for an approval the rules of the approved category (and the
+    property limits) that passed; for a rejection the rules that failed."""
     clauses = []
     for step in (determination or {}).get("trace", []):
+        rule = step.get("rule", "")
+        if passed and category and not rule.startswith((f"{category}.", "property.", "unit.")):
+            continue
         if bool(step.get("passed")) == passed and step.get("clause") and step["clause"] not in clauses:
             clauses.append(step["clause"])
     return f"{POLICY} " + "、".join(clauses[:4]) if clauses else POLICY
@@ -83,7 +88,13 @@ def _application_decision(application: Application) -> Decision | None:
             f"application:{application.pk}",
             application.decided_on or timezone.localdate(),
             reason,
-            _trace_clauses(application.determination, passed=True),
+            _trace_clauses(
+                application.determination,
+                passed=True,
+                category=enrolment.category
+                if enrolment
+                else application.proposed_category or application.category,
+            ),
             facts,
             enrolment.pk if enrolment else None,
         )
