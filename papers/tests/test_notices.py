@@ -56,7 +56,9 @@ def test_an_approval_gets_the_countys_first_number_of_the_year_and_keeps_it(appr
         2018,
         1,
     )
-    assert notice.clause == "赣发〔2018〕7号 四(二)"  # the dibao rules it passed, not the tekun ones it failed
+    assert (
+        notice.clause == "赣发〔2018〕7号 四(二)"
+    )  # the dibao rules it passed, not the tekun ones it failed
     assert notice.facts["amount"] == str(approved.enrolment.monthly_amount)
     assert notice.facts["persons"] == 1 and notice.facts["start_month"] == "2018-07-01"
     # Issued again (a second click, a reprint): the same notice, the same number, no number used up.
