@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.models import Region
 from cases.idnumber import mask
 from config.errors import ServiceError
 from papers import selectors, services
@@ -134,9 +135,10 @@ def notice_print(request, pk: int, pdf: bool = False):
 @require_safe
 def public_notice(request, pdf: bool = False):
     """公示名单 for a community's board: the households on notice now, without ID numbers or incomes."""
-    code = request.GET.get("community") or (
-        request.user.region_id if request.user.role == "caseworker" else ""
-    )
+    # A community's own staff see their community's board; others pick a community in their scope.
+    region = request.user.region
+    own = region.code if region is not None and region.level == Region.Level.COMMUNITY else ""
+    code = request.GET.get("community") or own
     if not code:
         return render(
             request,
