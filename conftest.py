@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Region, User
 from households import idnumber
@@ -178,3 +181,23 @@ def body_text(response) -> str:
         with zipfile.ZipFile(io.BytesIO(raw)) as book:
             return "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
     return raw.decode("utf-8", "replace")
+
+
+@pytest.fixture
+def clock():
+    """`clock(date)` sets the date the pages and services see (timezone.localdate() reads timezone.now()),
+    in this thread and in a live server's thread alike."""
+    patches: list = []
+
+    def set_today(day: dt.date, hour: int = 10) -> None:
+        for p in patches:
+            p.stop()
+        patches.clear()
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+        patch = mock.patch("django.utils.timezone.now", return_value=moment)
+        patch.start()
+        patches.append(patch)
+
+    yield set_today
+    for p in patches:
+        p.stop()

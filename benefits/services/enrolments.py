@@ -725,16 +725,3 @@ def enrolments_recompute_changed(*, today: dt.date | None = None) -> dict[str, i
             continue
         counts["changed"] += result.outcome in ("changed", "gradual")
     return counts
-
-
-def household_enrolments_follow(*, household) -> int:
-    """Give the household's enrolments its current community (Enrolment.community_code, what the oversight reports
-    count them under) after the household moved; derived data, so no history row. Returns the rows changed.
-
-    household_save never moves a household (a caseworker writes only in their own community, old and new), so the
-    admin is the one place that does and calls this."""
-    return (
-        Enrolment.objects.filter(household_id=household.pk)
-        .exclude(community_code=household.community_id)
-        .update(community_code=household.community_id)
-    )
