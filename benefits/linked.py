@@ -45,6 +45,7 @@ from django.utils import timezone
 from accounts.models import LINKED_BENEFITS
 from benefits.models import Enrolment, EnrolmentMember
 from cases.models import Category, Household, Person
+from eligibility.ages import working_age_births
 
 # The lookup a caller narrows rows by with accounts.scope.scope_filter.
 SCOPE_FIELD = "enrolment__household__community__code"
@@ -77,13 +78,6 @@ def _exited_since(code: str, today: dt.date) -> dt.date | None:
     return None
 
 
-def _years_ago(today: dt.date, years: int) -> dt.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
 def linked_benefit_persons(
     *, code: str, queryset_scope: QuerySet | None = None, today: dt.date | None = None
 ) -> QuerySet:
@@ -105,15 +99,16 @@ def linked_benefit_persons(
             enrolment__status=Enrolment.Status.EXITED, enrolment__ended_on__gte=since, ended_on__gte=since
         )
     qs = qs.filter(current)
+    born_after, born_by = working_age_births(today)
 
     if code == "medical_relief":
         qs = qs.filter(enrolment__dibao_paid=True)
     elif code == "student_aid":
         qs = qs.filter(person__employment=Person.Employment.STUDENT)
     elif code == "pension_contribution":
-        qs = qs.filter(
-            person__birth_date__gt=_years_ago(today, 60), person__birth_date__lte=_years_ago(today, 16)
-        ).exclude(person__employment__in=[*WORKING, Person.Employment.STUDENT, Person.Employment.RETIRED])
+        qs = qs.filter(person__birth_date__gt=born_after, person__birth_date__lte=born_by).exclude(
+            person__employment__in=[*WORKING, Person.Employment.STUDENT, Person.Employment.RETIRED]
+        )
     elif code == "housing":
         qs = qs.filter(enrolment__household__housing__in=HOUSING_NEED)
     elif code == "job_help":
@@ -124,8 +119,8 @@ def linked_benefit_persons(
             qs.filter(enrolment__category__in=[Category.DIBAO, Category.ZHICHU])
             .exclude(Exists(someone_works))
             .filter(
-                person__birth_date__gt=_years_ago(today, 60),
-                person__birth_date__lte=_years_ago(today, 16),
+                person__birth_date__gt=born_after,
+                person__birth_date__lte=born_by,
                 person__labor_capacity__in=[Person.Labor.FULL, Person.Labor.PARTIAL],
             )
             .exclude(person__employment=Person.Employment.STUDENT)
