@@ -31,26 +31,25 @@ class ExitForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
         choices=[
-            (c, label) for c, label in Enrolment.ExitReason.choices if c != Enrolment.ExitReason.GRADUAL_END
+            (c, label)
+            for c, label in Enrolment.ExitReason.choices
+            # refused work reduces or stops the member's share only (policy.md §8.2), never the household's
+            if c not in (Enrolment.ExitReason.GRADUAL_END, Enrolment.ExitReason.REFUSED_WORK)
         ],
     )
     note = forms.CharField(label="退出的事实和依据（写入告知书）", widget=TEXT, required=False)
     died_on = forms.DateField(label="死亡日期（因死亡退出时填写）", required=False, widget=DATE)
     moved_to = forms.CharField(label="迁往地（迁出时填写）", required=False, max_length=200)
-    refusal_1 = forms.DateField(label="第一次拒绝工作日期", required=False, widget=DATE)
-    refusal_2 = forms.DateField(label="第二次拒绝工作日期", required=False, widget=DATE)
-    refusal_3 = forms.DateField(label="第三次拒绝工作日期", required=False, widget=DATE)
 
     def details(self) -> dict:
         data = self.cleaned_data
         return {
             "died_on": data.get("died_on"),
             "moved_to": data.get("moved_to") or "",
-            "refusals": [data.get(f"refusal_{i}") for i in (1, 2, 3) if data.get(f"refusal_{i}")],
         }
 
 
-EXIT_FIELD_MAP = {"refusals": "refusal_1"}
+EXIT_FIELD_MAP: dict[str, str] = {}
 
 
 class ReviewForm(forms.Form):

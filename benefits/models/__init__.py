@@ -1,5 +1,5 @@
 from benefits.models.enrolments import Arrear, Enrolment, EnrolmentMember, EnrolmentPeriod, EnrolmentReview
-from benefits.models.followups import ConfirmedFact, CountyTask, Supplement
+from benefits.models.followups import ConfirmedFact, CountyTask, ShareReduction, Supplement
 from benefits.models.relief import FundMovement, ReliefGrant, ReserveFund
 from benefits.models.rolls import PaymentLine, PaymentRoll, PaymentRollTotal
 
@@ -7,6 +7,7 @@ __all__ = [
     "Arrear",
     "ConfirmedFact",
     "CountyTask",
+    "ShareReduction",
     "Supplement",
     "Enrolment",
     "EnrolmentMember",

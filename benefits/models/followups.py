@@ -153,3 +153,39 @@ class Supplement(models.Model):
 
     def __str__(self) -> str:
         return f"增发 {self.amount} {self.reason}"
+
+
+class ShareReduction(models.Model):
+    """The county reduces or stops one member's own share after three unjustified refusals of work in a row
+    (policy.md §8.2; 社会救助暂行办法 第四十五条), from a month on; the rest of the household keeps its benefit.
+    Every recomputation applies it again (benefits.services.enrolments), so a new standard does not undo it."""
+
+    class Action(models.TextChoices):
+        REDUCE = "reduce", "减发该成员份额"
+        STOP = "stop", "停发该成员份额"
+
+    enrolment = models.ForeignKey(
+        "benefits.Enrolment",
+        on_delete=models.PROTECT,
+        related_name="share_reductions",
+        verbose_name="救助对象",
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name="成员")
+    action = models.CharField("决定", max_length=8, choices=Action.choices)
+    amount = models.DecimalField("每月减发金额（元）", null=True, blank=True, **MONEY)
+    from_month = models.DateField("起始月份")
+    refusals = models.JSONField("拒绝工作记录", default=list)
+    note = models.TextField("决定理由")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="决定人"
+    )
+    decided_at = models.DateTimeField("决定时间", default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "成员份额减发/停发"
+        verbose_name_plural = "成员份额减发/停发"
+        ordering = ["enrolment_id", "from_month", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.person_id}"

@@ -35,12 +35,14 @@ from benefits.models import (
     EnrolmentPeriod,
     PaymentLine,
     PaymentRoll,
+    ShareReduction,
     Supplement,
 )
 from benefits.months import day_label, label, month_end, month_of, next_month
 from benefits.services import timeline
-from cases.models import Category, Household, Person
+from cases.models import Category, Household, Person, WorkRefusal
 from config.errors import PermissionDenied, ServiceError
+from eligibility.ages import WORKING_AGE_LABEL, age_on, is_working_age
 
 # The county office acts on a confirmed fact within 15 days (民政部《最低生活保障审核确认办法》: changes are
 # handled promptly; the county's own rule of thumb is half a month).
@@ -490,3 +492,141 @@ def supplement_end(
             data={"supplement": supplement.pk, "note": note},
         )
     return supplement
+
+
+# --------------------------------------------------------------------------------------------------
+# Refused work (policy.md §8.2)
+
+REFUSAL_CLAUSE = "社会救助暂行办法 第四十五条"
+
+
+def member_share_reduce(
+    *,
+    enrolment: Enrolment,
+    person: Person,
+    acting_user,
+    action: str,
+    note: str,
+    amount: Any = None,
+    today: dt.date | None = None,
+) -> ShareReduction:
+    """The county reduces (by `amount` a month) or stops the member's own share — the unit's subsidy ÷ unit
+    members, rounded half-up — from next month, after three unjustified refusals of work in a row by a member of
+    working age with labour capacity. The rest of the household keeps its benefit."""
+
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        community = Household.objects.values_list("community_id", flat=True).get(pk=enrolment.household_id)
+        if not permissions.can_decide_enrolment(acting_user, community):
+            raise PermissionDenied("只有县级民政部门可以决定减发或停发")
+        timeline.lock_counties([community[:6]])
+        enrolment = (
+            Enrolment.objects.select_for_update(of=("self",)).select_related("household").get(pk=enrolment.pk)
+        )
+        person = Person.objects.get(pk=person.pk)
+        errors: list[dict[str, str]] = []
+        month = next_month(today)
+        periods = timeline.current_periods(enrolment)
+        current = timeline.period_at(periods, month)
+        row = enrolment.covered.filter(person=person, ended_on__isnull=True).first()
+        if (
+            not (enrolment.dibao_paid or enrolment.category == Category.DIBAO)
+            or enrolment.status != Enrolment.Status.ACTIVE
+        ):
+            errors.append({"field": "__all__", "message": "只有正常发放中的低保家庭可以减发或停发成员份额"})
+        elif row is None or current is None:
+            errors.append({"field": "person", "message": f"{person.name}不是该救助对象的保障成员"})
+        age = age_on(person.birth_date, today)
+        if not is_working_age(age) or person.labor_capacity == Person.Labor.NONE:
+            errors.append(
+                {
+                    "field": "person",
+                    "message": f"{person.name}（{age}岁）不是有劳动能力的{WORKING_AGE_LABEL}成员",
+                }
+            )
+        refusals = WorkRefusal.unjustified_in_a_row(person)
+        if len(refusals) < 3:
+            errors.append(
+                {
+                    "field": "person",
+                    "message": f"须有连续三次无正当理由拒绝介绍工作的记录，{person.name}现有连续{len(refusals)}次",
+                }
+            )
+        if action not in ShareReduction.Action.values:
+            errors.append({"field": "action", "message": "请选择减发或停发"})
+        note = (note or "").strip()
+        if len(note) < 4:
+            errors.append({"field": "note", "message": "请写明决定理由（至少4个字，将写入告知书）"})
+        share = (
+            member_share(components=current.components, covered_count=current.covered_count)
+            if current is not None
+            else {}
+        )
+        whole = sum(share.values(), Decimal("0"))
+        money = None
+        if action == ShareReduction.Action.REDUCE:
+            try:
+                money = Decimal(str(amount or "").strip())
+                if not money.is_finite():
+                    raise InvalidOperation
+            except (InvalidOperation, ValueError):
+                errors.append({"field": "amount", "message": "请填写每月减发金额（元），如 100"})
+            else:
+                if money <= 0 or money != money.quantize(CENT):
+                    errors.append({"field": "amount", "message": "减发金额须大于0，最多两位小数"})
+                elif money > whole:
+                    errors.append(
+                        {
+                            "field": "amount",
+                            "message": f"减发金额不能超过该成员的份额{whole}元（补差÷保障人数）",
+                        }
+                    )
+        if errors:
+            raise ServiceError(errors=errors)
+        assert current is not None
+        reduction = ShareReduction(
+            enrolment=enrolment,
+            person=person,
+            action=action,
+            amount=money,
+            from_month=month,
+            refusals=[{"id": r.pk, "on": r.offered_on.isoformat(), "offer": r.offer} for r in refusals[-3:]],
+            note=note,
+            decided_by=acting_user,
+        )
+        reduction._history_user = acting_user
+        reduction.save()
+        cut = share if action == ShareReduction.Action.STOP else {k: min(v, money) for k, v in share.items()}
+        total_cut = sum(cut.values(), Decimal("0"))
+        new = [
+            timeline.copy_period(
+                p,
+                start_month=max(p.start_month, month),
+                monthly_amount=max(p.monthly_amount - total_cut, Decimal("0")).quantize(CENT),
+                components=components_less(p.components, cut),
+                reason=f"{reduction.get_action_display()}：{person.name}连续三次无正当理由拒绝介绍的工作"[
+                    :300
+                ],
+                created_by=acting_user,
+            )
+            for p in periods
+            if p.end_month is None or p.end_month >= month
+        ]
+        rewrite = timeline.replace_from(periods, month, new)
+        timeline.write([rewrite])
+        rolled = timeline.RolledMonths(county=community[:6], months_from=month, enrolment_ids=[enrolment.pk])
+        timeline.settle_write(
+            rolled.settle(enrolment=enrolment, rewrite=rewrite, reason=reduction.get_action_display())
+        )
+        enrolment.monthly_amount, enrolment.components = new[0].monthly_amount, new[0].components
+        enrolment.updated_at = timezone.now()
+        enrolment._history_user = acting_user
+        enrolment.save(update_fields=["monthly_amount", "components", "updated_at"])
+        event_record(
+            actor=acting_user,
+            verb=f"{reduction.get_action_display()}：{person.name}每月{total_cut}元（{label(month)}起，{REFUSAL_CLAUSE}）",
+            target=enrolment,
+            region_code=community,
+            data={"reduction": reduction.pk, "cut": str(total_cut), "refusals": reduction.refusals},
+        )
+    return reduction

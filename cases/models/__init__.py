@@ -23,6 +23,7 @@ from cases.models.help import (
     PairingVisit,
     SchoolRecord,
     StudentAid,
+    WorkRefusal,
 )
 from cases.models.households import MONEY, HardshipCause, Household, Person
 from cases.models.imports import ImportBatch, ImportIssue
@@ -50,6 +51,7 @@ __all__ = [
     "ImportBatch",
     "ImportIssue",
     "JobSupport",
+    "WorkRefusal",
     "Lead",
     "LeadVisit",
     "Objection",
