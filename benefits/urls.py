@@ -13,6 +13,7 @@ urlpatterns = [
     path("enrolments/<int:pk>/exit/", enrolments.enrolment_exit, name="enrolment_exit"),
     path("enrolments/<int:pk>/notice/", enrolments.enrolment_notice, name="enrolment_notice"),
     path("reviews/", enrolments.review_queue, name="review_queue"),
+    path("county-tasks/", enrolments.county_task_list, name="county_task_list"),
     path("reviews/export.xlsx", exports.review_export, name="review_export"),
     path("reviews/<int:pk>/", enrolments.review_complete, name="review_complete"),
     # Monthly payment rolls (发放花名册)

@@ -47,6 +47,10 @@ from eligibility.ages import WORKING_AGE_LABEL, age_on, is_working_age
 # The county office acts on a confirmed fact within 15 days (民政部《最低生活保障审核确认办法》: changes are
 # handled promptly; the county's own rule of thumb is half a month).
 FACT_TASK_DAYS = 15
+FACT_CLAUSE = (
+    "policy.md §8.3：死亡、迁出、骗取救助经核实后，未锁定花名册立即暂缓发放，县级民政限期办理退出或变更；"
+    "事件发生后仍发放的月份逐月列明并向家庭追回（死亡的，向在世家庭成员告知，不向死者发文）"
+)
 # Who is addressed first when the head cannot be: spouse, then children, then the others.
 ADDRESSEE_ORDER = ("head", "spouse", "child", "parent", "sibling", "grandchild", "grandparent", "other")
 F = ConfirmedFact.Kind

@@ -145,3 +145,30 @@ def test_a_refused_confirmation_changes_nothing(paid, caseworker, county_officer
     assert task.status == "open"
     assert list(PaymentLine.objects.order_by("pk").values()) == before
     assert not ConfirmedFact.objects.exists() and not CountyTask.objects.exists()
+
+
+def test_the_county_task_page_lists_each_month_and_closes_a_task(
+    paid, client, caseworker, county_officer, other_county_officer
+):
+    from django.urls import reverse
+
+    alone, family, september = paid
+    zhang = alone.household.members.get()
+    review_resolve(
+        task=death_task(zhang, "2018-07-15", county_officer), acting_user=caseworker, decision="confirmed"
+    )
+    url = reverse("county_task_list")
+    client.force_login(county_officer)
+    page = client.get(url).content.decode()
+    assert "2018-08 正常发放 280.00 元" in page and "户内无在世成员" in page and 'id="clause"' in page
+    client.force_login(other_county_officer)
+    assert "280.00" not in client.get(url).content.decode()
+    client.force_login(county_officer)
+    task = CountyTask.objects.get(kind="exit")
+    response = client.post(url, {"task": task.pk, "note": "短"})
+    assert "请写明办理情况" in response.content.decode()
+    task.refresh_from_db()
+    assert task.status == "open"
+    client.post(url, {"task": task.pk, "note": "已决定终止低保"})
+    task.refresh_from_db()
+    assert (task.status, task.closed_by) == ("done", county_officer)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.scope import can_write_region
@@ -17,6 +17,7 @@ from benefits.forms import EXIT_FIELD_MAP, ExitForm, ReasonForm, RecomputeForm, 
 from benefits.linked import household_linked_benefits
 from benefits.models import Enrolment, EnrolmentReview
 from benefits.services import enrolments as services
+from benefits.services import followups
 from benefits.services import reviews as review_services
 from benefits.views.common import PAGE_SIZE, apply_errors
 from cases.models import Category
@@ -268,4 +269,31 @@ def review_complete(request, pk: int):
             "title": f"{task.get_kind_display()}（应于{task.due_on:%Y-%m-%d}前完成）",
             "hint": task.raised_because + "。完成复核将按家庭档案现有情况重新核定救助金（次月起执行）。",
         },
+    )
+
+
+@login_required
+def county_task_list(request):
+    """县级待办: exits, adjustments and overpayments that confirmed facts opened (policy.md §8.3)."""
+    status = request.GET.get("status", "open")
+    error = ""
+    if request.method == "POST":
+        task = get_object_or_404(selectors.county_tasks(user=request.user), pk=request.POST.get("task") or 0)
+        try:
+            followups.county_task_close(
+                task=task, acting_user=request.user, note=request.POST.get("note", "")
+            )
+        except PermissionDenied as exc:
+            return HttpResponseForbidden(exc.message)
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            return redirect("county_task_list")
+    page = Paginator(selectors.county_tasks(user=request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "benefits/county_tasks.html",
+        {"page": page, "status": status, "error": error, "clause": followups.FACT_CLAUSE},
     )
