@@ -81,6 +81,7 @@ urlpatterns += [
     path("jobs/person/<int:person_pk>/start/", help_views.job_start, name="job_start"),
     path("jobs/person/<int:person_pk>/end/", help_views.job_end, name="job_end"),
     path("jobs/person/<int:person_pk>/support/", help_views.job_support, name="job_support"),
+    path("jobs/person/<int:person_pk>/refusal/", help_views.job_refusal, name="job_refusal"),
     path("students/", help_views.student_list, name="student_list"),
     path("students/export.xlsx", export_views.student_export, name="student_export"),
     path("students/person/<int:person_pk>/", help_views.student_edit, name="student_edit"),

@@ -61,6 +61,7 @@ def test_the_whole_path_through_the_pages(
                 "category": "dibao",
                 "reasons": "因病致贫",
                 "check_authorised": "on",
+                "residence_basis": "hukou",
                 "check_authorised_on": "2018-06-04",
             },
         )

@@ -179,6 +179,7 @@ class Command(BaseCommand):
             check_authorised_on=start,
             today=start,
             documents=[("id_card", SimpleUploadedFile("户主身份证.pdf", DEMO_PDF))],
+            residence_basis="hukou",
         )
         economic_check_auto(application_id=application.pk, today=start)  # what intake queues (idempotent)
         if final == "investigating":
