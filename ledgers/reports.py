@@ -483,10 +483,10 @@ def coverage(ctx: _Ctx, report: Report) -> None:
         .order_by("area")
         .annotate(
             n=Count("id"),
-            medical=Count("id", filter=Q(medical)),
-            school=Count("id", filter=Q(school)),
-            housing=Count("id", filter=housing),
-            all3=Count("id", filter=Q(medical) & Q(school) & housing),
+            ok_medical=Count("id", filter=Q(medical)),
+            ok_school=Count("id", filter=Q(school)),
+            ok_housing=Count("id", filter=housing),
+            ok_all3=Count("id", filter=Q(medical) & Q(school) & housing),
         )
     )
     counts: dict[str, dict[str, int]] = {}
@@ -496,7 +496,11 @@ def coverage(ctx: _Ctx, report: Report) -> None:
         counts.setdefault(r["area"], {}).update(persons=r["n"], long_term=r["long_term"])
     for r in households:
         counts.setdefault(r["area"], {}).update(
-            households=r["n"], medical=r["medical"], school=r["school"], housing=r["housing"], all3=r["all3"]
+            households=r["n"],
+            medical=r["ok_medical"],
+            school=r["ok_school"],
+            housing=r["ok_housing"],
+            all3=r["ok_all3"],
         )
 
     def line(c: dict[str, int]) -> list[Any]:

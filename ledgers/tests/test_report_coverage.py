@@ -105,7 +105,7 @@ def test_the_coverage_figures_by_street_and_in_total(world):
 
 def test_the_coverage_section_is_on_the_page_chart_and_excel_with_constant_queries(client, world, make_user):
     client.force_login(make_user("city", "360100"))
-    url = "/ledgers/reports/half/?period=2025H1"
+    url = "/ledgers/reports/half-year/?period=2025H1"
     page = client.get(url).content.decode()
     assert 'id="table-coverage"' in page and 'data-chart="chart-coverage"' in page and "整户保障比例" in page
 
