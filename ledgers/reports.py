@@ -12,7 +12,7 @@ constant number of queries whatever the number of households. Definitions, so th
 - **新增 (entries)**: enrolments whose `start_month` lies in the period; **退出 (exits)**: enrolments whose `ended_on`
   (last day paid) lies in the period, by exit reason.
 - **发放资金 (money paid)**: the locked rolls of the months in the period, from their per-community totals
-  (benefits.PaymentRollTotal: paid lines only, components from regular lines, arrears on their own).
+  (benefits.PaymentRollTotal: paid lines only, components from regular lines, arrears and 增发 on their own).
 - **实际人均补差**: 低保补差 + 支出型补差 paid on the 低保 and 支出型 rolls ÷ the person-months on those rolls' regular
   lines; **目标** is the `subsidy_target` of the standard in force for the period's last year (nearest up the tree),
   **指导** the provincial guidance 380 × 1.09^(year − 2018) (eligibility.standard_entry.guidance).
@@ -650,8 +650,8 @@ def _totals(ctx: _Ctx):
 
 
 def money(ctx: _Ctx, report: Report) -> None:
-    parts = [*TOTAL_COMPONENTS, "arrears"]
-    labels = {**COMPONENT_LABELS, "arrears": "补发"}
+    parts = [*TOTAL_COMPONENTS, "arrears", "supplement"]
+    labels = {**COMPONENT_LABELS, "arrears": "补发", "supplement": "增发"}
     rows = (
         _totals(ctx)
         .annotate(area=Substr("community_code", 1, ctx.child))
@@ -672,7 +672,7 @@ def money(ctx: _Ctx, report: Report) -> None:
             header,
             table_rows,
             [["合计", *totals]] if totals else [],
-            "只计已确认锁定的花名册中正常发放（未暂缓）的明细；补发单列。",
+            "只计已确认锁定的花名册中正常发放（未暂缓）的明细；补发、增发（五(一)1，policy.md §8.1）单列。",
         )
     )
     by_month = dict(

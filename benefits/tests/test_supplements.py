@@ -8,12 +8,14 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.models import Region
 from benefits.models import PaymentLine, Supplement
 from benefits.services import enrolments as enrolment_services
 from benefits.services import rolls as roll_services
 from benefits.services.followups import supplement_end, supplement_grant
 from benefits.tests.factories import enrol, household
 from config.errors import PermissionDenied, ServiceError
+from ledgers import reports
 
 pytestmark = pytest.mark.django_db
 APPROVED = dt.date(2018, 6, 20)
@@ -65,6 +67,20 @@ def test_a_supplement_is_its_own_line_and_survives_a_recomputation(
         Decimal("150.00"),
         Decimal("0.00"),
         Decimal("180.00"),
+    )
+    # the oversight report shows it in its own column (policy.md §8.1)
+    report = reports.report_build(
+        region=Region.objects.get(code="360102"),
+        period=reports.period_from_months("2018-08", "2018-08"),
+        today=dt.date(2018, 9, 1),
+        sections=("money",),
+    )
+    money = next(t for t in report.tables if t.key == "money")
+    total = dict(zip(money.header[1:], money.footer[0][1:], strict=True))
+    assert (total["发放总额（元）"], total["增发"], total["补发"]) == (
+        Decimal("330.00"),
+        Decimal("150.00"),
+        Decimal("0.00"),
     )
     # after its end month it is not paid
     october = roll(county_officer, dt.date(2018, 10, 1), django_capture_on_commit_callbacks)
