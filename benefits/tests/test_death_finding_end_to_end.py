@@ -9,6 +9,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from benefits.models import ConfirmedFact, CountyTask, Enrolment, PaymentLine
 from benefits.services import rolls as roll_services
@@ -42,7 +44,9 @@ def roll(user, month, capture, lock=True):
 
 def death_task(person, died_on: str, county_officer) -> ReviewTask:
     """What the semiannual run writes for a dead person still paid (ledgers.rules deceased_paid)."""
-    run = ReconciliationRun.objects.create(region_id="360102", period="2018H2", requested_by=county_officer)
+    run = ReconciliationRun.objects.create(
+        region_id="360102", period="2018H2", requested_by=county_officer, status="done"
+    )
     finding = Finding.objects.create(
         run=run,
         rule="deceased_paid",
@@ -164,7 +168,19 @@ def test_the_county_task_page_lists_each_month_and_closes_a_task(
     client.force_login(other_county_officer)
     assert "280.00" not in client.get(url).content.decode()
     client.force_login(county_officer)
-    task = CountyTask.objects.get(kind="exit")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx)
+
+    before = queries()
+    mother = family.household.members.get(relation="head")
+    review_resolve(
+        task=death_task(mother, "2018-07-31", county_officer), acting_user=caseworker, decision="confirmed"
+    )
+    assert CountyTask.objects.count() == 4 and queries() == before  # constant, whatever the number of tasks
+    task = CountyTask.objects.get(kind="exit", enrolment=alone)
     response = client.post(url, {"task": task.pk, "note": "短"})
     assert "请写明办理情况" in response.content.decode()
     task.refresh_from_db()
