@@ -45,7 +45,7 @@ from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod, Payment
 from benefits.models.rolls import TOTAL_COMPONENTS
 from cases.models import Application, ApplicationTimes, Category, Household, Person, SchoolRecord
 from config.errors import ServiceError
-from eligibility.ages import years_before
+from eligibility.ages import WORKING_AGE_UNTIL, years_before
 from eligibility.rules import add_months
 from eligibility.standard_entry import gap_percent, guidance
 from eligibility.standards import StandardsLookup
@@ -437,7 +437,7 @@ def coverage(ctx: _Ctx, report: Report) -> None:
         )
     )
     enrolments = paying.values("enrolment_id")
-    old = years_before(end, 60)
+    old = years_before(end, WORKING_AGE_UNTIL)  # aged 60 or more: past working age
     persons = (
         EnrolmentMember.objects.filter(enrolment_id__in=Subquery(enrolments))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=end))
