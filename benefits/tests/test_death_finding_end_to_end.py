@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from benefits.models import ConfirmedFact, CountyTask, Enrolment, PaymentLine
 from benefits.services import rolls as roll_services
@@ -80,12 +81,16 @@ def paid(std2018, county_officer, django_capture_on_commit_callbacks, clock):
 
 
 def test_a_confirmed_death_stops_the_line_opens_the_tasks_and_lists_the_overpayment(
-    paid, caseworker, county_officer, django_capture_on_commit_callbacks, clock
+    paid, client, caseworker, county_officer, django_capture_on_commit_callbacks, clock
 ):
     alone, family, september = paid
     zhang = alone.household.members.get()
     assert september.lines.get(enrolment=alone).amount == Decimal("280.00")
     task = death_task(zhang, "2018-07-15", county_officer)
+    # the reviewer is told, before confirming, what the confirmation does (its clause in the UI)
+    client.force_login(caseworker)
+    page = client.get(reverse("ledger_finding_detail", args=[task.finding_id])).content.decode()
+    assert 'id="fact-clause"' in page and "告知书只发给在世家庭成员" in page
 
     review_resolve(task=task, acting_user=caseworker, decision="confirmed", note="已见死亡证明")
 
@@ -154,8 +159,6 @@ def test_a_refused_confirmation_changes_nothing(paid, caseworker, county_officer
 def test_the_county_task_page_lists_each_month_and_closes_a_task(
     paid, client, caseworker, county_officer, other_county_officer
 ):
-    from django.urls import reverse
-
     alone, family, september = paid
     zhang = alone.household.members.get()
     review_resolve(
