@@ -39,12 +39,16 @@ class ExitForm(forms.Form):
     )
     note = forms.CharField(label="退出的事实和依据（写入告知书）", widget=TEXT, required=False)
     died_on = forms.DateField(label="死亡日期（因死亡退出时填写）", required=False, widget=DATE)
+    person = forms.ChoiceField(
+        label="死亡的成员（因死亡退出时选择；告知书不发给死者）", required=False, choices=()
+    )
     moved_to = forms.CharField(label="迁往地（迁出时填写）", required=False, max_length=200)
 
     def details(self) -> dict:
         data = self.cleaned_data
         return {
             "died_on": data.get("died_on"),
+            "person": data.get("person") or None,
             "moved_to": data.get("moved_to") or "",
         }
 

@@ -606,7 +606,15 @@ def _exit_details(
             errors.append({"field": "died_on", "message": "请填写死亡日期"})
         elif died > today:
             errors.append({"field": "died_on", "message": "死亡日期不能晚于今天"})
-        return {"died_on": died.isoformat()} if died else {}
+        out: dict[str, Any] = {"died_on": died.isoformat()} if died else {}
+        who = details.get("person")
+        if who not in (None, ""):
+            # The member who died (policy.md §8.3: the notice goes to a living member); checked by the caller.
+            try:
+                out["person"] = int(who)
+            except (TypeError, ValueError):
+                errors.append({"field": "person", "message": "请选择死亡的成员"})
+        return out
     if reason == Enrolment.ExitReason.MOVED:
         where = (details.get("moved_to") or "").strip()
         if not where:
@@ -668,6 +676,8 @@ def enrolment_exit(
     if enrolment.status == S.EXITED:
         errors.append({"field": "__all__", "message": "该救助对象已退出"})
     checked = _exit_details(reason, details or {}, today, errors) if reason in choices else {}
+    if "person" in checked and not enrolment.household.members.filter(pk=checked["person"]).exists():
+        errors.append({"field": "person", "message": "请选择本户的成员"})
     _raise(errors)
     last_day = month_end(today)
     if reason == Enrolment.ExitReason.DEATH:

@@ -102,3 +102,16 @@ def test_the_fact_page(client, enrolment, caseworker, county_officer):
     )
     assert response.status_code == 302
     assert CountyTask.objects.get().kind == "exit"
+
+
+def test_the_exit_notice_for_a_death_is_addressed_to_a_living_member(client, enrolment, county_officer):
+    head = enrolment.household.members.get(relation="head")
+    url = reverse("enrolment_exit", args=[enrolment.pk])
+    client.force_login(county_officer)
+    response = client.post(
+        url, {"reason": "death", "note": "户主死亡", "died_on": "2018-07-05", "person": str(head.pk)}
+    )
+    assert response.status_code == 302
+    notice = client.get(reverse("enrolment_notice", args=[enrolment.pk])).content.decode()
+    to = notice.split('class="to">')[1].split("</p>")[0]
+    assert to.startswith("小张") and "张三" not in to

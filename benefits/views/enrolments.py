@@ -196,10 +196,11 @@ def enrolment_exit(request, pk: int):
         )
         return "已办理退出，请打印终止救助告知书送达"
 
+    make, _ = _with_members(ExitForm, selectors.enrolment_get(user=request.user, pk=pk), covered_only=False)
     return _action_page(
         request,
         pk,
-        form_class=ExitForm,
+        form_class=make,
         title="办理退出",
         allowed=permissions.can_decide_enrolment,
         call=call,
@@ -219,11 +220,14 @@ def enrolment_notice(request, pk: int):
         raise Http404("尚未退出")
     household = enrolment.household
     # Never addressed to a deceased person (policy.md §8.3): the head or the closest living member. An exit for a
-    # death decided without a confirmed fact names nobody: its only covered member is taken as the deceased.
+    # death names the member who died; one decided before version 2 names nobody: its only covered member is
+    # taken as the deceased.
     dead: set[int] = set()
     if enrolment.exit_reason == Enrolment.ExitReason.DEATH:
         covered = list(enrolment.covered.values_list("person_id", flat=True))
-        if len(covered) == 1:
+        if enrolment.exit_details.get("person"):
+            dead = {int(enrolment.exit_details["person"])}
+        elif len(covered) == 1:
             dead = set(covered)
     return render(
         request,
