@@ -44,9 +44,10 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from accounts.models import LINKED_BENEFITS
+from applications.models import Category
 from benefits.models import Enrolment, EnrolmentMember
-from cases.models import Category, Household, Person
 from eligibility.ages import working_age_births
+from households.models import Household, Person
 
 # The lookup a caller narrows rows by with accounts.scope.scope_filter.
 SCOPE_FIELD = "enrolment__household__community__code"

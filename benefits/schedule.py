@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cases import idnumber
 from eligibility.ages import age_on, is_working_age
 from eligibility.rules import add_months
+from households import idnumber
 
 STABLE_MONTHS = 12
 OTHER_MONTHS = 6

@@ -3,7 +3,7 @@ through a signal or a function passed in). Receivers run inside the sender's tra
 queued with transaction.on_commit by the receiver.
 
 * `extract_loaded(sender=Extract, extract_id, kind)` — an extract's rows are now in ExtractRow. Job help /
-  leads (cases.receivers) turns a `medical_expense` extract into proactive-discovery leads (policy.md §8.7).
+  leads (help.receivers) turns a `medical_expense` extract into proactive-discovery leads (policy.md §8.7).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases.models import MONEY, Household, Person
+from households.models import MONEY, Household, Person
 
 
 class ConfirmedFact(models.Model):

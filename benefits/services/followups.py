@@ -25,7 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import event_record
-from benefits import permissions
+from applications.models import Category
+from benefits import hooks, permissions
 from benefits.compute import CENT, components_less, member_share
 from benefits.models import (
     ConfirmedFact,
@@ -40,9 +41,9 @@ from benefits.models import (
 )
 from benefits.months import day_label, label, month_end, month_of, next_month
 from benefits.services import timeline
-from cases.models import Category, Household, Person, WorkRefusal
 from config.errors import PermissionDenied, ServiceError
 from eligibility.ages import WORKING_AGE_LABEL, age_on, is_working_age
+from households.models import Household, Person
 
 # The county office acts on a confirmed fact within 15 days (民政部《最低生活保障审核确认办法》: changes are
 # handled promptly; the county's own rule of thumb is half a month).
@@ -548,7 +549,7 @@ def member_share_reduce(
                     "message": f"{person.name}（{age}岁）不是有劳动能力的{WORKING_AGE_LABEL}成员",
                 }
             )
-        refusals = WorkRefusal.unjustified_in_a_row(person)
+        refusals = hooks.call("refusals_in_a_row", person)
         if len(refusals) < 3:
             errors.append(
                 {

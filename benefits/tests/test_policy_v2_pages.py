@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from benefits.models import ConfirmedFact, CountyTask, ShareReduction, Supplement
 from benefits.tests.factories import enrol, household
-from cases.models import WorkRefusal
+from help.models import WorkRefusal
 
 pytestmark = pytest.mark.django_db
 APPROVED = dt.date(2018, 6, 20)

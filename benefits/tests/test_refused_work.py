@@ -13,9 +13,9 @@ from benefits.models import EnrolmentPeriod, ShareReduction
 from benefits.services import enrolments as enrolment_services
 from benefits.services.followups import member_share_reduce
 from benefits.tests.factories import enrol, household
-from cases.models import WorkRefusal
-from cases.services.jobs import work_refusal_record
 from config.errors import PermissionDenied, ServiceError
+from help.models import WorkRefusal
+from help.services.jobs import work_refusal_record
 
 pytestmark = pytest.mark.django_db
 APPROVED = dt.date(2018, 6, 20)

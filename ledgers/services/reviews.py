@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from accounts.services import event_record
 from benefits.services.followups import fact_confirm
-from cases.models import Person
 from config.errors import PermissionDenied, ServiceError
+from households.models import Person
 from ledgers.models import ReviewTask
 from ledgers.permissions import can_review
 from ledgers.rules import BY_CODE
@@ -93,7 +93,7 @@ def review_resolve(*, task: ReviewTask, acting_user, decision: str, note: str = 
                 )
         if follow_up and finding.household_id:
             # The to-do the exit/change flow works from, on the household's own record.
-            from cases.models import Household
+            from households.models import Household
 
             household = Household.objects.filter(pk=finding.household_id).first()
             if household is not None:

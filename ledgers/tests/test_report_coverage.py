@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from benefits.models import EnrolmentMember
-from cases import idnumber
-from cases.models import Household, Person
 from conftest import make_id
+from households import idnumber
+from households.models import Household, Person
 from ledgers.models import Extract, ExtractRow
 from ledgers.tests.test_reports import A1, BAIHUA, Q2, TENGWANG, B, D, _build, _enrol, _table
 

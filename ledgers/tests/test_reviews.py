@@ -43,11 +43,11 @@ def test_confirmed_records_decision_and_follow_up(run, make_user):
     assert (t.status, t.note, t.resolved_by) == ("confirmed", "已核实死亡证明", user)
     assert t.follow_up == "待办：停发并办理退出（死亡）"
     todo = Event.objects.get(
-        target_type="cases.household", target_id=str(t.finding.household_id), verb__startswith="待办"
+        target_type="households.household", target_id=str(t.finding.household_id), verb__startswith="待办"
     )
     # policy.md §8.3: the death is a confirmed fact about the person, recorded in the same transaction
     assert Event.objects.filter(
-        target_type="cases.household", target_id=str(t.finding.household_id), verb__startswith="核实"
+        target_type="households.household", target_id=str(t.finding.household_id), verb__startswith="核实"
     ).exists()
     assert todo.verb == "待办：停发并办理退出（死亡）——比对核实：死亡仍在保" and todo.actor == user
     assert todo.data["finding"] == t.finding_id
@@ -70,7 +70,7 @@ def test_false_alarm_needs_a_reason(run, make_user):
     review_resolve(task=t, acting_user=user, decision="false_alarm", note="车辆已于2024年过户，车管所未更新")
     t.refresh_from_db()
     assert (t.status, t.follow_up) == ("false_alarm", "")
-    assert not Event.objects.filter(target_type="cases.household").exists()
+    assert not Event.objects.filter(target_type="households.household").exists()
 
 
 def test_only_the_community_caseworker_resolves(run, make_user, county_officer, auditor):
