@@ -15,7 +15,7 @@ from benefits.services import rolls as roll_services
 from benefits.services.followups import supplement_end, supplement_grant
 from benefits.tests.factories import enrol, household
 from config.errors import PermissionDenied, ServiceError
-from ledgers import reports
+from reports import figures as reports
 
 pytestmark = pytest.mark.django_db
 APPROVED = dt.date(2018, 6, 20)

@@ -15,7 +15,7 @@ from conftest import make_id
 from households import idnumber
 from households.models import Household, Person
 from ledgers.models import Extract, ExtractRow
-from ledgers.tests.test_reports import A1, BAIHUA, Q2, TENGWANG, B, D, _build, _enrol, _table
+from reports.tests.test_reports import A1, BAIHUA, Q2, TENGWANG, B, D, _build, _enrol, _table
 
 pytestmark = pytest.mark.django_db
 
