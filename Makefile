@@ -37,7 +37,7 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/mypy eligibility/rules.py
+	$(BIN)/mypy eligibility/
 
 bench-generate: install
 	$(BIN)/python bench/generate.py --households $${N:-100000}
