@@ -26,6 +26,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_applications
+	$(BIN)/python manage.py seed_demo_workday
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite; with DATABASE_URL / REDIS_URL set it runs against them.

@@ -3,11 +3,11 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from benefits.services.enrolments import household_enrolments_follow
+from accounts.admin import ReadOnlyAdmin
 from households.models import Household, Person
 
 
-class PersonInline(admin.TabularInline):
+class PersonInline(ReadOnlyAdmin, admin.TabularInline):
     model = Person
     extra = 0
     fields = (
@@ -24,22 +24,15 @@ class PersonInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(SimpleHistoryAdmin):
+class HouseholdAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("id", "community", "address", "housing")
     list_select_related = ("community",)
     raw_id_fields = ("community",)
     inlines = [PersonInline]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and "community" in form.changed_data:
-            household_enrolments_follow(
-                household=obj
-            )  # the enrolments' community_code moves with the household
-
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("name", "relation", "household")
     search_fields = ("name", "id_number")
     raw_id_fields = ("household",)

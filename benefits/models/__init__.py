@@ -1,7 +1,7 @@
 from benefits.models.enrolments import Arrear, Enrolment, EnrolmentMember, EnrolmentPeriod, EnrolmentReview
 from benefits.models.followups import ConfirmedFact, CountyTask, ShareReduction, Supplement
 from benefits.models.relief import FundMovement, ReliefGrant, ReserveFund
-from benefits.models.rolls import PaymentLine, PaymentRoll, PaymentRollTotal
+from benefits.models.rolls import PaymentCorrection, PaymentLine, PaymentRoll, PaymentRollTotal
 
 __all__ = [
     "Arrear",
@@ -13,6 +13,7 @@ __all__ = [
     "EnrolmentMember",
     "EnrolmentPeriod",
     "FundMovement",
+    "PaymentCorrection",
     "PaymentLine",
     "PaymentRoll",
     "PaymentRollTotal",
