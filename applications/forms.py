@@ -22,6 +22,13 @@ class IntakeForm(forms.Form):
         label="申请人及家庭成员已签署家庭经济状况核对授权书", required=False
     )
     check_authorised_on = forms.DateField(label="授权日期", required=False, widget=DATE)
+    residence_basis = forms.ChoiceField(
+        label="申请地依据（在户籍地申请，或持本地居住证满规定月数）",
+        choices=[("hukou", "家庭成员有本地户籍"), ("permit", "持本地居住证"), ("none", "两者都不是")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    residence_months = forms.CharField(label="持本地居住证居住月数", required=False, max_length=4)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -130,6 +130,8 @@ def application_intake(request, household_pk: int):
                     check_authorised=form.cleaned_data["check_authorised"],
                     check_authorised_on=form.cleaned_data["check_authorised_on"],
                     documents=[(kind, upload) for _, kind, upload in rows],
+                    residence_basis=form.cleaned_data["residence_basis"] or "",
+                    residence_months=form.cleaned_data["residence_months"],
                 )
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from applications.models import Category
@@ -69,6 +69,34 @@ def category_share(*, determination: dict[str, Any], category: str) -> dict[str,
         "components": components,
         "amount": sum(components.values(), ZERO),
     }
+
+
+def member_share(
+    *, components: dict[str, Any], covered_count: int, own: dict[str, Any] | None = None
+) -> dict[str, Decimal]:
+    """One covered member's part of an enrolment's monthly amount (policy.md §8.2–§8.3): the unit's subsidy
+    ÷ unit members, rounded half-up, plus the member's own components (`own`, e.g. 残疾人生活补贴) when given.
+    Never more than a component holds."""
+    share: dict[str, Decimal] = {}
+    for key in ("dibao_subsidy", "zhichu_subsidy"):
+        value = Decimal(components.get(key) or "0")
+        if value > 0 and covered_count > 0:
+            share[key] = (value / covered_count).quantize(CENT, rounding=ROUND_HALF_UP)
+    for key, value in (own or {}).items():
+        if key in ("dibao_subsidy", "zhichu_subsidy"):
+            continue
+        amount = Decimal(value or "0")
+        if amount > 0:
+            share[key] = share.get(key, ZERO) + amount
+    return {k: min(v, Decimal(components.get(k) or "0")) for k, v in share.items() if v > 0}
+
+
+def components_less(components: dict[str, Any], share: dict[str, Decimal]) -> dict[str, str]:
+    """The components with `share` taken off (money text, as periods keep them)."""
+    out = {k: Decimal(v or "0") for k, v in components.items()}
+    for key, value in share.items():
+        out[key] = out.get(key, ZERO) - value
+    return money_text(out)
 
 
 def money_text(components: dict[str, Decimal]) -> dict[str, str]:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Event, Region, User
 from accounts.scope import narrow_to_region, region_prefix, scope_filter
 from benefits.models import (
+    CountyTask,
     Enrolment,
     EnrolmentMember,
     EnrolmentPeriod,
@@ -314,6 +315,16 @@ def relief_get(*, user, pk: int) -> ReliefGrant:
 def household_relief(*, household) -> list[ReliefGrant]:
     """The household's temporary relief, newest first (one query; the caller got the household in scope)."""
     return list(ReliefGrant.objects.filter(household=household).select_related("person").order_by("-id")[:50])
+
+
+def county_tasks(*, user, status: str = "open") -> QuerySet:
+    """The county's tasks after confirmed facts (policy.md §8.3), in the user's scope, with what the page shows
+    in a fixed number of queries."""
+    qs = scope_filter(CountyTask.objects.all(), user, f"enrolment__{ENROLMENT_SCOPE}")
+    qs = qs.filter(status=CountyTask.Status.DONE if status == "done" else CountyTask.Status.OPEN)
+    return qs.select_related("fact__person", "enrolment__household__community", "addressed_to").order_by(
+        "due_on", "id"
+    )
 
 
 def relief_prior_grants(*, grant: ReliefGrant) -> list[dict]:

@@ -203,6 +203,10 @@ EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "100000"))
 # The economic check at intake (ledgers/sources.py): an extract loaded longer ago than this is not used and
 # its source is listed as not checked.
 ECONOMIC_CHECK_MAX_AGE_DAYS = int(os.environ.get("ECONOMIC_CHECK_MAX_AGE_DAYS", "180"))
+# Where to apply (policy.md §8.5): months on a local 居住证 before a household may apply here instead of at its 户籍.
+RESIDENCE_MONTHS = int(os.environ.get("RESIDENCE_MONTHS", "12"))
+# Personal medical costs (元, in one medical_expense extract) from which a household not covered gets a lead (§8.7).
+MEDICAL_EXPENSE_LEAD_MIN = int(os.environ.get("MEDICAL_EXPENSE_LEAD_MIN", "10000"))
 # A source answered by a department's live interface instead of the loaded extracts:
 # "vehicle=gov.jx.jiaoguan.VehicleApi,tax_income=…" (kind=dotted class path).
 ECONOMIC_CHECK_ADAPTERS = dict(

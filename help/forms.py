@@ -115,6 +115,16 @@ class JobSupportForm(forms.Form):
     )
 
 
+class WorkRefusalForm(forms.Form):
+    offered_on = forms.DateField(label="介绍日期", widget=DATE)
+    offer = forms.CharField(label="介绍的工作（岗位、单位）", max_length=100)
+    offered_by = forms.CharField(label="介绍单位（如街道劳动保障所）", max_length=100)
+    reason_given = forms.CharField(label="本人陈述的理由", required=False, max_length=200)
+    justified = forms.BooleanField(
+        label="经核实，理由正当（如患病、照料家人、工作与健康状况不相适应）", required=False
+    )
+
+
 class SchoolRecordForm(forms.Form):
     school = forms.CharField(label="学校", max_length=100)
     stage = forms.ChoiceField(label="学段", choices=SchoolRecord.Stage.choices)

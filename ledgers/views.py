@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.kinds import KINDS, PROGRAMS
 from accounts.models import User
+from benefits.services.followups import FACT_CLAUSE
 from config.errors import PermissionDenied, ServiceError
 from config.xlsx import list_export_response, personal_export_response
 from ledgers import periods, selectors
@@ -37,6 +38,7 @@ from ledgers.services import (
     run_restart,
     run_start,
 )
+from ledgers.services.reviews import FACTS
 from ledgers.services.runs import steps_total
 
 PAGE = 50
@@ -391,6 +393,7 @@ def finding_detail(request, pk: int):
             "can_resolve": task is not None and task.is_open and can_review(user, task),
             "household": household,
             "program": PROGRAMS.get(finding.source),
+            "fact_clause": FACT_CLAUSE if finding.rule in FACTS else "",
         },
     )
 

@@ -24,6 +24,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -209,10 +210,16 @@ def application_intake(
     check_authorised_on: dt.date | None,
     documents: list[tuple[str, Any]] | tuple = (),
     today: dt.date | None = None,
+    residence_basis: str | None = None,
+    residence_months: Any = None,
 ) -> Application:
     """Receive an application for a household: category, reasons, the signed authorisation of the economic
     check, and the proofs (`documents`: (kind, uploaded file) pairs). The investigation is due within the
-    region's limit in working days."""
+    region's limit in working days.
+
+    Where to apply (policy.md §8.5): `residence_basis` is "hukou" (a member's 户籍 is here), "permit" (a local
+    居住证 held `residence_months` months, at least settings.RESIDENCE_MONTHS) or "none" (neither: refused, with
+    the reason). The intake page always asks; None is only for callers of version 1 that do not ask yet."""
     today = _today(today)
     household = Household.objects.select_for_update().get(pk=household.pk)
     if not _active(acting_user) or acting_user.role != Role.CASEWORKER:
@@ -237,6 +244,7 @@ def application_intake(
             not_before_label="",
             errors=errors,
         )
+    basis, months = _residence_check(residence_basis, residence_months, errors)
     open_app = household.applications.filter(status__in=Application.OPEN).first()
     if open_app is not None:
         errors.append(
@@ -257,6 +265,8 @@ def application_intake(
         reasons=reasons,
         check_authorised=True,
         check_authorised_on=check_authorised_on,
+        residence_basis=basis,
+        residence_months=months,
         status=S.INVESTIGATING,
         received_on=today,
         created_by=acting_user,
@@ -284,6 +294,46 @@ def application_intake(
     )
     hooks.call("after_intake", application)  # the economic check runs once this has committed
     return application
+
+
+RESIDENCE_CLAUSE = (
+    "中办国办《关于改革完善社会救助制度的意见》（2020）：在户籍地申请，或在持有居住证的经常居住地申请"
+)
+
+
+def _residence_check(basis: str | None, months: Any, errors: list[dict[str, str]]) -> tuple[str, int | None]:
+    """(basis, months) to record, or field errors (policy.md §8.5)."""
+    if basis is None:
+        return "", None
+    need = settings.RESIDENCE_MONTHS
+    if basis not in ("hukou", "permit", "none"):
+        errors.append({"field": "residence_basis", "message": "请选择申请地依据：本地户籍或本地居住证"})
+        return "", None
+    if basis == "none":
+        errors.append(
+            {
+                "field": "residence_basis",
+                "message": f"家庭成员均无本地户籍、也未持本地居住证满{need}个月，不能在本地受理：请到户籍地申请（{RESIDENCE_CLAUSE}）",
+            }
+        )
+        return "", None
+    if basis == "hukou":
+        return basis, None
+    try:
+        value = int(str(months).strip())
+    except (TypeError, ValueError):
+        errors.append({"field": "residence_months", "message": "请填写持本地居住证居住的月数（整数）"})
+        return "", None
+    if value < 0 or value > 1200:
+        errors.append({"field": "residence_months", "message": "居住月数应在0到1200之间"})
+    elif value < need:
+        errors.append(
+            {
+                "field": "residence_months",
+                "message": f"持本地居住证居住满{need}个月方可在本地申请（现{value}个月）：请到户籍地申请（{RESIDENCE_CLAUSE}）",
+            }
+        )
+    return basis, value
 
 
 def _check_documents(

@@ -61,6 +61,7 @@ def test_the_whole_path_through_the_pages(
                 "category": "dibao",
                 "reasons": "因病致贫",
                 "check_authorised": "on",
+                "residence_basis": "hukou",
                 "check_authorised_on": "2018-06-04",
             },
         )
@@ -317,6 +318,8 @@ def test_api_lists_scoped_applications_with_masked_ids(
         "notice_start",
     ]
     assert head.id_number not in str(detail)
+    # policy.md §8.5: where the application may be made (empty for one received without the question)
+    assert (detail["residence_basis"], detail["residence_months"]) == ("", None)
     events = client.get(f"/api/v1/applications/{mine.pk}/events/").json()
     assert [e["verb"] for e in events["results"]] == [
         "受理申请",

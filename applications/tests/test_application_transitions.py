@@ -518,7 +518,29 @@ INTAKE_REFUSALS = [
         "只接受 PDF、JPG、PNG",
     ),
     ("caseworker", {"documents": [("passport", pdf())]}, ServiceError, "请选择材料类型"),
+    # policy.md §8.5: where to apply — a member's 户籍 here, or a local 居住证 for at least 12 months
+    ("caseworker", {"residence_basis": ""}, ServiceError, "请选择申请地依据"),
+    ("caseworker", {"residence_basis": "none"}, ServiceError, "不能在本地受理：请到户籍地申请"),
+    (
+        "caseworker",
+        {"residence_basis": "permit", "residence_months": "11"},
+        ServiceError,
+        "持本地居住证居住满12个月方可在本地申请（现11个月）",
+    ),
+    (
+        "caseworker",
+        {"residence_basis": "permit", "residence_months": "一年"},
+        ServiceError,
+        "请填写持本地居住证居住的月数",
+    ),
 ]
+
+
+@pytest.mark.parametrize("basis,months,shown", [("hukou", None, None), ("permit", "12", 12)])
+def test_the_application_records_where_it_may_be_made(household, people, basis, months, shown):
+    application = _intake(people["caseworker"], household, residence_basis=basis, residence_months=months)()
+    application.refresh_from_db()
+    assert (application.residence_basis, application.residence_months) == (basis, shown)
 
 
 @pytest.mark.parametrize("who,kwargs,error,message", INTAKE_REFUSALS)

@@ -9,6 +9,7 @@ new periods (timeline.py) with the reason, and months already on a roll are sett
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,8 +27,10 @@ from benefits.compute import (
     Outcome,
     StandardsInForce,
     category_share,
+    components_less,
     evaluate_facts,
     household_facts,
+    member_share,
     money_text,
     outcome_of,
 )
@@ -339,6 +342,8 @@ def _recompute(
     periods = timeline.current_periods(enrolment)
     current = timeline.period_at(periods, month) or (periods[-1] if periods else None)
     facts, outcome = _evaluate_now(enrolment, household, month, in_force or StandardsInForce(), current)
+    if outcome.kind == "eligible":
+        outcome = reductions_apply(enrolment, outcome, month)
     names = {p.id_number: p.name for p in household.members.all()}
     said = facts_changes(current.facts if current else {}, facts, names)
     why = reason + (f"（{'；'.join(said)}）" if said else "")
@@ -458,6 +463,24 @@ def _recompute(
         },
     )
     return Recomputed(enrolment, kind, old_amount, outcome.amount, month, verb)
+
+
+def reductions_apply(enrolment: Enrolment, outcome: Outcome, month: dt.date) -> Outcome:
+    """A county's reduction of a member's share (policy.md §8.2, ShareReduction) applies to every recomputed
+    amount from its month: a new standard or a change of income never undoes it."""
+    reductions = [r for r in enrolment.share_reductions.select_related("person") if r.from_month <= month]
+    if not reductions:
+        return outcome
+    covered = {m["id_number"] for m in outcome.members}
+    components = dict(outcome.components)
+    for r in reductions:
+        if r.person.id_number not in covered:
+            continue
+        share = member_share(components=outcome.components, covered_count=len(outcome.members))
+        cut = {k: (v if r.action == "stop" else min(v, r.amount or Decimal("0"))) for k, v in share.items()}
+        components = components_less(components, cut)
+    amount = sum((Decimal(v) for v in components.values()), Decimal("0"))
+    return dataclasses.replace(outcome, amount=amount.quantize(CENT), components=components)
 
 
 @transaction.atomic
@@ -586,7 +609,15 @@ def _exit_details(
             errors.append({"field": "died_on", "message": "请填写死亡日期"})
         elif died > today:
             errors.append({"field": "died_on", "message": "死亡日期不能晚于今天"})
-        return {"died_on": died.isoformat()} if died else {}
+        out: dict[str, Any] = {"died_on": died.isoformat()} if died else {}
+        who = details.get("person")
+        if who not in (None, ""):
+            # The member who died (policy.md §8.3: the notice goes to a living member); checked by the caller.
+            try:
+                out["person"] = int(who)
+            except (TypeError, ValueError):
+                errors.append({"field": "person", "message": "请选择死亡的成员"})
+        return out
     if reason == Enrolment.ExitReason.MOVED:
         where = (details.get("moved_to") or "").strip()
         if not where:
@@ -628,13 +659,28 @@ def enrolment_exit(
     if not permissions.can_decide_enrolment(acting_user, enrolment.household.community_id):
         raise PermissionDenied("只有县级民政部门可以决定退出")
     errors: list[dict[str, str]] = []
-    choices = [c for c in Enrolment.ExitReason.values if c != Enrolment.ExitReason.GRADUAL_END]
-    if reason not in choices:
+    # Refused work stops the member's own share only (policy.md §8.2: followups.member_share_reduce), never
+    # the household's benefit.
+    choices = [
+        c
+        for c in Enrolment.ExitReason.values
+        if c not in (Enrolment.ExitReason.GRADUAL_END, Enrolment.ExitReason.REFUSED_WORK)
+    ]
+    if reason == Enrolment.ExitReason.REFUSED_WORK:
+        errors.append(
+            {
+                "field": "reason",
+                "message": "拒绝介绍工作不能终止全户救助：请在该成员名下“减发/停发成员份额”（社会救助暂行办法第四十五条）",
+            }
+        )
+    elif reason not in choices:
         errors.append({"field": "reason", "message": "请选择退出原因"})
     note = _require(note, "note", "请写明退出的事实和依据（将写入告知书）", errors)
     if enrolment.status == S.EXITED:
         errors.append({"field": "__all__", "message": "该救助对象已退出"})
     checked = _exit_details(reason, details or {}, today, errors) if reason in choices else {}
+    if "person" in checked and not enrolment.household.members.filter(pk=checked["person"]).exists():
+        errors.append({"field": "person", "message": "请选择本户的成员"})
     _raise(errors)
     last_day = month_end(today)
     if reason == Enrolment.ExitReason.DEATH:

@@ -151,7 +151,9 @@ def test_a_change_after_lock_goes_to_arrears_not_into_the_locked_roll(
     )
     assert roll_state(august) == before
     event = Event.objects.filter(target_id=str(enrolment.pk), verb__startswith="退出").get()
-    assert event.data["overpaid"] == [{"month": "2018-08-01", "amount": "860.00", "roll": august.pk}]
+    assert event.data["overpaid"] == [
+        {"month": "2018-08-01", "amount": "860.00", "roll": august.pk, "line": "正常发放"}
+    ]
 
 
 def test_an_unlocked_roll_follows_the_enrolment(enrolled, county_officer, django_capture_on_commit_callbacks):

@@ -322,6 +322,7 @@ def test_lead_pages_from_report_to_application(client, caseworker, household):
             "category": "dibao",
             "reasons": "大病住院",
             "check_authorised": "on",
+            "residence_basis": "hukou",
             "check_authorised_on": "2018-06-04",
         },
     )
