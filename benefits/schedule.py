@@ -11,7 +11,8 @@ import datetime as dt
 from typing import Any
 
 from cases import idnumber
-from eligibility.rules import add_months, age_on
+from common.dates import add_months
+from eligibility.rules import age_on
 
 STABLE_MONTHS = 12
 OTHER_MONTHS = 6

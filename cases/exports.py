@@ -13,6 +13,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from cases.idnumber import mask
 from cases.models import Person
+from workcalendar.calendar import work_calendar
 
 CHUNK = 2000
 
@@ -113,8 +114,9 @@ LEAD_HEADER = (
 
 
 def lead_rows(leads: QuerySet, today) -> Iterator[tuple]:
-    from cases.deadlines import working_days_after
     from cases.models import Lead
+
+    calendar = work_calendar()
 
     sources, reasons, statuses = (
         dict(Lead.Source.choices),
@@ -137,7 +139,7 @@ def lead_rows(leads: QuerySet, today) -> Iterator[tuple]:
     for pk, name, number, code, community, source, department, reason, reported, due, status in rows.iterator(
         chunk_size=CHUNK
     ):
-        overdue = working_days_after(due, today) if status == Lead.Status.OPEN and due else 0
+        overdue = calendar.working_days_after(due, today) if status == Lead.Status.OPEN and due else 0
         yield (
             pk,
             name,

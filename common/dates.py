@@ -147,5 +147,5 @@ class WorkCalendar:
 
 
 # The package's calendar alone: for code with no database at hand (tests, pure functions). Pages and
-# services use `workcalendar.current()`, which adds the province's table.
+# services use `workcalendar.calendar.work_calendar()`, which adds the province's table.
 CHINA = WorkCalendar()

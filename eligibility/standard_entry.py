@@ -16,6 +16,7 @@ from django.db import transaction
 
 from accounts.models import Region, User
 from accounts.services import event_record
+from common.money import round_half_up as round_money
 from config.errors import PermissionDenied, ServiceError
 from eligibility.models import Standard
 
@@ -93,10 +94,6 @@ GROUPS = (
 
 def label(name: str) -> str:
     return str(getattr(Standard._meta.get_field(name), "verbose_name", name))
-
-
-def round_money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def guidance(year: int, *, dibao: Decimal | None = None) -> dict[str, Decimal]:

@@ -25,7 +25,6 @@ constant number of queries whatever the number of households. Definitions, so th
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -44,8 +43,9 @@ from benefits.compute import COMPONENT_LABELS
 from benefits.models import Enrolment, EnrolmentPeriod, PaymentRoll, PaymentRollTotal
 from benefits.models.rolls import TOTAL_COMPONENTS
 from cases.models import Application, ApplicationTimes, Category
+from common.dates import add_months, month_end, months_between
+from common.money import round_half_up
 from config.errors import ServiceError
-from eligibility.rules import add_months
 from eligibility.standard_entry import gap_percent, guidance
 from eligibility.standards import StandardsLookup
 from ledgers.models import Finding, ReviewTask
@@ -122,15 +122,11 @@ class Period:
 
     @property
     def last_day(self) -> dt.date:
-        return self.end.replace(day=calendar.monthrange(self.end.year, self.end.month)[1])
+        return month_end(self.end)
 
     @property
     def months(self) -> list[dt.date]:
-        out, cur = [], self.start
-        while cur <= self.end:
-            out.append(cur)
-            cur = add_months(cur, 1)
-        return out
+        return months_between(self.start, None, limit=add_months(self.end, 1))
 
     @property
     def label(self) -> str:
@@ -243,7 +239,7 @@ class Report:
 
 
 def _yuan(value) -> Decimal:
-    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_half_up(Decimal(value or 0))
 
 
 def _ratio(num: Decimal, den: int) -> Decimal | None:

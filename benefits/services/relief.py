@@ -21,9 +21,9 @@ from accounts.services import event_record
 from benefits import permissions
 from benefits.compute import StandardsInForce
 from benefits.models import Enrolment, EnrolmentMember, FundMovement, ReliefGrant, ReserveFund
-from benefits.months import month_of
 from benefits.relief_rules import COUNTY, STREET, ReliefCheck, relief_check
 from cases.models import Household, Person
+from common.dates import month_of
 from config.errors import PermissionDenied, ServiceError
 
 G = ReliefGrant.Status

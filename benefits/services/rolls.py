@@ -23,9 +23,9 @@ from accounts.models import Region
 from accounts.services import event_record
 from benefits import permissions
 from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll
-from benefits.months import label, next_month
 from benefits.services import timeline
 from cases.models import Category, Household, Person
+from common.dates import month_label, next_month
 from config.errors import PermissionDenied, ServiceError
 
 R = PaymentRoll.Status
@@ -102,7 +102,7 @@ def roll_request(
         errors.append({"field": "month", "message": "请选择发放月份"})
     elif first > next_month(today):
         errors.append(
-            {"field": "month", "message": f"最多提前生成下月（{label(next_month(today))}）的花名册"}
+            {"field": "month", "message": f"最多提前生成下月（{month_label(next_month(today))}）的花名册"}
         )
     if program not in Category.values:
         errors.append({"field": "program", "message": "请选择救助项目"})
@@ -123,7 +123,7 @@ def roll_request(
         if created:
             event_record(
                 actor=acting_user,
-                verb=f"申请生成{label(first)}{Category(program).label}发放花名册",
+                verb=f"申请生成{month_label(first)}{Category(program).label}发放花名册",
                 target=roll,
                 region_code=county,
             )

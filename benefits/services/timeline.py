@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts.models import Region
 from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll, PaymentRollTotal
 from benefits.models.rolls import TOTAL_COMPONENTS
-from benefits.months import label, previous_month
+from common.dates import month_label, previous_month
 
 ZERO = Decimal("0.00")
 
@@ -193,7 +193,7 @@ class RolledMonths:
                         month=month,
                         amount=diff,
                         standard=standard,
-                        label=f"补发{label(month)}差额：{reason}"[:200],
+                        label=f"补发{month_label(month)}差额：{reason}"[:200],
                     )
                 )
             elif diff < 0:

@@ -32,7 +32,6 @@ from accounts.scope import in_scope
 from accounts.services import event_record
 from benefits.models import Enrolment
 from benefits.services import category_share, enrolment_create
-from cases.deadlines import add_working_days, calendar_days_end
 from cases.models import (
     Application,
     ApplicationEvent,
@@ -48,7 +47,9 @@ from cases.selectors_applications import step_limits_for
 from cases.services import documents as document_services
 from cases.services import economic as economic_services
 from cases.services.application_times import application_times_refresh
+from common.dates import calendar_days_end
 from config.errors import PermissionDenied, ServiceError
+from workcalendar.calendar import work_calendar
 
 S = Application.Status
 Step = ApplicationEvent.Step
@@ -193,7 +194,9 @@ def _raise(errors: list[dict[str, str]]) -> None:
 
 
 def _due(application: Application, step: str, start: dt.date) -> dt.date:
-    return add_working_days(start, step_limits_for(region_code=application.household.community_id)[step])
+    return work_calendar().add_working_days(
+        start, step_limits_for(region_code=application.household.community_id)[step]
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -688,7 +691,7 @@ def application_notice_start(
     application.status = S.NOTICE
     application.notice_started_on = today
     application.notice_ends_on = calendar_days_end(today, limits[Limit.NOTICE])
-    application.due_on = add_working_days(application.notice_ends_on, limits[Limit.COUNTY])
+    application.due_on = work_calendar().add_working_days(application.notice_ends_on, limits[Limit.COUNTY])
     _save(application, acting_user, ["status", "notice_started_on", "notice_ends_on", "due_on"])
     _event(
         application,

@@ -37,12 +37,12 @@ from accounts.models import Region, User
 from accounts.scope import in_scope
 from accounts.services import event_record
 from benefits.compute import household_facts
-from benefits.months import label as month_label
 from benefits.schedule import next_review
 from benefits.services.enrolments import review_schedule
 from cases import importing
 from cases.bulk import TableWriter
 from cases.models import Application, Category, Household, ImportBatch, ImportIssue, Person
+from common.dates import month_label
 from config.errors import PermissionDenied, ServiceError
 from config.uploads import upload_store
 from ledgers.validation import ExtractFileError

@@ -21,7 +21,6 @@ from accounts.models import Region
 from accounts.scope import in_scope
 from accounts.services import event_record
 from cases import idnumber
-from cases.deadlines import add_working_days
 from cases.models import Application, Household, Lead, LeadVisit, Person
 from cases.services import applications as application_services
 from cases.services.checks import (
@@ -36,6 +35,7 @@ from cases.services.checks import (
     touch,
 )
 from config.errors import PermissionDenied, ServiceError
+from workcalendar.calendar import work_calendar
 
 # 快速响应: the seed asks for a quick response (六(三)) without a figure; three working days is the local
 # practice this system assumes.
@@ -183,7 +183,7 @@ def lead_report(
         detail=detail,
         reporter_name=reporter_name,
         reported_on=today,
-        visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+        visit_due_on=work_calendar().add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
         created_by=acting_user,
     )
     lead._history_user = acting_user
@@ -252,7 +252,7 @@ def lead_receive_from_department(
         reference=reference,
         dedupe_key=key,
         reported_on=today,
-        visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+        visit_due_on=work_calendar().add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
     )
     lead._history_user = None  # no staff user: the source is on the row (api_client / "system")
     try:
@@ -300,7 +300,7 @@ def lead_raise(
         detail=detail,
         dedupe_key=key,
         reported_on=today,
-        visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+        visit_due_on=work_calendar().add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
     )
     lead._history_user = None  # no staff user: the source is on the row (api_client / "system")
     try:

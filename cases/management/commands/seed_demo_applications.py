@@ -17,8 +17,8 @@ from accounts.models import User
 from cases.models import Application, Household
 from cases.services import applications as services
 from cases.services.economic import economic_check_auto
+from common.dates import add_months
 from config.errors import ServiceError
-from eligibility.rules import add_months
 
 DEMO_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
