@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from cases.models import Category
+from common.money import round_half_up
 from config.errors import ServiceError
 from eligibility import rules
 from eligibility.io import evaluate_request
@@ -72,7 +73,7 @@ def category_share(*, determination: dict[str, Any], category: str) -> dict[str,
 
 
 def money_text(components: dict[str, Decimal]) -> dict[str, str]:
-    return {k: str(Decimal(v).quantize(CENT)) for k, v in components.items()}
+    return {k: str(round_half_up(Decimal(v))) for k, v in components.items()}
 
 
 def household_facts(household) -> dict[str, Any]:
@@ -89,7 +90,7 @@ def household_facts(household) -> dict[str, Any]:
 
 
 def _cents(value: str) -> str:
-    return str(Decimal(value).quantize(CENT))
+    return str(round_half_up(Decimal(value)))
 
 
 # --------------------------------------------------------------------------------------------------

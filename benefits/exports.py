@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from benefits.compute import COMPONENT_LABELS
 from benefits.models import PaymentLine, PaymentRoll
-from cases import idnumber
+from common import idnumber
 from config.xlsx import Sheet
 
 COMPONENTS = tuple(COMPONENT_LABELS)

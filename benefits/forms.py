@@ -6,6 +6,7 @@ from django import forms
 
 from benefits.models import Enrolment, ReliefGrant
 from cases.models import Category
+from common.validators import not_in_future
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -35,11 +36,19 @@ class ExitForm(forms.Form):
         ],
     )
     note = forms.CharField(label="退出的事实和依据（写入告知书）", widget=TEXT, required=False)
-    died_on = forms.DateField(label="死亡日期（因死亡退出时填写）", required=False, widget=DATE)
+    died_on = forms.DateField(
+        label="死亡日期（因死亡退出时填写）", required=False, widget=DATE, validators=[not_in_future]
+    )
     moved_to = forms.CharField(label="迁往地（迁出时填写）", required=False, max_length=200)
-    refusal_1 = forms.DateField(label="第一次拒绝工作日期", required=False, widget=DATE)
-    refusal_2 = forms.DateField(label="第二次拒绝工作日期", required=False, widget=DATE)
-    refusal_3 = forms.DateField(label="第三次拒绝工作日期", required=False, widget=DATE)
+    refusal_1 = forms.DateField(
+        label="第一次拒绝工作日期", required=False, widget=DATE, validators=[not_in_future]
+    )
+    refusal_2 = forms.DateField(
+        label="第二次拒绝工作日期", required=False, widget=DATE, validators=[not_in_future]
+    )
+    refusal_3 = forms.DateField(
+        label="第三次拒绝工作日期", required=False, widget=DATE, validators=[not_in_future]
+    )
 
     def details(self) -> dict:
         data = self.cleaned_data

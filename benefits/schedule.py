@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cases import idnumber
+from common import idnumber
 from common.dates import add_months
 from eligibility.rules import age_on
 

@@ -21,8 +21,8 @@ from benefits.models import (
     ReliefGrant,
     ReserveFund,
 )
-from cases import idnumber
 from cases.models import Person
+from common import idnumber
 
 ENROLMENT_SCOPE = "household__community__code"
 

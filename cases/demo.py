@@ -21,7 +21,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
-from cases.idnumber import CHECK, WEIGHTS
+from common.idnumber import CHECK, WEIGHTS
 
 # Ages are computed on this date unless a caller says otherwise; fixed so that runs are reproducible.
 DEFAULT_AS_OF = dt.date(2026, 1, 1)

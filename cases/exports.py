@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from cases.idnumber import mask
 from cases.models import Person
+from common.idnumber import mask
 from workcalendar.calendar import work_calendar
 
 CHUNK = 2000
@@ -46,7 +46,7 @@ def household_rows(households: QuerySet) -> Iterator[tuple]:
 
 def query_label(query: str) -> str:
     """A search term as it may appear in a workbook or the access log: a full ID number masked."""
-    from cases import idnumber
+    from common import idnumber
 
     query = (query or "").strip()
     return mask(query.upper()) if len(query) == 18 and idnumber.is_valid(query.upper()) else query

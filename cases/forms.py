@@ -2,8 +2,10 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from accounts.scope import communities_for
-from cases import idnumber
 from cases.models import HardshipCause, Household, Person
+from common import idnumber
+from common.fields import IdNumberField, model_formfield
+from common.validators import not_in_future
 
 
 class HouseholdForm(forms.ModelForm):
@@ -28,6 +30,7 @@ class HouseholdForm(forms.ModelForm):
             "hardship_causes",
         ]
         error_messages = {"community": {"invalid_choice": "只能选择本人负责的社区"}}
+        formfield_callback = model_formfield
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +52,8 @@ class HouseholdForm(forms.ModelForm):
 
 
 class PersonForm(forms.ModelForm):
+    id_number = IdNumberField(label="身份证号码")
+
     class Meta:
         model = Person
         fields = [
@@ -69,14 +74,11 @@ class PersonForm(forms.ModelForm):
             "newly_employed_since",
         ]
         widgets = {"newly_employed_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        formfield_callback = model_formfield
 
-    def clean_id_number(self):
-        value = self.cleaned_data["id_number"].strip()
-        try:
-            idnumber.parse(value)
-        except idnumber.InvalidIdNumber as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return value
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["newly_employed_since"].validators.append(not_in_future)
 
     def clean(self):
         cleaned = super().clean()

@@ -6,8 +6,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.scope import scope_filter
-from cases import idnumber
 from cases.models import Household, Person
+from common import idnumber
 
 
 def household_scope(*, user) -> QuerySet[Household]:

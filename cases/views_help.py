@@ -25,6 +25,7 @@ from cases import selectors_help as help_selectors
 from cases.forms_applications import IntakeForm
 from cases.models import AidKind, AidMatch, AidNeed, AidOffer, Lead, Pairing, Person, SchoolRecord
 from cases.services import charity, jobs, leads, pairing, students
+from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
 
 PAGE_SIZE = 20
@@ -34,11 +35,6 @@ LEAD_ACTIONS = {  # action → (url name, button text)
     "convert": ("lead_apply", "转为救助申请"),
     "close": ("lead_close", "关闭线索"),
 }
-
-
-def _apply_errors(exc: ServiceError, form) -> None:
-    for err in exc.errors:
-        form.add_error(err["field"] if err["field"] in form.fields else None, err["message"])
 
 
 def _page(request, qs, param: str = "page"):
@@ -72,7 +68,7 @@ def _form_page(
         except PermissionDenied as exc:
             return HttpResponseForbidden(exc.message)
         except ServiceError as exc:
-            _apply_errors(exc, form)
+            apply_to_form(exc, form)
         else:
             messages.success(request, message)
             return redirect(url)
@@ -86,7 +82,7 @@ def _guard(request, check: Callable[[], None], back: str):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
         return redirect(back)
     return None
 
@@ -277,7 +273,7 @@ def lead_apply(request, pk: int):
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                _apply_errors(exc, form)
+                apply_to_form(exc, form)
             else:
                 messages.success(
                     request, f"线索#{lead.pk}已转为救助申请#{application.pk}，请在办理时限内开展入户调查"

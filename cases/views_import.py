@@ -18,6 +18,7 @@ from accounts.scope import scope_filter
 from cases import importing
 from cases.models import ImportBatch
 from cases.services import imports
+from common.errors import flash
 from config.errors import PermissionDenied, ServiceError
 from config.xlsx import workbook_response
 
@@ -122,7 +123,7 @@ def import_decide(request, pk: int, action: str):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
     else:
         messages.success(request, "已确认，正在导入" if action == "confirm" else "已放弃，本文件不导入")
     return redirect("import_detail", pk=batch.pk)

@@ -4,6 +4,7 @@ input with the same Chinese message: money (`MoneyField`, `MoneySerializerField`
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -14,11 +15,50 @@ from rest_framework import serializers
 
 from common import idnumber, money
 
+ErrorClass = type[ValidationError] | type[serializers.ValidationError]
+_UNIT = re.compile(r"（[^）]*）$")
+
+
+def _read_money(field, value, error: ErrorClass):
+    """The form field's and the serializer field's one way to read money: `error` is their ValidationError."""
+    try:
+        return money.parse(
+            value,
+            label=field_name(field.label),
+            allow_negative=field.allow_negative,
+            max_value=field.max_money,
+        )
+    except money.MoneyError as exc:
+        raise error(str(exc), code="invalid") from None
+
+
+def _read_id_number(value: str, error: ErrorClass) -> str:
+    try:
+        return idnumber.parse(value).number
+    except idnumber.InvalidIdNumber as exc:
+        raise error(str(exc), code="invalid") from None
+
+
+def field_name(label: object) -> str:
+    """The label as a message names the field: without a trailing note in brackets ("月工资（元）" → "月工资")."""
+    return _UNIT.sub("", str(label or "")).strip() or "金额"
+
 
 class MoneyField(forms.CharField):
     """A money input: the box keeps what was typed; `cleaned_data` holds a two-place Decimal (or None)."""
 
-    def __init__(self, *, allow_negative: bool = False, max_value: Decimal = money.MAX_AMOUNT, **kwargs):
+    def __init__(
+        self,
+        *,
+        allow_negative: bool = False,
+        max_value: Decimal = money.MAX_AMOUNT,
+        max_digits: int | None = None,
+        decimal_places: int | None = None,
+        **kwargs,
+    ):
+        # max_digits and decimal_places come from a model's DecimalField: the column's size caps the amount.
+        if max_digits is not None:
+            max_value = min(max_value, Decimal(10) ** (max_digits - (decimal_places or 2)) - money.CENT)
         self.allow_negative, self.max_money = allow_negative, max_value
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
         super().__init__(**kwargs)
@@ -30,15 +70,17 @@ class MoneyField(forms.CharField):
         text = super().to_python(value)
         if text in self.empty_values:
             return None
-        try:
-            return money.parse(
-                text,
-                label=str(self.label or "金额"),
-                allow_negative=self.allow_negative,
-                max_value=self.max_money,
-            )
-        except money.MoneyError as exc:
-            raise ValidationError(str(exc), code="invalid") from None
+        return _read_money(self, text, ValidationError)
+
+
+def model_formfield(db_field, **kwargs):
+    """`Meta.formfield_callback` of model forms: a money column (a DecimalField with two places) gets a
+    `MoneyField`, so a model form reads money like every other input; other columns get their usual field."""
+    from django.db import models
+
+    if isinstance(db_field, models.DecimalField) and db_field.decimal_places == 2:
+        return db_field.formfield(form_class=MoneyField, **kwargs)
+    return db_field.formfield(**kwargs)
 
 
 @extend_schema_field(
@@ -52,15 +94,7 @@ class MoneySerializerField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        try:
-            return money.parse(
-                data,
-                label=str(self.label or "金额"),
-                allow_negative=self.allow_negative,
-                max_value=self.max_money,
-            )
-        except money.MoneyError as exc:
-            raise serializers.ValidationError(str(exc), code="invalid") from None
+        return _read_money(self, data, serializers.ValidationError)
 
     def to_representation(self, value):
         return money.to_json(value)
@@ -77,10 +111,7 @@ class IdNumberField(forms.CharField):
         text = super().to_python(value)
         if text in self.empty_values:
             return text
-        try:
-            return idnumber.parse(text).number
-        except idnumber.InvalidIdNumber as exc:
-            raise ValidationError(str(exc), code="invalid") from None
+        return _read_id_number(text, ValidationError)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -88,8 +119,4 @@ class IdNumberSerializerField(serializers.CharField):
     """A resident ID number in the API, normalised like the form field."""
 
     def to_internal_value(self, data):
-        text = super().to_internal_value(data)
-        try:
-            return idnumber.parse(text).number
-        except idnumber.InvalidIdNumber as exc:
-            raise serializers.ValidationError(str(exc), code="invalid") from None
+        return _read_id_number(super().to_internal_value(data), serializers.ValidationError)

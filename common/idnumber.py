@@ -73,29 +73,63 @@ def _birth(ymd: str) -> dt.date | None:
     return day if day.year >= EARLIEST_BIRTH_YEAR else None
 
 
+def _reason(v: str, today: dt.date) -> str | None:
+    """Why the normalised text `v` is not a valid number, or None when it is."""
+    if len(v) != 18:
+        return f"身份证号码应为18位，实为{len(v)}位" if v else "请填写身份证号码"
+    head = v[:17]
+    if not (head.isascii() and head.isdigit()) or v[17] not in "0123456789X":
+        return "身份证号码前17位须为数字，末位为数字或X"
+    if head[:2] not in PROVINCES:
+        return f"身份证号码前两位“{head[:2]}”不是有效的省级行政区划代码"
+    birth = _birth(head[6:14])
+    if birth is None:
+        return "身份证号码中的出生日期不存在"
+    if birth > today:
+        return "身份证号码中的出生日期晚于今天"
+    if check_char(head) != v[17]:
+        return "身份证号码校验位错误"
+    return None
+
+
 def parse(value: object, *, today: dt.date | None = None) -> IdInfo:
     """Normalise and validate; return the number, birth date and sex, or raise InvalidIdNumber with a
     Chinese message. `today` (default: the system date) bounds the birth date."""
     if not isinstance(value, str):
         raise InvalidIdNumber("身份证号码必须是文本")
     v = normalise(value)
-    if not v:
-        raise InvalidIdNumber("请填写身份证号码")
-    if len(v) != 18:
-        raise InvalidIdNumber(f"身份证号码应为18位，实为{len(v)}位")
-    head = v[:17]
-    if not (head.isascii() and head.isdigit()) or v[17] not in "0123456789X":
-        raise InvalidIdNumber("身份证号码前17位须为数字，末位为数字或X")
-    if head[:2] not in PROVINCES:
-        raise InvalidIdNumber(f"身份证号码前两位“{head[:2]}”不是有效的省级行政区划代码")
-    birth = _birth(head[6:14])
-    if birth is None:
-        raise InvalidIdNumber("身份证号码中的出生日期不存在")
-    if birth > (today or dt.date.today()):
-        raise InvalidIdNumber("身份证号码中的出生日期晚于今天")
-    if check_char(head) != v[17]:
-        raise InvalidIdNumber("身份证号码校验位错误")
-    return IdInfo(v, birth, "M" if int(v[16]) % 2 else "F")
+    reason = _reason(v, today or dt.date.today())
+    if reason:
+        raise InvalidIdNumber(reason)
+    return IdInfo(v, _birth(v[6:14]), "M" if int(v[16]) % 2 else "F")  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=65536)
+def _born_by(ymd: str, today: dt.date) -> bool:
+    birth = _birth(ymd)
+    return birth is not None and birth <= today
+
+
+def valid_number(value: str, today: dt.date) -> str | None:
+    """The normalised number when `value` is valid, else None: the checks of `parse` in one expression,
+    without building a result or an exception, for loops over millions of rows (the department extracts).
+    A test holds it to agree with `parse` on any input."""
+    v = value.strip()
+    if not v.isascii():
+        v = normalise(v)
+    elif v[-1:] == "x":
+        v = v[:-1] + "X"
+    h = v[:17]
+    if (
+        len(v) == 18
+        and h.isascii()
+        and h.isdigit()
+        and h[:2] in PROVINCES
+        and CHECK[(2 * int(h, 13)) % 11] == v[17]
+        and _born_by(h[6:14], today)
+    ):
+        return v
+    return None
 
 
 def is_valid(value: object, *, today: dt.date | None = None) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from cases import idnumber
+from common import idnumber
 from config.errors import ServiceError
 from eligibility import rules
 from eligibility.standards import StandardsLookup

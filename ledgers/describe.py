@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from cases.models import Category
+from common.money import format_yuan
 from ledgers.kinds import PROGRAMS
 
 CATEGORIES = dict(Category.choices)
@@ -12,12 +11,7 @@ SHORT_CATEGORY = {"dibao": "低保", "tekun": "特困", "zhichu": "支出型"}
 
 
 def money(value) -> str:
-    if value is None or value == "":
-        return "—"
-    try:
-        return f"{Decimal(str(value)).quantize(Decimal('0.01')):,}"
-    except InvalidOperation:
-        return str(value)
+    return format_yuan(value, empty="—")
 
 
 def _items(values, limit: int = 5) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 
 from cases.exports import CHUNK
-from cases.idnumber import mask
+from common.idnumber import mask
 from config.xlsx import Sheet
 from ledgers import periods
 from ledgers.describe import describe

@@ -24,6 +24,7 @@ from accounts.models import Region
 from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll, PaymentRollTotal
 from benefits.models.rolls import TOTAL_COMPONENTS
 from common.dates import month_label, previous_month
+from common.money import round_half_up
 
 ZERO = Decimal("0.00")
 
@@ -247,10 +248,9 @@ def roll_community_totals_refresh(roll: PaymentRoll) -> None:
             },
         )
     )
-    cent = Decimal("0.01")
 
     def yuan(value) -> Decimal:
-        return Decimal(value or 0).quantize(cent)
+        return round_half_up(Decimal(value or 0))
 
     PaymentRollTotal.objects.filter(roll=roll).delete()
     PaymentRollTotal.objects.bulk_create(

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from benefits.models import Enrolment
 from benefits.services import category_share, enrolment_create
-from cases import idnumber
 from cases.models import Application, Household, Person
 from cases.tests.factories_applications import standard_make
+from common import idnumber
 from conftest import HOME_COMMUNITY, make_id
 from eligibility.models import Standard
 from eligibility.services import determine_household

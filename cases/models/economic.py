@@ -86,7 +86,7 @@ class EconomicCheckItem(models.Model):
 
     @property
     def id_masked(self) -> str:
-        from cases.idnumber import mask
+        from common.idnumber import mask
 
         return mask(self.id_number)
 
@@ -141,7 +141,7 @@ class EconomicContradiction(models.Model):
 
     @property
     def id_masked(self) -> str:
-        from cases.idnumber import mask
+        from common.idnumber import mask
 
         return mask(self.id_number) if self.id_number else ""
 

@@ -21,7 +21,7 @@ dates before it writes, records the acting user in the history and writes one Ap
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -47,6 +47,7 @@ from cases.selectors_applications import step_limits_for
 from cases.services import documents as document_services
 from cases.services import economic as economic_services
 from cases.services.application_times import application_times_refresh
+from common import money
 from common.dates import calendar_days_end
 from config.errors import PermissionDenied, ServiceError
 from workcalendar.calendar import work_calendar
@@ -524,18 +525,6 @@ def application_determination(*, application: Application, today: dt.date | None
         ) from None
 
 
-def _money(value: Any, field: str, errors: list[dict[str, str]]) -> Decimal | None:
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        errors.append({"field": field, "message": "金额须为数字"})
-        return None
-    if amount < 0:
-        errors.append({"field": field, "message": "金额不能为负数"})
-        return None
-    return amount
-
-
 @transaction.atomic
 def application_street_approve(
     *,
@@ -561,7 +550,7 @@ def application_street_approve(
         errors.append({"field": "category", "message": "请选择审核类别"})
         _raise(errors)
     rules_amount = category_share(determination=determination, category=category)["amount"]
-    approved = rules_amount if amount in (None, "") else _money(amount, "amount", errors)
+    approved = rules_amount if amount in (None, "") else money.collect(amount, "amount", errors)
     _raise(errors)
     override_reason = (override_reason or "").strip()
     differs = []

@@ -25,13 +25,13 @@ from cases.services.checks import (
     choice,
     d,
     date_check,
-    money,
     raise_errors,
     require_caseworker,
     text,
     today_or,
 )
 from cases.services.leads import lead_raise
+from common import money
 from config.errors import ServiceError
 
 E = Person.Employment
@@ -162,7 +162,7 @@ def job_start_record(
     employer = text(
         employer, "employer", "请填写就业单位或就业形式", errors, max_length=100, label="就业单位"
     )
-    wage = money(monthly_wage, "monthly_wage", errors, label="月工资")
+    wage = money.collect(monthly_wage, "monthly_wage", errors, label="月工资")
     if person.employment in EMPLOYED:
         errors.append(
             {
@@ -316,7 +316,7 @@ def job_support_record(
     date_check(on_date, "on_date", "帮扶日期", errors, today=today)
     provider = text(provider, "provider", "请填写提供单位", errors, max_length=100, label="提供单位")
     detail = text(detail, "detail", "请填写帮扶内容", errors)
-    value = money(amount, "amount", errors, label="金额")
+    value = money.collect(amount, "amount", errors, label="金额")
     raise_errors(errors)
     support = JobSupport(
         person=person,

@@ -20,7 +20,6 @@ from django.db import IntegrityError, transaction
 from accounts.models import Region
 from accounts.scope import in_scope
 from accounts.services import event_record
-from cases import idnumber
 from cases.models import Application, Household, Lead, LeadVisit, Person
 from cases.services import applications as application_services
 from cases.services.checks import (
@@ -34,6 +33,7 @@ from cases.services.checks import (
     today_or,
     touch,
 )
+from common import idnumber
 from config.errors import PermissionDenied, ServiceError
 from workcalendar.calendar import work_calendar
 
@@ -80,13 +80,13 @@ def _subject(
 ) -> tuple[str, str, str, str, Household | None, Person | None]:
     """Clean the person's details; find the member with that ID number in a household of the same community."""
     name = text(name, "name", "请填写姓名", errors, max_length=32, label="姓名")
-    id_number = str(id_number or "").strip().upper()
+    id_number = str(id_number or "").strip()
     address = optional_text(address, "address", errors, max_length=200, label="住址")
     phone = optional_text(phone, "phone", errors, max_length=20, label="联系电话")
     household = person = None
     if id_number:
         try:
-            idnumber.parse(id_number)
+            id_number = idnumber.parse(id_number).number
         except idnumber.InvalidIdNumber as exc:
             errors.append({"field": "id_number", "message": str(exc)})
         else:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from cases import idnumber
 from cases.models import Household, Person
+from common import idnumber
 from conftest import make_id
 
 

@@ -7,13 +7,13 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccessLog, Region
-from cases.idnumber import mask
 from cases.models import Person
 from cases.services import charity, students
 from cases.services import pairing as pairing_services
 from cases.tests.factories import household_make
 from cases.tests.factories_applications import FAST_HASHERS, TODAY, application_at, standard_make
 from cases.tests.factories_help import enrolled_household, lead_make
+from common.idnumber import mask
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2, export_sheets, query_count
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.scope import scope_filter
-from cases import idnumber
 from cases.demo import (
     DEFAULT_AS_OF,
     HOUSEHOLD_FIELDS,
@@ -26,6 +25,7 @@ from cases.demo import (
 )
 from cases.management.commands.seed_demo import DEMO_PASSWORD
 from cases.models import Household, Person
+from common import idnumber
 from eligibility.models import Standard
 
 BENCH_GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"

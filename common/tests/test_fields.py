@@ -34,7 +34,7 @@ def test_form_field_cleans_and_names_the_field():
     form = IncomeForm(data={"income": "1e3", "id_number": "110105194912310021"})
     assert not form.is_valid()
     assert form.errors == {
-        "income": ["月工资性收入应为金额数字，如 1000 或 1,000.50"],
+        "income": ["月工资性收入应为数字，如 1000 或 1,000.50"],
         "id_number": ["身份证号码校验位错误"],
     }
 
@@ -49,7 +49,7 @@ def test_serializer_field():
     s = IncomeSerializer(data={"income": "NaN", "id_number": "1"})
     assert not s.is_valid()
     assert {k: [str(m) for m in v] for k, v in s.errors.items()} == {
-        "income": ["月工资性收入应为金额数字，如 1000 或 1,000.50"],
+        "income": ["月工资性收入应为数字，如 1000 或 1,000.50"],
         "id_number": ["身份证号码应为18位，实为1位"],
     }
     s = IncomeSerializer(data={"income": 300.5, "id_number": "11010519491231002X"})

@@ -15,6 +15,36 @@ def make(head17: str) -> str:
     return head17 + idnumber.check_char(head17)
 
 
+# Published test vectors of GB 11643.
+VALID = [
+    "11010519491231002X",
+    "440524188001010014",
+    "11010219840406970X",
+    "120223198902021249",
+    "130132199210293822",
+]
+INVALID = [
+    "110105194912310021",
+    "11010219840506970X",
+    "440524189001010014",
+    "11020519491231002X",
+    "130402198207290622",
+]
+
+
+@pytest.mark.parametrize("number", VALID)
+def test_published_valid_vectors(number):
+    assert idnumber.is_valid(number, today=TODAY)
+    assert idnumber.valid_number(number, TODAY) == number
+
+
+@pytest.mark.parametrize("number", INVALID)
+def test_published_invalid_vectors(number):
+    with pytest.raises(idnumber.InvalidIdNumber, match="^身份证号码校验位错误$"):
+        idnumber.parse(number, today=TODAY)
+    assert idnumber.valid_number(number, TODAY) is None
+
+
 def test_a_known_valid_number_gives_birth_date_and_sex():
     info = idnumber.parse("11010519491231002X", today=TODAY)
     assert info == idnumber.IdInfo("11010519491231002X", dt.date(1949, 12, 31), "F")
@@ -100,3 +130,27 @@ def test_every_province_prefix_is_accepted_and_only_those():
 )
 def test_mask_shows_the_first_and_last_four_only(raw, masked):
     assert idnumber.mask(raw) == masked
+
+
+_digits = st.text(alphabet="0123456789", min_size=17, max_size=17)
+_candidates = st.one_of(
+    _digits.map(make),  # valid checksums, any prefix and date
+    _digits.map(lambda h: h + "X"),
+    st.text(alphabet="0123456789Xx １２Ｘｘ ", min_size=0, max_size=20),
+    st.builds(
+        lambda y, m, d, s: make(f"360102{y:04d}{m:02d}{d:02d}{s:03d}"),
+        st.integers(1870, 2030),
+        st.integers(1, 12),
+        st.integers(1, 31),
+        st.integers(0, 999),
+    ),
+)
+
+
+@given(_candidates)
+def test_the_fast_path_agrees_with_parse(raw):
+    try:
+        expected = idnumber.parse(raw, today=TODAY).number
+    except idnumber.InvalidIdNumber:
+        expected = None
+    assert idnumber.valid_number(raw, TODAY) == expected

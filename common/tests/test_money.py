@@ -43,19 +43,19 @@ def test_accepted(raw, amount):
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("1e3", "月收入应为金额数字，如 1000 或 1,000.50"),
-        ("1E3", "月收入应为金额数字，如 1000 或 1,000.50"),
-        ("NaN", "月收入应为金额数字，如 1000 或 1,000.50"),
-        ("nan", "月收入应为金额数字，如 1000 或 1,000.50"),
-        ("Infinity", "月收入应为金额数字，如 1000 或 1,000.50"),
-        ("-inf", "月收入应为金额数字，如 1000 或 1,000.50"),
-        ("0x10", "月收入应为金额数字，如 1000 或 1,000.50"),
-        ("1 000", "月收入应为金额数字，如 1000 或 1,000.50"),
-        ("1,00", "月收入应为金额数字，如 1000 或 1,000.50"),  # a separator in the wrong place
-        ("10,00.5", "月收入应为金额数字，如 1000 或 1,000.50"),
-        ("1.2.3", "月收入应为金额数字，如 1000 或 1,000.50"),
-        (".5", "月收入应为金额数字，如 1000 或 1,000.50"),
-        ("一千", "月收入应为金额数字，如 1000 或 1,000.50"),
+        ("1e3", "月收入应为数字，如 1000 或 1,000.50"),
+        ("1E3", "月收入应为数字，如 1000 或 1,000.50"),
+        ("NaN", "月收入应为数字，如 1000 或 1,000.50"),
+        ("nan", "月收入应为数字，如 1000 或 1,000.50"),
+        ("Infinity", "月收入应为数字，如 1000 或 1,000.50"),
+        ("-inf", "月收入应为数字，如 1000 或 1,000.50"),
+        ("0x10", "月收入应为数字，如 1000 或 1,000.50"),
+        ("1 000", "月收入应为数字，如 1000 或 1,000.50"),
+        ("1,00", "月收入应为数字，如 1000 或 1,000.50"),  # a separator in the wrong place
+        ("10,00.5", "月收入应为数字，如 1000 或 1,000.50"),
+        ("1.2.3", "月收入应为数字，如 1000 或 1,000.50"),
+        (".5", "月收入应为数字，如 1000 或 1,000.50"),
+        ("一千", "月收入应为数字，如 1000 或 1,000.50"),
         ("-1", "月收入不能为负数"),
         ("-0.01", "月收入不能为负数"),
         ("1.225", "月收入最多保留两位小数（到分）"),
@@ -65,13 +65,13 @@ def test_accepted(raw, amount):
         ("", "请填写月收入"),
         ("   ", "请填写月收入"),
         (None, "请填写月收入"),
-        (True, "月收入应为金额数字"),
-        (float("nan"), "月收入应为金额数字，如 1000 或 1,000.50"),
-        (float("inf"), "月收入应为金额数字，如 1000 或 1,000.50"),
+        (True, "月收入应为数字"),
+        (float("nan"), "月收入应为数字，如 1000 或 1,000.50"),
+        (float("inf"), "月收入应为数字，如 1000 或 1,000.50"),
         (1e12, "月收入超出合理范围（不能超过 9,999,999,999.99 元）"),
-        (1e16, "月收入应为金额数字，如 1000 或 1,000.50"),  # its repr is "1e+16"
-        (Decimal("NaN"), "月收入应为金额数字，如 1000 或 1,000.50"),
-        ([1], "月收入应为金额数字"),
+        (1e16, "月收入应为数字，如 1000 或 1,000.50"),  # its repr is "1e+16"
+        (Decimal("NaN"), "月收入应为数字，如 1000 或 1,000.50"),
+        ([1], "月收入应为数字"),
     ],
 )
 def test_refused_with_the_field_named(raw, message):
@@ -132,3 +132,29 @@ def test_rounding_moves_at_most_half_a_fen_and_is_symmetric(value):
     rounded = money.round_half_up(value)
     assert abs(rounded - value) <= Decimal("0.005")
     assert money.round_half_up(-value) == -rounded
+
+
+@given(st.from_regex(money.PLAIN, fullmatch=True))
+def test_plain_text_is_read_as_it_stands(text):
+    assert money.parse(text) == Decimal(text)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [("-5", "不能为负数"), ("1.234", "最多保留两位小数（到分）"), ("x", "应为数字，如 1000 或 1,000.50")],
+)
+def test_a_cell_without_label_reads_naturally(raw, message):
+    with pytest.raises(MoneyError, match=f"^{message}$"):
+        money.parse(raw, label="")
+
+
+def test_collect_gathers_the_error_under_the_field():
+    errors: list = []
+    assert money.collect("1e3", "amount", errors, label="每户金额") is None
+    assert money.collect("", "amount_needed", errors, label="所需金额") is None  # optional and empty
+    assert money.collect("", "wage", errors, label="月工资", required=True) is None
+    assert money.collect("12", "x", errors) == Decimal("12.00")
+    assert errors == [
+        {"field": "amount", "message": "每户金额应为数字，如 1000 或 1,000.50"},
+        {"field": "wage", "message": "请填写月工资"},
+    ]

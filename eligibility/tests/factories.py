@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from cases.idnumber import check_char
+from common.idnumber import check_char
 from eligibility import rules
 
 AS_OF = dt.date(2018, 6, 1)

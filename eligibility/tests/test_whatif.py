@@ -21,8 +21,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Region, User
-from cases.idnumber import check_char
 from cases.models import Household, Person
+from common.idnumber import check_char
 from config.errors import PermissionDenied, ServiceError
 from eligibility.models import Standard
 from eligibility.services import determine_household
