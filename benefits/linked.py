@@ -45,6 +45,7 @@ from django.utils import timezone
 from accounts.models import LINKED_BENEFITS
 from benefits.models import Enrolment, EnrolmentMember
 from cases.models import Category, Household, Person
+from common.dates import years_before
 
 # The lookup a caller narrows rows by with accounts.scope.scope_filter.
 SCOPE_FIELD = "enrolment__household__community__code"
@@ -77,13 +78,6 @@ def _exited_since(code: str, today: dt.date) -> dt.date | None:
     return None
 
 
-def _years_ago(today: dt.date, years: int) -> dt.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
 def linked_benefit_persons(
     *, code: str, queryset_scope: QuerySet | None = None, today: dt.date | None = None
 ) -> QuerySet:
@@ -112,7 +106,7 @@ def linked_benefit_persons(
         qs = qs.filter(person__employment=Person.Employment.STUDENT)
     elif code == "pension_contribution":
         qs = qs.filter(
-            person__birth_date__gt=_years_ago(today, 60), person__birth_date__lte=_years_ago(today, 16)
+            person__birth_date__gt=years_before(today, 60), person__birth_date__lte=years_before(today, 16)
         ).exclude(person__employment__in=[*WORKING, Person.Employment.STUDENT, Person.Employment.RETIRED])
     elif code == "housing":
         qs = qs.filter(enrolment__household__housing__in=HOUSING_NEED)
@@ -124,8 +118,8 @@ def linked_benefit_persons(
             qs.filter(enrolment__category__in=[Category.DIBAO, Category.ZHICHU])
             .exclude(Exists(someone_works))
             .filter(
-                person__birth_date__gt=_years_ago(today, 60),
-                person__birth_date__lte=_years_ago(today, 16),
+                person__birth_date__gt=years_before(today, 60),
+                person__birth_date__lte=years_before(today, 16),
                 person__labor_capacity__in=[Person.Labor.FULL, Person.Labor.PARTIAL],
             )
             .exclude(person__employment=Person.Employment.STUDENT)

@@ -11,8 +11,7 @@ import datetime as dt
 from typing import Any
 
 from common import idnumber
-from common.dates import add_months
-from eligibility.rules import age_on
+from common.dates import add_months, age_on
 
 STABLE_MONTHS = 12
 OTHER_MONTHS = 6

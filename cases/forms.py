@@ -4,8 +4,9 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from accounts.scope import communities_for
 from cases.models import HardshipCause, Household, Person
 from common import idnumber
+from common.dates import age_on
 from common.fields import IdNumberField, model_formfield
-from common.validators import not_in_future
+from common.validators import not_in_future, today
 
 
 class HouseholdForm(forms.ModelForm):
@@ -84,12 +85,7 @@ class PersonForm(forms.ModelForm):
         cleaned = super().clean()
         orphan, number = cleaned.get("orphan"), cleaned.get("id_number")
         if orphan and number and idnumber.is_valid(number):
-            from datetime import date
-
-            born = idnumber.parse(number).birth_date
-            today = date.today()
-            age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-            if age >= 18:
+            if age_on(idnumber.parse(number).birth_date, today()) >= 18:
                 self.add_error("orphan", "孤儿须未满18周岁")
         return cleaned
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from cases.models import Category, Household, Person
 from common import idnumber
+from common.dates import next_month
 from config.xlsx import Sheet
 from ledgers.kinds import normalise_header
 from ledgers.validation import CellChecker, ExtractFileError, NumericCell, XlsxRows
@@ -643,7 +644,7 @@ class _Cells:
 
     def __init__(self, today: dt.date):
         self.checker = CellChecker()
-        self.latest_month = dt.date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+        self.latest_month = next_month(today)
         self.choice_maps = {
             c.key: {normalise_header(label): value for label, value in c.choices}
             | {normalise_header(str(value)): value for _, value in c.choices if value != ""}

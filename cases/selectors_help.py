@@ -29,6 +29,7 @@ from cases.models import (
     StudentAid,
 )
 from cases.selectors_applications import region_chain
+from common.dates import age_on, years_before
 from workcalendar.calendar import work_calendar
 
 HOUSEHOLD = "household__community__code"
@@ -191,17 +192,6 @@ def pairing_get(*, user, pk: int) -> Pairing:
 
 # --------------------------------------------------------------------------------------------------
 # 就业帮扶
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def able_to_work(person: Person, today: dt.date, in_school: bool = False) -> bool:

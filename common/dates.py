@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -63,9 +64,41 @@ def months_between(start: dt.date, stop: dt.date | None, *, limit: dt.date) -> l
     return out
 
 
+_MONTH_TEXT = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+
+
+def parse_month(value: object) -> dt.date | None:
+    """A month as its first day, from a date or from "2026-03", "2026-3" or "2026-03-15"; None when it is not
+    one (a date that does not exist, "2026-13", text)."""
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, 1)
+    m = _MONTH_TEXT.match(str(value or "").strip())
+    if m is None:
+        return None
+    try:
+        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+    except ValueError:
+        return None
+    return day.replace(day=1)
+
+
 def month_count(first: dt.date, last: dt.date) -> int:
     """How many months from `first`'s month to `last`'s month, both counted (Jan–Mar = 3)."""
     return (last.year - first.year) * 12 + last.month - first.month + 1
+
+
+def age_on(birth_date: dt.date, on: dt.date) -> int:
+    """Whole years on `on`; the birthday itself counts (a person is 60 on their 60th birthday)."""
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day `years` earlier (29 February falls back to the 28th): a person born after it is younger
+    than `years` on `day`."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 def month_label(month: dt.date) -> str:

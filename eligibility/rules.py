@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from common.dates import add_months
+from common.dates import add_months, age_on
 from common.money import round_half_up as round_money
 
 CENT = Decimal("0.01")
@@ -236,11 +236,6 @@ class RulesError(Exception):
 
 # ---------------------------------------------------------------------------------------------------
 # Small formulas
-
-
-def age_on(birth_date: dt.date, on: dt.date) -> int:
-    """Whole years on `on`; the birthday itself counts (a person is 60 on their 60th birthday)."""
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
 
 def yuan(value: Decimal) -> str:

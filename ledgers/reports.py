@@ -43,7 +43,7 @@ from benefits.compute import COMPONENT_LABELS
 from benefits.models import Enrolment, EnrolmentPeriod, PaymentRoll, PaymentRollTotal
 from benefits.models.rolls import TOTAL_COMPONENTS
 from cases.models import Application, ApplicationTimes, Category
-from common.dates import add_months, month_end, months_between
+from common.dates import add_months, month_count, month_end, months_between, parse_month
 from common.money import round_half_up
 from config.errors import ServiceError
 from eligibility.standard_entry import gap_percent, guidance
@@ -147,7 +147,6 @@ class Period:
 
 
 PERIOD_KEY = re.compile(r"^(\d{4})(?:(Q)([1-4])|(H)([12]))?$")
-MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 MAX_MONTHS = 36
 
 
@@ -167,17 +166,17 @@ def period_from_key(key: str) -> Period:
 
 
 def _month(value: str, name: str) -> dt.date:
-    m = MONTH.match((value or "").strip())
-    if not m or not 2000 <= int(m.group(1)) <= 2100 or not 1 <= int(m.group(2)) <= 12:
+    month = parse_month(value)
+    if month is None or not 2000 <= month.year <= 2100:
         raise ServiceError("月份格式应为 2026-01", field=name)
-    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+    return month
 
 
 def period_from_months(start: str, end: str) -> Period:
     first, last = _month(start, "from"), _month(end, "to")
     if last < first:
         raise ServiceError("截止月份不能早于起始月份", field="to")
-    if (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
+    if month_count(first, last) > MAX_MONTHS:
         raise ServiceError(f"统计期最长 {MAX_MONTHS} 个月", field="to")
     key = f"{first:%Y-%m}~{last:%Y-%m}"
     return Period(first, last, "month" if first == last else "range", key)

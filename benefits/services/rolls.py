@@ -25,7 +25,7 @@ from benefits import permissions
 from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll
 from benefits.services import timeline
 from cases.models import Category, Household, Person
-from common.dates import month_label, next_month
+from common.dates import month_label, next_month, parse_month
 from config.errors import PermissionDenied, ServiceError
 
 R = PaymentRoll.Status
@@ -79,15 +79,6 @@ def _arrears_lines_sql() -> str:
     """
 
 
-def _month(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value.replace(day=1)
-    try:
-        return dt.date.fromisoformat(f"{value}-01" if len(str(value)) == 7 else str(value)).replace(day=1)
-    except (TypeError, ValueError):
-        return None
-
-
 def roll_request(
     *, acting_user, county: str, month, program: str, today: dt.date | None = None, queue: bool = True
 ) -> tuple[PaymentRoll, bool]:
@@ -97,7 +88,7 @@ def roll_request(
     if not permissions.can_manage_roll(acting_user, county):
         raise PermissionDenied("只有本县（区）民政部门可以生成发放花名册", field="county")
     errors: list[dict[str, str]] = []
-    first = _month(month)
+    first = parse_month(month)
     if first is None:
         errors.append({"field": "month", "message": "请选择发放月份"})
     elif first > next_month(today):

@@ -101,3 +101,50 @@ def test_the_deadline_is_a_working_day_exactly_n_working_days_later(start, n):
     assert CHINA.working_days_after(start, due) == n
     if n:
         assert CHINA.is_working_day(due)
+
+
+@pytest.mark.parametrize(
+    ("value", "month"),
+    [
+        ("2026-03", D(2026, 3, 1)),
+        ("2026-3", D(2026, 3, 1)),
+        (" 2026-12 ", D(2026, 12, 1)),
+        ("2026-03-31", D(2026, 3, 1)),
+        (D(2026, 3, 17), D(2026, 3, 1)),
+        (dt.datetime(2026, 3, 17, 9, 30), D(2026, 3, 1)),
+        ("2026-13", None),
+        ("2026-00", None),
+        ("2026-02-30", None),
+        ("202603", None),
+        ("", None),
+        (None, None),
+        ("三月", None),
+    ],
+)
+def test_parse_month(value, month):
+    assert dates.parse_month(value) == month
+
+
+@pytest.mark.parametrize(
+    ("birth", "on", "age"),
+    [
+        (D(1958, 6, 1), D(2018, 6, 1), 60),  # the birthday itself counts
+        (D(1958, 6, 2), D(2018, 6, 1), 59),
+        (D(2000, 2, 29), D(2018, 2, 28), 17),
+        (D(2000, 2, 29), D(2018, 3, 1), 18),
+    ],
+)
+def test_age_on(birth, on, age):
+    assert dates.age_on(birth, on) == age
+
+
+def test_years_before():
+    assert dates.years_before(D(2026, 12, 6), 60) == D(1966, 12, 6)
+    assert dates.years_before(D(2024, 2, 29), 1) == D(2023, 2, 28)
+
+
+@given(st.dates(min_value=D(1900, 1, 1), max_value=D(2100, 12, 31)), st.integers(0, 100))
+def test_born_after_years_before_is_younger(on, years):
+    cut = dates.years_before(on, years)
+    assert dates.age_on(cut, on) >= years
+    assert dates.age_on(cut + dt.timedelta(days=1), on) < years or years == 0
