@@ -71,7 +71,7 @@ def parse(
     Raises MoneyError with a message naming `label` (e.g. "月工资性收入不能为负数")."""
     if value is None:
         if required:
-            raise MoneyError(f"请填写{label}")
+            raise MoneyError(f"请填写{label or '金额'}")
         return None
     text = _text(value, label).strip()
     if len(text) > _LONGEST_TEXT:
@@ -83,7 +83,7 @@ def parse(
     text = text.removesuffix("元").strip()
     if not text:
         if required:
-            raise MoneyError(f"请填写{label}")
+            raise MoneyError(f"请填写{label or '金额'}")
         return None
     m = _PLAIN.match(text)
     if m is None:

@@ -1,5 +1,6 @@
 """The API's JSON error body and service errors on forms."""
 
+import pytest
 from django import forms
 
 from common.errors import ServiceError, apply_to_form, error_body, flatten
@@ -73,3 +74,36 @@ def test_field_map_prefix_and_formsets():
     assert form.errors == {"dibao": ["低保标准不能为负数"], "__all__": ["第6位"], "address": ["住址"]}
     assert members[1].errors == {"id_number": ["重复"]}
     assert members[0].errors == {}
+
+
+def test_flash_shows_every_message(rf):
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    from common.errors import flash
+
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    flash(request, ServiceError("第一条", errors=[{"field": "x", "message": "第二条"}]))
+    assert [(m.level_tag, m.message) for m in get_messages(request)] == [
+        ("error", "第一条"),
+        ("error", "第二条"),
+    ]
+
+
+@pytest.mark.django_db
+def test_the_api_answers_with_the_one_body(client, caseworker):
+    from django.urls import reverse
+
+    response = client.post(reverse("eligibility_api:evaluate"), data={}, content_type="application/json")
+    assert response.status_code in (401, 403)
+    body = response.json()
+    assert list(body) == ["errors"] and len(body["errors"]) == 1
+    assert body["errors"][0]["field"] == "__all__" and body["errors"][0]["message"]
+    client.force_login(caseworker)
+    response = client.post(
+        reverse("eligibility_api:evaluate"), data={"household": {}}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert all(set(e) == {"field", "message"} for e in response.json()["errors"])
