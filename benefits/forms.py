@@ -6,6 +6,7 @@ from django import forms
 
 from benefits.models import Enrolment, ReliefGrant
 from cases.models import Category
+from common.fields import MoneyField
 from common.validators import not_in_future
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -81,7 +82,7 @@ class HoldForm(forms.Form):
 
 
 class TopupForm(forms.Form):
-    amount = forms.CharField(label="拨付金额（元）", required=False)
+    amount = MoneyField(label="拨付金额（元）", required=False)
     note = forms.CharField(label="摘要", max_length=200, required=False)
 
 
@@ -90,7 +91,7 @@ class ReliefApplyForm(forms.Form):
     kind = forms.ChoiceField(
         label="救助类型", choices=ReliefGrant.Kind.choices, widget=forms.RadioSelect, required=False
     )
-    amount = forms.CharField(label="申请救助金额（元）", required=False)
+    amount = MoneyField(label="申请救助金额（元）", required=False)
     reason = forms.CharField(label="遭遇的困难和救助理由", widget=TEXT, required=False)
 
     def __init__(self, *args, household=None, **kwargs):
