@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from applications.models import Category
 from benefits.models import Enrolment, ReliefGrant
-from cases.models import Category
 from common.fields import MoneyField
 from common.validators import not_in_future
 

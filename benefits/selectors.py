@@ -21,8 +21,8 @@ from benefits.models import (
     ReliefGrant,
     ReserveFund,
 )
-from cases.models import Person
 from common import idnumber
+from households.models import Person
 
 ENROLMENT_SCOPE = "household__community__code"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cases.models import Category
+from accounts.kinds import PROGRAMS
+from applications.models import Category
 from common.money import format_yuan
-from ledgers.kinds import PROGRAMS
 
 CATEGORIES = dict(Category.choices)
 SHORT_CATEGORY = {"dibao": "低保", "tekun": "特困", "zhichu": "支出型"}

@@ -22,10 +22,10 @@ from benefits import permissions
 from benefits.compute import StandardsInForce
 from benefits.models import Enrolment, EnrolmentMember, FundMovement, ReliefGrant, ReserveFund
 from benefits.relief_rules import COUNTY, STREET, ReliefCheck, relief_check
-from cases.models import Household, Person
 from common import money
 from common.dates import month_of
 from config.errors import PermissionDenied, ServiceError
+from households.models import Household, Person
 
 G = ReliefGrant.Status
 F = ReliefGrant.Filing
