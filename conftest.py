@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Region, User
-from households import idnumber
+from common import idnumber
 
 _seq = itertools.count(1)
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
+from common.idnumber import mask
 from households.exports import CHUNK, head_subqueries
 from households.exports import day as _day
-from households.idnumber import mask
 
 APPLICATION_HEADER = (
     "编号",

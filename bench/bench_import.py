@@ -88,7 +88,7 @@ def ensure_database(target: str, source: str, fresh: bool) -> bool:
 
 def id_numbers(county: str, n: int, first_year: int):
     """n distinct valid ID numbers: per birth date, 500 order codes (odd: male, even: female)."""
-    from households import idnumber
+    from common import idnumber
 
     day = dt.date(first_year, 1, 1)
     made = 0

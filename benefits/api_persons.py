@@ -18,8 +18,8 @@ from accounts.api_auth import PURPOSE_HEADER, scope_required, stated_purpose
 from accounts.services import access_log_record
 from applications.models import CATEGORY_SHORT_LABELS
 from benefits.selectors import person_coverage
+from common import idnumber
 from config.errors import ServiceError
-from households import idnumber
 
 LookupResult = inline_serializer(
     "PersonCoverage",
@@ -62,7 +62,7 @@ class PersonLookupView(APIView):
     def get(self, request: Request, id_number: str) -> Response:
         purpose = stated_purpose(request)
         try:
-            idnumber.parse(id_number)
+            id_number = idnumber.parse(id_number).number
         except idnumber.InvalidIdNumber as exc:
             raise ServiceError(str(exc), field="id_number") from None
         row = person_coverage(user=request.user, id_number=id_number)

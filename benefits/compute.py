@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from applications.models import Category
+from common.money import round_half_up
 from config.errors import ServiceError
 from eligibility import rules
 from eligibility.facts import household_from_models, household_to_json
@@ -100,7 +101,7 @@ def components_less(components: dict[str, Any], share: dict[str, Decimal]) -> di
 
 
 def money_text(components: dict[str, Decimal]) -> dict[str, str]:
-    return {k: str(Decimal(v).quantize(CENT)) for k, v in components.items()}
+    return {k: str(round_half_up(Decimal(v))) for k, v in components.items()}
 
 
 def household_facts(household) -> dict[str, Any]:

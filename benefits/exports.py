@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from benefits.compute import COMPONENT_LABELS
 from benefits.models import PaymentLine, PaymentRoll
+from common import idnumber
 from config.xlsx import Sheet
-from households import idnumber
 
 COMPONENTS = tuple(COMPONENT_LABELS)
 HEADER = (

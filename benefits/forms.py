@@ -6,6 +6,8 @@ from django import forms
 
 from applications.models import Category
 from benefits.models import Enrolment, ReliefGrant
+from common.fields import MoneyField
+from common.validators import not_in_future
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -38,7 +40,9 @@ class ExitForm(forms.Form):
         ],
     )
     note = forms.CharField(label="退出的事实和依据（写入告知书）", widget=TEXT, required=False)
-    died_on = forms.DateField(label="死亡日期（因死亡退出时填写）", required=False, widget=DATE)
+    died_on = forms.DateField(
+        label="死亡日期（因死亡退出时填写）", required=False, widget=DATE, validators=[not_in_future]
+    )
     person = forms.ChoiceField(
         label="死亡的成员（因死亡退出时选择；告知书不发给死者）", required=False, choices=()
     )
@@ -75,7 +79,7 @@ class HoldForm(forms.Form):
 
 
 class TopupForm(forms.Form):
-    amount = forms.CharField(label="拨付金额（元）", required=False)
+    amount = MoneyField(label="拨付金额（元）", required=False)
     note = forms.CharField(label="摘要", max_length=200, required=False)
 
 
@@ -84,7 +88,7 @@ class ReliefApplyForm(forms.Form):
     kind = forms.ChoiceField(
         label="救助类型", choices=ReliefGrant.Kind.choices, widget=forms.RadioSelect, required=False
     )
-    amount = forms.CharField(label="申请救助金额（元）", required=False)
+    amount = MoneyField(label="申请救助金额（元）", required=False)
     reason = forms.CharField(label="遭遇的困难和救助理由", widget=TEXT, required=False)
 
     def __init__(self, *args, household=None, **kwargs):

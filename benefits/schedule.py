@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eligibility.ages import age_on, is_working_age
-from eligibility.rules import add_months
-from households import idnumber
+from common import idnumber
+from common.dates import add_months, age_on
+from eligibility.ages import is_working_age
 
 STABLE_MONTHS = 12
 OTHER_MONTHS = 6

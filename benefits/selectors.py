@@ -23,10 +23,9 @@ from benefits.models import (
     ReliefGrant,
     ReserveFund,
 )
-from benefits.months import month_end
+from common import idnumber
+from common.dates import add_months, month_end
 from config.listing import sort_order
-from eligibility.rules import add_months
-from households import idnumber
 from households.models import Person
 
 ENROLMENT_SCOPE = "household__community__code"

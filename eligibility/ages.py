@@ -10,24 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from common.dates import age_on, years_before
+
+__all__ = ["age_on", "years_before"]  # the ages of the policy count with the one date arithmetic of common
+
 WORKING_AGE_FROM = 16
 WORKING_AGE_UNTIL = 60  # exclusive: 60 is no longer working age
 WORKING_AGE = (WORKING_AGE_FROM, WORKING_AGE_UNTIL)
 SUPPORTER_AGE_FROM = 18
 WORKING_AGE_LABEL = f"劳动年龄（{WORKING_AGE_FROM}周岁以上、未满{WORKING_AGE_UNTIL}周岁）"
-
-
-def age_on(birth_date: dt.date, on: dt.date) -> int:
-    """Whole years on `on`; the birthday itself counts."""
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-
-
-def years_before(day: dt.date, years: int) -> dt.date:
-    """The date `years` whole years before `day` (29 February → 28 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def is_working_age(age: int) -> bool:

@@ -11,10 +11,10 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.scope import ALL, region_prefix, scope_filter
-from applications.deadlines import overdue_cutoff, working_days_after
 from applications.selectors import region_chain
 from benefits.models import Enrolment
-from eligibility.ages import age_on, is_working_age, working_age_births
+from common.dates import age_on
+from eligibility.ages import is_working_age, working_age_births
 from help.models import (
     AidKind,
     AidMatch,
@@ -30,6 +30,7 @@ from help.models import (
     StudentAid,
 )
 from households.models import Household, Person
+from workcalendar.calendar import work_calendar
 
 HOUSEHOLD = "household__community__code"
 PERSON = "person__household__community__code"
@@ -74,24 +75,29 @@ def lead_list(*, user, status: str = "open", source: str = "") -> QuerySet[Lead]
 
 def lead_overdue(*, user, today: dt.date) -> QuerySet[Lead]:
     """Leads not visited by their quick-response deadline, most overdue first."""
-    qs = lead_scope(user=user).filter(status=Lead.Status.OPEN, visit_due_on__lt=overdue_cutoff(today))
+    qs = lead_scope(user=user).filter(
+        status=Lead.Status.OPEN, visit_due_on__lt=work_calendar().overdue_cutoff(today)
+    )
     return qs.select_related("community", "api_client").order_by("visit_due_on", "id")
 
 
 def lead_counts(*, user, today: dt.date) -> dict[str, int]:
     return lead_scope(user=user).aggregate(
         open=Count("id", filter=Q(status__in=Lead.OPEN_STATUSES)),
-        overdue=Count("id", filter=Q(status=Lead.Status.OPEN, visit_due_on__lt=overdue_cutoff(today))),
+        overdue=Count(
+            "id",
+            filter=Q(status=Lead.Status.OPEN, visit_due_on__lt=work_calendar().overdue_cutoff(today)),
+        ),
         converted=Count("id", filter=Q(status=Lead.Status.CONVERTED)),
     )
 
 
 def annotate_leads(leads: Iterable[Lead], today: dt.date) -> list[Lead]:
     """Attach `overdue_days` (working days past the first-visit deadline of an unvisited lead); no queries."""
-    out = []
+    out, calendar = [], work_calendar()
     for lead in leads:
         lead.overdue_days = (
-            working_days_after(lead.visit_due_on, today) if lead.status == Lead.Status.OPEN else 0
+            calendar.working_days_after(lead.visit_due_on, today) if lead.status == Lead.Status.OPEN else 0
         )
         out.append(lead)
     return out

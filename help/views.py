@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.scope import can_write_region, communities_for
 from applications.forms import IntakeForm
+from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
 from config.xlsx import list_export_response
 from help import exports, forms
@@ -38,11 +39,6 @@ LEAD_ACTIONS = {  # action → (url name, button text)
     "convert": ("lead_apply", "转为救助申请"),
     "close": ("lead_close", "关闭线索"),
 }
-
-
-def _apply_errors(exc: ServiceError, form) -> None:
-    for err in exc.errors:
-        form.add_error(err["field"] if err["field"] in form.fields else None, err["message"])
 
 
 def _page(request, qs, param: str = "page"):
@@ -76,7 +72,7 @@ def _form_page(
         except PermissionDenied as exc:
             return HttpResponseForbidden(exc.message)
         except ServiceError as exc:
-            _apply_errors(exc, form)
+            apply_to_form(exc, form)
         else:
             messages.success(request, message)
             return redirect(url)
@@ -90,7 +86,7 @@ def _guard(request, check: Callable[[], None], back: str):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
         return redirect(back)
     return None
 
@@ -283,7 +279,7 @@ def lead_apply(request, pk: int):
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                _apply_errors(exc, form)
+                apply_to_form(exc, form)
             else:
                 messages.success(
                     request, f"线索#{lead.pk}已转为救助申请#{application.pk}，请在办理时限内开展入户调查"

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from households.idnumber import mask
+from common.idnumber import mask
 from households.models import Person
 
 CHUNK = 2000
@@ -130,7 +130,7 @@ def member_rows(households: QuerySet) -> Iterator[tuple]:
 
 def query_label(query: str) -> str:
     """A search term as it may appear in a workbook or the access log: a full ID number masked."""
-    from households import idnumber
+    from common import idnumber
 
     query = (query or "").strip()
     return mask(query.upper()) if len(query) == 18 and idnumber.is_valid(query.upper()) else query

@@ -38,9 +38,9 @@ from accounts.scope import in_scope
 from accounts.services import event_record
 from applications.models import Application, Category
 from benefits.compute import household_facts
-from benefits.months import label as month_label
 from benefits.schedule import next_review
 from benefits.services.enrolments import review_schedule
+from common.dates import month_label
 from config.errors import PermissionDenied, ServiceError
 from config.uploads import upload_store
 from households.models import Household, Person

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Region
 from accounts.scope import scope_filter
+from common.errors import flash
 from config.errors import PermissionDenied, ServiceError
 from config.xlsx import workbook_response
 from imports import services as imports
@@ -122,7 +123,7 @@ def import_decide(request, pk: int, action: str):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
     else:
         messages.success(request, "已确认，正在导入" if action == "confirm" else "已放弃，本文件不导入")
     return redirect("import_detail", pk=batch.pk)

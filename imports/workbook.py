@@ -10,7 +10,7 @@ columns; the enrolment is the household's category, monthly amount and start mon
 
 Checking. Columns are found by their Chinese header (or an alias) in any order; unknown columns are ignored
 and listed. Each cell is checked with ledgers.validation.CellChecker (the same ID-number, amount and date checks
-the department extracts use) and households.idnumber; every error names the row and the column letter of the
+the department extracts use) and common.idnumber; every error names the row and the column letter of the
 uploaded file: 「第12行 C列「身份证号码」：身份证号码校验位错误」. Nothing here touches the database: the caller
 passes the communities and two predicates (may the user import into a community, may they enrol there); the
 check against persons already registered is the service's (imports.services).
@@ -28,8 +28,9 @@ from typing import Any
 
 from accounts.kinds import normalise_header
 from applications.models import Category
+from common import idnumber
+from common.dates import next_month
 from config.xlsx import Sheet
-from households import idnumber
 from households.models import Household, Person
 from ledgers.validation import CellChecker, ExtractFileError, NumericCell, XlsxRows
 
@@ -674,7 +675,7 @@ class _Cells:
 
     def __init__(self, today: dt.date):
         self.checker = CellChecker()
-        self.latest_month = dt.date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+        self.latest_month = next_month(today)
         self.choice_maps = {
             c.key: {normalise_header(label): value for label, value in c.choices}
             | {normalise_header(str(value)): value for _, value in c.choices if value != ""}
@@ -693,12 +694,11 @@ class _Cells:
             )
         t = col.type
         if t == "id":
-            # The checker validates length, digits, the check character and the birth date (1880 to today).
+            # The checker refuses a number Excel stored as a number, then asks common.idnumber.
             number, reason = self.checker.id_number(raw)
             if reason:
                 return None, reason
-            birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-            return idnumber.IdInfo(number, birth, "M" if int(number[16]) % 2 else "F"), None
+            return idnumber.parse(number, today=self.checker.today), None
         if isinstance(raw, NumericCell) and t in ("community", "account") and len(v) > 15:
             return None, "被存成了数字（末几位已丢失），请把该列设为文本格式"
         if t in ("key", "text"):
@@ -712,7 +712,7 @@ class _Cells:
             return (v, None) if _DIGITS.match(v) and len(v) <= 32 else (None, "银行账号应为数字，最多32位")
         if t == "amount":
             text, reason = self.checker.amount(raw)
-            return (None, reason) if reason else (Decimal(text).quantize(ZERO), None)
+            return (None, reason) if reason else (Decimal(text), None)
         if t == "count":
             return (int(v), None) if _DIGITS.match(v) and int(v) <= 99 else (None, "应为0至99的整数")
         if t == "yesno":

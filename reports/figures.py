@@ -25,7 +25,6 @@ constant number of queries whatever the number of households. Definitions, so th
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -44,9 +43,10 @@ from applications.models import Application, ApplicationTimes, Category
 from benefits.compute import COMPONENT_LABELS
 from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod, PaymentRoll, PaymentRollTotal
 from benefits.models.rolls import TOTAL_COMPONENTS
+from common.dates import add_months, month_count, month_end, months_between, parse_month, years_before
+from common.money import round_half_up
 from config.errors import ServiceError
-from eligibility.ages import WORKING_AGE_UNTIL, years_before
-from eligibility.rules import add_months
+from eligibility.ages import WORKING_AGE_UNTIL
 from eligibility.standard_entry import gap_percent, guidance
 from eligibility.standards import StandardsLookup
 from help.models import SchoolRecord
@@ -143,15 +143,11 @@ class Period:
 
     @property
     def last_day(self) -> dt.date:
-        return self.end.replace(day=calendar.monthrange(self.end.year, self.end.month)[1])
+        return month_end(self.end)
 
     @property
     def months(self) -> list[dt.date]:
-        out, cur = [], self.start
-        while cur <= self.end:
-            out.append(cur)
-            cur = add_months(cur, 1)
-        return out
+        return months_between(self.start, None, limit=add_months(self.end, 1))
 
     @property
     def label(self) -> str:
@@ -172,7 +168,6 @@ class Period:
 
 
 PERIOD_KEY = re.compile(r"^(\d{4})(?:(Q)([1-4])|(H)([12]))?$")
-MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 MAX_MONTHS = 36
 
 
@@ -192,17 +187,17 @@ def period_from_key(key: str) -> Period:
 
 
 def _month(value: str, name: str) -> dt.date:
-    m = MONTH.match((value or "").strip())
-    if not m or not 2000 <= int(m.group(1)) <= 2100 or not 1 <= int(m.group(2)) <= 12:
+    month = parse_month(value)
+    if month is None or not 2000 <= month.year <= 2100:
         raise ServiceError("月份格式应为 2026-01", field=name)
-    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+    return month
 
 
 def period_from_months(start: str, end: str) -> Period:
     first, last = _month(start, "from"), _month(end, "to")
     if last < first:
         raise ServiceError("截止月份不能早于起始月份", field="to")
-    if (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
+    if month_count(first, last) > MAX_MONTHS:
         raise ServiceError(f"统计期最长 {MAX_MONTHS} 个月", field="to")
     key = f"{first:%Y-%m}~{last:%Y-%m}"
     return Period(first, last, "month" if first == last else "range", key)
@@ -307,7 +302,7 @@ def chart_figures(report: Report) -> list[Figure]:
 
 
 def _yuan(value) -> Decimal:
-    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_half_up(Decimal(value or 0))
 
 
 def _ratio(num: Decimal, den: int) -> Decimal | None:

@@ -21,7 +21,7 @@ dates before it writes, records the acting user in the history and writes one Ap
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -32,7 +32,6 @@ from accounts.models import Region, User
 from accounts.scope import in_scope
 from accounts.services import event_record
 from applications import hooks
-from applications.deadlines import add_working_days, calendar_days_end
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -46,8 +45,11 @@ from applications.models import (
 from applications.selectors import step_limits_for
 from applications.services import documents as document_services
 from applications.services.application_times import application_times_refresh
+from common import money
+from common.dates import calendar_days_end
 from config.errors import PermissionDenied, ServiceError
 from households.models import Household
+from workcalendar.calendar import work_calendar
 
 S = Application.Status
 Step = ApplicationEvent.Step
@@ -192,7 +194,9 @@ def _raise(errors: list[dict[str, str]]) -> None:
 
 
 def _due(application: Application, step: str, start: dt.date) -> dt.date:
-    return add_working_days(start, step_limits_for(region_code=application.household.community_id)[step])
+    return work_calendar().add_working_days(
+        start, step_limits_for(region_code=application.household.community_id)[step]
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -564,18 +568,6 @@ def application_determination(*, application: Application, today: dt.date | None
         ) from None
 
 
-def _money(value: Any, field: str, errors: list[dict[str, str]]) -> Decimal | None:
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        errors.append({"field": field, "message": "金额须为数字"})
-        return None
-    if amount < 0:
-        errors.append({"field": field, "message": "金额不能为负数"})
-        return None
-    return amount
-
-
 @transaction.atomic
 def application_street_approve(
     *,
@@ -601,7 +593,7 @@ def application_street_approve(
         errors.append({"field": "category", "message": "请选择审核类别"})
         _raise(errors)
     rules_amount = hooks.call("category_amount", determination, category)
-    approved = rules_amount if amount in (None, "") else _money(amount, "amount", errors)
+    approved = rules_amount if amount in (None, "") else money.collect(amount, "amount", errors)
     _raise(errors)
     override_reason = (override_reason or "").strip()
     differs = []
@@ -731,7 +723,7 @@ def application_notice_start(
     application.status = S.NOTICE
     application.notice_started_on = today
     application.notice_ends_on = calendar_days_end(today, limits[Limit.NOTICE])
-    application.due_on = add_working_days(application.notice_ends_on, limits[Limit.COUNTY])
+    application.due_on = work_calendar().add_working_days(application.notice_ends_on, limits[Limit.COUNTY])
     _save(application, acting_user, ["status", "notice_started_on", "notice_ends_on", "due_on"])
     _event(
         application,

@@ -19,7 +19,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.services import event_record
-from applications.deadlines import first_of_next_month
 from applications.models import Application, Category
 from benefits import permissions
 from benefits.compute import (
@@ -35,9 +34,9 @@ from benefits.compute import (
     outcome_of,
 )
 from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod, EnrolmentReview
-from benefits.months import day_label, label, month_end, month_of, next_month
 from benefits.schedule import next_review, review_months
 from benefits.services import timeline
+from common.dates import day_label, month_end, month_label, month_of, next_month
 from config.errors import PermissionDenied, ServiceError
 from households.models import Household, Person
 
@@ -147,7 +146,7 @@ def enrolment_create(
     adjustment = amount - share["amount"]
     if adjustment:
         components["adjustment"] = str(adjustment.quantize(CENT))
-    start = first_of_next_month(today)
+    start = next_month(today)
     covered = [people[m["id_number"]] for m in share["members"]]
     facts = household_facts(household)
     review, next_on = review_schedule(category, facts, {p.id_number for p in covered}, start)
@@ -352,7 +351,7 @@ def _recompute(
 
     if outcome.kind == "ineligible":
         because = (
-            f"按{std.label}测算，该家庭自{label(month)}起已不符合{Category(enrolment.category).label}条件"
+            f"按{std.label}测算，该家庭自{month_label(month)}起已不符合{Category(enrolment.category).label}条件"
             f"，请核实后办理退出"
         )
         _recheck_task(enrolment, today, because)
@@ -436,16 +435,14 @@ def _recompute(
         ["monthly_amount", "components", "dibao_paid", "status", "gradual_until", "computed_at", "payee"],
     )
     if status == P.GRADUAL:
-        verb = (
-            f"转入渐退：自{label(month)}起按原标准{outcome.amount}元发放至{day_label(outcome.gradual_until)}"
-        )
+        verb = f"转入渐退：自{month_label(month)}起按原标准{outcome.amount}元发放至{day_label(outcome.gradual_until)}"
         kind = "gradual"
     elif same_money and not was_suspended:
         verb = f"重新核定：月救助金仍为{outcome.amount}元（依据已更新）"
         kind = "unchanged"
     else:
         prefix = "恢复发放" if was_suspended else "重新核定"
-        verb = f"{prefix}：月救助金{old_amount}元 → {outcome.amount}元（{label(month)}起）"
+        verb = f"{prefix}：月救助金{old_amount}元 → {outcome.amount}元（{month_label(month)}起）"
         kind = "changed"
     _event(
         enrolment,
@@ -551,7 +548,7 @@ def enrolment_suspend(
     _event(
         enrolment,
         acting_user,
-        f"暂停发放（{label(month)}起）",
+        f"暂停发放（{month_label(month)}起）",
         {"reason": reason, "month": month.isoformat(), "overpaid": settlement.overpaid},
     )
     return enrolment
@@ -718,7 +715,7 @@ def _close(enrolment: Enrolment, acting_user, last_day: dt.date, why: str, today
     _event(
         enrolment,
         acting_user,
-        f"{why}（发放至{label(last_day)}）",
+        f"{why}（发放至{month_label(last_day)}）",
         {"ended_on": last_day.isoformat(), "overpaid": settlement.overpaid},
     )
 

@@ -39,8 +39,9 @@ from benefits.models import (
     ShareReduction,
     Supplement,
 )
-from benefits.months import day_label, label, month_end, month_of, next_month
 from benefits.services import timeline
+from common.dates import day_label, month_end, month_of, next_month
+from common.dates import month_label as label
 from config.errors import PermissionDenied, ServiceError
 from eligibility.ages import WORKING_AGE_LABEL, age_on, is_working_age
 from households.models import Household, Person

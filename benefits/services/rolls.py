@@ -27,8 +27,8 @@ from accounts.services import event_record
 from applications.models import Category
 from benefits import permissions
 from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll, Supplement
-from benefits.months import label, next_month
 from benefits.services import corrections, timeline
+from common.dates import month_label, next_month, parse_month
 from config.errors import PermissionDenied, ServiceError
 from households.models import Household, Person
 
@@ -115,15 +115,6 @@ def _supplement_lines_sql() -> str:
 SUPPLEMENT_LABEL = "增发："
 
 
-def _month(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value.replace(day=1)
-    try:
-        return dt.date.fromisoformat(f"{value}-01" if len(str(value)) == 7 else str(value)).replace(day=1)
-    except (TypeError, ValueError):
-        return None
-
-
 def roll_request(
     *, acting_user, county: str, month, program: str, today: dt.date | None = None, queue: bool = True
 ) -> tuple[PaymentRoll, bool]:
@@ -133,12 +124,12 @@ def roll_request(
     if not permissions.can_manage_roll(acting_user, county):
         raise PermissionDenied("只有本县（区）民政部门可以生成发放花名册", field="county")
     errors: list[dict[str, str]] = []
-    first = _month(month)
+    first = parse_month(month)
     if first is None:
         errors.append({"field": "month", "message": "请选择发放月份"})
     elif first > next_month(today):
         errors.append(
-            {"field": "month", "message": f"最多提前生成下月（{label(next_month(today))}）的花名册"}
+            {"field": "month", "message": f"最多提前生成下月（{month_label(next_month(today))}）的花名册"}
         )
     if program not in Category.values:
         errors.append({"field": "program", "message": "请选择救助项目"})
@@ -159,7 +150,7 @@ def roll_request(
         if created:
             event_record(
                 actor=acting_user,
-                verb=f"申请生成{label(first)}{Category(program).label}发放花名册",
+                verb=f"申请生成{month_label(first)}{Category(program).label}发放花名册",
                 target=roll,
                 region_code=county,
             )

@@ -23,7 +23,8 @@ from django.utils import timezone
 from accounts.models import Region
 from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll, PaymentRollTotal
 from benefits.models.rolls import TOTAL_COMPONENTS
-from benefits.months import label, previous_month
+from common.dates import month_label, previous_month
+from common.money import round_half_up
 
 ZERO = Decimal("0.00")
 
@@ -214,7 +215,7 @@ class RolledMonths:
                         month=month,
                         amount=diff,
                         standard=standard,
-                        label=f"补发{label(month)}差额：{reason}"[:200],
+                        label=f"补发{month_label(month)}差额：{reason}"[:200],
                     )
                 )
             elif diff < 0:
@@ -271,10 +272,9 @@ def roll_community_totals_refresh(roll: PaymentRoll) -> None:
             },
         )
     )
-    cent = Decimal("0.01")
 
     def yuan(value) -> Decimal:
-        return Decimal(value or 0).quantize(cent)
+        return round_half_up(Decimal(value or 0))
 
     PaymentRollTotal.objects.filter(roll=roll).delete()
     PaymentRollTotal.objects.bulk_create(

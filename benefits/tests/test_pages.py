@@ -156,6 +156,8 @@ def test_fund_and_relief_pages(client, enrolment, county_officer, street_officer
     assert client.post(reverse("fund_detail", args=[street.code]), {"amount": "1000"}).status_code == 403
     client.force_login(county_officer)
     response = client.post(reverse("fund_detail", args=[street.code]), {"amount": "-5"})
+    assert "金额不能为负数" in " ".join(response.context["form"].errors["amount"])
+    response = client.post(reverse("fund_detail", args=[street.code]), {"amount": "0"})
     assert "金额须大于0" in " ".join(response.context["form"].errors["amount"])
     assert (
         client.post(

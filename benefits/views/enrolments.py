@@ -30,7 +30,8 @@ from benefits.models import Enrolment, EnrolmentReview
 from benefits.services import enrolments as services
 from benefits.services import followups
 from benefits.services import reviews as review_services
-from benefits.views.common import PAGE_SIZE, apply_errors
+from benefits.views.common import PAGE_SIZE
+from common.errors import apply_to_form
 from config.errors import PermissionDenied, ServiceError
 
 
@@ -138,7 +139,7 @@ def _action_page(
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                apply_errors(exc, form, field_map)
+                apply_to_form(exc, form, field_map=field_map)
             else:
                 messages.success(request, done)
                 return redirect("enrolment_detail", pk=enrolment.pk)
@@ -297,7 +298,7 @@ def review_complete(request, pk: int):
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                apply_errors(exc, form)
+                apply_to_form(exc, form)
             else:
                 messages.success(request, f"复核完成：{done.get_outcome_display()}")
                 return redirect("enrolment_detail", pk=enrolment.pk)

@@ -16,11 +16,12 @@ from benefits.compute import COMPONENT_LABELS
 from benefits.forms import HoldForm, RollRequestForm
 from benefits.models import PaymentLine, PaymentRoll
 from benefits.services import rolls as services
-from benefits.views.common import PAGE_SIZE, apply_errors
+from benefits.views.common import PAGE_SIZE
 from benefits.views.corrections import may_request as may_request_correction
+from common import idnumber
+from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
 from config.xlsx import workbook_response
-from households import idnumber
 
 
 @login_required
@@ -42,7 +43,7 @@ def roll_list(request):
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                apply_errors(exc, form)
+                apply_to_form(exc, form)
             else:
                 messages.success(
                     request, "已开始生成花名册" if created else "该月该项目的花名册已存在，以下即是"
@@ -115,7 +116,7 @@ def roll_lock(request, pk: int):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
     else:
         messages.success(request, "花名册已确认锁定，可以导出报送银行")
     return redirect("roll_detail", pk=roll.pk)
@@ -140,7 +141,7 @@ def roll_line_hold(request, pk: int, line_id: int):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
     return redirect("roll_detail", pk=roll.pk)
 
 

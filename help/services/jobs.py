@@ -21,7 +21,6 @@ from accounts.checks import (
     choice,
     d,
     date_check,
-    money,
     raise_errors,
     require_caseworker,
     text,
@@ -29,6 +28,7 @@ from accounts.checks import (
 )
 from accounts.services import event_record
 from benefits.models import Enrolment
+from common import money
 from config.errors import ServiceError
 from help.models import EmploymentChange, JobSupport, Lead, SchoolRecord, WorkRefusal
 from help.selectors import EMPLOYED, zero_employment
@@ -163,7 +163,7 @@ def job_start_record(
     employer = text(
         employer, "employer", "请填写就业单位或就业形式", errors, max_length=100, label="就业单位"
     )
-    wage = money(monthly_wage, "monthly_wage", errors, label="月工资")
+    wage = money.collect(monthly_wage, "monthly_wage", errors, label="月工资")
     if person.employment in EMPLOYED:
         errors.append(
             {
@@ -317,7 +317,7 @@ def job_support_record(
     date_check(on_date, "on_date", "帮扶日期", errors, today=today)
     provider = text(provider, "provider", "请填写提供单位", errors, max_length=100, label="提供单位")
     detail = text(detail, "detail", "请填写帮扶内容", errors)
-    value = money(amount, "amount", errors, label="金额")
+    value = money.collect(amount, "amount", errors, label="金额")
     raise_errors(errors)
     support = JobSupport(
         person=person,

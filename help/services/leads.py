@@ -34,15 +34,15 @@ from accounts.checks import (
 from accounts.models import Region
 from accounts.scope import in_scope
 from accounts.services import event_record
-from applications.deadlines import add_working_days
 from applications.models import Application
 from applications.services import applications as application_services
 from benefits.models import Enrolment
+from common import idnumber
 from config.errors import PermissionDenied, ServiceError
 from help.models import Lead, LeadVisit
-from households import idnumber
 from households.models import Household, Person
 from ledgers.models import ExtractRow
+from workcalendar.calendar import work_calendar
 
 # 快速响应: the seed asks for a quick response (六(三)) without a figure; three working days is the local
 # practice this system assumes.
@@ -87,13 +87,13 @@ def _subject(
 ) -> tuple[str, str, str, str, Household | None, Person | None]:
     """Clean the person's details; find the member with that ID number in a household of the same community."""
     name = text(name, "name", "请填写姓名", errors, max_length=32, label="姓名")
-    id_number = str(id_number or "").strip().upper()
+    id_number = str(id_number or "").strip()
     address = optional_text(address, "address", errors, max_length=200, label="住址")
     phone = optional_text(phone, "phone", errors, max_length=20, label="联系电话")
     household = person = None
     if id_number:
         try:
-            idnumber.parse(id_number)
+            id_number = idnumber.parse(id_number).number
         except idnumber.InvalidIdNumber as exc:
             errors.append({"field": "id_number", "message": str(exc)})
         else:
@@ -190,7 +190,7 @@ def lead_report(
         detail=detail,
         reporter_name=reporter_name,
         reported_on=today,
-        visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+        visit_due_on=work_calendar().add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
         created_by=acting_user,
     )
     lead._history_user = acting_user
@@ -259,7 +259,7 @@ def lead_receive_from_department(
         reference=reference,
         dedupe_key=key,
         reported_on=today,
-        visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+        visit_due_on=work_calendar().add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
     )
     lead._history_user = None  # no staff user: the source is on the row (api_client / "system")
     try:
@@ -307,7 +307,7 @@ def lead_raise(
         detail=detail,
         dedupe_key=key,
         reported_on=today,
-        visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+        visit_due_on=work_calendar().add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
     )
     lead._history_user = None  # no staff user: the source is on the row (api_client / "system")
     try:
@@ -544,7 +544,7 @@ def leads_from_medical_expense(*, extract_id: int, today: dt.date | None = None)
             reporter_name="医保部门",
             dedupe_key=key,
             reported_on=today,
-            visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+            visit_due_on=work_calendar().add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
         )
         lead._history_user = None
         lead.save()

@@ -8,11 +8,11 @@ from django.urls import reverse
 
 from accounts.models import AccessLog, Region
 from applications.tests.factories import FAST_HASHERS, TODAY, application_at, standard_make
+from common.idnumber import mask
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2, export_sheets, query_count
 from help.services import charity, students
 from help.services import pairing as pairing_services
 from help.tests.factories import enrolled_household, lead_make
-from households.idnumber import mask
 from households.models import Person
 from households.tests.factories import household_make
 

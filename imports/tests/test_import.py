@@ -18,9 +18,9 @@ from applications.models import Application
 from benefits.compute import household_facts
 from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod, PaymentLine
 from benefits.services.rolls import roll_fill, roll_request
+from common import idnumber
 from config.xlsx import Sheet, write_workbook
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2, make_id
-from households import idnumber
 from households.models import Household, Person
 from households.tests.factories import household_make
 from imports import services as imports
@@ -324,7 +324,7 @@ def test_malformed_rows_are_refused_with_row_and_column_and_nothing_is_imported(
     assert counts() == before
     assert messages(batch) == [
         "第2行 N列「身份证号码」：身份证号码校验位错误",
-        "第3行 V列「工资性收入（元/月）」：应为数字（元，最多两位小数）",
+        "第3行 V列「工资性收入（元/月）」：应为数字，如 1000 或 1,000.50",
         "第5行 N列「身份证号码」：与第4行身份证号码重复，同一人只能登记一次",
         f"第6行 N列「身份证号码」：此人已是家庭#{registered.pk}（{name(HOME_COMMUNITY)} 滕王阁路1号）的成员，一人只能属于一个家庭",
         "第7行 B列「社区区划代码」：不是本省的社区（居委会）区划代码",

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from benefits.models import EnrolmentMember
+from common import idnumber
 from conftest import make_id
-from households import idnumber
 from households.models import Household, Person
 from ledgers.models import Extract, ExtractRow
 from reports.tests.test_reports import A1, BAIHUA, Q2, TENGWANG, B, D, _build, _enrol, _table

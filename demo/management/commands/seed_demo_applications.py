@@ -16,9 +16,9 @@ from django.utils import timezone
 from accounts.models import User
 from applications.models import Application
 from applications.services import applications as services
+from common.dates import add_months
 from config.errors import ServiceError
 from economic_check.services import economic_check_auto
-from eligibility.rules import add_months
 from households.models import Household
 
 DEMO_PDF = (
