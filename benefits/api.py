@@ -16,7 +16,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 
-from accounts.api_auth import PURPOSE_HEADER, DepartmentPrincipal, stated_purpose
+from accounts.api_auth import DEPARTMENT_AUTH, PURPOSE_PARAMETER, DepartmentPrincipal, stated_purpose
 from accounts.models import LINKED_BENEFITS
 from accounts.scope import scope_filter
 from accounts.services import access_log_record
@@ -60,20 +60,13 @@ class ByIdNumber(CursorPagination):
     "with `changed_since`, only those whose enrolment changed since then (ended ones included, with `until`).",
     parameters=[
         OpenApiParameter("code", str, OpenApiParameter.PATH, enum=list(LINKED_BENEFITS)),
-        OpenApiParameter(
-            PURPOSE_HEADER, str, OpenApiParameter.HEADER, required=True, description="用途 purpose"
-        ),
+        PURPOSE_PARAMETER,
         OpenApiParameter("changed_since", OpenApiTypes.DATETIME, description="ISO 8601 日期或时间"),
     ],
-    responses={
-        200: LinkedRowSerializer(many=True),
-        400: OpenApiTypes.OBJECT,
-        401: OpenApiTypes.OBJECT,
-        403: OpenApiTypes.OBJECT,
-        404: OpenApiTypes.OBJECT,
-    },
+    responses={200: LinkedRowSerializer(many=True)},
 )
 class LinkedListView(ListAPIView):
+    authentication_classes = DEPARTMENT_AUTH
     permission_classes = [HasListScope]
     serializer_class = LinkedRowSerializer
     pagination_class = ByIdNumber

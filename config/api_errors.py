@@ -43,3 +43,24 @@ def exception_handler(exc, context):
     else:
         response.data = {"errors": [{"field": "__all__", "message": str(getattr(exc, "detail", exc))}]}
     return response
+
+
+def not_found(request, *args, **kwargs):
+    """Any path under /api/ that names no endpoint: the one JSON error body, 404 (never an HTML page, and
+    never a redirect to an added slash: the API's paths end without one)."""
+    from django.http import JsonResponse
+    from django.urls import Resolver404, resolve
+
+    message = "接口不存在，请对照接口文档 /api/docs/ 核对路径"
+    if request.path.endswith("/") and len(request.path) > 1:
+        try:
+            match = resolve(request.path.rstrip("/"))
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            message = f"接口路径末尾不带斜杠，请改为 {request.path.rstrip('/')}"
+    return JsonResponse(
+        {"errors": [{"field": "__all__", "message": message}]},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -59,8 +59,8 @@ def enrolled(caseworker, street_officer, county_officer):
 
 # (method, path, body, the scope that opens it). Add a row for every department endpoint.
 ENDPOINTS = [
-    ("get", "/api/v1/ledgers/extracts/", None, "extract_upload"),
-    ("get", "/api/v1/ledgers/findings/", None, "findings"),
+    ("get", "/api/v1/ledgers/extracts", None, "extract_upload"),
+    ("get", "/api/v1/ledgers/findings", None, "findings"),
     *[("get", f"/api/v1/lists/benefits/{code}", None, f"list:{code}") for code in LINKED_BENEFITS],
     ("get", f"/api/v1/persons/{make_id()}", None, "person_lookup"),
     (
