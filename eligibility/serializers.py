@@ -48,7 +48,7 @@ class Described(DataclassSerializer):
         return Described
 
     def build_standard_field(self, field_name, type_info):
-        if field_name in CHOICES:
+        if field_name in CHOICES and type_info.base_type is str:  # MemberAmounts.orphan is an amount
             return serializers.ChoiceField, {"choices": list(CHOICES[field_name])}
         return super().build_standard_field(field_name, type_info)
 

@@ -54,7 +54,16 @@ def generated_client(live_server, tmp_path):
         cwd=tmp_path,
     )
     _run(
-        sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", "site", "client", cwd=tmp_path
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--no-deps",
+        "--target",
+        "site",
+        str(tmp_path / "client"),
+        cwd=tmp_path,
     )
     sys.path.insert(0, str(tmp_path / "site"))
     try:
