@@ -73,14 +73,42 @@ PATH_ENUMS = {
     ("/api/v1/lists/benefits/{code}", "code"): "LinkedBenefitCodeEnum",
 }
 
-# (source path, method, status): {link name: (target operationId, {parameter: runtime expression})}
-LINKS: dict[tuple[str, str, str], dict[str, tuple[str, dict[str, str]]]] = {}
-
-
-def register_link(
-    source: tuple[str, str, str], name: str, operation_id: str, parameters: dict[str, str]
-) -> None:
-    LINKS.setdefault(source, {})[name] = (operation_id, parameters)
+# (source path, method, status): {link name: (target operationId, {parameter: runtime expression})}.
+# From what creates or lists a thing to what reads it: a generated client and schemathesis's stateful
+# phase follow them. A link to an operation that does not exist fails schema generation.
+EXTRACT = "$response.body#/id"
+FIRST = "$response.body#/results/0"
+LINKS: dict[tuple[str, str, str], dict[str, tuple[str, dict[str, str]]]] = {
+    ("/api/v1/ledgers/extracts", "post", "202"): {
+        "GetExtract": ("ledgers_extracts_retrieve", {"id": EXTRACT}),
+        "GetExtractErrors": ("ledgers_extracts_errors_list", {"id": EXTRACT}),
+        "LoadExtract": ("ledgers_extracts_load_create", {"id": EXTRACT}),
+        "DiscardExtract": ("ledgers_extracts_discard_create", {"id": EXTRACT}),
+    },
+    ("/api/v1/ledgers/extracts", "get", "200"): {
+        "GetExtract": ("ledgers_extracts_retrieve", {"id": f"{FIRST}/id"}),
+    },
+    ("/api/v1/ledgers/findings", "get", "200"): {
+        "GetExtract": ("ledgers_extracts_retrieve", {"id": f"{FIRST}/extract"}),
+        "LookUpPerson": ("persons_retrieve", {"id_number": f"{FIRST}/id_number"}),
+    },
+    ("/api/v1/lists/students", "get", "200"): {
+        "LookUpPerson": ("persons_retrieve", {"id_number": f"{FIRST}/id_number"}),
+    },
+    ("/api/v1/lists/benefits/{code}", "get", "200"): {
+        "LookUpPerson": ("persons_retrieve", {"id_number": f"{FIRST}/id_number"}),
+    },
+    ("/api/v1/eligibility/evaluate", "post", "200"): {
+        "GetStandardsInForce": (
+            "eligibility_standards_effective_retrieve",
+            {"region": "$response.body#/standards/region", "year": "$response.body#/standards/year"},
+        ),
+    },
+    ("/api/v1/applications", "get", "200"): {
+        "GetApplication": ("applications_retrieve", {"id": f"{FIRST}/id"}),
+        "GetApplicationEvents": ("applications_events_list", {"id": f"{FIRST}/id"}),
+    },
+}
 
 
 def _mend_paginators(node) -> None:
@@ -120,6 +148,7 @@ def postprocess(result, generator, request, public):
         response = result["paths"][path][method]["responses"][status]
         response["links"] = {}
         for name, (operation_id, parameters) in links.items():
-            assert operation_id in operation_ids, f"link {name} points to unknown operation {operation_id}"
+            if operation_id not in operation_ids:
+                raise ValueError(f"OpenAPI link {name} of {method} {path} names no operation: {operation_id}")
             response["links"][name] = {"operationId": operation_id, "parameters": parameters}
     return result

@@ -10,6 +10,7 @@ parser's keys and to a real response, key by key.
 
 from __future__ import annotations
 
+import typing
 from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_serializer
@@ -128,8 +129,8 @@ TraceEntrySerializer = type(
     "TraceEntrySerializer",
     (serializers.Serializer,),
     {
-        name: serializers.BooleanField() if kind is bool or kind == "bool" else serializers.CharField()
-        for name, kind in rules.TraceEntry.__annotations__.items()
+        name: serializers.BooleanField() if kind is bool else serializers.CharField()
+        for name, kind in typing.get_type_hints(rules.TraceEntry).items()
     },
 )
 

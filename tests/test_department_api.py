@@ -157,7 +157,10 @@ def test_lookup_needs_a_purpose_and_a_valid_number(client, key_for):
 
 def test_staff_sessions_cannot_use_the_department_lookup(client, county_officer):
     client.force_login(county_officer)
-    assert client.get(f"/api/v1/persons/{make_id()}", **PURPOSE).status_code == 403
+    # The departments' endpoints take a key only: a session is no credential there.
+    response = client.get(f"/api/v1/persons/{make_id()}", **PURPOSE)
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Api-Key"
+    assert AccessLog.objects.count() == 0
 
 
 def test_medical_premium_list_holds_every_covered_member_and_syncs_by_change(client, key_for, enrolled):

@@ -335,7 +335,7 @@ def test_api_is_read_only_and_needs_a_login(client, household, caseworker):
     response = client.post("/api/v1/applications", {}, content_type="application/json")
     assert response.status_code == 405 and "errors" in response.json()
     assert client.delete(f"/api/v1/applications/{application.pk}").status_code == 405
-    assert client.get(f"/api/v1/applications/{application.pk + 999}/").json() == {
+    assert client.get(f"/api/v1/applications/{application.pk + 999}").json() == {
         "errors": [{"field": "__all__", "message": "未找到"}]
     }
 
