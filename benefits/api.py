@@ -13,7 +13,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 
 from accounts.api_auth import DEPARTMENT_AUTH, PURPOSE_PARAMETER, DepartmentPrincipal, stated_purpose
@@ -23,6 +22,7 @@ from accounts.services import access_log_record
 from benefits.linked import SCOPE_FIELD, continues_until, linked_benefit_persons
 from benefits.models import EnrolmentMember
 from cases.api_help import parse_changed_since
+from config.pagination import CursorPagination
 
 
 class HasListScope(BasePermission):

@@ -13,13 +13,13 @@ from __future__ import annotations
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.generics import ListAPIView, RetrieveAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 
 from accounts.api_auth import STAFF_AUTH, DepartmentPrincipal, stated_purpose
 from accounts.services import access_log_record
 from cases import selectors_applications as app_selectors
 from cases.serializers import ApplicationDetailSerializer, ApplicationSerializer, EventSerializer
+from config.pagination import CursorPagination
 
 DEFAULT_PURPOSE = "工作人员业务查阅"
 

@@ -21,7 +21,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -39,6 +38,7 @@ from cases.models import Lead, SchoolRecord, StudentAid
 from cases.selectors_help import students_for_department
 from cases.services.leads import lead_receive_from_department
 from config.errors import ServiceError
+from config.pagination import CursorPagination
 
 
 class DepartmentOnly(BasePermission):

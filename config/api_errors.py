@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_handler
@@ -45,6 +46,7 @@ def exception_handler(exc, context):
     return response
 
 
+@csrf_exempt  # it changes nothing; a POST to a wrong path must get this JSON 404, not the HTML CSRF page
 def not_found(request, *args, **kwargs):
     """Any path under /api/ that names no endpoint: the one JSON error body, 404 (never an HTML page, and
     never a redirect to an added slash: the API's paths end without one)."""

@@ -20,13 +20,13 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import ListAPIView, RetrieveAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api_auth import DEPARTMENT_AUTH, PURPOSE_PARAMETER, scope_required, stated_purpose
 from accounts.services import access_log_record
+from config.pagination import CursorPagination
 from ledgers import periods, selectors
 from ledgers.serializers import (
     ExtractErrorSerializer,

@@ -168,7 +168,9 @@ def test_a_real_evaluate_answer_has_exactly_the_schema_keys(schema, client, case
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("method", ["get", "post", "delete"])
-def test_unknown_api_paths_answer_the_json_404(client, method):
+def test_unknown_api_paths_answer_the_json_404(client, caseworker, method):
+    client.force_login(caseworker)
+    client.handler.enforce_csrf_checks = True  # a signed-in browser's POST without a token: still JSON
     response = getattr(client, method)("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
@@ -277,3 +279,29 @@ def test_raw_utf8_in_the_purpose_is_refused_with_how_to_send_it_and_nothing_is_l
     assert "%E5%8C%BB%E4%BF%9D%E6%A0%B8%E5%AF%B9" in error["message"] and "medical_aid" in error["message"]
     assert AccessLog.objects.count() == 0
     assert ApiClient.objects.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------------
+# Pagination
+
+
+@pytest.mark.parametrize("size", ["false", "0", "1001", "²", "-1"])
+def test_a_page_size_out_of_range_is_a_field_error_not_ignored(client, lookup_key, size):
+    ApiClient.objects.update(scopes=["extract_upload"])
+    response = client.get(
+        "/api/v1/ledgers/extracts", {"page_size": size}, HTTP_AUTHORIZATION=f"Api-Key {lookup_key}"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [{"field": "page_size", "message": "每页条数须为 1 至 1000 之间的整数"}]
+    }
+    ok = client.get(
+        "/api/v1/ledgers/extracts", {"page_size": "1000"}, HTTP_AUTHORIZATION=f"Api-Key {lookup_key}"
+    )
+    assert ok.status_code == 200 and ok.json()["results"] == []
+
+
+def test_the_schema_states_the_page_size_range(schema):
+    op = schema["paths"]["/api/v1/ledgers/extracts"]["get"]
+    [size] = [p for p in op["parameters"] if p["name"] == "page_size"]
+    assert size["schema"] == {"type": "integer", "minimum": 1, "maximum": 1000}
