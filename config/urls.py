@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from config.api_docs import RedocView, SwaggerView
 from config.api_errors import not_found as api_not_found
 
 urlpatterns = [
@@ -13,8 +14,8 @@ urlpatterns = [
     path("benefits/", include("benefits.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="api_redoc"),
     # Last: whatever else lies under /api/ answers the JSON 404, not the HTML page or a slash redirect.
     re_path(r"^api/", api_not_found),
 ]
