@@ -4,6 +4,7 @@ maker's logo from cdn.redoc.ly, and nothing on these pages may load from a CDN."
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 POLICY = (
@@ -13,6 +14,7 @@ POLICY = (
 
 
 class _SameOrigin:
+    @extend_schema(exclude=True)  # pages about the API, not part of it
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         response["Content-Security-Policy"] = POLICY
