@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ledgers.kinds import KINDS, Column, Kind, header_names, normalise_header
+from accounts.kinds import KINDS, Column, Kind, header_names, normalise_header
 
 CHECK = "10X98765432"
 NULL = r"\N"
@@ -147,7 +147,7 @@ class NumericCell(str):
 class XlsxRows:
     """Rows of one sheet of an XLSX file (openpyxl read-only mode: one row in memory at a time): the sheet
     titled `sheet` when the workbook has one, else the first. Also used by the household import
-    (cases/importing.py)."""
+    (imports/workbook.py)."""
 
     def __init__(self, path: str, sheet: str | None = None):
         from openpyxl import load_workbook
@@ -198,7 +198,7 @@ def open_rows(path: str, file_format: str):
 
 class CellChecker:
     """Checks of one cell's text, each returning (normalised value, None) or (None, Chinese reason). Shared by
-    the department extracts and the household import (cases/importing.py)."""
+    the department extracts and the household import (imports/workbook.py)."""
 
     def __init__(self, kind: Kind | None = None, regions: frozenset[str] = frozenset()):
         self.kind = kind

@@ -21,9 +21,9 @@ from django.test import Client as DjangoClient
 
 from accounts.models import ApiClient
 from accounts.services import api_client_save, api_key_issue
-from cases.tests.factories import household_make
-from cases.tests.factories_applications import application_at, standard_make
+from applications.tests.factories import application_at, standard_make
 from conftest import HOME_COMMUNITY, make_id
+from households.tests.factories import household_make
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "tools" / "openapi" / "client-config.yaml"

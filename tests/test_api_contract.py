@@ -146,7 +146,7 @@ def _keys_match(value, schema_node, components, where="$"):
 
 @pytest.mark.django_db
 def test_a_real_evaluate_answer_has_exactly_the_schema_keys(schema, client, caseworker):
-    from cases.tests.factories_applications import standard_make
+    from applications.tests.factories import standard_make
 
     standard_make(year=2018)
     client.force_login(caseworker)

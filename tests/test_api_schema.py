@@ -59,9 +59,9 @@ def api_schema(db):
 def headers(db, make_user, caseworker, street_officer, county_officer):
     from django.core.cache import cache
 
-    from cases.tests.factories import household_make
-    from cases.tests.factories_applications import application_at, standard_make
+    from applications.tests.factories import application_at, standard_make
     from conftest import HOME_COMMUNITY, make_id
+    from households.tests.factories import household_make
 
     cache.clear()
     standard_make(year=2018)
