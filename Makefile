@@ -37,7 +37,7 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/mypy eligibility/rules.py
+	$(BIN)/mypy eligibility/
 
 # The API schema as /api/schema/ serves it, checked by drf-spectacular (no warning) and linted by Spectral
 # (spectral:oas) and Redocly (recommended), both pinned in tools/openapi/package.json.

@@ -10,7 +10,17 @@ from households.models import Household, Person
 class PersonInline(admin.TabularInline):
     model = Person
     extra = 0
-    fields = ("name", "id_number", "relation", "labor_capacity", "disability_grade", "self_care")
+    fields = (
+        "name",
+        "id_number",
+        "relation",
+        "labor_capacity",
+        "disability_grade",
+        "disability_kind",
+        "self_care",
+        "has_able_supporter",
+        "supporter_unable_reason",
+    )
 
 
 @admin.register(Household)

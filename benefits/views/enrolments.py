@@ -267,5 +267,9 @@ def review_complete(request, pk: int):
             "form": form,
             "title": f"{task.get_kind_display()}（应于{task.due_on:%Y-%m-%d}前完成）",
             "hint": task.raised_because + "。完成复核将按家庭档案现有情况重新核定救助金（次月起执行）。",
+            # Facts policy version 2 reads that older records lack (待补充): completed at this review.
+            "to_complete": [
+                (p.name, p.to_complete) for p in enrolment.household.members.all() if p.to_complete
+            ],
         },
     )
