@@ -15,6 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
 ALL = "__all__"
 
 
@@ -145,3 +148,20 @@ def flash(request, exc: ServiceError) -> None:
 
     for err in exc.errors or [{"message": str(exc)}]:
         messages.error(request, err["message"])
+
+
+@csrf_exempt  # it changes nothing; a POST to a wrong path must get this JSON 404, not the HTML CSRF page
+def api_not_found(request, *args, **kwargs):
+    """Any path under /api/ that names no endpoint: the one JSON error body, 404 (never an HTML page, and
+    never a redirect to an added slash: the API's paths end without one)."""
+    from django.urls import Resolver404, resolve
+
+    message = "接口不存在，请对照接口文档 /api/docs/ 核对路径"
+    if request.path.endswith("/") and len(request.path) > 1:
+        try:
+            match = resolve(request.path.rstrip("/"))
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            message = f"接口路径末尾不带斜杠，请改为 {request.path.rstrip('/')}"
+    return JsonResponse(message_body(message), status=404, json_dumps_params={"ensure_ascii": False})
