@@ -140,7 +140,13 @@ def export_sheets(response) -> dict[str, list[tuple]]:
         "attachment" in response["Content-Disposition"] and response["Cache-Control"] == "private, no-store"
     )
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    return {name: [tuple(row) for row in book[name].iter_rows(values_only=True)] for name in book.sheetnames}
+    sheets = {}
+    for name in book.sheetnames:
+        # Empty cells are not written, so a row ends at its last value: pad to the widest row.
+        rows = [tuple(row) for row in book[name].iter_rows(values_only=True)]
+        width = max((len(r) for r in rows), default=0)
+        sheets[name] = [r + (None,) * (width - len(r)) for r in rows]
+    return sheets
 
 
 def query_count(client, url: str, params: dict | None = None) -> int:

@@ -2,7 +2,7 @@
 
 Each export takes the very queryset its list page shows (same selector, same scope, same filters), reshapes it
 into one streamed `values_list` query (heads and counts come as subqueries, never as a query per row), masks ID
-numbers as the lists do, and hands the rows to config/xlsx.py. Views log the read (config.xlsx
+numbers as the lists do, and hands the rows to common/spreadsheets.py. Views log the read (common.spreadsheets
 .personal_export_response)."""
 
 from __future__ import annotations
@@ -51,8 +51,9 @@ def query_label(query: str) -> str:
     return mask(query.upper()) if len(query) == 18 and idnumber.is_valid(query.upper()) else query
 
 
-def _day(value) -> str:
-    return f"{value:%Y-%m-%d}" if value else ""
+def _day(value):
+    """A date for the writer (a real date cell); None stays an empty cell."""
+    return value or None
 
 
 APPLICATION_HEADER = (
@@ -90,7 +91,7 @@ def application_rows(applications: QuerySet, today) -> Iterator[tuple]:
             a.get_category_display(),
             stage_label(a, today),
             _day(a.received_on),
-            _day(a.due_on) if a.is_open else "",
+            _day(a.due_on) if a.is_open else None,
             overdue or None,
             _day(a.decided_on),
         )
@@ -343,7 +344,7 @@ def student_rows(records: QuerySet) -> Iterator[tuple]:
             "是" if enrolled else "否",
             aids_n,
             amount,
-            f"{timezone.localtime(updated):%Y-%m-%d}" if updated else "",
+            timezone.localtime(updated).date() if updated else None,
         )
 
 

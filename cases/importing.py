@@ -28,7 +28,7 @@ from typing import Any
 
 from cases import idnumber
 from cases.models import Category, Household, Person
-from config.xlsx import Sheet
+from common.spreadsheets import Sheet, display_width
 from ledgers.kinds import normalise_header
 from ledgers.validation import CellChecker, ExtractFileError, NumericCell, XlsxRows
 
@@ -491,9 +491,32 @@ EXPLANATION = (
 )
 
 
+# The values a dropdown offers where the accepted spellings (aliases, codes) are more than a person should pick from.
+_DROPDOWNS = {
+    "relation": tuple(label for _, label in Person.Relation.choices),
+    "disability_grade": ("无", "一级", "二级", "三级", "四级"),
+    "orphan": tuple(label for _, label in Person.Orphan.choices),
+    "category": ("低保", "特困", "支出型"),
+}
+TEXT_TYPES = ("key", "community", "id", "account", "phone")  # typed as text: Excel would drop digits
+
+
+def dropdown_values(col: Col) -> tuple[str, ...]:
+    """What the template's dropdown offers for a column with fixed values (empty for free columns)."""
+    if col.type == "yesno":
+        return ("是", "否")
+    if col.type != "choice":
+        return ()
+    return _DROPDOWNS.get(col.key) or tuple(dict.fromkeys(label for label, _ in col.choices if label))
+
+
 def template_sheets(communities: list[tuple[str, str]]) -> list[Sheet]:
-    """The downloadable template: the empty data sheet, the explanation, an example and the user's communities."""
+    """The downloadable template: the empty data sheet (ID, account and code columns formatted as text, a
+    dropdown on every column with fixed values), the explanation, an example and the user's communities."""
     header = [c.label for c in COLUMNS]
+    widths = [max(display_width(c.label), len(c.example)) + 4 for c in COLUMNS]
+    text_columns = [c.label for c in COLUMNS if c.type in TEXT_TYPES]
+    dropdowns = [(c.label, dropdown_values(c)) for c in COLUMNS if dropdown_values(c)]
     example = [
         [
             "DH-0001",
@@ -561,7 +584,15 @@ def template_sheets(communities: list[tuple[str, str]]) -> list[Sheet]:
         ],
     ]
     return [
-        Sheet(DATA_SHEET, header, iter(()), widths=[14] * len(header)),
+        Sheet(
+            DATA_SHEET,
+            header,
+            iter(()),
+            widths=widths,
+            text_columns=text_columns,
+            dropdowns=dropdowns,
+            form_rows=MAX_ROWS,
+        ),
         Sheet(
             "填写说明",
             ["列", "列名", "含义", "格式", "是否必填", "示例"],
@@ -579,7 +610,8 @@ def template_sheets(communities: list[tuple[str, str]]) -> list[Sheet]:
             caption=[
                 "示例（本表不会被导入，数据请填在「家庭成员」表；示例身份证号码为虚构且校验位不对，照抄会被拒绝）"
             ],
-            widths=[14] * len(header),
+            widths=widths,
+            text_columns=text_columns,
         ),
         Sheet("社区代码", ["社区区划代码", "社区名称", "所属街道"], communities, widths=[16, 30, 30]),
     ]

@@ -11,7 +11,7 @@ from cases import exports, selectors
 from cases import selectors_applications as app_selectors
 from cases import selectors_help as help_selectors
 from cases.models import AidMatch, AidNeed, Application, Lead, Pairing, Person, SchoolRecord
-from config.xlsx import list_export_response
+from common.spreadsheets import list_export_response
 
 
 def _label(choices, value: str, extra: dict | None = None) -> str:

@@ -18,8 +18,8 @@ from accounts.scope import scope_filter
 from cases import importing
 from cases.models import ImportBatch
 from cases.services import imports
+from common.spreadsheets import workbook_response
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import workbook_response
 
 PAGE = 50
 

@@ -241,8 +241,8 @@ def test_csv_export_has_every_line_and_a_totals_row_with_full_ids_for_the_county
     assert rows[0][:4] == ["序号", "社区代码", "姓名", "身份证号码"] and rows[0][-1] == "金额（元）"
     numbers = {line.name: line.id_number for line in roll.lines.all()}
     assert [(r[2], r[3], r[-1]) for r in rows[1:-1]] == [
-        ("张三", numbers["张三"], "860.00"),
-        ("李四", numbers["李四"], "560.00"),
+        ("张三", "\t" + numbers["张三"], "860.00"),  # a tab keeps Excel and WPS reading the ID as text
+        ("李四", "\t" + numbers["李四"], "560.00"),
     ]
     assert rows[1][rows[0].index("低保补差（元）")] == "860.00"
     assert rows[-1][0] == "合计" and rows[-1][2] == "共2笔" and rows[-1][-1] == "1420.00"
@@ -275,7 +275,7 @@ def test_xlsx_export_matches_the_csv(enrolled, county_officer, client, django_ca
     values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     csv_rows = _csv(client.get(reverse("roll_export_csv", args=[roll.pk])))
     assert len(values) == len(csv_rows) == 4
-    assert values[1][3] == csv_rows[1][3] and Decimal(str(values[1][-1])) == Decimal("860.00")
+    assert "\t" + values[1][3] == csv_rows[1][3] and Decimal(str(values[1][-1])) == Decimal("860.00")
     assert values[-1][0] == "合计" and Decimal(str(values[-1][-1])) == Decimal("1420.00")
 
 

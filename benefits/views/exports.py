@@ -11,7 +11,7 @@ from benefits import exports, selectors
 from benefits.models import Enrolment, EnrolmentReview, ReliefGrant
 from cases.exports import query_label
 from cases.models import Category
-from config.xlsx import list_export_response
+from common.spreadsheets import list_export_response
 
 
 @require_GET

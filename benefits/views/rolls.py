@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseForbidden, StreamingHttpResponse
+from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,8 +18,8 @@ from benefits.models import PaymentRoll
 from benefits.services import rolls as services
 from benefits.views.common import PAGE_SIZE, apply_errors
 from cases import idnumber
+from common.spreadsheets import csv_response, workbook_response
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import workbook_response
 
 
 @login_required
@@ -160,10 +160,8 @@ def roll_export_csv(request, pk: int):
         purpose="报送银行发放" if full else "监督查看",
         count=roll.line_count,
     )
-    response = StreamingHttpResponse(
-        exports.csv_chunks(roll, full_ids=full), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = _disposition(exports.filename(roll, "csv"))
+    lines = exports.rows(roll, full_ids=full)
+    response = csv_response(exports.filename(roll, "csv"), next(lines), lines)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -185,9 +183,3 @@ def roll_export_xlsx(request, pk: int):
     response = workbook_response(exports.filename(roll, "xlsx"), [exports.xlsx_sheet(roll, full_ids=full)])
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _disposition(name: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"roll.{name.rsplit('.', 1)[1]}\"; filename*=UTF-8''{quote(name)}"

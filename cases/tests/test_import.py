@@ -21,7 +21,7 @@ from cases import idnumber, importing
 from cases.models import Application, Household, ImportBatch, Person
 from cases.services import imports
 from cases.tests.factories import household_make
-from config.xlsx import Sheet, write_workbook
+from common.spreadsheets import Sheet, write_workbook
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2, make_id
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from benefits.models import Enrolment
 from cases import importing
 from cases.models import Household, ImportBatch, Person
 from cases.services import imports
-from config.xlsx import Sheet, write_workbook
+from common.spreadsheets import Sheet, write_workbook
 from conftest import HOME_COMMUNITY, make_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,10 +1,10 @@
-"""config/xlsx.py: the one workbook writer every export uses."""
+"""common/spreadsheets.py: the one workbook writer every export uses."""
 
 from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from config.xlsx import Sheet, workbook_response, write_workbook
+from common.spreadsheets import Sheet, workbook_response, write_workbook
 
 
 def test_sheets_caption_header_rows_and_footer(tmp_path):
@@ -58,7 +58,7 @@ def test_a_failed_access_log_hands_out_nothing(rf, caseworker, monkeypatch):
     import pytest
 
     from accounts import services
-    from config.xlsx import personal_export_response
+    from common.spreadsheets import personal_export_response
 
     def broken(**kwargs):
         raise RuntimeError("日志库不可用")
