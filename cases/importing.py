@@ -29,8 +29,9 @@ from typing import Any
 from cases import idnumber
 from cases.models import Category, Household, Person
 from common.spreadsheets import Sheet, display_width
+from common.workbook_upload import NumericCell, WorkbookRefused, WorkbookRows
 from ledgers.kinds import normalise_header
-from ledgers.validation import CellChecker, ExtractFileError, NumericCell, XlsxRows
+from ledgers.validation import CellChecker, ExtractFileError
 
 DATA_SHEET = "家庭成员"
 MAX_ROWS = 100_000
@@ -760,15 +761,20 @@ def read_workbook(
     may_enrol: Callable[[str], bool],
     today: dt.date,
     on_progress: Callable[..., None] | None = None,
+    fmt: str = "xlsx",
 ) -> Parsed:
-    """Read and check the data sheet of an uploaded workbook in one streaming pass.
+    """Read and check the data sheet of an uploaded workbook (.xlsx, .xls or .ods: `fmt`) in one pass.
 
     `communities` maps every community code to its name; `may_import(code)` / `may_enrol(code)` say whether the
-    uploader may file households / enrolments there. Raises ExtractFileError for a file that cannot be read.
+    uploader may file households / enrolments there. Raises ExtractFileError for a file that cannot be read or
+    that passes a limit (common/workbook_upload.py checks them before reading).
     """
-    rows = XlsxRows(path, DATA_SHEET)
-    if on_progress is not None:  # the size the sheet declares (read with the workbook, no extra pass)
-        on_progress(0, max(0, (rows.sheet.max_row or 1) - 1))
+    try:
+        rows = WorkbookRows(path, fmt, DATA_SHEET)
+    except WorkbookRefused as exc:
+        raise ExtractFileError(str(exc)) from None
+    if on_progress is not None:  # the size of the sheet (known once it is read, no extra pass)
+        on_progress(0, max(0, rows.size - 1))
     try:
         return _read(rows, communities, may_import, may_enrol, today, on_progress)
     finally:
@@ -791,7 +797,7 @@ def _find_header(rows: Iterator[list[str]], names: dict[str, Col], source) -> tu
     )
 
 
-def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress) -> Parsed:
+def _read(rows: WorkbookRows, communities, may_import, may_enrol, today, on_progress) -> Parsed:
     out = Parsed()
     names = header_names()
     source_rows = iter(rows)

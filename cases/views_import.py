@@ -25,7 +25,10 @@ PAGE = 50
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label="台账文件（.xlsx）")
+    file = forms.FileField(
+        label="台账文件（.xlsx、.xls、.ods）",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
+    )
 
 
 def _batches(user):

@@ -24,6 +24,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from common.workbook_upload import NumericCell  # noqa: F401 (shared with the household import)
+from common.workbook_upload import cell_text as _cell
 from ledgers.kinds import KINDS, Column, Kind, header_names, normalise_header
 
 CHECK = "10X98765432"
@@ -122,26 +124,6 @@ class _CsvSource:
                 f"第{self.line_num + 1}行附近的文字编码无法识别（请使用 UTF-8 或 GB18030）"
             )
         return ExtractFileError(f"第{self.line_num}行 CSV 格式错误：{exc}")
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)
-
-
-class NumericCell(str):
-    """A cell Excel stored as a number (an ID number so stored has lost its last digits)."""
 
 
 class XlsxRows:

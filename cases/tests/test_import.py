@@ -210,7 +210,7 @@ def test_a_file_without_a_header_or_not_xlsx_is_refused(county_officer, django_c
     )
     assert batch.status == ImportBatch.Status.FAILED and "找不到表头" in batch.error
     batch = upload(county_officer, b"not a zip file", django_capture_on_commit_callbacks)
-    assert batch.status == ImportBatch.Status.FAILED and batch.error.startswith("无法读取 XLSX 文件")
+    assert batch.status == ImportBatch.Status.FAILED and batch.error.startswith("无法读取该 .xlsx 文件")
     with pytest.raises(imports.ServiceError):
         imports.import_upload(acting_user=county_officer, file=io.BytesIO(b"x"), original_name="a.csv")
 

