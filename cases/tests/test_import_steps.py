@@ -52,7 +52,7 @@ def test_map_header_reports_duplicates_missing_columns_and_an_enrolment_without_
         ("community", "36010200200", (None, "社区区划代码应为12位数字")),
         ("bank_account", "6228 4800 0000", ("622848000000", None)),
         (
-            "account",
+            "bank_account",
             NumericCell("6228480000000000000"),
             (None, "被存成了数字（末几位已丢失），请把该列设为文本格式"),
         ),
