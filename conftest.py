@@ -172,3 +172,30 @@ def body_text(response) -> str:
         with zipfile.ZipFile(io.BytesIO(raw)) as book:
             return "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
     return raw.decode("utf-8", "replace")
+
+
+@pytest.fixture
+def soffice(tmp_path):
+    """LibreOffice's headless converter: convert(paths, target, infilter=None) -> the output directory.
+    Required when CI=true (.ci/run installs Debian's libreoffice-calc); skipped locally only if soffice is absent."""
+    import os
+    import shutil
+    import subprocess
+
+    binary = shutil.which("soffice")
+    if binary is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("soffice (Debian libreoffice-calc) is required in CI")
+        pytest.skip("soffice is not installed (apt-get install libreoffice-calc)")
+    profile = tmp_path / "lo-profile"  # its own profile: several runs at once must not share one
+
+    def convert(paths, target: str, infilter: str | None = None):
+        out = tmp_path / f"lo-{target.split(':')[0]}"
+        command = [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore"]
+        if infilter:
+            command.append(f"--infilter={infilter}")
+        command += ["--convert-to", target, "--outdir", str(out), *map(str, paths)]
+        subprocess.run(command, check=True, capture_output=True, timeout=300)
+        return out
+
+    return convert
