@@ -783,3 +783,88 @@ def test_a_file_over_the_size_limit_is_refused(county_officer, settings):
         imports.import_upload(acting_user=county_officer, file=io.BytesIO(b"x" * 11), original_name="a.xlsx")
     assert exc.value.errors == [{"field": "file", "message": "文件超过 0 MB 的上限，请分成几个文件导入"}]
     assert ImportBatch.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_xls_and_ods_give_the_same_row_and_column_report_as_xlsx(
+    fmt, county_officer, django_capture_on_commit_callbacks, soffice, tmp_path
+):
+    good = make_id()
+    bad_check = good[:17] + ("0" if good[17] != "0" else "1")
+    ids = [make_id() for _ in range(2)]
+    rows = [
+        row(
+            key="H1", community=HOME_COMMUNITY, address="甲1", name="甲", id_number=bad_check, relation="户主"
+        ),
+        row(
+            key="H2",
+            community=HOME_COMMUNITY,
+            address="乙1",
+            name="乙",
+            id_number=ids[0],
+            relation="户主",
+            income_wage="一千二",
+        ),
+        row(key="H3", community=HOME_COMMUNITY, address="丙1", name="丙", id_number=ids[1], relation="户主"),
+        row(key="H3", name="丙二", id_number=ids[1], relation="子女"),
+    ]
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(workbook(rows))
+    converted = soffice([path], fmt) / f"台账.{fmt}"
+    before = counts()
+    xlsx = upload(county_officer, path.read_bytes(), django_capture_on_commit_callbacks)
+    other = upload(
+        county_officer, converted.read_bytes(), django_capture_on_commit_callbacks, name=f"台账.{fmt}"
+    )
+    assert other.status == xlsx.status == ImportBatch.Status.REJECTED and counts() == before
+    assert (
+        messages(other)
+        == messages(xlsx)
+        == [
+            "第2行 N列「身份证号码」：身份证号码校验位错误",
+            "第3行 V列「工资性收入（元/月）」：应为数字（元，最多两位小数）",
+            "第5行 N列「身份证号码」：与第4行身份证号码重复，同一人只能登记一次",
+        ]
+    )
+
+
+def test_a_clean_ods_file_imports_like_the_xlsx(
+    county_officer, django_capture_on_commit_callbacks, soffice, tmp_path
+):
+    number = make_id()
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(
+        workbook(
+            [
+                row(
+                    key="H1",
+                    community=HOME_COMMUNITY,
+                    address="甲1",
+                    name="甲",
+                    id_number=number,
+                    relation="户主",
+                    bank_account="6228480000000000000",
+                    income_wage="1200.50",
+                )
+            ]
+        )
+    )
+    converted = soffice([path], "ods") / "台账.ods"
+    batch = upload(
+        county_officer, converted.read_bytes(), django_capture_on_commit_callbacks, name="台账.ods"
+    )
+    assert batch.status == ImportBatch.Status.CHECKED, messages(batch)
+    batch = confirm(county_officer, batch, django_capture_on_commit_callbacks)
+    person = Person.objects.get(id_number=number)
+    assert (person.household.bank_account, person.income_wage) == ("6228480000000000000", Decimal("1200.50"))
+
+
+def test_a_workbook_over_a_limit_is_refused_with_the_limit_and_nothing_is_read(
+    county_officer, django_capture_on_commit_callbacks, settings
+):
+    settings.WORKBOOK_MAX_ROWS = 50
+    data = workbook([row(key="H1")] + [[] for _ in range(60)])
+    before = counts()
+    batch = upload(county_officer, data, django_capture_on_commit_callbacks)
+    assert batch.status == ImportBatch.Status.FAILED and counts() == before
+    assert batch.error == "工作表超过50行的上限（空行也计算在内），请删除多余的空行或分成几个文件导入"
