@@ -579,6 +579,7 @@ def _write_chunk(chunk, writers, batch, user, now, today, reason) -> None:
                 "proposed_amount": amount,
                 "decided_on": today,
                 "decision_reason": f"原台账在册对象，{reason}",
+                "from_ledger": True,
                 "created_by_id": user.pk,
                 "created_at": now,
                 "updated_at": now,

@@ -868,3 +868,43 @@ def test_a_workbook_over_a_limit_is_refused_with_the_limit_and_nothing_is_read(
     batch = upload(county_officer, data, django_capture_on_commit_callbacks)
     assert batch.status == ImportBatch.Status.FAILED and counts() == before
     assert batch.error == "工作表超过50行的上限（空行也计算在内），请删除多余的空行或分成几个文件导入"
+
+
+def test_an_imported_application_is_marked_imported_on_its_page_and_its_paper(
+    county_officer, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    ids = [make_id() for _ in range(3)]
+    batch = upload(county_officer, workbook(good_rows(ids)), django_capture_on_commit_callbacks)
+    confirm(county_officer, batch, django_capture_on_commit_callbacks)
+    application = Application.objects.get()
+    assert application.from_ledger is True and application.status == Application.Status.APPROVED
+    client.force_login(county_officer)
+    page = client.get(reverse("application_detail", args=[application.pk])).content.decode()
+    assert 'id="imported-mark"' in page and "打印在册记录" in page and "打印通知书" not in page
+    paper = client.get(reverse("application_letter", args=[application.pk])).content.decode()
+    assert "原台账在册记录" in paper and "不是本系统出具的通知书" in paper
+    # nothing of a decision the product issued: no document number, no seal, no appeal rights, no notice dates
+    assert all(text not in paper for text in ("审批通知书", "民救〔", "盖章", "行政复议", "公示，"))
+
+
+def test_a_decided_application_of_the_product_is_not_marked_imported(
+    county_officer, caseworker, street_officer, client
+):
+    from django.urls import reverse
+
+    from cases.tests.factories_applications import application_at, standard_make
+
+    standard_make(year=2018)
+    application = application_at(
+        "approved",
+        household=household_make(community_id=HOME_COMMUNITY, members=2),
+        caseworker=caseworker,
+        street=street_officer,
+        county=county_officer,
+    )
+    assert application.from_ledger is False
+    client.force_login(county_officer)
+    paper = client.get(reverse("application_letter", args=[application.pk])).content.decode()
+    assert "审批通知书" in paper and "原台账" not in paper
