@@ -18,6 +18,18 @@ urlpatterns = [
     path("import/<int:pk>/", import_views.import_detail, name="import_detail"),
     path("import/<int:pk>/status/", import_views.import_status, name="import_status"),
     path(
+        "import/<int:pk>/errors.xlsx",
+        import_views.import_issues_export,
+        {"ext": "xlsx"},
+        name="import_issues_export",
+    ),
+    path(
+        "import/<int:pk>/errors.csv",
+        import_views.import_issues_export,
+        {"ext": "csv"},
+        name="import_issues_csv",
+    ),
+    path(
         "import/<int:pk>/confirm/", import_views.import_decide, {"action": "confirm"}, name="import_confirm"
     ),
     path(

@@ -908,3 +908,70 @@ def test_a_decided_application_of_the_product_is_not_marked_imported(
     client.force_login(county_officer)
     paper = client.get(reverse("application_letter", args=[application.pk])).content.decode()
     assert "审批通知书" in paper and "原台账" not in paper
+
+
+def test_the_error_report_exports_through_the_one_writer_with_formulas_as_text(
+    county_officer, client, django_capture_on_commit_callbacks
+):
+    import csv
+
+    from django.urls import reverse
+
+    from accounts.models import AccessLog
+
+    rows = [
+        row(
+            key="H1",
+            community=HOME_COMMUNITY,
+            address="甲1",
+            name="甲",
+            id_number=make_id(),
+            relation="户主",
+            income_wage='=HYPERLINK("http://ev.il")',
+        ),
+        row(
+            key="H2",
+            community=HOME_COMMUNITY,
+            address="乙1",
+            name="乙",
+            id_number=make_id(),
+            relation="@SUM(1)",
+        ),
+    ]
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = importing.DATA_SHEET
+    sheet.append(HEADER)
+    for values in rows:
+        sheet.append(values)
+    for cell in (sheet["V2"], sheet["O3"]):
+        cell.data_type = "s"  # as typed text in the uploaded file, not as a formula
+    data = io.BytesIO()
+    book.save(data)
+    batch = upload(county_officer, data.getvalue(), django_capture_on_commit_callbacks)
+    assert batch.status == ImportBatch.Status.REJECTED
+    assert list(batch.issues.values_list("value", flat=True)) == ['=HYPERLINK("http://ev.il")', "@SUM(1)"]
+    client.force_login(county_officer)
+    expected = [
+        (2, "V", "工资性收入（元/月）", "应为数字（元，最多两位小数）", '\'=HYPERLINK("http://ev.il")'),
+        (
+            3,
+            "O",
+            "与户主关系",
+            "应为以下之一：户主、配偶、子女、父母、孙子女、祖父母、兄弟姐妹、其他、本人、妻、夫、子、女",
+            "'@SUM(1)",
+        ),
+    ]
+    response = client.get(reverse("import_issues_export", args=[batch.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["错误清单"]
+    assert [tuple(c.value for c in r) for r in sheet.iter_rows(min_row=3)] == expected
+    assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)
+    response = client.get(reverse("import_issues_csv", args=[batch.pk]))
+    text = b"".join(response.streaming_content).decode("utf-8")
+    lines = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert lines[0] == ["行号", "列", "列名", "错误", "原值"] and lines[1:] == [
+        [str(line), *rest] for line, *rest in expected
+    ]
+    assert list(AccessLog.objects.order_by("id").values_list("count", flat=True)) == [2, 2]
