@@ -301,3 +301,30 @@ def test_roll_page_runs_a_constant_number_of_queries(
             assert client.get(reverse("roll_detail", args=[roll.pk])).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_roll_workbook_prints_on_a4_landscape_with_office_month_totals_and_page_numbers(
+    enrolled, county_officer, client, django_capture_on_commit_callbacks
+):
+    from openpyxl import load_workbook
+
+    roll, _ = make_roll(county_officer, capture=django_capture_on_commit_callbacks)
+    services.roll_lock(roll=roll, acting_user=county_officer)
+    client.force_login(county_officer)
+    response = client.get(reverse("roll_export_xlsx", args=[roll.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
+    assert sheet.oddHeader.center.text == "东湖区民政局 2018年07月 城镇最低生活保障（低保）发放花名册"
+    assert sheet.oddFooter.left.text == "合计：共2笔，金额1420.00元"
+    assert sheet.oddFooter.right.text == "第 &P 页，共 &N 页"
+    assert (
+        sheet.freeze_panes == "A2"
+        and sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}3"
+    )
+    # ID numbers and accounts as text, the month as a month, money as numbers with two decimals
+    id_cell, account, month, amount = sheet["D2"], sheet["F2"], sheet["H2"], sheet.cell(2, sheet.max_column)
+    assert (id_cell.data_type, id_cell.number_format, account.data_type) == ("s", "@", "s")
+    assert (month.value, month.number_format) == (dt.datetime(2018, 7, 1), "yyyy-mm")
+    assert (amount.value, amount.number_format) == (860, "0.00")
