@@ -169,8 +169,13 @@ def body_text(response) -> str:
 
     raw = b"".join(response.streaming_content) if response.streaming else response.content
     if raw[:2] == b"PK":
+        import html
+
         with zipfile.ZipFile(io.BytesIO(raw)) as book:
-            return "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
+            # lxml writes non-ASCII text as character references (&#24352;): read them as the characters
+            return "".join(
+                html.unescape(book.read(name).decode("utf-8", "replace")) for name in book.namelist()
+            )
     return raw.decode("utf-8", "replace")
 
 

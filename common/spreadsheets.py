@@ -32,6 +32,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from copy import copy
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -161,25 +162,39 @@ def csv_text(value: Any) -> str:
 
 
 class _CellMaker:
-    """Write-only cells with their styles, the styles made once per kind."""
+    """Cells for a write-only sheet. A plain value is appended as it is (fast); a value that needs a number
+    format, or a bold row, becomes a WriteOnlyCell whose style is copied from one made once per kind.
+    Text is safe either way: after `neutralise` no text starts with "=", the only start openpyxl reads as a
+    formula, and a styled text cell is typed as a string explicitly."""
 
     def __init__(self, sheet):
-        from openpyxl.styles import Font
-
         self.sheet = sheet
-        self.bold = Font(bold=True)
+        self.styles: dict[tuple[str | None, bool], Any] = {}
+
+    def _style(self, number_format: str | None, bold: bool):
+        key = (number_format, bold)
+        if key not in self.styles:
+            from openpyxl.cell import WriteOnlyCell
+            from openpyxl.styles import Font
+
+            model = WriteOnlyCell(self.sheet)
+            if number_format:
+                model.number_format = number_format
+            if bold:
+                model.font = Font(bold=True)
+            self.styles[key] = model._style
+        return self.styles[key]
 
     def cell(self, value: Any, bold: bool = False):
+        stored, number_format = _plain(value)
+        if number_format is None and not bold:
+            return stored
         from openpyxl.cell import WriteOnlyCell
 
-        stored, number_format = _plain(value)
         cell = WriteOnlyCell(self.sheet, value=stored)
         if isinstance(stored, str):
             cell.data_type = "s"  # never a formula, whatever the text
-        if number_format:
-            cell.number_format = number_format
-        if bold:
-            cell.font = self.bold
+        cell._style = copy(self._style(number_format, bold))
         return cell
 
     def row(self, values: Sequence[Any], bold: bool = False) -> list:
