@@ -101,13 +101,7 @@ def check_limits(path: str, fmt: str, limits: Limits) -> None:
         return  # BIFF8: 65,536 rows and 256 columns at most, bounded by the upload size; cells checked on reading
     try:
         with zipfile.ZipFile(path) as book:
-            parts = book.infolist()
-            declared = sum(p.file_size for p in parts)
-            if declared > limits.uncompressed_bytes:
-                raise WorkbookRefused(
-                    f"文件解压后有{_mb(declared)}，超过{_mb(limits.uncompressed_bytes)}的上限，"
-                    "不予读取（可能不是正常的表格文件），请另存为新文件或分成几个文件导入"
-                )
+            _check_unpacked_size(book, limits)
             if fmt == "xlsx":
                 _check_xlsx(book, limits)
             else:
@@ -115,6 +109,24 @@ def check_limits(path: str, fmt: str, limits: Limits) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, SyntaxError, KeyError) as exc:
         # SyntaxError: xml.etree.ElementTree.ParseError; a CRC or size mismatch is BadZipFile
         raise WorkbookRefused(_damaged(fmt)) from exc
+
+
+def _check_unpacked_size(book: zipfile.ZipFile, limits: Limits) -> None:
+    declared = sum(p.file_size for p in book.infolist())
+    if declared > limits.uncompressed_bytes:
+        raise WorkbookRefused(
+            f"文件解压后有{_mb(declared)}，超过{_mb(limits.uncompressed_bytes)}的上限，"
+            "不予读取（可能不是正常的表格文件），请另存为新文件或分成几个文件导入"
+        )
+
+
+def check_unpacked_size(path: str, limits: Limits | None = None) -> None:
+    """Only the zip directory's check (instant): for readers that stream rows anyway (the ledger extracts)."""
+    try:
+        with zipfile.ZipFile(path) as book:
+            _check_unpacked_size(book, limits or Limits.from_settings())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+        raise WorkbookRefused(_damaged("xlsx")) from exc
 
 
 def _damaged(fmt: str) -> str:

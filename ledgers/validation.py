@@ -134,6 +134,12 @@ class XlsxRows:
     def __init__(self, path: str, sheet: str | None = None):
         from openpyxl import load_workbook
 
+        from common.workbook_upload import WorkbookRefused, check_unpacked_size
+
+        try:
+            check_unpacked_size(path)  # a zip bomb is refused from its directory, never unpacked
+        except WorkbookRefused as exc:
+            raise ExtractFileError(str(exc)) from None
         try:
             self.book = load_workbook(path, read_only=True, data_only=True)
         except (
