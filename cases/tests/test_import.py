@@ -163,6 +163,30 @@ def test_template_has_chinese_headers_and_an_explanation_of_every_column(client,
     assert HOME_COMMUNITY in codes and all(c.startswith("360102") for c in codes)
 
 
+def test_the_template_types_id_and_account_columns_as_text_and_offers_dropdowns(client, county_officer):
+    client.force_login(county_officer)
+    response = client.get("/households/import/template/")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["家庭成员"]
+    letter = {label: importing._letter(i) for i, label in enumerate(HEADER)}
+    text = [label for label in HEADER if sheet.column_dimensions[letter[label]].number_format == "@"]
+    assert text == ["户编号", "社区区划代码", "联系电话", "银行账号", "身份证号码"]
+    dropdowns = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert dropdowns == {
+        "E2:E100001": '"自有住房,公租房/廉租房,租赁私房,棚户区/危旧房,无固定住所,其他"',
+        "K2:K100001": '"是,否"',
+        "O2:O100001": '"户主,配偶,子女,父母,孙子女,祖父母,兄弟姐妹,其他"',
+        "P2:P100001": '"有劳动能力,部分劳动能力,无劳动能力"',
+        "Q2:Q100001": '"无,一级,二级,三级,四级"',
+        "R2:R100001": '"全自理,半失能,全失能"',
+        "S2:S100001": '"是,否"',
+        "T2:T100001": '"散居孤儿,机构供养孤儿"',
+        "U2:U100001": '"就业,灵活就业,失业/未就业,在校学生,退休,不适用"',
+        "AA2:AA100001": '"低保,特困,支出型"',
+        "AD2:AD100001": '"是,否"',
+    }
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{letter[HEADER[-1]]}1"
+
+
 def test_the_template_example_sheet_is_not_imported_and_a_blank_template_is_refused(
     county_officer, django_capture_on_commit_callbacks
 ):
