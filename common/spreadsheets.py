@@ -404,13 +404,16 @@ def personal_export_response(
         else s
         for s in sheets
     ]
-    response = workbook_response(filename, counted)
-    if counter[0]:  # an export with no rows read no personal data: nothing to log
-        try:
+    out = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        write_workbook(counted, out)
+        if counter[0]:  # an export with no rows read no personal data: nothing to log
             access_log_record(request=request, what=what, purpose=purpose, count=counter[0])
-        except BaseException:
-            response.file_to_stream.close()  # the temporary file; response.close() would end the request
-            raise
+    except BaseException:
+        out.close()  # the temporary file: nothing is handed out
+        raise
+    out.seek(0)
+    response = FileResponse(out, as_attachment=True, filename=filename, content_type=CONTENT_TYPE)
     response["Cache-Control"] = "private, no-store"
     return response
 
