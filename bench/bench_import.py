@@ -15,7 +15,7 @@ incomes, property and bank accounts filled; then rewritten as Excel or WPS save 
 strings, blanks left out, the size declared), which is what users upload after filling the template in.
 `--write-only` uploads openpyxl's write-only form as it is instead (slowest to read). Then, as the Celery task does (eager here), with the peak resident
 memory of this process sampled every 20 ms:
-1. upload + check (`import_upload` → `import_validate`: the streaming openpyxl pass and the registered-persons
+1. upload + check (`import_upload` → `import_validate`: the limits scan, the python-calamine pass and the registered-persons
    query), leaving the batch CHECKED with its preview;
 2. confirm + import (`import_confirm` → `import_execute`: the second check inside the transaction and the bulk
    inserts with their history rows and the batch's Event), one transaction.

@@ -25,7 +25,6 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from xml.etree.ElementTree import iterparse
 
 FORMATS = ("xlsx", "xls", "ods")
 _COLUMN = re.compile(r"^([A-Z]{1,3})")
@@ -133,15 +132,29 @@ def _damaged(fmt: str) -> str:
     return f"无法读取该 .{fmt} 文件：文件已损坏或不是表格文件，请用 Excel、WPS 或 LibreOffice 另存后重新上传"
 
 
+def _elements(stream, tags):
+    """The elements named `tags` as each ends, read by lxml (no entities resolved, no network, no huge trees);
+    the caller clears each once looked at, and what came before it is dropped, so memory stays flat."""
+    from lxml import etree
+
+    for _event, elem in etree.iterparse(
+        stream, events=("end",), tag=tags, resolve_entities=False, no_network=True, huge_tree=False
+    ):
+        yield elem
+        elem.clear()
+        parent = elem.getparent()
+        if parent is not None:
+            while elem.getprevious() is not None:
+                del parent[0]
+
+
 def _check_xlsx(book: zipfile.ZipFile, limits: Limits) -> None:
     names = book.namelist()
     if "xl/sharedStrings.xml" in names:
         with book.open("xl/sharedStrings.xml") as f:
-            for _event, elem in iterparse(f):
-                if elem.tag.endswith("}t") and elem.text and len(elem.text) > limits.cell_chars:
+            for item in _elements(f, "{*}si"):
+                if len("".join(item.itertext())) > limits.cell_chars:
                     raise _too_long(limits)
-                if elem.tag.endswith("}si"):
-                    elem.clear()
     for name in names:
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
             with book.open(name) as f:
@@ -150,20 +163,19 @@ def _check_xlsx(book: zipfile.ZipFile, limits: Limits) -> None:
 
 def _check_xlsx_sheet(stream, limits: Limits) -> None:
     rows = 0
-    for _event, elem in iterparse(stream):
-        tag = elem.tag.rsplit("}", 1)[-1]
-        if tag == "c":
-            match = _COLUMN.match(elem.get("r") or "")
-            if match and column_index(match.group(1)) > limits.columns:
+    for row in _elements(stream, "{*}row"):
+        rows = max(rows + 1, int(row.get("r") or 0))
+        if rows > limits.rows:
+            raise _too_many_rows(limits)
+        if len(row):  # cells come in column order: the last one is the widest
+            match = _COLUMN.match(row[-1].get("r") or "")
+            if (match and column_index(match.group(1)) > limits.columns) or len(row) > limits.columns:
                 raise _too_many_columns(limits)
-        elif tag in ("v", "t"):
-            if elem.text and len(elem.text) > limits.cell_chars:
-                raise _too_long(limits)
-        elif tag == "row":
-            rows = max(rows + 1, int(elem.get("r") or 0))
-            if rows > limits.rows:
-                raise _too_many_rows(limits)
-            elem.clear()
+        # the whole row's text first (one C-level join): only a long row needs its cells measured
+        if len("".join(row.itertext())) > limits.cell_chars and any(
+            len(text) > limits.cell_chars for text in row.itertext()
+        ):
+            raise _too_long(limits)
 
 
 def _ods_has_content(cell) -> bool:
@@ -175,11 +187,10 @@ def _check_ods(book: zipfile.ZipFile, limits: Limits) -> None:
     area, which LibreOffice writes as one repeated row) are not read, so they are not counted."""
     with book.open("content.xml") as f:
         rows = empty_rows = 0
-        for _event, elem in iterparse(f):
+        for elem in _elements(f, (f"{_ODS_TABLE}table", f"{_ODS_TABLE}table-row")):
             if elem.tag == f"{_ODS_TABLE}table":
                 rows = empty_rows = 0
-                elem.clear()
-            elif elem.tag == f"{_ODS_TABLE}table-row":
+            else:
                 repeat = int(elem.get(f"{_ODS_TABLE}number-rows-repeated") or 1)
                 if _check_ods_row(elem, limits):
                     rows += empty_rows + repeat
@@ -188,14 +199,13 @@ def _check_ods(book: zipfile.ZipFile, limits: Limits) -> None:
                     empty_rows += repeat
                 if rows > limits.rows:
                     raise _too_many_rows(limits)
-                elem.clear()
 
 
 def _check_ods_row(row, limits: Limits) -> bool:
     """Check one row's width and cell lengths; whether it holds anything."""
     width = empty = 0
     for cell in row:
-        if not cell.tag.endswith(("}table-cell", "}covered-table-cell")):
+        if not isinstance(cell.tag, str) or not cell.tag.endswith(("}table-cell", "}covered-table-cell")):
             continue
         repeat = int(cell.get(f"{_ODS_TABLE}number-columns-repeated") or 1)
         if _ods_has_content(cell):
