@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from accounts.models import Region, User
-from cases import idnumber
+from households import idnumber
 
 _seq = itertools.count(1)
 

@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from accounts.forms import LockoutAuthenticationForm
 from accounts.scope import region_prefix
-from cases import selectors as case_selectors
-from cases.selectors_applications import application_counts
-from cases.selectors_help import lead_counts
+from applications.selectors import application_counts
+from help.selectors import lead_counts
+from households import selectors as case_selectors
 
 
 class LoginView(auth_views.LoginView):

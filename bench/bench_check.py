@@ -168,9 +168,10 @@ def timed(n: int, seed: int) -> dict:
     from django.utils import timezone
 
     from accounts.models import User
-    from cases.models import Application, EconomicCheck
-    from cases.services.economic import economic_check_run
-    from ledgers.sources import CHECK_KINDS
+    from applications.models import Application
+    from economic_check.models import EconomicCheck
+    from economic_check.services import economic_check_run
+    from economic_check.sources import CHECK_KINDS
 
     officer = User.objects.get(username="bench-province")
     log("removing earlier bench applications")
@@ -232,7 +233,7 @@ def timed(n: int, seed: int) -> dict:
     from django.db.models import Count, Sum
 
     agg = checks.aggregate(members=Sum("members"), n=Count("id"))
-    from cases.models import EconomicCheckItem, EconomicContradiction
+    from economic_check.models import EconomicCheckItem, EconomicContradiction
 
     items = EconomicCheckItem.objects.filter(check_run__in=checks).exclude(found=[]).count()
     contradictions = dict(

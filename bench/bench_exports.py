@@ -64,7 +64,7 @@ def main(argv=None) -> list[dict]:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import AccessLog, Region, User
-    from cases.views_exports import household_export
+    from households.views import household_export
 
     if args.max_rows is not None:
         from django.conf import settings

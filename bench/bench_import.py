@@ -9,7 +9,7 @@ The target database is made once (`--fresh` drops it first): empty and migrated,
 persons already registered runs against a full person table. Households left by an earlier run of this bench
 are not removed: each run generates new ID numbers (a birth date range after the ones used so far).
 
-The workbook is the template's layout (cases/importing.py), written with common/spreadsheets.py: about 2.5 persons per
+The workbook is the template's layout (imports/workbook.py), written with common/spreadsheets.py: about 2.5 persons per
 household, spread over the county's communities, one household in three a 低保 enrolment (all members covered),
 incomes, property and bank accounts filled; then rewritten as Excel or WPS save a file (`excel_style`: shared
 strings, blanks left out, the size declared), which is what users upload after filling the template in.
@@ -88,7 +88,7 @@ def ensure_database(target: str, source: str, fresh: bool) -> bool:
 
 def id_numbers(county: str, n: int, first_year: int):
     """n distinct valid ID numbers: per birth date, 500 order codes (odd: male, even: female)."""
-    from cases import idnumber
+    from households import idnumber
 
     day = dt.date(first_year, 1, 1)
     made = 0
@@ -105,8 +105,8 @@ def id_numbers(county: str, n: int, first_year: int):
 def build_rows(n: int, county: str, seed: int):
     """The workbook's rows (a generator): one row per person, the household's columns on its first row."""
     from accounts.models import Region
-    from cases import importing
-    from cases.models import Person
+    from households.models import Person
+    from imports import workbook as importing
 
     rng = random.Random(seed)
     communities = list(
@@ -249,10 +249,11 @@ def main(argv=None) -> None:
 
     settings.MEDIA_ROOT = media
     from accounts.models import Event, User
-    from cases import importing
-    from cases.models import Household, ImportBatch, Person
-    from cases.services import imports
     from common.spreadsheets import Sheet, write_workbook
+    from households.models import Household, Person
+    from imports import services as imports
+    from imports import workbook as importing
+    from imports.models import ImportBatch
 
     user, _ = User.objects.get_or_create(
         username=f"bench-import-{args.county}",
@@ -316,7 +317,9 @@ def main(argv=None) -> None:
     assert Person.objects.count() - persons_before == batch.persons == args.rows
     assert Household.objects.count() - households_before == batch.households
     event = (
-        Event.objects.filter(target_type="cases.importbatch", target_id=str(batch.pk)).order_by("-id").first()
+        Event.objects.filter(target_type="imports.importbatch", target_id=str(batch.pk))
+        .order_by("-id")
+        .first()
     )
     print(f"event:   {event.verb}; persons in database: {Person.objects.count():,}")
 

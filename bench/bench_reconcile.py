@@ -111,8 +111,8 @@ def prepare(persons: int) -> dict:
     from django.db import connection, transaction
 
     from accounts.models import User
+    from applications.models import Application
     from benefits.models import Enrolment, EnrolmentMember
-    from cases.models import Application
     from eligibility.models import Standard
 
     log("migrate")

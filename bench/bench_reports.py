@@ -17,7 +17,7 @@ copy, set-based (once per target):
   roll_community_totals_refresh write (the lines themselves are not written: no report reads them);
 - two reconciliation runs (2025H1, 2025H2) with a finding for 1 in 25 households and a review task each,
   40 % confirmed, 30 % false alarms, 30 % open.
-Enrolment.community_code and cases.ApplicationTimes (what the reports read instead of households and events) are
+Enrolment.community_code and applications.ApplicationTimes (what the reports read instead of households and events) are
 filled by the migrations that add them and, for the rows made here, by the same statements. After a VACUUM ANALYZE
 (the state autovacuum reaches after the migrations' backfills), each report section is timed for the province, a city and a county over 2025 (p50 and max of --repeats runs,
 after one warm-up), the whole 全年一考核 page through the view, and the Excel export; peak memory is the process's
@@ -65,8 +65,8 @@ def prepare() -> None:
     from django.db import connection, transaction
 
     from accounts.models import User
-    from cases.models import Application
-    from cases.services import application_times
+    from applications.models import Application
+    from applications.services import application_times
 
     user, _ = User.objects.get_or_create(
         username="bench-reports",
@@ -314,10 +314,10 @@ def main(argv=None) -> dict:
     from django.test import Client
 
     from accounts.models import Region, User
+    from applications.models import Application, ApplicationEvent
     from benefits.models import Enrolment, EnrolmentPeriod, PaymentRollTotal
-    from cases.models import Application, ApplicationEvent
-    from ledgers import reports
     from ledgers.models import Finding
+    from reports import figures as reports
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)

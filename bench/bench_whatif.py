@@ -64,10 +64,10 @@ def check(prefix: str, year: int, as_of: dt.date | None) -> bool:
 
     from django.db.models import Prefetch
 
-    from cases.models import Household, Person
     from eligibility import rules
     from eligibility.standards import find_standards
     from eligibility.whatif import RESULT_COLUMNS, aggregate, whatif_as_of
+    from households.models import Household, Person
 
     as_of = as_of or whatif_as_of(year)
     from accounts.models import Region

@@ -5,7 +5,7 @@
         .venv/bin/python bench/generate.py --households 1000000 [--seed 1] [--chunk 10000]
 
 Households are spread uniformly over all community-level regions (so over every county that has
-communities); members come from `cases.demo.DemoGenerator`. On PostgreSQL each chunk is one COPY per
+communities); members come from `demo.generator.DemoGenerator`. On PostgreSQL each chunk is one COPY per
 table from an in-memory CSV buffer, committed per chunk (memory stays flat); elsewhere (SQLite) it is
 `executemany` per chunk. Ids are assigned here: the id ranges after the current maximum are reserved
 up front and the sequences set to the last id used at the end. No history rows are written.
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> dict:
     from django.db import connection, transaction
 
     from accounts.models import Region
-    from cases.demo import (
+    from demo.generator import (
         DEFAULT_AS_OF,
         HOUSEHOLD_FIELDS,
         PERSON_FIELDS,
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> dict:
         DemoGenerator,
         IdAllocator,
     )
-    from cases.models import Household, Person
+    from households.models import Household, Person
 
     started = time.perf_counter()
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else DEFAULT_AS_OF

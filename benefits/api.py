@@ -22,7 +22,7 @@ from accounts.scope import scope_filter
 from accounts.services import access_log_record
 from benefits.linked import SCOPE_FIELD, continues_until, linked_benefit_persons
 from benefits.models import EnrolmentMember
-from cases.api_help import parse_changed_since
+from help.api import parse_changed_since
 
 
 class HasListScope(BasePermission):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from cases.models import Category
+from applications.models import Category
 from config.errors import ServiceError
 from eligibility import rules
 from eligibility.io import evaluate_request

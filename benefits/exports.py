@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from benefits.compute import COMPONENT_LABELS
 from benefits.models import PaymentLine, PaymentRoll
-from cases import idnumber
 from common.spreadsheets import Month, PrintSetup, Sheet
+from households import idnumber
 
 COMPONENTS = tuple(COMPONENT_LABELS)
 HEADER = (
@@ -177,9 +177,9 @@ ENROLMENT_HEADER = (
 
 
 def enrolment_rows(enrolments) -> Iterator[tuple]:
+    from applications.models import Category
     from benefits.models import Enrolment
-    from cases.exports import CHUNK, head_subqueries
-    from cases.models import Category
+    from households.exports import CHUNK, head_subqueries
 
     categories, statuses = _label(Category.choices), _label(Enrolment.Status.choices)
     rows = (
@@ -252,9 +252,9 @@ REVIEW_HEADER = (
 
 def review_rows(reviews) -> Iterator[tuple]:
 
+    from applications.models import Category
     from benefits.models import EnrolmentReview
-    from cases.exports import CHUNK, head_subqueries
-    from cases.models import Category
+    from households.exports import CHUNK, head_subqueries
 
     kinds, statuses = _label(EnrolmentReview.Kind.choices), _label(EnrolmentReview.Status.choices)
     outcomes, categories = _label(EnrolmentReview.Outcome.choices), _label(Category.choices)
@@ -329,7 +329,7 @@ RELIEF_HEADER = (
 
 def relief_rows(grants) -> Iterator[tuple]:
     from benefits.models import ReliefGrant
-    from cases.exports import CHUNK
+    from households.exports import CHUNK
 
     kinds, routes = _label(ReliefGrant.Kind.choices), _label(ReliefGrant.Route.choices)
     statuses, filings = _label(ReliefGrant.Status.choices), _label(ReliefGrant.Filing.choices)
@@ -394,7 +394,7 @@ FILED_HEADER = (
 def relief_filed_rows(grants) -> Iterator[tuple]:
 
     from benefits.models import ReliefGrant
-    from cases.exports import CHUNK
+    from households.exports import CHUNK
 
     kinds, filings = _label(ReliefGrant.Kind.choices), _label(ReliefGrant.Filing.choices)
     rows = grants.values_list(

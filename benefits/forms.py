@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from applications.models import Category
 from benefits.models import Enrolment, ReliefGrant
-from cases.models import Category
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")

@@ -43,8 +43,9 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from accounts.models import LINKED_BENEFITS
+from applications.models import Category
 from benefits.models import Enrolment, EnrolmentMember
-from cases.models import Category, Household, Person
+from households.models import Household, Person
 
 # The lookup a caller narrows rows by with accounts.scope.scope_filter.
 SCOPE_FIELD = "enrolment__household__community__code"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cases import idnumber
 from eligibility.rules import add_months, age_on
+from households import idnumber
 
 STABLE_MONTHS = 12
 OTHER_MONTHS = 6

@@ -21,8 +21,8 @@ from benefits.models import (
     ReliefGrant,
     ReserveFund,
 )
-from cases import idnumber
-from cases.models import Person
+from households import idnumber
+from households.models import Person
 
 ENROLMENT_SCOPE = "household__community__code"
 

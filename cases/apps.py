@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class CasesConfig(AppConfig):
     name = "cases"
-    verbose_name = "家庭与人员"
+    verbose_name = "历史迁移（家庭、申请、核对、帮扶、导入）"

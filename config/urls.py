@@ -5,9 +5,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
-    path("households/", include("cases.urls")),
+    # Households and everything that hangs off them keep the /households/ prefix their bookmarks have.
+    path("households/", include("households.urls")),
+    path("households/", include("imports.urls")),
+    path("households/", include("applications.urls")),
+    path("households/", include("help.urls")),
     path("standards/", include("eligibility.urls")),
     path("ledgers/", include("ledgers.urls")),
+    path("ledgers/", include("reports.urls")),
     path("benefits/", include("benefits.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from cases import idnumber
 from config.errors import ServiceError
 from eligibility import rules
 from eligibility.standards import StandardsLookup
+from households import idnumber
 
 RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "grandparent", "sibling", "other")
 MAX_MEMBERS = 100

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from cases.models import Category
-from ledgers.kinds import PROGRAMS
+from accounts.kinds import PROGRAMS
+from applications.models import Category
 
 CATEGORIES = dict(Category.choices)
 SHORT_CATEGORY = {"dibao": "低保", "tekun": "特困", "zhichu": "支出型"}

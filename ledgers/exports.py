@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
-from cases.exports import CHUNK
-from cases.idnumber import mask
 from common.spreadsheets import Sheet
+from households.exports import CHUNK
+from households.idnumber import mask
 from ledgers import periods
 from ledgers.describe import describe
 from ledgers.models import Finding, ReconciliationRun, ReviewTask

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from accounts.kinds import kind_choices, program_choices
 from ledgers import periods
-from ledgers.kinds import kind_choices, program_choices
 from ledgers.models import Extract, ReviewTask
 from ledgers.permissions import officer_regions
 

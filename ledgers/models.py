@@ -111,7 +111,7 @@ class Extract(models.Model):
 
     @property
     def kind_label(self) -> str:
-        from ledgers.kinds import kind_label
+        from accounts.kinds import kind_label
 
         return kind_label(self.kind, self.program)
 
@@ -141,7 +141,7 @@ class ExtractError(models.Model):
 
 
 class ExtractRow(models.Model):
-    """Staging: one validated row of a loaded extract. The columns are generic; `ledgers.kinds` says what
+    """Staging: one validated row of a loaded extract. The columns are generic; `accounts.kinds` says what
     each means for each kind (a death date is `on_date`, a plate number `ref`, a tax income `amount`)."""
 
     pk = models.CompositePrimaryKey("extract_id", "line")
@@ -365,7 +365,7 @@ class Finding(models.Model):
         verbose_name="比对数据",
     )
     household = models.ForeignKey(
-        "cases.Household",
+        "households.Household",
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
@@ -407,7 +407,7 @@ class Finding(models.Model):
 
     @property
     def id_masked(self) -> str:
-        from cases.idnumber import mask
+        from households.idnumber import mask
 
         return mask(self.id_number)
 

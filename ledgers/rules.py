@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ledgers.kinds import INCOME_KINDS, PROGRAMS
+from accounts.kinds import INCOME_KINDS, PROGRAMS
 
 _SAFE = re.compile(r"^[a-z_]+$")
 

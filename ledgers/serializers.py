@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from accounts.kinds import KINDS, PROGRAMS
 from ledgers.describe import describe
-from ledgers.kinds import KINDS, PROGRAMS
 from ledgers.models import Extract, ExtractError, Finding
 
 

@@ -1,101 +1,20 @@
-"""Where the economic check at intake gets each department's data: one adapter per source.
+"""The economic check's default source: the departments' extracts loaded into `ledgers_extractrow`.
 
-The check of an application (cases.services.economic) asks every source about the household's members and
-compares what comes back with what the household declared. It never reads an extract itself: it calls
-
-    source.check(members, region, as_of) -> SourceResult
-
-on each adapter that `sources_for(region, as_of)` returns. Today every adapter is an `ExtractSource`: it reads
-the latest loaded extract of its kind whose region covers the household (for the departments' benefit ledgers,
-the latest of each program), with one query on `ledgers_extractrow` filtered by extract id and ID number (the
-index `ledgers_extractrow_person`). An extract older than ECONOMIC_CHECK_MAX_AGE_DAYS, or none at all, makes
-the result "not checked" with the reason; the check lists it as such and never treats it as clean.
-
-A department's live interface replaces an adapter by configuration, without touching the application flow:
-ECONOMIC_CHECK_ADAPTERS maps a kind to a dotted class path (`vehicle=gov.jx.jiaoguan.VehicleApi`); the class is
-built as `Cls(kind=…, region=…, as_of=…)` and must answer `check` with the same `SourceResult`.
+For each kind the check asks about, the latest loaded extract whose region covers the household (for the
+departments' benefit ledgers, the latest of each program), read with one query on `ledgers_extractrow` filtered
+by extract id and ID number (the index `ledgers_extractrow_person`). An extract older than
+ECONOMIC_CHECK_MAX_AGE_DAYS, or none at all, makes the result "not checked" with the reason; the check lists it as
+such and never treats it as clean. Registered with economic_check.sources when ledgers starts (ledgers/apps.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Protocol
 
-from django.conf import settings
-from django.utils import timezone
-from django.utils.module_loading import import_string
-
-from cases.selectors_applications import region_chain
-from ledgers.kinds import KINDS, PROGRAMS, kind_label
-
-# The sources of the check, in the order pages show them.
-CHECK_KINDS = (
-    "death",
-    "move",
-    "vehicle",
-    "business",
-    "real_estate",
-    "tax_income",
-    "social_insurance",
-    "housing_fund",
-    "financial",
-    "benefit",
-)
-CHECKED, NOT_CHECKED = "checked", "not_checked"
-
-
-@dataclass(frozen=True)
-class Fact:
-    """One thing a source holds about a person (a death date, a plate, a monthly income, a balance …)."""
-
-    id_number: str
-    on_date: dt.date | None = None
-    amount: Decimal | None = None
-    code: str = ""
-    ref: str = ""
-    note: str = ""
-    program: str = ""  # benefit ledgers: the program
-
-
-@dataclass
-class SourceResult:
-    """What one source answered: checked (with its facts and where they came from) or not checked (why)."""
-
-    kind: str
-    label: str
-    status: str
-    reason: str = ""
-    facts: list[Fact] = field(default_factory=list)
-    extracts: list[dict] = field(default_factory=list)  # [{"id", "period", "date", "department", "program"}]
-    adapter: str = ""
-
-    @property
-    def checked(self) -> bool:
-        return self.status == CHECKED
-
-    def origin(self) -> dict:
-        """The extract (first, for the benefit ledgers several) the facts came from."""
-        return self.extracts[0] if self.extracts else {}
-
-
-class Source(Protocol):
-    kind: str
-    label: str
-
-    def check(self, members: Sequence[str], region: str, as_of: dt.date) -> SourceResult:
-        """The facts about `members` (ID numbers) for a household of `region` (community code) on `as_of`."""
-        ...
-
-
-def max_age_days() -> int:
-    return int(getattr(settings, "ECONOMIC_CHECK_MAX_AGE_DAYS", 180))
-
-
-def _local_date(moment: dt.datetime | None) -> dt.date | None:
-    return timezone.localdate(moment) if moment is not None else None
+from accounts.kinds import KINDS, PROGRAMS, kind_label
+from applications.selectors import region_chain
+from economic_check.sources import CHECKED, NOT_CHECKED, Fact, SourceResult, _local_date, max_age_days
 
 
 class ExtractSource:
@@ -180,28 +99,16 @@ class ExtractSource:
         )
 
 
-def _adapters() -> dict[str, str]:
-    configured = getattr(settings, "ECONOMIC_CHECK_ADAPTERS", {}) or {}
-    return {kind: path for kind, path in configured.items() if kind in CHECK_KINDS}
-
-
-def sources_for(*, region: str, as_of: dt.date) -> list[Source]:
-    """One adapter per source for a household of `region`: the configured class, else an ExtractSource
-    holding the loaded extracts whose region covers the household (one query for every kind)."""
+def extract_sources(*, kinds: Sequence[str], region: str, as_of: dt.date) -> dict[str, ExtractSource]:
+    """An ExtractSource per kind holding the loaded extracts whose region covers the household (one query
+    for every kind)."""
     from ledgers.models import Extract
 
-    configured = _adapters()
-    by_kind: dict[str, list] = {k: [] for k in CHECK_KINDS}
-    wanted = [k for k in CHECK_KINDS if k not in configured]
-    if wanted:
-        for e in Extract.objects.filter(
-            status=Extract.Status.LOADED, kind__in=wanted, region_id__in=region_chain(region)
-        ).only("id", "kind", "program", "period", "department", "loaded_at", "created_at"):
-            by_kind[e.kind].append(e)
-    out: list[Source] = []
-    for kind in CHECK_KINDS:
-        if kind in configured:
-            out.append(import_string(configured[kind])(kind=kind, region=region, as_of=as_of))
-        else:
-            out.append(ExtractSource(kind=kind, region=region, as_of=as_of, extracts=by_kind[kind]))
-    return out
+    by_kind: dict[str, list] = {k: [] for k in kinds}
+    for e in Extract.objects.filter(
+        status=Extract.Status.LOADED, kind__in=list(kinds), region_id__in=region_chain(region)
+    ).only("id", "kind", "program", "period", "department", "loaded_at", "created_at"):
+        by_kind[e.kind].append(e)
+    return {
+        kind: ExtractSource(kind=kind, region=region, as_of=as_of, extracts=by_kind[kind]) for kind in kinds
+    }

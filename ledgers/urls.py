@@ -1,6 +1,8 @@
+"""Pages of department extracts, reconciliation runs, findings and review tasks, under /ledgers/."""
+
 from django.urls import path
 
-from ledgers import views, views_reports
+from ledgers import views
 
 urlpatterns = [
     path("", views.home, name="ledger_home"),
@@ -24,28 +26,5 @@ urlpatterns = [
     path("runs/<int:pk>/export.xlsx", views.run_export, name="ledger_run_export"),
     path("findings/<int:pk>/", views.finding_detail, name="ledger_finding_detail"),
     path("tasks/", views.task_list, name="ledger_tasks"),
-    path("reports/", views_reports.report_view, {"kind": "custom"}, name="report"),
-    path("reports/export.xlsx", views_reports.report_export, {"kind": "custom"}, name="report_export"),
-    path("reports/quarterly/", views_reports.report_view, {"kind": "quarterly"}, name="report_quarterly"),
-    path(
-        "reports/quarterly/export.xlsx",
-        views_reports.report_export,
-        {"kind": "quarterly"},
-        name="report_quarterly_export",
-    ),
-    path("reports/half-year/", views_reports.report_view, {"kind": "half"}, name="report_half"),
-    path(
-        "reports/half-year/export.xlsx",
-        views_reports.report_export,
-        {"kind": "half"},
-        name="report_half_export",
-    ),
-    path("reports/yearly/", views_reports.report_view, {"kind": "yearly"}, name="report_yearly"),
-    path(
-        "reports/yearly/export.xlsx",
-        views_reports.report_export,
-        {"kind": "yearly"},
-        name="report_yearly_export",
-    ),
     path("tasks/export.xlsx", views.task_export, name="ledger_task_export"),
 ]

@@ -24,9 +24,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from accounts.kinds import KINDS, Column, Kind, header_names, normalise_header
 from common.workbook_upload import NumericCell  # noqa: F401 (shared with the household import)
 from common.workbook_upload import cell_text as _cell
-from ledgers.kinds import KINDS, Column, Kind, header_names, normalise_header
 
 CHECK = "10X98765432"
 NULL = r"\N"
@@ -129,7 +129,7 @@ class _CsvSource:
 class XlsxRows:
     """Rows of one sheet of an XLSX file (openpyxl read-only mode: one row in memory at a time): the sheet
     titled `sheet` when the workbook has one, else the first. Also used by the household import
-    (cases/importing.py)."""
+    (imports/workbook.py)."""
 
     def __init__(self, path: str, sheet: str | None = None):
         from openpyxl import load_workbook
@@ -186,7 +186,7 @@ def open_rows(path: str, file_format: str):
 
 class CellChecker:
     """Checks of one cell's text, each returning (normalised value, None) or (None, Chinese reason). Shared by
-    the department extracts and the household import (cases/importing.py)."""
+    the department extracts and the household import (imports/workbook.py)."""
 
     def __init__(self, kind: Kind | None = None, regions: frozenset[str] = frozenset()):
         self.kind = kind

@@ -11,6 +11,7 @@ from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.kinds import KINDS, PROGRAMS
 from accounts.models import User
 from common.spreadsheets import list_export_response, personal_export_response
 from config.errors import PermissionDenied, ServiceError
@@ -18,7 +19,6 @@ from ledgers import periods, selectors
 from ledgers.describe import describe
 from ledgers.exports import FINDINGS_SHEET, TASK_HEADER, run_sheets, task_rows
 from ledgers.forms import ExtractUploadForm, ResolveForm, RunStartForm
-from ledgers.kinds import KINDS, PROGRAMS
 from ledgers.models import Extract, ReconciliationRun, ReviewTask
 from ledgers.permissions import (
     can_act_for_region,
@@ -375,7 +375,7 @@ def finding_detail(request, pk: int):
                 return redirect("ledger_tasks")
     household = None
     if finding.household_id:
-        from cases.selectors import household_scope
+        from households.selectors import household_scope
 
         household = household_scope(user=user).filter(pk=finding.household_id).first()
     rule = BY_CODE.get(finding.rule)

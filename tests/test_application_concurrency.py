@@ -10,14 +10,14 @@ import time
 import pytest
 from django.db import connection
 
+from applications.models import Application, ApplicationEvent
+from applications.services import applications as services
+from applications.tests.factories import FAST_HASHERS, TODAY, application_at, standard_make
 from benefits import services as benefit_services
 from benefits.models import Enrolment
-from cases.models import Application, ApplicationEvent
-from cases.services import applications as services
-from cases.tests.factories import household_make
-from cases.tests.factories_applications import FAST_HASHERS, TODAY, application_at, standard_make
 from config.errors import ServiceError
 from conftest import HOME_COMMUNITY
+from households.tests.factories import household_make
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

@@ -11,9 +11,9 @@ from django.core.cache import cache
 
 from accounts.models import LINKED_BENEFITS, AccessLog, ApiClient, Region
 from accounts.services import api_client_save, api_key_issue
-from cases.tests.factories import household_make
-from cases.tests.factories_applications import application_at, standard_make
+from applications.tests.factories import application_at, standard_make
 from conftest import HOME_COMMUNITY, make_id
+from households.tests.factories import household_make
 
 pytestmark = pytest.mark.django_db
 PURPOSE = {"HTTP_X_PURPOSE": "医保缴费资助核对"}

@@ -12,10 +12,10 @@ import pytest
 from django.db import connection
 
 from accounts.models import Region
+from applications.tests.factories import FAST_HASHERS
 from benefits.models import FundMovement, ReliefGrant, ReserveFund
 from benefits.services import relief as services
 from benefits.tests.factories import household, standard
-from cases.tests.factories_applications import FAST_HASHERS
 from config.errors import ServiceError
 
 pytestmark = [pytest.mark.django_db(transaction=True)]

@@ -13,14 +13,24 @@ from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Region
-from cases.tests.factories import household_make
 from conftest import body_text, make_id
 from eligibility.models import Standard
+from households.tests.factories import household_make
 
 pytestmark = pytest.mark.django_db
 
 SECRET_ADDRESS = "外区机密地址"
-SNAPSHOT_APPS = ("accounts", "cases", "eligibility", "benefits", "ledgers")
+SNAPSHOT_APPS = (
+    "accounts",
+    "households",
+    "eligibility",
+    "applications",
+    "economic_check",
+    "benefits",
+    "ledgers",
+    "help",
+    "imports",
+)
 SNAPSHOT_SKIP = {"accounts.loginfailure"}
 SKIP_NAMESPACES = {"admin"}  # superuser only; covered by test_admin_is_for_superusers_only
 
@@ -98,13 +108,8 @@ def _foreign_application_with_check(household) -> set[int]:
     import datetime as dt
 
     from accounts.models import User
-    from cases.models import (
-        Application,
-        CheckObjection,
-        EconomicCheck,
-        EconomicCheckItem,
-        EconomicContradiction,
-    )
+    from applications.models import Application
+    from economic_check.models import CheckObjection, EconomicCheck, EconomicCheckItem, EconomicContradiction
 
     clerk = User.objects.create(username="foreign-clerk", role="caseworker", region_id=household.community_id)
     application = Application.objects.create(

@@ -13,7 +13,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases.models import MONEY, Application, Category, Household, Person
+from applications.models import Application, Category
+from households.models import MONEY, Household, Person
 
 
 class Enrolment(models.Model):
@@ -41,7 +42,7 @@ class Enrolment(models.Model):
         Household, on_delete=models.PROTECT, related_name="enrolments", verbose_name="家庭"
     )
     # The household's community, copied by enrolment_create and moved with the household by the admin (the one place
-    # a household changes community: cases.services.households.household_enrolments_follow). The oversight reports
+    # a household changes community: households.services.household_enrolments_follow). The oversight reports
     # filter and group enrolments by this prefix instead of joining every household.
     community_code = models.CharField("所属社区", max_length=12)
     # One application, one enrolment: a second concurrent approval fails on this constraint.
@@ -94,7 +95,7 @@ class Enrolment(models.Model):
         verbose_name = "救助对象"
         verbose_name_plural = "救助对象"
         ordering = ["-id"]
-        # Covering index for the oversight reports (ledgers/reports.py): a region's enrolments (LIKE '3601%') with
+        # Covering index for the oversight reports (reports/figures.py): a region's enrolments (LIKE '3601%') with
         # what 新增/退出 and 在保 read, without visiting the wide rows.
         indexes = [
             models.Index(
@@ -204,7 +205,7 @@ class EnrolmentPeriod(models.Model):
                 name="period_current_idx",
                 condition=models.Q(superseded_at__isnull=True),
             ),
-            # The paying current periods with what 在保 counts (ledgers/reports.py), read without the rows.
+            # The paying current periods with what 在保 counts (reports/figures.py), read without the rows.
             models.Index(
                 fields=["enrolment"],
                 include=["start_month", "end_month", "covered_count"],

@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Region
-from cases.models import MONEY, Household, Person
+from households.models import MONEY, Household, Person
 
 
 class ReserveFund(models.Model):

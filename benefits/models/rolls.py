@@ -11,7 +11,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Region
-from cases.models import MONEY, Category
+from applications.models import Category
+from households.models import MONEY
 
 
 class PaymentRoll(models.Model):

@@ -1,5 +1,5 @@
 """Writes of the benefits app, one module per subject. `enrolment_create` and `category_share` stay importable
-from here: cases.services.applications calls them when the county approves an application."""
+from here: applications.services.applications calls them when the county approves an application."""
 
 from benefits.compute import category_share
 from benefits.services.enrolments import enrolment_create

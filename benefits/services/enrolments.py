@@ -18,6 +18,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.services import event_record
+from applications.deadlines import first_of_next_month
+from applications.models import Application, Category
 from benefits import permissions
 from benefits.compute import (
     CENT,
@@ -33,9 +35,8 @@ from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod, Enrolme
 from benefits.months import day_label, label, month_end, month_of, next_month
 from benefits.schedule import next_review, review_months
 from benefits.services import timeline
-from cases.deadlines import first_of_next_month
-from cases.models import Application, Category, Household, Person
 from config.errors import PermissionDenied, ServiceError
+from households.models import Household, Person
 
 S = Enrolment.Status
 P = EnrolmentPeriod.Status
@@ -104,7 +105,7 @@ def review_schedule(
 
 
 # --------------------------------------------------------------------------------------------------
-# Creation (called by cases.services.applications.application_county_approve)
+# Creation (called by applications.services.applications.application_county_approve)
 
 
 @transaction.atomic
@@ -722,3 +723,16 @@ def enrolments_recompute_changed(*, today: dt.date | None = None) -> dict[str, i
             continue
         counts["changed"] += result.outcome in ("changed", "gradual")
     return counts
+
+
+def household_enrolments_follow(*, household) -> int:
+    """Give the household's enrolments its current community (Enrolment.community_code, what the oversight reports
+    count them under) after the household moved; derived data, so no history row. Returns the rows changed.
+
+    household_save never moves a household (a caseworker writes only in their own community, old and new), so the
+    admin is the one place that does and calls this."""
+    return (
+        Enrolment.objects.filter(household_id=household.pk)
+        .exclude(community_code=household.community_id)
+        .update(community_code=household.community_id)
+    )

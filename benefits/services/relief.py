@@ -23,8 +23,8 @@ from benefits.compute import StandardsInForce
 from benefits.models import Enrolment, EnrolmentMember, FundMovement, ReliefGrant, ReserveFund
 from benefits.months import month_of
 from benefits.relief_rules import COUNTY, STREET, ReliefCheck, relief_check
-from cases.models import Household, Person
 from config.errors import PermissionDenied, ServiceError
+from households.models import Household, Person
 
 G = ReliefGrant.Status
 F = ReliefGrant.Filing

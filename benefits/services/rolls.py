@@ -21,12 +21,13 @@ from django.utils import timezone
 
 from accounts.models import Region
 from accounts.services import event_record
+from applications.models import Category
 from benefits import permissions
 from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll
 from benefits.months import label, next_month
 from benefits.services import timeline
-from cases.models import Category, Household, Person
 from config.errors import PermissionDenied, ServiceError
+from households.models import Household, Person
 
 R = PaymentRoll.Status
 NO_ACCOUNT = "未登记银行账号"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from applications.tests.factories import FAST_HASHERS
 from benefits.tests.factories import standard
-from cases.tests.factories_applications import FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -17,9 +17,9 @@ from accounts.models import ApiClient, Region
 from accounts.services import api_client_save, api_key_issue
 from benefits.services import rolls as roll_services
 from benefits.tests.factories import enrol, household
-from cases.models import Lead
 from common.spreadsheets import FORMULA_START
 from conftest import HOME_COMMUNITY
+from help.models import Lead
 
 pytestmark = pytest.mark.django_db
 

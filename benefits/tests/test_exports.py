@@ -14,8 +14,8 @@ from benefits.models import EnrolmentReview
 from benefits.services import relief as relief_services
 from benefits.services import reviews as review_services
 from benefits.tests.factories import enrol, household
-from cases.idnumber import mask
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2, export_sheets, query_count
+from households.idnumber import mask
 
 pytestmark = pytest.mark.django_db
 

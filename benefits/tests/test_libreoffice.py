@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from benefits.services import rolls as roll_services
 from benefits.tests.factories import enrol, household
 from benefits.tests.test_export_injection import XLSX_EXPORTS
-from cases.models import Lead
+from help.models import Lead
 
 pytestmark = pytest.mark.django_db
 # CSV out of LibreOffice: comma, quote, UTF-8, from line 1, every sheet to its own file, cells as shown.

@@ -16,8 +16,8 @@ from benefits.models import PaymentLine, PaymentRoll
 from benefits.services import enrolments as enrolment_services
 from benefits.services import rolls as services
 from benefits.tests.factories import enrol, household
-from cases import idnumber
 from config.errors import PermissionDenied, ServiceError
+from households import idnumber
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.scope import can_write_region
+from applications.models import Category
 from benefits import permissions, selectors
 from benefits.compute import COMPONENT_LABELS
 from benefits.forms import EXIT_FIELD_MAP, ExitForm, ReasonForm, RecomputeForm, ReviewForm
@@ -19,7 +20,6 @@ from benefits.models import Enrolment, EnrolmentReview
 from benefits.services import enrolments as services
 from benefits.services import reviews as review_services
 from benefits.views.common import PAGE_SIZE, apply_errors
-from cases.models import Category
 from config.errors import PermissionDenied, ServiceError
 
 

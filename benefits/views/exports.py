@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from applications.models import Category
 from benefits import exports, selectors
 from benefits.models import Enrolment, EnrolmentReview, ReliefGrant
-from cases.exports import query_label
-from cases.models import Category
 from common.spreadsheets import list_export_response
+from households.exports import query_label
 
 
 @require_GET

@@ -14,8 +14,8 @@ from benefits.forms import AnswerForm, DecisionForm, FilingForm, QueryForm, Reli
 from benefits.models import ReliefGrant, ReserveFund
 from benefits.services import relief as services
 from benefits.views.common import PAGE_SIZE, apply_errors
-from cases import selectors as case_selectors
 from config.errors import PermissionDenied, ServiceError
+from households import selectors as case_selectors
 
 G = ReliefGrant.Status
 F = ReliefGrant.Filing

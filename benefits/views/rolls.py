@@ -17,9 +17,9 @@ from benefits.forms import HoldForm, RollRequestForm
 from benefits.models import PaymentRoll
 from benefits.services import rolls as services
 from benefits.views.common import PAGE_SIZE, apply_errors
-from cases import idnumber
 from common.spreadsheets import csv_response, workbook_response
 from config.errors import PermissionDenied, ServiceError
+from households import idnumber
 
 
 @login_required

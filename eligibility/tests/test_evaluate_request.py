@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from cases.models import HardshipCause, Person
 from config.errors import ServiceError
 from eligibility import io, rules
 from eligibility.io import evaluate_request
 from eligibility.models import Standard
 from eligibility.tests.factories import id_number, member_json, request
+from households.models import HardshipCause, Person
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Region
-from cases.models import Household, Person
 from config.errors import ServiceError
 from eligibility.io import evaluate_request
 from eligibility.services import determine_household, household_request
 from eligibility.tests.factories import id_number
+from households.models import Household, Person
 
 pytestmark = pytest.mark.django_db
 

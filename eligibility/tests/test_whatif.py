@@ -21,13 +21,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Region, User
-from cases.idnumber import check_char
-from cases.models import Household, Person
 from config.errors import PermissionDenied, ServiceError
 from eligibility.models import Standard
 from eligibility.services import determine_household
 from eligibility.standards import StandardsLookup
 from eligibility.whatif import whatif_as_of, whatif_compute, whatif_run
+from households.idnumber import check_char
+from households.models import Household, Person
 
 pytestmark = pytest.mark.django_db
 

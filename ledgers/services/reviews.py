@@ -70,7 +70,7 @@ def review_resolve(*, task: ReviewTask, acting_user, decision: str, note: str = 
         )
         if follow_up and finding.household_id:
             # The to-do the exit/change flow works from, on the household's own record.
-            from cases.models import Household
+            from households.models import Household
 
             household = Household.objects.filter(pk=finding.household_id).first()
             if household is not None:

@@ -10,9 +10,10 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
+from applications.models import Application
 from benefits.models import Enrolment, EnrolmentMember
-from cases.models import Application, Household
 from eligibility.models import Standard
+from households.models import Household
 
 PERIOD = "2025H2"
 YEAR = 2025

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from accounts.models import Region
-from cases.models import Household, Person
-from cases.tests.factories import household_make
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2, make_id
+from households.models import Household, Person
+from households.tests.factories import household_make
 from ledgers.models import Extract
 from ledgers.services import extract_upload
 from ledgers.tests.factories import PERIOD, csv_upload, enrol, standard_make

@@ -42,7 +42,7 @@ def test_confirmed_records_decision_and_follow_up(run, make_user):
     t.refresh_from_db()
     assert (t.status, t.note, t.resolved_by) == ("confirmed", "已核实死亡证明", user)
     assert t.follow_up == "待办：停发并办理退出（死亡）"
-    todo = Event.objects.get(target_type="cases.household", target_id=str(t.finding.household_id))
+    todo = Event.objects.get(target_type="households.household", target_id=str(t.finding.household_id))
     assert todo.verb == "待办：停发并办理退出（死亡）——比对核实：死亡仍在保" and todo.actor == user
     assert todo.data["finding"] == t.finding_id
     assert Event.objects.filter(
@@ -64,7 +64,7 @@ def test_false_alarm_needs_a_reason(run, make_user):
     review_resolve(task=t, acting_user=user, decision="false_alarm", note="车辆已于2024年过户，车管所未更新")
     t.refresh_from_db()
     assert (t.status, t.follow_up) == ("false_alarm", "")
-    assert not Event.objects.filter(target_type="cases.household").exists()
+    assert not Event.objects.filter(target_type="households.household").exists()
 
 
 def test_only_the_community_caseworker_resolves(run, make_user, county_officer, auditor):

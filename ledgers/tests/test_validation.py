@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from cases import idnumber
 from conftest import make_id
+from households import idnumber
 from ledgers.validation import CHECK, ExtractFileError, read_good_rows, unescape_copy, validate_file
 
 

@@ -13,11 +13,11 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import User
+from applications.models import Application
+from applications.tests.factories import FAST_HASHERS, PDF, standard_make
 from benefits.models import Enrolment
-from cases.models import Application
-from cases.tests.factories import household_make
-from cases.tests.factories_applications import FAST_HASHERS, PDF, standard_make
 from conftest import HOME_COMMUNITY
+from households.tests.factories import household_make
 from ledgers.models import Extract
 from ledgers.services import extract_upload
 from ledgers.tests.factories import csv_upload

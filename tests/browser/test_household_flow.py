@@ -1,8 +1,8 @@
 import pytest
 
 from accounts.models import User
-from cases.models import Household
 from conftest import HOME_COMMUNITY, make_id
+from households.models import Household
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

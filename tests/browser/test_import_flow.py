@@ -5,11 +5,12 @@ import pytest
 
 from accounts.models import User
 from benefits.models import Enrolment
-from cases import importing
-from cases.models import Household, ImportBatch, Person
-from cases.services import imports
 from common.spreadsheets import Sheet, write_workbook
 from conftest import HOME_COMMUNITY, make_id
+from households.models import Household, Person
+from imports import services as imports
+from imports import workbook as importing
+from imports.models import ImportBatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import User
-from cases.models import Application, Lead
-from cases.tests.factories import household_make
-from cases.tests.factories_applications import FAST_HASHERS
+from applications.models import Application
+from applications.tests.factories import FAST_HASHERS
 from conftest import HOME_COMMUNITY
+from help.models import Lead
+from households.tests.factories import household_make
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pass-Word-123"

@@ -1,0 +1,26 @@
+"""Admin of applications, their events and the step time limits."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from applications import models
+
+
+@admin.register(models.Application)
+class ApplicationAdmin(SimpleHistoryAdmin):
+    list_display = ("id", "household", "category", "status", "due_on")
+    list_filter = ("status", "category")
+    raw_id_fields = ("household",)
+
+
+@admin.register(models.ApplicationEvent)
+class ApplicationEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "application", "step", "actor")
+    list_select_related = ("actor",)
+    raw_id_fields = ("application",)
+
+
+@admin.register(models.StepLimit)
+class StepLimitAdmin(admin.ModelAdmin):
+    list_display = ("region", "step", "days")
+    raw_id_fields = ("region",)

@@ -1,0 +1,1 @@
+"""Writes of the application flow: the transitions, their milestone rows and the uploaded documents."""

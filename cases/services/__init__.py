@@ -1,1 +1,0 @@
-"""Writes of the cases app, one module per entity group."""

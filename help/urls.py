@@ -1,0 +1,48 @@
+"""Pages of help beyond money (五(二), 五(四), 五(八), 六(二), 六(三)): leads, pairings, job help, students,
+charity — under /households/ (config/urls.py), where they have always been."""
+
+from django.urls import path
+
+from help import views
+
+urlpatterns = [
+    path("leads/", views.lead_list, name="lead_list"),
+    path("leads/export.xlsx", views.lead_export, name="lead_export"),
+    path("leads/new/", views.lead_create, name="lead_create"),
+    path("leads/<int:pk>/", views.lead_detail, name="lead_detail"),
+    path("leads/<int:pk>/visit/", views.lead_visit, name="lead_visit"),
+    path("leads/<int:pk>/link/", views.lead_link, name="lead_link"),
+    path("leads/<int:pk>/apply/", views.lead_apply, name="lead_apply"),
+    path("leads/<int:pk>/close/", views.lead_close, name="lead_close"),
+    path("pairings/", views.pairing_list, name="pairing_list"),
+    path("pairings/export.xlsx", views.pairing_export, name="pairing_export"),
+    path("pairings/new/<int:household_pk>/", views.pairing_create, name="pairing_create"),
+    path("pairings/<int:pk>/", views.pairing_detail, name="pairing_detail"),
+    path("pairings/<int:pk>/visit/", views.pairing_visit, name="pairing_visit"),
+    path("pairings/<int:pk>/end/", views.pairing_end, name="pairing_end"),
+    path("jobs/", views.job_list, name="job_list"),
+    path("jobs/export.xlsx", views.job_export, name="job_export"),
+    path("jobs/person/<int:person_pk>/", views.job_person, name="job_person"),
+    path("jobs/person/<int:person_pk>/start/", views.job_start, name="job_start"),
+    path("jobs/person/<int:person_pk>/end/", views.job_end, name="job_end"),
+    path("jobs/person/<int:person_pk>/support/", views.job_support, name="job_support"),
+    path("students/", views.student_list, name="student_list"),
+    path("students/export.xlsx", views.student_export, name="student_export"),
+    path("students/person/<int:person_pk>/", views.student_edit, name="student_edit"),
+    path("students/<int:pk>/", views.student_detail, name="student_detail"),
+    path("students/<int:pk>/aid/", views.student_aid, name="student_aid"),
+    path("charity/", views.charity_home, name="charity_home"),
+    path("charity/public/", views.charity_public, name="charity_public"),
+    path("charity/needs/", views.need_list, name="need_list"),
+    path("charity/needs/export.xlsx", views.need_export, name="need_export"),
+    path("charity/needs/new/<int:household_pk>/", views.need_create, name="need_create"),
+    path("charity/needs/<int:pk>/withdraw/", views.need_withdraw, name="need_withdraw"),
+    path("charity/matches/", views.match_list, name="match_list"),
+    path("charity/matches/export.xlsx", views.match_export, name="match_export"),
+    path("charity/matches/<int:pk>/deliver/", views.match_deliver, name="match_deliver"),
+    path("charity/matches/<int:pk>/cancel/", views.match_cancel, name="match_cancel"),
+    path("charity/offers/new/", views.offer_create, name="offer_create"),
+    path("charity/offers/<int:pk>/", views.offer_detail, name="offer_detail"),
+    path("charity/offers/<int:pk>/close/", views.offer_close, name="offer_close"),
+    path("charity/offers/<int:pk>/match/", views.offer_match, name="offer_match"),
+]

@@ -1,0 +1,122 @@
+from django import forms
+from django.forms import BaseInlineFormSet, inlineformset_factory
+
+from accounts.scope import communities_for
+from households import idnumber
+from households.models import HardshipCause, Household, Person
+
+
+class HouseholdForm(forms.ModelForm):
+    hardship_causes = forms.MultipleChoiceField(
+        label="致困原因", choices=HardshipCause.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "community",
+            "address",
+            "phone",
+            "housing",
+            "bank_name",
+            "bank_account",
+            "financial_assets",
+            "vehicles",
+            "houses",
+            "business",
+            "monthly_rigid_expenditure",
+            "hardship_causes",
+        ]
+        error_messages = {"community": {"invalid_choice": "只能选择本人负责的社区"}}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities_for(user)
+        self.fields["community"].empty_label = None
+        self.fields["phone"].widget.attrs["inputmode"] = "tel"
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not (phone.replace("-", "").isdigit() and 7 <= len(phone.replace("-", "")) <= 12):
+            raise forms.ValidationError("联系电话应为7–12位数字")
+        return phone
+
+    def clean_bank_account(self):
+        account = self.cleaned_data["bank_account"].replace(" ", "")
+        if account and not (account.isdigit() and 12 <= len(account) <= 30):
+            raise forms.ValidationError("银行账号应为12–30位数字")
+        return account
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "id_number",
+            "relation",
+            "labor_capacity",
+            "disability_grade",
+            "self_care",
+            "has_able_supporter",
+            "orphan",
+            "income_wage",
+            "income_business",
+            "income_property",
+            "income_transfer",
+            "income_other",
+            "employment",
+            "newly_employed_since",
+        ]
+        widgets = {"newly_employed_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_id_number(self):
+        value = self.cleaned_data["id_number"].strip()
+        try:
+            idnumber.parse(value)
+        except idnumber.InvalidIdNumber as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        orphan, number = cleaned.get("orphan"), cleaned.get("id_number")
+        if orphan and number and idnumber.is_valid(number):
+            from datetime import date
+
+            born = idnumber.parse(number).birth_date
+            today = date.today()
+            age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+            if age >= 18:
+                self.add_error("orphan", "孤儿须未满18周岁")
+        return cleaned
+
+    def validate_unique(self):
+        # "Already in another household" is decided by the service, which can name the household.
+        pass
+
+
+class BasePersonFormSet(BaseInlineFormSet):
+    def validate_unique(self):
+        # Repeated ID numbers are reported by the service on the member that repeats.
+        pass
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        live = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not live:
+            raise forms.ValidationError("家庭至少需要一名成员")
+
+
+PersonFormSet = inlineformset_factory(
+    Household,
+    Person,
+    form=PersonForm,
+    formset=BasePersonFormSet,
+    extra=0,
+    can_delete=True,
+    min_num=1,
+    validate_min=True,
+)

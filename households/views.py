@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.scope import can_write_region, communities_for
+from applications.models import CATEGORY_SHORT_LABELS
+from applications.selectors import household_applications
+from benefits.linked import household_linked_benefits
+from benefits.permissions import can_apply_relief
+from benefits.selectors import household_enrolments, household_relief
+from common.spreadsheets import list_export_response
+from config.errors import PermissionDenied, ServiceError
+from eligibility.services import determine_household
+from help.selectors import household_help
+from households import exports, selectors, services
+from households.forms import HouseholdForm, PersonFormSet
+from households.models import Household
+
+PAGE_SIZE = 20
+
+
+@login_required
+def household_list(request):
+    query = request.GET.get("q", "")
+    page = Paginator(selectors.household_list(user=request.user, query=query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "households/household_list.html",
+        {
+            "page": page,
+            "query": query,
+            "can_create": communities_for(request.user).exists(),
+        },
+    )
+
+
+def _present_determination(result: dict, members: list) -> dict:
+    """The §7 result with names and Chinese labels for the page."""
+    from eligibility.models import Standard
+
+    names = {m.id_number: m.name for m in members}
+    std = result["standards"]
+    stored = (
+        Standard.objects.filter(region_id=std["region"], year=std["year"]).select_related("region").first()
+    )
+    return {
+        **result,
+        "category_labels": [CATEGORY_SHORT_LABELS[c] for c in result["categories"]],
+        "member_rows": [
+            {
+                **row,
+                "name": names.get(row["id_number"], ""),
+                "category_label": CATEGORY_SHORT_LABELS.get(row["category"]),
+            }
+            for row in result["members"]
+        ],
+        "standard_region_name": stored.region.name if stored else std["region"],
+        "placeholder_fields": [
+            str(Standard._meta.get_field(f).verbose_name)
+            for f in (stored.placeholder_fields if stored else [])
+        ],
+    }
+
+
+@login_required
+def household_detail(request, pk: int):
+    household = selectors.household_get(user=request.user, pk=pk)
+    members = list(household.members.all())
+    as_of = timezone.localdate()
+    determination, determination_errors = None, []
+    try:
+        determination = _present_determination(determine_household(household=household, as_of=as_of), members)
+    except ServiceError as exc:
+        determination_errors = exc.errors
+    return render(
+        request,
+        "households/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "history": selectors.household_history(household=household),
+            "can_edit": can_write_region(request.user, household.community_id),
+            "determination": determination,
+            "determination_errors": determination_errors,
+            "as_of": as_of,
+            "household_applications": household_applications(household=household),
+            "enrolments": household_enrolments(household=household),
+            "can_apply": can_write_region(request.user, household.community_id),
+            "linked": household_linked_benefits(household=household, today=as_of),
+            "relief_grants": household_relief(household=household),
+            "can_relief": can_apply_relief(request.user, household.community_id),
+            "help": household_help(household=household, today=as_of),
+        },
+    )
+
+
+def _apply_service_errors(exc: ServiceError, form, formset) -> None:
+    live = [f for f in formset.forms if not (f.cleaned_data or {}).get("DELETE")]
+    for err in exc.errors:
+        field = err["field"]
+        if field.startswith("members[") and "]." in field:
+            index, name = field[len("members[") :].split("].", 1)
+            target = live[int(index)] if int(index) < len(live) else None
+            if target is not None and name in target.fields:
+                target.add_error(name, err["message"])
+                continue
+        if field in form.fields:
+            form.add_error(field, err["message"])
+        else:
+            form.add_error(None, err["message"])
+
+
+@login_required
+def household_edit(request, pk: int | None = None):
+    household = selectors.household_get(user=request.user, pk=pk) if pk else None
+    if household is not None and not can_write_region(request.user, household.community_id):
+        return HttpResponseForbidden("无权修改此家庭档案")
+    if household is None and not communities_for(request.user).exists():
+        return HttpResponseForbidden("只有社区工作人员可以登记家庭档案")
+    instance = household or Household()
+    if request.method == "POST":
+        form = HouseholdForm(request.POST, instance=instance, user=request.user)
+        formset = PersonFormSet(request.POST, instance=instance, prefix="members")
+        if form.is_valid() and formset.is_valid():
+            members, removed = [], []
+            for f in formset.forms:
+                data = f.cleaned_data
+                if not data:
+                    continue
+                if data.get("DELETE"):
+                    if f.instance.pk:
+                        removed.append(f.instance.pk)
+                    continue
+                members.append(
+                    {
+                        **{k: v for k, v in data.items() if k not in ("DELETE", "household", "id")},
+                        "id": f.instance.pk,
+                    }
+                )
+            try:
+                with transaction.atomic():
+                    saved = services.household_save(
+                        acting_user=request.user,
+                        household=household,
+                        data=form.cleaned_data,
+                        members=members,
+                        removed_member_ids=removed,
+                    )
+            except PermissionDenied as exc:
+                return HttpResponseForbidden(exc.message)
+            except ServiceError as exc:
+                _apply_service_errors(exc, form, formset)
+            else:
+                return redirect("household_detail", pk=saved.pk)
+    else:
+        form = HouseholdForm(instance=instance, user=request.user)
+        formset = PersonFormSet(instance=instance, prefix="members")
+    return render(
+        request, "households/household_form.html", {"form": form, "formset": formset, "household": household}
+    )
+
+
+@require_GET
+@login_required
+def household_export(request):
+    query = request.GET.get("q", "")
+    qs = selectors.household_list(user=request.user, query=query)
+    return list_export_response(
+        request,
+        title="家庭档案",
+        header=exports.HOUSEHOLD_HEADER,
+        count=qs.count,
+        rows=exports.household_rows(qs),
+        filters=[("查询", exports.query_label(query))],
+        widths=[8, 10, 22, 6, 14, 16, 30],
+    )
