@@ -1,6 +1,10 @@
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 STATIC_ROOT=/app/staticfiles MEDIA_ROOT=/data/media
 WORKDIR /app
+# WeasyPrint (the PDF of the printed papers) lays text out with pango; a Chinese font for the PDFs' text.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-wqy-microhei \
+ && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN pip install --no-cache-dir -e . \
  && SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.db python manage.py collectstatic --noinput

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "help",
     "imports",
     "reports",
+    "papers",
     "demo",
     # Only the migration history of the tables that households … imports took over (see cases/__init__.py).
     "cases",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ledgers/", include("ledgers.urls")),
     path("ledgers/", include("reports.urls")),
     path("benefits/", include("benefits.urls")),
+    path("papers/", include("papers.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),

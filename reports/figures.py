@@ -242,6 +242,48 @@ class Report:
         return f"{self.region.name}{self.period.label}{KINDS[self.kind]}"
 
 
+# The charts a report may carry, in page order: (key, caption, the table's first column, drawn as lines?).
+CHARTS = (
+    ("trend", "逐月在保人数、户次", "月份", True),
+    ("money", "资金发放按构成（元）", "构成", False),
+    ("money_months", "逐月发放总额（元）", "月份", False),
+    ("subsidy", "实际人均补差与目标（元/人/月）", "区划", False),
+    ("timeliness", "审批办结用时分布（件）", "办结用时", False),
+    ("findings", "比对疑点按规则", "规则", False),
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One chart of a report with its numbers as a table, for the page (beside the chart) and the workbook."""
+
+    key: str
+    caption: str
+    line: bool
+    data: dict[str, Any]
+    table: Table
+
+
+def _cell(value: Any) -> Any:
+    # Money reaches the charts as float (JSON); the table shows it as the yuan amount it was.
+    return Decimal(str(value)).quantize(Decimal("0.01")) if isinstance(value, float) else value
+
+
+def chart_figures(report: Report) -> list[Figure]:
+    """The report's charts, each with a table of exactly the numbers it draws (one row per label, one column per
+    series), so a reader who cannot see the chart reads the same figures."""
+    figures = []
+    for key, caption, first, line in CHARTS:
+        data = report.charts.get(key)
+        if not data:
+            continue
+        series = data["series"]
+        rows = [[label, *(_cell(s["values"][i]) for s in series)] for i, label in enumerate(data["labels"])]
+        table = Table(f"chart-{key}", caption, [first, *(s["name"] for s in series)], rows)
+        figures.append(Figure(key, caption, line, data, table))
+    return figures
+
+
 def _yuan(value) -> Decimal:
     return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
 

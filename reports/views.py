@@ -67,6 +67,7 @@ def report_view(request, kind: str = "custom"):
         "reports/report.html",
         {
             "report": report,
+            "figures": reports.chart_figures(report),
             "kind": kind,
             "kinds": KINDS,
             "error": error,
@@ -93,8 +94,10 @@ def report_export(request, kind: str = "custom"):
     ]
     used: set[str] = set()
     sheets = []
-    for n, table in enumerate(report.tables, start=1):
-        title = table.title[:28]
+    # The report's tables, then each chart's numbers (a chart cannot go into the workbook; its figures can).
+    chart_tables = [figure.table for figure in reports.chart_figures(report)]
+    for n, table in enumerate([*report.tables, *chart_tables], start=1):
+        title = (f"图表 {table.title}" if table.key.startswith("chart-") else table.title)[:28]
         if title in used:
             title = f"{n}{title}"[:31]
         used.add(title)

@@ -62,7 +62,7 @@ def test_a_database_from_before_the_move_migrates_forward_with_every_row():
     )
     Event.objects.create(
         verb="受理申请",
-        target_type="cases.application",
+        target_type="applications.application",
         target_id=str(application.pk),
         region_code=community.code,
     )
@@ -91,5 +91,5 @@ def test_a_database_from_before_the_move_migrates_forward_with_every_row():
         cursor.execute("SELECT count(*) FROM cases_household WHERE id = %s", [household.pk])
         assert cursor.fetchone()[0] == 1
         cursor.execute("SELECT target_type FROM accounts_event WHERE target_id = %s", [str(application.pk)])
-        assert cursor.fetchone()[0] == "cases.application"
+        assert cursor.fetchone()[0] == "applications.application"
     _migrate(_latest())

@@ -30,6 +30,7 @@ SNAPSHOT_APPS = (
     "ledgers",
     "help",
     "imports",
+    "papers",
 )
 SNAPSHOT_SKIP = {"accounts.loginfailure"}
 SKIP_NAMESPACES = {"admin"}  # superuser only; covered by test_admin_is_for_superusers_only

@@ -212,6 +212,10 @@ def standard_recompute_county(
                 data={
                     "standard": standard.pk,
                     "from": start.isoformat(),
+                    # What the 变更救助通知书 (papers) states.
+                    "old_amount": str(old_amount),
+                    "new_amount": str(enrolment.monthly_amount),
+                    "reason": f"{year}年度保障标准调整",
                     "arrears": [
                         {"month": a.month.isoformat(), "amount": str(a.amount)} for a in part.arrears
                     ],

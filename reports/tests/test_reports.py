@@ -661,11 +661,28 @@ def test_export_has_every_table_as_a_sheet(client, data, make_user):
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     report = _build("360102")
-    assert len(book.sheetnames) == len(report.tables)
+    figures = reports.chart_figures(report)
+    assert len(book.sheetnames) == len(report.tables) + len(figures) and len(figures) >= 5
     rows = list(book[book.sheetnames[0]].iter_rows(values_only=True))
     assert rows[0][0] == "东湖区2025年4月至2025年6月统计报表"
     total = next(r for r in rows if r[0] == "合计")
     assert list(total[:3]) == ["合计", 2, 5]
+    # Each chart's numbers are a sheet of their own: the trend drawn on the page, month by month.
+    assert book.sheetnames[len(report.tables)] == "图表 逐月在保人数、户次"
+    trend = list(book["图表 逐月在保人数、户次"].iter_rows(values_only=True))
+    header = trend.index(("月份", "在保人数", "在保户次"))
+    assert trend[header + 1 : header + 4] == [("2025-04", 5, 3), ("2025-05", 6, 4), ("2025-06", 5, 3)]
+
+
+def test_every_chart_has_its_numbers_as_a_table_beside_it(client, data, make_user):
+    client.force_login(make_user("county", "360102"))
+    page = client.get("/ledgers/reports/?from=2025-04&to=2025-06").content.decode()
+    report = _build("360102")
+    for figure in reports.chart_figures(report):
+        chart = page.split(f'id="figure-{figure.key}"')[1].split("</figure>")[0]
+        assert f'data-chart="chart-{figure.key}"' in chart and f'id="chart-{figure.key}-table"' in chart
+    trend = page.split('id="chart-trend-table"')[1].split("</table>")[0]
+    assert '<th scope="row">2025-05</th><td class="num">6</td>' in trend
 
 
 def test_home_links_the_reports(client, make_user, caseworker):

@@ -1,4 +1,4 @@
-/* 解困 — a tiny SVG bar chart (no library, no CDN), and the guide figures on the standards form.
+/* 解困 — a tiny SVG bar and line chart (no library, no CDN), drawn at its box's width, and the guide figures on the standards form.
  *
  * Charts: <div data-chart="ID" data-chart-part="counts|money"></div> draws the data of the
  * json_script element ID: {labels, series: [{name, cls, values}], money: {labels, series}}.
@@ -29,91 +29,123 @@
     return Math.abs(n) >= 10000 ? (n / 10000).toFixed(1).replace(/\.0$/, "") + "万" : String(Math.round(n * 100) / 100);
   }
 
-  /* Grouped vertical bars: one group per label, one bar per series; negative values go below zero. */
-  function bars(container, data, opts) {
-    opts = opts || {};
-    var width = opts.width || 560, height = opts.height || 260;
-    var pad = { top: 24, right: 12, bottom: 48, left: 56 };
+  /* Charts are drawn at the pixel width of their box (no scaling, so the text stays 12 px at any width) and
+   * redrawn when the box changes width. Labels never overlap: x labels are thinned to every k-th and shortened
+   * to their slot, a value is written on a bar only when it fits the bar, and the legend wraps. */
+  var FONT = 12, FONT_CSS = "12px " + getComputedStyle(document.body).fontFamily;
+  var ctx = document.createElement("canvas").getContext("2d");
+  ctx.font = FONT_CSS;
+  function textW(s) { return ctx.measureText(String(s)).width; }
+
+  function shorten(label, room) {
+    label = String(label);
+    if (textW(label) <= room) { return label; }
+    while (label.length > 1 && textW(label + "…") > room) { label = label.slice(0, -1); }
+    return label + "…";
+  }
+
+  /* The legend's items placed left to right, wrapping; returns {items: [{x, row}], rows}. */
+  function legendLayout(series, width, left) {
+    var x = left, row = 0, items = [];
+    series.forEach(function (s) {
+      var w = 14 + textW(s.name) + 18;
+      if (x > left && x + w > width) { x = left; row += 1; }
+      items.push({ x: x, row: row });
+      x += w;
+    });
+    return { items: items, rows: row + 1 };
+  }
+
+  function frame(container, data, opts) {
+    var width = Math.max(160, Math.floor(opts.width || container.clientWidth || 560));
+    var height = opts.height || (width < 480 ? 230 : 260);
+    var legend = legendLayout(data.series, width, 8);
+    var pad = { top: 20, right: 12, bottom: 30 + legend.rows * 18, left: 8 };
     var all = [0];
-    data.series.forEach(function (s) { all = all.concat(s.values); });
-    var hi = niceMax(Math.max.apply(null, all)), lo = -niceMax(-Math.min.apply(null, all));
-    if (Math.min.apply(null, all) >= 0) { lo = 0; }
+    data.series.forEach(function (s) { all = all.concat(s.values.map(function (v) { return v || 0; })); });
+    var hi = niceMax(Math.max.apply(null, all)), lo = Math.min.apply(null, all) >= 0 ? 0 : -niceMax(-Math.min.apply(null, all));
+    var ticks = [lo, (lo + hi) / 2, hi];
+    pad.left = 10 + Math.max.apply(null, ticks.map(function (t) { return textW(fmt(t)); }));
     var plotH = height - pad.top - pad.bottom, plotW = width - pad.left - pad.right;
+    var svg = el("svg", { viewBox: "0 0 " + width + " " + height, width: width, height: height,
+      "font-size": FONT, "font-family": "inherit", "aria-hidden": "true" });
     var y = function (v) { return pad.top + (hi - v) / (hi - lo) * plotH; };
-    var groupW = plotW / Math.max(1, data.labels.length);
-    var barW = Math.max(4, (groupW * 0.8) / Math.max(1, data.series.length));
-    var svg = el("svg", { viewBox: "0 0 " + width + " " + height, width: "100%", role: "img",
-      "font-size": "11", "font-family": "inherit" });
-    [lo, (lo + hi) / 2, hi].forEach(function (t) {
+    ticks.forEach(function (t) {
       svg.appendChild(el("line", { x1: pad.left, x2: width - pad.right, y1: y(t), y2: y(t), stroke: "#d9e2ec" }));
-      svg.appendChild(el("text", { x: pad.left - 6, y: y(t) + 4, "text-anchor": "end", fill: "#616e7c" }, fmt(t)));
+      svg.appendChild(el("text", { x: pad.left - 6, y: y(t) + (t === lo ? -2 : 4), "text-anchor": "end", fill: "#616e7c" }, fmt(t)));
     });
-    svg.appendChild(el("line", { x1: pad.left, x2: width - pad.right, y1: y(0), y2: y(0), stroke: "#616e7c" }));
-    data.labels.forEach(function (label, i) {
-      var x0 = pad.left + i * groupW + groupW * 0.1;
-      data.series.forEach(function (s, j) {
-        var v = s.values[i] || 0, top = y(Math.max(v, 0)), h = Math.abs(y(v) - y(0));
-        var rect = el("rect", { x: x0 + j * barW, y: top, width: barW - 2, height: Math.max(h, 0.5),
-          fill: COLOURS[s.cls] || "#616e7c" });
-        rect.appendChild(el("title", {}, label + " · " + s.name + "：" + v));
-        svg.appendChild(rect);
-        svg.appendChild(el("text", { x: x0 + j * barW + (barW - 2) / 2, y: (v >= 0 ? top - 3 : top + h + 11),
-          "text-anchor": "middle", fill: "#1f2933" }, fmt(v)));
-      });
-      svg.appendChild(el("text", { x: pad.left + i * groupW + groupW / 2, y: height - pad.bottom + 16,
-        "text-anchor": "middle", fill: "#1f2933" }, label.length > 8 ? label.slice(0, 8) + "…" : label));
+    legend.items.forEach(function (item, j) {
+      var s = data.series[j], ly = height - (legend.rows - item.row) * 18 + 2;
+      svg.appendChild(el("rect", { x: item.x, y: ly, width: 10, height: 10, fill: COLOURS[s.cls] || "#616e7c" }));
+      svg.appendChild(el("text", { x: item.x + 14, y: ly + 9, fill: "#1f2933" }, s.name));
     });
-    data.series.forEach(function (s, j) {
-      var lx = pad.left + j * 120;
-      svg.appendChild(el("rect", { x: lx, y: height - 16, width: 10, height: 10, fill: COLOURS[s.cls] || "#616e7c" }));
-      svg.appendChild(el("text", { x: lx + 14, y: height - 7, fill: "#1f2933" }, s.name));
+    return { svg: svg, width: width, height: height, pad: pad, plotW: plotW, plotH: plotH, y: y };
+  }
+
+  /* x labels centred at xs[i], each slot `slot` px wide: every k-th label, shortened to fit k slots. */
+  function xLabels(f, labels, xs, slot) {
+    var widest = Math.max.apply(null, labels.map(function (l) { return textW(l); }).concat([0]));
+    var every = Math.max(1, Math.ceil((Math.min(widest, 8 * FONT) + 8) / Math.max(1, slot)));
+    var room = every * slot - 8;
+    labels.forEach(function (label, i) {
+      if (i % every !== 0) { return; }
+      var text = shorten(label, room), half = textW(text) / 2, x = xs[i], anchor = "middle";
+      // A label at either end stays inside the chart instead of being cut by its edge.
+      if (x + half > f.width - 2) { x = f.width - 2; anchor = "end"; }
+      if (x - half < 2) { x = 2; anchor = "start"; }
+      f.svg.appendChild(el("text", { x: x, y: f.pad.top + f.plotH + 19, "text-anchor": anchor, fill: "#1f2933" }, text));
     });
+  }
+
+  function place(container, svg) {
     container.innerHTML = "";
     container.appendChild(svg);
     return svg;
   }
 
-  /* Lines: one polyline per series over the labels (months), a dot and its value at each point. */
-  function lines(container, data, opts) {
-    opts = opts || {};
-    var width = opts.width || 560, height = opts.height || 260;
-    var pad = { top: 24, right: 16, bottom: 48, left: 56 };
-    var all = [0];
-    data.series.forEach(function (s) { all = all.concat(s.values); });
-    var hi = niceMax(Math.max.apply(null, all));
-    var plotH = height - pad.top - pad.bottom, plotW = width - pad.left - pad.right;
+  /* Grouped vertical bars: one group per label, one bar per series; negative values go below zero. */
+  function bars(container, data, opts) {
+    var f = frame(container, data, opts || {});
     var n = Math.max(1, data.labels.length);
-    var x = function (i) { return pad.left + (n === 1 ? plotW / 2 : i * plotW / (n - 1)); };
-    var y = function (v) { return pad.top + (hi - v) / hi * plotH; };
-    var svg = el("svg", { viewBox: "0 0 " + width + " " + height, width: "100%", role: "img",
-      "font-size": "11", "font-family": "inherit" });
-    [0, hi / 2, hi].forEach(function (t) {
-      svg.appendChild(el("line", { x1: pad.left, x2: width - pad.right, y1: y(t), y2: y(t), stroke: "#d9e2ec" }));
-      svg.appendChild(el("text", { x: pad.left - 6, y: y(t) + 4, "text-anchor": "end", fill: "#616e7c" }, fmt(t)));
-    });
-    var every = Math.ceil(n / 12);
+    var groupW = f.plotW / n;
+    var barW = Math.max(3, (groupW * 0.8) / Math.max(1, data.series.length));
+    f.svg.appendChild(el("line", { x1: f.pad.left, x2: f.width - f.pad.right, y1: f.y(0), y2: f.y(0), stroke: "#616e7c" }));
     data.labels.forEach(function (label, i) {
-      if (i % every === 0) {
-        svg.appendChild(el("text", { x: x(i), y: height - pad.bottom + 16, "text-anchor": "middle", fill: "#1f2933" },
-          label));
-      }
-    });
-    data.series.forEach(function (s, j) {
-      var colour = COLOURS[s.cls] || "#616e7c";
-      var points = s.values.map(function (v, i) { return x(i) + "," + y(v || 0); }).join(" ");
-      svg.appendChild(el("polyline", { points: points, fill: "none", stroke: colour, "stroke-width": 2 }));
-      s.values.forEach(function (v, i) {
-        var dot = el("circle", { cx: x(i), cy: y(v || 0), r: 3, fill: colour });
-        dot.appendChild(el("title", {}, data.labels[i] + " · " + s.name + "：" + v));
-        svg.appendChild(dot);
+      var x0 = f.pad.left + i * groupW + groupW * 0.1;
+      data.series.forEach(function (s, j) {
+        var v = s.values[i] || 0, top = f.y(Math.max(v, 0)), h = Math.abs(f.y(v) - f.y(0));
+        var rect = el("rect", { x: x0 + j * barW, y: top, width: Math.max(1, barW - 2), height: Math.max(h, 0.5),
+          fill: COLOURS[s.cls] || "#616e7c" });
+        rect.appendChild(el("title", {}, label + " · " + s.name + "：" + v));
+        f.svg.appendChild(rect);
+        // The value on its bar only when it fits the bar's width (the table beside the chart has every number).
+        if (textW(fmt(v)) + 2 <= barW) {
+          f.svg.appendChild(el("text", { x: x0 + j * barW + (barW - 2) / 2, y: v >= 0 ? top - 3 : f.y(0) - 3,
+            "text-anchor": "middle", fill: "#1f2933" }, fmt(v)));
+        }
       });
-      var lx = pad.left + j * 120;
-      svg.appendChild(el("rect", { x: lx, y: height - 16, width: 10, height: 10, fill: colour }));
-      svg.appendChild(el("text", { x: lx + 14, y: height - 7, fill: "#1f2933" }, s.name));
     });
-    container.innerHTML = "";
-    container.appendChild(svg);
-    return svg;
+    xLabels(f, data.labels, data.labels.map(function (_, i) { return f.pad.left + (i + 0.5) * groupW; }), groupW);
+    return place(container, f.svg);
+  }
+
+  /* Lines: one polyline per series over the labels (months), a dot at each point. */
+  function lines(container, data, opts) {
+    var f = frame(container, data, opts || {});
+    var n = Math.max(1, data.labels.length);
+    var x = function (i) { return f.pad.left + 6 + (n === 1 ? (f.plotW - 12) / 2 : i * (f.plotW - 12) / (n - 1)); };
+    data.series.forEach(function (s) {
+      var colour = COLOURS[s.cls] || "#616e7c";
+      var points = s.values.map(function (v, i) { return x(i) + "," + f.y(v || 0); }).join(" ");
+      f.svg.appendChild(el("polyline", { points: points, fill: "none", stroke: colour, "stroke-width": 2 }));
+      s.values.forEach(function (v, i) {
+        var dot = el("circle", { cx: x(i), cy: f.y(v || 0), r: 3, fill: colour });
+        dot.appendChild(el("title", {}, data.labels[i] + " · " + s.name + "：" + v));
+        f.svg.appendChild(dot);
+      });
+    });
+    xLabels(f, data.labels, data.labels.map(function (_, i) { return x(i); }), n === 1 ? f.plotW : (f.plotW - 12) / (n - 1));
+    return place(container, f.svg);
   }
 
   function readJson(id) {
@@ -157,13 +189,27 @@
     update();
   }
 
+  function draw(node) {
+    var data = readJson(node.getAttribute("data-chart"));
+    if (!data) { return; }
+    var part = node.getAttribute("data-chart-part") === "money" ? data.money : data;
+    (node.getAttribute("data-chart-type") === "line" ? lines : bars)(node, part, {});
+    node.setAttribute("data-drawn-width", String(node.clientWidth));
+  }
+
   function init() {
-    document.querySelectorAll("[data-chart]").forEach(function (node) {
-      var data = readJson(node.getAttribute("data-chart"));
-      if (!data) { return; }
-      var part = node.getAttribute("data-chart-part") === "money" ? data.money : data;
-      (node.getAttribute("data-chart-type") === "line" ? lines : bars)(node, part);
-    });
+    var nodes = document.querySelectorAll("[data-chart]");
+    nodes.forEach(draw);
+    // Redraw at the new width when a box changes width (window resized, phone turned).
+    if (window.ResizeObserver) {
+      var observer = new ResizeObserver(function (entries) {
+        entries.forEach(function (entry) {
+          var node = entry.target;
+          if (String(node.clientWidth) !== node.getAttribute("data-drawn-width")) { draw(node); }
+        });
+      });
+      nodes.forEach(function (node) { observer.observe(node); });
+    }
     document.querySelectorAll("form[data-guidance]").forEach(guidance);
   }
 
