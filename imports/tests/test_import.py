@@ -914,6 +914,10 @@ def test_an_imported_application_is_marked_imported_on_its_page_and_its_paper(
     assert "原台账在册记录" in paper and "不是本系统出具的通知书" in paper
     # nothing of a decision the product issued: no document number, no seal, no appeal rights, no notice dates
     assert all(text not in paper for text in ("审批通知书", "民救〔", "盖章", "行政复议", "公示，"))
+    from papers.services import decisions_of
+
+    # no notice (文号) can be issued for a decision the product did not make
+    assert [d for d in decisions_of(application) if d.kind == "approve"] == []
 
 
 def test_a_decided_application_of_the_product_is_not_marked_imported(
