@@ -529,6 +529,7 @@ _DROPDOWNS = {
     "disability_grade": ("无", "一级", "二级", "三级", "四级"),
     "orphan": tuple(label for _, label in Person.Orphan.choices),
     "category": ("低保", "特困", "支出型"),
+    "disability_kind": tuple(label for _, label in Person.DisabilityKind.choices),
 }
 TEXT_TYPES = ("key", "community", "id", "account", "phone")  # typed as text: Excel would drop digits
 

@@ -186,6 +186,7 @@ def test_the_template_types_id_and_account_columns_as_text_and_offers_dropdowns(
         "U2:U100001": '"就业,灵活就业,失业/未就业,在校学生,退休,不适用"',
         "AA2:AA100001": '"低保,特困,支出型"',
         "AD2:AD100001": '"是,否"',
+        "AE2:AE100001": '"视力,听力,言语,肢体,智力,精神,多重"',
     }
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{letter[HEADER[-1]]}1"
 
