@@ -45,7 +45,7 @@ def application_rows(applications: QuerySet, today) -> Iterator[tuple]:
             a.get_category_display(),
             stage_label(a, today),
             _day(a.received_on),
-            _day(a.due_on) if a.is_open else "",
+            _day(a.due_on) if a.is_open else None,
             overdue or None,
             _day(a.decided_on),
         )

@@ -80,6 +80,9 @@ class Application(models.Model):
     # 县级审批
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_reason = models.TextField("审批意见/不予批准理由", blank=True)
+    # Imported from an old ledger (a household already enrolled before the product): the product did not
+    # investigate, publicise or decide it, so no paper may read as if it had.
+    from_ledger = models.BooleanField("原台账导入", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="受理人"
     )

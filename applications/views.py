@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Region, User
+from accounts.personal_exports import list_export_response
 from accounts.scope import can_write_region, scope_filter
 from applications import exports
 from applications import selectors as app_selectors
@@ -37,7 +38,6 @@ from applications.services import applications as services
 from applications.services import documents as document_services
 from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import list_export_response
 from economic_check import selectors as economic_selectors
 from economic_check import services as economic_services
 from households import selectors

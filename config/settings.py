@@ -303,3 +303,9 @@ LOGGING = {
         **({"celery.app.trace": {"level": "WARNING"}} if not REDIS_URL else {}),
     },
 }
+
+# Uploaded workbooks (.xlsx/.xls/.ods: the household import), checked before any reading (common/workbook_upload.py).
+WORKBOOK_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("WORKBOOK_MAX_UNCOMPRESSED_BYTES", str(256 * 2**20)))
+WORKBOOK_MAX_ROWS = int(os.environ.get("WORKBOOK_MAX_ROWS", "100100"))  # 100,000 data rows and headers
+WORKBOOK_MAX_COLUMNS = int(os.environ.get("WORKBOOK_MAX_COLUMNS", "100"))
+WORKBOOK_MAX_CELL_CHARS = int(os.environ.get("WORKBOOK_MAX_CELL_CHARS", "2000"))

@@ -261,7 +261,7 @@ def student_rows(records: QuerySet) -> Iterator[tuple]:
             "是" if enrolled else "否",
             aids_n,
             amount,
-            f"{timezone.localtime(updated):%Y-%m-%d}" if updated else "",
+            timezone.localtime(updated).date() if updated else None,
         )
 
 

@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.personal_exports import list_export_response
 from accounts.scope import can_write_region, communities_for
 from applications.forms import IntakeForm
 from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import list_export_response
 from help import exports, forms
 from help import selectors as help_selectors
 from help.models import AidKind, AidMatch, AidNeed, AidOffer, Lead, Pairing, SchoolRecord, WorkRefusal

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.personal_exports import list_export_response
 from accounts.scope import can_write_region, communities_for
 from applications.models import CATEGORY_SHORT_LABELS
 from applications.selectors import household_applications
@@ -16,7 +17,6 @@ from benefits.permissions import can_apply_relief
 from benefits.selectors import household_enrolments, household_relief
 from common.errors import apply_to_form
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import list_export_response
 from eligibility.services import determine_household
 from help.selectors import household_help
 from households import exports, selectors, services

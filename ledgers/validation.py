@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 from accounts.kinds import KINDS, Column, Kind, header_names, normalise_header
 from common import idnumber, money
+from common.workbook_upload import NumericCell  # noqa: F401 (shared with the household import)
+from common.workbook_upload import cell_text as _cell
 
 NULL = r"\N"
 PROGRESS_EVERY = 100_000
@@ -121,26 +123,6 @@ class _CsvSource:
         return ExtractFileError(f"第{self.line_num}行 CSV 格式错误：{exc}")
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)
-
-
-class NumericCell(str):
-    """A cell Excel stored as a number (an ID number so stored has lost its last digits)."""
-
-
 class XlsxRows:
     """Rows of one sheet of an XLSX file (openpyxl read-only mode: one row in memory at a time): the sheet
     titled `sheet` when the workbook has one, else the first. Also used by the household import
@@ -149,6 +131,12 @@ class XlsxRows:
     def __init__(self, path: str, sheet: str | None = None):
         from openpyxl import load_workbook
 
+        from common.workbook_upload import WorkbookRefused, check_unpacked_size
+
+        try:
+            check_unpacked_size(path)  # a zip bomb is refused from its directory, never unpacked
+        except WorkbookRefused as exc:
+            raise ExtractFileError(str(exc)) from None
         try:
             self.book = load_workbook(path, read_only=True, data_only=True)
         except (

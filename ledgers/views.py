@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.kinds import KINDS, PROGRAMS
 from accounts.models import User
+from accounts.personal_exports import list_export_response, personal_export_response
 from benefits.services.followups import FACT_CLAUSE
 from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import list_export_response, personal_export_response
 from ledgers import periods, selectors
 from ledgers.describe import describe
 from ledgers.exports import FINDINGS_SHEET, TASK_HEADER, run_sheets, task_rows

@@ -13,8 +13,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from common.spreadsheets import Sheet, workbook_response
 from config.errors import ServiceError
-from config.xlsx import Sheet, workbook_response
 from reports import figures as reports
 from reports.figures import KINDS
 

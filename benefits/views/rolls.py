@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseForbidden, StreamingHttpResponse
+from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,8 +20,8 @@ from benefits.views.common import PAGE_SIZE
 from benefits.views.corrections import may_request as may_request_correction
 from common import idnumber
 from common.errors import apply_to_form, flash
+from common.spreadsheets import csv_response, workbook_response
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import workbook_response
 
 
 @login_required
@@ -166,10 +166,8 @@ def roll_export_csv(request, pk: int):
         purpose="报送银行发放" if full else "监督查看",
         count=roll.line_count,
     )
-    response = StreamingHttpResponse(
-        exports.csv_chunks(roll, full_ids=full), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = _disposition(exports.filename(roll, "csv"))
+    lines = exports.rows(roll, full_ids=full)
+    response = csv_response(exports.filename(roll, "csv"), next(lines), lines)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -191,9 +189,3 @@ def roll_export_xlsx(request, pk: int):
     response = workbook_response(exports.filename(roll, "xlsx"), [exports.xlsx_sheet(roll, full_ids=full)])
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _disposition(name: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"roll.{name.rsplit('.', 1)[1]}\"; filename*=UTF-8''{quote(name)}"

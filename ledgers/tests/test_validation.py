@@ -123,3 +123,21 @@ def test_xlsx_with_dates_and_an_id_stored_as_a_number(tmp_path):
     result, out = run(tmp_path, "death", path.read_bytes(), name="x.xlsx", fmt="xlsx")
     assert out == f"7\t2\t{number}\t张三\t2025-08-01\n"
     assert result.errors[0].line == 3 and "数字" in result.errors[0].message
+
+
+def test_an_xlsx_extract_that_unpacks_past_the_limit_is_refused_unread(tmp_path, settings, monkeypatch):
+    import zipfile
+
+    import openpyxl
+
+    settings.WORKBOOK_MAX_UNCOMPRESSED_BYTES = 2**20
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/worksheets/sheet1.xml", b" " * (4 * 2**20))
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl opened a workbook over the limit")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    with pytest.raises(ExtractFileError, match="文件解压后有4 MB，超过1 MB的上限"):
+        run(tmp_path, "death", path.read_bytes(), name="bomb.xlsx", fmt="xlsx")
