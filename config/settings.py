@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.RejectNulMiddleware",
+    "config.middleware.RequestLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +135,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Without collectstatic (embedded mode, tests) whitenoise finds files where they live.
 WHITENOISE_USE_FINDERS = True
+# Request bodies (config/middleware.py): a body that is not an upload, a multipart upload (documents, Excel
+# ledgers), a department extract (its view's own cap), and the fields of one form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("REQUEST_MAX_BYTES", str(5 * 2**20)))
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(80 * 2**20)))
+EXTRACT_UPLOAD_MAX_BYTES = int(os.environ.get("EXTRACT_UPLOAD_MAX_BYTES", str(512 * 2**20)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("FORM_MAX_FIELDS", "1000"))
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Uploads over this size are spooled to a temporary file, never held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 # Uploaded documents live outside the web root and are served only through scoped views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 
 from accounts.api_auth import scope_required, stated_purpose
 from accounts.services import access_log_record
+from config.middleware import request_max_bytes
 from ledgers import periods, selectors
 from ledgers.serializers import (
     ExtractErrorSerializer,
@@ -58,6 +59,7 @@ def _own(request, pk: int):
     return get_object_or_404(selectors.client_extracts(client=request.user.client), pk=pk)
 
 
+@request_max_bytes("EXTRACT_UPLOAD_MAX_BYTES")
 class ExtractListCreate(ListAPIView):
     permission_classes = [Upload]
     serializer_class = ExtractSerializer

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from config.errors import PermissionDenied, ServiceError
+from config.middleware import request_max_bytes
 from config.xlsx import list_export_response, personal_export_response
 from ledgers import periods, selectors
 from ledgers.describe import describe
@@ -90,6 +91,7 @@ def extract_list(request):
     )
 
 
+@request_max_bytes("EXTRACT_UPLOAD_MAX_BYTES")
 @login_required
 def extract_upload_view(request):
     user = request.user
