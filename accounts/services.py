@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.api_auth import KEY_PREFIX, DepartmentPrincipal, key_digest
+from accounts.client_ip import client_ip
 from accounts.models import PROVINCE_CODE, AccessLog, ApiClient, ApiKey, Event, User
 from accounts.scope import in_scope
 from config.errors import PermissionDenied, ServiceError
@@ -158,7 +159,8 @@ def api_key_revoke(*, acting_user, key) -> None:
 
 
 def access_log_record(*, request, what: str, purpose: str, subject: str = "", count: int = 0) -> None:
-    """Log one read of personal data through the API (department client or staff user).
+    """Log one read of personal data through the API or a staff page (department client or staff user); the
+    address is the client's by accounts.client_ip (through the trusted proxies only).
 
     One plain INSERT: every person lookup writes a row, so building a model instance and compiling the ORM
     insert would be a good part of the lookup's cost. The row is what `AccessLog.objects.create` would write."""
@@ -179,7 +181,7 @@ def access_log_record(*, request, what: str, purpose: str, subject: str = "", co
                 subject[:18],
                 purpose[:200],
                 count,
-                ops.adapt_ipaddressfield_value(request.META.get("REMOTE_ADDR")),
+                ops.adapt_ipaddressfield_value(client_ip(request)),
             ],
         )
 

@@ -12,10 +12,9 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from accounts.api_auth import StaffOrScope
+from accounts.api_auth import ClientAddressAnonThrottle, StaffOrScope
 from config.errors import ServiceError
 from eligibility.io import evaluate_request, standards_to_dict
 from eligibility.models import Standard
@@ -102,7 +101,7 @@ class StandardListView(ListAPIView):
     serializer_class = StandardSerializer
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [ClientAddressAnonThrottle]
     pagination_class = StandardPage
 
     def get_queryset(self):
@@ -132,7 +131,7 @@ class StandardListView(ListAPIView):
 class EffectiveStandardView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [ClientAddressAnonThrottle]
 
     def get(self, request: Request) -> Response:
         region, year = request.query_params.get("region", ""), request.query_params.get("year", "")
