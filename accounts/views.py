@@ -87,13 +87,14 @@ def lockout_list(request):
     from accounts.lockout import lockout_manager, lockouts_visible
     from accounts.services import lockout_lift
     from config.errors import ServiceError
+    from config.params import positive_int
 
     user = request.user
     if not lockout_manager(user):
         return HttpResponseForbidden("只有县级及以上民政部门可以查看和解除登录锁定")
     if request.method == "POST":
         try:
-            lockout_lift(acting_user=user, attempt_id=int(request.POST.get("attempt") or 0))
+            lockout_lift(acting_user=user, attempt_id=positive_int(request.POST.get("attempt", "")) or 0)
         except (ServiceError, ValueError) as exc:
             messages.error(request, getattr(exc, "message", "") or "参数错误")
         else:

@@ -33,7 +33,8 @@ def parse(value: object) -> IdInfo:
         raise InvalidIdNumber("身份证号码必须是文本")
     if len(value) != 18:
         raise InvalidIdNumber(f"身份证号码应为18位，实为{len(value)}位")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    # isascii: "²".isdigit() is true, and int() refuses it.
+    if not value.isascii() or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         raise InvalidIdNumber("身份证号码前17位须为数字，末位为数字或大写X")
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

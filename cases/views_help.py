@@ -26,6 +26,7 @@ from cases.forms_applications import IntakeForm
 from cases.models import AidKind, AidMatch, AidNeed, AidOffer, Lead, Pairing, Person, SchoolRecord
 from cases.services import charity, jobs, leads, pairing, students
 from config.errors import PermissionDenied, ServiceError
+from config.params import positive_int
 
 PAGE_SIZE = 20
 LEAD_ACTIONS = {  # action → (url name, button text)
@@ -131,8 +132,9 @@ def lead_create(request):
     if not communities_for(user).exists():
         return HttpResponseForbidden("只有社区工作人员可以登记主动发现线索")
     household = None
-    if request.GET.get("household", "").isdigit():
-        household = selectors.household_get(user=user, pk=int(request.GET["household"]))
+    household_pk = positive_int(request.GET.get("household", ""))
+    if household_pk is not None:
+        household = selectors.household_get(user=user, pk=household_pk)
     initial = {}
     if household is not None:
         head = household.head
@@ -718,8 +720,8 @@ def offer_match(request, pk: int):
         return HttpResponseForbidden("只有社区工作人员可以对接帮扶资源")
     initial = {"consent_on": timezone.localdate()}
     for key in ("household", "need"):
-        if request.GET.get(key, "").isdigit():
-            initial[key] = int(request.GET[key])
+        if positive_int(request.GET.get(key, "")) is not None:
+            initial[key] = positive_int(request.GET[key])
     form = _bound(request, forms.AidMatchForm, initial=initial)
 
     def call(data):

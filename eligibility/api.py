@@ -8,7 +8,6 @@ from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.api_auth import ClientAddressAnonThrottle, StaffOrScope
 from config.errors import ServiceError
+from config.parsers import SafeJSONParser
 from eligibility.io import evaluate_request, standards_to_dict
 from eligibility.models import Standard
 from eligibility.standards import find_standards
@@ -24,7 +24,7 @@ from eligibility.standards import find_standards
 class EvaluateView(APIView):
     """A what-if evaluation: reads standards, writes nothing. Errors answer 400 {"errors": [...]}."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     permission_classes = [StaffOrScope]
     client_scope = "evaluate"
 
