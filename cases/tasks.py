@@ -18,3 +18,9 @@ def economic_check_auto(application_id: int) -> int | None:
     """The economic check after intake (queued on commit); a second delivery finds the check and stops."""
     check = economic.economic_check_auto(application_id=application_id)
     return check.pk if check else None
+
+
+@shared_task(name="cases.imports_sweep")
+def imports_sweep() -> dict:
+    """Every few minutes (Celery beat): stuck imports re-queued or failed, unconfirmed ones removed."""
+    return imports.imports_sweep()

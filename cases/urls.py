@@ -23,6 +23,10 @@ urlpatterns = [
     path(
         "import/<int:pk>/discard/", import_views.import_decide, {"action": "discard"}, name="import_discard"
     ),
+    path("import/<int:pk>/retry/", import_views.import_decide, {"action": "retry"}, name="import_retry"),
+    path(
+        "import/<int:pk>/abandon/", import_views.import_decide, {"action": "abandon"}, name="import_abandon"
+    ),
     # Applications (救助申请): intake → visit → 民主评议 → street review → notice → county decision.
     path("applications/", app_views.application_list, name="application_list"),
     path("applications/export.xlsx", export_views.application_export, name="application_export"),

@@ -203,6 +203,18 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker died is delivered again: acknowledged only after it ran, re-queued when the worker is lost,
+# and Redis waits this long for the acknowledgement before handing it to another worker — longer than the
+# longest task (a 100,000-row import or a province reconciliation rule: minutes, not hours).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "7200"))
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Stuck work (cases/services/imports.py imports_sweep): a busy import silent this long is queued again (twice, then
+# failed visibly); a checked import not confirmed within IMPORT_UNCONFIRMED_HOURS is removed with its file.
+IMPORT_STALE_MINUTES = int(os.environ.get("IMPORT_STALE_MINUTES", "30"))
+IMPORT_UNCONFIRMED_HOURS = int(os.environ.get("IMPORT_UNCONFIRMED_HOURS", "72"))
 
 # Semiannual reconciliation (赣发〔2018〕7号 六(三)): Celery beat starts the province-wide run at
 # RECONCILE_CRON_HOUR:00 on the 1st of RECONCILE_CRON_MONTHS (default 1 January and 1 July).
@@ -225,6 +237,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "benefits.tasks.gradual_exits_close_daily",
         "schedule": crontab(minute=20, hour=1),
     },
+    "imports-sweep": {"task": "cases.imports_sweep", "schedule": crontab(minute="*/5")},
     "recompute-changed-daily": {
         "task": "benefits.tasks.changed_households_recompute_daily",
         "schedule": crontab(minute=30, hour=1),
