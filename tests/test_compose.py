@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
+pytestmark = pytest.mark.django_db  # the shared autouse fixture opens the test database
 ROOT = Path(__file__).resolve().parent.parent
 
 
