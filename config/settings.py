@@ -179,6 +179,16 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Without collectstatic (embedded mode, tests) whitenoise finds files where they live.
 WHITENOISE_USE_FINDERS = True
+# After collectstatic (the Dockerfile runs it) every file is served under a content-hashed name, compressed, with a
+# one-year immutable Cache-Control (WhiteNoise); without a manifest (the embedded mode, tests) under its own name.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if (STATIC_ROOT / "staticfiles.json").exists() or env_bool("STATIC_MANIFEST", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 # Request bodies (config/middleware.py): a body that is not an upload, a multipart upload (documents, Excel
 # ledgers), a department extract (its view's own cap), and the fields of one form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("REQUEST_MAX_BYTES", str(5 * 2**20)))
