@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-from households.tests.test_household_pages import form_data
 from django.urls import reverse
 
 from accounts.models import ApiClient
@@ -16,6 +15,7 @@ from households import services as household_services
 from households.models import Household, Person
 from households.services import HOUSEHOLD_FIELDS, PERSON_FIELDS, household_save
 from households.tests.factories import household_make
+from households.tests.test_household_pages import form_data
 
 pytestmark = pytest.mark.django_db
 

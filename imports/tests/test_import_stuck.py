@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from imports.models import ImportBatch
-from imports import services as imports
-from imports.tests.test_import import row, upload, workbook
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Event
+from imports import services as imports
+from imports.models import ImportBatch
+from imports.tests.test_import import row, upload, workbook
 
 pytestmark = pytest.mark.django_db
 B = ImportBatch.Status
