@@ -8,6 +8,7 @@ domain event. `guidance` gives the figures the province publishes as a guide for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -242,59 +243,69 @@ class EntryContext:
     province: rules.Standards | None = None
 
 
-def check_entry_rules(
-    v: dict[str, Any], context: EntryContext | None = None
-) -> tuple[list[dict[str, str]], list[str]]:
-    """The §2 entry rules over parsed values: (errors with their field, warnings). Pure."""
-    context = context or EntryContext()
-    errors: list[dict[str, str]] = []
-    warnings: list[str] = []
+Report = Callable[[str, str], None]  # (field, message): an error on a field
+Warn = Callable[[str], None]
 
-    def err(field: str, message: str) -> None:
-        errors.append({"field": field, "message": message})
 
-    def inherited(name: str) -> Any:
-        return getattr(context.above, name) if context.above is not None else None
+def _inherited(context: EntryContext, name: str) -> Any:
+    return getattr(context.above, name) if context.above is not None else None
 
+
+def _tekun_above_dibao(v: dict[str, Any], context: EntryContext, err: Report, warn: Warn) -> None:
+    """特困 ≥ 1.3 × the 低保 the same lookup gives: this record's own, else the one inherited."""
     dibao, tekun = v.get("dibao"), v.get("tekun")
-    # tekun ≥ 1.3 × the dibao the same lookup gives: this record's own, else the one inherited
-    basis = dibao if dibao is not None else inherited("dibao")
-    if tekun is not None and basis is not None:
-        floor = TEKUN_FACTOR * basis
-        if tekun < floor:
-            where = (
-                ""
-                if dibao is not None
-                else f"（本记录未填，沿用上级 {context.above.region if context.above else ''}）"
-            )
-            err(
-                "tekun",
-                f"特困供养标准不得低于低保标准的1.3倍：低保标准 {basis} 元{where} × 1.3 = {round_money(floor)} 元，"
-                f"现填 {tekun} 元",
-            )
+    basis = dibao if dibao is not None else _inherited(context, "dibao")
+    if tekun is None or basis is None:
+        return
+    floor = TEKUN_FACTOR * basis
+    if tekun < floor:
+        where = (
+            ""
+            if dibao is not None
+            else f"（本记录未填，沿用上级 {context.above.region if context.above else ''}）"
+        )
+        err(
+            "tekun",
+            f"特困供养标准不得低于低保标准的1.3倍：低保标准 {basis} 元{where} × 1.3 = {round_money(floor)} 元，"
+            f"现填 {tekun} 元",
+        )
+
+
+def _seed_floors(v: dict[str, Any], context: EntryContext, err: Report, warn: Warn) -> None:
+    """The seed's floors (60 / 70 / 800 / 1200 / 1.5); a multiplier above 1.5 is a warning."""
     for name, (floor_value, text) in FLOORS.items():
         value = v.get(name)
         if value is not None and value < floor_value:
             err(name, f"{text}，现填 {value}")
     multiplier = v.get("zhichu_multiplier")
     if multiplier is not None and multiplier > FLOORS["zhichu_multiplier"][0]:
-        warnings.append(
-            f"支出型贫困家庭收入上限为低保标准的 {multiplier} 倍，高于政策的1.5倍，请确认有省级依据"
-        )
-    # 稳步提高 (五(一)1–2): dibao and tekun never below the same region's figures for the year before
-    if context.previous is not None:
-        for name, what in (("dibao", "低保标准"), ("tekun", "特困供养标准")):
-            value, before = v.get(name), getattr(context.previous, name)
-            if value is not None and before is not None and value < before:
-                err(
-                    name,
-                    f"{what}不得低于上一年度：{context.previous.year}年为 {before} 元"
-                    f"（{context.previous.source(name) or context.previous.region}），现填 {value} 元",
-                )
+        warn(f"支出型贫困家庭收入上限为低保标准的 {multiplier} 倍，高于政策的1.5倍，请确认有省级依据")
+
+
+def _not_below_last_year(v: dict[str, Any], context: EntryContext, err: Report, warn: Warn) -> None:
+    """稳步提高 (五(一)1–2): 低保 and 特困 never below the same region's figures for the year before."""
+    if context.previous is None:
+        return
+    for name, what in (("dibao", "低保标准"), ("tekun", "特困供养标准")):
+        value, before = v.get(name), getattr(context.previous, name)
+        if value is not None and before is not None and value < before:
+            err(
+                name,
+                f"{what}不得低于上一年度：{context.previous.year}年为 {before} 元"
+                f"（{context.previous.source(name) or context.previous.region}），现填 {value} 元",
+            )
+
+
+def _not_below_province(v: dict[str, Any], context: EntryContext, err: Report, warn: Warn) -> None:
+    dibao = v.get("dibao")
     if context.province is not None and dibao is not None:
         above = context.province.dibao
         if above is not None and dibao < above:
-            warnings.append(f"低保标准 {dibao} 元低于本省同年度标准 {above} 元，请核实")
+            warn(f"低保标准 {dibao} 元低于本省同年度标准 {above} 元，请核实")
+
+
+def _ranges(v: dict[str, Any], context: EntryContext, err: Report, warn: Warn) -> None:
+    """Care ratios, the 渐退 months, extra relief times and the uplift within the seed's ranges."""
     if v.get("care_ratio_full") is not None and v["care_ratio_full"] < Decimal("0.80"):
         err("care_ratio_full", "全失能特困人员照料护理费不得低于当地最低工资的80%（比例至少 0.80）")
     if v.get("care_ratio_semi") is not None and v["care_ratio_semi"] < Decimal("0.20"):
@@ -311,15 +322,46 @@ def check_entry_rules(
     uplift = v.get("uplift_max")
     if uplift is not None and uplift > Decimal("0.50"):
         err("uplift_max", f"支出型临时救助上浮比例不得超过50%（至多 0.50），现填 {uplift}")
-    tekun_basis = tekun if tekun is not None else inherited("tekun")
-    if tekun_basis is not None:
-        for name, what in (("orphan_scattered", "散居孤儿"), ("orphan_institutional", "机构供养孤儿")):
-            amount = v.get(name)
-            if amount is not None and amount <= tekun_basis:
-                warnings.append(
-                    f"{what}基本生活费 {amount} 元未高于特困供养标准 {tekun_basis} 元"
-                    "（政策要求孤儿基本生活费略高于特困人员供养标准），请核实"
-                )
+
+
+def _orphans_above_tekun(v: dict[str, Any], context: EntryContext, err: Report, warn: Warn) -> None:
+    tekun = v.get("tekun")
+    tekun_basis = tekun if tekun is not None else _inherited(context, "tekun")
+    if tekun_basis is None:
+        return
+    for name, what in (("orphan_scattered", "散居孤儿"), ("orphan_institutional", "机构供养孤儿")):
+        amount = v.get(name)
+        if amount is not None and amount <= tekun_basis:
+            warn(
+                f"{what}基本生活费 {amount} 元未高于特困供养标准 {tekun_basis} 元"
+                "（政策要求孤儿基本生活费略高于特困人员供养标准），请核实"
+            )
+
+
+ENTRY_RULES = (
+    _tekun_above_dibao,
+    _seed_floors,
+    _not_below_last_year,
+    _not_below_province,
+    _ranges,
+    _orphans_above_tekun,
+)
+
+
+def check_entry_rules(
+    v: dict[str, Any], context: EntryContext | None = None
+) -> tuple[list[dict[str, str]], list[str]]:
+    """The §2 entry rules over parsed values: (errors with their field, warnings). Pure."""
+    context = context or EntryContext()
+    errors: list[dict[str, str]] = []
+    warnings: list[str] = []
+    for rule in ENTRY_RULES:
+        rule(
+            v,
+            context,
+            lambda field, message: errors.append({"field": field, "message": message}),
+            warnings.append,
+        )
     return errors, warnings
 
 
