@@ -20,6 +20,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
 
 from accounts.models import ApiClient, ApiKey
+from accounts.permissions import has_staff_role
 
 KEY_PREFIX = "jk_"
 PURPOSE_HEADER = "X-Purpose"
@@ -160,4 +161,4 @@ class StaffOrScope(BasePermission):
         user = request.user
         if isinstance(user, DepartmentPrincipal):
             return user.has_scope(view.client_scope)
-        return bool(user and user.is_authenticated and (user.role or user.is_superuser))
+        return has_staff_role(user)

@@ -33,7 +33,9 @@ from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Region, User
+from accounts.checks import active
+from accounts.models import Region
+from accounts.permissions import can_import_enrolments, can_import_households, can_import_into
 from accounts.scope import in_scope
 from accounts.services import event_record
 from applications.models import Application, Category
@@ -55,31 +57,12 @@ BATCH = 1000  # issues per INSERT
 CHUNK = 5000  # households written per step (bounds the objects held in memory)
 ID_QUERY_CHUNK = 2000
 MAX_BYTES = 64 * 2**20  # 100,000 rows as Excel saves them are about 6 MB; as openpyxl writes them about 11 MB
-IMPORTER_ROLES = (User.Role.CASEWORKER, User.Role.STREET, User.Role.COUNTY)
 # The main component of each category: an imported amount is recorded under it (components sum to the amount).
 MAIN_COMPONENT = {
     Category.DIBAO: "dibao_subsidy",
     Category.TEKUN: "tekun_basic",
     Category.ZHICHU: "zhichu_subsidy",
 }
-
-
-def _active(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
-
-
-def can_upload(user) -> bool:
-    return _active(user) and user.role in IMPORTER_ROLES and user.region_id is not None
-
-
-def can_import(user, community_code: str | None) -> bool:
-    """Households, members and incomes: a county, street or community officer inside their region."""
-    return can_upload(user) and in_scope(user, community_code)
-
-
-def can_import_enrolments(user, community_code: str | None) -> bool:
-    """Enrolments: only the county office that approves them (benefits.permissions.can_decide_enrolment)."""
-    return _active(user) and user.role == User.Role.COUNTY and in_scope(user, community_code)
 
 
 def storage_dir() -> Path:
@@ -135,7 +118,7 @@ def progress_of(batch: ImportBatch) -> dict[str, Any]:
 
 def import_upload(*, acting_user, file, original_name: str) -> ImportBatch:
     """Store an uploaded workbook as a new batch and queue its check."""
-    if not can_upload(acting_user):
+    if not can_import_households(acting_user):
         raise PermissionDenied("只有县级、街道民政和社区工作人员可以导入本辖区的家庭台账")
     if file is None:
         raise ServiceError("请选择要上传的文件", field="file")
@@ -193,7 +176,7 @@ def _check(batch: ImportBatch, user, today: dt.date, on_progress=None) -> import
     parsed = importing.read_workbook(
         path=str(_path(batch)),
         communities=_communities(),
-        may_import=lambda code: can_import(user, code),
+        may_import=lambda code: can_import_into(user, code),
         may_enrol=lambda code: can_import_enrolments(user, code),
         today=today,
         on_progress=on_progress,
@@ -210,7 +193,7 @@ def _recheck(parsed: importing.Parsed, user) -> None:
     community, category = parsed.columns.get("community", ""), parsed.columns.get("category", "")
     for h in parsed.households:
         code = h.values["community"]
-        if not can_import(user, code):
+        if not can_import_into(user, code):
             parsed.add(importing.Issue(h.line, community, "社区区划代码", "不在本人辖区内，不能导入", code))
         elif h.values.get("category") and not can_import_enrolments(user, code):
             parsed.add(
@@ -358,7 +341,7 @@ def _fail(batch: ImportBatch, message: str) -> ImportBatch:
 
 
 def _own(acting_user, batch: ImportBatch) -> None:
-    if not _active(acting_user) or batch.uploaded_by_id != acting_user.pk:
+    if not active(acting_user) or batch.uploaded_by_id != acting_user.pk:
         raise PermissionDenied("只有上传人可以确认或放弃本次导入")
 
 

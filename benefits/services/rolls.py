@@ -19,10 +19,10 @@ from collections.abc import Callable
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.models import Region
 from accounts.services import event_record
 from applications.models import Category
-from benefits import permissions
 from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll
 from benefits.months import label, next_month
 from benefits.services import timeline

@@ -10,9 +10,10 @@ from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.scope import can_write_region
 from applications.models import Category
-from benefits import permissions, selectors
+from benefits import selectors
 from benefits.compute import COMPONENT_LABELS
 from benefits.forms import EXIT_FIELD_MAP, ExitForm, ReasonForm, RecomputeForm, ReviewForm
 from benefits.linked import household_linked_benefits
