@@ -1,13 +1,13 @@
 """Importing households, members, incomes and enrolments from a county or street office's Excel ledger.
 
-Who may import (accounts.scope decides the region; this adds the role, as benefits/permissions.py does):
+Who may import (accounts.scope decides the region; accounts.permissions adds the role):
 
 * households, members and incomes: county officers (their county), street officers (their street) and
   caseworkers (their community). Typing case data stays the caseworker's job (households.services); an
   import is the office moving its existing ledger, which the issue gives to county and street staff — each row's
   community must be inside the uploader's region, exactly as `in_scope` says;
 * enrolments (救助类别/月救助金/起始月份): county officers only, in their county — an enrolment is what the county
-  approves (benefits.permissions.can_decide_enrolment), so a street office's workbook with enrolment rows is
+  approves (accounts.permissions.can_import_enrolments), so a street office's workbook with enrolment rows is
   refused row by row. City, province and auditors import nothing.
 
 Flow: `import_upload` stores the file and queues `imports.tasks.import_process`, which checks it
