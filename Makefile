@@ -26,6 +26,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_demo_applications
+	$(BIN)/python manage.py seed_demo_workday
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The whole suite; with DATABASE_URL / REDIS_URL set it runs against them.
@@ -37,7 +38,7 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/mypy eligibility/rules.py
+	$(BIN)/mypy eligibility/
 
 bench-generate: install
 	$(BIN)/python bench/generate.py --households $${N:-100000}

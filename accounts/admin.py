@@ -5,6 +5,21 @@ from simple_history.admin import SimpleHistoryAdmin
 from accounts.models import ApiClient, Event, Region, User
 
 
+class ReadOnlyAdmin:
+    """Workflow records (statuses, events, rolls, decisions, case files) are read in the admin, never written:
+    every change goes through its service, which checks the step, writes the history with the acting user and
+    the event row. A mixin placed before the ModelAdmin class."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(User)
 class StaffAdmin(UserAdmin, SimpleHistoryAdmin):
     list_display = ("username", "full_name", "role", "region", "is_active")
@@ -14,7 +29,7 @@ class StaffAdmin(UserAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
@@ -22,12 +37,12 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("at", "actor", "verb", "target_type", "target_id", "region_code")
     list_select_related = ("actor",)
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("name", "department", "region", "is_active")
     raw_id_fields = ("region",)

@@ -65,3 +65,14 @@ def communities_for(user) -> QuerySet:
     if user.role != User.Role.CASEWORKER:
         return qs.none()
     return scope_filter(qs, user, "code")
+
+
+def narrow_to_region(qs: QuerySet, code: str | None, field: str = "community__code") -> QuerySet:
+    """A list's region filter (a county, street or community the user picked), applied on top of scope_filter:
+    it can only narrow what the user already sees. An unknown code matches nothing."""
+    if not code:
+        return qs
+    prefix = Region.objects.filter(code=code).values_list("prefix", flat=True).first()
+    if prefix is None:
+        return qs.none()
+    return qs.filter(**{f"{field}__startswith": prefix})

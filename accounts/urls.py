@@ -4,7 +4,7 @@ from django.urls import path
 from accounts import views, views_api
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("overview/", views.overview, name="overview"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),

@@ -16,13 +16,11 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-@login_required
-def home(request):
-    user = request.user
-    today = timezone.localdate()
+def overview_context(*, user, today) -> dict:
+    """The figures of the user's area under 我的待办 (the home page, inbox/views.py) and on /overview/."""
     counts = application_counts(user=user, today=today)
     leads = lead_counts(user=user, today=today)
-    context = {
+    return {
         "scope_prefix": region_prefix(user),
         "summary": {
             **case_selectors.household_summary(user=user),
@@ -32,7 +30,13 @@ def home(request):
             "overdue_leads": leads["overdue"],
         },
     }
-    return render(request, "accounts/home.html", context)
+
+
+@login_required
+def overview(request):
+    return render(
+        request, "accounts/home.html", overview_context(user=request.user, today=timezone.localdate())
+    )
 
 
 def healthz(request):

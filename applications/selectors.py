@@ -9,9 +9,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts import permissions
-from accounts.scope import scope_filter
+from accounts.scope import narrow_to_region, scope_filter
 from applications.deadlines import overdue_cutoff, working_days_after
-from applications.models import Application, ApplicationEvent, Document, StepLimit
+from applications.models import Application, ApplicationEvent, Category, Document, StepLimit
+from config.listing import sort_order
 from households.models import Person
 
 SCOPE = "household__community__code"
@@ -67,13 +68,43 @@ def _with_heads(qs: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
-def application_list(*, user, status: str = "") -> QuerySet[Application]:
+# The columns the application list sorts by (config.listing.sort_order).
+APPLICATION_SORTS = {
+    "id": "id",
+    "received_on": "received_on",
+    "due_on": "due_on",
+    "community": "household__community_id",
+}
+
+
+def application_list(
+    *,
+    user,
+    status: str = "",
+    category: str = "",
+    community: str = "",
+    deadline: str = "",
+    today: dt.date | None = None,
+    sort: str = "",
+) -> QuerySet[Application]:
+    """Applications in scope, filtered: status ("open" or one status), category, community (a region code
+    prefix: a county, a street or a community inside the user's scope), deadline ("overdue", or "soon": due
+    within three days), sorted by one of APPLICATION_SORTS (newest first by default)."""
     qs = application_scope(user=user)
     if status == "open":
         qs = qs.filter(status__in=Application.OPEN)
     elif status in Application.Status.values:
         qs = qs.filter(status=status)
-    return _with_heads(qs).order_by("-id")
+    if category in Category.values:
+        qs = qs.filter(category=category)
+    qs = narrow_to_region(qs, community, SCOPE)
+    if deadline and today is not None:
+        qs = qs.filter(status__in=Application.OPEN)
+        if deadline == "overdue":
+            qs = qs.filter(due_on__lt=overdue_cutoff(today))
+        elif deadline == "soon":
+            qs = qs.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=3))
+    return _with_heads(qs).order_by(*sort_order(sort, APPLICATION_SORTS, "-id"))
 
 
 def application_queue(*, user, today: dt.date) -> QuerySet[Application]:

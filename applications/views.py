@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
-from accounts.scope import can_write_region
+from accounts.models import Region
+from accounts.scope import can_write_region, scope_filter
 from applications import exports
 from applications import selectors as app_selectors
 from applications.forms import (
@@ -32,7 +33,7 @@ from applications.forms import (
     StreetReviewForm,
     VisitForm,
 )
-from applications.models import Application, StepLimit
+from applications.models import Application, Category, StepLimit
 from applications.services import applications as services
 from applications.services import documents as document_services
 from config.errors import PermissionDenied, ServiceError
@@ -65,11 +66,25 @@ def _apply_errors(exc: ServiceError, form, field_map: dict[str, str] | None = No
             form.add_error(None, err["message"])
 
 
+def application_filters(request, today) -> dict:
+    """The list's filters and sort from the query string (the page and its Excel export read the same)."""
+    get = request.GET
+    return {
+        "status": get.get("status", "open"),
+        "category": get.get("category", ""),
+        "community": get.get("community", ""),
+        "deadline": get.get("deadline", ""),
+        "sort": get.get("sort", ""),
+        "today": today,
+    }
+
+
 @login_required
 def application_list(request):
     user, today = request.user, timezone.localdate()
-    status = request.GET.get("status", "open")
-    page = Paginator(app_selectors.application_list(user=user, status=status), PAGE_SIZE).get_page(
+    filters = application_filters(request, today)
+    status = filters["status"]
+    page = Paginator(app_selectors.application_list(user=user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -87,6 +102,11 @@ def application_list(request):
             "rows": app_selectors.annotate_deadlines(page.object_list, today),
             "status": status,
             "statuses": Application.Status.choices,
+            "filters": filters,
+            "categories": Category.choices,
+            "communities": scope_filter(Region.objects.filter(level=Region.Level.COMMUNITY), user, "code")
+            .select_related("parent__parent")
+            .order_by("code"),
             "counts": app_selectors.application_counts(user=user, today=today),
             "today": today,
         },
@@ -596,9 +616,10 @@ def application_check_objection(request, pk: int):
 @require_GET
 @login_required
 def application_export(request):
-    status = request.GET.get("status", "open")
     today = timezone.localdate()
-    qs = app_selectors.application_list(user=request.user, status=status)
+    filters = application_filters(request, today)
+    status = filters["status"]
+    qs = app_selectors.application_list(user=request.user, **filters)
     return list_export_response(
         request,
         title="救助申请",

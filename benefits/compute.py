@@ -17,9 +17,9 @@ from typing import Any
 from applications.models import Category
 from config.errors import ServiceError
 from eligibility import rules
+from eligibility.facts import household_from_models, household_to_json
 from eligibility.io import evaluate_request
 from eligibility.models import Standard
-from eligibility.services import household_request
 from eligibility.standards import StandardsLookup
 
 MEMBER_COMPONENTS = ("tekun_basic", "orphan", "care", "disability_living", "disability_care")
@@ -77,19 +77,10 @@ def money_text(components: dict[str, Decimal]) -> dict[str, str]:
 
 def household_facts(household) -> dict[str, Any]:
     """The household part of the §7 request for a stored household (what a period records it was computed
-    from); members come from household.members.all()."""
-    facts = household_request(household=household, as_of=dt.date(2000, 1, 1))["household"]
-    # Amounts as the database holds them (two decimals), so a snapshot compares equal whether the household
-    # was just saved in memory or read back.
-    for member in facts["members"]:
-        member["monthly_income"] = _cents(member["monthly_income"])
-    facts["property"]["financial_assets"] = _cents(facts["property"]["financial_assets"])
-    facts["monthly_rigid_expenditure"] = _cents(facts["monthly_rigid_expenditure"])
-    return facts
-
-
-def _cents(value: str) -> str:
-    return str(Decimal(value).quantize(CENT))
+    from); members come from household.members.all(). Built through the rules' typed boundary, with
+    amounts as the database holds them (two decimals), so a snapshot compares equal whether the household
+    was just saved in memory or read back."""
+    return household_to_json(household_from_models(household))
 
 
 # --------------------------------------------------------------------------------------------------

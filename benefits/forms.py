@@ -104,6 +104,12 @@ class DecisionForm(forms.Form):
         choices=[("approve", "批准并发放"), ("reject", "不予救助")],
     )
     note = forms.CharField(label="审批意见 / 不予救助理由", widget=TEXT, required=False)
+    duplicate_reason = forms.CharField(
+        label="继续审批的理由（近12个月已有临时救助时必填）",
+        help_text="说明这次困难与以往救助的困难有何不同，例如新发生的疾病或事故",
+        widget=TEXT,
+        required=False,
+    )
 
 
 class FilingForm(forms.Form):

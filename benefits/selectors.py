@@ -10,18 +10,22 @@ from django.shortcuts import get_object_or_404
 
 from accounts import permissions
 from accounts.models import Event, Region
-from accounts.scope import region_prefix, scope_filter
+from accounts.scope import narrow_to_region, region_prefix, scope_filter
 from benefits.models import (
     Enrolment,
     EnrolmentMember,
     EnrolmentPeriod,
     EnrolmentReview,
     FundMovement,
+    PaymentCorrection,
     PaymentLine,
     PaymentRoll,
     ReliefGrant,
     ReserveFund,
 )
+from benefits.months import month_end
+from config.listing import sort_order
+from eligibility.rules import add_months
 from households import idnumber
 from households.models import Person
 
@@ -77,8 +81,43 @@ def enrolment_scope(*, user) -> QuerySet[Enrolment]:
     return scope_filter(Enrolment.objects.all(), user, ENROLMENT_SCOPE)
 
 
-def enrolment_list(*, user, status: str = "", category: str = "", query: str = "") -> QuerySet[Enrolment]:
-    qs = enrolment_scope(user=user)
+# The columns the enrolment list sorts by (config.listing.sort_order).
+ENROLMENT_SORTS = {
+    "id": "id",
+    "community": "household__community_id",
+    "amount": "monthly_amount",
+    "start_month": "start_month",
+    "next_review_on": "next_review_on",
+}
+
+
+def enrolment_list(
+    *,
+    user,
+    status: str = "",
+    category: str = "",
+    query: str = "",
+    community: str = "",
+    month: str = "",
+    review: str = "",
+    today: dt.date | None = None,
+    sort: str = "",
+) -> QuerySet[Enrolment]:
+    """Enrolments in scope, filtered by status, category, a name or ID number, a community or street, the start
+    month ("2026-05"), the review deadline ("overdue", or "month": due by the end of this month), and sorted by
+    one of ENROLMENT_SORTS (newest first by default)."""
+    qs = narrow_to_region(enrolment_scope(user=user), community, ENROLMENT_SCOPE)
+    if month:
+        try:
+            start = dt.date.fromisoformat(f"{month}-01")
+        except ValueError:
+            return qs.none()
+        qs = qs.filter(start_month=start)
+    if review and today is not None:
+        if review == "overdue":
+            qs = qs.filter(next_review_on__lt=today)
+        elif review == "month":
+            qs = qs.filter(next_review_on__lte=month_end(today))
     if status == "current":
         qs = qs.filter(status__in=Enrolment.CURRENT)
     elif status in Enrolment.Status.values:
@@ -97,7 +136,7 @@ def enrolment_list(*, user, status: str = "", category: str = "", query: str = "
         qs.select_related("household__community")
         .prefetch_related(Prefetch("household__members", queryset=heads, to_attr="heads"))
         .annotate(covered_now=Count("covered", filter=Q(covered__ended_on__isnull=True)))
-        .order_by("-id")
+        .order_by(*sort_order(sort, ENROLMENT_SORTS, "-id"))
     )
 
 
@@ -133,6 +172,12 @@ def enrolment_events(*, enrolment: Enrolment) -> list[Event]:
         .select_related("actor")
         .order_by("-at", "-id")
     )
+
+
+def payment_line_get(*, user, pk: int) -> PaymentLine:
+    """A payment line of an enrolment in the user's scope, or 404."""
+    qs = PaymentLine.objects.filter(enrolment__in=enrolment_scope(user=user)).select_related("roll")
+    return get_object_or_404(qs, pk=pk)
 
 
 def enrolment_lines(*, enrolment: Enrolment, limit: int = 24) -> list[PaymentLine]:
@@ -271,3 +316,49 @@ def relief_get(*, user, pk: int) -> ReliefGrant:
 def household_relief(*, household) -> list[ReliefGrant]:
     """The household's temporary relief, newest first (one query; the caller got the household in scope)."""
     return list(ReliefGrant.objects.filter(household=household).select_related("person").order_by("-id")[:50])
+
+
+def relief_prior_grants(*, grant: ReliefGrant) -> list[dict]:
+    """The same person's other temporary relief of the 12 months before this grant, across ALL streets and
+    counties (the national rule forbids relieving the same need twice), oldest first.
+
+    Deliberately not narrowed by accounts.scope: the approver must see grants made elsewhere. It returns only
+    what the decision needs (when, where, how much, what became of it), never the other household's file.
+    The person is matched by ID number, since another street files them under another household."""
+    since = add_months(grant.received_on, -12)
+    rows = (
+        ReliefGrant.objects.filter(
+            person__id_number=grant.person.id_number,
+            received_on__gt=since,
+            received_on__lte=grant.received_on,
+            status__in=ReliefGrant.COUNTED,
+        )
+        .exclude(pk=grant.pk)
+        .select_related("household__community__parent")
+        .order_by("received_on", "id")
+    )
+    return [
+        {
+            "id": g.pk,
+            "received_on": g.received_on.isoformat(),
+            "street": g.household.community.parent.name if g.household.community.parent else "",
+            "community": g.household.community.name,
+            "kind": g.get_kind_display(),
+            "amount": str(g.amount),
+            "status": g.get_status_display(),
+            "reason": g.reason[:60],
+        }
+        for g in rows
+    ]
+
+
+def correction_list(*, user, status: str = "") -> QuerySet[PaymentCorrection]:
+    """Corrections of locked rolls in the user's scope (the wrong line's community), newest first."""
+    qs = scope_filter(PaymentCorrection.objects.all(), user, "line__community_code")
+    if status in PaymentCorrection.Status.values:
+        qs = qs.filter(status=status)
+    return qs.select_related("line__roll", "requested_by", "decided_by", "roll").order_by("-id")
+
+
+def correction_get(*, user, pk: int) -> PaymentCorrection:
+    return get_object_or_404(correction_list(user=user), pk=pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from benefits.views import enrolments, exports, relief, rolls
+from benefits.views import corrections, enrolments, exports, relief, rolls
 
 urlpatterns = [
     # Enrolments (救助对象) and dynamic management
@@ -20,6 +20,13 @@ urlpatterns = [
     path("rolls/<int:pk>/", rolls.roll_detail, name="roll_detail"),
     path("rolls/<int:pk>/lock/", rolls.roll_lock, name="roll_lock"),
     path("rolls/<int:pk>/lines/<int:line_id>/hold/", rolls.roll_line_hold, name="roll_line_hold"),
+    path(
+        "lines/<int:line_id>/correct/",
+        corrections.correction_request,
+        name="correction_request",
+    ),
+    path("corrections/", corrections.correction_list, name="correction_list"),
+    path("corrections/<int:pk>/decide/", corrections.correction_decide, name="correction_decide"),
     path("rolls/<int:pk>/export.csv", rolls.roll_export_csv, name="roll_export_csv"),
     path("rolls/<int:pk>/export.xlsx", rolls.roll_export_xlsx, name="roll_export_xlsx"),
     # Reserve funds (备用金) and temporary relief (临时救助)

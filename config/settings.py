@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reports",
     "papers",
     "demo",
+    "inbox",
     # Only the migration history of the tables that households … imports took over (see cases/__init__.py).
     "cases",
 ]
@@ -68,11 +69,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.error_pages.RefusalPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "config.error_pages.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -171,21 +174,24 @@ CELERY_BEAT_SCHEDULE = {
             minute=0, hour=RECONCILE_CRON_HOUR, day_of_month=1, month_of_year=RECONCILE_CRON_MONTHS
         ),
     },
-    # Dynamic management: scheduled reviews become caseworker tasks, 渐退 ends on its date, and changed
-    # households are recomputed from the next month (each task is idempotent).
-    "review-tasks-daily": {
-        "task": "benefits.tasks.reviews_raise_daily",
-        "schedule": crontab(minute=10, hour=1),
-    },
-    "gradual-exits-daily": {
-        "task": "benefits.tasks.gradual_exits_close_daily",
-        "schedule": crontab(minute=20, hour=1),
-    },
-    "recompute-changed-daily": {
-        "task": "benefits.tasks.changed_households_recompute_daily",
-        "schedule": crontab(minute=30, hour=1),
-    },
 }
+# The daily jobs, in the order they run: scheduled reviews become caseworker tasks, 渐退 ends on its date,
+# changed households are recomputed from the next month, then each user with an address gets the digest of their
+# inbox (each task is idempotent). Celery beat runs them at DAILY_JOBS_HOUR in production; in the embedded mode
+# inbox/scheduler.py runs the same tasks when `runserver` starts and every day at that hour.
+DAILY_JOBS = [
+    "benefits.tasks.reviews_raise_daily",
+    "benefits.tasks.gradual_exits_close_daily",
+    "benefits.tasks.changed_households_recompute_daily",
+    "inbox.digest_send_daily",
+]
+DAILY_JOBS_HOUR = int(os.environ.get("DAILY_JOBS_HOUR", "1"))
+EMBEDDED_DAILY_JOBS = env_bool("EMBEDDED_DAILY_JOBS", True)
+for _i, _name in enumerate(DAILY_JOBS):
+    CELERY_BEAT_SCHEDULE[f"daily-{_name}"] = {
+        "task": _name,
+        "schedule": crontab(minute=10 * (_i + 1), hour=DAILY_JOBS_HOUR),
+    }
 # A run silent this long and held by no worker is dead and may be restarted.
 RECONCILE_STALE_SECONDS = int(os.environ.get("RECONCILE_STALE_SECONDS", "600"))
 # PostgreSQL work_mem for a rule's statement (hash joins of millions of rows).
@@ -203,6 +209,25 @@ ECONOMIC_CHECK_MAX_AGE_DAYS = int(os.environ.get("ECONOMIC_CHECK_MAX_AGE_DAYS", 
 ECONOMIC_CHECK_ADAPTERS = dict(
     item.split("=", 1) for item in os.environ.get("ECONOMIC_CHECK_ADAPTERS", "").split(",") if "=" in item
 )
+
+# E-mail (the daily digest of each user's inbox). Embedded mode prints the mail on the console; production sets
+# EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL) for SMTP.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "解困系统 <noreply@localhost>")
+# The address of the site as users reach it (links in the digest).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -2,9 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from inbox import views as inbox_views
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", inbox_views.home, name="home"),  # 我的待办 is the home page
     path("", include("accounts.urls")),
+    path("inbox/", include("inbox.urls")),
     # Households and everything that hangs off them keep the /households/ prefix their bookmarks have.
     path("households/", include("households.urls")),
     path("households/", include("imports.urls")),
@@ -22,15 +26,6 @@ urlpatterns = [
 ]
 
 
-def server_error(request):
-    """A crash still answers the API's one error format; pages get the plain Chinese page."""
-    from django.http import HttpResponseServerError, JsonResponse
-
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"errors": [{"field": "__all__", "message": "服务器内部错误，已记录，请稍后重试"}]}, status=500
-        )
-    return HttpResponseServerError("<h1>服务器内部错误</h1><p>已记录，请稍后重试或联系管理员。</p>")
-
-
-handler500 = server_error
+handler403 = "config.error_pages.permission_denied"
+handler404 = "config.error_pages.page_not_found"
+handler500 = "config.error_pages.server_error"

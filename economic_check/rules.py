@@ -39,14 +39,14 @@ class Rule:
 RULES: dict[str, Rule] = {
     r.code: r
     for r in (
-        Rule("member_deceased", "成员已死亡注销", "六(三)；policy.md §3"),
-        Rule("member_moved", "成员户籍已迁出本县", "六(三)；policy.md §3"),
-        Rule("vehicle_undeclared", "机动车多于申报", "四(二)；policy.md §3、§4"),
-        Rule("business_undeclared", "有未申报的工商登记", "四(二)；policy.md §3、§4"),
-        Rule("house_undeclared", "房产多于申报", "四(二)；policy.md §3、§4"),
-        Rule("income_undeclared", "收入高于申报", "四(一)–(三)；policy.md §3、§4"),
-        Rule("assets_undeclared", "金融资产多于申报", "四(二)；policy.md §3、§4"),
-        Rule("benefit_undeclared", "部门待遇未申报为收入", "四(二)；policy.md §3"),
+        Rule("member_deceased", "成员已死亡注销", "赣发〔2018〕7号 六(三)"),
+        Rule("member_moved", "成员户籍已迁出本县", "赣发〔2018〕7号 六(三)"),
+        Rule("vehicle_undeclared", "机动车多于申报", "赣发〔2018〕7号 四(二)"),
+        Rule("business_undeclared", "有未申报的工商登记", "赣发〔2018〕7号 四(二)"),
+        Rule("house_undeclared", "房产多于申报", "赣发〔2018〕7号 四(二)"),
+        Rule("income_undeclared", "收入高于申报", "赣发〔2018〕7号 四(一)–(三)"),
+        Rule("assets_undeclared", "金融资产多于申报", "赣发〔2018〕7号 四(二)"),
+        Rule("benefit_undeclared", "部门待遇未申报为收入", "赣发〔2018〕7号 四(二)"),
     )
 }
 

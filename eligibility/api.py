@@ -46,7 +46,19 @@ class EvaluateView(APIView):
                     "region": "360102",
                     "as_of": "2018-06-01",
                     "standards": {"min_wage": "1680"},
-                    "household": {"members": [{"id_number": "11010519491231002X", "monthly_income": "300"}]},
+                    "household": {
+                        "members": [
+                            {
+                                "id_number": "11010519491231002X",
+                                "relation": "head",
+                                "monthly_income": "300",
+                                "disability_grade": 0,
+                                "disability_kind": None,
+                                "has_able_supporter": True,
+                                "supporter_unable_reason": None,
+                            }
+                        ]
+                    },
                 },
             )
         ],

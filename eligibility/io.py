@@ -21,8 +21,9 @@ from eligibility import rules
 from eligibility.standards import StandardsLookup
 from households import idnumber
 
-RELATIONS = ("head", "spouse", "child", "parent", "grandchild", "grandparent", "sibling", "other")
+RELATIONS = rules.RELATIONS
 MAX_MEMBERS = 100
+REASON_MAX = 200
 
 TOP_KEYS = ("region", "as_of", "standards", "household")
 HOUSEHOLD_KEYS = ("members", "property", "monthly_rigid_expenditure", "hardship_causes")
@@ -33,8 +34,10 @@ MEMBER_KEYS = (
     "monthly_income",
     "labor_capacity",
     "disability_grade",
+    "disability_kind",
     "self_care",
     "has_able_supporter",
+    "supporter_unable_reason",
     "orphan",
     "newly_employed_since",
 )
@@ -52,6 +55,9 @@ class Request:
     as_of: dt.date
     standards: rules.Standards
     household: rules.Household
+    # (field, message) of "no record for the region and year" when overrides stand in for it: reported
+    # only if the overrides turn out not to give every figure the evaluation needs.
+    no_record: tuple[tuple[str, str], ...] = ()
 
 
 class _Errors:
@@ -182,11 +188,6 @@ def _parse_member(
                 errors.add(f"{path}.id_number", f"身份证号码与第{seen[info.number] + 1}位成员重复")
             else:
                 seen[info.number] = index
-                if as_of is not None and info.birth_date > as_of:
-                    errors.add(
-                        f"{path}.id_number",
-                        f"身份证号码中的出生日期 {info.birth_date.isoformat()} 晚于评估日期",
-                    )
     income = None
     if "monthly_income" not in obj:
         errors.add(f"{path}.monthly_income", "缺少月收入")
@@ -196,9 +197,27 @@ def _parse_member(
     def get(key: str, default: Any) -> Any:
         return obj.get(key, default)
 
-    relation = _choice(get("relation", "head"), f"{path}.relation", errors, RELATIONS)
+    relation_raw = get("relation", None)
+    relation = None if relation_raw is None else _choice(relation_raw, f"{path}.relation", errors, RELATIONS)
     labor = _choice(get("labor_capacity", "full"), f"{path}.labor_capacity", errors, rules.LABOR_CAPACITIES)
     grade = _int(get("disability_grade", 0), f"{path}.disability_grade", errors, low=0, high=4)
+    kind_raw = get("disability_kind", None)
+    kind = (
+        None
+        if kind_raw is None
+        else _choice(kind_raw, f"{path}.disability_kind", errors, rules.DISABILITY_KINDS)
+    )
+    if kind is not None and grade == 0:
+        errors.add(f"{path}.disability_kind", "残疾等级为“无”时不应填写残疾类别")
+    reason_raw = get("supporter_unable_reason", None)
+    reason = None
+    if reason_raw is not None:
+        if not isinstance(reason_raw, str):
+            errors.add(f"{path}.supporter_unable_reason", "应为文本")
+        elif len(reason_raw) > REASON_MAX:
+            errors.add(f"{path}.supporter_unable_reason", f"不能超过 {REASON_MAX} 个字")
+        else:
+            reason = reason_raw.strip() or None
     self_care = _choice(get("self_care", "full"), f"{path}.self_care", errors, rules.SELF_CARE_LEVELS)
     supporter = _bool(get("has_able_supporter", True), f"{path}.has_able_supporter", errors)
     orphan_raw = get("orphan", None)
@@ -208,20 +227,39 @@ def _parse_member(
 
     if len(errors.items) > before or info is None or income is None:
         return None
-    assert relation is not None and labor is not None and grade is not None and self_care is not None
+    assert labor is not None and grade is not None and self_care is not None
     assert supporter is not None
     return rules.Member(
         id_number=info.number,
         birth_date=info.birth_date,
+        sex=info.sex,
         monthly_income=income,
         relation=relation,
         labor_capacity=labor,
         disability_grade=grade,
+        disability_kind=kind,
         self_care=self_care,
         has_able_supporter=supporter,
+        supporter_unable_reason=reason,
         orphan=orphan,
         newly_employed_since=employed,
     )
+
+
+def _check_heads(raw_members: list[Any], errors: _Errors) -> None:
+    """§3: when any member gives a relation there is exactly one head (a second head is an error on its
+    relation; none at all, on the first member's)."""
+    relations = [m.get("relation") if isinstance(m, dict) else None for m in raw_members]
+    if all(r is None for r in relations):
+        return
+    heads = [i for i, r in enumerate(relations) if r == "head"]
+    first = "household.members[0].relation"
+    if not heads and not any(e["field"] == first for e in errors.items):
+        errors.add(
+            "household.members[0].relation", "未登记户主：有成员填写了与户主关系时，须有且仅有一位户主"
+        )
+    for i in heads[1:]:
+        errors.add(f"household.members[{i}].relation", f"户主重复：第{heads[0] + 1}位成员已是户主")
 
 
 def _parse_household(value: Any, errors: _Errors, as_of: dt.date | None) -> rules.Household | None:
@@ -247,6 +285,7 @@ def _parse_household(value: Any, errors: _Errors, as_of: dt.date | None) -> rule
             member = _parse_member(raw, path, errors, as_of, seen, i)
             if member is not None:
                 members.append(member)
+        _check_heads(raw_members, errors)
 
     prop = rules.Property()
     if "property" in obj:
@@ -282,8 +321,13 @@ def _parse_household(value: Any, errors: _Errors, as_of: dt.date | None) -> rule
     )
 
 
-def parse_request(payload: Any, *, lookup: StandardsLookup | None = None) -> Request:
-    """Validate a §7 request and resolve its standards; ServiceError with every error found."""
+def parse_request(
+    payload: Any, *, lookup: StandardsLookup | None = None, household: rules.Household | None = None
+) -> Request:
+    """Validate a §7 request and resolve its standards; ServiceError with every error found.
+
+    `household` given (a stored household through `eligibility.facts`): the payload carries only region,
+    as_of and standards, and the typed household is used as it is."""
     lookup = lookup or StandardsLookup()
     errors = _Errors()
     obj = _object(payload, "", errors, TOP_KEYS)
@@ -307,17 +351,24 @@ def parse_request(payload: Any, *, lookup: StandardsLookup | None = None) -> Req
     else:
         as_of = _date(obj["as_of"], "as_of", errors)
 
+    overrides = _parse_standards(obj["standards"], errors) if "standards" in obj else {}
+
     base: rules.Standards | None = None
+    no_record: list[dict[str, str]] = []
     if region is not None and as_of is not None:
         try:
             base = lookup.standards_for(region, as_of.year)
         except ServiceError as exc:
-            errors.items.extend(exc.errors)
+            if exc.code == "no_standard" and overrides:
+                # [v2] A what-if for a year not yet entered: the overrides may give every figure needed.
+                base, no_record = rules.Standards(region=region, year=as_of.year), exc.errors
+            else:
+                errors.items.extend(exc.errors)
 
-    overrides = _parse_standards(obj["standards"], errors) if "standards" in obj else {}
-
-    household = None
-    if "household" not in obj:
+    if household is not None:
+        if "household" in obj:
+            errors.add("household", "未知字段")
+    elif "household" not in obj:
         errors.add("household", "缺少家庭信息")
     else:
         household = _parse_household(obj["household"], errors, as_of)
@@ -330,13 +381,20 @@ def parse_request(payload: Any, *, lookup: StandardsLookup | None = None) -> Req
         as_of=as_of,
         household=household,
         standards=_with_overrides(base, tuple(overrides.items())) if overrides else base,
+        no_record=tuple((e["field"], e["message"]) for e in no_record),
     )
 
 
 @functools.lru_cache(maxsize=1024)
 def _with_overrides(base: rules.Standards, overrides: tuple[tuple[str, Any], ...]) -> rules.Standards:
     # Cached: a batch usually repeats the same what-if on the same few stored standards.
-    return dataclasses.replace(base, **dict(overrides))
+    given = dict(overrides)
+    sources = {**dict(base.sources), **{name: "request" for name, v in overrides if v is not None}}
+    for name, value in overrides:
+        if value is None:
+            sources.pop(name, None)
+    ordered = tuple((name, sources[name]) for name in rules.STANDARD_FIELDS if name in sources)
+    return dataclasses.replace(base, sources=ordered, **given)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -367,6 +425,8 @@ def _standards_dict(standards: rules.Standards) -> dict[str, Any]:
     for name in rules.STANDARD_FIELDS:
         value = getattr(standards, name)
         out[name] = standard_value(value) if isinstance(value, Decimal) else value
+    known = dict(standards.sources)
+    out["sources"] = {name: known.get(name) for name in rules.STANDARD_FIELDS}
     return out
 
 
@@ -415,8 +475,17 @@ def evaluate_request(payload: Any, *, lookup: StandardsLookup | None = None) -> 
     Pass a long-lived `lookup` to share region and standards reads across many requests (batch).
     """
     request = parse_request(payload, lookup=lookup)
+    return result_to_dict(evaluate_parsed(request))
+
+
+def evaluate_parsed(request: Request) -> rules.Result:
+    """The rules over a parsed request; ServiceError with the rules' field errors when they cannot decide
+    (a needed standard unknown: code "missing_standard"; the supporter check: code "rules")."""
     try:
-        result = rules.evaluate(request.household, request.standards, request.as_of)
+        return rules.evaluate(request.household, request.standards, request.as_of)
     except rules.RulesError as exc:
-        raise ServiceError(errors=exc.errors, code="missing_standard") from None
-    return result_to_dict(result)
+        missing = all(e["field"].startswith("standards") for e in exc.errors)
+        found = [{"field": f, "message": m} for f, m in request.no_record] if missing else []
+        raise ServiceError(
+            errors=found + exc.errors, code="missing_standard" if missing else "rules"
+        ) from None

@@ -53,6 +53,12 @@ class Standard(models.Model):
     placeholder_fields = models.JSONField(
         "演示占位字段", default=list, blank=True, help_text="这些数值是演示占位，并非当地正式标准"
     )
+    entry_warnings = models.JSONField(
+        "录入时的提示",
+        default=list,
+        blank=True,
+        help_text="保存时政策规则给出的提示（如低于省级标准），录入人确认后保存，随记录保留",
+    )
     source = models.CharField("依据", max_length=200, blank=True)
     effective_month = models.DateField("执行起始月", null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

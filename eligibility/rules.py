@@ -1,4 +1,4 @@
-"""The category rules and amounts of 赣发〔2018〕7号 (policy.md §3–§5), as pure functions.
+"""The category rules and amounts of 赣发〔2018〕7号 (policy.md §3–§5, version 2), as pure functions.
 
 Facts and standards come in as plain values, a `Result` with its trace comes out. Nothing here touches
 the database, the clock or settings, so every rule can be tested case by case and run fast in batch.
@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
 
+from households.idnumber import mask as mask_id
+
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
 
@@ -28,6 +30,8 @@ SELF_CARE_LEVELS = ("full", "semi", "none")
 ORPHAN_KINDS = ("scattered", "institutional")
 HARDSHIP_CAUSES = ("illness", "disability", "accident", "schooling", "unemployment", "no_housing")
 DISABILITY_GRADES = (0, 1, 2, 3, 4)
+RELATIONS = ("head", "spouse", "child", "parent", "grandparent", "grandchild", "sibling", "other")
+DISABILITY_KINDS = ("visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple")
 
 CAUSE_LABELS = {
     "illness": "因病",
@@ -40,10 +44,61 @@ CAUSE_LABELS = {
 GRADE_LABELS = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 LABOR_LABELS = {"full": "有劳动能力", "partial": "有部分劳动能力", "none": "无劳动能力"}
 ORPHAN_LABELS = {"scattered": "散居孤儿", "institutional": "机构供养孤儿"}
+RELATION_LABELS = {
+    "head": "户主",
+    "spouse": "配偶",
+    "child": "子女",
+    "parent": "父母",
+    "grandparent": "祖父母",
+    "grandchild": "孙子女",
+    "sibling": "兄弟姐妹",
+    "other": "其他",
+}
+DISABILITY_KIND_LABELS = {
+    "visual": "视力",
+    "hearing": "听力",
+    "speech": "言语",
+    "physical": "肢体",
+    "intellectual": "智力",
+    "mental": "精神",
+    "multiple": "多重",
+}
 
 TEKUN_AGE = 60
 MINOR_AGE = 16
 ORPHAN_AGE = 18
+SUPPORTER_MIN_AGE = 18  # an able legal supporter: 18 ≤ age < 60 (policy.md §4, §8.6)
+
+# [national] Deemed without labour capacity (policy.md §4): the 特困人员认定办法 in force on `as_of`.
+DEEMING_SWITCH = dt.date(2021, 7, 1)
+DEEMING_DOC_2016 = "民发〔2016〕178号"
+DEEMING_DOC_2021 = "民发〔2021〕43号 第六条"
+# kind → the highest grade (1 = 一级 … 4 = 四级) deemed without labour capacity.
+DEEMED_KINDS_2016 = {"intellectual": 2, "mental": 2, "physical": 1}
+DEEMED_KINDS_2021 = {"intellectual": 3, "mental": 3, "physical": 2, "visual": 1}
+
+# The supporter check (policy.md §4): a member's legal supporters in the household, by relation to the
+# head, and the duty each owes (赡养 to elders, 抚养 to children, 扶养 between spouses and siblings).
+LEGAL_SUPPORTERS: dict[str, dict[str, str]] = {
+    "head": {"spouse": "扶养", "child": "赡养"},
+    "spouse": {"head": "扶养", "child": "赡养"},
+    "child": {"head": "抚养", "spouse": "抚养"},
+    "parent": {"head": "赡养", "sibling": "赡养"},
+    "grandparent": {"parent": "赡养"},
+    "grandchild": {"child": "抚养"},
+    "sibling": {"parent": "抚养"},
+    "other": {},
+}
+# How a supporter is named in a message: their relation to the head, by sex where Chinese has a word.
+_KIN_NAMES = {
+    "head": ("户主", "户主"),
+    "spouse": ("户主之夫", "户主之妻"),
+    "child": ("户主之子", "户主之女"),
+    "parent": ("户主之父", "户主之母"),
+    "grandparent": ("户主之祖父", "户主之祖母"),
+    "grandchild": ("户主之孙", "户主之孙女"),
+    "sibling": ("户主之兄弟", "户主之姐妹"),
+}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -52,7 +107,12 @@ ORPHAN_AGE = 18
 
 @dataclass(frozen=True)
 class Standards:
-    """A region's yearly standards (§2). None means unknown (the stored field is empty)."""
+    """A region's yearly standards (§2). None means unknown (the stored field is empty).
+
+    `region` is the nearest region on the chain with a record for the year (the request's region when
+    the overrides alone give the figures); `sources` maps each known field to the code of the region its
+    value came from, or "request" for an override (§2, §7).
+    """
 
     region: str
     year: int
@@ -79,10 +139,14 @@ class Standards:
     extra_times: int | None = None
     street_limit: Decimal | None = None
     uplift_max: Decimal | None = None
+    sources: tuple[tuple[str, str], ...] = ()
+
+    def source(self, name: str) -> str | None:
+        return dict(self.sources).get(name)
 
 
 STANDARD_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in fields(Standards) if f.name not in ("region", "year")
+    f.name for f in fields(Standards) if f.name not in ("region", "year", "sources")
 )
 MONEY_FIELDS = frozenset(
     {
@@ -143,16 +207,28 @@ STANDARD_LABELS = {
 
 @dataclass(frozen=True)
 class Member:
+    """One member's facts (§3). `relation` None: not given (no supporter check for or by this member);
+    `disability_kind` None with a grade: unknown (no deeming by kind)."""
+
     id_number: str
     birth_date: dt.date
     monthly_income: Decimal
-    relation: str = "head"
+    relation: str | None = None
     labor_capacity: str = "full"
     disability_grade: int = 0
+    disability_kind: str | None = None
     self_care: str = "full"
     has_able_supporter: bool = True
+    supporter_unable_reason: str | None = None
     orphan: str | None = None
     newly_employed_since: dt.date | None = None
+    sex: str | None = None  # "M" / "F", from the ID number; only for naming a supporter
+
+    @property
+    def unable_reason(self) -> str | None:
+        """The caseworker's reason, or None when none is given (empty or blank text counts as none)."""
+        reason = (self.supporter_unable_reason or "").strip()
+        return reason or None
 
 
 @dataclass(frozen=True)
@@ -250,6 +326,79 @@ def add_months(start: dt.date, months: int) -> dt.date:
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
     return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def deemed_without_labor(member: Member, as_of: dt.date) -> tuple[str, str] | None:
+    """[national] (document, ground) when the 特困人员认定办法 in force on `as_of` deems the member
+    without labour capacity (policy.md §4), else None."""
+    age = age_on(member.birth_date, as_of)
+    doc = DEEMING_DOC_2021 if as_of >= DEEMING_SWITCH else DEEMING_DOC_2016
+    if age >= TEKUN_AGE:
+        return doc, f"{age} 岁，年满60周岁"
+    if age < MINOR_AGE:
+        return doc, f"{age} 岁，未满16周岁"
+    kinds = DEEMED_KINDS_2021 if as_of >= DEEMING_SWITCH else DEEMED_KINDS_2016
+    kind, grade = member.disability_kind, member.disability_grade
+    if kind is not None and 1 <= grade <= kinds.get(kind, 0):
+        return doc, f"{DISABILITY_KIND_LABELS[kind]}残疾{GRADE_LABELS[grade]}"
+    return None
+
+
+def is_able_supporter(member: Member, as_of: dt.date) -> bool:
+    """Able to support (policy.md §4): 18 ≤ age < 60, not deemed without labour capacity, and
+    `labor_capacity` not `none`."""
+    age = age_on(member.birth_date, as_of)
+    return (
+        SUPPORTER_MIN_AGE <= age < TEKUN_AGE
+        and member.labor_capacity != "none"
+        and deemed_without_labor(member, as_of) is None
+    )
+
+
+def legal_supporters(household: Household, index: int) -> list[tuple[int, str]]:
+    """(index, duty) of the member's legal supporters in the household, by relation to the head (§4).
+    A member without a relation has none and supports nobody."""
+    relation = household.members[index].relation
+    duties = LEGAL_SUPPORTERS.get(relation, {}) if relation else {}
+    return [
+        (j, duties[other.relation])
+        for j, other in enumerate(household.members)
+        if j != index and other.relation in duties
+    ]
+
+
+@dataclass(frozen=True)
+class SupporterView:
+    """One legal supporter of a member as the household page shows it (policy.md §4)."""
+
+    index: int
+    duty: str  # 赡养 / 抚养 / 扶养
+    able: bool
+    age: int
+
+
+def supporter_overview(household: Household, as_of: dt.date) -> tuple[tuple[SupporterView, ...], ...]:
+    """For each member, the legal supporters the rules see in the household and whether each is able."""
+    return tuple(
+        tuple(
+            SupporterView(
+                j,
+                duty,
+                is_able_supporter(household.members[j], as_of),
+                age_on(household.members[j].birth_date, as_of),
+            )
+            for j, duty in legal_supporters(household, i)
+        )
+        for i in range(len(household.members))
+    )
+
+
+def kin_name(member: Member) -> str:
+    """户主之子 …: the member's relation to the head, by sex where there is a word for it."""
+    if member.relation is None or member.relation not in _KIN_NAMES:
+        return "成员"
+    male, female = _KIN_NAMES[member.relation]
+    return female if member.sex == "F" else male
 
 
 def yuan(value: Decimal) -> str:
@@ -404,31 +553,49 @@ class _Evaluation:
             c1, d1 = False, f"{who} {age} 岁，既非老年人、残疾人，也非未满 16 周岁的未成年人"
         self.note("tekun.age_or_disability", "四(一)", c1, d1)
 
-        if age < MINOR_AGE:
-            c2, d2 = True, f"{who}未满 16 周岁，视为无劳动能力"
+        deemed = deemed_without_labor(member, self.as_of)
+        if member.labor_capacity == "none":
+            c2, d2 = True, f"{who}{LABOR_LABELS['none']}"
+            self.note("tekun.no_labor_capacity", "四(一)", c2, d2)
+        elif deemed is not None:
+            doc, ground = deemed
+            c2 = True
+            self.note(
+                "tekun.no_labor_capacity",
+                f"四(一)；{doc}",
+                True,
+                f"{who}{ground}，依《特困人员认定办法》（{doc}）视为无劳动能力"
+                f"（登记为{LABOR_LABELS[member.labor_capacity]}）",
+            )
         else:
-            c2 = member.labor_capacity == "none"
-            d2 = f"{who}{LABOR_LABELS[member.labor_capacity]}"
-        self.note("tekun.no_labor_capacity", "四(一)", c2, d2)
+            c2 = False
+            self.note(
+                "tekun.no_labor_capacity", "四(一)", False, f"{who}{LABOR_LABELS[member.labor_capacity]}"
+            )
 
+        doc = DEEMING_DOC_2021.split()[0] if self.as_of >= DEEMING_SWITCH else DEEMING_DOC_2016
         c3 = member.monthly_income < dibao
         verb = "低于" if c3 else "不低于"
         self.note(
             "tekun.no_income",
-            "四(一)",
+            f"四(一)；{doc}",
             c3,
-            f"{who}本人月收入 {yuan(member.monthly_income)} {verb} 低保标准 {yuan(dibao)}",
+            f"{who}本人月收入 {yuan(member.monthly_income)} {verb} 低保标准 {yuan(dibao)}"
+            + (f"，依《特困人员认定办法》（{doc}）视为无生活来源" if c3 else ""),
         )
 
         c4 = not member.has_able_supporter
-        self.note(
-            "tekun.no_supporter",
-            "四(一)",
-            c4,
-            f"{who}无具备履行能力的法定赡养、抚养、扶养义务人"
-            if c4
-            else f"{who}有具备履行能力的法定赡养、抚养、扶养义务人",
-        )
+        if c4 and c1 and c2 and c3 and self.property_ok(dibao):
+            c4 = self._supporter_check(index, who)
+        else:
+            self.note(
+                "tekun.no_supporter",
+                "四(一)",
+                c4,
+                f"{who}无具备履行能力的法定赡养、抚养、扶养义务人"
+                if c4
+                else f"{who}有具备履行能力的法定赡养、抚养、扶养义务人",
+            )
 
         tekun = c1 and c2 and c3 and c4
         if tekun:
@@ -448,6 +615,48 @@ class _Evaluation:
             f"{who}认定为城镇特困人员，单独供养" if tekun else f"{who}不符合特困人员条件，列入保障单位",
         )
         return tekun, False
+
+    def _supporter_check(self, index: int, who: str) -> bool:
+        """Condition 4 for a member who meets 1–3 and is recorded without an able supporter (§4): an able
+        legal supporter in the household needs the caseworker's reason, else it is an error naming them."""
+        member = self.household.members[index]
+        able = [
+            (j, duty)
+            for j, duty in legal_supporters(self.household, index)
+            if is_able_supporter(self.household.members[j], self.as_of)
+        ]
+        reason = member.unable_reason
+        if able and reason is None:
+            names = "、".join(
+                f"{kin_name(self.household.members[j])} {mask_id(self.household.members[j].id_number)}"
+                f"（{age_on(self.household.members[j].birth_date, self.as_of)}岁，"
+                f"{LABOR_LABELS[self.household.members[j].labor_capacity]}）是法定{duty}义务人"
+                for j, duty in able
+            )
+            self.errors.setdefault(
+                f"household.members[{index}].has_able_supporter",
+                f"{names}：请核实并说明其无履行义务能力的原因",
+            )
+            self.note(
+                "tekun.no_supporter", "四(一)", False, f"{who}登记为无法定义务人，但{names}，未说明原因"
+            )
+            return False
+        if able:
+            self.note(
+                "tekun.no_supporter",
+                "四(一)",
+                True,
+                f"{who}的法定义务人无履行义务能力，经办人说明：{reason}",
+            )
+        else:
+            self.note(
+                "tekun.no_supporter",
+                "四(一)",
+                True,
+                f"{who}无具备履行能力的法定赡养、抚养、扶养义务人"
+                + (f"（经办人说明：{reason}）" if reason else ""),
+            )
+        return True
 
     # -- the whole household ---------------------------------------------------------------------
 
@@ -544,7 +753,7 @@ class _Evaluation:
 
         gradual_exit_until = None
         if n and not dibao_paid:
-            gradual_exit_until = self._gradual_exit(unit)
+            gradual_exit_until = self._gradual_exit(unit, dibao)
 
         if self.errors:
             raise RulesError(self._error_list())
@@ -656,7 +865,14 @@ class _Evaluation:
                 lambda: self.need("tekun", "计算特困人员基本生活费"),
                 lambda a: f"特困人员救助供养标准 {yuan(a)}",
             )
-        if member.self_care in ("none", "semi"):
+        if as_orphan and member.self_care in ("none", "semi"):
+            self.note(
+                "amount.care",
+                "五(一)2",
+                False,
+                f"{who}为孤儿，享受孤儿基本生活费，不发放特困人员照料护理费",
+            )
+        elif member.self_care in ("none", "semi"):
             full = member.self_care == "none"
             ratio_field = "care_ratio_full" if full else "care_ratio_semi"
             state = "全失能" if full else "半失能"
@@ -714,7 +930,9 @@ class _Evaluation:
             )
         return MemberAmounts(disability_living=living, disability_care=care)
 
-    def _gradual_exit(self, unit: list[Member]) -> dt.date | None:
+    def _gradual_exit(self, unit: list[Member], dibao: Decimal) -> dt.date | None:
+        """渐退 (§5, [v2]) only for a unit that leaves dibao on income alone: not dibao, not taken into
+        dibao via expenditure (the caller checks both), and its property within limits."""
         dates = [
             m.newly_employed_since
             for m in unit
@@ -723,6 +941,14 @@ class _Evaluation:
         if not dates:
             return None
         start = max(dates)
+        if not self.property_ok(dibao):
+            self.note(
+                "gradual_exit",
+                "五(一)1",
+                False,
+                f"新就业日期 {start.isoformat()}，但家庭财产状况超出当地规定，不是因收入增加退出低保，不享受渐退",
+            )
+            return None
         disabled = any(m.disability_grade >= 1 for m in unit)
         name = "extension_months_disabled" if disabled else "extension_months"
         months = self.need(name, "计算就业渐退期")
@@ -751,4 +977,14 @@ def evaluate(household: Household, standards: Standards, as_of: dt.date) -> Resu
     """
     if not household.members:
         raise RulesError([{"field": "household.members", "message": "家庭成员不能为空"}])
+    unborn = [
+        {
+            "field": f"household.members[{i}].id_number",
+            "message": f"身份证号码中的出生日期 {m.birth_date.isoformat()} 晚于评估日期",
+        }
+        for i, m in enumerate(household.members)
+        if m.birth_date > as_of
+    ]
+    if unborn:
+        raise RulesError(unborn)
     return _Evaluation(household, standards, as_of).run()

@@ -18,7 +18,9 @@ from accounts.models import Region
 from accounts.permissions import can_enter_standard
 from accounts.services import event_record
 from config.errors import PermissionDenied, ServiceError
+from eligibility import rules
 from eligibility.models import Standard
+from eligibility.standards import StandardsLookup
 
 CENT = Decimal("0.01")
 BASE_YEAR = 2018
@@ -27,6 +29,17 @@ GUIDE_DIBAO_GROWTH = Decimal("1.10")
 GUIDE_SUBSIDY = Decimal("380")  # 五(一)1: 2018 人均补差 380 元, about +9 % a year
 GUIDE_SUBSIDY_GROWTH = Decimal("1.09")
 TEKUN_FACTOR = Decimal("1.3")  # 五(一)2: 特困供养标准不低于低保标准的 1.3 倍
+# [v2] The seed's 2018 figures as floors (policy.md §2): a standard may rise, never fall below them.
+FLOORS = {
+    "orphan_scattered": (Decimal("800"), "散居孤儿基本生活费不得低于每人每月800元（五(一)2）"),
+    "orphan_institutional": (Decimal("1200"), "机构供养孤儿基本生活费不得低于每人每月1200元（五(一)2）"),
+    "disability_living": (Decimal("60"), "困难残疾人生活补贴不得低于每人每月60元（五(一)1）"),
+    "disability_care": (Decimal("70"), "重度残疾人护理补贴不得低于每人每月70元（五(一)1）"),
+    "zhichu_multiplier": (
+        Decimal("1.5"),
+        "支出型贫困家庭收入上限不得低于低保标准的1.5倍（四(三)，由省确定）",
+    ),
+}
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -54,7 +67,9 @@ INT_FIELDS = (
 )
 BOOL_FIELDS = ("property_business_allowed",)
 OTHER_FIELDS = ("source", "effective_month", "placeholder_fields")
-REQUIRED_FIELDS = ("dibao", "tekun")  # a yearly standard without these two means nothing
+# [v2] A record may leave fields empty: the lookup takes each from the nearest record above. The province's
+# record has nothing above it, so it needs these two; a lower region may set only what differs locally.
+REQUIRED_FIELDS = ("dibao", "tekun")
 
 # Decimal places the columns hold (money 2, ratios 4); more would be silently rounded by the database.
 PLACES = {**dict.fromkeys(MONEY_FIELDS, 2), **dict.fromkeys(RATIO_FIELDS, 4)}
@@ -189,23 +204,70 @@ def parse_values(values: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str,
     return parsed, errors
 
 
-def check_entry_rules(v: dict[str, Any]) -> tuple[list[dict[str, str]], list[str]]:
+@dataclass(frozen=True)
+class EntryContext:
+    """What the §2 rules compare a record with (policy.md §2 [v2]): `above` the figures the region would
+    inherit for the same year from the regions above it; `previous` the region's figures in force the
+    year before; `province` the province's figures for the same year (None for the province itself)."""
+
+    above: rules.Standards | None = None
+    previous: rules.Standards | None = None
+    province: rules.Standards | None = None
+
+
+def check_entry_rules(
+    v: dict[str, Any], context: EntryContext | None = None
+) -> tuple[list[dict[str, str]], list[str]]:
     """The §2 entry rules over parsed values: (errors with their field, warnings). Pure."""
+    context = context or EntryContext()
     errors: list[dict[str, str]] = []
     warnings: list[str] = []
 
     def err(field: str, message: str) -> None:
         errors.append({"field": field, "message": message})
 
+    def inherited(name: str) -> Any:
+        return getattr(context.above, name) if context.above is not None else None
+
     dibao, tekun = v.get("dibao"), v.get("tekun")
-    if dibao is not None and tekun is not None:
-        floor = TEKUN_FACTOR * dibao
+    # tekun ≥ 1.3 × the dibao the same lookup gives: this record's own, else the one inherited
+    basis = dibao if dibao is not None else inherited("dibao")
+    if tekun is not None and basis is not None:
+        floor = TEKUN_FACTOR * basis
         if tekun < floor:
+            where = (
+                ""
+                if dibao is not None
+                else f"（本记录未填，沿用上级 {context.above.region if context.above else ''}）"
+            )
             err(
                 "tekun",
-                f"特困供养标准不得低于低保标准的1.3倍：低保标准 {dibao} 元 × 1.3 = {round_money(floor)} 元，"
+                f"特困供养标准不得低于低保标准的1.3倍：低保标准 {basis} 元{where} × 1.3 = {round_money(floor)} 元，"
                 f"现填 {tekun} 元",
             )
+    for name, (floor_value, text) in FLOORS.items():
+        value = v.get(name)
+        if value is not None and value < floor_value:
+            err(name, f"{text}，现填 {value}")
+    multiplier = v.get("zhichu_multiplier")
+    if multiplier is not None and multiplier > FLOORS["zhichu_multiplier"][0]:
+        warnings.append(
+            f"支出型贫困家庭收入上限为低保标准的 {multiplier} 倍，高于政策的1.5倍，请确认有省级依据"
+        )
+    # 稳步提高 (五(一)1–2): dibao and tekun never below the same region's figures for the year before
+    if context.previous is not None:
+        for name, what in (("dibao", "低保标准"), ("tekun", "特困供养标准")):
+            value, before = v.get(name), getattr(context.previous, name)
+            if value is not None and before is not None and value < before:
+                err(
+                    name,
+                    f"{what}不得低于上一年度：{context.previous.year}年为 {before} 元"
+                    f"（{context.previous.source(name) or context.previous.region}），现填 {value} 元",
+                )
+    if context.province is not None and dibao is not None:
+        above = context.province.dibao
+        if above is not None and dibao < above:
+            warnings.append(f"低保标准 {dibao} 元低于本省同年度标准 {above} 元，请核实")
     if v.get("care_ratio_full") is not None and v["care_ratio_full"] < Decimal("0.80"):
         err("care_ratio_full", "全失能特困人员照料护理费不得低于当地最低工资的80%（比例至少 0.80）")
     if v.get("care_ratio_semi") is not None and v["care_ratio_semi"] < Decimal("0.20"):
@@ -222,12 +284,13 @@ def check_entry_rules(v: dict[str, Any]) -> tuple[list[dict[str, str]], list[str
     uplift = v.get("uplift_max")
     if uplift is not None and uplift > Decimal("0.50"):
         err("uplift_max", f"支出型临时救助上浮比例不得超过50%（至多 0.50），现填 {uplift}")
-    if tekun is not None:
+    tekun_basis = tekun if tekun is not None else inherited("tekun")
+    if tekun_basis is not None:
         for name, what in (("orphan_scattered", "散居孤儿"), ("orphan_institutional", "机构供养孤儿")):
             amount = v.get(name)
-            if amount is not None and amount <= tekun:
+            if amount is not None and amount <= tekun_basis:
                 warnings.append(
-                    f"{what}基本生活费 {amount} 元未高于特困供养标准 {tekun} 元"
+                    f"{what}基本生活费 {amount} 元未高于特困供养标准 {tekun_basis} 元"
                     "（政策要求孤儿基本生活费略高于特困人员供养标准），请核实"
                 )
     return errors, warnings
@@ -244,18 +307,29 @@ def _plain(name: str, value: Any) -> Any:
     return value
 
 
-@transaction.atomic
-def standard_save(
-    *, acting_user, region: Region, year: int, values: dict[str, Any], standard: Standard | None = None
-) -> tuple[Standard, list[str]]:
-    """Create (standard=None) or update a region's yearly standards; returns (standard, warnings).
+def entry_context(region: Region, year: int) -> EntryContext:
+    """The figures the §2 rules compare a record for `region` and `year` with (see EntryContext)."""
+    lookup = StandardsLookup()
 
-    `values` maps §2 field names to values (Decimal/str/int/bool; None or "" = empty); `source` and
-    `effective_month` may be given too. Empty fields stay empty (unknown), never defaulted. Refuses
-    (PermissionDenied) users who may not enter standards for the region, and (ServiceError with field
-    errors) values that break a type or a §2 entry rule, before anything is written. A field whose value
-    changes stops being a demo placeholder.
-    """
+    def find(code: str | None, y: int) -> rules.Standards | None:
+        if not code:
+            return None
+        try:
+            return lookup.standards_for(code, y)
+        except ServiceError:
+            return None
+
+    province = None if region.level == Region.Level.PROVINCE else find(region.code[:2] + "0000", year)
+    return EntryContext(
+        above=find(region.parent_id, year), previous=find(region.code, year - 1), province=province
+    )
+
+
+def _validate(
+    *, acting_user, region: Region, year: Any, values: dict[str, Any], standard: Standard | None
+) -> tuple[Standard | None, int, dict[str, Any], list[str]]:
+    """Permission, types and the §2 rules, before anything is written: (locked standard, year, parsed
+    values, warnings); PermissionDenied or ServiceError with every field error found."""
     if standard is not None:
         standard = Standard.objects.select_for_update().select_related("region").get(pk=standard.pk)
         if not can_enter_standard(acting_user, standard.region):
@@ -274,12 +348,18 @@ def standard_save(
     parsed, type_errors = parse_values(values)
     errors.extend(type_errors)
     failed = {e["field"] for e in type_errors}
-    for name in REQUIRED_FIELDS:
-        if parsed[name] is None and name not in failed:
-            errors.append({"field": name, "message": f"请填写{label(name)}"})
-    rule_errors, warnings = check_entry_rules(parsed)
+    if region.level == Region.Level.PROVINCE:
+        for name in REQUIRED_FIELDS:
+            if parsed[name] is None and name not in failed:
+                errors.append(
+                    {"field": name, "message": f"请填写{label(name)}（省级标准是下级区划沿用的基础）"}
+                )
+    elif all(parsed[name] is None for name in Standard.FIELDS) and not failed:
+        errors.append({"field": "dibao", "message": "请至少填写一项本地标准；未填的项目沿用上级标准"})
+    year_ok = not any(e["field"] == "year" for e in errors)
+    rule_errors, warnings = check_entry_rules(parsed, entry_context(region, year) if year_ok else None)
     errors.extend(rule_errors)
-    if not any(e["field"] == "year" for e in errors):
+    if year_ok:
         clash = Standard.objects.filter(region=region, year=year)
         if standard is not None:
             clash = clash.exclude(pk=standard.pk)
@@ -292,6 +372,34 @@ def standard_save(
             )
     if errors:
         raise ServiceError(errors=errors)
+    return standard, year, parsed, warnings
+
+
+@transaction.atomic
+def standard_check(
+    *, acting_user, region: Region, year: Any, values: dict[str, Any], standard: Standard | None = None
+) -> list[str]:
+    """What `standard_save` would say, without writing: the warnings to show before saving (policy.md §2:
+    warnings are shown and recorded with the record); ServiceError / PermissionDenied as `standard_save`."""
+    return _validate(acting_user=acting_user, region=region, year=year, values=values, standard=standard)[3]
+
+
+@transaction.atomic
+def standard_save(
+    *, acting_user, region: Region, year: int, values: dict[str, Any], standard: Standard | None = None
+) -> tuple[Standard, list[str]]:
+    """Create (standard=None) or update a region's yearly standards; returns (standard, warnings).
+
+    `values` maps §2 field names to values (Decimal/str/int/bool; None or "" = empty); `source` and
+    `effective_month` may be given too. Empty fields stay empty (unknown, inherited from above by the
+    lookup), never defaulted. Refuses (PermissionDenied) users who may not enter standards for the region,
+    and (ServiceError with field errors) values that break a type or a §2 entry rule, before anything is
+    written. The warnings are kept with the record (`entry_warnings`) and in the event. A field whose value
+    changes stops being a demo placeholder.
+    """
+    standard, year, parsed, warnings = _validate(
+        acting_user=acting_user, region=region, year=year, values=values, standard=standard
+    )
 
     creating = standard is None
     before: dict[str, Any] = {}
@@ -307,6 +415,7 @@ def standard_save(
         standard.placeholder_fields = sorted(set(values["placeholder_fields"] or ()) & set(Standard.FIELDS))
     elif not creating:
         standard.placeholder_fields = [f for f in standard.placeholder_fields if f not in changed]
+    standard.entry_warnings = warnings
     if "source" in values:
         standard.source = str(values["source"] or "")[:200]
     if "effective_month" in values:

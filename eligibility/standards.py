@@ -1,7 +1,9 @@
-"""Finding the standards that apply to a region in a year (policy.md §2).
+"""Finding the standards that apply to a region in a year (policy.md §2, version 2).
 
-A lookup for region R in year Y takes the nearest record walking up R → … → province. A missing
-standard is a ServiceError naming the region and the year, never a silent default.
+A lookup for region R in year Y takes EACH FIELD separately from the nearest record for Y walking up
+R → … → province that has that field set, and records where each came from (`Standards.sources`). No
+record for Y anywhere on the chain is a ServiceError naming the region and the year, never a silent
+default; a field set nowhere stays None (the rules name it when they need it).
 
 `StandardsLookup` remembers what it has read, so a batch (`evaluate --jsonl`) asks the database once
 per region and once per (region, year), not once per line. Create a fresh one where fresh data matters
@@ -26,10 +28,27 @@ class RegionInfo:
 
 
 def standards_from_model(standard: Standard) -> rules.Standards:
+    """One record on its own (no inheritance): what that record itself says."""
+    return standards_from_records([standard])
+
+
+def standards_from_records(records: list[Standard]) -> rules.Standards:
+    """Field-by-field inheritance over the records of one year, nearest region first (§2): each field
+    from the first record that has it set; `region` is the nearest record's."""
+    values: dict[str, object] = {}
+    sources: list[tuple[str, str]] = []
+    for name in rules.STANDARD_FIELDS:
+        for record in records:
+            value = getattr(record, name)
+            if value is not None:
+                values[name] = value
+                sources.append((name, record.region_id))
+                break
     return rules.Standards(
-        region=standard.region_id,
-        year=standard.year,
-        **{name: getattr(standard, name) for name in rules.STANDARD_FIELDS},
+        region=records[0].region_id,
+        year=records[0].year,
+        sources=tuple(sources),
+        **values,  # type: ignore[arg-type]
     )
 
 
@@ -109,9 +128,9 @@ class StandardsLookup:
                 s.region_id: s
                 for s in Standard.objects.filter(region_id__in=[r.code for r in chain], year=year)
             }
-        for node in chain:
-            if node.code in rows:
-                return standards_from_model(rows[node.code])
+        records = [rows[node.code] for node in chain if node.code in rows]
+        if records:
+            return standards_from_records(records)
         above = "、".join(f"{r.name}（{r.code}）" for r in chain[1:])
         where = f"{chain[0].name}（{region_code}）" + (f"及上级区划{above}" if above else "")
         return ServiceError(

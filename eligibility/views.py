@@ -23,6 +23,7 @@ from eligibility.standard_entry import (
     gap_percent,
     guidance,
     label,
+    standard_check,
     standard_save,
 )
 from eligibility.standards import find_standards
@@ -77,6 +78,10 @@ def _guidance_table() -> dict[str, dict[str, str]]:
     return {str(y): {k: str(v) for k, v in guidance(y).items()} for y in GUIDANCE_YEARS}
 
 
+class _Pending(Exception):
+    """Warnings to show before saving (not an error)."""
+
+
 @login_required
 def standard_edit(request, pk: int | None = None):
     standard = None
@@ -88,8 +93,19 @@ def standard_edit(request, pk: int | None = None):
         return HttpResponseForbidden("只有县级民政、省级民政可以录入年度标准")
 
     form = StandardForm(request.POST or None, user=request.user, standard=standard)
+    pending: list[str] = []  # §2 warnings shown before saving; the officer confirms to save with them
     if request.method == "POST" and form.is_valid():
         try:
+            if request.POST.get("confirm_warnings") != "1":
+                pending = standard_check(
+                    acting_user=request.user,
+                    region=form.cleaned_data["region"],
+                    year=form.cleaned_data["year"],
+                    values=form.values(),
+                    standard=standard,
+                )
+            if pending:
+                raise _Pending
             saved, warnings = standard_save(
                 acting_user=request.user,
                 region=form.cleaned_data["region"],
@@ -97,6 +113,8 @@ def standard_edit(request, pk: int | None = None):
                 values=form.values(),
                 standard=standard,
             )
+        except _Pending:
+            pass
         except PermissionDenied as exc:
             return HttpResponseForbidden(exc.message)
         except ServiceError as exc:
@@ -120,6 +138,7 @@ def standard_edit(request, pk: int | None = None):
             "standard": standard,
             "year": year,
             "guide": guidance(year, dibao=dibao),
+            "pending_warnings": pending,
             "guidance_table": _guidance_table(),
         },
     )

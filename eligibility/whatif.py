@@ -25,6 +25,9 @@ Choices (documented, not policy):
 - A figure missing from the current standard but entered in the proposal is used for both sides
   (an assumption, shown on the page); a figure missing from both that the data needs is an error naming it.
 - 渐退 (gradual exit) changes neither category nor amount, so the what-if does not need the months.
+- [v2] The supporter check: a person recorded without an able supporter while an able legal supporter
+  lives in the household and no reason is recorded is an error in the rules (the caseworker must say
+  why). The what-if takes such a record as having a supporter (not 特困) until the reason is given.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ from config.errors import PermissionDenied, ServiceError
 from eligibility import rules
 from eligibility.models import Standard
 from eligibility.standard_entry import _parse, check_entry_rules
-from eligibility.standards import StandardsLookup, standards_from_model
+from eligibility.standards import StandardsLookup
 
 # The figures a proposal may change (policy.md §2), in form order.
 CHANGEABLE = (
@@ -250,9 +253,11 @@ def _scenario_sql(s: str) -> str:
     CASE WHEN orph = 1 OR (cand = 1 AND inc < %({s}_dibao)s) THEN 1 ELSE 0 END AS b{s},
     CASE WHEN orph = 1 AND scat = 1 THEN %({s}_orph_s)s WHEN orph = 1 THEN %({s}_orph_i)s
          ELSE %({s}_tekun)s END
-      + CASE WHEN sc = 'none' THEN %({s}_care_none)s WHEN sc = 'semi' THEN %({s}_care_semi)s ELSE 0 END
+      + CASE WHEN orph = 1 THEN 0
+             WHEN sc = 'none' THEN %({s}_care_none)s WHEN sc = 'semi' THEN %({s}_care_semi)s ELSE 0 END
       + CASE WHEN g12 = 1 THEN
-          CASE WHEN sc = 'none' THEN %({s}_dcare_none)s WHEN sc = 'semi' THEN %({s}_dcare_semi)s
+          CASE WHEN orph = 1 THEN %({s}_dcare)s
+               WHEN sc = 'none' THEN %({s}_dcare_none)s WHEN sc = 'semi' THEN %({s}_dcare_semi)s
                ELSE %({s}_dcare)s END
         ELSE 0 END AS m{s}"""
 
@@ -293,7 +298,43 @@ def _sums_sql(s: str) -> str:
 
 
 SIDE_SUMS = ("t_n", "t_m", "orph_m", "u_n", "u_inc", "u_g14", "u_g12", "disp")
-PERSON_SQL = """
+
+
+def _deemed_by_kind_sql(alias: str, as_of: dt.date) -> str:
+    """[national] deemed without labour capacity by disability kind and grade on `as_of` (policy.md §4);
+    the kinds and grades are the rules' own constants, written into the SQL (no user input)."""
+    kinds = rules.DEEMED_KINDS_2021 if as_of >= rules.DEEMING_SWITCH else rules.DEEMED_KINDS_2016
+    return (
+        "("
+        + " OR ".join(
+            f"({alias}.disability_kind = '{kind}' AND {alias}.disability_grade BETWEEN 1 AND {grade})"
+            for kind, grade in sorted(kinds.items())
+        )
+        + ")"
+    )
+
+
+def _able_supporter_sql(as_of: dt.date) -> str:
+    """An able legal supporter of person p lives in the household (policy.md §4's table): 18 ≤ age < 60,
+    not deemed without labour capacity, labour capacity not none."""
+    pairs = " OR ".join(
+        f"(p.relation = '{member}' AND s.relation IN ({', '.join(repr(r) for r in sorted(duties))}))"
+        for member, duties in rules.LEGAL_SUPPORTERS.items()
+        if duties
+    )
+    return f"""EXISTS (SELECT 1 FROM cases_person s
+            WHERE s.household_id = p.household_id AND s.id <> p.id
+              AND s.birth_date <= %(d18)s AND s.birth_date > %(d60)s AND s.labor_capacity <> 'none'
+              AND NOT {_deemed_by_kind_sql("s", as_of)} AND ({pairs}))"""
+
+
+def person_sql(as_of: dt.date) -> str:
+    """Per person: income (fen), disability flags, orphan, and `cand` — conditions 1, 2 and 4 of 特困
+    (policy.md §4, v2): old, disabled or under 16; no labour capacity or deemed so; recorded without an
+    able supporter, where the record stands (a reason given, or no able legal supporter in the household).
+    A record the rules would refuse (an able supporter at home and no reason) counts as having a supporter:
+    the what-if takes the household as recorded until the caseworker gives the reason."""
+    return f"""
   SELECT p.household_id AS hid,
     CAST(ROUND((p.income_wage + p.income_business + p.income_property + p.income_transfer
                 + p.income_other) * 100) AS BIGINT) AS inc,
@@ -303,17 +344,20 @@ PERSON_SQL = """
     CASE WHEN p.orphan <> '' AND p.birth_date > %(d18)s THEN 1 ELSE 0 END AS orph,
     CASE WHEN p.orphan = 'scattered' THEN 1 ELSE 0 END AS scat,
     CASE WHEN (p.birth_date <= %(d60)s OR p.disability_grade >= 1 OR p.birth_date > %(d16)s)
-          AND (p.labor_capacity = 'none' OR p.birth_date > %(d16)s)
-          AND NOT p.has_able_supporter THEN 1 ELSE 0 END AS cand
+          AND (p.labor_capacity = 'none' OR p.birth_date <= %(d60)s OR p.birth_date > %(d16)s
+               OR {_deemed_by_kind_sql("p", as_of)})
+          AND NOT p.has_able_supporter
+          AND (TRIM(p.supporter_unable_reason) <> '' OR NOT {_able_supporter_sql(as_of)})
+         THEN 1 ELSE 0 END AS cand
   FROM cases_person p"""
 
 
-def _query(where: str) -> str:
+def _query(where: str, as_of: dt.date) -> str:
     """One pass: persons → households (grouped by household; its own columns ride along, functionally
     dependent on its key) → property test, unit and category flags under both standards → one row of
     sums per combination of flags. Every figure is an integer (fen, 0.0001, counts)."""
     return f"""
-WITH p AS ({PERSON_SQL}
+WITH p AS ({person_sql(as_of)}
 ),
 q AS (
   SELECT p.*,{_scenario_sql("o")},{_scenario_sql("n")}
@@ -350,8 +394,8 @@ SELECT
   COUNT(DISTINCT CASE WHEN h.vehicles > 0 THEN h.id END),
   COUNT(DISTINCT CASE WHEN h.houses > 0 THEN h.id END),
   COUNT(DISTINCT CASE WHEN h.business THEN h.id END),
-  SUM(CASE WHEN sc = 'none' AND (orph = 1 OR (cand = 1 AND inc < %(max_dibao)s)) THEN 1 ELSE 0 END),
-  SUM(CASE WHEN sc = 'semi' AND (orph = 1 OR (cand = 1 AND inc < %(max_dibao)s)) THEN 1 ELSE 0 END)
+  SUM(CASE WHEN sc = 'none' AND orph = 0 AND cand = 1 AND inc < %(max_dibao)s THEN 1 ELSE 0 END),
+  SUM(CASE WHEN sc = 'semi' AND orph = 0 AND cand = 1 AND inc < %(max_dibao)s THEN 1 ELSE 0 END)
 FROM p JOIN cases_household h ON h.id = p.hid
 WHERE {where}"""
 NEEDS_COLUMNS = (
@@ -422,7 +466,7 @@ def aggregate(
             cursor.execute("SET LOCAL work_mem = '256MB'")
             # JIT compiling this one wide query costs more (seconds) than it saves.
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute(_query(where), params)
+        cursor.execute(_query(where, as_of), params)
         rows = cursor.fetchall()
     return combine(rows, params)
 
@@ -505,7 +549,7 @@ def _check_needed(
     old, new = sides[0][0], sides[-1][0]
     where, params = _params(prefix=prefix, exclude=exclude, old=old, new=new, as_of=as_of)
     with connection.cursor() as cursor:
-        cursor.execute(NEEDS_SQL.format(person_sql=PERSON_SQL, where=where), params)
+        cursor.execute(NEEDS_SQL.format(person_sql=person_sql(as_of), where=where), params)
         counts = {k: int(v or 0) for k, v in zip(NEEDS_COLUMNS, cursor.fetchone(), strict=True)}
     errors: list[dict[str, str]] = []
     for name, std, side in empty:
@@ -586,7 +630,7 @@ def whatif_compute(
     groups = []
     for record in own:
         deeper = [p for p in prefixes if p != record.region.prefix and p.startswith(record.region.prefix)]
-        theirs = standards_from_model(record)
+        theirs = lookup.standards_for(record.region_id, year)  # field by field up the chain (§2)
         errors = [
             _missing(n, theirs, "own", "每次测算都需要此项")
             for n in ALWAYS_NEEDED

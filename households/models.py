@@ -103,6 +103,15 @@ class Person(models.Model):
         SCATTERED = "scattered", "散居孤儿"
         INSTITUTIONAL = "institutional", "机构供养孤儿"
 
+    class DisabilityKind(models.TextChoices):
+        VISUAL = "visual", "视力"
+        HEARING = "hearing", "听力"
+        SPEECH = "speech", "言语"
+        PHYSICAL = "physical", "肢体"
+        INTELLECTUAL = "intellectual", "智力"
+        MENTAL = "mental", "精神"
+        MULTIPLE = "multiple", "多重"
+
     class Employment(models.TextChoices):
         EMPLOYED = "employed", "就业"
         FLEXIBLE = "flexible", "灵活就业"
@@ -126,10 +135,22 @@ class Person(models.Model):
         validators=[MaxValueValidator(4)],
         choices=[(0, "无"), (1, "一级"), (2, "二级"), (3, "三级"), (4, "四级")],
     )
+    # Empty: not recorded. With a grade ≥ 1 that is "待补充" (to complete at the next review); the rules
+    # then deem nobody by kind (policy.md §3). Records from before version 2 keep it empty: never guessed.
+    disability_kind = models.CharField(
+        "残疾类别", max_length=16, choices=DisabilityKind.choices, blank=True, default=""
+    )
     self_care = models.CharField(
         "生活自理能力", max_length=8, choices=SelfCare.choices, default=SelfCare.FULL
     )
     has_able_supporter = models.BooleanField("有履行能力的法定赡养/抚养/扶养人", default=True)
+    supporter_unable_reason = models.CharField(
+        "法定义务人无履行能力的原因",
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="如：服刑、重病、下落不明；家中有法定义务人却登记为无赡养/抚养/扶养人时必须说明",
+    )
     orphan = models.CharField("孤儿", max_length=16, choices=Orphan.choices, blank=True, default="")
     income_wage = models.DecimalField("工资性收入（元/月）", default=Decimal("0"), **MONEY)
     income_business = models.DecimalField("经营性收入（元/月）", default=Decimal("0"), **MONEY)
@@ -158,6 +179,15 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def to_complete(self) -> list[str]:
+        """Facts version 2 of the rules reads that this record does not have yet (shown as 待补充, to be
+        completed at the next review)."""
+        missing = []
+        if self.disability_grade and not self.disability_kind:
+            missing.append("残疾类别")
+        return missing
 
     @property
     def monthly_income(self) -> Decimal:

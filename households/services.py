@@ -33,13 +33,17 @@ PERSON_FIELDS = (
     "relation",
     "labor_capacity",
     "disability_grade",
+    "disability_kind",
     "self_care",
     "has_able_supporter",
+    "supporter_unable_reason",
     "orphan",
     *Person.INCOME_FIELDS,
     "employment",
     "newly_employed_since",
 )
+# Added with policy version 2: a caller that does not send them leaves the stored values as they are.
+OPTIONAL_PERSON_FIELDS = ("disability_kind", "supporter_unable_reason")
 
 
 def _check_members(*, acting_user, household: Household | None, members: list[dict[str, Any]]) -> None:
@@ -47,6 +51,11 @@ def _check_members(*, acting_user, household: Household | None, members: list[di
     errors: list[dict[str, str]] = []
     if not members:
         errors.append({"field": "members", "message": "家庭至少需要一名成员"})
+    for i, m in enumerate(members):
+        if m.get("disability_kind") and not m.get("disability_grade"):
+            errors.append(
+                {"field": f"members[{i}].disability_kind", "message": "残疾等级为“无”时不应填写残疾类别"}
+            )
     heads = [m for m in members if m["relation"] == Person.Relation.HEAD]
     if members and len(heads) != 1:
         errors.append({"field": "members", "message": f"家庭须有且只有一名户主，现有{len(heads)}名"})
@@ -142,7 +151,8 @@ def household_save(
             person = Person(household=household)
         info = idnumber.parse(m["id_number"])
         for field in PERSON_FIELDS:
-            setattr(person, field, m[field])
+            if field in m or field not in OPTIONAL_PERSON_FIELDS:
+                setattr(person, field, m[field])
         person.birth_date, person.sex = info.birth_date, info.sex
         person._history_user = acting_user
         person.save()

@@ -20,7 +20,7 @@ from eligibility.services import determine_household
 from help.selectors import household_help
 from households import exports, selectors, services
 from households.forms import HouseholdForm, PersonFormSet
-from households.models import Household
+from households.models import Household, Person
 
 PAGE_SIZE = 20
 
@@ -74,6 +74,9 @@ def _present_determination(result: dict, members: list) -> dict:
 def household_detail(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     members = list(household.members.all())
+    supporters = _supporters_by_member(household, members)
+    for m in members:
+        m.supporters = supporters[m.pk]
     as_of = timezone.localdate()
     determination, determination_errors = None, []
     try:
@@ -100,6 +103,36 @@ def household_detail(request, pk: int):
             "help": household_help(household=household, today=as_of),
         },
     )
+
+
+def _supporters_by_member(household, people: list) -> dict[int, list[dict]]:
+    """For each member (by pk), the legal supporters the rules see in the stored household (policy.md §4)
+    and whether each can support: the caseworker sees whom the "has able supporter" finding is about."""
+    from eligibility.facts import household_from_models
+    from eligibility.rules import LABOR_LABELS, supporter_overview
+
+    overview = supporter_overview(household_from_models(household, people), timezone.localdate())
+    return {
+        person.pk: [
+            {
+                "name": people[v.index].name,
+                "relation": people[v.index].get_relation_display(),
+                "duty": v.duty,
+                "age": v.age,
+                "able": v.able,
+                "labor": LABOR_LABELS[people[v.index].labor_capacity],
+            }
+            for v in views
+        ]
+        for person, views in zip(people, overview, strict=True)
+    }
+
+
+def _attach_supporters(formset, household) -> None:
+    by_pk = _supporters_by_member(household, list(household.members.all()))
+    for f in formset.forms:
+        if f.instance.pk in by_pk:
+            f.supporters = by_pk[f.instance.pk]
 
 
 def _apply_service_errors(exc: ServiceError, form, formset) -> None:
@@ -163,8 +196,28 @@ def household_edit(request, pk: int | None = None):
     else:
         form = HouseholdForm(instance=instance, user=request.user)
         formset = PersonFormSet(instance=instance, prefix="members")
+    if household is not None:
+        _attach_supporters(formset, household)
     return render(
         request, "households/household_form.html", {"form": form, "formset": formset, "household": household}
+    )
+
+
+@require_GET
+@login_required
+def member_export(request):
+    """家庭成员明细: the members of the listed households, with the facts the rules read."""
+    query = request.GET.get("q", "")
+    qs = selectors.household_list(user=request.user, query=query)
+    members = Person.objects.filter(household__in=qs.order_by().values("pk"))
+    return list_export_response(
+        request,
+        title="家庭成员明细",
+        header=exports.MEMBER_HEADER,
+        count=members.count,
+        rows=exports.member_rows(qs),
+        filters=[("查询", exports.query_label(query))],
+        widths=[8, 10, 10, 22, 6, 12, 14, 8, 8, 12, 10, 24, 12, 12],
     )
 
 

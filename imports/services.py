@@ -634,13 +634,15 @@ def _write_chunk(chunk, writers, batch, user, now, today, reason) -> None:
 
 
 def _member(person: dict[str, Any]) -> SimpleNamespace:
-    """What eligibility.services.household_request reads of a person, from the row about to be written."""
+    """What eligibility.facts.household_from_models reads of a person, from the row about to be written."""
     return SimpleNamespace(
         monthly_income=sum((person[f] for f in Person.INCOME_FIELDS), Decimal("0")),
         **{
             k: person[k]
             for k in (
                 "id_number",
+                "birth_date",
+                "sex",
                 "relation",
                 "labor_capacity",
                 "disability_grade",
@@ -649,5 +651,7 @@ def _member(person: dict[str, Any]) -> SimpleNamespace:
                 "orphan",
             )
         },
+        disability_kind=person["disability_kind"],
+        supporter_unable_reason=person["supporter_unable_reason"],
         newly_employed_since=None,
     )

@@ -461,6 +461,36 @@ COLUMNS: tuple[Col, ...] = (
         ("是否保障对象", "保障成员"),
         default=None,
     ),
+    # Added with policy version 2, at the end so that the columns of older templates keep their letters.
+    Col(
+        "disability_kind",
+        "残疾类别",
+        "choice",
+        "person",
+        False,
+        "残疾证上的类别（特困认定按类别和等级判断劳动能力）；无残疾不填",
+        "、".join(label for _, label in Person.DisabilityKind.choices) + "；有残疾等级却不填的，记为待补充",
+        "智力",
+        ("残疾类型", "残疾种类"),
+        choices=(
+            *_choices(Person.DisabilityKind),
+            *((f"{label}残疾", v) for v, label in Person.DisabilityKind.choices),
+        ),
+        default="",
+    ),
+    Col(
+        "supporter_unable_reason",
+        "义务人无履行能力原因",
+        "text",
+        "person",
+        False,
+        "家中有法定赡养、抚养、扶养义务人却填“否”时，写明其无履行能力的原因",
+        "文字，最多200个字；没有则不填",
+        "儿子服刑中",
+        ("无赡养能力原因", "法定义务人无履行能力的原因"),
+        max_length=200,
+        default="",
+    ),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
 HOUSEHOLD_KEYS = tuple(c.key for c in COLUMNS if c.level == "household")
@@ -887,6 +917,17 @@ def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress
                 bad = True
             else:
                 id_lines[info.number] = line
+        if parsed.get("disability_kind") and not parsed.get("disability_grade"):
+            out.add(
+                Issue(
+                    line,
+                    out.columns.get("disability_kind", ""),
+                    "残疾类别",
+                    "残疾等级为“无”时不应填写残疾类别",
+                    str(parsed["disability_kind"]),
+                )
+            )
+            bad = True
         category = household.values.get("category")
         covered = parsed.get("covered")
         if covered is None:

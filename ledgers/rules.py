@@ -369,8 +369,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "vehicles_over",
         "车辆超标",
-        "四(二)；policy.md §4",
-        "家庭成员名下机动车（按号牌去重）多于当地允许的车辆数（property_vehicles）。",
+        "赣发〔2018〕7号 四(二)",
+        "家庭成员名下机动车（按号牌去重）多于当地允许的车辆数。",
         "待办：退出或变更（家庭财产超标）",
         lambda ctx: ctx.ids("vehicle"),
         _household_count("vehicles_over", "vehicle", "lim.vehicles"),
@@ -378,8 +378,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "houses_over",
         "房产超标",
-        "四(二)；policy.md §4",
-        "家庭成员名下不动产（按权证号去重）多于当地允许的房产套数（property_houses）。",
+        "赣发〔2018〕7号 四(二)",
+        "家庭成员名下不动产（按权证号去重）多于当地允许的房产套数。",
         "待办：退出或变更（家庭财产超标）",
         lambda ctx: ctx.ids("real_estate"),
         _household_count("houses_over", "real_estate", "lim.houses"),
@@ -387,7 +387,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "business_over",
         "有工商登记",
-        "四(二)；policy.md §4",
+        "赣发〔2018〕7号 四(二)",
         "当地不允许有营业执照（property_business_allowed 为否），家庭成员名下有存续的市场主体登记。",
         "待办：退出或变更（家庭财产超标）",
         lambda ctx: ctx.ids("business"),
@@ -401,7 +401,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "assets_over",
         "金融资产超标",
-        "四(二)；policy.md §4",
+        "赣发〔2018〕7号 四(二)",
         "家庭金融资产合计除以家庭人数，超过 property_months × 低保标准。",
         "待办：退出或变更（家庭财产超标）",
         lambda ctx: ctx.ids("financial"),
@@ -410,7 +410,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "income_over",
         "收入超标",
-        "四(一)–(三)；policy.md §4",
+        "赣发〔2018〕7号 四(一)–(三)",
         "每个在保对象（保障单位）：成员月收入取申报数与部门数（税务、社保、公积金，取其大）之大者，"
         "人均不低于低保标准（低保、特困）或高于支出型上限（低保标准 × zhichu_multiplier）；"
         "至少一名成员的部门收入高于申报收入；渐退期内的对象不比。",

@@ -11,5 +11,6 @@ def test_every_scheduled_task_exists():
         "benefits.tasks.reviews_raise_daily",
         "benefits.tasks.gradual_exits_close_daily",
         "benefits.tasks.changed_households_recompute_daily",
+        "inbox.digest_send_daily",
     }
     assert tasks <= set(app.tasks)

@@ -1,6 +1,6 @@
 from benefits.models.enrolments import Arrear, Enrolment, EnrolmentMember, EnrolmentPeriod, EnrolmentReview
 from benefits.models.relief import FundMovement, ReliefGrant, ReserveFund
-from benefits.models.rolls import PaymentLine, PaymentRoll, PaymentRollTotal
+from benefits.models.rolls import PaymentCorrection, PaymentLine, PaymentRoll, PaymentRollTotal
 
 __all__ = [
     "Arrear",
@@ -8,6 +8,7 @@ __all__ = [
     "EnrolmentMember",
     "EnrolmentPeriod",
     "FundMovement",
+    "PaymentCorrection",
     "PaymentLine",
     "PaymentRoll",
     "PaymentRollTotal",

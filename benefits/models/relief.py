@@ -137,6 +137,10 @@ class ReliefGrant(models.Model):
     )
     decided_on = models.DateField("审批日期", null=True, blank=True)
     decision_note = models.TextField("审批意见", blank=True)
+    # The person's other grants of the last 12 months (any street) the approver saw, and why they went on
+    # (国务院《社会救助暂行办法》: the same need is not relieved twice).
+    prior_grants = models.JSONField("审批时所见近12个月其他临时救助", default=list, blank=True)
+    duplicate_reason = models.TextField("重复救助确认理由", blank=True)
     paid_at = models.DateTimeField("发放时间", null=True, blank=True)
     fund = models.ForeignKey(
         ReserveFund,

@@ -85,6 +85,8 @@ class PaymentLine(models.Model):
     class Kind(models.TextChoices):
         REGULAR = "regular", "正常发放"
         ARREARS = "arrears", "补发"
+        REVERSAL = "reversal", "冲正"  # cancels a wrong line of a locked roll (negative amount)
+        CORRECTED = "correct", "更正"  # what that line should have paid
 
     # No database foreign keys here: a roll's lines are written only by the set-based statements of
     # benefits.services.rolls, which select them from existing enrolments under the county lock, and rolls and
@@ -180,3 +182,63 @@ class PaymentRollTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.roll_id} {self.community_code} {self.amount}"
+
+
+class PaymentCorrection(models.Model):
+    """A wrong line of a locked roll, corrected without editing history: once the county approves, the next roll
+    of the county and program carries a 冲正 line (minus the wrong amount) and a 更正 line (the right amount),
+    both labelled with the original line; the locked roll itself never changes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待县级审批"
+        APPROVED = "approved", "已批准，待下期花名册冲正"
+        SETTLED = "settled", "已在下期花名册冲正"
+        REJECTED = "rejected", "不予更正"
+
+    line = models.ForeignKey(
+        PaymentLine, on_delete=models.PROTECT, related_name="corrections", verbose_name="原发放明细"
+    )
+    corrected_amount = models.DecimalField("应发金额（元）", **MONEY)
+    reason = models.TextField("更正原因")
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="申请人"
+    )
+    requested_at = models.DateTimeField("申请时间", default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="审批人",
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+    roll = models.ForeignKey(
+        PaymentRoll,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections_settled",
+        verbose_name="冲正所在花名册",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "发放更正（冲正）"
+        verbose_name_plural = "发放更正（冲正）"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line"],
+                condition=models.Q(status__in=["pending", "approved", "settled"]),
+                name="one_live_correction_per_line",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(corrected_amount__gte=0), name="correction_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"更正#{self.pk} 明细#{self.line_id}"

@@ -46,6 +46,8 @@ FACT_LABELS = {
     "disability_grade": "残疾等级",
     "self_care": "自理能力",
     "has_able_supporter": "赡养/抚养人",
+    "disability_kind": "残疾类别",
+    "supporter_unable_reason": "义务人无履行能力原因",
     "orphan": "孤儿",
     "newly_employed_since": "新就业日期",
 }

@@ -23,6 +23,7 @@ from benefits.compute import StandardsInForce
 from benefits.models import Enrolment, EnrolmentMember, FundMovement, ReliefGrant, ReserveFund
 from benefits.months import month_of
 from benefits.relief_rules import COUNTY, STREET, ReliefCheck, relief_check
+from benefits.selectors import relief_prior_grants
 from config.errors import PermissionDenied, ServiceError
 from households.models import Household, Person
 
@@ -229,9 +230,38 @@ def _lock_grant(grant: ReliefGrant, *, with_fund: bool) -> tuple[ReliefGrant, Re
     return grant, fund
 
 
+def _confirm_no_duplicate(grant: ReliefGrant, duplicate_reason: str) -> list[str]:
+    """Before any approval: the person's grants of the last 12 months anywhere in the province. With any, the
+    approver must give a reason to go on; the grants seen and the reason are kept on the grant. Returns the
+    fields to save."""
+    prior = relief_prior_grants(grant=grant)
+    reason = (duplicate_reason or "").strip()
+    if prior and not reason:
+        raise ServiceError(
+            f"{grant.person.name}近12个月已获临时救助{len(prior)}次，同一困难不得重复救助；"
+            "请核对后写明继续审批的理由",
+            field="duplicate_reason",
+            code="duplicate_unconfirmed",
+        )
+    grant.prior_grants = prior
+    grant.duplicate_reason = reason if prior else ""
+    return ["prior_grants", "duplicate_reason"]
+
+
+def _duplicate_data(grant: ReliefGrant) -> dict:
+    if not grant.prior_grants:
+        return {}
+    return {"prior_grants": [g["id"] for g in grant.prior_grants], "duplicate_reason": grant.duplicate_reason}
+
+
 @transaction.atomic
 def relief_street_approve(
-    *, grant: ReliefGrant, acting_user, note: str = "", today: dt.date | None = None
+    *,
+    grant: ReliefGrant,
+    acting_user,
+    note: str = "",
+    duplicate_reason: str = "",
+    today: dt.date | None = None,
 ) -> ReliefGrant:
     """The street approves and pays from its reserve fund, in one step; refused — and nothing changes — when
     the fund cannot pay it or a limit would be broken."""
@@ -254,6 +284,7 @@ def relief_street_approve(
             exclude=grant,
         )
     )
+    duplicate_fields = _confirm_no_duplicate(grant, duplicate_reason)
     if fund is None:
         raise ServiceError("本街道尚未建立临时救助备用金，请联系县级民政部门拨付", code="no_fund")
     if fund.balance < grant.amount:
@@ -284,20 +315,34 @@ def relief_street_approve(
     _save(
         grant,
         acting_user,
-        ["status", "decided_by", "decided_on", "decision_note", "paid_at", "fund", "filing"],
+        [
+            "status",
+            "decided_by",
+            "decided_on",
+            "decision_note",
+            "paid_at",
+            "fund",
+            "filing",
+            *duplicate_fields,
+        ],
     )
     _event(
         grant,
         acting_user,
         f"街道审批并从备用金发放临时救助 {grant.amount} 元",
-        {"fund_balance": str(fund.balance)},
+        {"fund_balance": str(fund.balance), **_duplicate_data(grant)},
     )
     return grant
 
 
 @transaction.atomic
 def relief_county_approve(
-    *, grant: ReliefGrant, acting_user, note: str = "", today: dt.date | None = None
+    *,
+    grant: ReliefGrant,
+    acting_user,
+    note: str = "",
+    duplicate_reason: str = "",
+    today: dt.date | None = None,
 ) -> ReliefGrant:
     """The county approves a larger amount; it is paid by the county (not from the street's reserve fund)."""
     today = _today(today)
@@ -316,10 +361,15 @@ def relief_county_approve(
             exclude=grant,
         )
     )
+    duplicate_fields = _confirm_no_duplicate(grant, duplicate_reason)
     grant.status, grant.decided_by, grant.decided_on = G.PAID, acting_user, today
     grant.decision_note, grant.paid_at = (note or "").strip(), timezone.now()
-    _save(grant, acting_user, ["status", "decided_by", "decided_on", "decision_note", "paid_at"])
-    _event(grant, acting_user, f"县级审批发放临时救助 {grant.amount} 元")
+    _save(
+        grant,
+        acting_user,
+        ["status", "decided_by", "decided_on", "decision_note", "paid_at", *duplicate_fields],
+    )
+    _event(grant, acting_user, f"县级审批发放临时救助 {grant.amount} 元", _duplicate_data(grant))
     return grant
 
 

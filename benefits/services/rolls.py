@@ -4,7 +4,8 @@
   second request, even a concurrent one, return the same roll — and queues its generation.
 - `roll_fill` (run by the Celery task) writes every line with one INSERT … SELECT from the current enrolment
   periods paying in the month, then claims the county's unpaid arrears and writes them as their own labelled
-  lines with a second INSERT … SELECT. It holds the county lock (timeline.lock_counties), so it never reads a
+  lines with a second INSERT … SELECT, then the county's approved corrections of earlier locked rolls as a 冲正
+  and a 更正 line each (benefits.services.corrections). It holds the county lock (timeline.lock_counties), so it never reads a
   half-applied change, and runs in one transaction: a roll is either empty and generating, or complete.
 - `roll_lock` confirms it. A locked roll never changes: every service refuses, and changes nothing.
 """
@@ -25,7 +26,7 @@ from accounts.services import event_record
 from applications.models import Category
 from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll
 from benefits.months import label, next_month
-from benefits.services import timeline
+from benefits.services import corrections, timeline
 from config.errors import PermissionDenied, ServiceError
 from households.models import Household, Person
 
@@ -170,7 +171,8 @@ def roll_fill(*, roll_id: int, progress: Callable[[str, int], None] | None = Non
         if claimed:
             with connection.cursor() as cursor:
                 cursor.execute(_arrears_lines_sql(), [roll.pk, "{}", NO_ACCOUNT, roll.pk])
-        progress("汇总", regular + claimed)
+        corrected = corrections.corrections_settle(roll)
+        progress("汇总", regular + claimed + corrected)
         timeline.roll_totals_refresh(roll)
         roll.status = R.READY
         roll.generated_at = timezone.now()
@@ -185,6 +187,7 @@ def roll_fill(*, roll_id: int, progress: Callable[[str, int], None] | None = Non
             data={
                 "regular": regular,
                 "arrears": claimed,
+                "corrections": corrected,
                 "held": roll.held_count,
                 "seconds": roll.generate_seconds,
             },

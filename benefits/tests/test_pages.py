@@ -230,3 +230,33 @@ def test_enrolment_list_searches_by_name_and_id_number(client, std2018, county_o
     number = first.household.members.get(name="钱小").id_number
     assert [e.pk for e in client.get(reverse("enrolment_list"), {"q": number}).context["page"]] == [first.pk]
     assert list(client.get(reverse("enrolment_list"), {"q": "查无此人"}).context["page"]) == []
+
+
+def test_the_enrolment_list_filters_by_community_month_and_review_sorts_and_keeps_filters_in_paging(
+    client, std2018, county_officer, monkeypatch
+):
+    from benefits.tests.factories import enrol, household
+
+    a = enrol(
+        household({"income": "300", "name": "甲"}), acting_user=county_officer, today=dt.date(2018, 6, 20)
+    )
+    b = enrol(
+        household({"income": "300", "name": "乙"}, community="360102002002"),
+        acting_user=county_officer,
+        today=dt.date(2018, 8, 20),
+    )
+    client.force_login(county_officer)
+    url = reverse("enrolment_list")
+
+    def listed(**params):
+        page = client.get(url, params).content.decode()
+        return [pk for pk in (a.pk, b.pk) if f'href="/benefits/enrolments/{pk}/"' in page]
+
+    assert listed() == [a.pk, b.pk]
+    assert listed(community="360102002002") == [b.pk]
+    assert listed(community="360102002000") == [a.pk, b.pk]  # the street
+    assert listed(month=f"{a.start_month:%Y-%m}") == [a.pk]
+    assert listed(month="not-a-month") == []
+    monkeypatch.setattr("benefits.views.enrolments.PAGE_SIZE", 1)
+    page = client.get(url, {"category": "dibao", "sort": "amount"}).content.decode()
+    assert 'href="?category=dibao&amp;sort=amount&amp;page=2" id="next-page"' in page

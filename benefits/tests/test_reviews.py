@@ -134,3 +134,18 @@ def test_exited_enrolments_get_no_tasks_and_their_open_tasks_close(enrolment, co
     )
     assert EnrolmentReview.objects.get().outcome == "exited"
     assert services.reviews_raise(today=dt.date(2019, 6, 1)) == 0
+
+
+def test_the_review_page_lists_the_facts_to_complete(enrolment, caseworker, client):
+    """Policy v2: a member with a disability grade but no kind (a record from before version 2) is 待补充,
+    and the next review asks for it."""
+    services.reviews_raise(today=dt.date(2018, 12, 2))
+    task = EnrolmentReview.objects.get()
+    child = enrolment.household.members.exclude(name="张三").get()
+    type(child).objects.filter(pk=child.pk).update(disability_grade=3)  # as the migration leaves it: no kind
+    client.force_login(caseworker)
+    page = client.get(f"/benefits/reviews/{task.pk}/").content.decode()
+    assert "本次复核须补充" in page and f"{child.name}：残疾类别（待补充）" in page
+    type(child).objects.filter(pk=child.pk).update(disability_kind="hearing")
+    page = client.get(f"/benefits/reviews/{task.pk}/").content.decode()
+    assert "本次复核须补充" not in page

@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.scope import can_write_region
+from accounts.models import Region
+from accounts.scope import can_write_region, scope_filter
 from applications.models import Category
 from benefits import selectors
 from benefits.compute import COMPONENT_LABELS
@@ -24,15 +25,29 @@ from benefits.views.common import PAGE_SIZE, apply_errors
 from config.errors import PermissionDenied, ServiceError
 
 
+def enrolment_filters(request) -> dict:
+    """The list's filters and sort from the query string (the page and its Excel export read the same)."""
+    get = request.GET
+    return {
+        "status": get.get("status", "current"),
+        "category": get.get("category", ""),
+        "query": get.get("q", ""),
+        "community": get.get("community", ""),
+        "month": get.get("month", ""),
+        "review": get.get("review", ""),
+        "today": timezone.localdate(),
+        "sort": get.get("sort", ""),
+    }
+
+
 @login_required
 def enrolment_list(request):
     user = request.user
-    status = request.GET.get("status", "current")
-    category = request.GET.get("category", "")
-    query = request.GET.get("q", "")
-    page = Paginator(
-        selectors.enrolment_list(user=user, status=status, category=category, query=query), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    filters = enrolment_filters(request)
+    status, category, query = filters["status"], filters["category"], filters["query"]
+    page = Paginator(selectors.enrolment_list(user=user, **filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "benefits/enrolment_list.html",
@@ -44,6 +59,10 @@ def enrolment_list(request):
             "statuses": Enrolment.Status.choices,
             "categories": Category.choices,
             "counts": selectors.enrolment_counts(user=user),
+            "filters": filters,
+            "communities": scope_filter(Region.objects.filter(level=Region.Level.COMMUNITY), user, "code")
+            .select_related("parent__parent")
+            .order_by("code"),
         },
     )
 
@@ -76,6 +95,9 @@ def enrolment_detail(request, pk: int):
             "can_recompute": enrolment.status in (Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL)
             and permissions.can_recompute(user, community),
             "can_decide": enrolment.is_current and permissions.can_decide_enrolment(user, community),
+            # a wrong payment of a locked roll: the community's caseworker or the county asks for a 冲正
+            "can_correct": can_write_region(user, community)
+            or permissions.can_manage_roll(user, community[:6]),
             "today": today,
         },
     )
@@ -268,5 +290,9 @@ def review_complete(request, pk: int):
             "form": form,
             "title": f"{task.get_kind_display()}（应于{task.due_on:%Y-%m-%d}前完成）",
             "hint": task.raised_because + "。完成复核将按家庭档案现有情况重新核定救助金（次月起执行）。",
+            # Facts policy version 2 reads that older records lack (待补充): completed at this review.
+            "to_complete": [
+                (p.name, p.to_complete) for p in enrolment.household.members.all() if p.to_complete
+            ],
         },
     )

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from applications.models import Category
 from benefits import exports, selectors
 from benefits.models import Enrolment, EnrolmentReview, ReliefGrant
+from benefits.views.enrolments import enrolment_filters
 from config.xlsx import list_export_response
 from households.exports import query_label
 
@@ -17,10 +18,9 @@ from households.exports import query_label
 @require_GET
 @login_required
 def enrolment_export(request):
-    status = request.GET.get("status", "current")
-    category = request.GET.get("category", "")
-    query = request.GET.get("q", "")
-    qs = selectors.enrolment_list(user=request.user, status=status, category=category, query=query)
+    filters = enrolment_filters(request)
+    status, category, query = filters["status"], filters["category"], filters["query"]
+    qs = selectors.enrolment_list(user=request.user, **filters)
     status_label = {"current": "在保（含渐退、暂停）", "all": "全部", **dict(Enrolment.Status.choices)}.get(
         status, ""
     )

@@ -157,10 +157,20 @@ def relief_detail(request, pk: int):
                         services.relief_reject(grant=grant, acting_user=user, reason=data["note"])
                         done = "已作出不予救助决定"
                     elif data["decision"] == "approve" and action == "street_decide":
-                        services.relief_street_approve(grant=grant, acting_user=user, note=data["note"])
+                        services.relief_street_approve(
+                            grant=grant,
+                            acting_user=user,
+                            note=data["note"],
+                            duplicate_reason=data["duplicate_reason"],
+                        )
                         done = "已审批并从备用金发放，请及时报县级备案"
                     elif data["decision"] == "approve":
-                        services.relief_county_approve(grant=grant, acting_user=user, note=data["note"])
+                        services.relief_county_approve(
+                            grant=grant,
+                            acting_user=user,
+                            note=data["note"],
+                            duplicate_reason=data["duplicate_reason"],
+                        )
                         done = "已审批发放"
                     else:
                         raise ServiceError("请选择决定", field="decision")
@@ -188,6 +198,12 @@ def relief_detail(request, pk: int):
             "actions": actions,
             "forms": forms,
             "movement": getattr(grant, "movement", None) if grant.fund_id else None,
+            # Before a decision the approver sees the person's grants of the last 12 months in every street.
+            "prior_grants": (
+                selectors.relief_prior_grants(grant=grant)
+                if actions["street_decide"] or actions["county_decide"]
+                else grant.prior_grants
+            ),
         },
     )
 

@@ -15,9 +15,10 @@ from accounts.services import access_log_record
 from benefits import exports, selectors
 from benefits.compute import COMPONENT_LABELS
 from benefits.forms import HoldForm, RollRequestForm
-from benefits.models import PaymentRoll
+from benefits.models import PaymentLine, PaymentRoll
 from benefits.services import rolls as services
 from benefits.views.common import PAGE_SIZE, apply_errors
+from benefits.views.corrections import may_request as may_request_correction
 from config.errors import PermissionDenied, ServiceError
 from config.xlsx import workbook_response
 from households import idnumber
@@ -82,6 +83,10 @@ def roll_detail(request, pk: int):
             "components": [
                 (COMPONENT_LABELS.get(k, k), v) for k, v in line.components.items() if v not in ("0.00", "0")
             ],
+            # a wrong line of a locked roll is corrected by a 冲正 on the next roll, never edited
+            "can_correct": roll.is_locked
+            and line.kind in (PaymentLine.Kind.REGULAR, PaymentLine.Kind.ARREARS)
+            and may_request_correction(user, line),
         }
         for line in page.object_list
     ]

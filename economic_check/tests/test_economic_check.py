@@ -190,7 +190,7 @@ CASES = [
         (
             "member_deceased",
             "c",
-            "六(三)；policy.md §3",
+            "赣发〔2018〕7号 六(三)",
             "{c}已于2018-05-01死亡注销户籍，不能作为申请家庭成员",
         ),
     ),
@@ -198,13 +198,13 @@ CASES = [
         "move",
         [["h", "", "2018-03-01", "440300"]],
         "",
-        ("member_moved", "h", "六(三)；policy.md §3", "{h}户籍已于2018-03-01迁出本县（迁入地区划440300）"),
+        ("member_moved", "h", "赣发〔2018〕7号 六(三)", "{h}户籍已于2018-03-01迁出本县（迁入地区划440300）"),
     ),
     (
         "vehicle",
         [["c", "", "赣A12345"], ["c", "", "赣A12345"]],
         "",
-        ("vehicle_undeclared", "", "四(二)；policy.md §3、§4", "家庭成员名下机动车1辆（赣A12345），申报0辆"),
+        ("vehicle_undeclared", "", "赣发〔2018〕7号 四(二)", "家庭成员名下机动车1辆（赣A12345），申报0辆"),
     ),
     (
         "business",
@@ -213,7 +213,7 @@ CASES = [
         (
             "business_undeclared",
             "",
-            "四(二)；policy.md §3、§4",
+            "赣发〔2018〕7号 四(二)",
             "家庭成员名下有存续的市场主体登记（92360102MA00000001），申报无营业执照",
         ),
     ),
@@ -221,7 +221,7 @@ CASES = [
         "real_estate",
         [["h", "", "赣(2017)南昌市不动产权第1号"]],
         "",
-        ("house_undeclared", "", "四(二)；policy.md §3、§4", "家庭成员名下不动产1处，申报房产0套"),
+        ("house_undeclared", "", "赣发〔2018〕7号 四(二)", "家庭成员名下不动产1处，申报房产0套"),
     ),
     (
         "tax_income",
@@ -230,7 +230,7 @@ CASES = [
         (
             "income_undeclared",
             "h",
-            "四(一)–(三)；policy.md §3、§4",
+            "赣发〔2018〕7号 四(一)–(三)",
             "{h}个人所得税收入月均3000.00元，高于申报的工资性、经营性、财产性收入300.00元",
         ),
     ),
@@ -241,7 +241,7 @@ CASES = [
         (
             "income_undeclared",
             "c",
-            "四(一)–(三)；policy.md §3、§4",
+            "赣发〔2018〕7号 四(一)–(三)",
             "{c}社会保险缴费与养老金月均1200.00元，高于申报的转移性收入（养老金等）0.00元",
         ),
     ),
@@ -252,7 +252,7 @@ CASES = [
         (
             "income_undeclared",
             "h",
-            "四(一)–(三)；policy.md §3、§4",
+            "赣发〔2018〕7号 四(一)–(三)",
             "{h}住房公积金缴存月均1800.00元，高于申报的工资性收入300.00元",
         ),
     ),
@@ -260,7 +260,7 @@ CASES = [
         "financial",
         [["h", "", "20000"], ["c", "", "500.50"]],
         "",
-        ("assets_undeclared", "", "四(二)；policy.md §3、§4", "家庭成员金融资产合计20500.50元，申报0.00元"),
+        ("assets_undeclared", "", "赣发〔2018〕7号 四(二)", "家庭成员金融资产合计20500.50元，申报0.00元"),
     ),
     (
         "benefit",
@@ -269,7 +269,7 @@ CASES = [
         (
             "benefit_undeclared",
             "c",
-            "四(二)；policy.md §3",
+            "赣发〔2018〕7号 四(二)",
             "{c}领取工会困难职工帮扶400.00元，高于申报的转移性收入0.00元",
         ),
     ),
@@ -726,7 +726,7 @@ def test_the_application_page_shows_the_check_with_masked_ids_and_not_checked_so
     assert f"核对#{check.pk}" in body and "1 项与申报不符待处理，暂不能街道审核" in body
     assert people[1].id_masked in body and people[1].id_number not in body  # the child's full ID never shows
     assert "本地区没有已导入的户籍死亡注销数据" in body
-    assert "四(二)；policy.md §3、§4" in body and "✘ 1项：赣A12345" in body
+    assert "赣发〔2018〕7号 四(二)" in body and "✘ 1项：赣A12345" in body
 
 
 def test_run_explain_and_objection_through_the_pages(

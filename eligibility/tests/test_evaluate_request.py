@@ -85,7 +85,29 @@ def test_example_response_exactly():
         "extra_times": None,
         "street_limit": None,
         "uplift_max": None,
+        "sources": {
+            **dict.fromkeys(rules.STANDARD_FIELDS),
+            **dict.fromkeys(
+                (
+                    "dibao",
+                    "subsidy_target",
+                    "tekun",
+                    "care_ratio_full",
+                    "care_ratio_semi",
+                    "orphan_scattered",
+                    "orphan_institutional",
+                    "disability_living",
+                    "disability_care",
+                    "zhichu_multiplier",
+                    "extension_months",
+                    "extension_months_disabled",
+                ),
+                "360000",
+            ),
+            "min_wage": "request",
+        },
     }
+    assert list(out["standards"]["sources"]) == list(rules.STANDARD_FIELDS)
     assert out["categories"] == ["dibao"]
     assert out["per_capita_income"] == "300.00"
     assert out["dibao_subsidy"] == "280.00"
@@ -176,7 +198,12 @@ def test_lookup_walks_up_to_the_nearest_standard():
     )
     out = evaluate_request(request(member, region="360102002001"))
     assert out["standards"]["region"] == "360100"
-    assert out["standards"]["tekun"] is None
+    # [v2] field by field: the city's own figures, the province's for what the city left empty
+    assert out["standards"]["dibao"] == "600.00"
+    assert out["standards"]["tekun"] == "755.00"
+    assert out["standards"]["sources"]["dibao"] == "360100"
+    assert out["standards"]["sources"]["tekun"] == "360000"
+    assert out["standards"]["sources"]["min_wage"] is None
     assert out["dibao_subsidy"] == "300.00"
     # a sibling city still gets the province
     assert evaluate_request(request(member, region="360200"))["standards"]["region"] == "360000"

@@ -147,6 +147,7 @@ def test_rounding_only_at_the_end():
     # pci = 333.333…; (580 − 333.33) × 3 would give 740.01.
     result = evaluate(household(member(income="400"), member(income="300"), member(income="300")))
     assert result.dibao_subsidy == D("740.00")
+    assert result.per_capita_income is not None
     assert rules.round_money(result.per_capita_income) == D("333.33")
     assert result.total_monthly == D("740.00")
 
@@ -222,7 +223,6 @@ def test_disabled_adult_without_labour_is_tekun():
 @pytest.mark.parametrize(
     "change",
     [
-        {"labor_capacity": "partial"},
         {"has_able_supporter": True},
         {"income": "580"},
     ],
@@ -299,10 +299,14 @@ def test_care_rounds_half_up_once():
     assert result.members[0].amounts.care == D("336.01")  # 0.2 × 1680.03 = 336.006
 
 
-def test_orphan_gets_care_too():
+def test_orphan_gets_no_care_fund_v2():
+    # [v2] §5: the care fund is for 失能/半失能特困人员; an orphan has the orphan allowance instead.
     kid = member(birth=dt.date(2010, 1, 1), orphan="scattered", self_care="none")
     result = evaluate(household(kid))
-    assert result.members[0].amounts == rules.MemberAmounts(orphan=D("800.00"), care=D("1344.00"))
+    assert result.members[0].amounts == rules.MemberAmounts(orphan=D("800.00"))
+    assert result.total_monthly == D("800.00")
+    [care] = trace_of(result, "amount.care")
+    assert care.passed is False
 
 
 def test_missing_min_wage_when_care_needed():

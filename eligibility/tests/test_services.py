@@ -21,6 +21,7 @@ AS_OF = dt.date(2018, 6, 1)
 
 def make_household(**kw) -> Household:
     community = Region.objects.filter(level=Region.Level.COMMUNITY, code__startswith="360102").first()
+    assert community is not None
     return Household.objects.create(community=community, address="测试路1号", **kw)
 
 
@@ -45,6 +46,7 @@ def test_dibao_household_with_an_elder():
         relation="parent",
         labor_capacity="none",
         has_able_supporter=False,
+        supporter_unable_reason="户主长期重病，无力赡养",
         self_care="semi",
     )
     result = determine_household(household=hh, as_of=AS_OF, overrides={"min_wage": Decimal("1680")})
@@ -87,3 +89,36 @@ def test_query_count(django_assert_max_num_queries):
     hh = Household.objects.prefetch_related("members").get(pk=hh.pk)
     with django_assert_max_num_queries(7):  # region chain (≤ 5) + standards (1)
         determine_household(household=hh, as_of=AS_OF)
+
+
+def test_supporter_check_on_a_stored_household_names_the_son():
+    """Issue 15: a 72-year-old whose able 35-year-old son lives with her is not 特困 because the box is
+    unticked: the evaluation names the son and asks for the reason; with a reason it stands."""
+    hh = make_household()
+    son = add_person(hh, dt.date(1983, 3, 1), income_wage=Decimal("2000"))
+    mother = add_person(hh, dt.date(1946, 1, 1), relation="parent", has_able_supporter=False, name="李四")
+    with pytest.raises(ServiceError) as exc:
+        determine_household(household=hh, as_of=AS_OF)
+    [error] = exc.value.errors
+    assert error["field"] == "household.members[1].has_able_supporter"
+    assert error["message"] == (
+        f"李四：户主 {son.id_number[:4]}**********{son.id_number[-4:]}（35岁，有劳动能力）是法定赡养义务人："
+        "请核实并说明其无履行义务能力的原因"
+    )
+    mother.supporter_unable_reason = "儿子服刑中"
+    mother.save()
+    result = determine_household(household=hh, as_of=AS_OF)
+    assert result["members"][1]["category"] == "tekun"
+    assert any("儿子服刑中" in t["detail"] for t in result["trace"])
+
+
+def test_stored_v2_fields_reach_the_rules():
+    hh = make_household()
+    add_person(
+        hh, dt.date(1980, 1, 1), disability_grade=2, disability_kind="intellectual", has_able_supporter=False
+    )
+    request = household_request(household=hh, as_of=dt.date(2022, 1, 1))
+    assert request["household"]["members"][0]["disability_kind"] == "intellectual"
+    # deemed without labour capacity (民发〔2021〕43号: 智力二级), so 特困 although entered as able to work
+    result = determine_household(household=hh, as_of=dt.date(2018, 6, 1))
+    assert result["categories"] == ["tekun"]

@@ -137,8 +137,6 @@ def test_save_creates_with_history_and_event(county_officer):
         ({"disability_care": D("-0.01")}, "disability_care"),
         ({"property_vehicles": -1}, "property_vehicles"),
         ({"annual_times": -2}, "annual_times"),
-        ({"dibao": None}, "dibao"),
-        ({"tekun": None}, "tekun"),
         ({"dibao": D("638.001")}, "dibao"),
         ({"dibao": "abc"}, "dibao"),
         ({"unknown_field": 1}, "unknown_field"),
@@ -156,7 +154,7 @@ def test_entry_rule_errors(county_officer, changes, field):
 def test_errors_are_collected_and_in_chinese(county_officer):
     with pytest.raises(ServiceError) as exc:
         save(
-            county_officer, tekun=D("700"), care_ratio_full=D("0.5"), extension_months=6, uplift_max=D("0.6")
+            county_officer, tekun=D("800"), care_ratio_full=D("0.5"), extension_months=6, uplift_max=D("0.6")
         )
     messages = {e["field"]: e["message"] for e in exc.value.errors}
     assert set(messages) == {"tekun", "care_ratio_full", "extension_months", "uplift_max"}
@@ -181,10 +179,17 @@ def test_boundaries_accepted(county_officer, changes):
 
 
 def test_orphan_warnings(county_officer):
-    standard, warnings = save(county_officer, orphan_scattered=D("829.40"), orphan_institutional=D("800"))
+    standard, warnings = save(
+        county_officer,
+        dibao=D("940"),
+        tekun=D("1222"),
+        orphan_scattered=D("1222"),
+        orphan_institutional=D("1222"),
+    )
     assert len(warnings) == 2
     assert "散居孤儿" in warnings[0] and "机构供养孤儿" in warnings[1]
     assert standard.pk and Event.objects.get(target_id=str(standard.pk)).data["warnings"] == warnings
+    assert standard.entry_warnings == warnings
 
 
 def test_duplicate_year_refused(county_officer):
@@ -212,6 +217,7 @@ def test_update_keeps_history_and_clears_changed_placeholders(county_officer):
     latest = updated.history.order_by("-history_id").first()
     assert latest.history_type == "~" and latest.history_user == county_officer
     event = Event.objects.filter(target_id=str(standard.pk)).order_by("-id").first()
+    assert event is not None
     assert event.verb == "修改2019年度标准" and event.data["changes"] == {"min_wage": ["1680.00", "1750.00"]}
 
 
@@ -308,12 +314,25 @@ def test_new_page_shows_guidance_and_saves(county_officer, client):
     assert 'data-guide="dibao"' in html and "guidance-table" in html and "js/chart.js" in html
     for group in ("低保", "特困", "孤儿", "残疾", "支出型", "渐退", "财产限额", "临时救助"):
         assert f"<legend>{group}</legend>" in html
-    response = client.post(reverse("standard_create"), form_data(orphan_scattered="800"))
+    # [v2] a warning is shown BEFORE saving: nothing is written until the officer confirms
+    before = snapshot()
+    data = form_data(zhichu_multiplier="1.6")
+    response = client.post(reverse("standard_create"), data)
+    assert response.status_code == 200
+    assert response.context["pending_warnings"] == [
+        "支出型贫困家庭收入上限为低保标准的 1.6 倍，高于政策的1.5倍，请确认有省级依据"
+    ]
+    assert 'name="confirm_warnings" value="1"' in response.content.decode()
+    assert snapshot() == before
+    response = client.post(reverse("standard_create"), {**data, "confirm_warnings": "1"})
     assert response.status_code == 302
     standard = Standard.objects.get(region_id=COUNTY, year=2019)
     assert standard.history.get().history_user == county_officer
+    assert standard.entry_warnings == [
+        "支出型贫困家庭收入上限为低保标准的 1.6 倍，高于政策的1.5倍，请确认有省级依据"
+    ]
     listing = client.get(response.url).content.decode()
-    assert "已保存" in listing and "散居孤儿" in listing  # the warning, shown after save
+    assert "已保存" in listing and "1.5倍" in listing  # the warning, kept and shown again after save
 
 
 def test_new_page_shows_field_errors_in_chinese(county_officer, client):
@@ -362,3 +381,113 @@ def test_new_page_refused(client, role, code):
     assert client.get(reverse("standard_create")).status_code == 403
     assert client.post(reverse("standard_create"), form_data()).status_code == 403
     assert not Standard.objects.filter(year=2019).exists()
+
+
+# -- [v2] entry rules: the seed's floors, no decrease year on year, the province as a reference ------------
+
+
+@pytest.mark.parametrize(
+    ("name", "below", "floor"),
+    [
+        ("disability_living", D("59.99"), D("60")),
+        ("disability_care", D("69.99"), D("70")),
+        ("orphan_scattered", D("799.99"), D("800")),
+        ("orphan_institutional", D("1199.99"), D("1200")),
+        ("zhichu_multiplier", D("1.4999"), D("1.5")),
+    ],
+)
+def test_seed_floors_refused_below_accepted_at(county_officer, name, below, floor):
+    before = snapshot()
+    with pytest.raises(ServiceError) as exc:
+        save(county_officer, **{name: below})
+    assert [e["field"] for e in exc.value.errors] == [name]
+    assert str(below) in exc.value.errors[0]["message"]
+    assert snapshot() == before
+    standard, _ = save(county_officer, **{name: floor})
+    assert getattr(standard, name) == floor
+
+
+def test_fifty_yuan_disability_living_refused_with_the_seed_figure(county_officer):
+    with pytest.raises(ServiceError) as exc:
+        save(county_officer, disability_living=D("50"))
+    assert exc.value.errors == [
+        {
+            "field": "disability_living",
+            "message": "困难残疾人生活补贴不得低于每人每月60元（五(一)1），现填 50",
+        }
+    ]
+
+
+@pytest.mark.parametrize(("name", "value"), [("dibao", D("579.99")), ("tekun", D("754.99"))])
+def test_below_last_year_refused(county_officer, name, value):
+    # 2018 for the county is the province's shipped 580 / 755 (inherited); 2018 → 2018 + 1
+    before = snapshot()
+    changes = {name: value, **({"tekun": D("754.99")} if name == "dibao" else {"dibao": D("580")})}
+    if name == "dibao":
+        changes["tekun"] = D("829.40")
+    with pytest.raises(ServiceError) as exc:
+        save(county_officer, **changes)
+    fields = [e["field"] for e in exc.value.errors]
+    assert name in fields
+    message = next(e["message"] for e in exc.value.errors if e["field"] == name)
+    assert "不得低于上一年度：2018年" in message
+    assert snapshot() == before
+
+
+def test_equal_to_last_year_accepted(county_officer):
+    standard, _ = save(county_officer, dibao=D("580"), tekun=D("755"))
+    assert standard.dibao == D("580")
+
+
+def test_county_below_its_province_same_year_is_a_warning_kept_with_the_record(
+    county_officer, province_officer
+):
+    save(province_officer, code=PROVINCE, dibao=D("700"), tekun=D("910"))
+    standard, warnings = save(county_officer, dibao=D("690"), tekun=D("897"))
+    assert warnings == ["低保标准 690 元低于本省同年度标准 700.00 元，请核实"]
+    assert standard.entry_warnings == warnings
+
+
+def test_tekun_rule_uses_the_inherited_dibao(county_officer, province_officer):
+    save(province_officer, code=PROVINCE, dibao=D("700"), tekun=D("910"))
+    values = {name: None for name in VALID}
+    with pytest.raises(ServiceError) as exc:
+        standard_save(
+            acting_user=county_officer,
+            region=region(COUNTY),
+            year=2019,
+            values={**values, "tekun": D("909.99")},
+        )
+    [error] = exc.value.errors
+    assert error["field"] == "tekun" and "700.00" in error["message"] and "910.00" in error["message"]
+
+
+def test_a_county_may_set_only_what_differs_locally(county_officer):
+    values = {name: None for name in VALID}
+    standard, _ = standard_save(
+        acting_user=county_officer, region=region(COUNTY), year=2018, values={**values, "min_wage": D("1680")}
+    )
+    assert (standard.dibao, standard.min_wage) == (None, D("1680"))
+    from eligibility.standards import find_standards
+
+    found = find_standards(region_code=COUNTY, year=2018)
+    assert (found.dibao, found.min_wage) == (D("580.00"), D("1680.00"))
+    assert (found.source("dibao"), found.source("min_wage")) == (PROVINCE, COUNTY)
+
+
+@pytest.mark.parametrize("name", ["dibao", "tekun"])
+def test_the_province_record_needs_dibao_and_tekun(province_officer, name):
+    with pytest.raises(ServiceError) as exc:
+        save(province_officer, code=PROVINCE, **{name: None})
+    assert [e["field"] for e in exc.value.errors] == [name]
+
+
+def test_an_empty_county_record_is_refused(county_officer):
+    with pytest.raises(ServiceError) as exc:
+        standard_save(
+            acting_user=county_officer,
+            region=region(COUNTY),
+            year=2019,
+            values={name: None for name in VALID},
+        )
+    assert [e["field"] for e in exc.value.errors] == ["dibao"]

@@ -13,6 +13,7 @@ import itertools
 import random
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -65,7 +66,7 @@ STREET_2018 = {
     "property_business_allowed": True,
 }
 
-PROPOSALS = {
+PROPOSALS: dict[str, dict[str, Any]] = {
     "raise": {
         "dibao": D("650"),
         "tekun": D("845"),
@@ -208,9 +209,15 @@ def build_households(seed: int, count: int = 200) -> list[Household]:
                     if j == 0
                     else rng.choice(["spouse", "child", "parent", "sibling", "grandchild"]),
                     labor_capacity=rng.choice(["none", "none", "partial", "full"]),
-                    disability_grade=rng.choice([0, 0, 0, 1, 2, 3, 4]),
+                    disability_grade=(grade := rng.choice([0, 0, 0, 1, 2, 3, 4])),
+                    disability_kind=rng.choice(
+                        ["", "intellectual", "mental", "physical", "visual", "multiple"]
+                    )
+                    if grade
+                    else "",
                     self_care=rng.choice(["full", "full", "semi", "none"]),
                     has_able_supporter=rng.random() < 0.4,
+                    supporter_unable_reason=rng.choice(["", "", "", "儿子服刑", "  "]),
                     orphan=(
                         rng.choice(["scattered", "institutional"])
                         if (minor and rng.random() < 0.4) or rng.random() < 0.03
@@ -228,6 +235,21 @@ def build_households(seed: int, count: int = 200) -> list[Household]:
     return saved
 
 
+def _decide(household, overrides, lookup) -> dict:
+    """The rules' answer; where the supporter check refuses a record (an able supporter at home, no reason
+    given), the what-if counts it as having a supporter, so the comparison does the same."""
+    try:
+        return determine_household(household=household, as_of=AS_OF, overrides=overrides, lookup=lookup)
+    except ServiceError as exc:
+        if exc.code != "rules":
+            raise
+        people = list(household.members.all())  # the prefetched objects: changed in memory only
+        for error in exc.errors:
+            assert error["field"].endswith(".has_able_supporter"), error
+            people[int(error["field"].split("[")[1].split("]")[0])].has_able_supporter = True
+        return determine_household(household=household, as_of=AS_OF, overrides=overrides, lookup=lookup)
+
+
 def by_rules(households, proposal: dict) -> dict[str, dict]:
     """Counts, stays and money per category by running the rules over each household."""
     lookup = StandardsLookup()
@@ -239,7 +261,7 @@ def by_rules(households, proposal: dict) -> dict[str, dict]:
     for household in stored:
         reached = not household.community_id.startswith(OWN_STREET[:9])
         for side, overrides in (("old", None), ("new", proposal if reached else None)):
-            result = determine_household(household=household, as_of=AS_OF, overrides=overrides, lookup=lookup)
+            result = _decide(household, overrides, lookup)
             for m in result["members"]:
                 total = sum(D(v) for v in m["amounts"].values())
                 if m["category"] == "tekun":
@@ -254,7 +276,7 @@ def by_rules(households, proposal: dict) -> dict[str, dict]:
             if "zhichu" in result["categories"]:
                 sets[side]["zhichu_households"].add(household.pk)
                 money[side]["zhichu_households"] += D(result["zhichu"]["subsidy"])
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for key in ("tekun", "dibao_households", "dibao_persons", "zhichu_households", "zhichu_persons"):
         old, new = sets["old"][key], sets["new"][key]
         out[key] = {"old": len(old), "new": len(new), "stayed": len(old & new)}
@@ -280,7 +302,7 @@ def test_whatif_equals_rules(standards, seed, name):
 
     assert result.households == len(households)
     assert result.persons == Person.objects.count()
-    got = {}
+    got: dict[str, dict[str, Any]] = {}
     for row in result.rows:
         got[row.key] = {"old": row.old, "new": row.new, "stayed": row.stayed}
         if row.money_old is not None:
@@ -386,3 +408,49 @@ def test_whatif_page(standards, client):
 def test_whatif_page_refused_for_caseworker(standards, client):
     client.force_login(_user("cw", User.Role.CASEWORKER, "360102002001"))
     assert client.get(reverse("standard_whatif")).status_code == 403
+
+
+def _one_person_household(birth: dt.date, **person) -> Household:
+    community = Region.objects.filter(level=Region.Level.COMMUNITY, code__startswith=COUNTY).first()
+    assert community is not None
+    household = Household.objects.create(community=community, address="测试路9号")
+    first17 = f"{COUNTY}{birth:%Y%m%d}{next(SERIAL) % 1000:03d}"
+    Person.objects.create(
+        household=household,
+        name="测试",
+        id_number=first17 + check_char(first17),
+        birth_date=birth,
+        sex="M" if int(first17[16]) % 2 else "F",
+        **{"relation": "head", **person},
+    )
+    return household
+
+
+@pytest.mark.parametrize(("year", "tekun"), [(2020, 0), (2022, 1)])
+def test_whatif_deems_by_kind_and_grade_with_the_2021_switch(db, year, tekun):
+    """精神三级 is deemed without labour capacity from 2021-07-01 (民发〔2021〕43号), not before."""
+    Standard.objects.create(region_id=COUNTY, year=year, **COUNTY_2018)
+    _one_person_household(
+        dt.date(1980, 1, 1), disability_grade=3, disability_kind="mental", has_able_supporter=False
+    )
+    result = whatif_compute(region=Region.objects.get(code=COUNTY), year=year, changes={})
+    assert result.row("tekun").old == tekun
+
+
+@pytest.mark.parametrize(("reason", "tekun"), [("", 0), ("儿子服刑", 1)])
+def test_whatif_counts_a_refused_supporter_record_as_having_a_supporter(db, reason, tekun):
+    Standard.objects.create(region_id=COUNTY, year=YEAR, **COUNTY_2018)
+    household = _one_person_household(dt.date(1985, 1, 1), income_wage=Decimal("2500"))
+    first17 = f"{COUNTY}19400101{next(SERIAL) % 1000:03d}"
+    Person.objects.create(
+        household=household,
+        name="老人",
+        id_number=first17 + check_char(first17),
+        birth_date=dt.date(1940, 1, 1),
+        sex="M" if int(first17[16]) % 2 else "F",
+        relation="parent",
+        has_able_supporter=False,
+        supporter_unable_reason=reason,
+    )
+    result = whatif_compute(region=Region.objects.get(code=COUNTY), year=YEAR, changes={})
+    assert result.row("tekun").old == tekun

@@ -118,7 +118,7 @@ def gradual_exit_begin(
         "newly_employed_since": started_on.isoformat(),
         "gradual_exit_until": until.isoformat() if until else None,
         "error": error,
-        "rule": "policy.md §5（赣发〔2018〕7号 五(一)1）",
+        "rule": "赣发〔2018〕7号 五(一)1",
     }
     for enrolment in enrolments:
         event_record(

@@ -51,7 +51,7 @@ def test_run_export_rows_follow_the_drill_down_filters(client, county_officer, d
         (
             finding.pk,
             "车辆超标",
-            "四(二)；policy.md §4",
+            "赣发〔2018〕7号 四(二)",
             finding.region_id,
             finding.region.name,
             finding.name,

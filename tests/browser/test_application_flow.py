@@ -114,7 +114,7 @@ def test_application_from_intake_to_enrolment(browser_page, live_server, setting
     # the economic check ran on intake and found the undeclared car, with its rule; other sources: not checked
     assert "1 项与申报不符待处理" in page.inner_text("#check-open")
     assert "机动车多于申报" in page.inner_text("#check-contradictions")
-    assert "四(二)；policy.md §3、§4" in page.inner_text("#check-contradictions")
+    assert "赣发〔2018〕7号 四(二)" in page.inner_text("#check-contradictions")
     assert "本地区没有已导入的户籍死亡注销数据" in page.inner_text("#check-not-checked")
     assert child.id_masked in page.inner_text("#check-table") and child.id_number not in page.content()
     page.screenshot(path="/tmp/jiekun-application-check.png", full_page=True)

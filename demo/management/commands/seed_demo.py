@@ -176,8 +176,11 @@ class Command(BaseCommand):
                 default_date=now,
             )
             standards = self._standards(admin)
+            examples = self._policy_v2_examples(users["caseworker"], as_of)
 
         self._report(users, households, len(persons), standards, as_of, seed)
+        for line in examples:
+            self.stdout.write(line)
 
     def _users(self, cw_code: str, cw2_code: str) -> dict[str, User]:
         codes = {"caseworker_community": cw_code, "caseworker2_community": cw2_code}
@@ -192,6 +195,68 @@ class Command(BaseCommand):
             user.save()
             users[username] = user
         return users
+
+    @staticmethod
+    def _policy_v2_examples(caseworker: User, as_of: dt.date) -> list[str]:
+        """Policy version 2 shown on real demo households of the county, the caseworker's community first
+        (no household is added, so the counts stay): the supporter check — an elderly parent recorded without an able
+        supporter while an able adult child is the head — once with the caseworker's reason recorded
+        afterwards (the history shows both steps) and once still waiting for it; and the orphans."""
+        from config.errors import ServiceError
+        from eligibility.rules import age_on
+        from eligibility.services import determine_household
+
+        today = timezone.localdate()
+        lines = ["", "政策第2版演示："]
+        candidates = []
+        own = caseworker.region_id
+        in_county = Household.objects.filter(community__code__startswith=COUNTY).prefetch_related("members")
+        # the caseworker's own community first, so the examples open with the demo login
+        ordered = sorted(in_county, key=lambda h: (h.community_id != own, h.pk))
+        for household in ordered:
+            people = list(household.members.all())
+            heads = [p for p in people if p.relation == "head" and 18 <= age_on(p.birth_date, as_of) < 60]
+            parents = [p for p in people if p.relation == "parent" and age_on(p.birth_date, as_of) >= 60]
+            if not (heads and heads[0].labor_capacity != "none" and parents):
+                continue
+            # Only where the flag decides (the parent meets the other 特困 conditions) does the check fire.
+            parents[0].has_able_supporter = False  # in memory: the prefetched member the rules read
+            try:
+                determine_household(household=household, as_of=today)
+            except ServiceError as exc:
+                if any(e["field"].endswith(".has_able_supporter") for e in exc.errors):
+                    candidates.append((household, heads[0], parents[0]))
+            parents[0].has_able_supporter = True
+            if len(candidates) == 2:
+                break
+        for (household, head, parent), reason in zip(
+            candidates, ("儿子患尿毒症，每周透析三次，无力赡养", ""), strict=False
+        ):
+            parent.has_able_supporter = False
+            parent._history_user = caseworker
+            parent._change_reason = "入户核查：老人登记为无有履行能力的赡养人"
+            parent.save()
+            if reason:
+                parent.supporter_unable_reason = reason
+                parent._change_reason = "赡养人核查提示后，经办人说明原因"
+                parent.save()
+                lines.append(f"  家庭#{household.pk}（{head.name}户）：赡养人核查已说明原因——{reason}")
+            else:
+                lines.append(
+                    f"  家庭#{household.pk}（{head.name}户）：老人登记为无赡养人，户主有劳动能力，"
+                    "待经办人说明原因（测算页显示核查提示）"
+                )
+        orphans = (
+            Person.objects.filter(household__community__code__startswith=COUNTY)
+            .exclude(orphan="")
+            .select_related("household")
+        )
+        ordered_orphans = sorted(orphans, key=lambda p: (not p.household.community_id == own, p.household_id))
+        for person in ordered_orphans[:3]:
+            lines.append(
+                f"  家庭#{person.household_id}：{person.get_orphan_display()} {person.name}（不发放特困照料护理费）"
+            )
+        return lines
 
     def _standards(self, admin: User) -> list[str]:
         done = []
