@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install install-test lint bench-generate clean
+.PHONY: run test install install-test lint lint-openapi bench-generate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,15 @@ lint: install-test
 	$(BIN)/lint-imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/mypy eligibility/
+
+# The API schema as /api/schema/ serves it, checked by drf-spectacular (no warning) and linted by Spectral
+# (spectral:oas) and Redocly (recommended), both pinned in tools/openapi/package.json.
+lint-openapi: install
+	cd tools/openapi && npm ci --no-audit --no-fund --ignore-scripts
+	SECRET_KEY=$${SECRET_KEY:-lint-only} $(BIN)/python manage.py spectacular --validate --fail-on-warn \
+		--file tools/openapi/openapi.yaml
+	cd tools/openapi && npx --no-install spectral lint --fail-severity=error --ruleset .spectral.yaml openapi.yaml
+	cd tools/openapi && npx --no-install redocly lint --config redocly.yaml openapi.yaml
 
 bench-generate: install
 	$(BIN)/python bench/generate.py --households $${N:-100000}

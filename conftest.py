@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Region, User
-from households import idnumber
+from common import idnumber
 
 _seq = itertools.count(1)
 
@@ -152,7 +155,13 @@ def export_sheets(response) -> dict[str, list[tuple]]:
         "attachment" in response["Content-Disposition"] and response["Cache-Control"] == "private, no-store"
     )
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    return {name: [tuple(row) for row in book[name].iter_rows(values_only=True)] for name in book.sheetnames}
+    sheets = {}
+    for name in book.sheetnames:
+        # Empty cells are not written, so a row ends at its last value: pad to the widest row.
+        rows = [tuple(row) for row in book[name].iter_rows(values_only=True)]
+        width = max((len(r) for r in rows), default=0)
+        sheets[name] = [r + (None,) * (width - len(r)) for r in rows]
+    return sheets
 
 
 def query_count(client, url: str, params: dict | None = None) -> int:
@@ -175,6 +184,58 @@ def body_text(response) -> str:
 
     raw = b"".join(response.streaming_content) if response.streaming else response.content
     if raw[:2] == b"PK":
+        import html
+
         with zipfile.ZipFile(io.BytesIO(raw)) as book:
-            return "".join(book.read(name).decode("utf-8", "replace") for name in book.namelist())
+            # lxml writes non-ASCII text as character references (&#24352;): read them as the characters
+            return "".join(
+                html.unescape(book.read(name).decode("utf-8", "replace")) for name in book.namelist()
+            )
     return raw.decode("utf-8", "replace")
+
+
+@pytest.fixture
+def clock():
+    """`clock(date)` sets the date the pages and services see (timezone.localdate() reads timezone.now()),
+    in this thread and in a live server's thread alike."""
+    patches: list = []
+
+    def set_today(day: dt.date, hour: int = 10) -> None:
+        for p in patches:
+            p.stop()
+        patches.clear()
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+        patch = mock.patch("django.utils.timezone.now", return_value=moment)
+        patch.start()
+        patches.append(patch)
+
+    yield set_today
+    for p in patches:
+        p.stop()
+
+
+@pytest.fixture
+def soffice(tmp_path):
+    """LibreOffice's headless converter: convert(paths, target, infilter=None) -> the output directory.
+    Required when CI=true (.ci/run installs Debian's libreoffice-calc); skipped locally only if soffice is absent."""
+    import os
+    import shutil
+    import subprocess
+
+    binary = shutil.which("soffice")
+    if binary is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("soffice (Debian libreoffice-calc) is required in CI")
+        pytest.skip("soffice is not installed (apt-get install libreoffice-calc)")
+    profile = tmp_path / "lo-profile"  # its own profile: several runs at once must not share one
+
+    def convert(paths, target: str, infilter: str | None = None):
+        out = tmp_path / f"lo-{target.split(':')[0]}"
+        command = [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore"]
+        if infilter:
+            command.append(f"--infilter={infilter}")
+        command += ["--convert-to", target, "--outdir", str(out), *map(str, paths)]
+        subprocess.run(command, check=True, capture_output=True, timeout=300)
+        return out
+
+    return convert

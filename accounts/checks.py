@@ -4,7 +4,6 @@ caseworker-of-the-community rule, and field errors collected before anything is 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
@@ -81,30 +80,6 @@ def date_check(
         errors.append({"field": field, "message": f"{label}不能晚于今天"})
     elif not_before is not None and day < not_before:
         errors.append({"field": field, "message": f"{label}不能早于{not_before_label}（{d(not_before)}）"})
-
-
-def money(
-    value: Any, field: str, errors: Errors, *, required: bool = False, label: str = "金额"
-) -> Decimal | None:
-    if value in (None, ""):
-        if required:
-            errors.append({"field": field, "message": f"请填写{label}"})
-        return None
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        errors.append({"field": field, "message": f"{label}须为数字"})
-        return None
-    if not amount.is_finite():
-        errors.append({"field": field, "message": f"{label}须为数字"})
-        return None
-    if amount < 0:
-        errors.append({"field": field, "message": f"{label}不能为负数"})
-        return None
-    if amount >= Decimal("1e12"):
-        errors.append({"field": field, "message": f"{label}过大"})
-        return None
-    return amount
 
 
 def raise_errors(errors: Errors) -> None:

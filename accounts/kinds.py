@@ -164,6 +164,25 @@ KINDS: dict[str, Kind] = {
             "人均金融资产超过当地规定",
         ),
         Kind(
+            "medical_expense",
+            "大额个人医疗费用",
+            "医保",
+            (
+                ID,
+                NAME,
+                Column(
+                    "amount",
+                    "个人负担医疗费用（元）",
+                    "amount",
+                    True,
+                    ("个人自付", "个人负担", "自付金额", "self_paid"),
+                ),
+                Column("on_date", "结算日期", "date", False, ("settled_on",)),
+                Column("code", "所在社区区划代码", "region", False, ("社区代码", "community")),
+            ),
+            "主动发现：大额医疗支出可能致贫（五(七)、六(三)，policy.md §8.7）",
+        ),
+        Kind(
             "benefit",
             "部门待遇台账",
             "各部门",

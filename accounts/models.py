@@ -127,7 +127,7 @@ class Event(models.Model):
 # Linked benefits (五(二)–(六)) that departments act on; each list is its own API scope "list:<code>".
 LINKED_BENEFITS = {
     "medical_premium": "城乡居民医保个人缴费全额资助",
-    "medical_relief": "医疗救助比例提高5个百分点",
+    "medical_relief": "医疗救助（特困、低保、支出型）",
     "student_aid": "在校学生资助",
     "pension_contribution": "城乡居民养老保险政府代缴",
     "housing": "住房保障",

@@ -12,6 +12,7 @@ from accounts import permissions, services
 from accounts.forms_api import ApiClientForm, ApiKeyForm
 from accounts.models import AccessLog, ApiClient, Region
 from accounts.scope import region_prefix, scope_filter
+from common.errors import flash
 from config.errors import PermissionDenied, ServiceError
 
 
@@ -109,7 +110,7 @@ def key_revoke(request, pk: int, key_id: int):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
     return redirect("api_client_detail", pk=client.pk)
 
 

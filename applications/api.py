@@ -1,8 +1,8 @@
 """Read-only REST endpoints for applications and their events, scoped exactly like the pages.
 
-GET /api/v1/applications/?status=open      cursor-paginated list (newest first)
-GET /api/v1/applications/<id>/             one application with its steps, documents (metadata) and events
-GET /api/v1/applications/<id>/events/      its events in order, cursor-paginated
+GET /api/v1/applications?status=open      cursor-paginated list (newest first)
+GET /api/v1/applications/<id>             one application with its steps, documents (metadata) and events
+GET /api/v1/applications/<id>/events      its events in order, cursor-paginated
 Staff only (department API clients have no scope for case files). Out of scope answers 404, as on the
 pages. Each answer that carries personal data is written to the access log (accounts.AccessLog), with the
 purpose from the X-Purpose header when the caller gives one.
@@ -11,15 +11,16 @@ purpose from the X-Purpose header when the caller gives one.
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.generics import ListAPIView, RetrieveAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 
-from accounts.api_auth import PURPOSE_HEADER, DepartmentPrincipal
+from accounts.api_auth import STAFF_AUTH, DepartmentPrincipal, stated_purpose
 from accounts.permissions import has_staff_role
 from accounts.services import access_log_record
 from applications import selectors as app_selectors
 from applications.serializers import ApplicationDetailSerializer, ApplicationSerializer, EventSerializer
+from config.pagination import CursorPagination
 
 DEFAULT_PURPOSE = "工作人员业务查阅"
 
@@ -52,11 +53,19 @@ class InOrder(CursorPagination):
 
 def _log(request, what: str, count: int, subject: str = "") -> None:
     if count:
-        purpose = (request.headers.get(PURPOSE_HEADER) or "").strip()[:200] or DEFAULT_PURPOSE
+        purpose = stated_purpose(request, default=DEFAULT_PURPOSE)
         access_log_record(request=request, what=what, purpose=purpose, subject=subject, count=count)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="救助申请列表 / Applications",
+        description="本人辖区内的救助申请，最新在前，游标分页；status=open 只看在办的。仅限工作人员登录会话。\n\n"
+        "Applications in the signed-in staff user's region, newest first; staff session only.",
+    )
+)
 class ApplicationList(ListAPIView):
+    authentication_classes = STAFF_AUTH
     permission_classes = [StaffOnly]
     serializer_class = ApplicationSerializer
     pagination_class = NewestFirst
@@ -73,7 +82,15 @@ class ApplicationList(ListAPIView):
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="救助申请详情 / One application",
+        description="一件申请及其步骤、材料（仅元数据）和办理记录；不在辖区内的答 404。\n\n"
+        "One application with its steps, documents (metadata) and events; outside the region: 404.",
+    )
+)
 class ApplicationDetail(RetrieveAPIView):
+    authentication_classes = STAFF_AUTH
     permission_classes = [StaffOnly]
     serializer_class = ApplicationDetailSerializer
 
@@ -85,7 +102,14 @@ class ApplicationDetail(RetrieveAPIView):
         return application
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="救助申请办理记录 / Events of an application",
+        description="按时间顺序的办理记录，游标分页。\n\nThe application's events in order, cursor-paginated.",
+    )
+)
 class ApplicationEvents(ListAPIView):
+    authentication_classes = STAFF_AUTH
     permission_classes = [StaffOnly]
     serializer_class = EventSerializer
     pagination_class = InOrder

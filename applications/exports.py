@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
+from common.idnumber import mask
 from households.exports import CHUNK, head_subqueries
 from households.exports import day as _day
-from households.idnumber import mask
 
 APPLICATION_HEADER = (
     "编号",
@@ -45,7 +45,7 @@ def application_rows(applications: QuerySet, today) -> Iterator[tuple]:
             a.get_category_display(),
             stage_label(a, today),
             _day(a.received_on),
-            _day(a.due_on) if a.is_open else "",
+            _day(a.due_on) if a.is_open else None,
             overdue or None,
             _day(a.decided_on),
         )

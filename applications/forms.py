@@ -7,6 +7,7 @@ import re
 from django import forms
 
 from applications.models import Category, DemocraticReview, Document, StepLimit
+from common.fields import MoneyField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DOCUMENT_ROWS = 4
@@ -22,6 +23,13 @@ class IntakeForm(forms.Form):
         label="申请人及家庭成员已签署家庭经济状况核对授权书", required=False
     )
     check_authorised_on = forms.DateField(label="授权日期", required=False, widget=DATE)
+    residence_basis = forms.ChoiceField(
+        label="申请地依据（在户籍地申请，或持本地居住证满规定月数）",
+        choices=[("hukou", "家庭成员有本地户籍"), ("permit", "持本地居住证"), ("none", "两者都不是")],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    residence_months = forms.CharField(label="持本地居住证居住月数", required=False, max_length=4)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,9 +111,7 @@ class StreetReviewForm(forms.Form):
     DECISIONS = [("approve", "审核通过"), ("return", "退回社区重新调查"), ("reject", "不予通过")]
     decision = forms.ChoiceField(label="审核决定", choices=DECISIONS, widget=forms.RadioSelect)
     category = forms.ChoiceField(label="审核类别", choices=Category.choices, required=False)
-    amount = forms.DecimalField(
-        label="月救助金（元，留空则按规则测算）", required=False, min_value=0, max_digits=12, decimal_places=2
-    )
+    amount = MoneyField(label="月救助金（元，留空则按规则测算）", required=False)
     override_reason = forms.CharField(
         label="调整理由（类别或金额与规则测算不一致时必填）",
         required=False,

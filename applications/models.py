@@ -52,6 +52,15 @@ class Application(models.Model):
     category = models.CharField("申请类别", max_length=8, choices=Category.choices)
     reasons = models.TextField("申请理由")
     check_authorised = models.BooleanField("已签署家庭经济状况核对授权书", default=False)
+    # Where to apply (policy.md §8.5; 中办国办《关于改革完善社会救助制度的意见》2020): a member's 户籍 here, or a
+    # local 居住证 held for at least RESIDENCE_MONTHS. Empty for applications received before version 2.
+    residence_basis = models.CharField(
+        "申请地依据",
+        max_length=8,
+        choices=[("hukou", "本地户籍"), ("permit", "本地居住证")],
+        blank=True,
+    )
+    residence_months = models.PositiveSmallIntegerField("持居住证居住月数", null=True, blank=True)
     check_authorised_on = models.DateField("授权日期", null=True, blank=True)
     status = models.CharField(
         "状态", max_length=16, choices=Status.choices, default=Status.INVESTIGATING, db_index=True
@@ -71,6 +80,9 @@ class Application(models.Model):
     # 县级审批
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_reason = models.TextField("审批意见/不予批准理由", blank=True)
+    # Imported from an old ledger (a household already enrolled before the product): the product did not
+    # investigate, publicise or decide it, so no paper may read as if it had.
+    from_ledger = models.BooleanField("原台账导入", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="受理人"
     )

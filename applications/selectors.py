@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404
 
 from accounts import permissions
 from accounts.scope import narrow_to_region, scope_filter
-from applications.deadlines import overdue_cutoff, working_days_after
 from applications.models import Application, ApplicationEvent, Category, Document, StepLimit
 from config.listing import sort_order
 from households.models import Person
+from workcalendar.calendar import work_calendar
 
 SCOPE = "household__community__code"
 
@@ -101,7 +101,7 @@ def application_list(
     if deadline and today is not None:
         qs = qs.filter(status__in=Application.OPEN)
         if deadline == "overdue":
-            qs = qs.filter(due_on__lt=overdue_cutoff(today))
+            qs = qs.filter(due_on__lt=work_calendar().overdue_cutoff(today))
         elif deadline == "soon":
             qs = qs.filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=3))
     return _with_heads(qs).order_by(*sort_order(sort, APPLICATION_SORTS, "-id"))
@@ -122,7 +122,9 @@ def application_overdue(*, user, today: dt.date) -> QuerySet[Application]:
     """Every open application of the user's area past its deadline (county and above)."""
     if not permissions.sees_overdue(user):
         return Application.objects.none()
-    qs = application_scope(user=user).filter(status__in=Application.OPEN, due_on__lt=overdue_cutoff(today))
+    qs = application_scope(user=user).filter(
+        status__in=Application.OPEN, due_on__lt=work_calendar().overdue_cutoff(today)
+    )
     return _with_heads(qs).order_by("due_on", "id")
 
 
@@ -167,7 +169,7 @@ class Deadline:
 def deadline_of(application: Application, today: dt.date) -> Deadline:
     if not application.is_open or application.due_on is None:
         return Deadline(None, 0)
-    return Deadline(application.due_on, working_days_after(application.due_on, today))
+    return Deadline(application.due_on, work_calendar().working_days_after(application.due_on, today))
 
 
 def stage_label(application: Application, today: dt.date) -> str:
@@ -197,7 +199,10 @@ def application_counts(*, user, today: dt.date) -> dict[str, int]:
     qs = application_scope(user=user)
     return qs.aggregate(
         open=Count("id", filter=Q(status__in=Application.OPEN)),
-        overdue=Count("id", filter=Q(status__in=Application.OPEN, due_on__lt=overdue_cutoff(today))),
+        overdue=Count(
+            "id",
+            filter=Q(status__in=Application.OPEN, due_on__lt=work_calendar().overdue_cutoff(today)),
+        ),
         approved=Count("id", filter=Q(status=Application.Status.APPROVED)),
     )
 

@@ -145,6 +145,8 @@ class ApplicationDetailSerializer(ApplicationSerializer):
             "reasons",
             "check_authorised",
             "check_authorised_on",
+            "residence_basis",
+            "residence_months",
             "rules_amount",
             "override_reason",
             "street_reviewed_on",

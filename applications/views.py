@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
 from accounts.models import Region
+from accounts.personal_exports import list_export_response
 from accounts.scope import can_write_region, scope_filter
 from applications import exports
 from applications import selectors as app_selectors
@@ -36,8 +37,8 @@ from applications.forms import (
 from applications.models import Application, Category, StepLimit
 from applications.services import applications as services
 from applications.services import documents as document_services
+from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import list_export_response
 from economic_check import selectors as economic_selectors
 from economic_check import services as economic_services
 from households import selectors
@@ -54,16 +55,6 @@ ACTION_LINKS = {
     "county_approve": ("application_county", "县级审批"),
     "document": ("application_document_add", "补充材料"),
 }
-
-
-def _apply_errors(exc: ServiceError, form, field_map: dict[str, str] | None = None) -> None:
-    field_map = field_map or {}
-    for err in exc.errors:
-        field = field_map.get(err["field"], err["field"])
-        if field in form.fields:
-            form.add_error(field, err["message"])
-        else:
-            form.add_error(None, err["message"])
 
 
 def application_filters(request, today) -> dict:
@@ -131,6 +122,8 @@ def application_intake(request, household_pk: int):
                     check_authorised=form.cleaned_data["check_authorised"],
                     check_authorised_on=form.cleaned_data["check_authorised_on"],
                     documents=[(kind, upload) for _, kind, upload in rows],
+                    residence_basis=form.cleaned_data["residence_basis"] or "",
+                    residence_months=form.cleaned_data["residence_months"],
                 )
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
@@ -142,7 +135,7 @@ def application_intake(request, household_pk: int):
                         for i, (name, _, _) in enumerate(rows)
                     }
                 )
-                _apply_errors(exc, form, field_map)
+                apply_to_form(exc, form, field_map=field_map)
             else:
                 messages.success(request, f"已受理申请#{application.pk}，请在办理时限内开展入户调查")
                 return redirect("application_detail", pk=application.pk)
@@ -208,7 +201,7 @@ def _step_page(request, pk: int, *, action: str, form_class, template: str, call
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
         if request.method != "POST":
-            messages.error(request, exc.message)
+            flash(request, exc)
             return redirect("application_detail", pk=application.pk)
     if request.method == "POST":
         form = form_class(request.POST, request.FILES)
@@ -218,7 +211,7 @@ def _step_page(request, pk: int, *, action: str, form_class, template: str, call
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                _apply_errors(exc, form)
+                apply_to_form(exc, form)
             else:
                 messages.success(request, done)
                 return redirect("application_detail", pk=application.pk)
@@ -497,7 +490,7 @@ def step_limits(request):
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                _apply_errors(exc, form)
+                apply_to_form(exc, form)
             else:
                 messages.success(request, "办理时限已保存，对此后开始的环节生效")
                 return redirect("application_step_limits")
@@ -534,7 +527,7 @@ def application_check_run(request, pk: int):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
     else:
         n = check.contradictions.filter(status="open").count()
         messages.success(
@@ -561,8 +554,7 @@ def application_check_explain(request, pk: int, contradiction_id: int):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        for err in exc.errors:
-            messages.error(request, err["message"])
+        flash(request, exc)
     else:
         messages.success(request, f"已说明：{row.message}")
     return _check_redirect(application)
@@ -593,7 +585,7 @@ def application_check_objection(request, pk: int):
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                _apply_errors(exc, form)
+                apply_to_form(exc, form)
             else:
                 messages.success(request, f"已录入异议并复查：{objection.outcome}")
                 return _check_redirect(application)

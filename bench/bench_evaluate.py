@@ -7,7 +7,7 @@ Writes N requests (policy.md §7) as JSONL into a temporary file, runs the comma
 subprocess by default, so the figure includes start-up and the child's own peak memory), checks that
 there is one output line per request, and prints evaluations/s, total time and peak memory (maxrss).
 Requests are generated here, without the database: ID numbers get their GB 11643 check character from
-households.idnumber, regions come from the shipped region fixture, and every request falls in 2018 (the
+common.idnumber, regions come from the shipped region fixture, and every request falls in 2018 (the
 standard that ships with the database). The standards overrides fill the local figures the 2018 row
 leaves empty, so every request is valid and gets a full evaluation.
 """
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from households.idnumber import check_char  # noqa: E402  (pure module: no Django setup needed)
+from common.idnumber import check_char  # noqa: E402  (pure module: no Django setup needed)
 
 RELATIONS = ("spouse", "child", "parent", "grandchild", "grandparent", "sibling", "other")
 CAUSES = ("illness", "disability", "accident", "schooling", "unemployment", "no_housing")

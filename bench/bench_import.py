@@ -9,13 +9,13 @@ The target database is made once (`--fresh` drops it first): empty and migrated,
 persons already registered runs against a full person table. Households left by an earlier run of this bench
 are not removed: each run generates new ID numbers (a birth date range after the ones used so far).
 
-The workbook is the template's layout (imports/workbook.py), written with config/xlsx.py: about 2.5 persons per
+The workbook is the template's layout (imports/workbook.py), written with common/spreadsheets.py: about 2.5 persons per
 household, spread over the county's communities, one household in three a 低保 enrolment (all members covered),
 incomes, property and bank accounts filled; then rewritten as Excel or WPS save a file (`excel_style`: shared
 strings, blanks left out, the size declared), which is what users upload after filling the template in.
 `--write-only` uploads openpyxl's write-only form as it is instead (slowest to read). Then, as the Celery task does (eager here), with the peak resident
 memory of this process sampled every 20 ms:
-1. upload + check (`import_upload` → `import_validate`: the streaming openpyxl pass and the registered-persons
+1. upload + check (`import_upload` → `import_validate`: the limits scan, the python-calamine pass and the registered-persons
    query), leaving the batch CHECKED with its preview;
 2. confirm + import (`import_confirm` → `import_execute`: the second check inside the transaction and the bulk
    inserts with their history rows and the batch's Event), one transaction.
@@ -88,7 +88,7 @@ def ensure_database(target: str, source: str, fresh: bool) -> bool:
 
 def id_numbers(county: str, n: int, first_year: int):
     """n distinct valid ID numbers: per birth date, 500 order codes (odd: male, even: female)."""
-    from households import idnumber
+    from common import idnumber
 
     day = dt.date(first_year, 1, 1)
     made = 0
@@ -178,7 +178,7 @@ _INLINE = re.compile(
 
 
 def excel_style(source: Path, target: Path) -> None:
-    """Rewrite a workbook written by openpyxl's write-only mode (config/xlsx.py) as Excel or WPS save it:
+    """Rewrite a workbook written by openpyxl's write-only mode (common/spreadsheets.py) as Excel or WPS save it:
     text in a shared-string table, blank cells left out, the sheet's size declared in <dimension>. Those are
     the files users upload after filling the template in; the write-only form (inline strings, every blank a
     cell, no size, so openpyxl reads the whole sheet once more to size it) is the slowest to read."""
@@ -249,7 +249,7 @@ def main(argv=None) -> None:
 
     settings.MEDIA_ROOT = media
     from accounts.models import Event, User
-    from config.xlsx import Sheet, write_workbook
+    from common.spreadsheets import Sheet, write_workbook
     from households.models import Household, Person
     from imports import services as imports
     from imports import workbook as importing

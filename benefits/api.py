@@ -13,15 +13,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 
-from accounts.api_auth import PURPOSE_HEADER, DepartmentPrincipal, stated_purpose
+from accounts.api_auth import DEPARTMENT_AUTH, PURPOSE_PARAMETER, DepartmentPrincipal, stated_purpose
 from accounts.models import LINKED_BENEFITS
 from accounts.scope import scope_filter
 from accounts.services import access_log_record
 from benefits.linked import SCOPE_FIELD, continues_until, linked_benefit_persons
 from benefits.models import EnrolmentMember
+from config.pagination import CursorPagination
 from help.api import parse_changed_since
 
 
@@ -60,20 +60,13 @@ class ByIdNumber(CursorPagination):
     "with `changed_since`, only those whose enrolment changed since then (ended ones included, with `until`).",
     parameters=[
         OpenApiParameter("code", str, OpenApiParameter.PATH, enum=list(LINKED_BENEFITS)),
-        OpenApiParameter(
-            PURPOSE_HEADER, str, OpenApiParameter.HEADER, required=True, description="用途 purpose"
-        ),
+        PURPOSE_PARAMETER,
         OpenApiParameter("changed_since", OpenApiTypes.DATETIME, description="ISO 8601 日期或时间"),
     ],
-    responses={
-        200: LinkedRowSerializer(many=True),
-        400: OpenApiTypes.OBJECT,
-        401: OpenApiTypes.OBJECT,
-        403: OpenApiTypes.OBJECT,
-        404: OpenApiTypes.OBJECT,
-    },
+    responses={200: LinkedRowSerializer(many=True)},
 )
 class LinkedListView(ListAPIView):
+    authentication_classes = DEPARTMENT_AUTH
     permission_classes = [HasListScope]
     serializer_class = LinkedRowSerializer
     pagination_class = ByIdNumber

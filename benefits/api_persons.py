@@ -7,19 +7,18 @@ Every lookup is written to the access log with the purpose the caller states in 
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_auth import PURPOSE_HEADER, scope_required, stated_purpose
+from accounts.api_auth import DEPARTMENT_AUTH, PURPOSE_PARAMETER, scope_required, stated_purpose
 from accounts.services import access_log_record
 from applications.models import CATEGORY_SHORT_LABELS
 from benefits.selectors import person_coverage
+from common import idnumber
 from config.errors import ServiceError
-from households import idnumber
 
 LookupResult = inline_serializer(
     "PersonCoverage",
@@ -35,6 +34,7 @@ LookupResult = inline_serializer(
 
 
 class PersonLookupView(APIView):
+    authentication_classes = DEPARTMENT_AUTH
     permission_classes = [scope_required("person_lookup")]
 
     @extend_schema(
@@ -43,26 +43,13 @@ class PersonLookupView(APIView):
         "须在 X-Purpose 请求头说明用途；每次查询均记入访问日志。\n\n"
         "Whether a person is covered, in which category, since when and in which county — nothing "
         "more. State the purpose in X-Purpose; every lookup is logged.",
-        parameters=[
-            OpenApiParameter(
-                PURPOSE_HEADER,
-                str,
-                OpenApiParameter.HEADER,
-                required=True,
-                description="查询用途 purpose of this read",
-            )
-        ],
-        responses={
-            200: LookupResult,
-            400: OpenApiTypes.OBJECT,
-            401: OpenApiTypes.OBJECT,
-            403: OpenApiTypes.OBJECT,
-        },
+        parameters=[PURPOSE_PARAMETER],
+        responses={200: LookupResult},
     )
     def get(self, request: Request, id_number: str) -> Response:
         purpose = stated_purpose(request)
         try:
-            idnumber.parse(id_number)
+            id_number = idnumber.parse(id_number).number
         except idnumber.InvalidIdNumber as exc:
             raise ServiceError(str(exc), field="id_number") from None
         row = person_coverage(user=request.user, id_number=id_number)

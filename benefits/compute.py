@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from applications.models import Category
+from common.money import round_half_up
 from config.errors import ServiceError
 from eligibility import rules
 from eligibility.facts import household_from_models, household_to_json
@@ -71,8 +72,36 @@ def category_share(*, determination: dict[str, Any], category: str) -> dict[str,
     }
 
 
+def member_share(
+    *, components: dict[str, Any], covered_count: int, own: dict[str, Any] | None = None
+) -> dict[str, Decimal]:
+    """One covered member's part of an enrolment's monthly amount (policy.md §8.2–§8.3): the unit's subsidy
+    ÷ unit members, rounded half-up, plus the member's own components (`own`, e.g. 残疾人生活补贴) when given.
+    Never more than a component holds."""
+    share: dict[str, Decimal] = {}
+    for key in ("dibao_subsidy", "zhichu_subsidy"):
+        value = Decimal(components.get(key) or "0")
+        if value > 0 and covered_count > 0:
+            share[key] = (value / covered_count).quantize(CENT, rounding=ROUND_HALF_UP)
+    for key, value in (own or {}).items():
+        if key in ("dibao_subsidy", "zhichu_subsidy"):
+            continue
+        amount = Decimal(value or "0")
+        if amount > 0:
+            share[key] = share.get(key, ZERO) + amount
+    return {k: min(v, Decimal(components.get(k) or "0")) for k, v in share.items() if v > 0}
+
+
+def components_less(components: dict[str, Any], share: dict[str, Decimal]) -> dict[str, str]:
+    """The components with `share` taken off (money text, as periods keep them)."""
+    out = {k: Decimal(v or "0") for k, v in components.items()}
+    for key, value in share.items():
+        out[key] = out.get(key, ZERO) - value
+    return money_text(out)
+
+
 def money_text(components: dict[str, Decimal]) -> dict[str, str]:
-    return {k: str(Decimal(v).quantize(CENT)) for k, v in components.items()}
+    return {k: str(round_half_up(Decimal(v))) for k, v in components.items()}
 
 
 def household_facts(household) -> dict[str, Any]:

@@ -1,6 +1,9 @@
-"""Bank exports of a locked roll: CSV streamed row by row, XLSX through config/xlsx.py (openpyxl write-only: rows
-go to a temporary file as they come) and then streamed from that file. Memory stays flat
-whatever the roll's size: lines are read from a server-side cursor in chunks.
+"""Bank exports of a locked roll, both through common/spreadsheets.py (the one writer: formula-looking text
+neutralised, money as numbers with two decimals, IDs and accounts as text): CSV streamed row by row, XLSX written
+in openpyxl's write-only mode to a temporary file and then streamed. Memory stays flat whatever the roll's size:
+lines are read from a server-side cursor in chunks. The XLSX prints as the bank and the office file it: landscape
+A4, one page wide, the header row on every page, the office and the month in the page header, the roll's totals
+and the page numbers in the footer.
 
 Columns: 序号, 社区, 姓名, 身份证号码, 开户银行, 银行账号, 保障人数, 所属月份, 类型, 说明, one column per amount
 component, 金额; the last row is the total (number of lines and amount). Held lines are not paid and not
@@ -9,14 +12,13 @@ exported. ID numbers are masked unless the caller may see them in full (accounts
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from decimal import Decimal
 
 from benefits.compute import COMPONENT_LABELS
 from benefits.models import PaymentLine, PaymentRoll
-from config.xlsx import Sheet
-from households import idnumber
+from common import idnumber
+from common.spreadsheets import Month, PrintSetup, Sheet
 
 COMPONENTS = tuple(COMPONENT_LABELS)
 HEADER = (
@@ -86,7 +88,7 @@ def rows(roll: PaymentRoll, *, full_ids: bool) -> Iterator[tuple]:
             bank,
             account,
             covered or None,
-            f"{month:%Y-%m}",
+            Month.of(month),
             KIND_LABELS[kind],
             text,
             *parts,
@@ -100,7 +102,7 @@ def rows(roll: PaymentRoll, *, full_ids: bool) -> Iterator[tuple]:
         "",
         "",
         None,
-        f"{roll.month:%Y-%m}",
+        Month.of(roll.month),
         "",
         "",
         *(None for _ in COMPONENTS),
@@ -108,27 +110,12 @@ def rows(roll: PaymentRoll, *, full_ids: bool) -> Iterator[tuple]:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_chunks(roll: PaymentRoll, *, full_ids: bool) -> Iterator[str]:
-    """CSV text in chunks of rows (UTF-8 with BOM, so spreadsheet software reads the Chinese correctly)."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield "\ufeff"
-    batch: list[str] = []
-    for row in rows(roll, full_ids=full_ids):
-        batch.append(writer.writerow(["" if v is None else v for v in row]))
-        if len(batch) >= 1000:
-            yield "".join(batch)
-            batch = []
-    if batch:
-        yield "".join(batch)
+def office_name(roll: PaymentRoll) -> str:
+    return f"{roll.county.name}民政局"
 
 
 def xlsx_sheet(roll: PaymentRoll, *, full_ids: bool) -> Sheet:
-    """The roll as one sheet for config/xlsx.py: the same rows as the CSV, header and totals in bold."""
+    """The roll as one sheet: the same rows as the CSV, header and totals in bold, set up to print."""
     lines = rows(roll, full_ids=full_ids)
     header = next(lines)
     totals: list[tuple] = []  # filled when the lines run out; the writer reads it after the rows
@@ -140,7 +127,18 @@ def xlsx_sheet(roll: PaymentRoll, *, full_ids: bool) -> Sheet:
             else:
                 yield row
 
-    return Sheet(title=f"{roll.month:%Y年%m月}", header=header, rows=paid(), footer=totals)
+    def footer() -> str:
+        count, amount = (totals[0][2], totals[0][-1]) if totals else ("共0笔", Decimal("0.00"))
+        return f"合计：{count}，金额{amount:.2f}元"
+
+    title = f"{office_name(roll)} {roll.month:%Y年%m月} {roll.get_program_display()}发放花名册"
+    return Sheet(
+        title=f"{roll.month:%Y年%m月}",
+        header=header,
+        rows=paid(),
+        footer=totals,
+        printing=PrintSetup(header=title, footer=footer),
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -152,8 +150,9 @@ def _label(choices) -> dict:
     return dict(choices)
 
 
-def _day(value) -> str:
-    return f"{value:%Y-%m-%d}" if value else ""
+def _day(value):
+    """A date for the writer (a real date cell); None stays an empty cell."""
+    return value or None
 
 
 def _who(full_name, username) -> str:
@@ -229,7 +228,7 @@ def enrolment_rows(enrolments) -> Iterator[tuple]:
             _day(ended),
             covered,
             amount,
-            f"{start:%Y-%m}",
+            Month.of(start),
             _day(review),
         )
 
@@ -252,7 +251,6 @@ REVIEW_HEADER = (
 
 
 def review_rows(reviews) -> Iterator[tuple]:
-    from django.utils import timezone
 
     from applications.models import Category
     from benefits.models import EnrolmentReview
@@ -309,7 +307,7 @@ def review_rows(reviews) -> Iterator[tuple]:
             statuses.get(status, status),
             outcomes.get(outcome, outcome),
             _who(full_name, username),
-            f"{timezone.localtime(completed):%Y-%m-%d %H:%M}" if completed else "",
+            completed,
         )
 
 
@@ -394,7 +392,6 @@ FILED_HEADER = (
 
 
 def relief_filed_rows(grants) -> Iterator[tuple]:
-    from django.utils import timezone
 
     from benefits.models import ReliefGrant
     from households.exports import CHUNK
@@ -425,6 +422,6 @@ def relief_filed_rows(grants) -> Iterator[tuple]:
             amount,
             _who(full_name, username),
             _day(decided),
-            f"{timezone.localtime(filed):%Y-%m-%d %H:%M}" if filed else "",
+            filed,
             filings.get(filing, filing),
         )

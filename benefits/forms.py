@@ -6,6 +6,8 @@ from django import forms
 
 from applications.models import Category
 from benefits.models import Enrolment, ReliefGrant
+from common.fields import MoneyField
+from common.validators import not_in_future
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -31,26 +33,31 @@ class ExitForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
         choices=[
-            (c, label) for c, label in Enrolment.ExitReason.choices if c != Enrolment.ExitReason.GRADUAL_END
+            (c, label)
+            for c, label in Enrolment.ExitReason.choices
+            # refused work reduces or stops the member's share only (policy.md §8.2), never the household's
+            if c not in (Enrolment.ExitReason.GRADUAL_END, Enrolment.ExitReason.REFUSED_WORK)
         ],
     )
     note = forms.CharField(label="退出的事实和依据（写入告知书）", widget=TEXT, required=False)
-    died_on = forms.DateField(label="死亡日期（因死亡退出时填写）", required=False, widget=DATE)
+    died_on = forms.DateField(
+        label="死亡日期（因死亡退出时填写）", required=False, widget=DATE, validators=[not_in_future]
+    )
+    person = forms.ChoiceField(
+        label="死亡的成员（因死亡退出时选择；告知书不发给死者）", required=False, choices=()
+    )
     moved_to = forms.CharField(label="迁往地（迁出时填写）", required=False, max_length=200)
-    refusal_1 = forms.DateField(label="第一次拒绝工作日期", required=False, widget=DATE)
-    refusal_2 = forms.DateField(label="第二次拒绝工作日期", required=False, widget=DATE)
-    refusal_3 = forms.DateField(label="第三次拒绝工作日期", required=False, widget=DATE)
 
     def details(self) -> dict:
         data = self.cleaned_data
         return {
             "died_on": data.get("died_on"),
+            "person": data.get("person") or None,
             "moved_to": data.get("moved_to") or "",
-            "refusals": [data.get(f"refusal_{i}") for i in (1, 2, 3) if data.get(f"refusal_{i}")],
         }
 
 
-EXIT_FIELD_MAP = {"refusals": "refusal_1"}
+EXIT_FIELD_MAP: dict[str, str] = {}
 
 
 class ReviewForm(forms.Form):
@@ -72,7 +79,7 @@ class HoldForm(forms.Form):
 
 
 class TopupForm(forms.Form):
-    amount = forms.CharField(label="拨付金额（元）", required=False)
+    amount = MoneyField(label="拨付金额（元）", required=False)
     note = forms.CharField(label="摘要", max_length=200, required=False)
 
 
@@ -81,7 +88,7 @@ class ReliefApplyForm(forms.Form):
     kind = forms.ChoiceField(
         label="救助类型", choices=ReliefGrant.Kind.choices, widget=forms.RadioSelect, required=False
     )
-    amount = forms.CharField(label="申请救助金额（元）", required=False)
+    amount = MoneyField(label="申请救助金额（元）", required=False)
     reason = forms.CharField(label="遭遇的困难和救助理由", widget=TEXT, required=False)
 
     def __init__(self, *args, household=None, **kwargs):
@@ -122,3 +129,43 @@ class QueryForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label="答复内容", widget=TEXT, required=False)
+
+
+MONTH = forms.TextInput(attrs={"type": "month"})
+
+
+class SupplementForm(forms.Form):
+    amount = forms.CharField(label="增发金额（元/月）", required=False, max_length=12)
+    reason = forms.CharField(
+        label="增发理由（如重病、重度残疾、单亲抚养等特殊困难）", required=False, max_length=190
+    )
+    start_month = forms.CharField(label="起始月份", widget=MONTH, required=False)
+    end_month = forms.CharField(label="截止月份", widget=MONTH, required=False)
+
+
+class ShareReductionForm(forms.Form):
+    person = forms.ChoiceField(label="成员", required=False, choices=())
+    action = forms.ChoiceField(
+        label="决定",
+        widget=forms.RadioSelect,
+        required=False,
+        choices=[("stop", "停发该成员份额"), ("reduce", "减发该成员份额")],
+    )
+    amount = forms.CharField(label="每月减发金额（元，减发时填写）", required=False, max_length=12)
+    note = forms.CharField(label="决定理由（写入告知书）", widget=TEXT, required=False)
+
+
+class FactForm(forms.Form):
+    person = forms.ChoiceField(label="当事人", required=False, choices=())
+    kind = forms.ChoiceField(
+        label="核实的事实",
+        widget=forms.RadioSelect,
+        required=False,
+        choices=[("death", "死亡"), ("moved", "迁出本地"), ("fraud", "骗取救助")],
+    )
+    event_on = forms.CharField(label="发生日期", widget=DATE, required=False)
+    whole_household = forms.BooleanField(label="全户迁出", required=False)
+    source = forms.CharField(
+        label="事实来源（如入户核查、死亡证明、公安户籍信息）", required=False, max_length=200
+    )
+    note = forms.CharField(label="核实情况", widget=TEXT, required=False)

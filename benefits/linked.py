@@ -8,9 +8,10 @@ policy text:
 
 - ``medical_premium`` — 五(三) "城镇贫困群众参加城乡居民基本医疗保险的个人缴费部分，由财政全额补助":
   every covered member of a 特困, 低保 or 支出型 enrolment (the three categories are 城镇贫困群众).
-- ``medical_relief`` — 五(三) "医疗救助对城镇最低生活保障对象政策范围内的医疗费用，在现行救助比例的基础上提高
-  5个百分点": covered members paid as 低保 — 低保 enrolments and 支出型 households taken into 低保
-  (五(一)3 "纳入低保保障"; `Enrolment.dibao_paid`).
+- ``medical_relief`` — 五(三), **[v2] policy.md §8.4**: every covered member of the three categories — 特困
+  (纳入医疗救助筹资人群), 低保 (relief ratio raised by the region's `medical_uplift_pp`, 5 percentage points in
+  the seed: "在现行救助比例的基础上提高5个百分点") and 支出型 (纳入医疗救助范围, with the region's 大病起付线).
+  `MEDICAL_RELIEF_BASIS` says which applies to a row's category (version 1 listed 低保 only).
 - ``student_aid`` — 五(四) "城镇贫困群众家庭上学子女…享受相应助学政策": covered members whose employment
   status is 在校学生, in any of the three categories.
 - ``pension_contribution`` — 五(五) "对确实无力缴纳居民基本养老保险的贫困群众，由政府代为缴纳…最低标准的居民基本
@@ -45,6 +46,7 @@ from django.utils import timezone
 from accounts.models import LINKED_BENEFITS
 from applications.models import Category
 from benefits.models import Enrolment, EnrolmentMember
+from eligibility.ages import working_age_births
 from households.models import Household, Person
 
 # The lookup a caller narrows rows by with accounts.scope.scope_filter.
@@ -54,6 +56,12 @@ CURRENT = tuple(Enrolment.CURRENT)
 CONTINUES = {"medical_premium": "year", "pension_contribution": "year", "student_aid": "school_year"}
 HOUSING_NEED = (Household.Housing.NONE, Household.Housing.SHANTY, Household.Housing.RENTED)
 WORKING = (Person.Employment.EMPLOYED, Person.Employment.FLEXIBLE)
+# What the medical-insurance department applies to each category on the medical-relief list (policy.md §8.4).
+MEDICAL_RELIEF_BASIS = {
+    Category.TEKUN: "纳入医疗救助筹资人群，个人缴费全额资助",
+    Category.DIBAO: "医疗救助比例在现行基础上提高5个百分点（medical_uplift_pp），个人缴费全额资助",
+    Category.ZHICHU: "纳入医疗救助范围，按本地大病起付线救助，个人缴费全额资助",
+}
 
 
 def continues_until(code: str, ended_on: dt.date | None) -> dt.date | None:
@@ -78,13 +86,6 @@ def _exited_since(code: str, today: dt.date) -> dt.date | None:
     return None
 
 
-def _years_ago(today: dt.date, years: int) -> dt.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
-
-
 def linked_benefit_persons(
     *, code: str, queryset_scope: QuerySet | None = None, today: dt.date | None = None
 ) -> QuerySet:
@@ -106,15 +107,14 @@ def linked_benefit_persons(
             enrolment__status=Enrolment.Status.EXITED, enrolment__ended_on__gte=since, ended_on__gte=since
         )
     qs = qs.filter(current)
+    born_after, born_by = working_age_births(today)
 
-    if code == "medical_relief":
-        qs = qs.filter(enrolment__dibao_paid=True)
-    elif code == "student_aid":
+    if code == "student_aid":
         qs = qs.filter(person__employment=Person.Employment.STUDENT)
     elif code == "pension_contribution":
-        qs = qs.filter(
-            person__birth_date__gt=_years_ago(today, 60), person__birth_date__lte=_years_ago(today, 16)
-        ).exclude(person__employment__in=[*WORKING, Person.Employment.STUDENT, Person.Employment.RETIRED])
+        qs = qs.filter(person__birth_date__gt=born_after, person__birth_date__lte=born_by).exclude(
+            person__employment__in=[*WORKING, Person.Employment.STUDENT, Person.Employment.RETIRED]
+        )
     elif code == "housing":
         qs = qs.filter(enrolment__household__housing__in=HOUSING_NEED)
     elif code == "job_help":
@@ -125,8 +125,8 @@ def linked_benefit_persons(
             qs.filter(enrolment__category__in=[Category.DIBAO, Category.ZHICHU])
             .exclude(Exists(someone_works))
             .filter(
-                person__birth_date__gt=_years_ago(today, 60),
-                person__birth_date__lte=_years_ago(today, 16),
+                person__birth_date__gt=born_after,
+                person__birth_date__lte=born_by,
                 person__labor_capacity__in=[Person.Labor.FULL, Person.Labor.PARTIAL],
             )
             .exclude(person__employment=Person.Employment.STUDENT)

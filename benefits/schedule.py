@@ -2,7 +2,7 @@
 
 Operational definition **[national: 民发〔2012〕220号, 分类复核]**: a household is stable when the enrolment is
 特困 (people supported on their own, with no labour capacity by definition), or when none of its covered members
-is of working age (16–59) with full or partial labour capacity, so its income is not expected to change.
+is of working age (eligibility.ages: 16 ≤ age < 60) with full or partial labour capacity, so its income is not expected to change.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from eligibility.rules import add_months, age_on
-from households import idnumber
+from common import idnumber
+from common.dates import add_months, age_on
+from eligibility.ages import is_working_age
 
 STABLE_MONTHS = 12
 OTHER_MONTHS = 6
-WORKING_AGE = (16, 60)
 
 
 def review_months(*, category: str, covered: list[dict[str, Any]], as_of: dt.date) -> int:
@@ -27,7 +27,7 @@ def review_months(*, category: str, covered: list[dict[str, Any]], as_of: dt.dat
             age = age_on(idnumber.parse(member["id_number"]).birth_date, as_of)
         except (idnumber.InvalidIdNumber, KeyError):
             return OTHER_MONTHS
-        if WORKING_AGE[0] <= age < WORKING_AGE[1] and member.get("labor_capacity", "full") in (
+        if is_working_age(age) and member.get("labor_capacity", "full") in (
             "full",
             "partial",
         ):

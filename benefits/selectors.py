@@ -12,6 +12,7 @@ from accounts import permissions
 from accounts.models import Event, Region
 from accounts.scope import narrow_to_region, region_prefix, scope_filter
 from benefits.models import (
+    CountyTask,
     Enrolment,
     EnrolmentMember,
     EnrolmentPeriod,
@@ -23,10 +24,9 @@ from benefits.models import (
     ReliefGrant,
     ReserveFund,
 )
-from benefits.months import month_end
+from common import idnumber
+from common.dates import add_months, month_end
 from config.listing import sort_order
-from eligibility.rules import add_months
-from households import idnumber
 from households.models import Person
 
 ENROLMENT_SCOPE = "household__community__code"
@@ -316,6 +316,16 @@ def relief_get(*, user, pk: int) -> ReliefGrant:
 def household_relief(*, household) -> list[ReliefGrant]:
     """The household's temporary relief, newest first (one query; the caller got the household in scope)."""
     return list(ReliefGrant.objects.filter(household=household).select_related("person").order_by("-id")[:50])
+
+
+def county_tasks(*, user, status: str = "open") -> QuerySet:
+    """The county's tasks after confirmed facts (policy.md §8.3), in the user's scope, with what the page shows
+    in a fixed number of queries."""
+    qs = scope_filter(CountyTask.objects.all(), user, f"enrolment__{ENROLMENT_SCOPE}")
+    qs = qs.filter(status=CountyTask.Status.DONE if status == "done" else CountyTask.Status.OPEN)
+    return qs.select_related("fact__person", "enrolment__household__community", "addressed_to").order_by(
+        "due_on", "id"
+    )
 
 
 def relief_prior_grants(*, grant: ReliefGrant) -> list[dict]:

@@ -12,7 +12,11 @@ urlpatterns = [
     path("enrolments/<int:pk>/resume/", enrolments.enrolment_resume, name="enrolment_resume"),
     path("enrolments/<int:pk>/exit/", enrolments.enrolment_exit, name="enrolment_exit"),
     path("enrolments/<int:pk>/notice/", enrolments.enrolment_notice, name="enrolment_notice"),
+    path("enrolments/<int:pk>/supplement/", enrolments.enrolment_supplement, name="enrolment_supplement"),
+    path("enrolments/<int:pk>/share/", enrolments.enrolment_share_reduce, name="enrolment_share_reduce"),
+    path("enrolments/<int:pk>/fact/", enrolments.enrolment_fact, name="enrolment_fact"),
     path("reviews/", enrolments.review_queue, name="review_queue"),
+    path("county-tasks/", enrolments.county_task_list, name="county_task_list"),
     path("reviews/export.xlsx", exports.review_export, name="review_export"),
     path("reviews/<int:pk>/", enrolments.review_complete, name="review_complete"),
     # Monthly payment rolls (发放花名册)

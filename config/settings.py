@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "accounts",
+    "workcalendar",
     "households",
     "eligibility",
     "economic_check",
@@ -204,6 +205,10 @@ EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "100000"))
 # The economic check at intake (ledgers/sources.py): an extract loaded longer ago than this is not used and
 # its source is listed as not checked.
 ECONOMIC_CHECK_MAX_AGE_DAYS = int(os.environ.get("ECONOMIC_CHECK_MAX_AGE_DAYS", "180"))
+# Where to apply (policy.md §8.5): months on a local 居住证 before a household may apply here instead of at its 户籍.
+RESIDENCE_MONTHS = int(os.environ.get("RESIDENCE_MONTHS", "12"))
+# Personal medical costs (元, in one medical_expense extract) from which a household not covered gets a lead (§8.7).
+MEDICAL_EXPENSE_LEAD_MIN = int(os.environ.get("MEDICAL_EXPENSE_LEAD_MIN", "10000"))
 # A source answered by a department's live interface instead of the loaded extracts:
 # "vehicle=gov.jx.jiaoguan.VehicleApi,tax_income=…" (kind=dotted class path).
 ECONOMIC_CHECK_ADAPTERS = dict(
@@ -236,11 +241,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["accounts.api_auth.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/min")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "config.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "common.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 
@@ -250,7 +255,9 @@ SPECTACULAR_SETTINGS = {
         "城镇贫困群众脱贫解困系统的部门接口：人员查询、关联待遇名单、比对数据上传、资格测算。\n\n"
         "Department API of the Jiekun case-management system: person lookup, linked-benefit lists, "
         "extract upload, eligibility evaluation. Authenticate with `Authorization: Api-Key <key>`; "
-        "state the purpose of every personal-data read in `X-Purpose`. Errors: "
+        "state the purpose of every personal-data read in `X-Purpose` — a purpose code, or the Chinese text "
+        "percent-encoded as UTF-8 (plain or RFC 8187 `UTF-8''...`): raw Chinese cannot travel in a header. "
+        "Paths end without a slash. Errors: "
         '`{"errors": [{"field": ..., "message": ...}]}`.'
     ),
     "VERSION": "1.0.0",
@@ -261,6 +268,29 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # 3.1: a nullable reference is `oneOf: [$ref, null]`, which 3.0 cannot say without a lint error.
+    "OAS_VERSION": "3.1.0",
+    "TAGS": [
+        {"name": "persons", "description": "人员救助状态查询 / person lookup"},
+        {"name": "lists", "description": "关联待遇与学生资助名单 / linked-benefit and student lists"},
+        {"name": "leads", "description": "主动发现线索 / leads"},
+        {"name": "ledgers", "description": "比对数据上传与疑点 / extracts and findings"},
+        {"name": "eligibility", "description": "资格测算与年度标准 / evaluation and standards"},
+        {"name": "applications", "description": "救助申请（工作人员登录会话）/ applications, staff session"},
+    ],
+    "CONTACT": {"name": "解困系统运维 / Jiekun operations"},
+    "LICENSE": {"name": "Proprietary", "url": "https://www.gov.cn/"},
+    "SERVERS": [{"url": "/", "description": "本系统 / this server"}],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One named enum per choice set (a generated client gets one type for each, not Category316Enum).
+    "ENUM_NAME_OVERRIDES": {
+        "CategoryEnum": "applications.models.Category",
+        "RulesCategoryEnum": "eligibility.rules.CATEGORY_ORDER",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.postprocess",
+    ],
 }
 
 LOGGING = {
@@ -274,3 +304,9 @@ LOGGING = {
         **({"celery.app.trace": {"level": "WARNING"}} if not REDIS_URL else {}),
     },
 }
+
+# Uploaded workbooks (.xlsx/.xls/.ods: the household import), checked before any reading (common/workbook_upload.py).
+WORKBOOK_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("WORKBOOK_MAX_UNCOMPRESSED_BYTES", str(256 * 2**20)))
+WORKBOOK_MAX_ROWS = int(os.environ.get("WORKBOOK_MAX_ROWS", "100100"))  # 100,000 data rows and headers
+WORKBOOK_MAX_COLUMNS = int(os.environ.get("WORKBOOK_MAX_COLUMNS", "100"))
+WORKBOOK_MAX_CELL_CHARS = int(os.environ.get("WORKBOOK_MAX_CELL_CHARS", "2000"))

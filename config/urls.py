@@ -1,7 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView
 
+from common.errors import api_not_found
+from config.api_docs import RedocView, SwaggerView
 from inbox import views as inbox_views
 
 urlpatterns = [
@@ -21,8 +23,10 @@ urlpatterns = [
     path("papers/", include("papers.urls")),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api_redoc"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="api_redoc"),
+    # Last: whatever else lies under /api/ answers the JSON 404, not the HTML page or a slash redirect.
+    re_path(r"^api/", api_not_found),
 ]
 
 

@@ -21,7 +21,8 @@ from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
-from households.idnumber import CHECK, WEIGHTS
+from common.dates import years_before
+from common.idnumber import CHECK, WEIGHTS
 
 # Ages are computed on this date unless a caller says otherwise; fixed so that runs are reproducible.
 DEFAULT_AS_OF = dt.date(2026, 1, 1)
@@ -511,8 +512,8 @@ class DemoGenerator:
         # Birth ordinals giving exactly age `a` on as_of: (lo, hi) inclusive.
         self._age_range: list[tuple[int, int]] = []
         for a in range(0, 111):
-            hi = self._years_before(as_of, a).toordinal()
-            lo = self._years_before(as_of, a + 1).toordinal() + 1
+            hi = years_before(as_of, a).toordinal()
+            lo = years_before(as_of, a + 1).toordinal() + 1
             self._age_range.append((lo, min(hi, last)))
         self._roads: dict[str, tuple[str, ...]] = {}
         # random() based draws: several times faster than randint/randrange/choices, still reproducible.
@@ -534,13 +535,6 @@ class DemoGenerator:
             if r < 0:
                 return value
         return values[-1]
-
-    @staticmethod
-    def _years_before(day: dt.date, years: int) -> dt.date:
-        try:
-            return day.replace(year=day.year - years)
-        except ValueError:  # 29 February
-            return day.replace(year=day.year - years, day=28)
 
     # -- small draws --
 

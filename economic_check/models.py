@@ -88,7 +88,7 @@ class EconomicCheckItem(models.Model):
 
     @property
     def id_masked(self) -> str:
-        from households.idnumber import mask
+        from common.idnumber import mask
 
         return mask(self.id_number)
 
@@ -144,7 +144,7 @@ class EconomicContradiction(models.Model):
 
     @property
     def id_masked(self) -> str:
-        from households.idnumber import mask
+        from common.idnumber import mask
 
         return mask(self.id_number) if self.id_number else ""
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from common.money import format_yuan
 from economic_check.sources import Fact, SourceResult
 
 ZERO = Decimal("0")
@@ -113,7 +114,7 @@ class Outcome:
 
 
 def _money(value: Decimal | None) -> str:
-    return f"{(value or ZERO).quantize(Decimal('0.01'))}"
+    return format_yuan(value or ZERO, grouping=False)
 
 
 def _fact_json(f: Fact) -> dict:

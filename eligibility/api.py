@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ParseError
@@ -19,6 +18,7 @@ from accounts.api_auth import StaffOrScope
 from config.errors import ServiceError
 from eligibility.io import evaluate_request, standards_to_dict
 from eligibility.models import Standard
+from eligibility.serializers import EvaluateRequestSerializer, EvaluateResultSerializer, StandardsSerializer
 from eligibility.standards import find_standards
 
 
@@ -36,8 +36,8 @@ class EvaluateView(APIView):
             "Evaluates the three categories and amounts for a household under a region's yearly standards "
             "and returns the trace; writes nothing. Bad input: 400 with field-level errors."
         ),
-        request=OpenApiTypes.OBJECT,
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        request=EvaluateRequestSerializer,
+        responses={200: EvaluateResultSerializer},
         examples=[
             OpenApiExample(
                 "一人户",
@@ -139,7 +139,7 @@ class StandardListView(ListAPIView):
     description="沿区划向上取最近一级的记录（社区→街道→县→市→省）。\n\n"
     "The nearest record walking up the region tree; 400 if there is none.",
     parameters=[OpenApiParameter("region", str, required=True), OpenApiParameter("year", int, required=True)],
-    responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+    responses={200: StandardsSerializer},
 )
 class EffectiveStandardView(APIView):
     permission_classes = [AllowAny]

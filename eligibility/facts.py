@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Protocol
 
+from common import idnumber
 from eligibility import rules
-from households import idnumber
 
 
 class _Members(Protocol):

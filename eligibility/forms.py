@@ -8,8 +8,9 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.permissions import entry_regions
+from common.fields import model_formfield
 from eligibility.models import Standard
-from eligibility.standard_entry import GROUPS, MAX_YEAR, MIN_YEAR
+from eligibility.standard_entry import GROUPS, MAX_YEAR, MIN_YEAR, MONEY_FIELDS
 from eligibility.whatif import CHANGEABLE
 
 # Chinese messages whatever language the browser asks for (the rules' own messages are Chinese too).
@@ -36,6 +37,8 @@ def _standard_field(name: str, *, unset_label: str = "未设定") -> forms.Field
         return forms.NullBooleanField(
             label=model_field.verbose_name, required=False, widget=ChineseNullBooleanSelect(unset_label)
         )
+    if name in MONEY_FIELDS:
+        return model_formfield(model_field, required=False)
     field = model_field.formfield(required=False, error_messages=NUMBER_ERRORS)
     assert field is not None
     field.widget.attrs.update({"inputmode": "decimal", "min": "0"})

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from common import idnumber, money
 from config.errors import ServiceError
 from eligibility import rules
 from eligibility.standards import StandardsLookup
-from households import idnumber
 
 RELATIONS = rules.RELATIONS
 MAX_MEMBERS = 100
@@ -89,6 +89,11 @@ def _decimal(value: Any, path: str, errors: _Errors) -> Decimal | None:
         errors.add(path, "不能为负数")
         return None
     return amount
+
+
+def _amount(value: Any, path: str, errors: _Errors) -> Decimal | None:
+    """A household amount (income, assets, expenditure): money as every input reads it (common.money)."""
+    return money.collect(value, path, errors.items, label="", required=True)
 
 
 def _int(value: Any, path: str, errors: _Errors, *, low: int = 0, high: int = 32767) -> int | None:
@@ -192,7 +197,7 @@ def _parse_member(
     if "monthly_income" not in obj:
         errors.add(f"{path}.monthly_income", "缺少月收入")
     else:
-        income = _decimal(obj["monthly_income"], f"{path}.monthly_income", errors)
+        income = _amount(obj["monthly_income"], f"{path}.monthly_income", errors)
 
     def get(key: str, default: Any) -> Any:
         return obj.get(key, default)
@@ -291,7 +296,7 @@ def _parse_household(value: Any, errors: _Errors, as_of: dt.date | None) -> rule
     if "property" in obj:
         raw_prop = _object(obj["property"], "household.property", errors, PROPERTY_KEYS)
         if raw_prop is not None:
-            assets = _decimal(
+            assets = _amount(
                 raw_prop.get("financial_assets", "0"), "household.property.financial_assets", errors
             )
             vehicles = _int(raw_prop.get("vehicles", 0), "household.property.vehicles", errors)
@@ -302,7 +307,7 @@ def _parse_household(value: Any, errors: _Errors, as_of: dt.date | None) -> rule
                     financial_assets=assets, vehicles=vehicles, houses=houses, business=business
                 )
 
-    rigid = _decimal(obj.get("monthly_rigid_expenditure", "0"), "household.monthly_rigid_expenditure", errors)
+    rigid = _amount(obj.get("monthly_rigid_expenditure", "0"), "household.monthly_rigid_expenditure", errors)
 
     causes: list[str] = []
     raw_causes = obj.get("hardship_causes", [])
@@ -401,11 +406,6 @@ def _with_overrides(base: rules.Standards, overrides: tuple[tuple[str, Any], ...
 # Response
 
 
-def money(value: Decimal) -> str:
-    """An amount: rounded half-up to two decimals."""
-    return str(rules.round_money(value))
-
-
 def standard_value(value: Decimal) -> str:
     """A stored figure: at least two decimals, never rounded (an override may carry more)."""
     return (
@@ -435,26 +435,28 @@ def result_to_dict(result: rules.Result) -> dict[str, Any]:
     return {
         "standards": standards_to_dict(result.standards),
         "categories": list(result.categories),
-        "per_capita_income": None if result.per_capita_income is None else money(result.per_capita_income),
-        "dibao_subsidy": money(result.dibao_subsidy),
+        "per_capita_income": None
+        if result.per_capita_income is None
+        else money.to_json(result.per_capita_income),
+        "dibao_subsidy": money.to_json(result.dibao_subsidy),
         "zhichu": {
             "eligible": zhichu.eligible,
             "dibao_via_expenditure": zhichu.dibao_via_expenditure,
             "disposable_per_capita": (
-                None if zhichu.disposable_per_capita is None else money(zhichu.disposable_per_capita)
+                None if zhichu.disposable_per_capita is None else money.to_json(zhichu.disposable_per_capita)
             ),
-            "subsidy": money(zhichu.subsidy),
+            "subsidy": money.to_json(zhichu.subsidy),
         },
         "members": [
             {
                 "id_number": m.id_number,
                 "category": m.category,
                 "amounts": {
-                    "tekun_basic": money(m.amounts.tekun_basic),
-                    "orphan": money(m.amounts.orphan),
-                    "care": money(m.amounts.care),
-                    "disability_living": money(m.amounts.disability_living),
-                    "disability_care": money(m.amounts.disability_care),
+                    "tekun_basic": money.to_json(m.amounts.tekun_basic),
+                    "orphan": money.to_json(m.amounts.orphan),
+                    "care": money.to_json(m.amounts.care),
+                    "disability_living": money.to_json(m.amounts.disability_living),
+                    "disability_care": money.to_json(m.amounts.disability_care),
                 },
             }
             for m in result.members
@@ -462,7 +464,7 @@ def result_to_dict(result: rules.Result) -> dict[str, Any]:
         "gradual_exit_until": None
         if result.gradual_exit_until is None
         else result.gradual_exit_until.isoformat(),
-        "total_monthly": money(result.total_monthly),
+        "total_monthly": money.to_json(result.total_monthly),
         "trace": [
             {"rule": t.rule, "clause": t.clause, "passed": t.passed, "detail": t.detail} for t in result.trace
         ],

@@ -10,14 +10,15 @@ rounded half-up to 0.01 once, at its end.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, NamedTuple
 
-from households.idnumber import mask as mask_id
+from common.dates import add_months, age_on
+from common.idnumber import mask as mask_id
+from common.money import round_half_up as round_money
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -310,22 +311,6 @@ class RulesError(Exception):
 
 # ---------------------------------------------------------------------------------------------------
 # Small formulas
-
-
-def round_money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def age_on(birth_date: dt.date, on: dt.date) -> int:
-    """Whole years on `on`; the birthday itself counts (a person is 60 on their 60th birthday)."""
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-
-
-def add_months(start: dt.date, months: int) -> dt.date:
-    """Calendar-month addition; a day past the end of the target month clamps to its last day."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 def deemed_without_labor(member: Member, as_of: dt.date) -> tuple[str, str] | None:

@@ -17,6 +17,8 @@ from django.db import transaction
 from accounts.models import Region
 from accounts.permissions import can_enter_standard
 from accounts.services import event_record
+from common import money
+from common.money import round_half_up as round_money
 from config.errors import PermissionDenied, ServiceError
 from eligibility import rules
 from eligibility.models import Standard
@@ -111,10 +113,6 @@ def label(name: str) -> str:
     return str(getattr(Standard._meta.get_field(name), "verbose_name", name))
 
 
-def round_money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def guidance(year: int, *, dibao: Decimal | None = None) -> dict[str, Decimal]:
     """The guide figures for `year` (policy.md §2), rounded half-up to 0.01.
 
@@ -170,6 +168,8 @@ def _parse(name: str, raw: Any, errors: list[dict[str, str]]) -> Any:
             errors.append({"field": name, "message": "数值过大"})
             return None
         return int(value)
+    if name in MONEY_FIELDS:
+        return money.collect(raw, name, errors, label="", max_value=MAX_VALUE[name])
     if isinstance(raw, bool) or not isinstance(raw, Decimal | int | str | float):
         errors.append({"field": name, "message": "应为数字"})
         return None

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Region
 from accounts.permissions import can_enter_standard, entry_regions
 from accounts.scope import ALL, region_prefix, scope_filter
+from common.errors import apply_to_form
 from config.errors import PermissionDenied, ServiceError
 from eligibility.forms import StandardForm, WhatIfForm
 from eligibility.models import Standard
@@ -118,8 +119,7 @@ def standard_edit(request, pk: int | None = None):
         except PermissionDenied as exc:
             return HttpResponseForbidden(exc.message)
         except ServiceError as exc:
-            for err in exc.errors:
-                form.add_error(err["field"] if err["field"] in form.fields else None, err["message"])
+            apply_to_form(exc, form)
         else:
             messages.success(request, f"已保存 {saved.region.name} {saved.year} 年度标准")
             for warning in warnings:
@@ -183,9 +183,7 @@ def standard_whatif(request):
         except PermissionDenied as exc:
             return HttpResponseForbidden(exc.message)
         except ServiceError as exc:
-            for err in exc.errors:
-                name = err["field"].removeprefix("standards.")
-                form.add_error(name if name in form.fields else None, err["message"])
+            apply_to_form(exc, form, strip_prefix="standards.")
             base = _base_or_none(region, year)
         else:
             base = result.base

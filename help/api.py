@@ -21,20 +21,24 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_auth import PURPOSE_HEADER, DepartmentPrincipal, scope_required, stated_purpose
+from accounts.api_auth import (
+    DEPARTMENT_AUTH,
+    PURPOSE_PARAMETER,
+    DepartmentPrincipal,
+    scope_required,
+    stated_purpose,
+)
 from accounts.services import access_log_record
 from config.errors import ServiceError
+from config.pagination import CursorPagination
 from help.models import Lead, SchoolRecord, StudentAid
 from help.selectors import students_for_department
 from help.services.leads import lead_receive_from_department
-
-ERRORS = {400: OpenApiTypes.OBJECT, 401: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT}
 
 
 class DepartmentOnly(BasePermission):
@@ -83,6 +87,7 @@ class LeadReceiptSerializer(serializers.Serializer):
 
 
 class LeadReportView(APIView):
+    authentication_classes = DEPARTMENT_AUTH
     permission_classes = [DepartmentOnly]
 
     @extend_schema(
@@ -93,7 +98,7 @@ class LeadReportView(APIView):
         "Any department key may report; the client is recorded as the source; the community must lie "
         "within the client's region limit. A repeated `reference` returns the first lead (200).",
         request=LeadInSerializer,
-        responses={201: LeadReceiptSerializer, 200: LeadReceiptSerializer, **ERRORS},
+        responses={201: LeadReceiptSerializer, 200: LeadReceiptSerializer},
     )
     def post(self, request: Request) -> Response:
         incoming = LeadInSerializer(data=request.data)
@@ -218,14 +223,13 @@ def parse_changed_since(value: str | None) -> dt.datetime | None:
     "`covered` says whether the household is enrolled now. Cursor-paginated by id; with "
     "`changed_since`, only students whose record, aid or household coverage changed since then.",
     parameters=[
-        OpenApiParameter(
-            PURPOSE_HEADER, str, OpenApiParameter.HEADER, required=True, description="用途 purpose"
-        ),
+        PURPOSE_PARAMETER,
         OpenApiParameter("changed_since", OpenApiTypes.DATETIME, description="ISO 8601 日期或时间"),
     ],
-    responses={200: StudentRowSerializer(many=True), **ERRORS},
+    responses={200: StudentRowSerializer(many=True)},
 )
 class StudentListView(ListAPIView):
+    authentication_classes = DEPARTMENT_AUTH
     permission_classes = [scope_required("list:student_aid")]
     serializer_class = StudentRowSerializer
     pagination_class = InIdOrder

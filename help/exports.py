@@ -7,10 +7,11 @@ from collections.abc import Iterator
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from common.idnumber import mask
 from households.exports import CHUNK, head_subqueries
 from households.exports import day as _day
-from households.idnumber import mask
 from households.models import Person
+from workcalendar.calendar import work_calendar
 
 LEAD_HEADER = (
     "编号",
@@ -29,8 +30,9 @@ LEAD_HEADER = (
 
 
 def lead_rows(leads: QuerySet, today) -> Iterator[tuple]:
-    from applications.deadlines import working_days_after
     from help.models import Lead
+
+    calendar = work_calendar()
 
     sources, reasons, statuses = (
         dict(Lead.Source.choices),
@@ -53,7 +55,7 @@ def lead_rows(leads: QuerySet, today) -> Iterator[tuple]:
     for pk, name, number, code, community, source, department, reason, reported, due, status in rows.iterator(
         chunk_size=CHUNK
     ):
-        overdue = working_days_after(due, today) if status == Lead.Status.OPEN and due else 0
+        overdue = calendar.working_days_after(due, today) if status == Lead.Status.OPEN and due else 0
         yield (
             pk,
             name,
@@ -259,7 +261,7 @@ def student_rows(records: QuerySet) -> Iterator[tuple]:
             "是" if enrolled else "否",
             aids_n,
             amount,
-            f"{timezone.localtime(updated):%Y-%m-%d}" if updated else "",
+            timezone.localtime(updated).date() if updated else None,
         )
 
 

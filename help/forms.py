@@ -9,6 +9,8 @@ from django import forms
 from accounts.models import Region
 from accounts.scope import communities_for, scope_filter
 from applications.forms import DATE
+from common.fields import MoneyField
+from common.validators import not_in_future
 from help.models import AidKind, AidOffer, JobSupport, Lead, Pairing, SchoolRecord, StudentAid
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -91,17 +93,15 @@ class PairingEndForm(forms.Form):
 
 
 class JobStartForm(forms.Form):
-    started_on = forms.DateField(label="就业日期", widget=DATE)
+    started_on = forms.DateField(label="就业日期", widget=DATE, validators=[not_in_future])
     employer = forms.CharField(label="就业单位或形式", max_length=100)
     flexible = forms.BooleanField(label="灵活就业", required=False)
-    monthly_wage = forms.DecimalField(
-        label="月工资（元）", required=False, min_value=0, max_digits=12, decimal_places=2
-    )
+    monthly_wage = MoneyField(label="月工资（元）", required=False)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class JobEndForm(forms.Form):
-    ended_on = forms.DateField(label="失业日期", widget=DATE)
+    ended_on = forms.DateField(label="失业日期", widget=DATE, validators=[not_in_future])
     reason = forms.CharField(label="失业原因", widget=TEXTAREA)
 
 
@@ -110,8 +110,16 @@ class JobSupportForm(forms.Form):
     on_date = forms.DateField(label="日期", widget=DATE)
     provider = forms.CharField(label="提供单位", max_length=100)
     detail = forms.CharField(label="内容", widget=TEXTAREA)
-    amount = forms.DecimalField(
-        label="补贴/贷款金额（元）", required=False, min_value=0, max_digits=12, decimal_places=2
+    amount = MoneyField(label="补贴/贷款金额（元）", required=False)
+
+
+class WorkRefusalForm(forms.Form):
+    offered_on = forms.DateField(label="介绍日期", widget=DATE)
+    offer = forms.CharField(label="介绍的工作（岗位、单位）", max_length=100)
+    offered_by = forms.CharField(label="介绍单位（如街道劳动保障所）", max_length=100)
+    reason_given = forms.CharField(label="本人陈述的理由", required=False, max_length=200)
+    justified = forms.BooleanField(
+        label="经核实，理由正当（如患病、照料家人、工作与健康状况不相适应）", required=False
     )
 
 
@@ -126,7 +134,7 @@ class SchoolRecordForm(forms.Form):
 class StudentAidForm(forms.Form):
     kind = forms.ChoiceField(label="资助项目", choices=StudentAid.Kind.choices)
     school_year = forms.CharField(label="学年（如 2018-2019）", max_length=9)
-    amount = forms.DecimalField(label="金额（元）", min_value=0, max_digits=12, decimal_places=2)
+    amount = MoneyField(label="金额（元）")
     provider = forms.CharField(label="资助单位", required=False, max_length=100)
     granted_on = forms.DateField(label="发放日期", required=False, widget=DATE)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -143,9 +151,7 @@ class AidOfferForm(forms.Form):
         empty_label=None,
         error_messages={"invalid_choice": "只能选择本辖区"},
     )
-    amount = forms.DecimalField(
-        label="每户金额（元，实物或服务可不填）", required=False, min_value=0, max_digits=12, decimal_places=2
-    )
+    amount = MoneyField(label="每户金额（元，实物或服务可不填）", required=False)
     places = forms.IntegerField(
         label="可帮扶户数（不限则不填）", required=False, min_value=1, max_value=100000
     )
@@ -166,9 +172,7 @@ class AidNeedForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
     )
-    amount_needed = forms.DecimalField(
-        label="所需金额（元）", required=False, min_value=0, max_digits=12, decimal_places=2
-    )
+    amount_needed = MoneyField(label="所需金额（元）", required=False)
     consent = forms.BooleanField(label="家庭已同意公开发布此需求（不含个人信息）", required=False)
     consent_on = forms.DateField(label="同意日期", required=False, widget=DATE)
 
@@ -184,9 +188,7 @@ class AidMatchForm(forms.Form):
 
 class AidDeliverForm(forms.Form):
     delivered_on = forms.DateField(label="落实日期", widget=DATE)
-    amount = forms.DecimalField(
-        label="实际帮扶金额（元）", required=False, min_value=0, max_digits=12, decimal_places=2
-    )
+    amount = MoneyField(label="实际帮扶金额（元）", required=False)
     description = forms.CharField(label="帮扶落实情况", widget=TEXTAREA)
 
 

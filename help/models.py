@@ -325,6 +325,53 @@ class JobSupport(models.Model):
         return f"{self.get_kind_display()} {self.on_date}"
 
 
+class WorkRefusal(models.Model):
+    """A suitable job the employment service offered a member, refused (policy.md §8.2; 社会救助暂行办法 第四十五条).
+    The caseworker records the reason the member gave and whether it is a good reason (正当理由: illness, caring
+    for a family member, a job beyond the member's capacity…). Three unjustified refusals in a row let the county
+    reduce or stop that member's own share, never the household's benefit."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="work_refusals", verbose_name="成员"
+    )
+    offered_on = models.DateField("介绍日期")
+    offer = models.CharField("介绍的工作", max_length=100)
+    offered_by = models.CharField("介绍单位", max_length=100)
+    reason_given = models.CharField("本人陈述的理由", max_length=200, blank=True)
+    justified = models.BooleanField("理由正当", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
+    recorded_at = models.DateTimeField("录入时间", default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "拒绝介绍工作记录"
+        verbose_name_plural = "拒绝介绍工作记录"
+        ordering = ["person_id", "offered_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.offered_on} {self.offer}"
+
+    @classmethod
+    def unjustified_in_a_row(cls, person: Person) -> list[WorkRefusal]:
+        """The member's latest refusals without good reason, in a row, oldest first: a justified refusal or a
+        start of work (EmploymentChange) breaks the row. Here, with the data, so benefits (which decides the
+        reduction) and job help (which records the refusals) count the same way."""
+        started = (
+            EmploymentChange.objects.filter(person=person, kind=EmploymentChange.Kind.START)
+            .order_by("-on_date")
+            .values_list("on_date", flat=True)
+            .first()
+        )
+        row: list[WorkRefusal] = []
+        for refusal in cls.objects.filter(person=person).order_by("-offered_on", "-id"):
+            if refusal.justified or (started is not None and refusal.offered_on < started):
+                break
+            row.append(refusal)
+        return list(reversed(row))
+
+
 # --------------------------------------------------------------------------------------------------
 # 教育救助 (五(四))
 

@@ -11,9 +11,10 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from accounts.scope import ALL, region_prefix, scope_filter
-from applications.deadlines import overdue_cutoff, working_days_after
 from applications.selectors import region_chain
 from benefits.models import Enrolment
+from common.dates import age_on
+from eligibility.ages import is_working_age, working_age_births
 from help.models import (
     AidKind,
     AidMatch,
@@ -29,14 +30,13 @@ from help.models import (
     StudentAid,
 )
 from households.models import Household, Person
+from workcalendar.calendar import work_calendar
 
 HOUSEHOLD = "household__community__code"
 PERSON = "person__household__community__code"
 # A paired household is visited at least once a quarter; a pairing without a visit for longer shows up.
 PAIRING_VISIT_DAYS = 90
 EMPLOYED = (Person.Employment.EMPLOYED, Person.Employment.FLEXIBLE)
-# Working age for the job-help lists: 16 up to the statutory retirement age (60 for men, 55 for women).
-WORKING_AGE_FROM, RETIREMENT_AGE = 16, {"M": 60, "F": 55}
 
 
 def _heads_on(path: str = "members") -> Prefetch:
@@ -75,24 +75,29 @@ def lead_list(*, user, status: str = "open", source: str = "") -> QuerySet[Lead]
 
 def lead_overdue(*, user, today: dt.date) -> QuerySet[Lead]:
     """Leads not visited by their quick-response deadline, most overdue first."""
-    qs = lead_scope(user=user).filter(status=Lead.Status.OPEN, visit_due_on__lt=overdue_cutoff(today))
+    qs = lead_scope(user=user).filter(
+        status=Lead.Status.OPEN, visit_due_on__lt=work_calendar().overdue_cutoff(today)
+    )
     return qs.select_related("community", "api_client").order_by("visit_due_on", "id")
 
 
 def lead_counts(*, user, today: dt.date) -> dict[str, int]:
     return lead_scope(user=user).aggregate(
         open=Count("id", filter=Q(status__in=Lead.OPEN_STATUSES)),
-        overdue=Count("id", filter=Q(status=Lead.Status.OPEN, visit_due_on__lt=overdue_cutoff(today))),
+        overdue=Count(
+            "id",
+            filter=Q(status=Lead.Status.OPEN, visit_due_on__lt=work_calendar().overdue_cutoff(today)),
+        ),
         converted=Count("id", filter=Q(status=Lead.Status.CONVERTED)),
     )
 
 
 def annotate_leads(leads: Iterable[Lead], today: dt.date) -> list[Lead]:
     """Attach `overdue_days` (working days past the first-visit deadline of an unvisited lead); no queries."""
-    out = []
+    out, calendar = [], work_calendar()
     for lead in leads:
         lead.overdue_days = (
-            working_days_after(lead.visit_due_on, today) if lead.status == Lead.Status.OPEN else 0
+            calendar.working_days_after(lead.visit_due_on, today) if lead.status == Lead.Status.OPEN else 0
         )
         out.append(lead)
     return out
@@ -187,38 +192,23 @@ def pairing_get(*, user, pk: int) -> Pairing:
 # 就业帮扶
 
 
-def years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 def able_to_work(person: Person, today: dt.date, in_school: bool = False) -> bool:
     """Of working age, with (partial) labour capacity, not a student or retired, not in school."""
     if in_school or person.labor_capacity == Person.Labor.NONE:
         return False
     if person.employment in (Person.Employment.STUDENT, Person.Employment.RETIRED):
         return False
-    age = age_on(person.birth_date, today)
-    return WORKING_AGE_FROM <= age < RETIREMENT_AGE.get(person.sex, 60)
+    return is_working_age(age_on(person.birth_date, today))
 
 
 def able_q(today: dt.date, prefix: str = "") -> Q:
     """`able_to_work` as a query on Person (prefix it to use it from another model)."""
     p = prefix
-    age_ok = Q(**{f"{p}sex": "M", f"{p}birth_date__gt": years_before(today, RETIREMENT_AGE["M"])}) | Q(
-        **{f"{p}sex": "F", f"{p}birth_date__gt": years_before(today, RETIREMENT_AGE["F"])}
-    )
+    born_after, born_by = working_age_births(today)
     return (
         Q(**{f"{p}labor_capacity__in": [Person.Labor.FULL, Person.Labor.PARTIAL]})
         & ~Q(**{f"{p}employment__in": [Person.Employment.STUDENT, Person.Employment.RETIRED]})
-        & Q(**{f"{p}birth_date__lte": years_before(today, WORKING_AGE_FROM)})
-        & age_ok
+        & Q(**{f"{p}birth_date__gt": born_after, f"{p}birth_date__lte": born_by})
         & ~Q(**{f"{p}school_record__status": SchoolRecord.Status.IN_SCHOOL})
     )
 

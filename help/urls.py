@@ -26,6 +26,7 @@ urlpatterns = [
     path("jobs/person/<int:person_pk>/start/", views.job_start, name="job_start"),
     path("jobs/person/<int:person_pk>/end/", views.job_end, name="job_end"),
     path("jobs/person/<int:person_pk>/support/", views.job_support, name="job_support"),
+    path("jobs/person/<int:person_pk>/refusal/", views.job_refusal, name="job_refusal"),
     path("students/", views.student_list, name="student_list"),
     path("students/export.xlsx", views.student_export, name="student_export"),
     path("students/person/<int:person_pk>/", views.student_edit, name="student_edit"),

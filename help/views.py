@@ -20,13 +20,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import can_manage_offer
+from accounts.personal_exports import list_export_response
 from accounts.scope import can_write_region, communities_for
 from applications.forms import IntakeForm
+from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import list_export_response
 from help import exports, forms
 from help import selectors as help_selectors
-from help.models import AidKind, AidMatch, AidNeed, AidOffer, Lead, Pairing, SchoolRecord
+from help.models import AidKind, AidMatch, AidNeed, AidOffer, Lead, Pairing, SchoolRecord, WorkRefusal
 from help.services import charity, jobs, leads, pairing, students
 from households import selectors
 from households.exports import choice_label
@@ -39,11 +40,6 @@ LEAD_ACTIONS = {  # action → (url name, button text)
     "convert": ("lead_apply", "转为救助申请"),
     "close": ("lead_close", "关闭线索"),
 }
-
-
-def _apply_errors(exc: ServiceError, form) -> None:
-    for err in exc.errors:
-        form.add_error(err["field"] if err["field"] in form.fields else None, err["message"])
 
 
 def _page(request, qs, param: str = "page"):
@@ -77,7 +73,7 @@ def _form_page(
         except PermissionDenied as exc:
             return HttpResponseForbidden(exc.message)
         except ServiceError as exc:
-            _apply_errors(exc, form)
+            apply_to_form(exc, form)
         else:
             messages.success(request, message)
             return redirect(url)
@@ -91,7 +87,7 @@ def _guard(request, check: Callable[[], None], back: str):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
         return redirect(back)
     return None
 
@@ -278,11 +274,13 @@ def lead_apply(request, pk: int):
                     check_authorised=form.cleaned_data["check_authorised"],
                     check_authorised_on=form.cleaned_data["check_authorised_on"],
                     documents=[(kind, upload) for _, kind, upload in form.documents()],
+                    residence_basis=form.cleaned_data["residence_basis"] or "",
+                    residence_months=form.cleaned_data["residence_months"],
                 )
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                _apply_errors(exc, form)
+                apply_to_form(exc, form)
             else:
                 messages.success(
                     request, f"线索#{lead.pk}已转为救助申请#{application.pk}，请在办理时限内开展入户调查"
@@ -461,6 +459,8 @@ def job_person(request, person_pk: int):
             "household": person.household,
             "changes": list(person.employment_changes.all()),
             "supports": list(person.job_supports.all()),
+            "refusals": list(person.work_refusals.all()),
+            "refusals_in_a_row": len(WorkRefusal.unjustified_in_a_row(person)),
             "employed": person.employment in help_selectors.EMPLOYED,
             "able": help_selectors.able_to_work(person, today),
             "members": members,
@@ -512,6 +512,25 @@ def job_support(request, person_pk: int):
 
     return _job_step(
         request, person_pk, "登记就业帮扶", forms.JobSupportForm, {"on_date": timezone.localdate()}, call
+    )
+
+
+@login_required
+def job_refusal(request, person_pk: int):
+    """A refused job offer (policy.md §8.2; 社会救助暂行办法 第四十五条)."""
+
+    def call(person, data):
+        jobs.work_refusal_record(acting_user=request.user, person=person, **data)
+        in_a_row = len(WorkRefusal.unjustified_in_a_row(person))
+        return f"已登记{person.name}拒绝介绍的工作（连续无正当理由{in_a_row}次）"
+
+    return _job_step(
+        request,
+        person_pk,
+        "登记拒绝介绍的工作",
+        forms.WorkRefusalForm,
+        {"offered_on": timezone.localdate()},
+        call,
     )
 
 

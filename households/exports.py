@@ -3,7 +3,7 @@ subqueries, the masked search term, dates as text, choice labels.
 
 Each export takes the very queryset its list page shows (same selector, same scope, same filters), reshapes it
 into one streamed `values_list` query (heads and counts come as subqueries, never as a query per row), masks ID
-numbers as the lists do, and hands the rows to config/xlsx.py. Views log the read (config.xlsx
+numbers as the lists do, and hands the rows to common/spreadsheets.py. Views log the read (common.spreadsheets
 .personal_export_response)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from households.idnumber import mask
+from common.idnumber import mask
 from households.models import Person
 
 CHUNK = 2000
@@ -130,14 +130,15 @@ def member_rows(households: QuerySet) -> Iterator[tuple]:
 
 def query_label(query: str) -> str:
     """A search term as it may appear in a workbook or the access log: a full ID number masked."""
-    from households import idnumber
+    from common import idnumber
 
     query = (query or "").strip()
     return mask(query.upper()) if len(query) == 18 and idnumber.is_valid(query.upper()) else query
 
 
-def day(value) -> str:
-    return f"{value:%Y-%m-%d}" if value else ""
+def day(value):
+    """A date for the writer (a real date cell); None stays an empty cell."""
+    return value or None
 
 
 def choice_label(choices, value: str, extra: dict | None = None) -> str:

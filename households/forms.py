@@ -2,7 +2,10 @@ from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from accounts.scope import communities_for
-from households import idnumber
+from common import idnumber
+from common.dates import age_on
+from common.fields import IdNumberField, model_formfield
+from common.validators import not_in_future, today
 from households.models import HardshipCause, Household, Person
 
 
@@ -28,6 +31,7 @@ class HouseholdForm(forms.ModelForm):
             "hardship_causes",
         ]
         error_messages = {"community": {"invalid_choice": "只能选择本人负责的社区"}}
+        formfield_callback = model_formfield
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +53,8 @@ class HouseholdForm(forms.ModelForm):
 
 
 class PersonForm(forms.ModelForm):
+    id_number = IdNumberField(label="身份证号码")
+
     class Meta:
         model = Person
         fields = [
@@ -74,6 +80,7 @@ class PersonForm(forms.ModelForm):
             "newly_employed_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "supporter_unable_reason": forms.TextInput(attrs={"placeholder": "如：服刑、重病、下落不明"}),
         }
+        formfield_callback = model_formfield
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,14 +92,7 @@ class PersonForm(forms.ModelForm):
             *Person.DisabilityKind.choices,
         ]
         self.supporters: list[dict] = []  # filled by the view: the legal supporters the rules see
-
-    def clean_id_number(self):
-        value = self.cleaned_data["id_number"].strip()
-        try:
-            idnumber.parse(value)
-        except idnumber.InvalidIdNumber as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return value
+        self.fields["newly_employed_since"].validators.append(not_in_future)
 
     def clean(self):
         cleaned = super().clean()
@@ -106,12 +106,7 @@ class PersonForm(forms.ModelForm):
         cleaned["supporter_unable_reason"] = (cleaned.get("supporter_unable_reason") or "").strip()
         orphan, number = cleaned.get("orphan"), cleaned.get("id_number")
         if orphan and number and idnumber.is_valid(number):
-            from datetime import date
-
-            born = idnumber.parse(number).birth_date
-            today = date.today()
-            age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-            if age >= 18:
+            if age_on(idnumber.parse(number).birth_date, today()) >= 18:
                 self.add_error("orphan", "孤儿须未满18周岁")
         return cleaned
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.scope import scope_filter
-from households import idnumber
+from common import idnumber
 from households.models import Household, Person
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.scope import can_write_region, in_scope
 from accounts.services import event_record
+from common import idnumber
+from common.validators import not_in_future
 from config.errors import PermissionDenied, ServiceError
-from households import hooks, idnumber
+from households import hooks
 from households.models import Household, Person
 
 HOUSEHOLD_FIELDS = (
@@ -61,12 +64,17 @@ def _check_members(*, acting_user, household: Household | None, members: list[di
         errors.append({"field": "members", "message": f"家庭须有且只有一名户主，现有{len(heads)}名"})
     seen: dict[str, int] = {}
     for i, m in enumerate(members):
-        number = m["id_number"]
         try:
-            idnumber.parse(number)
+            number = m["id_number"] = idnumber.parse(m["id_number"]).number
         except idnumber.InvalidIdNumber as exc:
             errors.append({"field": f"members[{i}].id_number", "message": str(exc)})
             continue
+        try:
+            not_in_future(m.get("newly_employed_since"))
+        except ValidationError as exc:
+            errors.append(
+                {"field": f"members[{i}].newly_employed_since", "message": f"新就业日期{exc.messages[0]}"}
+            )
         if number in seen:
             errors.append(
                 {"field": f"members[{i}].id_number", "message": f"与第{seen[number] + 1}名成员身份证号码重复"}

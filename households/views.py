@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import can_apply_relief
+from accounts.personal_exports import list_export_response
 from accounts.scope import can_write_region, communities_for
 from applications.models import CATEGORY_SHORT_LABELS
 from applications.selectors import household_applications
 from benefits.linked import household_linked_benefits
 from benefits.selectors import household_enrolments, household_relief
+from common.errors import apply_to_form
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import list_export_response
 from eligibility.services import determine_household
 from help.selectors import household_help
 from households import exports, selectors, services
@@ -135,22 +136,6 @@ def _attach_supporters(formset, household) -> None:
             f.supporters = by_pk[f.instance.pk]
 
 
-def _apply_service_errors(exc: ServiceError, form, formset) -> None:
-    live = [f for f in formset.forms if not (f.cleaned_data or {}).get("DELETE")]
-    for err in exc.errors:
-        field = err["field"]
-        if field.startswith("members[") and "]." in field:
-            index, name = field[len("members[") :].split("].", 1)
-            target = live[int(index)] if int(index) < len(live) else None
-            if target is not None and name in target.fields:
-                target.add_error(name, err["message"])
-                continue
-        if field in form.fields:
-            form.add_error(field, err["message"])
-        else:
-            form.add_error(None, err["message"])
-
-
 @login_required
 def household_edit(request, pk: int | None = None):
     household = selectors.household_get(user=request.user, pk=pk) if pk else None
@@ -190,7 +175,8 @@ def household_edit(request, pk: int | None = None):
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                _apply_service_errors(exc, form, formset)
+                live = [f for f in formset.forms if not (f.cleaned_data or {}).get("DELETE")]
+                apply_to_form(exc, form, formsets={"members": live})
             else:
                 return redirect("household_detail", pk=saved.pk)
     else:

@@ -40,9 +40,10 @@ from accounts.scope import in_scope
 from accounts.services import event_record
 from applications.models import Application, Category
 from benefits.compute import household_facts
-from benefits.months import label as month_label
 from benefits.schedule import next_review
 from benefits.services.enrolments import review_schedule
+from common.dates import month_label
+from common.workbook_upload import file_format
 from config.errors import PermissionDenied, ServiceError
 from config.uploads import upload_store
 from households.models import Household, Person
@@ -122,13 +123,16 @@ def import_upload(*, acting_user, file, original_name: str) -> ImportBatch:
         raise PermissionDenied("只有县级、街道民政和社区工作人员可以导入本辖区的家庭台账")
     if file is None:
         raise ServiceError("请选择要上传的文件", field="file")
-    if not (original_name or "").lower().endswith(".xlsx"):
-        raise ServiceError("仅支持 Excel（.xlsx）文件，请用下载的导入模板填写", field="file")
+    fmt = file_format(original_name)
+    if fmt is None:
+        raise ServiceError(
+            "仅支持 Excel（.xlsx、.xls）或 LibreOffice（.ods）文件，请用下载的导入模板填写", field="file"
+        )
     limit = getattr(settings, "IMPORT_MAX_BYTES", MAX_BYTES)
     stored, sha256, size = upload_store(
         file=file,
         directory=storage_dir(),
-        suffix="xlsx",
+        suffix=fmt,
         max_bytes=limit,
         too_large=f"文件超过 {limit // 2**20} MB 的上限，请分成几个文件导入",
     )
@@ -180,6 +184,7 @@ def _check(batch: ImportBatch, user, today: dt.date, on_progress=None) -> import
         may_enrol=lambda code: can_import_enrolments(user, code),
         today=today,
         on_progress=on_progress,
+        fmt=batch.stored_name.rsplit(".", 1)[-1],
     )
     if "id_number" in parsed.columns:
         _check_registered(parsed, user)
@@ -559,6 +564,7 @@ def _write_chunk(chunk, writers, batch, user, now, today, reason) -> None:
                 "proposed_amount": amount,
                 "decided_on": today,
                 "decision_reason": f"原台账在册对象，{reason}",
+                "from_ledger": True,
                 "created_by_id": user.pk,
                 "created_at": now,
                 "updated_at": now,

@@ -15,9 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
 from accounts.models import Region
+from accounts.personal_exports import personal_export_response
 from accounts.scope import scope_filter
+from common.errors import flash
+from common.spreadsheets import Sheet, csv_response, workbook_response
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import workbook_response
 from imports import services as imports
 from imports import workbook as importing
 from imports.models import ImportBatch
@@ -26,7 +28,10 @@ PAGE = 50
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label="台账文件（.xlsx）")
+    file = forms.FileField(
+        label="台账文件（.xlsx、.xls、.ods）",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}),
+    )
 
 
 def _batches(user):
@@ -108,6 +113,47 @@ def import_detail(request, pk: int):
     )
 
 
+ISSUE_HEADER = ("行号", "列", "列名", "错误", "原值")
+
+
+def _issue_rows(batch: ImportBatch):
+    return batch.issues.order_by("line", "column", "id").values_list(
+        "line", "column", "label", "message", "value"
+    )
+
+
+@login_required
+@require_GET
+def import_issues_export(request, pk: int, ext: str):
+    """The batch's errors as a workbook or CSV (the same rows as the page, through the one writer: a value the
+    uploader typed that looks like a formula comes back as text). Values may name people: logged as a read."""
+    batch = _batch(request.user, pk)
+    name = f"台账导入#{batch.pk}错误清单"
+    if ext == "csv":
+        from accounts.services import access_log_record
+
+        access_log_record(
+            request=request, what=f"导出{name}（CSV）", purpose="导入纠错", count=batch.issues.count()
+        )
+        response = csv_response(f"{name}.csv", ISSUE_HEADER, _issue_rows(batch).iterator())
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return personal_export_response(
+        request,
+        filename=f"{name}.xlsx",
+        what=f"导出{name}",
+        purpose="导入纠错",
+        sheets=[
+            Sheet(
+                "错误清单",
+                ISSUE_HEADER,
+                _issue_rows(batch).iterator(),
+                caption=[f"{name}：{batch.original_name}（共{batch.error_count}处）"],
+            )
+        ],
+    )
+
+
 @login_required
 def import_status(request, pk: int):
     return JsonResponse(imports.progress_of(_batch(request.user, pk)))
@@ -123,7 +169,7 @@ def import_decide(request, pk: int, action: str):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
     else:
         messages.success(request, "已确认，正在导入" if action == "confirm" else "已放弃，本文件不导入")
     return redirect("import_detail", pk=batch.pk)

@@ -10,7 +10,7 @@ columns; the enrolment is the household's category, monthly amount and start mon
 
 Checking. Columns are found by their Chinese header (or an alias) in any order; unknown columns are ignored
 and listed. Each cell is checked with ledgers.validation.CellChecker (the same ID-number, amount and date checks
-the department extracts use) and households.idnumber; every error names the row and the column letter of the
+the department extracts use) and common.idnumber; every error names the row and the column letter of the
 uploaded file: 「第12行 C列「身份证号码」：身份证号码校验位错误」. Nothing here touches the database: the caller
 passes the communities and two predicates (may the user import into a community, may they enrol there); the
 check against persons already registered is the service's (imports.services).
@@ -28,10 +28,12 @@ from typing import Any
 
 from accounts.kinds import normalise_header
 from applications.models import Category
-from config.xlsx import Sheet
-from households import idnumber
+from common import idnumber
+from common.dates import next_month
+from common.spreadsheets import Sheet, display_width
+from common.workbook_upload import NumericCell, WorkbookRefused, WorkbookRows
 from households.models import Household, Person
-from ledgers.validation import CellChecker, ExtractFileError, NumericCell, XlsxRows
+from ledgers.validation import CellChecker, ExtractFileError
 
 DATA_SHEET = "家庭成员"
 MAX_ROWS = 100_000
@@ -522,9 +524,33 @@ EXPLANATION = (
 )
 
 
+# The values a dropdown offers where the accepted spellings (aliases, codes) are more than a person should pick from.
+_DROPDOWNS = {
+    "relation": tuple(label for _, label in Person.Relation.choices),
+    "disability_grade": ("无", "一级", "二级", "三级", "四级"),
+    "orphan": tuple(label for _, label in Person.Orphan.choices),
+    "category": ("低保", "特困", "支出型"),
+    "disability_kind": tuple(label for _, label in Person.DisabilityKind.choices),
+}
+TEXT_TYPES = ("key", "community", "id", "account", "phone")  # typed as text: Excel would drop digits
+
+
+def dropdown_values(col: Col) -> tuple[str, ...]:
+    """What the template's dropdown offers for a column with fixed values (empty for free columns)."""
+    if col.type == "yesno":
+        return ("是", "否")
+    if col.type != "choice":
+        return ()
+    return _DROPDOWNS.get(col.key) or tuple(dict.fromkeys(label for label, _ in col.choices if label))
+
+
 def template_sheets(communities: list[tuple[str, str]]) -> list[Sheet]:
-    """The downloadable template: the empty data sheet, the explanation, an example and the user's communities."""
+    """The downloadable template: the empty data sheet (ID, account and code columns formatted as text, a
+    dropdown on every column with fixed values), the explanation, an example and the user's communities."""
     header = [c.label for c in COLUMNS]
+    widths = [max(display_width(c.label), len(c.example)) + 4 for c in COLUMNS]
+    text_columns = [c.label for c in COLUMNS if c.type in TEXT_TYPES]
+    dropdowns = [(c.label, dropdown_values(c)) for c in COLUMNS if dropdown_values(c)]
     example = [
         [
             "DH-0001",
@@ -592,7 +618,15 @@ def template_sheets(communities: list[tuple[str, str]]) -> list[Sheet]:
         ],
     ]
     return [
-        Sheet(DATA_SHEET, header, iter(()), widths=[14] * len(header)),
+        Sheet(
+            DATA_SHEET,
+            header,
+            iter(()),
+            widths=widths,
+            text_columns=text_columns,
+            dropdowns=dropdowns,
+            form_rows=MAX_ROWS,
+        ),
         Sheet(
             "填写说明",
             ["列", "列名", "含义", "格式", "是否必填", "示例"],
@@ -610,7 +644,8 @@ def template_sheets(communities: list[tuple[str, str]]) -> list[Sheet]:
             caption=[
                 "示例（本表不会被导入，数据请填在「家庭成员」表；示例身份证号码为虚构且校验位不对，照抄会被拒绝）"
             ],
-            widths=[14] * len(header),
+            widths=widths,
+            text_columns=text_columns,
         ),
         Sheet("社区代码", ["社区区划代码", "社区名称", "所属街道"], communities, widths=[16, 30, 30]),
     ]
@@ -670,16 +705,29 @@ class Parsed:
 
 
 class _Cells:
-    """Turns one cell's text into its stored value or a reason."""
+    """Turns one cell's text into its stored value or a reason: one named step per column type."""
 
     def __init__(self, today: dt.date):
         self.checker = CellChecker()
-        self.latest_month = dt.date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+        self.latest_month = next_month(today)
         self.choice_maps = {
             c.key: {normalise_header(label): value for label, value in c.choices}
             | {normalise_header(str(value)): value for _, value in c.choices if value != ""}
             for c in COLUMNS
             if c.type == "choice"
+        }
+        self.by_type: dict[str, Callable[[Col, str, str], tuple[Any, str | None]]] = {
+            "id": self.id_number,
+            "key": self.text,
+            "text": self.text,
+            "community": self.community,
+            "phone": self.phone,
+            "account": self.account,
+            "amount": self.amount,
+            "count": self.count,
+            "yesno": self.yesno,
+            "choice": self.choice,
+            "month": self.month,
         }
 
     def parse(self, col: Col, raw: str) -> tuple[Any, str | None]:
@@ -691,64 +739,78 @@ class _Cells:
                 if col.required and col.level == "person" or col.key == "key"
                 else (col.default, None)
             )
-        t = col.type
-        if t == "id":
-            # The checker validates length, digits, the check character and the birth date (1880 to today).
-            number, reason = self.checker.id_number(raw)
-            if reason:
-                return None, reason
-            birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-            return idnumber.IdInfo(number, birth, "M" if int(number[16]) % 2 else "F"), None
-        if isinstance(raw, NumericCell) and t in ("community", "account") and len(v) > 15:
+        if isinstance(raw, NumericCell) and col.type in ("community", "account") and len(v) > 15:
             return None, "被存成了数字（末几位已丢失），请把该列设为文本格式"
-        if t in ("key", "text"):
-            return (v, None) if len(v) <= col.max_length else (None, f"不能超过{col.max_length}个字符")
-        if t == "community":
-            return (v, None) if len(v) == 12 and _DIGITS.match(v) else (None, "社区区划代码应为12位数字")
-        if t == "phone":
-            return (v, None) if _PHONE.match(v) else (None, "联系电话应为数字，最多20位")
-        if t == "account":
-            v = v.replace(" ", "")
-            return (v, None) if _DIGITS.match(v) and len(v) <= 32 else (None, "银行账号应为数字，最多32位")
-        if t == "amount":
-            text, reason = self.checker.amount(raw)
-            return (None, reason) if reason else (Decimal(text).quantize(ZERO), None)
-        if t == "count":
-            return (int(v), None) if _DIGITS.match(v) and int(v) <= 99 else (None, "应为0至99的整数")
-        if t == "yesno":
-            low = v.lower()
-            if low in YES:
-                return True, None
-            if low in NO:
-                return False, None
-            return None, "应填“是”或“否”"
-        if t == "choice":
-            choices = self.choice_maps[col.key]
-            value = choices.get(v)
-            if value is None:
-                value = choices.get(normalise_header(v))
-                if value is not None and len(choices) < 200:
-                    choices[v] = value  # remember the spelling as written
-            if value is None:
-                return None, "应为以下之一：" + "、".join(
-                    dict.fromkeys(label for label, _ in col.choices if label)
-                )
-            return value, None
-        if t == "month":
-            m = _MONTH.match(v.split(" ")[0].split("T")[0])
-            try:
-                month = dt.date(int(m.group(1)), int(m.group(2)), 1) if m else None
-            except ValueError:
-                month = None
-            if month is None:
-                return None, "月份格式应为 YYYY-MM，如2024-03"
-            if month < dt.date(2000, 1, 1) or month > self.latest_month:
-                return (
-                    None,
-                    f"起始月份应在2000年1月至{self.latest_month.year}年{self.latest_month.month}月之间",
-                )
-            return month, None
-        raise AssertionError(t)
+        return self.by_type[col.type](col, raw, v)
+
+    def id_number(self, col: Col, raw: str, v: str) -> tuple[Any, str | None]:
+        # The checker refuses a number Excel stored as a number, then asks common.idnumber.
+        number, reason = self.checker.id_number(raw)
+        if reason:
+            return None, reason
+        return idnumber.parse(number, today=self.checker.today), None
+
+    @staticmethod
+    def text(col: Col, raw: str, v: str) -> tuple[Any, str | None]:
+        return (v, None) if len(v) <= col.max_length else (None, f"不能超过{col.max_length}个字符")
+
+    @staticmethod
+    def community(col: Col, raw: str, v: str) -> tuple[Any, str | None]:
+        return (v, None) if len(v) == 12 and _DIGITS.match(v) else (None, "社区区划代码应为12位数字")
+
+    @staticmethod
+    def phone(col: Col, raw: str, v: str) -> tuple[Any, str | None]:
+        return (v, None) if _PHONE.match(v) else (None, "联系电话应为数字，最多20位")
+
+    @staticmethod
+    def account(col: Col, raw: str, v: str) -> tuple[Any, str | None]:
+        v = v.replace(" ", "")
+        return (v, None) if _DIGITS.match(v) and len(v) <= 32 else (None, "银行账号应为数字，最多32位")
+
+    def amount(self, col: Col, raw: str, v: str) -> tuple[Any, str | None]:
+        text, reason = self.checker.amount(raw)
+        return (None, reason) if reason else (Decimal(text).quantize(ZERO), None)
+
+    @staticmethod
+    def count(col: Col, raw: str, v: str) -> tuple[Any, str | None]:
+        return (int(v), None) if _DIGITS.match(v) and int(v) <= 99 else (None, "应为0至99的整数")
+
+    @staticmethod
+    def yesno(col: Col, raw: str, v: str) -> tuple[Any, str | None]:
+        low = v.lower()
+        if low in YES:
+            return True, None
+        if low in NO:
+            return False, None
+        return None, "应填“是”或“否”"
+
+    def choice(self, col: Col, raw: str, v: str) -> tuple[Any, str | None]:
+        choices = self.choice_maps[col.key]
+        value = choices.get(v)
+        if value is None:
+            value = choices.get(normalise_header(v))
+            if value is not None and len(choices) < 200:
+                choices[v] = value  # remember the spelling as written
+        if value is None:
+            return None, "应为以下之一：" + "、".join(
+                dict.fromkeys(label for label, _ in col.choices if label)
+            )
+        return value, None
+
+    def month(self, col: Col, raw: str, v: str) -> tuple[Any, str | None]:
+        m = _MONTH.match(v.split(" ")[0].split("T")[0])
+        try:
+            month = dt.date(int(m.group(1)), int(m.group(2)), 1) if m else None
+        except ValueError:
+            month = None
+        if month is None:
+            return None, "月份格式应为 YYYY-MM，如2024-03"
+        if month < dt.date(2000, 1, 1) or month > self.latest_month:
+            return (
+                None,
+                f"起始月份应在2000年1月至{self.latest_month.year}年{self.latest_month.month}月之间",
+            )
+        return month, None
 
 
 def read_workbook(
@@ -759,15 +821,20 @@ def read_workbook(
     may_enrol: Callable[[str], bool],
     today: dt.date,
     on_progress: Callable[..., None] | None = None,
+    fmt: str = "xlsx",
 ) -> Parsed:
-    """Read and check the data sheet of an uploaded workbook in one streaming pass.
+    """Read and check the data sheet of an uploaded workbook (.xlsx, .xls or .ods: `fmt`) in one pass.
 
     `communities` maps every community code to its name; `may_import(code)` / `may_enrol(code)` say whether the
-    uploader may file households / enrolments there. Raises ExtractFileError for a file that cannot be read.
+    uploader may file households / enrolments there. Raises ExtractFileError for a file that cannot be read or
+    that passes a limit (common/workbook_upload.py checks them before reading).
     """
-    rows = XlsxRows(path, DATA_SHEET)
-    if on_progress is not None:  # the size the sheet declares (read with the workbook, no extra pass)
-        on_progress(0, max(0, (rows.sheet.max_row or 1) - 1))
+    try:
+        rows = WorkbookRows(path, fmt, DATA_SHEET)
+    except WorkbookRefused as exc:
+        raise ExtractFileError(str(exc)) from None
+    if on_progress is not None:  # the size of the sheet (known once it is read, no extra pass)
+        on_progress(0, max(0, rows.size - 1))
     try:
         return _read(rows, communities, may_import, may_enrol, today, on_progress)
     finally:
@@ -790,11 +857,9 @@ def _find_header(rows: Iterator[list[str]], names: dict[str, Col], source) -> tu
     )
 
 
-def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress) -> Parsed:
-    out = Parsed()
-    names = header_names()
-    source_rows = iter(rows)
-    header, out.header_line = _find_header(source_rows, names, rows)
+def _map_header(header: list[str], names: dict[str, Col], out: Parsed) -> dict[str, int]:
+    """Column positions by key from the header row; duplicates, missing required columns and an enrolment
+    without its category are issues on the header line, unknown columns are listed as ignored."""
     positions: dict[str, int] = {}
     for i, text in enumerate(header):
         if not str(text).strip():
@@ -803,14 +868,8 @@ def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress
         if col is None:
             out.ignored_columns.append(f"{_letter(i)}列「{str(text).strip()[:30]}」")
         elif col.key in positions:
-            out.add(
-                Issue(
-                    out.header_line,
-                    _letter(i),
-                    col.label,
-                    f"与{_letter(positions[col.key])}列重复，同一列只能出现一次",
-                )
-            )
+            message = f"与{_letter(positions[col.key])}列重复，同一列只能出现一次"
+            out.add(Issue(out.header_line, _letter(i), col.label, message))
         else:
             positions[col.key] = i
     missing = [c.label for c in COLUMNS if c.required and c.key not in positions]
@@ -821,129 +880,163 @@ def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress
     enrolment_cols = [k for k in ("category", "monthly_amount", "start_month", "covered") if k in positions]
     if enrolment_cols and "category" not in positions:
         out.add(Issue(out.header_line, "", "表头", "有月救助金、起始月份或纳入保障列，却缺少「救助类别」列"))
-    if not out.ok:
-        return out
-    out.columns = {k: _letter(p) for k, p in positions.items()}
-    plan = [(c, positions[c.key], _letter(positions[c.key])) for c in COLUMNS if c.key in positions]
-    width = max(positions.values()) + 1
-    cells = _Cells(today)
-    by_key: dict[str, ParsedHousehold] = {}
-    id_letter = out.columns["id_number"]
-    id_lines = out.id_lines
-    community_ok: dict[str, tuple[str | None, bool]] = {}
+    return positions
 
-    for values in source_rows:
-        if not values:
-            continue
-        line = rows.line_num
-        out.rows += 1
-        if on_progress is not None and out.rows % PROGRESS_EVERY == 0:
-            on_progress(out.rows)
-        if out.rows > MAX_ROWS:
-            out.add(Issue(line, "", "", f"超过{MAX_ROWS}行的上限，请分成几个文件导入"))
-            break
-        if len(values) < width:
-            values = values + [""] * (width - len(values))
-        parsed: dict[str, Any] = {}
-        failed: set[str] = set()
-        for col, pos, letter in plan:
-            raw = values[pos]
-            value, reason = cells.parse(col, raw)
-            if reason:
-                shown = str(raw).strip()
-                out.add(
-                    Issue(
-                        line,
-                        letter,
-                        col.label,
-                        reason,
-                        idnumber.mask(shown) if col.type == "id" else shown[:64],
-                    )
+
+@dataclass
+class _Pass:
+    """What one reading pass carries from row to row once the header is known."""
+
+    out: Parsed
+    positions: dict[str, int]
+    cells: _Cells
+    communities: dict[str, str]
+    may_import: Callable[[str], bool]
+    may_enrol: Callable[[str], bool]
+    plan: list[tuple[Col, int, str]] = field(default_factory=list)  # (column, position, letter)
+    width: int = 0
+    by_key: dict[str, ParsedHousehold] = field(default_factory=dict)
+    community_ok: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.out.columns = {k: _letter(p) for k, p in self.positions.items()}
+        self.plan = [
+            (c, self.positions[c.key], self.out.columns[c.key]) for c in COLUMNS if c.key in self.positions
+        ]
+        self.width = max(self.positions.values()) + 1
+
+
+def _parse_cells(state: _Pass, values: list[str], line: int) -> tuple[dict[str, Any], set[str]]:
+    """Every planned cell of a row parsed; each reason an issue at its row and column."""
+    parsed: dict[str, Any] = {}
+    failed: set[str] = set()
+    for col, pos, letter in state.plan:
+        raw = values[pos]
+        value, reason = state.cells.parse(col, raw)
+        if reason:
+            shown = str(raw).strip()
+            state.out.add(
+                Issue(
+                    line, letter, col.label, reason, idnumber.mask(shown) if col.type == "id" else shown[:64]
                 )
-                failed.add(col.key)
-            parsed[col.key] = value
-        bad = bool(failed)
-        key = parsed.get("key")
-        if key is None:
+            )
+            failed.add(col.key)
+        parsed[col.key] = value
+    return parsed, failed
+
+
+def _start_household(state: _Pass, key: str, parsed: dict[str, Any], failed: set[str], line: int):
+    """A household's first row: its values, its required columns, its community and enrolment. Returns the
+    household and whether the row had an error."""
+    out = state.out
+    household = ParsedHousehold(key, line, {k: parsed.get(k, BY_KEY[k].default) for k in HOUSEHOLD_KEYS})
+    state.by_key[key] = household
+    out.households.append(household)
+    bad = False
+    for col, _pos, letter in state.plan:
+        if col.level == "household" and col.required and col.key not in failed and not parsed[col.key]:
+            out.add(Issue(line, letter, col.label, "必填（在该户第一行填写）"))
+            failed.add(col.key)
+            bad = True
+    _check_household_first_row(
+        out, household, line, failed, state.communities, state.may_import, state.may_enrol, state.community_ok
+    )
+    return household, bad
+
+
+def _check_repeated_row(
+    state: _Pass, household: ParsedHousehold, values: list[str], parsed: dict[str, Any], line: int
+) -> bool:
+    """A household's later row may repeat its household columns, but not differ from the first row."""
+    bad = False
+    for col, pos, letter in state.plan:
+        if col.level != "household" or col.key == "key" or not str(values[pos]).strip():
             continue
-        household = by_key.get(key)
-        if household is None:
-            household = ParsedHousehold(
-                key, line, {k: parsed.get(k, BY_KEY[k].default) for k in HOUSEHOLD_KEYS}
-            )
-            by_key[key] = household
-            out.households.append(household)
-            for col, _pos, letter in plan:
-                if (
-                    col.level == "household"
-                    and col.required
-                    and col.key not in failed
-                    and not parsed[col.key]
-                ):
-                    out.add(Issue(line, letter, col.label, "必填（在该户第一行填写）"))
-                    failed.add(col.key)
-                    bad = True
-            _check_household_first_row(
-                out, household, line, failed, communities, may_import, may_enrol, community_ok
-            )
-        else:
-            for col, pos, letter in plan:
-                if col.level == "household" and col.key != "key" and str(values[pos]).strip():
-                    first = household.values[col.key]
-                    if parsed[col.key] is not None and first is not None and parsed[col.key] != first:
-                        out.add(
-                            Issue(
-                                line,
-                                letter,
-                                col.label,
-                                f"与本户（户编号{key}）第{household.line}行的值不一致",
-                                str(values[pos]).strip()[:64],
-                            )
-                        )
-                        bad = True
-        info = parsed.get("id_number")
-        if info is not None:
-            first = id_lines.get(info.number)
-            if first is not None:
-                out.add(
-                    Issue(
-                        line,
-                        id_letter,
-                        "身份证号码",
-                        f"与第{first}行身份证号码重复，同一人只能登记一次",
-                        idnumber.mask(info.number),
-                    )
-                )
-                bad = True
-            else:
-                id_lines[info.number] = line
-        if parsed.get("disability_kind") and not parsed.get("disability_grade"):
-            out.add(
+        first = household.values[col.key]
+        if parsed[col.key] is not None and first is not None and parsed[col.key] != first:
+            state.out.add(
                 Issue(
                     line,
-                    out.columns.get("disability_kind", ""),
-                    "残疾类别",
-                    "残疾等级为“无”时不应填写残疾类别",
-                    str(parsed["disability_kind"]),
+                    letter,
+                    col.label,
+                    f"与本户（户编号{household.key}）第{household.line}行的值不一致",
+                    str(values[pos]).strip()[:64],
                 )
             )
             bad = True
-        category = household.values.get("category")
-        covered = parsed.get("covered")
-        if covered is None:
-            covered = bool(category)
-        elif covered and not category and "covered" in positions:
-            out.add(Issue(line, out.columns["covered"], "纳入保障", "该户没有填写救助类别，不能纳入保障"))
-            bad = True
-        if bad or info is None:
-            household.bad_rows += 1
-            continue
-        parsed["id_number"] = info.number
-        person = tuple(parsed.get(k, BY_KEY[k].default) for k in PERSON_FIELDS)
-        household.members.append((line, person, info.number, info.birth_date, info.sex, covered))
-        if len(out.preview) < PREVIEW_ROWS:
-            out.preview.append(_preview_row(line, household, parsed, info, covered))
+    return bad
 
+
+def _check_duplicate_id(out: Parsed, info, line: int) -> bool:
+    """The same person twice in the file: an error on the later row."""
+    first = out.id_lines.get(info.number)
+    if first is None:
+        out.id_lines[info.number] = line
+        return False
+    message = f"与第{first}行身份证号码重复，同一人只能登记一次"
+    out.add(Issue(line, out.columns["id_number"], "身份证号码", message, idnumber.mask(info.number)))
+    return True
+
+
+def _check_disability(out: Parsed, parsed: dict[str, Any], line: int) -> bool:
+    """A disability kind needs a disability grade."""
+    if not (parsed.get("disability_kind") and not parsed.get("disability_grade")):
+        return False
+    message = "残疾等级为“无”时不应填写残疾类别"
+    out.add(
+        Issue(
+            line, out.columns.get("disability_kind", ""), "残疾类别", message, str(parsed["disability_kind"])
+        )
+    )
+    return True
+
+
+def _covered(
+    state: _Pass, household: ParsedHousehold, parsed: dict[str, Any], line: int
+) -> tuple[bool, bool]:
+    """(whether the member is covered by the enrolment, whether the row had an error)."""
+    category = household.values.get("category")
+    covered = parsed.get("covered")
+    if covered is None:
+        return bool(category), False
+    if covered and not category and "covered" in state.positions:
+        state.out.add(
+            Issue(line, state.out.columns["covered"], "纳入保障", "该户没有填写救助类别，不能纳入保障")
+        )
+        return covered, True
+    return covered, False
+
+
+def _read_row(state: _Pass, values: list[str], line: int) -> None:
+    """One data row: its cells, its household (first or repeated row), the duplicate check, the member."""
+    if len(values) < state.width:
+        values = values + [""] * (state.width - len(values))
+    parsed, failed = _parse_cells(state, values, line)
+    key = parsed.get("key")
+    if key is None:
+        return
+    household = state.by_key.get(key)
+    if household is None:
+        household, bad = _start_household(state, key, parsed, failed, line)
+    else:
+        bad = _check_repeated_row(state, household, values, parsed, line)
+    bad = bool(failed) or bad
+    info = parsed.get("id_number")
+    if info is not None:
+        bad = _check_duplicate_id(state.out, info, line) or bad
+    bad = _check_disability(state.out, parsed, line) or bad
+    covered, wrong = _covered(state, household, parsed, line)
+    if bad or wrong or info is None:
+        household.bad_rows += 1
+        return
+    parsed["id_number"] = info.number
+    person = tuple(parsed.get(k, BY_KEY[k].default) for k in PERSON_FIELDS)
+    household.members.append((line, person, info.number, info.birth_date, info.sex, covered))
+    if len(state.out.preview) < PREVIEW_ROWS:
+        state.out.preview.append(_preview_row(line, household, parsed, info, covered))
+
+
+def _finish(out: Parsed) -> Parsed:
     if out.rows == 0:
         out.add(Issue(out.header_line, "", "", "表头下没有数据行"))
     for household in out.households:
@@ -951,6 +1044,29 @@ def _read(rows: XlsxRows, communities, may_import, may_enrol, today, on_progress
     out.persons = sum(len(h.members) for h in out.households)
     out.enrolments = sum(1 for h in out.households if h.values.get("category"))
     return out
+
+
+def _read(rows: WorkbookRows, communities, may_import, may_enrol, today, on_progress) -> Parsed:
+    """The header, then each data row (stopping past MAX_ROWS), then the checks of each whole household."""
+    out = Parsed()
+    names = header_names()
+    source_rows = iter(rows)
+    header, out.header_line = _find_header(source_rows, names, rows)
+    positions = _map_header(header, names, out)
+    if not out.ok:
+        return out
+    state = _Pass(out, positions, _Cells(today), communities, may_import, may_enrol)
+    for values in source_rows:
+        if not values:
+            continue
+        out.rows += 1
+        if on_progress is not None and out.rows % PROGRESS_EVERY == 0:
+            on_progress(out.rows)
+        if out.rows > MAX_ROWS:
+            out.add(Issue(rows.line_num, "", "", f"超过{MAX_ROWS}行的上限，请分成几个文件导入"))
+            break
+        _read_row(state, values, rows.line_num)
+    return _finish(out)
 
 
 def _check_household_first_row(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from households import idnumber
+from common import idnumber
 from households.selectors import person_scope
 
 LIMIT = 50

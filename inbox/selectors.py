@@ -17,18 +17,18 @@ from django.urls import reverse
 
 from accounts import permissions
 from accounts.scope import scope_filter
-from applications.deadlines import working_days_after
 from applications.models import Application, ApplicationEvent
 from applications.selectors import application_queue
 from benefits import selectors as benefit_selectors
 from benefits.models import Enrolment, EnrolmentReview, PaymentCorrection, PaymentRoll, ReliefGrant
-from benefits.months import month_end
+from common.dates import month_end
 from help.models import Lead
 from help.selectors import lead_scope
 from households.models import Person
 from imports.models import ImportBatch
 from ledgers.models import Extract, ReviewTask
 from ledgers.selectors import extract_scope
+from workcalendar.calendar import work_calendar
 
 ROWS = 20  # rows shown per section; the count says how many there are in all
 NOTIFICATION_DAYS = 30
@@ -62,7 +62,7 @@ def _deadline(due_on: dt.date | None, today: dt.date) -> dict:
     return {
         "due_on": due_on,
         "days_left": (due_on - today).days,
-        "overdue_days": working_days_after(due_on, today),
+        "overdue_days": work_calendar().working_days_after(due_on, today),
     }
 
 

@@ -1,12 +1,12 @@
 """REST endpoints for department clients (API key with scopes; staff use the pages):
 
-POST /api/v1/ledgers/extracts/              upload (multipart: file, kind, program, period, mode)  extract_upload
-GET  /api/v1/ledgers/extracts/              the client's own extracts                              extract_upload
-GET  /api/v1/ledgers/extracts/<id>/         status and counts                                      extract_upload
-GET  /api/v1/ledgers/extracts/<id>/errors/  bad rows with line numbers                             extract_upload
-POST /api/v1/ledgers/extracts/<id>/load/    load the good rows of a checked extract (mode=check)   extract_upload
-POST /api/v1/ledgers/extracts/<id>/discard/ load nothing                                           extract_upload
-GET  /api/v1/ledgers/findings/              findings resting on the client's own extracts          findings
+POST /api/v1/ledgers/extracts              upload (multipart: file, kind, program, period, mode)  extract_upload
+GET  /api/v1/ledgers/extracts              the client's own extracts                              extract_upload
+GET  /api/v1/ledgers/extracts/<id>         status and counts                                      extract_upload
+GET  /api/v1/ledgers/extracts/<id>/errors  bad rows with line numbers                             extract_upload
+POST /api/v1/ledgers/extracts/<id>/load    load the good rows of a checked extract (mode=check)   extract_upload
+POST /api/v1/ledgers/extracts/<id>/discard load nothing                                           extract_upload
+GET  /api/v1/ledgers/findings              findings resting on the client's own extracts          findings
 
 A client sees only its own extracts and findings; another client's id answers 404. Reading findings
 (personal data) needs a stated purpose (X-Purpose) and is written to the access log.
@@ -17,16 +17,16 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import ListAPIView, RetrieveAPIView
-from rest_framework.pagination import CursorPagination
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api_auth import scope_required, stated_purpose
+from accounts.api_auth import DEPARTMENT_AUTH, PURPOSE_PARAMETER, scope_required, stated_purpose
 from accounts.services import access_log_record
+from config.pagination import CursorPagination
 from ledgers import periods, selectors
 from ledgers.serializers import (
     ExtractErrorSerializer,
@@ -58,11 +58,18 @@ def _own(request, pk: int):
     return get_object_or_404(selectors.client_extracts(client=request.user.client), pk=pk)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="本客户端上传的比对数据 / Our extracts",
+        description="本客户端上传过的比对数据及其状态，最新在前。\n\nThe client's own extracts, newest first.",
+    )
+)
 class ExtractListCreate(ListAPIView):
+    authentication_classes = DEPARTMENT_AUTH
     permission_classes = [Upload]
     serializer_class = ExtractSerializer
     pagination_class = NewestFirst
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # one request content type: multipart, for the file
 
     def get_queryset(self):
         return selectors.client_extracts(client=self.request.user.client)
@@ -70,7 +77,10 @@ class ExtractListCreate(ListAPIView):
     @extend_schema(
         request=ExtractUploadSerializer,
         responses={202: ExtractSerializer},
-        summary="上传比对数据（逐行校验后按 mode 导入）",
+        summary="上传比对数据 / Upload an extract",
+        description="multipart/form-data 上传一个 CSV 或 XLSX 文件；逐行校验后按 mode 导入。答 202 及 Location，"
+        "之后按 Location 查询状态。\n\nUpload one CSV or XLSX file (multipart); it is checked row by row and "
+        "loaded according to `mode`. Answers 202 with `Location`; poll it for the status.",
     )
     def post(self, request):
         form = ExtractUploadSerializer(data=request.data)
@@ -92,7 +102,14 @@ class ExtractListCreate(ListAPIView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="比对数据状态 / One extract",
+        description="状态与行数统计；他人的编号答 404。\n\nStatus and row counts; another client's id: 404.",
+    )
+)
 class ExtractDetail(RetrieveAPIView):
+    authentication_classes = DEPARTMENT_AUTH
     permission_classes = [Upload]
     serializer_class = ExtractSerializer
 
@@ -100,7 +117,14 @@ class ExtractDetail(RetrieveAPIView):
         return _own(self.request, self.kwargs["pk"])
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary="比对数据的错误行 / Bad rows of an extract",
+        description="校验未通过的行，按行号排列。\n\nThe rows that failed the check, by line number.",
+    )
+)
 class ExtractErrors(ListAPIView):
+    authentication_classes = DEPARTMENT_AUTH
     permission_classes = [Upload]
     serializer_class = ExtractErrorSerializer
     pagination_class = ByLine
@@ -110,19 +134,43 @@ class ExtractErrors(ListAPIView):
 
 
 class ExtractDecide(APIView):
+    authentication_classes = DEPARTMENT_AUTH
     permission_classes = [Upload]
-    action = "load"
+    service = staticmethod(extract_request_load)
 
-    @extend_schema(request=None, responses={202: ExtractSerializer})
     def post(self, request, pk: int):
-        extract = _own(request, pk)
-        service = extract_request_load if self.action == "load" else extract_discard
-        extract = service(principal=request.user, extract=extract)
+        extract = self.service(principal=request.user, extract=_own(request, pk))
         extract.refresh_from_db()
         return Response(ExtractSerializer(extract).data, status=status.HTTP_202_ACCEPTED)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        request=None,
+        responses={202: ExtractSerializer},
+        summary="导入已校验的比对数据 / Load a checked extract",
+        description="mode=check 上传并校验完毕后，导入其中正确的行。\n\nLoads the good rows of an extract "
+        "uploaded with mode=check once it is checked.",
+    )
+)
+class ExtractLoad(ExtractDecide):
+    service = staticmethod(extract_request_load)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        request=None,
+        responses={202: ExtractSerializer},
+        summary="放弃已校验的比对数据 / Discard a checked extract",
+        description="不导入任何行。\n\nLoads nothing.",
+    )
+)
+class ExtractDiscard(ExtractDecide):
+    service = staticmethod(extract_discard)
+
+
 class FindingList(ListAPIView):
+    authentication_classes = DEPARTMENT_AUTH
     permission_classes = [Findings]
     serializer_class = FindingSerializer
     pagination_class = NewestFirst
@@ -134,13 +182,14 @@ class FindingList(ListAPIView):
         )
 
     @extend_schema(
+        summary="本部门比对疑点 / Findings on our extracts",
+        description="以本客户端上传数据为依据的比对疑点；须在 X-Purpose 说明用途，每次读取记入访问日志。\n\n"
+        "Findings resting on the client's own extracts; state the purpose in X-Purpose; every read is logged.",
         parameters=[
             OpenApiParameter("period", str, description="比对期，如 2025H2"),
             OpenApiParameter("rule", str, description="规则代码，如 not_in_ours、missing_theirs"),
-            OpenApiParameter(
-                "X-Purpose", str, OpenApiParameter.HEADER, required=True, description="读取用途"
-            ),
-        ]
+            PURPOSE_PARAMETER,
+        ],
     )
     def get(self, request, *args, **kwargs):
         purpose = stated_purpose(request)

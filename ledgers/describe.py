@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from accounts.kinds import PROGRAMS
 from applications.models import Category
+from common.money import format_yuan
 
 CATEGORIES = dict(Category.choices)
 SHORT_CATEGORY = {"dibao": "低保", "tekun": "特困", "zhichu": "支出型"}
 
 
 def money(value) -> str:
-    if value is None or value == "":
-        return "—"
-    try:
-        return f"{Decimal(str(value)).quantize(Decimal('0.01')):,}"
-    except InvalidOperation:
-        return str(value)
+    return format_yuan(value, empty="—")
 
 
 def _items(values, limit: int = 5) -> str:

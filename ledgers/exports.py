@@ -1,4 +1,4 @@
-"""Excel exports of the ledger lists through config/xlsx.py (openpyxl write-only: rows stream to a temporary file,
+"""Excel exports of the ledger lists through common/spreadsheets.py (openpyxl write-only: rows stream to a temporary file,
 so memory stays flat whatever the number of findings): a run's report with its findings (the same filters as the
 drill-down page) and the review task list. ID numbers are masked, as in every list."""
 
@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
-from config.xlsx import Sheet
+from common.idnumber import mask
+from common.spreadsheets import Sheet
 from households.exports import CHUNK
-from households.idnumber import mask
 from ledgers import periods
 from ledgers.describe import describe
 from ledgers.models import Finding, ReconciliationRun, ReviewTask

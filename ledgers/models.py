@@ -407,7 +407,7 @@ class Finding(models.Model):
 
     @property
     def id_masked(self) -> str:
-        from households.idnumber import mask
+        from common.idnumber import mask
 
         return mask(self.id_number)
 

@@ -6,10 +6,8 @@ columns; good rows are written to a file in PostgreSQL COPY text format (the sam
 reason. Memory stays flat whatever the size: nothing but the current row and a bounded cache of parsed
 dates is held.
 
-This pass is the product's own overhead on a load, so the hot loop is written for speed: the ID-number
-checksum uses the fact that GB 11643's weights are 2^(17-i) mod 11, so the weighted sum is
-2 × int(first 17 digits, base 13) mod 11 (13 ≡ 2 mod 11), one C call instead of seventeen
-multiplications.
+This pass is the product's own overhead on a load, so the hot loop is written for speed: ID numbers go
+through `common.idnumber.valid_number`, the validator's allocation-free path.
 """
 
 from __future__ import annotations
@@ -25,11 +23,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from accounts.kinds import KINDS, Column, Kind, header_names, normalise_header
+from common import idnumber, money
+from common.workbook_upload import NumericCell  # noqa: F401 (shared with the household import)
+from common.workbook_upload import cell_text as _cell
 
-CHECK = "10X98765432"
 NULL = r"\N"
 PROGRESS_EVERY = 100_000
-_AMOUNT = re.compile(r"^(\d{1,12})(?:\.(\d{1,2}))?$")
 _DATE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$")
 _CODE = re.compile(r"^\d{6,12}$")
 COPY_SPECIAL = re.compile(r"[\t\n\r\\]")  # characters COPY text escapes
@@ -124,26 +123,6 @@ class _CsvSource:
         return ExtractFileError(f"第{self.line_num}行 CSV 格式错误：{exc}")
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)
-
-
-class NumericCell(str):
-    """A cell Excel stored as a number (an ID number so stored has lost its last digits)."""
-
-
 class XlsxRows:
     """Rows of one sheet of an XLSX file (openpyxl read-only mode: one row in memory at a time): the sheet
     titled `sheet` when the workbook has one, else the first. Also used by the household import
@@ -152,6 +131,12 @@ class XlsxRows:
     def __init__(self, path: str, sheet: str | None = None):
         from openpyxl import load_workbook
 
+        from common.workbook_upload import WorkbookRefused, check_unpacked_size
+
+        try:
+            check_unpacked_size(path)  # a zip bomb is refused from its directory, never unpacked
+        except WorkbookRefused as exc:
+            raise ExtractFileError(str(exc)) from None
         try:
             self.book = load_workbook(path, read_only=True, data_only=True)
         except (
@@ -204,37 +189,17 @@ class CellChecker:
         self.kind = kind
         self.regions = regions
         self._dates: dict[str, str | None] = {}
-        self._birthdays: dict[str, bool] = {}
-
-    def birthday_ok(self, ymd: str) -> bool:
-        ok = self._birthdays.get(ymd)
-        if ok is None:
-            try:
-                day = dt.date(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:8]))
-                ok = 1880 <= day.year and day <= dt.date.today()
-            except ValueError:
-                ok = False
-            self._birthdays[ymd] = ok
-        return ok
+        self.today = dt.date.today()
 
     def id_number(self, raw: str) -> tuple[str | None, str | None]:
-        v = raw.strip()
         if isinstance(raw, NumericCell):
             return None, "身份证号码被存成了数字（末几位已丢失），请把该列设为文本格式"
-        if not v:
+        if not raw.strip():
             return None, "必填"
-        if v[-1:] == "x":
-            v = v[:-1] + "X"
-        head = v[:17]
-        if len(v) != 18:
-            return None, f"身份证号码应为18位，实为{len(v)}位"
-        if not (head.isascii() and head.isdigit()) or not (v[17].isdigit() or v[17] == "X"):
-            return None, "身份证号码前17位须为数字，末位为数字或X"
-        if CHECK[(2 * int(head, 13)) % 11] != v[17]:
-            return None, "身份证号码校验位错误"
-        if not self.birthday_ok(v[6:14]):
-            return None, "身份证号码中的出生日期不存在"
-        return v, None
+        try:
+            return idnumber.parse(raw, today=self.today).number, None
+        except idnumber.InvalidIdNumber as exc:
+            return None, str(exc)
 
     def date(self, raw: str) -> tuple[str | None, str | None]:
         v = raw.strip()
@@ -259,17 +224,10 @@ class CellChecker:
 
     @staticmethod
     def amount(raw: str) -> tuple[str | None, str | None]:
-        v = raw.strip().replace(",", "").replace("，", "")
-        if v.startswith("¥") or v.startswith("￥"):
-            v = v[1:].strip()
-        m = _AMOUNT.match(v)
-        if m is None:
-            if v.startswith("-"):
-                return None, "不能为负数"
-            if re.match(r"^\d+\.\d{3,}$", v):
-                return None, "最多保留两位小数"
-            return None, "应为数字（元，最多两位小数）"
-        return v, None
+        try:
+            return str(money.parse(raw, label="")), None
+        except money.MoneyError as exc:
+            return None, str(exc)
 
     def region(self, raw: str) -> tuple[str | None, str | None]:
         v = raw.strip()
@@ -313,15 +271,8 @@ def _column_source(i: int, pos: int, col: Column) -> str:
         return _lines(
             8,
             f"raw = values[{pos}]",
-            "v = raw.strip()",
-            "if v[-1:] == 'x':",
-            "    v = v[:-1] + 'X'",
-            "h = v[:17]",
-            "if type(raw) is str and len(v) == 18 and h.isdigit() and h.isascii() "
-            "and CHECK[(2 * int(h, 13)) % 11] == v[17] and (birthdays.get(v[6:14]) or birthday(v[6:14])):",
-            f"    {name} = v",
-            "else:",
-            f"    {name} = None",
+            f"{name} = valid_id(raw, today) if type(raw) is str else None",
+            f"if {name} is None:",
         ) + fail(12, "checker.id_number(raw)[1] or '身份证号码无效'")
     if col.type == "text":
         return (
@@ -446,20 +397,19 @@ def _validate(
         return parsed
 
     namespace = {
-        "CHECK": CHECK,
         "NULL": NULL,
+        "valid_id": idnumber.valid_number,
+        "today": checker.today,
         "RowError": RowError,
         "PROGRESS_EVERY": PROGRESS_EVERY,
         "checker": checker,
-        "birthday": checker.birthday_ok,
         "special": COPY_SPECIAL.search,
         "escape": escape_copy,
-        "amount_re": _AMOUNT.match,
+        "amount_re": money.PLAIN.match,
         "code_re": _CODE.match,
         "regions": regions,
         "dates": dates,
         "parse_date": parse_date,
-        "birthdays": checker._birthdays,
     }
     exec(compile(_compile(plan, max(p for p, _ in plan) + 1), f"<extract-{kind}>", "exec"), namespace)
     result = Result(columns=["extract_id", "line", *(c.field for _, c in plan)])

@@ -20,8 +20,10 @@ from accounts.permissions import (
     is_caseworker,
     is_officer,
 )
+from accounts.personal_exports import list_export_response, personal_export_response
+from benefits.services.followups import FACT_CLAUSE
+from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import list_export_response, personal_export_response
 from ledgers import periods, selectors
 from ledgers.describe import describe
 from ledgers.exports import FINDINGS_SHEET, TASK_HEADER, run_sheets, task_rows
@@ -37,6 +39,7 @@ from ledgers.services import (
     run_restart,
     run_start,
 )
+from ledgers.services.reviews import FACTS
 from ledgers.services.runs import steps_total
 
 PAGE = 50
@@ -44,11 +47,6 @@ PAGE = 50
 
 def _page(request, qs, size: int = PAGE):
     return Paginator(qs, size).get_page(request.GET.get("page"))
-
-
-def _errors_to_form(form, exc: ServiceError) -> None:
-    for err in exc.errors:
-        form.add_error(err["field"] if err["field"] in form.fields else None, err["message"])
 
 
 @login_required
@@ -112,7 +110,7 @@ def extract_upload_view(request):
         except PermissionDenied as exc:
             return HttpResponseForbidden(exc.message)
         except ServiceError as exc:
-            _errors_to_form(form, exc)
+            apply_to_form(exc, form)
         else:
             messages.success(request, f"已上传“{extract.original_name}”，正在逐行校验")
             return redirect("ledger_extract_detail", pk=extract.pk)
@@ -169,7 +167,7 @@ def extract_decide(request, pk: int, action: str):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
     else:
         messages.success(
             request, "已确认导入正确行，正在导入" if action == "load" else "已放弃，本文件不导入"
@@ -211,7 +209,7 @@ def run_start_view(request):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
         return redirect("ledger_runs")
     messages.success(request, f"已发起比对#{run.pk}（{run.region.name}，{periods.label(run.period)}）")
     return redirect("ledger_run_detail", pk=run.pk)
@@ -276,7 +274,7 @@ def run_restart_view(request, pk: int):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
     else:
         messages.success(request, "已重新开始，从中断处继续")
     return redirect("ledger_run_detail", pk=run.pk)
@@ -369,7 +367,7 @@ def finding_detail(request, pk: int):
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                _errors_to_form(form, exc)
+                apply_to_form(exc, form)
             else:
                 messages.success(request, "已记录核实结论")
                 return redirect("ledger_tasks")
@@ -391,6 +389,7 @@ def finding_detail(request, pk: int):
             "can_resolve": task is not None and task.is_open and can_review(user, task),
             "household": household,
             "program": PROGRAMS.get(finding.source),
+            "fact_clause": FACT_CLAUSE if finding.rule in FACTS else "",
         },
     )
 

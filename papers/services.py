@@ -72,6 +72,10 @@ def _trace_clauses(determination: dict | None, passed: bool, category: str = "")
 
 
 def _application_decision(application: Application) -> Decision | None:
+    if application.from_ledger:
+        return (
+            None  # imported from an old ledger: the product did not decide it, so it issues no notice for it
+        )
     if application.status == Application.Status.APPROVED:
         enrolment = getattr(application, "enrolment", None)
         facts: dict[str, Any] = {"category": application.get_category_display()}

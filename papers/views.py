@@ -12,8 +12,9 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Region
+from common.errors import flash
+from common.idnumber import mask
 from config.errors import ServiceError
-from households.idnumber import mask
 from papers import selectors, services
 from papers.pdf import pdf_response
 
@@ -76,7 +77,7 @@ def notice_issue(request, pk: int):
     except PermissionDenied:
         raise
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
         return redirect("application_papers", pk=pk)
     messages.success(request, f"已出具{notice.get_kind_display()}，文号 {notice.reference}")
     return redirect("notice_print", pk=notice.pk)

@@ -12,7 +12,7 @@ constant number of queries whatever the number of households. Definitions, so th
 - **新增 (entries)**: enrolments whose `start_month` lies in the period; **退出 (exits)**: enrolments whose `ended_on`
   (last day paid) lies in the period, by exit reason.
 - **发放资金 (money paid)**: the locked rolls of the months in the period, from their per-community totals
-  (benefits.PaymentRollTotal: paid lines only, components from regular lines, arrears on their own).
+  (benefits.PaymentRollTotal: paid lines only, components from regular lines, arrears and 增发 on their own).
 - **实际人均补差**: 低保补差 + 支出型补差 paid on the 低保 and 支出型 rolls ÷ the person-months on those rolls' regular
   lines; **目标** is the `subsidy_target` of the standard in force for the period's last year (nearest up the tree),
   **指导** the provincial guidance 380 × 1.09^(year − 2018) (eligibility.standard_entry.guidance).
@@ -25,7 +25,6 @@ constant number of queries whatever the number of households. Definitions, so th
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
@@ -43,13 +42,17 @@ from accounts.permissions import can_read_reports
 from accounts.scope import ALL, in_scope, region_prefix, scope_filter
 from applications.models import Application, ApplicationTimes, Category
 from benefits.compute import COMPONENT_LABELS
-from benefits.models import Enrolment, EnrolmentPeriod, PaymentRoll, PaymentRollTotal
+from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod, PaymentRoll, PaymentRollTotal
 from benefits.models.rolls import TOTAL_COMPONENTS
+from common.dates import add_months, month_count, month_end, months_between, parse_month, years_before
+from common.money import round_half_up
 from config.errors import ServiceError
-from eligibility.rules import add_months
+from eligibility.ages import WORKING_AGE_UNTIL
 from eligibility.standard_entry import gap_percent, guidance
 from eligibility.standards import StandardsLookup
-from ledgers.models import Finding, ReviewTask
+from help.models import SchoolRecord
+from households.models import Household, Person
+from ledgers.models import Extract, ExtractRow, Finding, ReviewTask
 from ledgers.rules import RULES
 
 CHILD = {2: 4, 4: 6, 6: 9, 9: 12}
@@ -67,10 +70,28 @@ KINDS = {
 }
 # The sections each ready-made view combines.
 SECTIONS = {
-    "custom": ("beneficiaries", "flows", "money", "subsidy", "standards", "timeliness", "findings"),
-    "quarterly": ("beneficiaries", "flows", "money", "timeliness", "findings"),
-    "half": ("beneficiaries", "flows", "money", "subsidy", "timeliness", "findings"),
-    "yearly": ("beneficiaries", "flows", "money", "subsidy", "standards", "timeliness", "findings"),
+    "custom": (
+        "beneficiaries",
+        "coverage",
+        "flows",
+        "money",
+        "subsidy",
+        "standards",
+        "timeliness",
+        "findings",
+    ),
+    "quarterly": ("beneficiaries", "coverage", "flows", "money", "timeliness", "findings"),
+    "half": ("beneficiaries", "coverage", "flows", "money", "subsidy", "timeliness", "findings"),
+    "yearly": (
+        "beneficiaries",
+        "coverage",
+        "flows",
+        "money",
+        "subsidy",
+        "standards",
+        "timeliness",
+        "findings",
+    ),
 }
 DAY_BUCKETS = ((0, 30, "30天以内"), (31, 45, "31–45天"), (46, 60, "46–60天"), (61, None, "60天以上"))
 STEPS = (
@@ -116,15 +137,11 @@ class Period:
 
     @property
     def last_day(self) -> dt.date:
-        return self.end.replace(day=calendar.monthrange(self.end.year, self.end.month)[1])
+        return month_end(self.end)
 
     @property
     def months(self) -> list[dt.date]:
-        out, cur = [], self.start
-        while cur <= self.end:
-            out.append(cur)
-            cur = add_months(cur, 1)
-        return out
+        return months_between(self.start, None, limit=add_months(self.end, 1))
 
     @property
     def label(self) -> str:
@@ -145,7 +162,6 @@ class Period:
 
 
 PERIOD_KEY = re.compile(r"^(\d{4})(?:(Q)([1-4])|(H)([12]))?$")
-MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 MAX_MONTHS = 36
 
 
@@ -165,17 +181,17 @@ def period_from_key(key: str) -> Period:
 
 
 def _month(value: str, name: str) -> dt.date:
-    m = MONTH.match((value or "").strip())
-    if not m or not 2000 <= int(m.group(1)) <= 2100 or not 1 <= int(m.group(2)) <= 12:
+    month = parse_month(value)
+    if month is None or not 2000 <= month.year <= 2100:
         raise ServiceError("月份格式应为 2026-01", field=name)
-    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+    return month
 
 
 def period_from_months(start: str, end: str) -> Period:
     first, last = _month(start, "from"), _month(end, "to")
     if last < first:
         raise ServiceError("截止月份不能早于起始月份", field="to")
-    if (last.year - first.year) * 12 + last.month - first.month >= MAX_MONTHS:
+    if month_count(first, last) > MAX_MONTHS:
         raise ServiceError(f"统计期最长 {MAX_MONTHS} 个月", field="to")
     key = f"{first:%Y-%m}~{last:%Y-%m}"
     return Period(first, last, "month" if first == last else "range", key)
@@ -239,6 +255,7 @@ class Report:
 # The charts a report may carry, in page order: (key, caption, the table's first column, drawn as lines?).
 CHARTS = (
     ("trend", "逐月在保人数、户次", "月份", True),
+    ("coverage", "整户保障比例、三保障均达到比例（%）", "区划", False),
     ("money", "资金发放按构成（元）", "构成", False),
     ("money_months", "逐月发放总额（元）", "月份", False),
     ("subsidy", "实际人均补差与目标（元/人/月）", "区划", False),
@@ -279,7 +296,7 @@ def chart_figures(report: Report) -> list[Figure]:
 
 
 def _yuan(value) -> Decimal:
-    return Decimal(value or 0).quantize(CENT, rounding=ROUND_HALF_UP)
+    return round_half_up(Decimal(value or 0))
 
 
 def _ratio(num: Decimal, den: int) -> Decimal | None:
@@ -415,6 +432,167 @@ def beneficiaries(ctx: _Ctx, report: Report) -> None:
     }
 
 
+# -- 保障覆盖 (policy.md §8.8) -------------------------------------------------------------------------
+
+SAFE_HOUSING = (Household.Housing.OWN, Household.Housing.PUBLIC_RENTAL)
+COMPULSORY_SCHOOL_AGE = (6, 16)  # 九年义务教育: 6 ≤ age < 16
+
+
+def _pct(num: int, den: int) -> Decimal | None:
+    return (Decimal(100 * num) / den).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if den else None
+
+
+def coverage(ctx: _Ctx, report: Report) -> None:
+    """The figures 五(一)1 asks to raise and 三's 三保障, in the period's last month, four grouped queries:
+
+    户均保障人数 = covered persons of 低保 enrolments ÷ 低保 households; 整户保障比例 = 低保 households whose covered
+    count equals their number of members ÷ 低保 households; 常补对象保障比例 = covered persons (all categories) aged
+    ≥ 60, with a grade 1–2 disability or without labour capacity ÷ covered persons; 三保障 = covered households
+    (any category) with (1) every covered member on a loaded 医保 premium ledger (medical_premium extract),
+    (2) every member of compulsory-school age (6–15) on file as in school, (3) own or public-rental housing."""
+    end = ctx.period.end
+    paying = _periods(ctx).filter(_covers(end))
+    members = (
+        Person.objects.filter(household_id=OuterRef("enrolment__household_id"))
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    dibao = (
+        paying.filter(enrolment__category=Category.DIBAO)
+        .annotate(area=Substr("enrolment__community_code", 1, ctx.child), members=Subquery(members))
+        .values("area")
+        .order_by("area")
+        .annotate(
+            hh=Count("enrolment_id"),
+            pp=Sum("covered_count"),
+            whole=Count("enrolment_id", filter=Q(covered_count__gte=F("members"))),
+        )
+    )
+    enrolments = paying.values("enrolment_id")
+    old = years_before(end, WORKING_AGE_UNTIL)  # aged 60 or more: past working age
+    persons = (
+        EnrolmentMember.objects.filter(enrolment_id__in=Subquery(enrolments))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=end))
+        .annotate(area=Substr("enrolment__community_code", 1, ctx.child))
+        .values("area")
+        .order_by("area")
+        .annotate(
+            n=Count("id"),
+            long_term=Count(
+                "id",
+                filter=Q(person__birth_date__lte=old)
+                | Q(person__disability_grade__in=[1, 2])
+                | Q(person__labor_capacity=Person.Labor.NONE),
+            ),
+        )
+    )
+    premium_extracts = list(
+        Extract.objects.filter(
+            kind="benefit", program="medical_premium", status=Extract.Status.LOADED
+        ).values_list("pk", flat=True)
+    )
+    school_from, school_to = (
+        years_before(end, COMPULSORY_SCHOOL_AGE[1]),
+        years_before(end, COMPULSORY_SCHOOL_AGE[0]),
+    )
+    out_of_school = Person.objects.filter(
+        household_id=OuterRef("pk"), birth_date__gt=school_from, birth_date__lte=school_to
+    ).exclude(school_record__status=SchoolRecord.Status.IN_SCHOOL)
+    uninsured = EnrolmentMember.objects.filter(
+        enrolment__household_id=OuterRef("pk"), enrolment_id__in=Subquery(enrolments), ended_on__isnull=True
+    ).exclude(
+        Exists(
+            ExtractRow.objects.filter(
+                extract_id__in=premium_extracts, id_number=OuterRef("person__id_number")
+            )
+        )
+    )
+    medical, school, housing = ~Exists(uninsured), ~Exists(out_of_school), Q(housing__in=SAFE_HOUSING)
+    households = (
+        Household.objects.filter(pk__in=Subquery(paying.values("enrolment__household_id")))
+        .annotate(area=Substr("community_id", 1, ctx.child))
+        .values("area")
+        .order_by("area")
+        .annotate(
+            n=Count("id"),
+            ok_medical=Count("id", filter=Q(medical)),
+            ok_school=Count("id", filter=Q(school)),
+            ok_housing=Count("id", filter=housing),
+            ok_all3=Count("id", filter=Q(medical) & Q(school) & housing),
+        )
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for r in dibao:
+        counts.setdefault(r["area"], {}).update(hh=r["hh"], pp=r["pp"] or 0, whole=r["whole"])
+    for r in persons:
+        counts.setdefault(r["area"], {}).update(persons=r["n"], long_term=r["long_term"])
+    for r in households:
+        counts.setdefault(r["area"], {}).update(
+            households=r["n"],
+            medical=r["ok_medical"],
+            school=r["ok_school"],
+            housing=r["ok_housing"],
+            all3=r["ok_all3"],
+        )
+
+    def line(c: dict[str, int]) -> list[Any]:
+        hh = c.get("households", 0)
+        return [
+            c.get("hh", 0),
+            _ratio(Decimal(c.get("pp", 0)), c.get("hh", 0)),
+            _pct(c.get("whole", 0), c.get("hh", 0)),
+            c.get("persons", 0),
+            _pct(c.get("long_term", 0), c.get("persons", 0)),
+            hh,
+            _pct(c.get("medical", 0), hh),
+            _pct(c.get("school", 0), hh),
+            _pct(c.get("housing", 0), hh),
+            _pct(c.get("all3", 0), hh),
+        ]
+
+    by_area = {area: line(c) for area, c in counts.items()}
+    header = [
+        "区划",
+        "低保户数",
+        "户均保障人数",
+        "整户保障比例（%）",
+        "保障人数",
+        "常补对象保障比例（%）",
+        "保障户数",
+        "基本医保参保（%）",
+        "义务教育（%）",
+        "住房安全（%）",
+        "三保障均达到（%）",
+    ]
+    table_rows = ctx.rows(by_area, len(header) - 1)
+    total: dict[str, int] = {}
+    for c in counts.values():
+        for k, v in c.items():
+            total[k] = total.get(k, 0) + v
+    report.tables.append(
+        Table(
+            "coverage",
+            f"保障覆盖（{end.year}年{end.month}月）",
+            header,
+            table_rows,
+            [["合计", *line(total)]] if counts else [],
+            "赣发〔2018〕7号 五(一)1“提高…户均保障人数、整户保障比例和常补对象保障比例”，三“三保障”（policy.md §8.8）。"
+            "常补对象：60周岁以上、一二级残疾或无劳动能力的保障人员；基本医保参保以已导入的医保参保台账为准，"
+            "未导入的地区显示为0；义务教育：家中6–15周岁成员均登记在校；住房安全：自有住房或公租房/廉租房。",
+        )
+    )
+    report.charts["coverage"] = {
+        "labels": [row[0] for row in table_rows],
+        "series": [
+            {"name": "整户保障比例（%）", "cls": "new", "values": [row[3] or 0 for row in table_rows]},
+            {"name": "三保障均达到（%）", "cls": "old", "values": [row[10] or 0 for row in table_rows]},
+        ],
+    }
+    report.tiles += [("户均保障人数", line(total)[1] if counts else None)]
+
+
 # -- 新增与退出 ---------------------------------------------------------------------------------------
 
 
@@ -506,8 +684,8 @@ def _totals(ctx: _Ctx):
 
 
 def money(ctx: _Ctx, report: Report) -> None:
-    parts = [*TOTAL_COMPONENTS, "arrears"]
-    labels = {**COMPONENT_LABELS, "arrears": "补发"}
+    parts = [*TOTAL_COMPONENTS, "arrears", "supplement"]
+    labels = {**COMPONENT_LABELS, "arrears": "补发", "supplement": "增发"}
     rows = (
         _totals(ctx)
         .annotate(area=Substr("community_code", 1, ctx.child))
@@ -528,7 +706,7 @@ def money(ctx: _Ctx, report: Report) -> None:
             header,
             table_rows,
             [["合计", *totals]] if totals else [],
-            "只计已确认锁定的花名册中正常发放（未暂缓）的明细；补发单列。",
+            "只计已确认锁定的花名册中正常发放（未暂缓）的明细；补发、增发（五(一)1，policy.md §8.1）单列。",
         )
     )
     by_month = dict(
@@ -874,6 +1052,7 @@ BUILDERS = {
     "beneficiaries": beneficiaries,
     "flows": flows,
     "money": money,
+    "coverage": coverage,
     "subsidy": subsidy,
     "standards": standards,
     "timeliness": timeliness,

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from accounts.permissions import can_read_reports
+from common.spreadsheets import Sheet, workbook_response
 from config.errors import ServiceError
-from config.xlsx import Sheet, workbook_response
 from reports import figures as reports
 from reports.figures import KINDS
 

@@ -59,8 +59,8 @@ def enrolled(caseworker, street_officer, county_officer):
 
 # (method, path, body, the scope that opens it). Add a row for every department endpoint.
 ENDPOINTS = [
-    ("get", "/api/v1/ledgers/extracts/", None, "extract_upload"),
-    ("get", "/api/v1/ledgers/findings/", None, "findings"),
+    ("get", "/api/v1/ledgers/extracts", None, "extract_upload"),
+    ("get", "/api/v1/ledgers/findings", None, "findings"),
     *[("get", f"/api/v1/lists/benefits/{code}", None, f"list:{code}") for code in LINKED_BENEFITS],
     ("get", f"/api/v1/persons/{make_id()}", None, "person_lookup"),
     (
@@ -157,7 +157,10 @@ def test_lookup_needs_a_purpose_and_a_valid_number(client, key_for):
 
 def test_staff_sessions_cannot_use_the_department_lookup(client, county_officer):
     client.force_login(county_officer)
-    assert client.get(f"/api/v1/persons/{make_id()}", **PURPOSE).status_code == 403
+    # The departments' endpoints take a key only: a session is no credential there.
+    response = client.get(f"/api/v1/persons/{make_id()}", **PURPOSE)
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Api-Key"
+    assert AccessLog.objects.count() == 0
 
 
 def test_medical_premium_list_holds_every_covered_member_and_syncs_by_change(client, key_for, enrolled):

@@ -21,9 +21,10 @@ dates before it writes, records the acting user in the history and writes one Ap
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,7 +32,6 @@ from accounts import permissions
 from accounts.models import Region, User
 from accounts.services import event_record
 from applications import hooks
-from applications.deadlines import add_working_days, calendar_days_end
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -45,8 +45,11 @@ from applications.models import (
 from applications.selectors import step_limits_for
 from applications.services import documents as document_services
 from applications.services.application_times import application_times_refresh
+from common import money
+from common.dates import calendar_days_end
 from config.errors import PermissionDenied, ServiceError
 from households.models import Household
+from workcalendar.calendar import work_calendar
 
 S = Application.Status
 Step = ApplicationEvent.Step
@@ -185,7 +188,9 @@ def _raise(errors: list[dict[str, str]]) -> None:
 
 
 def _due(application: Application, step: str, start: dt.date) -> dt.date:
-    return add_working_days(start, step_limits_for(region_code=application.household.community_id)[step])
+    return work_calendar().add_working_days(
+        start, step_limits_for(region_code=application.household.community_id)[step]
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -203,10 +208,16 @@ def application_intake(
     check_authorised_on: dt.date | None,
     documents: list[tuple[str, Any]] | tuple = (),
     today: dt.date | None = None,
+    residence_basis: str | None = None,
+    residence_months: Any = None,
 ) -> Application:
     """Receive an application for a household: category, reasons, the signed authorisation of the economic
     check, and the proofs (`documents`: (kind, uploaded file) pairs). The investigation is due within the
-    region's limit in working days."""
+    region's limit in working days.
+
+    Where to apply (policy.md §8.5): `residence_basis` is "hukou" (a member's 户籍 is here), "permit" (a local
+    居住证 held `residence_months` months, at least settings.RESIDENCE_MONTHS) or "none" (neither: refused, with
+    the reason). The intake page always asks; None is only for callers of version 1 that do not ask yet."""
     today = _today(today)
     household = Household.objects.select_for_update().get(pk=household.pk)
     if not permissions.is_caseworker(acting_user):
@@ -231,6 +242,7 @@ def application_intake(
             not_before_label="",
             errors=errors,
         )
+    basis, months = _residence_check(residence_basis, residence_months, errors)
     open_app = household.applications.filter(status__in=Application.OPEN).first()
     if open_app is not None:
         errors.append(
@@ -251,6 +263,8 @@ def application_intake(
         reasons=reasons,
         check_authorised=True,
         check_authorised_on=check_authorised_on,
+        residence_basis=basis,
+        residence_months=months,
         status=S.INVESTIGATING,
         received_on=today,
         created_by=acting_user,
@@ -278,6 +292,46 @@ def application_intake(
     )
     hooks.call("after_intake", application)  # the economic check runs once this has committed
     return application
+
+
+RESIDENCE_CLAUSE = (
+    "中办国办《关于改革完善社会救助制度的意见》（2020）：在户籍地申请，或在持有居住证的经常居住地申请"
+)
+
+
+def _residence_check(basis: str | None, months: Any, errors: list[dict[str, str]]) -> tuple[str, int | None]:
+    """(basis, months) to record, or field errors (policy.md §8.5)."""
+    if basis is None:
+        return "", None
+    need = settings.RESIDENCE_MONTHS
+    if basis not in ("hukou", "permit", "none"):
+        errors.append({"field": "residence_basis", "message": "请选择申请地依据：本地户籍或本地居住证"})
+        return "", None
+    if basis == "none":
+        errors.append(
+            {
+                "field": "residence_basis",
+                "message": f"家庭成员均无本地户籍、也未持本地居住证满{need}个月，不能在本地受理：请到户籍地申请（{RESIDENCE_CLAUSE}）",
+            }
+        )
+        return "", None
+    if basis == "hukou":
+        return basis, None
+    try:
+        value = int(str(months).strip())
+    except (TypeError, ValueError):
+        errors.append({"field": "residence_months", "message": "请填写持本地居住证居住的月数（整数）"})
+        return "", None
+    if value < 0 or value > 1200:
+        errors.append({"field": "residence_months", "message": "居住月数应在0到1200之间"})
+    elif value < need:
+        errors.append(
+            {
+                "field": "residence_months",
+                "message": f"持本地居住证居住满{need}个月方可在本地申请（现{value}个月）：请到户籍地申请（{RESIDENCE_CLAUSE}）",
+            }
+        )
+    return basis, value
 
 
 def _check_documents(
@@ -508,18 +562,6 @@ def application_determination(*, application: Application, today: dt.date | None
         ) from None
 
 
-def _money(value: Any, field: str, errors: list[dict[str, str]]) -> Decimal | None:
-    try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        errors.append({"field": field, "message": "金额须为数字"})
-        return None
-    if amount < 0:
-        errors.append({"field": field, "message": "金额不能为负数"})
-        return None
-    return amount
-
-
 @transaction.atomic
 def application_street_approve(
     *,
@@ -545,7 +587,7 @@ def application_street_approve(
         errors.append({"field": "category", "message": "请选择审核类别"})
         _raise(errors)
     rules_amount = hooks.call("category_amount", determination, category)
-    approved = rules_amount if amount in (None, "") else _money(amount, "amount", errors)
+    approved = rules_amount if amount in (None, "") else money.collect(amount, "amount", errors)
     _raise(errors)
     override_reason = (override_reason or "").strip()
     differs = []
@@ -675,7 +717,7 @@ def application_notice_start(
     application.status = S.NOTICE
     application.notice_started_on = today
     application.notice_ends_on = calendar_days_end(today, limits[Limit.NOTICE])
-    application.due_on = add_working_days(application.notice_ends_on, limits[Limit.COUNTY])
+    application.due_on = work_calendar().add_working_days(application.notice_ends_on, limits[Limit.COUNTY])
     _save(application, acting_user, ["status", "notice_started_on", "notice_ends_on", "due_on"])
     _event(
         application,

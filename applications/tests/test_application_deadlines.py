@@ -13,14 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Event
-from applications import deadlines
 from applications.models import Application, StepLimit
 from applications.selectors import application_overdue, application_queue, step_limits_for
 from applications.services import applications as services
 from applications.tests.factories import FAST_HASHERS, TODAY, application_at, standard_make
+from common.dates import PACKAGE_YEARS
 from config.errors import PermissionDenied, ServiceError
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2
 from households.tests.factories import household_make
+from workcalendar.calendar import work_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -38,22 +39,24 @@ def _setup(settings, tmp_path):
 
 
 # ------------------------------------------------------------------------------------------------
-# The calendar
+# The calendar: China's official working days (common.dates; the province's table in workcalendar)
 
 
 @pytest.mark.parametrize(
     "start,days,due",
     [
-        (D(2018, 6, 4), 10, D(2018, 6, 18)),  # Monday + 10 working days = Monday two weeks on
+        (D(2018, 6, 4), 9, D(2018, 6, 15)),  # Monday + 9 working days = Friday of the next week
+        (D(2018, 6, 4), 10, D(2018, 6, 19)),  # Monday 18 June 2018 is 端午节: the 10th is Tuesday
         (D(2018, 6, 1), 1, D(2018, 6, 4)),  # Friday + 1 = Monday
         (D(2018, 6, 2), 1, D(2018, 6, 4)),  # Saturday + 1 = Monday
         (D(2018, 6, 8), 5, D(2018, 6, 15)),
         (D(2018, 6, 4), 0, D(2018, 6, 4)),
-        (D(2018, 12, 28), 2, D(2019, 1, 1)),  # holidays are not modelled yet: 1 January counts
+        (D(2018, 12, 28), 1, D(2018, 12, 29)),  # Saturday 29 December 2018 was a working day (调休)
+        (D(2018, 12, 28), 2, D(2019, 1, 2)),  # 30 December – 1 January: 元旦
     ],
 )
 def test_add_working_days(start, days, due):
-    assert deadlines.add_working_days(start, days) == due
+    assert work_calendar().add_working_days(start, days) == due
 
 
 @pytest.mark.parametrize(
@@ -63,19 +66,15 @@ def test_add_working_days(start, days, due):
         (D(2018, 6, 8), D(2018, 6, 9), 0),  # Friday's deadline is not overdue on Saturday
         (D(2018, 6, 8), D(2018, 6, 10), 0),
         (D(2018, 6, 8), D(2018, 6, 11), 1),
-        (D(2018, 6, 8), D(2018, 6, 18), 6),
+        (D(2018, 6, 8), D(2018, 6, 18), 5),  # 18 June is a holiday
+        (D(2018, 6, 15), D(2018, 6, 18), 0),  # nor on the holiday Monday after it
         (D(2018, 6, 18), D(2018, 6, 8), 0),
     ],
 )
 def test_working_days_overdue(due, today, over):
-    assert deadlines.working_days_after(due, today) == over
-    assert (due < deadlines.overdue_cutoff(today)) == (over > 0)
-
-
-def test_notice_period_and_next_month():
-    assert deadlines.calendar_days_end(D(2018, 6, 4), 7) == D(2018, 6, 10)
-    assert deadlines.first_of_next_month(D(2018, 6, 11)) == D(2018, 7, 1)
-    assert deadlines.first_of_next_month(D(2018, 12, 31)) == D(2019, 1, 1)
+    calendar = work_calendar()
+    assert calendar.working_days_after(due, today) == over
+    assert (due < calendar.overdue_cutoff(today)) == (over > 0)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -121,7 +120,7 @@ def test_a_county_changes_its_limits_and_new_steps_use_them(county_officer, case
     application = application_at(
         "investigating", household=household_make(community_id=HOME_COMMUNITY), caseworker=caseworker
     )
-    assert application.due_on == D(2018, 7, 2)  # 20 working days after 4 June
+    assert application.due_on == D(2018, 7, 3)  # 20 working days after 4 June (18 June is 端午节)
     # saving the same values again changes nothing and writes no event
     services.step_limits_save(
         acting_user=county_officer, days={**DEFAULTS, "investigation": 20, "notice": 10}
@@ -214,17 +213,22 @@ def test_each_role_sees_its_own_queue(cases, caseworker, street_officer, county_
 
 
 def test_the_county_sees_every_overdue_case_of_its_area(cases, county_officer, caseworker, make_user):
-    # on 19 June: 民主评议 was due 11 June, the county decision 15 June, the investigations and the street
-    # review (and starting the notice) 18 June; the approved case has no deadline any more
-    overdue = [a.pk for a in application_overdue(user=county_officer, today=D(2018, 6, 19))]
+    # on 20 June: 民主评议 was due 11 June, the county decision 15 June, the investigations and the street
+    # review (and starting the notice) 19 June (18 June is 端午节); the approved case has no deadline any more
+    overdue = [a.pk for a in application_overdue(user=county_officer, today=D(2018, 6, 20))]
     assert overdue == [
         cases[k].pk
         for k in ("reviewing", "notice", "investigating", "street_review", "street_approved", "neighbour")
     ]
     assert cases["elsewhere"].pk not in overdue
-    assert list(application_overdue(user=caseworker, today=D(2018, 6, 19))) == []
+    assert list(application_overdue(user=caseworker, today=D(2018, 6, 20))) == []
+    # on 19 June, the day they are due, the investigations are not overdue yet
+    assert [a.pk for a in application_overdue(user=county_officer, today=D(2018, 6, 19))] == [
+        cases["reviewing"].pk,
+        cases["notice"].pk,
+    ]
     city = make_user("city", "360100")
-    assert len(application_overdue(user=city, today=D(2018, 6, 19))) == 7  # 南昌市 includes 西湖区
+    assert len(application_overdue(user=city, today=D(2018, 6, 20))) == 7  # 南昌市 includes 西湖区
     assert list(application_overdue(user=county_officer, today=D(2018, 6, 11))) == []  # due that day
     assert [a.pk for a in application_overdue(user=county_officer, today=D(2018, 6, 12))] == [
         cases["reviewing"].pk
@@ -234,11 +238,11 @@ def test_the_county_sees_every_overdue_case_of_its_area(cases, county_officer, c
 def test_dashboard_shows_overdue_in_red_with_the_working_days(
     client, clock, cases, caseworker, county_officer
 ):
-    clock(D(2018, 6, 20))  # Wednesday: investigation due Monday 18 June → 2 working days over
+    clock(D(2018, 6, 21))  # Thursday: investigation due Tuesday 19 June → 2 working days over
     client.force_login(caseworker)
     body = client.get(reverse("application_list")).content.decode()
     assert '<span class="overdue">超期2个工作日</span>' in body
-    assert '<span class="overdue">超期7个工作日</span>' in body  # 民主评议 due 11 June
+    assert '<span class="overdue">超期7个工作日</span>' in body  # 民主评议 due 11 June; 18 June is a holiday
     client.force_login(county_officer)
     response = client.get(reverse("application_list"))
     assert [a.pk for a in response.context["overdue"]] == [
@@ -249,6 +253,21 @@ def test_dashboard_shows_overdue_in_red_with_the_working_days(
     assert "辖区超期案件（6）" in response.content.decode()
     detail = client.get(reverse("application_detail", args=[cases["notice"].pk])).content.decode()
     assert '<span class="overdue">超期3个工作日</span>' in detail
+
+
+def test_a_deadline_in_a_year_without_known_holidays_says_so(client, clock, cases, caseworker):
+    unknown = max(PACKAGE_YEARS) + 1
+    application = cases["investigating"]
+    Application.objects.filter(pk=application.pk).update(due_on=D(unknown, 1, 6))
+    client.force_login(caseworker)
+    note = f"（{unknown}年节假日安排尚未录入，此时限按周一至周五估算）"
+    assert note in client.get(reverse("application_detail", args=[application.pk])).content.decode()
+    assert note in client.get(reverse("application_list")).content.decode()
+    Application.objects.filter(pk=application.pk).update(due_on=D(unknown - 1, 12, 30))
+    assert (
+        "节假日安排尚未录入"
+        not in client.get(reverse("application_detail", args=[application.pk])).content.decode()
+    )
 
 
 def test_nothing_is_overdue_on_time(client, clock, cases, county_officer):

@@ -139,6 +139,7 @@ def intake_data(**files) -> dict:
         "category": "dibao",
         "reasons": "因病致贫",
         "check_authorised": "on",
+        "residence_basis": "hukou",
         "check_authorised_on": "2018-06-01",
     }
     data.update(files)

@@ -61,6 +61,7 @@ def test_the_whole_path_through_the_pages(
                 "category": "dibao",
                 "reasons": "因病致贫",
                 "check_authorised": "on",
+                "residence_basis": "hukou",
                 "check_authorised_on": "2018-06-04",
             },
         )
@@ -293,7 +294,7 @@ def test_api_lists_scoped_applications_with_masked_ids(
     )
     head = household.members.get(relation="head")
     client.force_login(street_officer)
-    response = client.get("/api/v1/applications/")
+    response = client.get("/api/v1/applications")
     assert response.status_code == 200
     data = response.json()
     assert [row["id"] for row in data["results"]] == [mine.pk]
@@ -305,9 +306,9 @@ def test_api_lists_scoped_applications_with_masked_ids(
         "2018-06-10",
     )
     assert head.id_number not in response.content.decode()
-    assert client.get(f"/api/v1/applications/{elsewhere.pk}/").status_code == 404
-    assert client.get(f"/api/v1/applications/{elsewhere.pk}/events/").status_code == 404
-    detail = client.get(f"/api/v1/applications/{mine.pk}/").json()
+    assert client.get(f"/api/v1/applications/{elsewhere.pk}").status_code == 404
+    assert client.get(f"/api/v1/applications/{elsewhere.pk}/events").status_code == 404
+    detail = client.get(f"/api/v1/applications/{mine.pk}").json()
     assert [e["step"] for e in detail["events"]] == [
         "intake",
         "visit",
@@ -317,7 +318,9 @@ def test_api_lists_scoped_applications_with_masked_ids(
         "notice_start",
     ]
     assert head.id_number not in str(detail)
-    events = client.get(f"/api/v1/applications/{mine.pk}/events/").json()
+    # policy.md §8.5: where the application may be made (empty for one received without the question)
+    assert (detail["residence_basis"], detail["residence_months"]) == ("", None)
+    events = client.get(f"/api/v1/applications/{mine.pk}/events").json()
     assert [e["verb"] for e in events["results"]] == [
         "受理申请",
         "入户调查",
@@ -330,12 +333,12 @@ def test_api_lists_scoped_applications_with_masked_ids(
 
 def test_api_is_read_only_and_needs_a_login(client, household, caseworker):
     application = application_at("investigating", household=household, caseworker=caseworker)
-    assert client.get("/api/v1/applications/").status_code in (401, 403)
+    assert client.get("/api/v1/applications").status_code in (401, 403)
     client.force_login(caseworker)
-    response = client.post("/api/v1/applications/", {}, content_type="application/json")
+    response = client.post("/api/v1/applications", {}, content_type="application/json")
     assert response.status_code == 405 and "errors" in response.json()
-    assert client.delete(f"/api/v1/applications/{application.pk}/").status_code == 405
-    assert client.get(f"/api/v1/applications/{application.pk + 999}/").json() == {
+    assert client.delete(f"/api/v1/applications/{application.pk}").status_code == 405
+    assert client.get(f"/api/v1/applications/{application.pk + 999}").json() == {
         "errors": [{"field": "__all__", "message": "未找到"}]
     }
 
@@ -347,13 +350,13 @@ def test_api_list_pages_with_a_cursor_and_a_constant_number_of_queries(client, c
         )
     client.force_login(caseworker)
     with CaptureQueriesContext(connection) as small:
-        client.get("/api/v1/applications/?page_size=2")
+        client.get("/api/v1/applications?page_size=2")
     for _ in range(5):
         application_at(
             "investigating", household=household_make(community_id=HOME_COMMUNITY), caseworker=caseworker
         )
     with CaptureQueriesContext(connection) as large:
-        first = client.get("/api/v1/applications/?page_size=2").json()
+        first = client.get("/api/v1/applications?page_size=2").json()
     assert len(large.captured_queries) == len(small.captured_queries)
     seen = [r["id"] for r in first["results"]]
     url = first["next"]
@@ -385,9 +388,9 @@ def test_department_clients_cannot_read_applications(client, household, casework
     )
     _, key = api_key_issue(acting_user=province, client=department)
     for url in (
-        "/api/v1/applications/",
-        f"/api/v1/applications/{application.pk}/",
-        f"/api/v1/applications/{application.pk}/events/",
+        "/api/v1/applications",
+        f"/api/v1/applications/{application.pk}",
+        f"/api/v1/applications/{application.pk}/events",
     ):
         response = client.get(url, HTTP_AUTHORIZATION=f"Api-Key {key}")
         assert response.status_code == 403, url
@@ -399,13 +402,13 @@ def test_api_reads_of_personal_data_are_in_the_access_log(client, household, cas
 
     application = application_at("investigating", household=household, caseworker=caseworker)
     client.force_login(caseworker)
-    client.get("/api/v1/applications/", HTTP_X_PURPOSE="核对本社区在办申请")
-    client.get(f"/api/v1/applications/{application.pk}/")
+    client.get("/api/v1/applications", HTTP_X_PURPOSE="核对本社区在办申请")
+    client.get(f"/api/v1/applications/{application.pk}")
     rows = list(AccessLog.objects.order_by("id").values_list("user", "what", "purpose", "count", "subject"))
     head = household.members.get(relation="head").id_number
     assert rows == [
         (caseworker.pk, "救助申请列表", "核对本社区在办申请", 1, ""),
         (caseworker.pk, f"救助申请#{application.pk}", "工作人员业务查阅", 1, head),
     ]
-    client.get("/api/v1/applications/?status=approved")  # nothing returned, nothing to log
+    client.get("/api/v1/applications?status=approved")  # nothing returned, nothing to log
     assert AccessLog.objects.count() == 2

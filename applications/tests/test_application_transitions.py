@@ -81,7 +81,10 @@ def test_intake_opens_the_case_with_a_deadline_documents_event_and_history(house
     )
     application.refresh_from_db()
     assert application.status == "investigating"
-    assert (application.received_on, application.due_on) == (TODAY, D(2018, 6, 18))  # 10 working days
+    assert (application.received_on, application.due_on) == (
+        TODAY,
+        D(2018, 6, 19),
+    )  # 10 working days (18 June: 端午节)
     assert (application.reasons, application.check_authorised, application.check_authorised_on) == (
         "因病致贫",
         True,
@@ -108,7 +111,7 @@ def test_intake_opens_the_case_with_a_deadline_documents_event_and_history(house
         "因病致贫",
         HOME_COMMUNITY,
     )
-    assert event.data == {"category": "dibao", "documents": [document.pk], "due_on": "2018-06-18"}
+    assert event.data == {"category": "dibao", "documents": [document.pk], "due_on": "2018-06-19"}
     assert application.history.get().history_user == people["caseworker"]
 
 
@@ -157,7 +160,7 @@ def test_democratic_review_sends_the_case_to_the_street(household, people):
         today=TODAY,
     )
     application.refresh_from_db()
-    assert (application.status, application.due_on) == ("street_review", D(2018, 6, 18))
+    assert (application.status, application.due_on) == ("street_review", D(2018, 6, 19))  # 18 June: 端午节
     assert (review.representatives, review.conclusion, review.note) == (7, "agree", "一致同意")
     event = last_event(application)
     assert (event.step, event.verb, event.to_status, event.actor) == (
@@ -182,7 +185,9 @@ def test_street_approves_with_the_rules_category_and_amount(household, people):
     )  # (580 − 300) × 2
     assert application.override_reason == "" and application.street_reviewed_on == TODAY
     assert application.determination["categories"] == ["dibao"]
-    assert application.due_on == D(2018, 6, 18)  # the street's limit covers starting the notice too
+    assert application.due_on == D(
+        2018, 6, 19
+    )  # the street's limit covers starting the notice too (18 June: 端午节)
     event = last_event(application)
     assert (event.step, event.actor, event.note) == ("street_approve", people["street"], "同意")
     assert event.data == {
@@ -237,7 +242,10 @@ def test_street_return_sends_the_case_back_with_a_new_investigation_deadline(hou
         today=D(2018, 6, 8),
     )
     application.refresh_from_db()
-    assert (application.status, application.due_on) == ("investigating", D(2018, 6, 22))
+    assert (application.status, application.due_on) == (
+        "investigating",
+        D(2018, 6, 25),
+    )  # 10 working days, 端午节 between
     event = last_event(application)
     assert (event.step, event.from_status, event.to_status, event.note) == (
         "street_return",
@@ -290,7 +298,10 @@ def test_an_objection_sends_the_case_back_and_clears_the_notice(household, peopl
         today=D(2018, 6, 6),
     )
     application.refresh_from_db()
-    assert (application.status, application.due_on) == ("investigating", D(2018, 6, 20))
+    assert (application.status, application.due_on) == (
+        "investigating",
+        D(2018, 6, 21),
+    )  # 10 working days, 端午节 between
     assert application.notice_started_on is None and application.notice_ends_on is None
     assert application.proposed_category == "" and application.proposed_amount is None
     assert application.determination is None
@@ -518,7 +529,29 @@ INTAKE_REFUSALS = [
         "只接受 PDF、JPG、PNG",
     ),
     ("caseworker", {"documents": [("passport", pdf())]}, ServiceError, "请选择材料类型"),
+    # policy.md §8.5: where to apply — a member's 户籍 here, or a local 居住证 for at least 12 months
+    ("caseworker", {"residence_basis": ""}, ServiceError, "请选择申请地依据"),
+    ("caseworker", {"residence_basis": "none"}, ServiceError, "不能在本地受理：请到户籍地申请"),
+    (
+        "caseworker",
+        {"residence_basis": "permit", "residence_months": "11"},
+        ServiceError,
+        "持本地居住证居住满12个月方可在本地申请（现11个月）",
+    ),
+    (
+        "caseworker",
+        {"residence_basis": "permit", "residence_months": "一年"},
+        ServiceError,
+        "请填写持本地居住证居住的月数",
+    ),
 ]
+
+
+@pytest.mark.parametrize("basis,months,shown", [("hukou", None, None), ("permit", "12", 12)])
+def test_the_application_records_where_it_may_be_made(household, people, basis, months, shown):
+    application = _intake(people["caseworker"], household, residence_basis=basis, residence_months=months)()
+    application.refresh_from_db()
+    assert (application.residence_basis, application.residence_months) == (basis, shown)
 
 
 @pytest.mark.parametrize("who,kwargs,error,message", INTAKE_REFUSALS)

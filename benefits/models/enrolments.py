@@ -41,9 +41,9 @@ class Enrolment(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="enrolments", verbose_name="家庭"
     )
-    # The household's community, copied by enrolment_create and moved with the household by the admin (the one place
-    # a household changes community: households.services.household_enrolments_follow). The oversight reports
-    # filter and group enrolments by this prefix instead of joining every household.
+    # The household's community, copied by enrolment_create (no page or service moves a household between
+    # communities; the admin is read-only). The oversight reports filter and group enrolments by this prefix
+    # instead of joining every household.
     community_code = models.CharField("所属社区", max_length=12)
     # One application, one enrolment: a second concurrent approval fails on this constraint.
     application = models.OneToOneField(

@@ -85,6 +85,7 @@ class PaymentLine(models.Model):
     class Kind(models.TextChoices):
         REGULAR = "regular", "正常发放"
         ARREARS = "arrears", "补发"
+        SUPPLEMENT = "supplement", "增发"
         REVERSAL = "reversal", "冲正"  # cancels a wrong line of a locked roll (negative amount)
         CORRECTED = "correct", "更正"  # what that line should have paid
 
@@ -106,7 +107,7 @@ class PaymentLine(models.Model):
         verbose_name="救助对象",
         db_constraint=False,
     )
-    kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.REGULAR)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.REGULAR)
     month = models.DateField("所属月份")
     label = models.CharField("说明", max_length=200, blank=True)
     community_code = models.CharField("社区", max_length=12)
@@ -162,6 +163,7 @@ class PaymentRollTotal(models.Model):
     persons = models.PositiveIntegerField("正常发放保障人次", default=0)
     amount = _money_column("发放金额（元）")
     arrears = _money_column("其中补发（元）")
+    supplement = _money_column("其中增发（元）")
     dibao_subsidy = _money_column("低保补差")
     zhichu_subsidy = _money_column("支出型纳入低保补差")
     tekun_basic = _money_column("特困基本生活费")

@@ -9,6 +9,7 @@ new periods (timeline.py) with the reason, and months already on a roll are sett
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,22 +20,23 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.services import event_record
-from applications.deadlines import first_of_next_month
 from applications.models import Application, Category
 from benefits.compute import (
     CENT,
     Outcome,
     StandardsInForce,
     category_share,
+    components_less,
     evaluate_facts,
     household_facts,
+    member_share,
     money_text,
     outcome_of,
 )
 from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod, EnrolmentReview
-from benefits.months import day_label, label, month_end, month_of, next_month
 from benefits.schedule import next_review, review_months
 from benefits.services import timeline
+from common.dates import day_label, month_end, month_label, month_of, next_month
 from config.errors import PermissionDenied, ServiceError
 from households.models import Household, Person
 
@@ -144,7 +146,7 @@ def enrolment_create(
     adjustment = amount - share["amount"]
     if adjustment:
         components["adjustment"] = str(adjustment.quantize(CENT))
-    start = first_of_next_month(today)
+    start = next_month(today)
     covered = [people[m["id_number"]] for m in share["members"]]
     facts = household_facts(household)
     review, next_on = review_schedule(category, facts, {p.id_number for p in covered}, start)
@@ -339,6 +341,8 @@ def _recompute(
     periods = timeline.current_periods(enrolment)
     current = timeline.period_at(periods, month) or (periods[-1] if periods else None)
     facts, outcome = _evaluate_now(enrolment, household, month, in_force or StandardsInForce(), current)
+    if outcome.kind == "eligible":
+        outcome = reductions_apply(enrolment, outcome, month)
     names = {p.id_number: p.name for p in household.members.all()}
     said = facts_changes(current.facts if current else {}, facts, names)
     why = reason + (f"（{'；'.join(said)}）" if said else "")
@@ -347,7 +351,7 @@ def _recompute(
 
     if outcome.kind == "ineligible":
         because = (
-            f"按{std.label}测算，该家庭自{label(month)}起已不符合{Category(enrolment.category).label}条件"
+            f"按{std.label}测算，该家庭自{month_label(month)}起已不符合{Category(enrolment.category).label}条件"
             f"，请核实后办理退出"
         )
         _recheck_task(enrolment, today, because)
@@ -431,16 +435,14 @@ def _recompute(
         ["monthly_amount", "components", "dibao_paid", "status", "gradual_until", "computed_at", "payee"],
     )
     if status == P.GRADUAL:
-        verb = (
-            f"转入渐退：自{label(month)}起按原标准{outcome.amount}元发放至{day_label(outcome.gradual_until)}"
-        )
+        verb = f"转入渐退：自{month_label(month)}起按原标准{outcome.amount}元发放至{day_label(outcome.gradual_until)}"
         kind = "gradual"
     elif same_money and not was_suspended:
         verb = f"重新核定：月救助金仍为{outcome.amount}元（依据已更新）"
         kind = "unchanged"
     else:
         prefix = "恢复发放" if was_suspended else "重新核定"
-        verb = f"{prefix}：月救助金{old_amount}元 → {outcome.amount}元（{label(month)}起）"
+        verb = f"{prefix}：月救助金{old_amount}元 → {outcome.amount}元（{month_label(month)}起）"
         kind = "changed"
     _event(
         enrolment,
@@ -458,6 +460,24 @@ def _recompute(
         },
     )
     return Recomputed(enrolment, kind, old_amount, outcome.amount, month, verb)
+
+
+def reductions_apply(enrolment: Enrolment, outcome: Outcome, month: dt.date) -> Outcome:
+    """A county's reduction of a member's share (policy.md §8.2, ShareReduction) applies to every recomputed
+    amount from its month: a new standard or a change of income never undoes it."""
+    reductions = [r for r in enrolment.share_reductions.select_related("person") if r.from_month <= month]
+    if not reductions:
+        return outcome
+    covered = {m["id_number"] for m in outcome.members}
+    components = dict(outcome.components)
+    for r in reductions:
+        if r.person.id_number not in covered:
+            continue
+        share = member_share(components=outcome.components, covered_count=len(outcome.members))
+        cut = {k: (v if r.action == "stop" else min(v, r.amount or Decimal("0"))) for k, v in share.items()}
+        components = components_less(components, cut)
+    amount = sum((Decimal(v) for v in components.values()), Decimal("0"))
+    return dataclasses.replace(outcome, amount=amount.quantize(CENT), components=components)
 
 
 @transaction.atomic
@@ -528,7 +548,7 @@ def enrolment_suspend(
     _event(
         enrolment,
         acting_user,
-        f"暂停发放（{label(month)}起）",
+        f"暂停发放（{month_label(month)}起）",
         {"reason": reason, "month": month.isoformat(), "overpaid": settlement.overpaid},
     )
     return enrolment
@@ -586,7 +606,15 @@ def _exit_details(
             errors.append({"field": "died_on", "message": "请填写死亡日期"})
         elif died > today:
             errors.append({"field": "died_on", "message": "死亡日期不能晚于今天"})
-        return {"died_on": died.isoformat()} if died else {}
+        out: dict[str, Any] = {"died_on": died.isoformat()} if died else {}
+        who = details.get("person")
+        if who not in (None, ""):
+            # The member who died (policy.md §8.3: the notice goes to a living member); checked by the caller.
+            try:
+                out["person"] = int(who)
+            except (TypeError, ValueError):
+                errors.append({"field": "person", "message": "请选择死亡的成员"})
+        return out
     if reason == Enrolment.ExitReason.MOVED:
         where = (details.get("moved_to") or "").strip()
         if not where:
@@ -628,13 +656,28 @@ def enrolment_exit(
     if not permissions.can_decide_enrolment(acting_user, enrolment.household.community_id):
         raise PermissionDenied("只有县级民政部门可以决定退出")
     errors: list[dict[str, str]] = []
-    choices = [c for c in Enrolment.ExitReason.values if c != Enrolment.ExitReason.GRADUAL_END]
-    if reason not in choices:
+    # Refused work stops the member's own share only (policy.md §8.2: followups.member_share_reduce), never
+    # the household's benefit.
+    choices = [
+        c
+        for c in Enrolment.ExitReason.values
+        if c not in (Enrolment.ExitReason.GRADUAL_END, Enrolment.ExitReason.REFUSED_WORK)
+    ]
+    if reason == Enrolment.ExitReason.REFUSED_WORK:
+        errors.append(
+            {
+                "field": "reason",
+                "message": "拒绝介绍工作不能终止全户救助：请在该成员名下“减发/停发成员份额”（社会救助暂行办法第四十五条）",
+            }
+        )
+    elif reason not in choices:
         errors.append({"field": "reason", "message": "请选择退出原因"})
     note = _require(note, "note", "请写明退出的事实和依据（将写入告知书）", errors)
     if enrolment.status == S.EXITED:
         errors.append({"field": "__all__", "message": "该救助对象已退出"})
     checked = _exit_details(reason, details or {}, today, errors) if reason in choices else {}
+    if "person" in checked and not enrolment.household.members.filter(pk=checked["person"]).exists():
+        errors.append({"field": "person", "message": "请选择本户的成员"})
     _raise(errors)
     last_day = month_end(today)
     if reason == Enrolment.ExitReason.DEATH:
@@ -672,7 +715,7 @@ def _close(enrolment: Enrolment, acting_user, last_day: dt.date, why: str, today
     _event(
         enrolment,
         acting_user,
-        f"{why}（发放至{label(last_day)}）",
+        f"{why}（发放至{month_label(last_day)}）",
         {"ended_on": last_day.isoformat(), "overpaid": settlement.overpaid},
     )
 
@@ -725,16 +768,3 @@ def enrolments_recompute_changed(*, today: dt.date | None = None) -> dict[str, i
             continue
         counts["changed"] += result.outcome in ("changed", "gradual")
     return counts
-
-
-def household_enrolments_follow(*, household) -> int:
-    """Give the household's enrolments its current community (Enrolment.community_code, what the oversight reports
-    count them under) after the household moved; derived data, so no history row. Returns the rows changed.
-
-    household_save never moves a household (a caseworker writes only in their own community, old and new), so the
-    admin is the one place that does and calls this."""
-    return (
-        Enrolment.objects.filter(household_id=household.pk)
-        .exclude(community_code=household.community_id)
-        .update(community_code=household.community_id)
-    )

@@ -9,7 +9,7 @@ balance whatever happens.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -21,15 +21,17 @@ from accounts.models import Region
 from accounts.services import event_record
 from benefits.compute import StandardsInForce
 from benefits.models import Enrolment, EnrolmentMember, FundMovement, ReliefGrant, ReserveFund
-from benefits.months import month_of
 from benefits.relief_rules import COUNTY, STREET, ReliefCheck, relief_check
 from benefits.selectors import relief_prior_grants
+from common import money
+from common.dates import month_of
 from config.errors import PermissionDenied, ServiceError
 from households.models import Household, Person
 
 G = ReliefGrant.Status
 F = ReliefGrant.Filing
 CENT = Decimal("0.01")
+RELIEF_MAX = Decimal("999999999.99")  # a grant above this is a typing error
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -41,22 +43,10 @@ def street_of(community_code: str) -> str:
 
 
 def parse_amount(value: Any, field: str, errors: list[dict[str, str]]) -> Decimal | None:
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, AttributeError):
-        errors.append({"field": field, "message": "金额须为数字"})
-        return None
-    if not amount.is_finite():
-        errors.append({"field": field, "message": "金额须为数字"})
-        return None
-    if amount != amount.quantize(CENT):
-        errors.append({"field": field, "message": "金额最多两位小数"})
-        return None
-    if amount <= 0:
+    """A relief amount: money as common.money reads it, and more than zero."""
+    amount = money.collect(value, field, errors, required=True, max_value=RELIEF_MAX)
+    if amount is not None and amount <= 0:
         errors.append({"field": field, "message": "金额须大于0"})
-        return None
-    if amount >= Decimal("1000000000"):
-        errors.append({"field": field, "message": "金额过大"})
         return None
     return amount
 

@@ -15,10 +15,10 @@ from django.utils import timezone
 from accounts.scope import can_write_region
 from accounts.services import event_record
 from benefits.models import Enrolment, EnrolmentReview
-from benefits.months import day_label
 from benefits.schedule import next_review, review_months
 from benefits.services import enrolments as enrolment_services
 from benefits.services import timeline
+from common.dates import day_label
 from config.errors import PermissionDenied, ServiceError
 
 HORIZON_DAYS = 30  # a scheduled review shows in the queue this long before it is due

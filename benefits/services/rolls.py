@@ -4,6 +4,8 @@
   second request, even a concurrent one, return the same roll — and queues its generation.
 - `roll_fill` (run by the Celery task) writes every line with one INSERT … SELECT from the current enrolment
   periods paying in the month, then claims the county's unpaid arrears and writes them as their own labelled
+  lines with a second INSERT … SELECT; a third writes the 增发 lines (Supplement). It holds the county lock (timeline.lock_counties), so it never reads a
+
   lines with a second INSERT … SELECT, then the county's approved corrections of earlier locked rolls as a 冲正
   and a 更正 line each (benefits.services.corrections). It holds the county lock (timeline.lock_counties), so it never reads a
   half-applied change, and runs in one transaction: a roll is either empty and generating, or complete.
@@ -24,9 +26,9 @@ from accounts import permissions
 from accounts.models import Region
 from accounts.services import event_record
 from applications.models import Category
-from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll
-from benefits.months import label, next_month
+from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll, Supplement
 from benefits.services import corrections, timeline
+from common.dates import month_label, next_month, parse_month
 from config.errors import PermissionDenied, ServiceError
 from households.models import Household, Person
 
@@ -81,13 +83,36 @@ def _arrears_lines_sql() -> str:
     """
 
 
-def _month(value) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value.replace(day=1)
-    try:
-        return dt.date.fromisoformat(f"{value}-01" if len(str(value)) == 7 else str(value)).replace(day=1)
-    except (TypeError, ValueError):
-        return None
+def _supplement_lines_sql() -> str:
+    """增发 (policy.md §8.1): one line per supplement in force in the month, on an enrolment whose current period
+    pays in the month; the supplement is not part of the period, so no recomputation ever drops it."""
+    line, period, enrolment = (
+        PaymentLine._meta.db_table,
+        EnrolmentPeriod._meta.db_table,
+        Enrolment._meta.db_table,
+    )
+    supplement, person, household = Supplement._meta.db_table, Person._meta.db_table, Household._meta.db_table
+    return f"""
+        INSERT INTO {_q(line)} (roll_id, enrolment_id, kind, month, label, community_code, name, id_number,
+                                bank_name, bank_account, covered_count, amount, components, held, hold_reason)
+        SELECT %s, e.id, 'supplement', %s, %s || s.reason, h.community_id, pp.name, pp.id_number,
+               h.bank_name, h.bank_account, 0, s.amount, %s,
+               (h.bank_account = ''), CASE WHEN h.bank_account = '' THEN %s ELSE '' END
+        FROM {_q(supplement)} s
+        JOIN {_q(enrolment)} e ON e.id = s.enrolment_id
+        JOIN {_q(period)} p ON p.enrolment_id = e.id
+        JOIN {_q(household)} h ON h.id = e.household_id
+        JOIN {_q(person)} pp ON pp.id = e.payee_id
+        WHERE e.category = %s AND h.community_id LIKE %s
+          AND s.cancelled = %s AND s.start_month <= %s AND s.end_month >= %s
+          AND p.superseded_at IS NULL AND p.status IN ('active', 'gradual')
+          AND p.start_month <= %s AND (p.end_month IS NULL OR p.end_month >= %s)
+          AND p.monthly_amount > 0
+        ORDER BY h.community_id, e.id, s.id
+    """
+
+
+SUPPLEMENT_LABEL = "增发："
 
 
 def roll_request(
@@ -99,12 +124,12 @@ def roll_request(
     if not permissions.can_manage_roll(acting_user, county):
         raise PermissionDenied("只有本县（区）民政部门可以生成发放花名册", field="county")
     errors: list[dict[str, str]] = []
-    first = _month(month)
+    first = parse_month(month)
     if first is None:
         errors.append({"field": "month", "message": "请选择发放月份"})
     elif first > next_month(today):
         errors.append(
-            {"field": "month", "message": f"最多提前生成下月（{label(next_month(today))}）的花名册"}
+            {"field": "month", "message": f"最多提前生成下月（{month_label(next_month(today))}）的花名册"}
         )
     if program not in Category.values:
         errors.append({"field": "program", "message": "请选择救助项目"})
@@ -125,7 +150,7 @@ def roll_request(
         if created:
             event_record(
                 actor=acting_user,
-                verb=f"申请生成{label(first)}{Category(program).label}发放花名册",
+                verb=f"申请生成{month_label(first)}{Category(program).label}发放花名册",
                 target=roll,
                 region_code=county,
             )
@@ -162,6 +187,12 @@ def roll_fill(*, roll_id: int, progress: Callable[[str, int], None] | None = Non
                 [roll.pk, roll.month, NO_ACCOUNT, roll.program, f"{county}%", roll.month, roll.month],
             )
             regular = cursor.rowcount
+            cursor.execute(
+                _supplement_lines_sql(),
+                [roll.pk, roll.month, SUPPLEMENT_LABEL, "{}", NO_ACCOUNT, roll.program, f"{county}%", False]
+                + [roll.month] * 4,
+            )
+            regular += cursor.rowcount
         progress("写入补发明细", regular)
         claimed = Arrear.objects.filter(
             roll__isnull=True,

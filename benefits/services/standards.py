@@ -26,8 +26,8 @@ from accounts.models import Event, Region
 from accounts.services import event_record
 from benefits.compute import InForce, StandardsInForce, evaluate_facts, household_facts, outcome_of
 from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod, EnrolmentReview
-from benefits.months import label, previous_month
 from benefits.services import timeline
+from common.dates import month_label, previous_month
 from config.errors import ServiceError
 from eligibility.models import Standard
 from eligibility.standards import StandardsLookup
@@ -90,7 +90,7 @@ def standard_recompute_county(
     ):
         periods[p.enrolment_id].append(p)
     rolled = timeline.RolledMonths(county=county, months_from=start, enrolment_ids=ids)
-    why = f"{year}年度标准调整（{label(start)}起执行）"
+    why = f"{year}年度标准调整（{month_label(start)}起执行）"
     counts = {"enrolments": len(enrolments), "changed": 0, "arrears": 0, "rechecks": 0, "failed": 0}
     rewrites: list[timeline.Rewrite] = []
     settlement = timeline.Settlement()

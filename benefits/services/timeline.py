@@ -23,7 +23,8 @@ from django.utils import timezone
 from accounts.models import Region
 from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll, PaymentRollTotal
 from benefits.models.rolls import TOTAL_COMPONENTS
-from benefits.months import label, previous_month
+from common.dates import month_label, previous_month
+from common.money import round_half_up
 
 ZERO = Decimal("0.00")
 
@@ -156,11 +157,18 @@ class RolledMonths:
         self.rolls = {(r.program, r.month): r for r in rolls}
         ready = [r.pk for r in self.rolls.values() if not r.is_locked]
         self.lines: dict[tuple[int, int, dt.date], PaymentLine] = {}
-        if ready and enrolment_ids:
+        # 增发 lines (policy.md §8.1) of every generated roll: they follow the enrolment's paying or not.
+        self.supplements: dict[tuple[int, int], list[PaymentLine]] = {}
+        if self.rolls and enrolment_ids:
             for line in PaymentLine.objects.filter(
-                roll_id__in=ready, enrolment_id__in=enrolment_ids, kind=PaymentLine.Kind.REGULAR
-            ):
-                self.lines[(line.roll_id, line.enrolment_id, line.month)] = line
+                roll_id__in=[r.pk for r in self.rolls.values()],
+                enrolment_id__in=enrolment_ids,
+                kind__in=[PaymentLine.Kind.REGULAR, PaymentLine.Kind.SUPPLEMENT],
+            ).order_by("pk"):
+                if line.kind == PaymentLine.Kind.SUPPLEMENT:
+                    self.supplements.setdefault((line.roll_id, line.enrolment_id), []).append(line)
+                elif line.roll_id in ready:
+                    self.lines[(line.roll_id, line.enrolment_id, line.month)] = line
 
     def months(self, program: str) -> list[dt.date]:
         return sorted(m for (p, m) in self.rolls if p == program)
@@ -175,17 +183,31 @@ class RolledMonths:
             new_amount, components, paying = due_at(after, month)
             roll = self.rolls[(enrolment.category, month)]
             line = None if roll.is_locked else self.lines.get((roll.pk, enrolment.pk, month))
+            extras = self.supplements.get((roll.pk, enrolment.pk), [])
             if line is not None:
                 if paying:
                     line.amount, line.components = new_amount, components
-                    if line.held and line.hold_reason.startswith("已停发"):
-                        line.held, line.hold_reason = False, ""
-                else:
-                    line.held, line.hold_reason = True, f"已停发：{reason}"[:200]
-                out.lines.append(line)
+                for held in [line, *extras]:
+                    if paying and held.held and held.hold_reason.startswith("已停发"):
+                        held.held, held.hold_reason = False, ""
+                    elif not paying:
+                        held.held, held.hold_reason = True, f"已停发：{reason}"[:200]
+                out.lines += [line, *extras]
                 out.rolls.add(roll.pk)
                 continue
             diff = new_amount - old_amount
+            if roll.is_locked and not paying and due_at(rewrite.before, month)[2]:
+                # The enrolment stops for a month already paid: its 增发 that month was paid too.
+                for extra in extras:
+                    if not extra.held:
+                        out.overpaid.append(
+                            {
+                                "month": month.isoformat(),
+                                "amount": str(extra.amount),
+                                "roll": roll.pk,
+                                "line": "增发",
+                            }
+                        )
             if diff > 0:
                 out.arrears.append(
                     Arrear(
@@ -193,11 +215,13 @@ class RolledMonths:
                         month=month,
                         amount=diff,
                         standard=standard,
-                        label=f"补发{label(month)}差额：{reason}"[:200],
+                        label=f"补发{month_label(month)}差额：{reason}"[:200],
                     )
                 )
             elif diff < 0:
-                out.overpaid.append({"month": month.isoformat(), "amount": str(-diff), "roll": roll.pk})
+                out.overpaid.append(
+                    {"month": month.isoformat(), "amount": str(-diff), "roll": roll.pk, "line": "正常发放"}
+                )
         return out
 
 
@@ -240,17 +264,17 @@ def roll_community_totals_refresh(roll: PaymentRoll) -> None:
             n=Count("id"),
             persons=Sum("covered_count", filter=regular),
             total=Sum("amount"),
-            arrears=Sum("amount", filter=~regular),
+            arrears=Sum("amount", filter=Q(kind=PaymentLine.Kind.ARREARS)),
+            supplement=Sum("amount", filter=Q(kind=PaymentLine.Kind.SUPPLEMENT)),
             **{
                 f"c_{name}": Sum(Cast(KT(f"components__{name}"), money), filter=regular)
                 for name in TOTAL_COMPONENTS
             },
         )
     )
-    cent = Decimal("0.01")
 
     def yuan(value) -> Decimal:
-        return Decimal(value or 0).quantize(cent)
+        return round_half_up(Decimal(value or 0))
 
     PaymentRollTotal.objects.filter(roll=roll).delete()
     PaymentRollTotal.objects.bulk_create(
@@ -264,6 +288,7 @@ def roll_community_totals_refresh(roll: PaymentRoll) -> None:
                 persons=r["persons"] or 0,
                 amount=yuan(r["total"]),
                 arrears=yuan(r["arrears"]),
+                supplement=yuan(r["supplement"]),
                 **{name: yuan(r[f"c_{name}"]) for name in TOTAL_COMPONENTS},
             )
             for r in rows

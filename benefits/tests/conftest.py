@@ -26,29 +26,3 @@ def city_officer(make_user):
 @pytest.fixture
 def other_county_officer(make_user):
     return make_user("county", "360103", "co2")
-
-
-@pytest.fixture
-def clock():
-    """`clock(date)` sets the date the pages and services see (timezone.localdate() reads timezone.now())."""
-    import datetime as dt
-    from unittest import mock
-
-    from django.utils import timezone
-
-    patches: list = []
-
-    def set_today(day: dt.date, hour: int = 10) -> None:
-        for p in patches:
-            p.stop()
-        patches.clear()
-        patch = mock.patch(
-            "django.utils.timezone.now",
-            return_value=timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0))),
-        )
-        patch.start()
-        patches.append(patch)
-
-    yield set_today
-    for p in patches:
-        p.stop()

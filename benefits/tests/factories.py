@@ -10,10 +10,10 @@ from applications.models import Application
 from applications.tests.factories import standard_make
 from benefits.models import Enrolment
 from benefits.services import category_share, enrolment_create
+from common import idnumber
 from conftest import HOME_COMMUNITY, make_id
 from eligibility.models import Standard
 from eligibility.services import determine_household
-from households import idnumber
 from households.models import Household, Person
 
 # Local temporary-relief settings used by the tests (the seed gives none).

@@ -306,13 +306,13 @@ def test_exit_for_death_stops_after_the_month_of_death(family, county_officer):
 @pytest.mark.parametrize(
     "reason,details,field,message",
     [
+        # policy.md §8.2: refused work never ends the household's benefit, however many refusals
         (
             "refused_work",
-            {"refusals": ["2018-08-01", "2018-08-20"]},
-            "refusals",
-            "须有三次无正当理由拒绝介绍工作的记录",
+            {"refusals": ["2018-08-01", "2018-08-20", "2018-09-03"]},
+            "reason",
+            "拒绝介绍工作不能终止全户救助",
         ),
-        ("refused_work", {"refusals": ["2018-08-01", "2018-08-01", "2018-08-20"]}, "refusals", "现有2次"),
         ("death", {}, "died_on", "请填写死亡日期"),
         ("death", {"died_on": "2018-10-01"}, "died_on", "死亡日期不能晚于今天"),
         ("moved", {}, "moved_to", "请填写迁往地"),
@@ -336,20 +336,6 @@ def test_a_refused_exit_names_the_field_and_changes_nothing(
         )
     assert any(e["field"] == field and message in e["message"] for e in exc.value.errors), exc.value.errors
     assert state() == before
-
-
-def test_three_refusals_of_work_exit(family, county_officer):
-    enrolment = enrol(family, acting_user=county_officer, today=APPROVED)
-    services.enrolment_exit(
-        enrolment=enrolment,
-        acting_user=county_officer,
-        reason="refused_work",
-        note="社区三次介绍保洁工作均无正当理由拒绝",
-        details={"refusals": ["2018-08-20", "2018-08-01", "2018-09-03"]},
-        today=dt.date(2018, 9, 12),
-    )
-    enrolment.refresh_from_db()
-    assert enrolment.exit_details == {"refusals": ["2018-08-01", "2018-08-20", "2018-09-03"]}
 
 
 @pytest.mark.parametrize("who", ["caseworker", "street", "other_county", "auditor"])

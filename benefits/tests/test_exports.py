@@ -14,8 +14,8 @@ from benefits.models import EnrolmentReview
 from benefits.services import relief as relief_services
 from benefits.services import reviews as review_services
 from benefits.tests.factories import enrol, household
+from common.idnumber import mask
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2, export_sheets, query_count
-from households.idnumber import mask
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +64,8 @@ def enrolment_row(e, status="享受中"):
         None,
         e.covered.count(),
         e.monthly_amount,
-        "2018-07",
-        f"{e.next_review_on:%Y-%m-%d}",
+        dt.datetime(2018, 7, 1),
+        dt.datetime.combine(e.next_review_on, dt.time()),
     )
 
 
@@ -149,7 +149,7 @@ def test_review_export_rows_scope_and_filter(client, make_user, county_officer, 
         mask(head.id_number),
         a.household.community.name,
         task.raised_because,
-        "2019-01-01",
+        dt.datetime(2019, 1, 1),
         "待复核",
         None,
         None,
@@ -240,7 +240,7 @@ def test_relief_export_rows_scope_and_filter(client, make_user, county_officer, 
             waiting.get_route_display(),
             waiting.get_status_display(),
             waiting.get_filing_display() or None,
-            "2018-09-10",
+            dt.datetime(2018, 9, 10),
         ),
         (
             paid.pk,
@@ -254,7 +254,7 @@ def test_relief_export_rows_scope_and_filter(client, make_user, county_officer, 
             paid.get_route_display(),
             paid.get_status_display(),
             "已报县级备案",
-            "2018-09-10",
+            dt.datetime(2018, 9, 10),
         ),
     ]
     assert number not in repr(rows)
@@ -273,7 +273,7 @@ def test_relief_filed_export(client, make_user, county_officer, street_officer, 
     assert header[:4] == ("编号", "街道", "救助对象", "身份证号码")
     assert rows[0][:6] == (paid.pk, "滕王阁街道", "赵六", mask(paid.person.id_number), "支出型", 300)
     assert (
-        rows[0][6:8] == (str(street_officer), "2018-09-10")
+        rows[0][6:8] == (str(street_officer), dt.datetime(2018, 9, 10))
         and rows[0][9] == "已报县级备案"
         and len(rows) == 1
     )

@@ -51,6 +51,16 @@ def world(std2018, county_officer):
         hardship_causes=["illness"],
         monthly_rigid_expenditure="200",
     )
+    alone = household(
+        {
+            "birth": "19400101",
+            "income": "0",
+            "name": "特困老人",
+            "labor_capacity": "none",
+            "has_able_supporter": False,
+        }
+    )
+    enrol(alone, acting_user=county_officer, today=APPROVED, category="tekun")
     return {
         "dibao": enrol(dibao, acting_user=county_officer, today=APPROVED),
         "zhichu": enrol(zhichu, acting_user=county_officer, today=APPROVED, category="zhichu"),
@@ -63,8 +73,9 @@ def test_each_department_list(world):
     assert world["via"].monthly_amount == 80 and world["via"].dibao_paid  # 580 − (700 − 200)
     assert world["zhichu"].monthly_amount == 0 and not world["zhichu"].dibao_paid
     everyone = {"父亲", "学生", "祖母", "支出户主", "纳入低保户主"}
-    assert names("medical_premium") == everyone
-    assert names("medical_relief") == {"父亲", "学生", "祖母", "纳入低保户主"}
+    assert names("medical_premium") == everyone | {"特困老人"}
+    # policy.md §8.4: all three categories (version 1 left out 特困 and 支出型)
+    assert names("medical_relief") == everyone | {"特困老人"}
     assert names("student_aid") == {"学生"}
     assert names("pension_contribution") == {"父亲"}  # 16–59, not working, not at school, not retired
     assert names("housing") == {"父亲", "学生", "祖母"}
@@ -90,7 +101,7 @@ def test_a_row_says_who_where_since_and_when_it_changed(world):
 def test_a_list_is_one_query_and_narrows_by_scope(world, make_user, other_community):
     with CaptureQueriesContext(connection) as ctx:
         rows = list(linked_benefit_persons(code="medical_premium", today=ASKED))
-    assert len(rows) == 5 and len(ctx.captured_queries) == 1
+    assert len(rows) == 6 and len(ctx.captured_queries) == 1
     elsewhere = make_user("county", other_community.code[:6])
     scoped = scope_filter(EnrolmentMember.objects.all(), elsewhere, SCOPE_FIELD)
     assert names("medical_premium", queryset_scope=scoped) == set()
@@ -110,9 +121,9 @@ def test_after_exit_premiums_run_to_the_year_end_and_student_aid_to_the_school_y
     assert {"父亲", "学生", "祖母"} <= names("medical_premium", october)
     assert "父亲" in names("pension_contribution", october)
     assert names("student_aid", october) == {"学生"}
-    assert names("medical_relief", october) == {"纳入低保户主"}
+    assert names("medical_relief", october) == {"支出户主", "纳入低保户主", "特困老人"}
     assert names("housing", october) == set() and names("job_help", october) == set()
-    assert names("medical_premium", dt.date(2019, 1, 10)) == {"支出户主", "纳入低保户主"}
+    assert names("medical_premium", dt.date(2019, 1, 10)) == {"支出户主", "纳入低保户主", "特困老人"}
     assert names("student_aid", dt.date(2019, 8, 31)) == {"学生"}
     assert names("student_aid", dt.date(2019, 9, 1)) == set()
     assert continues_until("medical_premium", dt.date(2018, 9, 30)) == dt.date(2018, 12, 31)

@@ -151,9 +151,13 @@ def test_a_rejected_grant_does_not_count(family, caseworker, street_officer):
 @pytest.mark.parametrize(
     "values,field,message",
     [
-        ({"amount": "abc"}, "amount", "金额须为数字"),
+        ({"amount": "abc"}, "amount", "金额应为数字，如 1000 或 1,000.50"),
+        ({"amount": "1e3"}, "amount", "金额应为数字，如 1000 或 1,000.50"),
+        ({"amount": "NaN"}, "amount", "金额应为数字，如 1000 或 1,000.50"),
+        ({"amount": "-5"}, "amount", "金额不能为负数"),
+        ({"amount": "1000000000"}, "amount", "金额超出合理范围（不能超过 999,999,999.99 元）"),
         ({"amount": "0"}, "amount", "金额须大于0"),
-        ({"amount": "1.234"}, "amount", "金额最多两位小数"),
+        ({"amount": "1.234"}, "amount", "金额最多保留两位小数（到分）"),
         ({"kind": "other"}, "kind", "请选择救助类型"),
         ({"reason": " "}, "reason", "请写明遭遇的困难和救助理由"),
     ],

@@ -16,8 +16,8 @@ from benefits.models import PaymentLine, PaymentRoll
 from benefits.services import enrolments as enrolment_services
 from benefits.services import rolls as services
 from benefits.tests.factories import enrol, household
+from common import idnumber
 from config.errors import PermissionDenied, ServiceError
-from households import idnumber
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,9 @@ def test_a_change_after_lock_goes_to_arrears_not_into_the_locked_roll(
     )
     assert roll_state(august) == before
     event = Event.objects.filter(target_id=str(enrolment.pk), verb__startswith="退出").get()
-    assert event.data["overpaid"] == [{"month": "2018-08-01", "amount": "860.00", "roll": august.pk}]
+    assert event.data["overpaid"] == [
+        {"month": "2018-08-01", "amount": "860.00", "roll": august.pk, "line": "正常发放"}
+    ]
 
 
 def test_an_unlocked_roll_follows_the_enrolment(enrolled, county_officer, django_capture_on_commit_callbacks):
@@ -241,8 +243,8 @@ def test_csv_export_has_every_line_and_a_totals_row_with_full_ids_for_the_county
     assert rows[0][:4] == ["序号", "社区代码", "姓名", "身份证号码"] and rows[0][-1] == "金额（元）"
     numbers = {line.name: line.id_number for line in roll.lines.all()}
     assert [(r[2], r[3], r[-1]) for r in rows[1:-1]] == [
-        ("张三", numbers["张三"], "860.00"),
-        ("李四", numbers["李四"], "560.00"),
+        ("张三", "\t" + numbers["张三"], "860.00"),  # a tab keeps Excel and WPS reading the ID as text
+        ("李四", "\t" + numbers["李四"], "560.00"),
     ]
     assert rows[1][rows[0].index("低保补差（元）")] == "860.00"
     assert rows[-1][0] == "合计" and rows[-1][2] == "共2笔" and rows[-1][-1] == "1420.00"
@@ -275,7 +277,7 @@ def test_xlsx_export_matches_the_csv(enrolled, county_officer, client, django_ca
     values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
     csv_rows = _csv(client.get(reverse("roll_export_csv", args=[roll.pk])))
     assert len(values) == len(csv_rows) == 4
-    assert values[1][3] == csv_rows[1][3] and Decimal(str(values[1][-1])) == Decimal("860.00")
+    assert "\t" + values[1][3] == csv_rows[1][3] and Decimal(str(values[1][-1])) == Decimal("860.00")
     assert values[-1][0] == "合计" and Decimal(str(values[-1][-1])) == Decimal("1420.00")
 
 
@@ -301,3 +303,30 @@ def test_roll_page_runs_a_constant_number_of_queries(
             assert client.get(reverse("roll_detail", args=[roll.pk])).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_the_roll_workbook_prints_on_a4_landscape_with_office_month_totals_and_page_numbers(
+    enrolled, county_officer, client, django_capture_on_commit_callbacks
+):
+    from openpyxl import load_workbook
+
+    roll, _ = make_roll(county_officer, capture=django_capture_on_commit_callbacks)
+    services.roll_lock(roll=roll, acting_user=county_officer)
+    client.force_login(county_officer)
+    response = client.get(reverse("roll_export_xlsx", args=[roll.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.print_title_rows == "$1:$1"
+    assert sheet.oddHeader.center.text == "东湖区民政局 2018年07月 城镇最低生活保障（低保）发放花名册"
+    assert sheet.oddFooter.left.text == "合计：共2笔，金额1420.00元"
+    assert sheet.oddFooter.right.text == "第 &P 页，共 &N 页"
+    assert (
+        sheet.freeze_panes == "A2"
+        and sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}3"
+    )
+    # ID numbers and accounts as text, the month as a month, money as numbers with two decimals
+    id_cell, account, month, amount = sheet["D2"], sheet["F2"], sheet["H2"], sheet.cell(2, sheet.max_column)
+    assert (id_cell.data_type, id_cell.number_format, account.data_type) == ("s", "@", "s")
+    assert (month.value, month.number_format) == (dt.datetime(2018, 7, 1), "yyyy-mm")
+    assert (amount.value, amount.number_format) == (860, "0.00")

@@ -15,7 +15,8 @@ from accounts.scope import can_write_region
 from benefits import selectors
 from benefits.models import PaymentCorrection
 from benefits.services import corrections as services
-from benefits.views.common import PAGE_SIZE, apply_errors
+from benefits.views.common import PAGE_SIZE
+from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
 
 
@@ -48,7 +49,7 @@ def correction_request(request, line_id: int):
         except PermissionDenied as exc:
             return HttpResponseForbidden(exc.message)
         except ServiceError as exc:
-            apply_errors(exc, form)
+            apply_to_form(exc, form)
         else:
             messages.success(request, "已提交更正申请，县级民政部门批准后在下期花名册冲正")
             return redirect("correction_list")
@@ -93,5 +94,5 @@ def correction_decide(request, pk: int):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
     return redirect("correction_list")

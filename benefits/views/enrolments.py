@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts import permissions
@@ -16,12 +16,23 @@ from accounts.scope import can_write_region, scope_filter
 from applications.models import Category
 from benefits import selectors
 from benefits.compute import COMPONENT_LABELS
-from benefits.forms import EXIT_FIELD_MAP, ExitForm, ReasonForm, RecomputeForm, ReviewForm
+from benefits.forms import (
+    EXIT_FIELD_MAP,
+    ExitForm,
+    FactForm,
+    ReasonForm,
+    RecomputeForm,
+    ReviewForm,
+    ShareReductionForm,
+    SupplementForm,
+)
 from benefits.linked import household_linked_benefits
 from benefits.models import Enrolment, EnrolmentReview
 from benefits.services import enrolments as services
+from benefits.services import followups
 from benefits.services import reviews as review_services
-from benefits.views.common import PAGE_SIZE, apply_errors
+from benefits.views.common import PAGE_SIZE
+from common.errors import apply_to_form
 from config.errors import PermissionDenied, ServiceError
 
 
@@ -91,6 +102,9 @@ def enrolment_detail(request, pk: int):
             "events": selectors.enrolment_events(enrolment=enrolment),
             "lines": selectors.enrolment_lines(enrolment=enrolment),
             "reviews": list(enrolment.reviews.select_related("completed_by").order_by("-due_on", "-id")),
+            "supplements": list(enrolment.supplements.select_related("approved_by", "ended_by")),
+            "supplement_clause": followups.SUPPLEMENT_CLAUSE,
+            "reductions": list(enrolment.share_reductions.select_related("person")),
             "linked": [row for row in household_linked_benefits(household=enrolment.household, today=today)],
             "can_recompute": enrolment.status in (Enrolment.Status.ACTIVE, Enrolment.Status.GRADUAL)
             and permissions.can_recompute(user, community),
@@ -126,7 +140,7 @@ def _action_page(
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                apply_errors(exc, form, field_map)
+                apply_to_form(exc, form, field_map=field_map)
             else:
                 messages.success(request, done)
                 return redirect("enrolment_detail", pk=enrolment.pk)
@@ -206,10 +220,11 @@ def enrolment_exit(request, pk: int):
         )
         return "已办理退出，请打印终止救助告知书送达"
 
+    make, _ = _with_members(ExitForm, selectors.enrolment_get(user=request.user, pk=pk), covered_only=False)
     return _action_page(
         request,
         pk,
-        form_class=ExitForm,
+        form_class=make,
         title="办理退出",
         allowed=permissions.can_decide_enrolment,
         call=call,
@@ -228,14 +243,23 @@ def enrolment_notice(request, pk: int):
     if enrolment.status != Enrolment.Status.EXITED:
         raise Http404("尚未退出")
     household = enrolment.household
-    heads = [m for m in household.members.all() if m.relation == "head"]
+    # Never addressed to a deceased person (policy.md §8.3): the head or the closest living member. An exit for a
+    # death names the member who died; one decided before version 2 names nobody: its only covered member is
+    # taken as the deceased.
+    dead: set[int] = set()
+    if enrolment.exit_reason == Enrolment.ExitReason.DEATH:
+        covered = list(enrolment.covered.values_list("person_id", flat=True))
+        if enrolment.exit_details.get("person"):
+            dead = {int(enrolment.exit_details["person"])}
+        elif len(covered) == 1:
+            dead = set(covered)
     return render(
         request,
         "benefits/exit_notice.html",
         {
             "enrolment": enrolment,
             "household": household,
-            "head": heads[0] if heads else None,
+            "head": followups.living_addressee(household, also_dead=dead),
             "county": household.community.parent.parent,
             "street": household.community.parent,
         },
@@ -275,7 +299,7 @@ def review_complete(request, pk: int):
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                apply_errors(exc, form)
+                apply_to_form(exc, form)
             else:
                 messages.success(request, f"复核完成：{done.get_outcome_display()}")
                 return redirect("enrolment_detail", pk=enrolment.pk)
@@ -295,4 +319,138 @@ def review_complete(request, pk: int):
                 (p.name, p.to_complete) for p in enrolment.household.members.all() if p.to_complete
             ],
         },
+    )
+
+
+@login_required
+def county_task_list(request):
+    """县级待办: exits, adjustments and overpayments that confirmed facts opened (policy.md §8.3)."""
+    status = request.GET.get("status", "open")
+    error = ""
+    if request.method == "POST":
+        task = get_object_or_404(selectors.county_tasks(user=request.user), pk=request.POST.get("task") or 0)
+        try:
+            followups.county_task_close(
+                task=task, acting_user=request.user, note=request.POST.get("note", "")
+            )
+        except PermissionDenied as exc:
+            return HttpResponseForbidden(exc.message)
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            return redirect("county_task_list")
+    page = Paginator(selectors.county_tasks(user=request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "benefits/county_tasks.html",
+        {"page": page, "status": status, "error": error, "clause": followups.FACT_CLAUSE},
+    )
+
+
+def _with_members(form_class, enrolment, *, covered_only: bool):
+    """The form with the household's members (or the covered ones) as the person choices."""
+    if covered_only:
+        people = [
+            row.person for row in enrolment.covered.filter(ended_on__isnull=True).select_related("person")
+        ]
+    else:
+        people = list(enrolment.household.members.all())
+    choices = [("", "—")] + [(str(p.pk), f"{p.name}（{p.get_relation_display()}）") for p in people]
+
+    def make(data=None):
+        form = form_class(data)
+        form.fields["person"].choices = choices
+        return form
+
+    return make, {str(p.pk): p for p in people}
+
+
+@login_required
+def enrolment_supplement(request, pk: int):
+    """增发 (policy.md §8.1): the county approves a monthly addition, paid as its own roll line."""
+
+    def call(enrolment, form):
+        s = followups.supplement_grant(enrolment=enrolment, acting_user=request.user, **form.cleaned_data)
+        return f"已批准增发：每月{s.amount}元，{s.start_month:%Y年%m月}至{s.end_month:%Y年%m月}"
+
+    return _action_page(
+        request,
+        pk,
+        form_class=SupplementForm,
+        title="批准增发",
+        allowed=permissions.can_decide_enrolment,
+        call=call,
+        extra={
+            "hint": followups.SUPPLEMENT_CLAUSE + "。增发在花名册中单列一行，重新核定基本救助金时不受影响。"
+        },
+    )
+
+
+@login_required
+def enrolment_share_reduce(request, pk: int):
+    """Refused work (policy.md §8.2): reduce or stop one member's share, never the household's benefit."""
+    enrolment = selectors.enrolment_get(user=request.user, pk=pk)
+    make, people = _with_members(ShareReductionForm, enrolment, covered_only=True)
+
+    def call(enrolment, form):
+        data = form.cleaned_data
+        person = people.get(data["person"])
+        if person is None:
+            raise ServiceError("请选择成员", field="person")
+        r = followups.member_share_reduce(
+            enrolment=enrolment,
+            person=person,
+            acting_user=request.user,
+            action=data["action"],
+            amount=data["amount"],
+            note=data["note"],
+        )
+        return f"已决定{r.get_action_display()}（{person.name}），自{r.from_month:%Y年%m月}起执行"
+
+    return _action_page(
+        request,
+        pk,
+        form_class=make,
+        title="减发/停发成员份额（拒绝介绍的工作）",
+        allowed=permissions.can_decide_enrolment,
+        call=call,
+        extra={
+            "hint": "社会救助暂行办法第四十五条：成员无正当理由连续3次拒绝介绍的适当工作的，可减发或停发该成员本人的份额"
+            "（补差÷保障人数），其他成员照常享受。拒绝记录由社区在就业帮扶中登记。"
+        },
+    )
+
+
+@login_required
+def enrolment_fact(request, pk: int):
+    """A death, a move away or fraud, confirmed by the caseworker or the county (policy.md §8.3)."""
+    enrolment = selectors.enrolment_get(user=request.user, pk=pk)
+    make, people = _with_members(FactForm, enrolment, covered_only=False)
+
+    def call(enrolment, form):
+        data = form.cleaned_data
+        person = people.get(data["person"])
+        if person is None:
+            raise ServiceError("请选择当事人", field="person")
+        followups.fact_confirm(
+            person=person,
+            kind=data["kind"],
+            event_on=data["event_on"],
+            acting_user=request.user,
+            source=data["source"],
+            whole_household=data["whole_household"],
+            note=data["note"],
+        )
+        return "已登记核实的事实：未锁定花名册已同步暂缓，县级待办已生成"
+
+    return _action_page(
+        request,
+        pk,
+        form_class=make,
+        title="登记核实的死亡、迁出或骗取救助",
+        allowed=permissions.can_recompute,
+        call=call,
+        extra={"hint": followups.FACT_CLAUSE},
     )

@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.personal_exports import list_export_response
 from applications.models import Category
 from benefits import exports, selectors
 from benefits.models import Enrolment, EnrolmentReview, ReliefGrant
 from benefits.views.enrolments import enrolment_filters
-from config.xlsx import list_export_response
 from households.exports import query_label
 
 

@@ -14,7 +14,8 @@ from benefits import selectors
 from benefits.forms import AnswerForm, DecisionForm, FilingForm, QueryForm, ReliefApplyForm, TopupForm
 from benefits.models import ReliefGrant, ReserveFund
 from benefits.services import relief as services
-from benefits.views.common import PAGE_SIZE, apply_errors
+from benefits.views.common import PAGE_SIZE
+from common.errors import apply_to_form
 from config.errors import PermissionDenied, ServiceError
 from households import selectors as case_selectors
 
@@ -53,7 +54,7 @@ def fund_detail(request, code: str):
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                apply_errors(exc, form)
+                apply_to_form(exc, form)
             else:
                 messages.success(request, f"已拨付 {movement.amount} 元，余额 {movement.balance_after} 元")
                 return redirect("fund_detail", code=street.code)
@@ -110,7 +111,7 @@ def relief_apply(request, household_pk: int):
         except PermissionDenied as exc:
             return HttpResponseForbidden(exc.message)
         except ServiceError as exc:
-            apply_errors(exc, form)
+            apply_to_form(exc, form)
         else:
             messages.success(request, f"已受理，{grant.get_route_display()}")
             return redirect("relief_detail", pk=grant.pk)
@@ -186,7 +187,7 @@ def relief_detail(request, pk: int):
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                apply_errors(exc, form, {"amount": "__all__", "reason": "note"})
+                apply_to_form(exc, form, field_map={"amount": "__all__", "reason": "note"})
             else:
                 messages.success(request, done)
                 return redirect("relief_detail", pk=grant.pk)

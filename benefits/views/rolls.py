@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponseForbidden, StreamingHttpResponse
+from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,11 +17,12 @@ from benefits.compute import COMPONENT_LABELS
 from benefits.forms import HoldForm, RollRequestForm
 from benefits.models import PaymentLine, PaymentRoll
 from benefits.services import rolls as services
-from benefits.views.common import PAGE_SIZE, apply_errors
+from benefits.views.common import PAGE_SIZE
 from benefits.views.corrections import may_request as may_request_correction
+from common import idnumber
+from common.errors import apply_to_form, flash
+from common.spreadsheets import csv_response, workbook_response
 from config.errors import PermissionDenied, ServiceError
-from config.xlsx import workbook_response
-from households import idnumber
 
 
 @login_required
@@ -43,7 +44,7 @@ def roll_list(request):
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
             except ServiceError as exc:
-                apply_errors(exc, form)
+                apply_to_form(exc, form)
             else:
                 messages.success(
                     request, "已开始生成花名册" if created else "该月该项目的花名册已存在，以下即是"
@@ -116,7 +117,7 @@ def roll_lock(request, pk: int):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
     else:
         messages.success(request, "花名册已确认锁定，可以导出报送银行")
     return redirect("roll_detail", pk=roll.pk)
@@ -141,7 +142,7 @@ def roll_line_hold(request, pk: int, line_id: int):
     except PermissionDenied as exc:
         return HttpResponseForbidden(exc.message)
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        flash(request, exc)
     return redirect("roll_detail", pk=roll.pk)
 
 
@@ -166,10 +167,8 @@ def roll_export_csv(request, pk: int):
         purpose="报送银行发放" if full else "监督查看",
         count=roll.line_count,
     )
-    response = StreamingHttpResponse(
-        exports.csv_chunks(roll, full_ids=full), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = _disposition(exports.filename(roll, "csv"))
+    lines = exports.rows(roll, full_ids=full)
+    response = csv_response(exports.filename(roll, "csv"), next(lines), lines)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -191,9 +190,3 @@ def roll_export_xlsx(request, pk: int):
     response = workbook_response(exports.filename(roll, "xlsx"), [exports.xlsx_sheet(roll, full_ids=full)])
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _disposition(name: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"roll.{name.rsplit('.', 1)[1]}\"; filename*=UTF-8''{quote(name)}"

@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.scope import scope_filter
+from common import idnumber
+from common.dates import age_on
 from demo.generator import (
     DEFAULT_AS_OF,
     HOUSEHOLD_FIELDS,
@@ -25,7 +27,6 @@ from demo.generator import (
 )
 from demo.management.commands.seed_demo import DEMO_PASSWORD
 from eligibility.models import Standard
-from households import idnumber
 from households.models import Household, Person
 
 BENCH_GENERATE = Path(__file__).resolve().parents[2] / "bench" / "generate.py"
@@ -34,10 +35,6 @@ COMMUNITIES = [
     Community("360702001001", "濂溪社区居委会", "解放街道"),
     Community("361181001001", "银城社区居委会", "银城街道"),
 ]
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 @pytest.fixture

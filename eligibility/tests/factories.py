@@ -6,8 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from common.idnumber import check_char
 from eligibility import rules
-from households.idnumber import check_char
 
 AS_OF = dt.date(2018, 6, 1)
 

@@ -262,6 +262,9 @@ def test_override_null_makes_a_field_unknown():
         ({"monthly_income": True}, "household.members[0].monthly_income"),
         ({"monthly_income": None}, "household.members[0].monthly_income"),
         ({"monthly_income": "1e3"}, "household.members[0].monthly_income"),
+        ({"monthly_income": "NaN"}, "household.members[0].monthly_income"),
+        ({"monthly_income": "Infinity"}, "household.members[0].monthly_income"),
+        ({"monthly_income": "300.125"}, "household.members[0].monthly_income"),
         ({"relation": "cousin"}, "household.members[0].relation"),
         ({"labor_capacity": "some"}, "household.members[0].labor_capacity"),
         ({"disability_grade": 5}, "household.members[0].disability_grade"),
@@ -286,9 +289,16 @@ def test_invalid_id_messages_are_chinese():
     assert errors_of(request(member_json(id_number=bad_check, income="1"))) == [
         {"field": "household.members[0].id_number", "message": "身份证号码校验位错误"}
     ]
-    assert errors_of(request(member_json(id_number=HEAD_ID[:17] + "x", income="1"))) == [
-        {"field": "household.members[0].id_number", "message": "身份证号码前17位须为数字，末位为数字或大写X"}
+    assert errors_of(request(member_json(id_number=HEAD_ID[:17] + "A", income="1"))) == [
+        {"field": "household.members[0].id_number", "message": "身份证号码前17位须为数字，末位为数字或X"}
     ]
+
+
+def test_an_id_number_is_read_as_people_type_it():
+    # A lower-case x and full-width digits are the same number (GB 11643 prints an upper-case X).
+    typed = "".join(chr(ord(c) + 0xFEE0) for c in "1101051949123100") + "2x"
+    out = evaluate_request(request(member_json(id_number=typed, income="1,000.50")))
+    assert out["members"][0]["id_number"] == "11010519491231002X"
 
 
 @pytest.mark.parametrize("missing", ["id_number", "monthly_income"])

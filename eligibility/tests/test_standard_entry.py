@@ -139,6 +139,8 @@ def test_save_creates_with_history_and_event(county_officer):
         ({"annual_times": -2}, "annual_times"),
         ({"dibao": D("638.001")}, "dibao"),
         ({"dibao": "abc"}, "dibao"),
+        ({"dibao": "1e3"}, "dibao"),
+        ({"dibao": "NaN"}, "dibao"),
         ({"unknown_field": 1}, "unknown_field"),
     ],
 )
@@ -350,7 +352,7 @@ def test_form_errors_are_chinese_for_any_browser_language(county_officer, client
         reverse("standard_create"), form_data(dibao="abc", tekun="1.234"), HTTP_ACCEPT_LANGUAGE="en"
     )
     html = response.content.decode()
-    assert "请输入数字" in html and "最多2位小数" in html
+    assert "低保标准应为数字，如 1000 或 1,000.50" in html and "特困供养标准最多保留两位小数（到分）" in html
     assert not Standard.objects.filter(region_id=COUNTY, year=2019).exists()
 
 

@@ -22,12 +22,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Region, User
+from common.idnumber import check_char
 from config.errors import PermissionDenied, ServiceError
 from eligibility.models import Standard
 from eligibility.services import determine_household
 from eligibility.standards import StandardsLookup
 from eligibility.whatif import whatif_as_of, whatif_compute, whatif_run
-from households.idnumber import check_char
 from households.models import Household, Person
 
 pytestmark = pytest.mark.django_db

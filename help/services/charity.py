@@ -19,7 +19,6 @@ from accounts.checks import (
     choice,
     d,
     date_check,
-    money,
     optional_text,
     raise_errors,
     require_caseworker,
@@ -30,6 +29,7 @@ from accounts.checks import (
 from accounts.models import Region
 from accounts.permissions import can_manage_offer
 from accounts.services import event_record
+from common import money
 from config.errors import PermissionDenied, ServiceError
 from help.models import AidKind, AidMatch, AidNeed, AidOffer
 from households.models import Household
@@ -93,7 +93,7 @@ def aid_offer_register(
     choice(provider_kind, AidOffer.ProviderKind, "provider_kind", "请选择提供方类型", errors)
     title = text(title, "title", "请填写项目名称", errors, max_length=100, label="项目名称")
     choice(kind, AidKind, "kind", "请选择帮扶类别", errors)
-    value = money(amount, "amount", errors, label="每户金额")
+    value = money.collect(amount, "amount", errors, label="每户金额")
     if places is not None and (not isinstance(places, int) or places < 1):
         errors.append({"field": "places", "message": "可帮扶户数须为正整数（不限则不填）"})
     conditions = optional_text(conditions, "conditions", errors, max_length=2000, label="帮扶条件")
@@ -185,7 +185,7 @@ def aid_need_publish(
                 "message": f"需求说明将公开发布，不得含有个人信息（发现：{'、'.join(found)}）",
             }
         )
-    value = money(amount_needed, "amount_needed", errors, label="所需金额")
+    value = money.collect(amount_needed, "amount_needed", errors, label="所需金额")
     if not consent:
         errors.append({"field": "consent", "message": "须经家庭同意后才能公开发布需求"})
     else:
@@ -348,7 +348,7 @@ def aid_match_deliver(
         not_before_label="同意日期",
     )
     description = text(description, "description", "请填写帮扶落实情况", errors)
-    value = money(amount, "amount", errors, label="实际帮扶金额")
+    value = money.collect(amount, "amount", errors, label="实际帮扶金额")
     raise_errors(errors)
     match.status, match.delivered_on = AidMatch.Status.DELIVERED, delivered_on
     match.delivered_amount, match.delivered_description = value, description

@@ -21,7 +21,6 @@ from accounts.checks import (
     choice,
     d,
     date_check,
-    money,
     raise_errors,
     require_caseworker,
     text,
@@ -29,8 +28,9 @@ from accounts.checks import (
 )
 from accounts.services import event_record
 from benefits.models import Enrolment
+from common import money
 from config.errors import ServiceError
-from help.models import EmploymentChange, JobSupport, Lead, SchoolRecord
+from help.models import EmploymentChange, JobSupport, Lead, SchoolRecord, WorkRefusal
 from help.selectors import EMPLOYED, zero_employment
 from help.services.leads import lead_raise
 from households.models import Household, Person
@@ -163,7 +163,7 @@ def job_start_record(
     employer = text(
         employer, "employer", "请填写就业单位或就业形式", errors, max_length=100, label="就业单位"
     )
-    wage = money(monthly_wage, "monthly_wage", errors, label="月工资")
+    wage = money.collect(monthly_wage, "monthly_wage", errors, label="月工资")
     if person.employment in EMPLOYED:
         errors.append(
             {
@@ -317,7 +317,7 @@ def job_support_record(
     date_check(on_date, "on_date", "帮扶日期", errors, today=today)
     provider = text(provider, "provider", "请填写提供单位", errors, max_length=100, label="提供单位")
     detail = text(detail, "detail", "请填写帮扶内容", errors)
-    value = money(amount, "amount", errors, label="金额")
+    value = money.collect(amount, "amount", errors, label="金额")
     raise_errors(errors)
     support = JobSupport(
         person=person,
@@ -343,3 +343,67 @@ def job_support_record(
         },
     )
     return support
+
+
+# --------------------------------------------------------------------------------------------------
+# Refused work (policy.md §8.2; 社会救助暂行办法 第四十五条)
+
+REFUSAL_CLAUSE = (
+    "社会救助暂行办法 第四十五条：无正当理由连续3次拒绝介绍的与其健康状况、劳动能力等相适应的工作"
+)
+
+
+@transaction.atomic
+def work_refusal_record(
+    *,
+    acting_user,
+    person: Person,
+    offered_on: dt.date | None,
+    offer: str,
+    offered_by: str,
+    reason_given: str = "",
+    justified: bool = False,
+    today: dt.date | None = None,
+) -> WorkRefusal:
+    """The caseworker records a refused job offer, the reason the member gave and whether it is a good one."""
+    today = today_or(today)
+    person = _lock_person(person)
+    household = person.household
+    require_caseworker(acting_user, household.community_id, "登记拒绝介绍工作")
+    errors: Errors = []
+    date_check(offered_on, "offered_on", "介绍日期", errors, today=today)
+    offer = text(offer, "offer", "请填写介绍的工作（岗位、单位）", errors, max_length=100, label="介绍的工作")
+    offered_by = text(
+        offered_by,
+        "offered_by",
+        "请填写介绍单位（如街道劳动保障所）",
+        errors,
+        max_length=100,
+        label="介绍单位",
+    )
+    reason_given = (reason_given or "").strip()
+    if len(reason_given) > 200:
+        errors.append({"field": "reason_given", "message": "本人陈述的理由最多200个字"})
+    if justified and not reason_given:
+        errors.append({"field": "reason_given", "message": "认定理由正当的，请写明本人陈述的理由"})
+    raise_errors(errors)
+    refusal = WorkRefusal(
+        person=person,
+        offered_on=offered_on,
+        offer=offer,
+        offered_by=offered_by,
+        reason_given=reason_given,
+        justified=bool(justified),
+        recorded_by=acting_user,
+    )
+    refusal._history_user = acting_user
+    refusal.save()
+    in_a_row = len(WorkRefusal.unjustified_in_a_row(person))
+    event_record(
+        actor=acting_user,
+        verb=f"登记拒绝介绍工作：{offer}（{'理由正当' if justified else f'无正当理由，连续第{in_a_row}次'}）",
+        target=person,
+        region_code=household.community_id,
+        data={"refusal": refusal.pk, "justified": bool(justified), "in_a_row": in_a_row},
+    )
+    return refusal

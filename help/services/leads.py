@@ -13,9 +13,12 @@ due within LEAD_FIRST_VISIT_WORKING_DAYS working days of the report (快速响�
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
 
 from accounts.checks import (
     Errors,
@@ -31,13 +34,15 @@ from accounts.checks import (
 from accounts.models import Region
 from accounts.scope import in_scope
 from accounts.services import event_record
-from applications.deadlines import add_working_days
 from applications.models import Application
 from applications.services import applications as application_services
+from benefits.models import Enrolment
+from common import idnumber
 from config.errors import PermissionDenied, ServiceError
 from help.models import Lead, LeadVisit
-from households import idnumber
 from households.models import Household, Person
+from ledgers.models import ExtractRow
+from workcalendar.calendar import work_calendar
 
 # 快速响应: the seed asks for a quick response (六(三)) without a figure; three working days is the local
 # practice this system assumes.
@@ -82,13 +87,13 @@ def _subject(
 ) -> tuple[str, str, str, str, Household | None, Person | None]:
     """Clean the person's details; find the member with that ID number in a household of the same community."""
     name = text(name, "name", "请填写姓名", errors, max_length=32, label="姓名")
-    id_number = str(id_number or "").strip().upper()
+    id_number = str(id_number or "").strip()
     address = optional_text(address, "address", errors, max_length=200, label="住址")
     phone = optional_text(phone, "phone", errors, max_length=20, label="联系电话")
     household = person = None
     if id_number:
         try:
-            idnumber.parse(id_number)
+            id_number = idnumber.parse(id_number).number
         except idnumber.InvalidIdNumber as exc:
             errors.append({"field": "id_number", "message": str(exc)})
         else:
@@ -185,7 +190,7 @@ def lead_report(
         detail=detail,
         reporter_name=reporter_name,
         reported_on=today,
-        visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+        visit_due_on=work_calendar().add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
         created_by=acting_user,
     )
     lead._history_user = acting_user
@@ -254,7 +259,7 @@ def lead_receive_from_department(
         reference=reference,
         dedupe_key=key,
         reported_on=today,
-        visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+        visit_due_on=work_calendar().add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
     )
     lead._history_user = None  # no staff user: the source is on the row (api_client / "system")
     try:
@@ -302,7 +307,7 @@ def lead_raise(
         detail=detail,
         dedupe_key=key,
         reported_on=today,
-        visit_due_on=add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+        visit_due_on=work_calendar().add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
     )
     lead._history_user = None  # no staff user: the source is on the row (api_client / "system")
     try:
@@ -417,6 +422,8 @@ def lead_convert(
     check_authorised_on: dt.date | None,
     documents: list[tuple[str, Any]] | tuple = (),
     today: dt.date | None = None,
+    residence_basis: str | None = None,
+    residence_months: Any = None,
 ) -> Application:
     """The visited lead becomes an application (受理) of its household; the intake's own checks apply."""
     today = today_or(today)
@@ -433,6 +440,8 @@ def lead_convert(
         check_authorised_on=check_authorised_on,
         documents=documents,
         today=today,
+        residence_basis=residence_basis,
+        residence_months=residence_months,
     )
     lead.status, lead.application = S.CONVERTED, application
     touch(lead, acting_user, ["status", "application"])
@@ -468,3 +477,83 @@ def lead_close(*, acting_user, lead: Lead, reason: str, note: str, today: dt.dat
         data={"reason": reason, "note": note, "closed_on": today.isoformat()},
     )
     return lead
+
+
+# --------------------------------------------------------------------------------------------------
+# Leads from department data (policy.md §8.7: 五(七) 主动发现, 六(三))
+
+
+# A person's medical costs borne personally, in one extract, from which a household not yet covered is worth a
+# visit: the seed's 支出型 households are those whose rigid expenditure exceeds what they can bear; 10,000 元 is
+# the county's working threshold (about 1.5 years of the 2018 低保 standard). Settings: MEDICAL_EXPENSE_LEAD_MIN.
+def leads_from_medical_expense(*, extract_id: int, today: dt.date | None = None) -> dict[str, int]:
+    """Raise a proactive-discovery lead for every person of a `medical_expense` extract whose personal medical
+    costs reach settings.MEDICAL_EXPENSE_LEAD_MIN and whose household is not covered now: members on file through
+    `lead_raise` (one signal per extract and person), people not on file in the community the department gave.
+    Running it again raises nothing new. Returns counts: raised, covered (skipped), no_community."""
+    today = today_or(today)
+    floor = Decimal(str(settings.MEDICAL_EXPENSE_LEAD_MIN))
+    totals = {
+        r["id_number"]: r
+        for r in ExtractRow.objects.filter(extract_id=extract_id)
+        .values("id_number")
+        .annotate(total=Sum("amount"), name=Max("name"), code=Max("code"))
+        if (r["total"] or 0) >= floor
+    }
+    people = {
+        p.id_number: p for p in Person.objects.filter(id_number__in=list(totals)).select_related("household")
+    }
+    covered = set(
+        Enrolment.objects.filter(
+            household_id__in={p.household_id for p in people.values()}, status__in=Enrolment.CURRENT
+        ).values_list("household_id", flat=True)
+    )
+    communities = set(
+        Region.objects.filter(
+            code__in=[r["code"] for r in totals.values() if r["code"]], level=Region.Level.COMMUNITY
+        ).values_list("code", flat=True)
+    )
+    keys = {number: f"system:medical_expense:{extract_id}:{number}"[:120] for number in totals}
+    done = set(Lead.objects.filter(dedupe_key__in=list(keys.values())).values_list("dedupe_key", flat=True))
+    counts = {"raised": 0, "covered": 0, "no_community": 0}
+    for number, row in sorted(totals.items()):
+        detail = f"医保部门推送：个人负担医疗费用{row['total']}元（比对数据#{extract_id}），可能因病致贫，请入户了解是否符合支出型救助条件"
+        signal = f"medical_expense:{extract_id}:{number}"
+        person = people.get(number)
+        key = keys[number]
+        if key in done:  # raised by an earlier pass over this extract
+            continue
+        if person is not None:
+            if person.household_id in covered:
+                counts["covered"] += 1
+            elif lead_raise(
+                person=person, reason=Lead.Reason.MEDICAL, detail=detail, signal=signal, today=today
+            ):
+                counts["raised"] += 1
+            continue
+        if row["code"] not in communities:
+            counts["no_community"] += 1
+            continue
+        lead = Lead(
+            community_id=row["code"],
+            name=(row["name"] or "（医保推送）")[:32],
+            id_number=number,
+            source=Lead.Source.DEPARTMENT,
+            reason=Lead.Reason.MEDICAL,
+            detail=detail,
+            reporter_name="医保部门",
+            dedupe_key=key,
+            reported_on=today,
+            visit_due_on=work_calendar().add_working_days(today, LEAD_FIRST_VISIT_WORKING_DAYS),
+        )
+        lead._history_user = None
+        lead.save()
+        event_record(
+            actor=None,
+            verb="医保大额医疗费用生成主动发现线索",
+            target=lead,
+            region_code=row["code"],
+            data=_data(lead),
+        )
+        counts["raised"] += 1
+    return counts

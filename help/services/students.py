@@ -15,7 +15,6 @@ from accounts.checks import (
     Errors,
     choice,
     date_check,
-    money,
     optional_text,
     raise_errors,
     require_caseworker,
@@ -23,6 +22,7 @@ from accounts.checks import (
     today_or,
 )
 from accounts.services import event_record
+from common import money
 from config.errors import ServiceError
 from help.models import SchoolRecord, StudentAid
 from households.models import Person
@@ -113,7 +113,7 @@ def student_aid_record(
     errors: Errors = []
     choice(kind, StudentAid.Kind, "kind", "请选择资助项目", errors)
     school_year = _school_year(school_year, errors)
-    value = money(amount, "amount", errors, required=True, label="金额")
+    value = money.collect(amount, "amount", errors, required=True, label="金额")
     provider = optional_text(provider, "provider", errors, max_length=100, label="资助单位")
     date_check(granted_on, "granted_on", "发放日期", errors, today=today, required=False)
     if kind in StudentAid.Kind.values and record.aids.filter(kind=kind, school_year=school_year).exists():

@@ -3,16 +3,18 @@ masking, scope, filters, the access log, a constant number of queries."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
 from accounts.models import AccessLog, Region
 from applications.tests.factories import FAST_HASHERS, TODAY, application_at, standard_make
+from common.idnumber import mask
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2, export_sheets, query_count
 from help.services import charity, students
 from help.services import pairing as pairing_services
 from help.tests.factories import enrolled_household, lead_make
-from households.idnumber import mask
 from households.models import Person
 from households.tests.factories import household_make
 
@@ -140,8 +142,8 @@ def test_application_export(client, county_officer, worlds):
         a.household.community.name,
         a.get_category_display(),
         a.get_status_display(),
-        "2018-06-04",
-        f"{a.due_on:%Y-%m-%d}",
+        dt.datetime(2018, 6, 4),
+        dt.datetime.combine(a.due_on, dt.time()),
         None,
         None,
     )
@@ -167,8 +169,8 @@ def test_lead_export(client, caseworker, worlds):
             lead.get_source_display(),
             None,
             lead.get_reason_display(),
-            "2018-06-04",
-            f"{lead.visit_due_on:%Y-%m-%d}",
+            dt.datetime(2018, 6, 4),
+            dt.datetime.combine(lead.visit_due_on, dt.time()),
             None,
             "待走访",
         )
@@ -192,7 +194,7 @@ def test_pairing_export(client, make_user, worlds):
             "周建国",
             "机关企事业单位干部",
             "东湖区财政局",
-            "2018-06-04",
+            dt.datetime(2018, 6, 4),
             "帮扶中",
             None,
             0,
@@ -258,7 +260,7 @@ def test_need_and_match_exports(client, caseworker, worlds):
             need.get_kind_display(),
             "孩子上学，学杂费有缺口",
             3000,
-            "2018-06-04",
+            dt.datetime(2018, 6, 4),
             "公开征集中",
         )
     ]
@@ -275,7 +277,7 @@ def test_need_and_match_exports(client, caseworker, worlds):
             "秋送助学",
             "江西省慈善总会",
             "户主本人",
-            "2018-06-04",
+            dt.datetime(2018, 6, 4),
             match.get_status_display(),
             None,
             None,

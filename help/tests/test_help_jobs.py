@@ -51,7 +51,9 @@ def test_able_to_work_means_working_age_labour_capacity_and_not_in_school():
     assert able_to_work(person, TODAY)
     sixty_tomorrow = Person(birth_date=D(1958, 6, 5), sex="M", labor_capacity="full")
     assert able_to_work(sixty_tomorrow, TODAY) and not able_to_work(sixty_tomorrow, D(2018, 6, 5))
-    assert not able_to_work(Person(birth_date=D(1962, 1, 1), sex="F", labor_capacity="full"), TODAY)  # 56
+    # policy.md §8.6: one working age, 16 ≤ age < 60, for women as for men (version 1 stopped women at 55)
+    assert able_to_work(Person(birth_date=D(1962, 1, 1), sex="F", labor_capacity="full"), TODAY)  # 56
+    assert not able_to_work(Person(birth_date=D(1958, 6, 4), sex="F", labor_capacity="full"), TODAY)  # 60
     assert not able_to_work(Person(birth_date=D(2002, 6, 5), sex="M", labor_capacity="full"), TODAY)  # 15
     assert not able_to_work(Person(birth_date=D(1970, 1, 1), sex="M", labor_capacity="none"), TODAY)
     assert not able_to_work(person, TODAY, in_school=True)

@@ -205,6 +205,7 @@ def test_no_role_reads_or_changes_another_citys_help_records(client, make_user, 
         "category": "dibao",
         "reasons": "x",
         "check_authorised": "on",
+        "residence_basis": "hukou",
         "check_authorised_on": "2018-06-04",
     }
     for route in found:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from common import idnumber
 from conftest import make_id
-from households import idnumber
 from households.models import Household, Person
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccessLog
+from common.idnumber import mask
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2, export_sheets, query_count
-from households.idnumber import mask
 from households.tests.factories import household_make
 
 pytestmark = pytest.mark.django_db

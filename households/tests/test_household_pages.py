@@ -87,10 +87,15 @@ def test_caseworker_creates_a_household_with_two_members(client, caseworker):
     "member,field,message",
     [
         ({"id_number": "110105194912310021"}, "id_number", "校验位错误"),
-        ({"id_number": "11010519491231002x"}, "id_number", "大写X"),
+        ({"id_number": "1101051949123100A2"}, "id_number", "末位为数字或X"),
+        ({"id_number": "99010519491231002X"}, "id_number", "不是有效的省级行政区划代码"),
         ({"id_number": "1101051949123100"}, "id_number", "应为18位"),
-        ({"income_wage": "-5"}, "income_wage", "大于或等于0"),
-        ({"income_wage": "abc"}, "income_wage", "输入一个数字"),
+        ({"income_wage": "-5"}, "income_wage", "工资性收入不能为负数"),
+        ({"income_wage": "abc"}, "income_wage", "工资性收入应为数字，如 1000 或 1,000.50"),
+        ({"income_wage": "1e3"}, "income_wage", "工资性收入应为数字，如 1000 或 1,000.50"),
+        ({"income_wage": "NaN"}, "income_wage", "工资性收入应为数字，如 1000 或 1,000.50"),
+        ({"income_wage": "1.225"}, "income_wage", "工资性收入最多保留两位小数（到分）"),
+        ({"newly_employed_since": "2999-01-01"}, "newly_employed_since", "不能晚于今天"),
         ({"labor_capacity": "lots"}, "labor_capacity", "选择一个有效的选项"),
         ({"disability_grade": "5"}, "disability_grade", "选择一个有效的选项"),
         ({"name": ""}, "name", "必填"),
@@ -107,11 +112,35 @@ def test_bad_member_input_gets_a_field_error_and_nothing_is_saved(client, casewo
     assert Household.objects.count() == 0 and Person.objects.count() == 0 and Event.objects.count() == 0
 
 
+def test_id_numbers_and_amounts_are_read_as_people_type_them(client, caseworker):
+    client.force_login(caseworker)
+    number = make_id(birth="19750310")
+    typed = "".join(chr(ord(c) + 0xFEE0) for c in number[:-1].lower()) + number[-1].lower()  # full-width
+    response = client.post(
+        reverse("household_create"),
+        form_data(
+            [{"name": "张三", "id_number": typed, "income_wage": "１,２００.５"}],
+            financial_assets="12,000",
+            monthly_rigid_expenditure="¥300",
+        ),
+    )
+    assert response.status_code == 302
+    person = Person.objects.get()
+    assert (person.id_number, person.income_wage) == (number, Decimal("1200.50"))
+    household = Household.objects.get()
+    assert (household.financial_assets, household.monthly_rigid_expenditure) == (
+        Decimal("12000"),
+        Decimal("300"),
+    )
+
+
 @pytest.mark.parametrize(
     "household,field,message",
     [
         ({"address": ""}, "address", "必填"),
-        ({"financial_assets": "-1"}, "financial_assets", "大于或等于0"),
+        ({"financial_assets": "-1"}, "financial_assets", "金融资产不能为负数"),
+        ({"financial_assets": "Infinity"}, "financial_assets", "金融资产应为数字"),
+        ({"financial_assets": "1" * 13}, "financial_assets", "金融资产超出合理范围"),
         ({"vehicles": "-1"}, "vehicles", "大于或等于0"),
         ({"phone": "abc"}, "phone", "7–12位数字"),
         ({"bank_account": "12"}, "bank_account", "12–30位数字"),

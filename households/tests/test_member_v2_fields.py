@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from common import idnumber
 from conftest import HOME_COMMUNITY, make_id
-from households import idnumber
 from households.models import Household, Person
 from households.tests.factories import household_make
 from households.tests.test_household_pages import form_data

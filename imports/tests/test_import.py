@@ -18,9 +18,9 @@ from applications.models import Application
 from benefits.compute import household_facts
 from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod, PaymentLine
 from benefits.services.rolls import roll_fill, roll_request
-from config.xlsx import Sheet, write_workbook
+from common import idnumber
+from common.spreadsheets import Sheet, write_workbook
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2, make_id
-from households import idnumber
 from households.models import Household, Person
 from households.tests.factories import household_make
 from imports import services as imports
@@ -166,6 +166,31 @@ def test_template_has_chinese_headers_and_an_explanation_of_every_column(client,
     assert HOME_COMMUNITY in codes and all(c.startswith("360102") for c in codes)
 
 
+def test_the_template_types_id_and_account_columns_as_text_and_offers_dropdowns(client, county_officer):
+    client.force_login(county_officer)
+    response = client.get("/households/import/template/")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["家庭成员"]
+    letter = {label: importing._letter(i) for i, label in enumerate(HEADER)}
+    text = [label for label in HEADER if sheet.column_dimensions[letter[label]].number_format == "@"]
+    assert text == ["户编号", "社区区划代码", "联系电话", "银行账号", "身份证号码"]
+    dropdowns = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
+    assert dropdowns == {
+        "E2:E100001": '"自有住房,公租房/廉租房,租赁私房,棚户区/危旧房,无固定住所,其他"',
+        "K2:K100001": '"是,否"',
+        "O2:O100001": '"户主,配偶,子女,父母,孙子女,祖父母,兄弟姐妹,其他"',
+        "P2:P100001": '"有劳动能力,部分劳动能力,无劳动能力"',
+        "Q2:Q100001": '"无,一级,二级,三级,四级"',
+        "R2:R100001": '"全自理,半失能,全失能"',
+        "S2:S100001": '"是,否"',
+        "T2:T100001": '"散居孤儿,机构供养孤儿"',
+        "U2:U100001": '"就业,灵活就业,失业/未就业,在校学生,退休,不适用"',
+        "AA2:AA100001": '"低保,特困,支出型"',
+        "AD2:AD100001": '"是,否"',
+        "AE2:AE100001": '"视力,听力,言语,肢体,智力,精神,多重"',
+    }
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{letter[HEADER[-1]]}1"
+
+
 def test_the_template_example_sheet_is_not_imported_and_a_blank_template_is_refused(
     county_officer, django_capture_on_commit_callbacks
 ):
@@ -213,7 +238,7 @@ def test_a_file_without_a_header_or_not_xlsx_is_refused(county_officer, django_c
     )
     assert batch.status == ImportBatch.Status.FAILED and "找不到表头" in batch.error
     batch = upload(county_officer, b"not a zip file", django_capture_on_commit_callbacks)
-    assert batch.status == ImportBatch.Status.FAILED and batch.error.startswith("无法读取 XLSX 文件")
+    assert batch.status == ImportBatch.Status.FAILED and batch.error.startswith("无法读取该 .xlsx 文件")
     with pytest.raises(imports.ServiceError):
         imports.import_upload(acting_user=county_officer, file=io.BytesIO(b"x"), original_name="a.csv")
 
@@ -324,7 +349,7 @@ def test_malformed_rows_are_refused_with_row_and_column_and_nothing_is_imported(
     assert counts() == before
     assert messages(batch) == [
         "第2行 N列「身份证号码」：身份证号码校验位错误",
-        "第3行 V列「工资性收入（元/月）」：应为数字（元，最多两位小数）",
+        "第3行 V列「工资性收入（元/月）」：应为数字，如 1000 或 1,000.50",
         "第5行 N列「身份证号码」：与第4行身份证号码重复，同一人只能登记一次",
         f"第6行 N列「身份证号码」：此人已是家庭#{registered.pk}（{name(HOME_COMMUNITY)} 滕王阁路1号）的成员，一人只能属于一个家庭",
         "第7行 B列「社区区划代码」：不是本省的社区（居委会）区划代码",
@@ -786,3 +811,199 @@ def test_a_file_over_the_size_limit_is_refused(county_officer, settings):
         imports.import_upload(acting_user=county_officer, file=io.BytesIO(b"x" * 11), original_name="a.xlsx")
     assert exc.value.errors == [{"field": "file", "message": "文件超过 0 MB 的上限，请分成几个文件导入"}]
     assert ImportBatch.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["xls", "ods"])
+def test_xls_and_ods_give_the_same_row_and_column_report_as_xlsx(
+    fmt, county_officer, django_capture_on_commit_callbacks, soffice, tmp_path
+):
+    good = make_id()
+    bad_check = good[:17] + ("0" if good[17] != "0" else "1")
+    ids = [make_id() for _ in range(2)]
+    rows = [
+        row(
+            key="H1", community=HOME_COMMUNITY, address="甲1", name="甲", id_number=bad_check, relation="户主"
+        ),
+        row(
+            key="H2",
+            community=HOME_COMMUNITY,
+            address="乙1",
+            name="乙",
+            id_number=ids[0],
+            relation="户主",
+            income_wage="一千二",
+        ),
+        row(key="H3", community=HOME_COMMUNITY, address="丙1", name="丙", id_number=ids[1], relation="户主"),
+        row(key="H3", name="丙二", id_number=ids[1], relation="子女"),
+    ]
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(workbook(rows))
+    converted = soffice([path], fmt) / f"台账.{fmt}"
+    before = counts()
+    xlsx = upload(county_officer, path.read_bytes(), django_capture_on_commit_callbacks)
+    other = upload(
+        county_officer, converted.read_bytes(), django_capture_on_commit_callbacks, name=f"台账.{fmt}"
+    )
+    assert other.status == xlsx.status == ImportBatch.Status.REJECTED and counts() == before
+    assert (
+        messages(other)
+        == messages(xlsx)
+        == [
+            "第2行 N列「身份证号码」：身份证号码校验位错误",
+            "第3行 V列「工资性收入（元/月）」：应为数字（元，最多两位小数）",
+            "第5行 N列「身份证号码」：与第4行身份证号码重复，同一人只能登记一次",
+        ]
+    )
+
+
+def test_a_clean_ods_file_imports_like_the_xlsx(
+    county_officer, django_capture_on_commit_callbacks, soffice, tmp_path
+):
+    number = make_id()
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(
+        workbook(
+            [
+                row(
+                    key="H1",
+                    community=HOME_COMMUNITY,
+                    address="甲1",
+                    name="甲",
+                    id_number=number,
+                    relation="户主",
+                    bank_account="6228480000000000000",
+                    income_wage="1200.50",
+                )
+            ]
+        )
+    )
+    converted = soffice([path], "ods") / "台账.ods"
+    batch = upload(
+        county_officer, converted.read_bytes(), django_capture_on_commit_callbacks, name="台账.ods"
+    )
+    assert batch.status == ImportBatch.Status.CHECKED, messages(batch)
+    batch = confirm(county_officer, batch, django_capture_on_commit_callbacks)
+    person = Person.objects.get(id_number=number)
+    assert (person.household.bank_account, person.income_wage) == ("6228480000000000000", Decimal("1200.50"))
+
+
+def test_a_workbook_over_a_limit_is_refused_with_the_limit_and_nothing_is_read(
+    county_officer, django_capture_on_commit_callbacks, settings
+):
+    settings.WORKBOOK_MAX_ROWS = 50
+    data = workbook([row(key="H1")] + [[] for _ in range(60)])
+    before = counts()
+    batch = upload(county_officer, data, django_capture_on_commit_callbacks)
+    assert batch.status == ImportBatch.Status.FAILED and counts() == before
+    assert batch.error == "工作表超过50行的上限（空行也计算在内），请删除多余的空行或分成几个文件导入"
+
+
+def test_an_imported_application_is_marked_imported_on_its_page_and_its_paper(
+    county_officer, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    ids = [make_id() for _ in range(3)]
+    batch = upload(county_officer, workbook(good_rows(ids)), django_capture_on_commit_callbacks)
+    confirm(county_officer, batch, django_capture_on_commit_callbacks)
+    application = Application.objects.get()
+    assert application.from_ledger is True and application.status == Application.Status.APPROVED
+    client.force_login(county_officer)
+    page = client.get(reverse("application_detail", args=[application.pk])).content.decode()
+    assert 'id="imported-mark"' in page and "打印在册记录" in page and "打印通知书" not in page
+    paper = client.get(reverse("application_letter", args=[application.pk])).content.decode()
+    assert "原台账在册记录" in paper and "不是本系统出具的通知书" in paper
+    # nothing of a decision the product issued: no document number, no seal, no appeal rights, no notice dates
+    assert all(text not in paper for text in ("审批通知书", "民救〔", "盖章", "行政复议", "公示，"))
+    from papers.services import decisions_of
+
+    # no notice (文号) can be issued for a decision the product did not make
+    assert [d for d in decisions_of(application) if d.kind == "approve"] == []
+
+
+def test_a_decided_application_of_the_product_is_not_marked_imported(
+    county_officer, caseworker, street_officer, client
+):
+    from django.urls import reverse
+
+    from applications.tests.factories import application_at, standard_make
+
+    standard_make(year=2018)
+    application = application_at(
+        "approved",
+        household=household_make(community_id=HOME_COMMUNITY, members=2),
+        caseworker=caseworker,
+        street=street_officer,
+        county=county_officer,
+    )
+    assert application.from_ledger is False
+    client.force_login(county_officer)
+    paper = client.get(reverse("application_letter", args=[application.pk])).content.decode()
+    assert "审批通知书" in paper and "原台账" not in paper
+
+
+def test_the_error_report_exports_through_the_one_writer_with_formulas_as_text(
+    county_officer, client, django_capture_on_commit_callbacks
+):
+    import csv
+
+    from django.urls import reverse
+
+    from accounts.models import AccessLog
+
+    rows = [
+        row(
+            key="H1",
+            community=HOME_COMMUNITY,
+            address="甲1",
+            name="甲",
+            id_number=make_id(),
+            relation="户主",
+            income_wage='=HYPERLINK("http://ev.il")',
+        ),
+        row(
+            key="H2",
+            community=HOME_COMMUNITY,
+            address="乙1",
+            name="乙",
+            id_number=make_id(),
+            relation="@SUM(1)",
+        ),
+    ]
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = importing.DATA_SHEET
+    sheet.append(HEADER)
+    for values in rows:
+        sheet.append(values)
+    for cell in (sheet["V2"], sheet["O3"]):
+        cell.data_type = "s"  # as typed text in the uploaded file, not as a formula
+    data = io.BytesIO()
+    book.save(data)
+    batch = upload(county_officer, data.getvalue(), django_capture_on_commit_callbacks)
+    assert batch.status == ImportBatch.Status.REJECTED
+    assert list(batch.issues.values_list("value", flat=True)) == ['=HYPERLINK("http://ev.il")', "@SUM(1)"]
+    client.force_login(county_officer)
+    expected = [
+        (2, "V", "工资性收入（元/月）", "应为数字（元，最多两位小数）", '\'=HYPERLINK("http://ev.il")'),
+        (
+            3,
+            "O",
+            "与户主关系",
+            "应为以下之一：户主、配偶、子女、父母、孙子女、祖父母、兄弟姐妹、其他、本人、妻、夫、子、女",
+            "'@SUM(1)",
+        ),
+    ]
+    response = client.get(reverse("import_issues_export", args=[batch.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["错误清单"]
+    assert [tuple(c.value for c in r) for r in sheet.iter_rows(min_row=3)] == expected
+    assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)
+    response = client.get(reverse("import_issues_csv", args=[batch.pk]))
+    text = b"".join(response.streaming_content).decode("utf-8")
+    lines = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert lines[0] == ["行号", "列", "列名", "错误", "原值"] and lines[1:] == [
+        [str(line), *rest] for line, *rest in expected
+    ]
+    assert list(AccessLog.objects.order_by("id").values_list("count", flat=True)) == [2, 2]

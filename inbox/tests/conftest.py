@@ -1,8 +1,7 @@
-"""The inbox's tests reuse the applications app's clock and fast password hashing."""
+"""The inbox's tests use fast password hashing (the clock fixture is the root conftest's)."""
 
 import pytest
 
-from applications.tests.conftest import clock  # noqa: F401  (a fixture, re-exported)
 from applications.tests.factories import FAST_HASHERS
 
 

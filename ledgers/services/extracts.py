@@ -33,6 +33,7 @@ from config.errors import PermissionDenied, ServiceError
 from config.uploads import upload_store
 from ledgers import periods
 from ledgers.models import Extract, ExtractError, ExtractRow
+from ledgers.signals import extract_loaded
 from ledgers.validation import ExtractFileError, read_good_rows, validate_file
 
 log = logging.getLogger(__name__)
@@ -328,6 +329,7 @@ def extract_load(*, extract_id: int) -> Extract:
             data={"rows": rows, "skipped": extract.rows_bad},
         )
         transaction.on_commit(lambda: _remove_files(extract))
+        extract_loaded.send(sender=Extract, extract_id=extract.pk, kind=extract.kind)
     return extract
 
 

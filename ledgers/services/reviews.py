@@ -1,10 +1,10 @@
 """Resolving a review task: the caseworker (or, for a person we do not know, the officer) records whether
 the finding is true.
 
-* confirmed → the decision and the follow-up the rule calls for. The benefits app has no exit or change
-  service yet, so the follow-up is recorded as a to-do event on the household ("待办：退出/变更…", with the
-  finding's evidence) for the exit/change flow to work from; when that flow has a service, this is the
-  one place to call it.
+* confirmed → the decision and the follow-up the rule calls for. A death or a move away is a fact about the
+  person: benefits.services.followups.fact_confirm, in the same transaction, stops their payments on the rolls
+  not yet locked and opens the county's exit and overpayment tasks (policy.md §8.3). The follow-up is also
+  recorded as a to-do event on the household ("待办：退出/变更…", with the finding's evidence).
 * false alarm → a reason is required.
 """
 
@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from accounts.permissions import can_review
 from accounts.services import event_record
+from benefits.services.followups import fact_confirm
 from config.errors import PermissionDenied, ServiceError
+from households.models import Person
 from ledgers.models import ReviewTask
 from ledgers.rules import BY_CODE
 
@@ -26,6 +28,10 @@ EXIT_REASONS = {
     "moved_away": ("moved", "to_region"),
     "income_over": ("income", None),
 }
+
+# The confirmed findings that are a fact about a person (benefits.services.followups.fact_confirm), with the
+# detail that holds its date.
+FACTS = {"deceased_paid": ("death", "died_on"), "moved_away": ("moved", "moved_on")}
 
 DECISIONS = {ReviewTask.Status.CONFIRMED: "核实属实", ReviewTask.Status.FALSE_ALARM: "核实误报"}
 
@@ -68,6 +74,23 @@ def review_resolve(*, task: ReviewTask, acting_user, decision: str, note: str = 
                 "follow_up": follow_up,
             },
         )
+        fact = FACTS.get(finding.rule) if decision == ReviewTask.Status.CONFIRMED else None
+        if fact is not None and finding.household_id:
+            # policy.md §8.3: the confirmation stops the person's payments in this same transaction.
+            person = Person.objects.filter(
+                id_number=finding.id_number, household_id=finding.household_id
+            ).first()
+            if person is not None:
+                kind, date_key = fact
+                fact_confirm(
+                    person=person,
+                    kind=kind,
+                    event_on=(finding.detail or {}).get(date_key),
+                    acting_user=acting_user,
+                    source=f"比对核实：{label}（比对批次#{finding.run_id}）",
+                    finding_id=finding.pk,
+                    note=note,
+                )
         if follow_up and finding.household_id:
             # The to-do the exit/change flow works from, on the household's own record.
             from households.models import Household

@@ -29,7 +29,6 @@ import logging
 import time
 from contextlib import contextmanager
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -40,6 +39,7 @@ from django.utils import timezone
 from accounts.models import Region
 from accounts.permissions import can_act_for_region
 from accounts.services import event_record
+from common.money import round_half_up
 from config.errors import PermissionDenied, ServiceError
 from eligibility.standards import StandardsLookup
 from ledgers import periods
@@ -54,7 +54,6 @@ LOCK_START = 0x4A4B4C01  # serialises run starts and restarts (overlap check)
 LOCK_LIVE = 0x4A4B4C02  # shared: held by every task working on the run
 LOCK_ORCHESTRATE = 0x4A4B4C03  # exclusive: the orchestrator of a run
 STEP_SNAPSHOT, STEP_FINISH = "snapshot", "finish"
-MONEY_Q = Decimal("0.01")
 
 
 def steps_total() -> int:
@@ -351,10 +350,10 @@ def _limits(run: Run, year: int) -> tuple[list[RunLimit], list[str]]:
                 community_code=code,
                 standard_region=s.region,
                 dibao=dibao,
-                zhichu_ceiling=(dibao * s.zhichu_multiplier).quantize(MONEY_Q)
+                zhichu_ceiling=round_half_up(dibao * s.zhichu_multiplier)
                 if dibao is not None and s.zhichu_multiplier is not None
                 else None,
-                asset_limit=(dibao * s.property_months).quantize(MONEY_Q)
+                asset_limit=round_half_up(dibao * s.property_months)
                 if dibao is not None and s.property_months is not None
                 else None,
                 vehicles=s.property_vehicles,

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AccessLog
+from common.idnumber import mask
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2, export_sheets, make_id, query_count
-from households.idnumber import mask
 from ledgers.describe import describe
 from ledgers.models import Finding, ReviewTask
 from ledgers.services import run_start

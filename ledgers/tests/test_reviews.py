@@ -42,7 +42,13 @@ def test_confirmed_records_decision_and_follow_up(run, make_user):
     t.refresh_from_db()
     assert (t.status, t.note, t.resolved_by) == ("confirmed", "已核实死亡证明", user)
     assert t.follow_up == "待办：停发并办理退出（死亡）"
-    todo = Event.objects.get(target_type="households.household", target_id=str(t.finding.household_id))
+    todo = Event.objects.get(
+        target_type="households.household", target_id=str(t.finding.household_id), verb__startswith="待办"
+    )
+    # policy.md §8.3: the death is a confirmed fact about the person, recorded in the same transaction
+    assert Event.objects.filter(
+        target_type="households.household", target_id=str(t.finding.household_id), verb__startswith="核实"
+    ).exists()
     assert todo.verb == "待办：停发并办理退出（死亡）——比对核实：死亡仍在保" and todo.actor == user
     assert todo.data["finding"] == t.finding_id
     assert Event.objects.filter(

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import io
-import random
 
 import pytest
 
 from conftest import make_id
-from households import idnumber
-from ledgers.validation import CHECK, ExtractFileError, read_good_rows, unescape_copy, validate_file
+from ledgers.validation import ExtractFileError, read_good_rows, unescape_copy, validate_file
 
 
 def run(tmp_path, kind, text: str | bytes, *, name="x.csv", fmt="csv", regions=frozenset(), limit=1000):
@@ -20,13 +18,6 @@ def run(tmp_path, kind, text: str | bytes, *, name="x.csv", fmt="csv", regions=f
         path=str(path), file_format=fmt, kind=kind, extract_id=7, out=out, regions=regions, error_limit=limit
     )
     return result, out.getvalue()
-
-
-def test_fast_checksum_agrees_with_the_standard():
-    rng = random.Random(3)
-    for _ in range(20000):
-        first17 = "".join(str(rng.randrange(10)) for _ in range(17))
-        assert CHECK[(2 * int(first17, 13)) % 11] == idnumber.check_char(first17)
 
 
 def test_bad_rows_are_listed_with_their_line_and_good_rows_written(tmp_path):
@@ -63,15 +54,17 @@ def test_headers_in_any_order_aliases_and_extra_columns(tmp_path):
 
 
 def test_amounts_must_be_plain_non_negative_with_two_decimals(tmp_path):
-    rows = ["-5", "12.345", "abc", "¥88", "100"]
+    rows = ["-5", "12.345", "abc", "¥88", "100", "1e3", '"1,000.50"', "NaN"]
     text = "身份证号码,余额（元）\n" + "".join(f"{make_id()},{v}\n" for v in rows)
     result, _ = run(tmp_path, "financial", text)
     assert [(e.line, e.message) for e in result.errors] == [
         (2, "不能为负数"),
-        (3, "最多保留两位小数"),
-        (4, "应为数字（元，最多两位小数）"),
+        (3, "最多保留两位小数（到分）"),
+        (4, "应为数字，如 1000 或 1,000.50"),
+        (7, "应为数字，如 1000 或 1,000.50"),
+        (9, "应为数字，如 1000 或 1,000.50"),
     ]
-    assert result.rows_good == 2
+    assert result.rows_good == 3
 
 
 def test_a_missing_required_column_rejects_the_whole_file(tmp_path):
@@ -130,3 +123,21 @@ def test_xlsx_with_dates_and_an_id_stored_as_a_number(tmp_path):
     result, out = run(tmp_path, "death", path.read_bytes(), name="x.xlsx", fmt="xlsx")
     assert out == f"7\t2\t{number}\t张三\t2025-08-01\n"
     assert result.errors[0].line == 3 and "数字" in result.errors[0].message
+
+
+def test_an_xlsx_extract_that_unpacks_past_the_limit_is_refused_unread(tmp_path, settings, monkeypatch):
+    import zipfile
+
+    import openpyxl
+
+    settings.WORKBOOK_MAX_UNCOMPRESSED_BYTES = 2**20
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("xl/worksheets/sheet1.xml", b" " * (4 * 2**20))
+
+    def never(*args, **kwargs):
+        raise AssertionError("openpyxl opened a workbook over the limit")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    with pytest.raises(ExtractFileError, match="文件解压后有4 MB，超过1 MB的上限"):
+        run(tmp_path, "death", path.read_bytes(), name="bomb.xlsx", fmt="xlsx")

@@ -5,12 +5,9 @@ milestones). Each refresh path is exercised here and checked against the rows it
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
-from django.contrib import admin
 from django.db import IntegrityError, connection, transaction
-from django.test import RequestFactory
 
 from accounts.models import Region
 from applications.models import Application, ApplicationEvent, ApplicationTimes
@@ -18,8 +15,6 @@ from applications.services.application_times import application_times_refresh
 from applications.tests.factories import TODAY, application_at, standard_make
 from benefits.models import Enrolment
 from conftest import HOME_COMMUNITY, HOME_COMMUNITY_2
-from households import services as household_services
-from households.models import Household
 from households.tests.factories import household_make
 from reports import figures as reports
 
@@ -124,42 +119,6 @@ def _beneficiaries(code):
         sections=("beneficiaries",),
     )
     return {row[0]: row[1] for row in report.tables[0].rows}
-
-
-def _move(household, community, user, changed=("community", "address")):
-    household.community_id = community
-    request = RequestFactory().post("/")
-    request.user = user
-    admin.site._registry[Household].save_model(
-        request, household, SimpleNamespace(changed_data=list(changed)), change=True
-    )
-
-
-def test_a_household_moved_in_the_admin_takes_its_enrolments_along(approved, make_user):
-    superuser = make_user("province", "360000")
-    household = Household.objects.get(pk=approved.household_id)
-    before = _beneficiaries("360102002000")
-    assert [v for k, v in before.items() if HOME_COMMUNITY in k] == [1]
-    assert [v for k, v in before.items() if HOME_COMMUNITY_2 in k] == [0]
-    _move(household, HOME_COMMUNITY_2, superuser)
-    assert Household.objects.get(pk=household.pk).community_id == HOME_COMMUNITY_2
-    assert Enrolment.objects.get(household=household).community_code == HOME_COMMUNITY_2
-    moved = _beneficiaries("360102002000")
-    assert [v for k, v in moved.items() if HOME_COMMUNITY in k] == [0]
-    assert [v for k, v in moved.items() if HOME_COMMUNITY_2 in k] == [1]
-
-
-def test_an_admin_save_without_a_move_leaves_the_enrolments_alone(approved, make_user):
-    household = Household.objects.get(pk=approved.household_id)
-    Enrolment.objects.filter(household=household).update(
-        community_code=HOME_COMMUNITY_2
-    )  # to see it untouched
-    _move(household, HOME_COMMUNITY, make_user("province", "360000"), changed=("address",))
-    assert Enrolment.objects.get(household=household).community_code == HOME_COMMUNITY_2
-    assert (
-        household_services.household_enrolments_follow(household=household) == 1
-    )  # the helper itself heals it
-    assert Enrolment.objects.get(household=household).community_code == HOME_COMMUNITY
 
 
 def test_an_enrolment_without_its_community_is_refused(approved, county_officer):

@@ -100,6 +100,7 @@ def test_application_from_intake_to_enrolment(browser_page, live_server, setting
     page.check("input[name=category][value=dibao]")
     page.fill("#id_reasons", "户主因病失去工作，家庭人均收入低于低保标准")
     page.check("#id_check_authorised")
+    page.check("input[name=residence_basis][value=hukou]")
     page.select_option("#id_doc_kind_1", "id_card")
     page.set_input_files(
         "#id_doc_file_1", files=[{"name": "户主身份证.pdf", "mimeType": "application/pdf", "buffer": PDF}]

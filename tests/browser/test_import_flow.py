@@ -5,7 +5,7 @@ import pytest
 
 from accounts.models import User
 from benefits.models import Enrolment
-from config.xlsx import Sheet, write_workbook
+from common.spreadsheets import Sheet, write_workbook
 from conftest import HOME_COMMUNITY, make_id
 from households.models import Household, Person
 from imports import services as imports

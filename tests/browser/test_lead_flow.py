@@ -65,6 +65,7 @@ def test_lead_visit_application(browser_page, live_server, settings, tmp_path):
     page.click("#actions >> text=转为救助申请")
     page.check("input[name=category][value=dibao]")
     page.check("#id_check_authorised")
+    page.check("input[name=residence_basis][value=hukou]")
     page.click("button[type=submit].primary")
     page.wait_for_url("**/households/applications/*/")
     application = Application.objects.get()

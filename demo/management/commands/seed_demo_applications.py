@@ -16,9 +16,9 @@ from django.utils import timezone
 from accounts.models import User
 from applications.models import Application
 from applications.services import applications as services
+from common.dates import add_months
 from config.errors import ServiceError
 from economic_check.services import economic_check_auto
-from eligibility.rules import add_months
 from households.models import Household
 
 DEMO_PDF = (
@@ -148,8 +148,109 @@ class Command(BaseCommand):
             month = add_months(month, 1)
         return (
             f"历史数据：近{HISTORY_MONTHS}个月批准 {approved} 户，退出 {exited} 户，"
-            f"生成并锁定低保发放花名册 {locked} 个月"
+            f"生成并锁定低保发放花名册 {locked} 个月\n" + self._policy_v2(households, today, cw, county)
         )
+
+    def _policy_v2(self, households, today: dt.date, cw, county) -> str:
+        """Policy version 2 in the money (policy.md §8), once each: a 增发, a member's share stopped after three
+        refusals of work, and a death confirmed after two locked rolls paid for months after it."""
+        from benefits.models import CountyTask, Enrolment
+        from benefits.services import followups
+        from eligibility.ages import age_on, is_working_age
+        from help.services.jobs import work_refusal_record
+
+        active = list(
+            Enrolment.objects.filter(household__in=households, status=Enrolment.Status.ACTIVE)
+            .select_related("household", "payee")
+            .order_by("id")
+        )
+        said: list[str] = []
+        this_month = today.replace(day=1)
+        used: set[int] = set()
+
+        def attempt(label: str, action) -> None:
+            try:
+                with transaction.atomic():
+                    said.append(f"  {label}：{action()}")
+            except ServiceError as exc:
+                self.stdout.write(self.style.WARNING(f"跳过{label}演示：{exc.message}"))
+
+        def able(enrolment):
+            for row in enrolment.covered.filter(ended_on__isnull=True).select_related("person"):
+                p = row.person
+                if is_working_age(age_on(p.birth_date, today)) and p.labor_capacity != "none":
+                    return p
+            return None
+
+        family = next((e for e in active if e.covered.count() > 1 and able(e)), None)
+        if family is not None:
+            used.add(family.pk)
+            member = able(family)
+
+            def refuse_and_stop() -> str:
+                for weeks in (10, 6, 2):
+                    work_refusal_record(
+                        acting_user=cw,
+                        person=member,
+                        offered_on=today - dt.timedelta(weeks=weeks),
+                        offer="社区保洁员（公益性岗位）",
+                        offered_by="街道劳动保障所",
+                        reason_given="不愿从事保洁工作（演示）",
+                        today=today,
+                    )
+                r = followups.member_share_reduce(
+                    enrolment=family,
+                    person=member,
+                    acting_user=county,
+                    action="stop",
+                    note="连续三次无正当理由拒绝介绍的适当工作（演示）",
+                    today=today,
+                )
+                return f"家庭#{family.household_id} {member.name} 份额停发，自{r.from_month:%Y年%m月}起"
+
+            attempt("拒绝工作减发", refuse_and_stop)
+        extra = next((e for e in active if e.pk not in used), None)
+        if extra is not None:
+            used.add(extra.pk)
+            attempt(
+                "增发",
+                lambda: "家庭#{} 每月{}元".format(
+                    extra.household_id,
+                    followups.supplement_grant(
+                        enrolment=extra,
+                        acting_user=county,
+                        amount="100",
+                        reason="家中有重病患者，医疗支出大（演示）",
+                        start_month=add_months(this_month, 1).isoformat(),
+                        end_month=add_months(this_month, 6).isoformat(),
+                        today=today,
+                    ).amount,
+                ),
+            )
+        died = next(
+            (
+                e
+                for e in active
+                if e.pk not in used and e.payee_id and e.start_month <= add_months(this_month, -4)
+            ),
+            None,
+        )
+        if died is not None:
+
+            def death() -> str:
+                followups.fact_confirm(
+                    person=died.payee,
+                    kind="death",
+                    event_on=add_months(this_month, -3) + dt.timedelta(days=9),
+                    acting_user=cw,
+                    source="入户核查，见死亡医学证明（演示）",
+                    today=today,
+                )
+                over = CountyTask.objects.filter(enrolment=died, kind="overpayment").first()
+                return f"家庭#{died.household_id} {died.payee.name} 死亡，多发{over.total if over else 0}元待追回"
+
+            attempt("死亡核实", death)
+        return "政策第2版演示：\n" + "\n".join(said) if said else "政策第2版演示：无合适的家庭"
 
     @staticmethod
     def _category(household: Household, as_of: dt.date) -> str | None:
@@ -180,6 +281,7 @@ class Command(BaseCommand):
             check_authorised_on=start,
             today=start,
             documents=[("id_card", SimpleUploadedFile("户主身份证.pdf", DEMO_PDF))],
+            residence_basis="hukou",
         )
         economic_check_auto(application_id=application.pk, today=start)  # what intake queues (idempotent)
         if final == "investigating":
