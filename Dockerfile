@@ -7,7 +7,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN pip install --no-cache-dir -e . \
- && SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.db python manage.py collectstatic --noinput
+ && STATIC_MANIFEST=1 SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.db python manage.py collectstatic --noinput
 RUN useradd --system --uid 1000 jiekun && mkdir -p /data/media && chown -R jiekun /data
 USER jiekun
 EXPOSE 8000

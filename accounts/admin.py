@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import ApiClient, Event, Region, User
@@ -20,12 +21,28 @@ class ReadOnlyAdmin:
         return False
 
 
+class AdminSetPasswordForm(AdminPasswordChangeForm):
+    """A password an administrator sets must be changed by its user at the next login."""
+
+    def save(self, commit=True):
+        self.user.must_change_password = True
+        return super().save(commit=commit)
+
+
 @admin.register(User)
 class StaffAdmin(UserAdmin, SimpleHistoryAdmin):
+    change_password_form = AdminSetPasswordForm
     list_display = ("username", "full_name", "role", "region", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = UserAdmin.fieldsets + (("岗位", {"fields": ("full_name", "role", "region")}),)
+    fieldsets = UserAdmin.fieldsets + (
+        ("岗位", {"fields": ("full_name", "role", "region", "must_change_password")}),
+    )
     raw_id_fields = ("region",)
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.has_usable_password():  # created with a password the administrator chose
+            obj.must_change_password = True
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Region)

@@ -11,19 +11,20 @@ import hashlib
 import hmac
 import time
 
-from django.core.cache import cache
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.permissions import BasePermission
-from rest_framework.throttling import BaseThrottle
+from rest_framework.throttling import AnonRateThrottle, BaseThrottle
 
+from accounts.client_ip import client_ip
 from accounts.models import ApiClient, ApiKey
 from accounts.permissions import has_staff_role
 from accounts.purposes import DOCS as PURPOSE_DOCS
 from accounts.purposes import HOW_TO_SEND, PurposeError, decode_purpose
+from config.cache import throttle_cache as cache
 
 KEY_PREFIX = "jk_"
 PURPOSE_HEADER = "X-Purpose"
@@ -130,6 +131,16 @@ class ClientRateThrottle(BaseThrottle):
 
     def wait(self):
         return getattr(self, "retry_after", None)
+
+
+class ClientAddressAnonThrottle(AnonRateThrottle):
+    """The public endpoints' per-address limit: the address by the product's one rule (behind the trusted proxies
+    only), counted in Redis or, when Redis is down, in this process."""
+
+    cache = cache
+
+    def get_ident(self, request):
+        return client_ip(request) or "unknown"
 
 
 def stated_purpose(request, *, default: str = "") -> str:

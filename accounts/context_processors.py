@@ -60,6 +60,10 @@ class May:
         return permissions.can_read_access_log(self._user)
 
     @cached_property
+    def manage_lockouts(self) -> bool:
+        return permissions.can_manage_lockouts(self._user)
+
+    @cached_property
     def administer(self) -> bool:
         return permissions.can_administer(self._user)
 

@@ -79,6 +79,9 @@ class User(AbstractUser):
         Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属区划"
     )
     full_name = models.CharField("姓名", max_length=32, blank=True)
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码", default=False, help_text="管理员设置的密码，本人登录后须先改为自己的密码"
+    )
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 
     class Meta:
@@ -87,17 +90,6 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
-
-
-class LoginFailure(models.Model):
-    """One failed login; enough of them in a window lock the account name."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
 
 
 class Event(models.Model):

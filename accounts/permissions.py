@@ -346,5 +346,18 @@ def can_read_access_log(user) -> bool:
     return _superuser(user) or (_staff(user) and _role(user) in (Role.AUDITOR, Role.PROVINCE))
 
 
+def can_manage_lockouts(user) -> bool:
+    """County, city and province officers (and superusers) see and lift the login lockouts of their staff."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (user.is_superuser or _role(user) in (Role.COUNTY, Role.CITY, Role.PROVINCE))
+    )
+
+
+def sees_every_lockout(user) -> bool:
+    """Superusers see every locked name, even one no account has; officers only their scope's staff."""
+    return bool(getattr(user, "is_superuser", False))
+
+
 def can_administer(user) -> bool:
     return _superuser(user)

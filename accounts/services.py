@@ -3,12 +3,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.api_auth import KEY_PREFIX, DepartmentPrincipal, key_digest
-from accounts.models import AccessLog, ApiClient, ApiKey, Event, LoginFailure
+from accounts.client_ip import client_ip
+from accounts.models import PROVINCE_CODE, AccessLog, ApiClient, ApiKey, Event, User
 from accounts.permissions import can_manage_api_clients
 from config.errors import PermissionDenied, ServiceError
 
@@ -25,20 +25,34 @@ def event_record(*, actor, verb: str, target, region_code: str, data: dict | Non
     )
 
 
-def login_is_locked(*, username: str) -> bool:
-    since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    return (
-        LoginFailure.objects.filter(username__iexact=username, at__gte=since).count()
-        >= settings.LOGIN_FAILURE_LIMIT
-    )
+def lockout_lift(*, acting_user, attempt_id: int) -> None:
+    """A county (or higher) officer lifts a login lockout of staff in their scope; the lifting is an event."""
+    from accounts.lockout import lockouts_visible
+
+    attempt = next((a for a in lockouts_visible(user=acting_user) if a.pk == attempt_id), None)
+    if attempt is None:
+        raise PermissionDenied("没有这条锁定记录，或它不在您的辖区内")
+    staff = User.objects.filter(username=attempt.username).first()
+    with transaction.atomic():
+        attempt.delete()
+        if staff is not None:
+            event_record(
+                actor=acting_user,
+                verb="解除登录锁定",
+                target=staff,
+                region_code=staff.region_id or PROVINCE_CODE,
+                data={"ip": attempt.ip_address, "failures": attempt.failures_since_start},
+            )
 
 
-def login_failure_record(*, username: str, ip: str | None) -> None:
-    LoginFailure.objects.create(username=username[:150], ip=ip)
-
-
-def login_failures_clear(*, username: str) -> None:
-    LoginFailure.objects.filter(username__iexact=username).delete()
+def password_changed(*, user) -> None:
+    """The user chose their own password: a password set by an administrator no longer has to be changed."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(must_change_password=False)
+        user.must_change_password = False
+        event_record(
+            actor=user, verb="修改登录密码", target=user, region_code=user.region_id or PROVINCE_CODE
+        )
 
 
 # --- department API clients and keys ------------------------------------------------------------
@@ -135,7 +149,8 @@ def api_key_revoke(*, acting_user, key) -> None:
 
 
 def access_log_record(*, request, what: str, purpose: str, subject: str = "", count: int = 0) -> None:
-    """Log one read of personal data through the API (department client or staff user).
+    """Log one read of personal data through the API or a staff page (department client or staff user); the
+    address is the client's by accounts.client_ip (through the trusted proxies only).
 
     One plain INSERT: every person lookup writes a row, so building a model instance and compiling the ORM
     insert would be a good part of the lookup's cost. The row is what `AccessLog.objects.create` would write."""
@@ -156,7 +171,7 @@ def access_log_record(*, request, what: str, purpose: str, subject: str = "", co
                 subject[:18],
                 purpose[:200],
                 count,
-                ops.adapt_ipaddressfield_value(request.META.get("REMOTE_ADDR")),
+                ops.adapt_ipaddressfield_value(client_ip(request)),
             ],
         )
 

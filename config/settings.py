@@ -5,11 +5,14 @@ tasks run eagerly in-process. Production sets DATABASE_URL, REDIS_URL, SECRET_KE
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from config.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "accounts",
     "workcalendar",
     "households",
@@ -62,17 +66,24 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.health.HealthCheckMiddleware",  # before anything reads the Host header
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "config.middleware.RejectNulMiddleware",
+    "config.middleware.RequestLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.logs.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.error_pages.RefusalPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "accounts.personal_reads.PersonalReadLogMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -116,14 +127,28 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "accounts.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Login lockout: this many failures within the window lock the account name for the window.
+# Login lockout (django-axes; accounts/lockout.py): this many failures of one user name from one client address
+# within the window lock that pair for the window; a county officer can lift it earlier.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.lockout_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # accounts/lockout.py logs the lockouts themselves
+# Reverse proxies in front of the app (each appends to X-Forwarded-For); 0 = clients connect directly.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Sessions end after inactivity and when the browser closes.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
@@ -132,11 +157,31 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms carry the token
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+    # HSTS on by default in production (one year); SECURE_HSTS_SECONDS=0 turns it off while TLS is being set up.
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, never inline
+# (templates use data-* attributes and static/js/page.js); the Redoc page alone relaxes styles (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -148,6 +193,25 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Without collectstatic (embedded mode, tests) whitenoise finds files where they live.
 WHITENOISE_USE_FINDERS = True
+# After collectstatic (the Dockerfile runs it) every file is served under a content-hashed name, compressed, with a
+# one-year immutable Cache-Control (WhiteNoise); without a manifest (the embedded mode, tests) under its own name.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if (STATIC_ROOT / "staticfiles.json").exists() or env_bool("STATIC_MANIFEST", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Request bodies (config/middleware.py): a body that is not an upload, a multipart upload (documents, Excel
+# ledgers), a department extract (its view's own cap), and the fields of one form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("REQUEST_MAX_BYTES", str(5 * 2**20)))
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(80 * 2**20)))
+EXTRACT_UPLOAD_MAX_BYTES = int(os.environ.get("EXTRACT_UPLOAD_MAX_BYTES", str(512 * 2**20)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = int(os.environ.get("FORM_MAX_FIELDS", "1000"))
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+# Uploads over this size are spooled to a temporary file, never held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 2**20
 # Uploaded documents live outside the web root and are served only through scoped views.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
@@ -163,6 +227,18 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker died is delivered again: acknowledged only after it ran, re-queued when the worker is lost,
+# and Redis waits this long for the acknowledgement before handing it to another worker — longer than the
+# longest task (a 100,000-row import or a province reconciliation rule: minutes, not hours).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "7200"))
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Stuck work (cases/services/imports.py imports_sweep): a busy import silent this long is queued again (twice, then
+# failed visibly); a checked import not confirmed within IMPORT_UNCONFIRMED_HOURS is removed with its file.
+IMPORT_STALE_MINUTES = int(os.environ.get("IMPORT_STALE_MINUTES", "30"))
+IMPORT_UNCONFIRMED_HOURS = int(os.environ.get("IMPORT_UNCONFIRMED_HOURS", "72"))
 
 # Semiannual reconciliation (赣发〔2018〕7号 六(三)): Celery beat starts the province-wide run at
 # RECONCILE_CRON_HOUR:00 on the 1st of RECONCILE_CRON_MONTHS (default 1 January and 1 July).
@@ -175,6 +251,8 @@ CELERY_BEAT_SCHEDULE = {
             minute=0, hour=RECONCILE_CRON_HOUR, day_of_month=1, month_of_year=RECONCILE_CRON_MONTHS
         ),
     },
+    # Stuck imports re-queued or failed, unconfirmed ones removed (imports.services.imports_sweep).
+    "imports-sweep": {"task": "imports.imports_sweep", "schedule": crontab(minute="*/5")},
 }
 # The daily jobs, in the order they run: scheduled reviews become caseworker tasks, 渐退 ends on its date,
 # changed households are recomputed from the next month, then each user with an address gets the digest of their
@@ -244,7 +322,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "config.api_schema.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.SafeJSONParser"],
     "EXCEPTION_HANDLER": "common.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -293,17 +371,14 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # Embedded mode runs tasks in-process: a line per task that succeeded says nothing there.
-        **({"celery.app.trace": {"level": "WARNING"}} if not REDIS_URL else {}),
-    },
-}
+# One line per event with time, level, user and request id (config/logging.py): JSON lines in production
+# (LOG_FORMAT=json, the default when DEBUG is off), plain text otherwise.
+LOGGING = logging_config(
+    json_lines=os.environ.get("LOG_FORMAT", "text" if DEBUG else "json") == "json",
+    level=os.environ.get("LOG_LEVEL", "INFO"),
+    # Embedded mode runs tasks in-process: a line per task that succeeded says nothing there.
+    quiet_celery_trace=not REDIS_URL,
+)
 
 # Uploaded workbooks (.xlsx/.xls/.ods: the household import), checked before any reading (common/workbook_upload.py).
 WORKBOOK_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("WORKBOOK_MAX_UNCOMPRESSED_BYTES", str(256 * 2**20)))

@@ -7,15 +7,14 @@ from rest_framework import serializers
 from rest_framework.exceptions import ParseError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from accounts.api_auth import StaffOrScope
+from accounts.api_auth import ClientAddressAnonThrottle, StaffOrScope
 from config.errors import ServiceError
+from config.parsers import SafeJSONParser
 from eligibility.io import evaluate_request, standards_to_dict
 from eligibility.models import Standard
 from eligibility.serializers import EvaluateRequestSerializer, EvaluateResultSerializer, StandardsSerializer
@@ -25,7 +24,7 @@ from eligibility.standards import find_standards
 class EvaluateView(APIView):
     """A what-if evaluation: reads standards, writes nothing. Errors answer 400 {"errors": [...]}."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     permission_classes = [StaffOrScope]
     client_scope = "evaluate"
 
@@ -114,7 +113,7 @@ class StandardListView(ListAPIView):
     serializer_class = StandardSerializer
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [ClientAddressAnonThrottle]
     pagination_class = StandardPage
 
     def get_queryset(self):
@@ -144,7 +143,7 @@ class StandardListView(ListAPIView):
 class EffectiveStandardView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [ClientAddressAnonThrottle]
 
     def get(self, request: Request) -> Response:
         region, year = request.query_params.get("region", ""), request.query_params.get("year", "")

@@ -343,7 +343,11 @@ def parse_request(
     raw_region = obj.get("region", MISSING)
     if raw_region is MISSING:
         errors.add("region", "缺少区划代码")
-    elif not isinstance(raw_region, str) or not raw_region.isdigit() or len(raw_region) not in (6, 12):
+    elif (
+        not isinstance(raw_region, str)
+        or not (raw_region.isascii() and raw_region.isdigit())
+        or len(raw_region) not in (6, 12)
+    ):
         errors.add("region", "区划代码应为6位或12位数字文本")
     elif not lookup.region_exists(raw_region):
         errors.add("region", f"区划代码 {raw_region} 不存在")

@@ -25,6 +25,7 @@ from accounts.scope import can_write_region, communities_for
 from applications.forms import IntakeForm
 from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
+from config.params import positive_int
 from help import exports, forms
 from help import selectors as help_selectors
 from help.models import AidKind, AidMatch, AidNeed, AidOffer, Lead, Pairing, SchoolRecord, WorkRefusal
@@ -132,8 +133,9 @@ def lead_create(request):
     if not communities_for(user).exists():
         return HttpResponseForbidden("只有社区工作人员可以登记主动发现线索")
     household = None
-    if request.GET.get("household", "").isdigit():
-        household = selectors.household_get(user=user, pk=int(request.GET["household"]))
+    household_pk = positive_int(request.GET.get("household", ""))
+    if household_pk is not None:
+        household = selectors.household_get(user=user, pk=household_pk)
     initial = {}
     if household is not None:
         head = household.head
@@ -739,8 +741,8 @@ def offer_match(request, pk: int):
         return HttpResponseForbidden("只有社区工作人员可以对接帮扶资源")
     initial = {"consent_on": timezone.localdate()}
     for key in ("household", "need"):
-        if request.GET.get(key, "").isdigit():
-            initial[key] = int(request.GET[key])
+        if positive_int(request.GET.get(key, "")) is not None:
+            initial[key] = positive_int(request.GET[key])
     form = _bound(request, forms.AidMatchForm, initial=initial)
 
     def call(data):

@@ -41,13 +41,15 @@ class HouseholdForm(forms.ModelForm):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
-        if phone and not (phone.replace("-", "").isdigit() and 7 <= len(phone.replace("-", "")) <= 12):
+        if phone and not (
+            phone.isascii() and phone.replace("-", "").isdigit() and 7 <= len(phone.replace("-", "")) <= 12
+        ):
             raise forms.ValidationError("联系电话应为7–12位数字")
         return phone
 
     def clean_bank_account(self):
         account = self.cleaned_data["bank_account"].replace(" ", "")
-        if account and not (account.isdigit() and 12 <= len(account) <= 30):
+        if account and not (account.isascii() and account.isdigit() and 12 <= len(account) <= 30):
             raise forms.ValidationError("银行账号应为12–30位数字")
         return account
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.scope import can_write_region, in_scope
@@ -13,6 +13,7 @@ from accounts.services import event_record
 from common import idnumber
 from common.validators import not_in_future
 from config.errors import PermissionDenied, ServiceError
+from config.text import hidden_message
 from households import hooks
 from households.models import Household, Person
 
@@ -64,6 +65,9 @@ def _check_members(*, acting_user, household: Household | None, members: list[di
         errors.append({"field": "members", "message": f"家庭须有且只有一名户主，现有{len(heads)}名"})
     seen: dict[str, int] = {}
     for i, m in enumerate(members):
+        hidden = hidden_message(m.get("name") or "")
+        if hidden:
+            errors.append({"field": f"members[{i}].name", "message": f"姓名{hidden}"})
         try:
             number = m["id_number"] = idnumber.parse(m["id_number"]).number
         except idnumber.InvalidIdNumber as exc:
@@ -80,7 +84,18 @@ def _check_members(*, acting_user, household: Household | None, members: list[di
                 {"field": f"members[{i}].id_number", "message": f"与第{seen[number] + 1}名成员身份证号码重复"}
             )
         seen.setdefault(number, i)
-    own_ids = {m.get("id") for m in members if m.get("id")}
+    # An "id" names an existing member of THIS household; any other id (another household's member, a guess) would
+    # have been saved as a new person with a taken ID number.
+    mine = set(household.members.values_list("pk", flat=True)) if household is not None else set()
+    own_ids = set()
+    for i, m in enumerate(members):
+        if m.get("id"):
+            if m["id"] in mine:
+                own_ids.add(m["id"])
+            else:
+                errors.append(
+                    {"field": f"members[{i}].id", "message": "该成员不属于此家庭档案，请刷新页面后重新填写"}
+                )
     elsewhere = Person.objects.filter(id_number__in=list(seen)).select_related("household__community")
     if household is not None:
         elsewhere = elsewhere.exclude(household=household)
@@ -153,17 +168,26 @@ def household_save(
     # Heads first out of the way: a member becoming head while another stops being head must not
     # collide with the one-head constraint mid-save.
     ordered = sorted(members, key=lambda m: m["relation"] == Person.Relation.HEAD)
-    for m in ordered:
-        person = existing.get(m.get("id")) if m.get("id") else None
-        if person is None:
-            person = Person(household=household)
-        info = idnumber.parse(m["id_number"])
-        for field in PERSON_FIELDS:
-            if field in m or field not in OPTIONAL_PERSON_FIELDS:
-                setattr(person, field, m[field])
-        person.birth_date, person.sex = info.birth_date, info.sex
-        person._history_user = acting_user
-        person.save()
+    try:
+        with transaction.atomic():
+            for m in ordered:
+                person = existing.get(m.get("id")) if m.get("id") else None
+                if person is None:
+                    person = Person(household=household)
+                info = idnumber.parse(m["id_number"])
+                for field in PERSON_FIELDS:
+                    if field in m or field not in OPTIONAL_PERSON_FIELDS:
+                        setattr(person, field, m[field])
+                person.birth_date, person.sex = info.birth_date, info.sex
+                person._history_user = acting_user
+                person.save()
+    except (
+        IntegrityError
+    ):  # the same person registered by another request at the same moment: that one stands
+        raise ServiceError(
+            "此人已在其他家庭中登记（可能刚由他人同时登记），一人只能属于一个家庭，请刷新后核对",
+            field="members",
+        ) from None
 
     event_record(
         actor=acting_user,

@@ -163,9 +163,110 @@ def import_upload(*, acting_user, file, original_name: str) -> ImportBatch:
 
 
 def _queue(batch_id: int) -> None:
+    from config.queueing import enqueue
     from imports.tasks import import_process
 
-    import_process.delay(batch_id)
+    enqueue(import_process, batch_id)  # broker down: the batch waits, and imports_sweep queues it again
+
+
+# --- stuck work: the sweeper, and the owner's 重试 / 放弃 -------------------------------------------
+
+REQUEUED = "台账导入重新排队"
+MAX_REQUEUES = 2
+
+
+def _stale_after() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
+
+
+def _requeues(batch: ImportBatch) -> list:
+    from accounts.models import Event
+
+    return list(
+        Event.objects.filter(target_type="imports.importbatch", target_id=str(batch.pk), verb=REQUEUED)
+        .order_by("at")
+        .values_list("at", flat=True)
+    )
+
+
+def import_is_stuck(batch: ImportBatch, now: dt.datetime | None = None) -> bool:
+    """Busy (待校验, 校验中, 导入中) and silent longer than IMPORT_STALE_MINUTES since it was queued last."""
+    if not batch.busy:
+        return False
+    now = now or timezone.now()
+    last = batch.confirmed_at if batch.status == B.IMPORTING and batch.confirmed_at else batch.created_at
+    requeued = _requeues(batch)
+    if requeued:
+        last = max(last, requeued[-1])
+    return last < now - _stale_after()
+
+
+def _requeue(batch: ImportBatch, actor) -> None:
+    with transaction.atomic():
+        event_record(
+            actor=actor,
+            verb=REQUEUED,
+            target=batch,
+            region_code=batch.region_id,
+            data={"status": batch.status},
+        )
+        transaction.on_commit(lambda: _queue(batch.pk))
+
+
+def imports_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Re-queue batches whose worker died or whose message was never sent (a batch is checked and imported
+    idempotently, all or nothing), fail them visibly after MAX_REQUEUES, and remove batches checked but never
+    confirmed within IMPORT_UNCONFIRMED_HOURS (the file and the record). Celery beat runs it every few minutes;
+    the embedded mode runs it on the import page."""
+    now = now or timezone.now()
+    counts = {"requeued": 0, "failed": 0, "removed": 0}
+    for batch in ImportBatch.objects.filter(
+        status__in=ImportBatch.BUSY, created_at__lt=now - _stale_after()
+    ).select_related("uploaded_by"):
+        if not import_is_stuck(batch, now):
+            continue
+        if len(_requeues(batch)) >= MAX_REQUEUES:
+            _fail(batch, "后台处理多次中断，已停止，未导入；请检查文件后重新上传")
+            counts["failed"] += 1
+        else:
+            _requeue(batch, None)
+            counts["requeued"] += 1
+    cutoff = now - dt.timedelta(hours=settings.IMPORT_UNCONFIRMED_HOURS)
+    for batch in ImportBatch.objects.filter(status=B.CHECKED, validated_at__lt=cutoff):
+        with transaction.atomic():
+            event_record(
+                actor=None,
+                verb="未确认的台账导入已过期删除",
+                target=batch,
+                region_code=batch.region_id,
+                data={"original_name": batch.original_name, "uploaded_by": batch.uploaded_by_id},
+            )
+            batch.delete()
+            transaction.on_commit(lambda b=batch: _remove_file(b))
+        counts["removed"] += 1
+    return counts
+
+
+def import_retry(*, acting_user, batch: ImportBatch) -> None:
+    """The uploader queues a stuck batch again (重试)."""
+    _own(acting_user, batch)
+    if not import_is_stuck(batch):
+        raise ServiceError("本次导入没有停滞，无需重试", code="not_stuck")
+    _requeue(batch, acting_user)
+
+
+def import_abandon(*, acting_user, batch: ImportBatch) -> ImportBatch:
+    """The uploader gives up a stuck batch (放弃): it ends 已放弃, nothing imported, the file removed."""
+    _own(acting_user, batch)
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if not import_is_stuck(batch):
+            raise ServiceError("本次导入没有停滞，不能在处理中放弃", code="not_stuck")
+        batch.status, batch.stage, batch.error = B.DISCARDED, "", "上传人放弃了停滞的导入，未导入"
+        batch.save(update_fields=["status", "stage", "error"])
+        event_record(actor=acting_user, verb="放弃停滞的台账导入", target=batch, region_code=batch.region_id)
+        transaction.on_commit(lambda: _remove_file(batch))
+    return batch
 
 
 # --- checking -------------------------------------------------------------------------------------

@@ -13,3 +13,9 @@ from imports import services
 def import_process(batch_id: int) -> str:
     """Check an uploaded household workbook, or import a confirmed one (all or nothing)."""
     return services.import_process(batch_id=batch_id).status
+
+
+@shared_task(name="imports.imports_sweep")
+def imports_sweep() -> dict:
+    """Every few minutes (Celery beat): stuck imports re-queued or failed, unconfirmed ones removed."""
+    return services.imports_sweep()

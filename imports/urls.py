@@ -19,4 +19,6 @@ urlpatterns = [
     path("import/<int:pk>/errors.csv", views.import_issues_export, {"ext": "csv"}, name="import_issues_csv"),
     path("import/<int:pk>/confirm/", views.import_decide, {"action": "confirm"}, name="import_confirm"),
     path("import/<int:pk>/discard/", views.import_decide, {"action": "discard"}, name="import_discard"),
+    path("import/<int:pk>/retry/", views.import_decide, {"action": "retry"}, name="import_retry"),
+    path("import/<int:pk>/abandon/", views.import_decide, {"action": "abandon"}, name="import_abandon"),
 ]

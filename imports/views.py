@@ -5,6 +5,7 @@ scope is a 404, as everywhere."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -98,6 +99,8 @@ def import_template(request):
 
 @login_required
 def import_detail(request, pk: int):
+    if settings.CELERY_TASK_ALWAYS_EAGER:  # the embedded mode has no Celery beat: sweep here
+        imports.imports_sweep()
     batch = _batch(request.user, pk)
     issues = Paginator(batch.issues.order_by("id"), PAGE).get_page(request.GET.get("page"))
     return render(
@@ -108,6 +111,7 @@ def import_detail(request, pk: int):
             "issues": issues,
             "progress": imports.progress_of(batch),
             "is_owner": batch.uploaded_by_id == request.user.pk,
+            "stuck": imports.import_is_stuck(batch),
             "issues_hidden": max(0, batch.error_count - issues.paginator.count),
         },
     )
@@ -163,7 +167,12 @@ def import_status(request, pk: int):
 @require_POST
 def import_decide(request, pk: int, action: str):
     batch = _batch(request.user, pk)
-    service = imports.import_confirm if action == "confirm" else imports.import_discard
+    service, done = {
+        "confirm": (imports.import_confirm, "已确认，正在导入"),
+        "discard": (imports.import_discard, "已放弃，本文件不导入"),
+        "retry": (imports.import_retry, "已重新排队处理"),
+        "abandon": (imports.import_abandon, "已放弃，本文件不导入"),
+    }[action]
     try:
         service(acting_user=request.user, batch=batch)
     except PermissionDenied as exc:
@@ -171,5 +180,5 @@ def import_decide(request, pk: int, action: str):
     except ServiceError as exc:
         flash(request, exc)
     else:
-        messages.success(request, "已确认，正在导入" if action == "confirm" else "已放弃，本文件不导入")
+        messages.success(request, done)
     return redirect("import_detail", pk=batch.pk)

@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 
 from accounts.api_auth import DEPARTMENT_AUTH, PURPOSE_PARAMETER, scope_required, stated_purpose
 from accounts.services import access_log_record
+from config.middleware import request_max_bytes
 from config.pagination import CursorPagination
 from ledgers import periods, selectors
 from ledgers.serializers import (
@@ -64,6 +65,7 @@ def _own(request, pk: int):
         description="本客户端上传过的比对数据及其状态，最新在前。\n\nThe client's own extracts, newest first.",
     )
 )
+@request_max_bytes("EXTRACT_UPLOAD_MAX_BYTES")
 class ExtractListCreate(ListAPIView):
     authentication_classes = DEPARTMENT_AUTH
     permission_classes = [Upload]

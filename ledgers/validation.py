@@ -86,6 +86,14 @@ def unescape_copy(value: str) -> str | None:
 def _detect_encoding(path: str) -> str:
     with open(path, "rb") as f:
         head = f.read(256 * 1024)
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
+        return "utf-16"
+    if b"\x00" in head:
+        raise ExtractFileError(
+            "文件含有空字符（NUL），可能是不带 BOM 的 UTF-16 文件或已损坏；请另存为 UTF-8 或 GB18030 的 CSV 后重新上传"
+        )
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
@@ -106,7 +114,12 @@ class _CsvSource:
         )
 
     def __iter__(self):
-        return self.reader
+        for row in self.reader:
+            if any("\x00" in value for value in row):
+                raise ExtractFileError(
+                    f"第{self.reader.line_num}行含有空字符（NUL），文件可能已损坏，请检查后重新上传"
+                )
+            yield row
 
     @property
     def line_num(self) -> int:

@@ -24,6 +24,7 @@ from accounts.personal_exports import list_export_response, personal_export_resp
 from benefits.services.followups import FACT_CLAUSE
 from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
+from config.middleware import request_max_bytes
 from ledgers import periods, selectors
 from ledgers.describe import describe
 from ledgers.exports import FINDINGS_SHEET, TASK_HEADER, run_sheets, task_rows
@@ -88,6 +89,7 @@ def extract_list(request):
     )
 
 
+@request_max_bytes("EXTRACT_UPLOAD_MAX_BYTES")
 @login_required
 def extract_upload_view(request):
     user = request.user

@@ -90,6 +90,8 @@ OVERSIGHT = {"county", "city", "province", "auditor"}
         (p.can_manage_api_clients, (FAR_COUNTY,), {"province", "superuser"}),
         (p.can_read_access_log, (), {"auditor", "province", "superuser"}),
         (p.can_administer, (), {"superuser"}),
+        (p.can_manage_lockouts, (), {"county", "city", "province", "superuser"}),
+        (p.sees_every_lockout, (), {"superuser"}),
         (p.can_receive_application, (COMMUNITY,), {"caseworker"}),
         (p.can_receive_application, (FAR_COMMUNITY,), set()),
     ],

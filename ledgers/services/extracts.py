@@ -39,6 +39,8 @@ from ledgers.validation import ExtractFileError, read_good_rows, validate_file
 log = logging.getLogger(__name__)
 SQLITE_CHUNK = 5_000
 
+logger = logging.getLogger(__name__)
+
 
 def storage_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / "ledgers"
@@ -197,10 +199,14 @@ def extract_validate(*, extract_id: int) -> Extract:
                 error_limit=settings.LEDGERS_ERROR_LIST_LIMIT,
                 on_progress=progress,
             )
-    except (ExtractFileError, FileNotFoundError, OSError) as exc:
-        message = (
-            str(exc) if isinstance(exc, ExtractFileError) else "上传的文件已不存在或无法读取，请重新上传"
-        )
+    except Exception as exc:  # noqa: BLE001 — whatever stops the check, the extract ends FAILED, never 校验中
+        if isinstance(exc, ExtractFileError):
+            message = str(exc)
+        elif isinstance(exc, FileNotFoundError | OSError):
+            message = "上传的文件已不存在或无法读取，请重新上传"
+        else:
+            logger.exception("extract %s: the check stopped", extract_id)
+            message = "校验时发生意外错误，已停止，未导入；请检查文件（编码、格式）后重新上传"
         with transaction.atomic():
             Extract.objects.filter(pk=extract_id).update(
                 status=Extract.Status.FAILED, error=message, validated_at=timezone.now()
