@@ -21,6 +21,7 @@ from rest_framework.throttling import AnonRateThrottle, BaseThrottle
 
 from accounts.client_ip import client_ip
 from accounts.models import ApiClient, ApiKey
+from accounts.permissions import has_staff_role
 from accounts.purposes import DOCS as PURPOSE_DOCS
 from accounts.purposes import HOW_TO_SEND, PurposeError, decode_purpose
 from config.cache import throttle_cache as cache
@@ -202,4 +203,4 @@ class StaffOrScope(BasePermission):
         user = request.user
         if isinstance(user, DepartmentPrincipal):
             return user.has_scope(view.client_scope)
-        return bool(user and user.is_authenticated and (user.role or user.is_superuser))
+        return has_staff_role(user)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.permissions import is_caseworker
 from accounts.scope import can_write_region
 from config.errors import PermissionDenied, ServiceError
 
@@ -30,7 +30,7 @@ def active(user) -> bool:
 
 def require_caseworker(user, community_code: str | None, message: str) -> None:
     """Case data is written by the caseworker of the record's community (accounts.scope.can_write_region)."""
-    if not active(user) or getattr(user, "role", None) != User.Role.CASEWORKER:
+    if not is_caseworker(user):
         raise PermissionDenied(f"只有社区工作人员可以{message}")
     if not can_write_region(user, community_code):
         raise PermissionDenied(f"只能为本人负责社区的家庭{message}")

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.dispatch import receiver
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.client_ip import client_ip
 from accounts.models import User
 from accounts.scope import scope_filter
@@ -65,23 +66,15 @@ def _log_lockout(sender, request, username, ip_address, **kwargs):
 
 def lockouts_visible(*, user) -> list[AccessAttempt]:
     """The locked (name, address) pairs of staff in the user's scope (county officers and above, superusers)."""
-    if not lockout_manager(user):
+    if not permissions.can_manage_lockouts(user):
         return []
     attempts = AccessAttempt.objects.filter(
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
         attempt_time__gte=timezone.now() - lockout_window(),
     ).order_by("-attempt_time")
-    if (
-        not user.is_superuser
-    ):  # a name nobody has locks nothing worth lifting; staff outside the scope are not shown
+    if not permissions.sees_every_lockout(user):
+        # a name nobody has locks nothing worth lifting; staff outside the scope are not shown
         attempts = attempts.filter(
             username__in=scope_filter(User.objects.all(), user, "region__code").values("username")
         )
     return list(attempts[:500])
-
-
-def lockout_manager(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (user.is_superuser or user.role in {User.Role.COUNTY, User.Role.CITY, User.Role.PROVINCE})
-    )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.api_auth import KEY_PREFIX, DepartmentPrincipal, key_digest
 from accounts.client_ip import client_ip
 from accounts.models import PROVINCE_CODE, AccessLog, ApiClient, ApiKey, Event, User
-from accounts.scope import in_scope
+from accounts.permissions import can_manage_api_clients
 from config.errors import PermissionDenied, ServiceError
 
 
@@ -58,16 +58,6 @@ def password_changed(*, user) -> None:
 # --- department API clients and keys ------------------------------------------------------------
 
 
-def _can_manage_clients(user, region_code: str | None) -> bool:
-    """County officers manage clients limited to their county; province officers any client."""
-
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.is_superuser or user.role == User.Role.PROVINCE:
-        return True
-    return user.role == User.Role.COUNTY and in_scope(user, region_code or PROVINCE_CODE)
-
-
 def api_client_save(*, acting_user, values: dict, client=None):
 
     errors = []
@@ -88,8 +78,8 @@ def api_client_save(*, acting_user, values: dict, client=None):
     if not (1 <= int(rate) <= 100000):
         errors.append({"field": "rate_per_minute", "message": "每分钟请求上限应在1到100000之间"})
     code = region.code if region is not None else None
-    if not _can_manage_clients(acting_user, code) or (
-        client is not None and not _can_manage_clients(acting_user, client.region_id)
+    if not can_manage_api_clients(acting_user, code) or (
+        client is not None and not can_manage_api_clients(acting_user, client.region_id)
     ):
         raise PermissionDenied("只能管理本辖区的部门客户端", field="region")
     if ApiClient.objects.filter(name=name).exclude(pk=getattr(client, "pk", None)).exists():
@@ -117,7 +107,7 @@ def api_client_save(*, acting_user, values: dict, client=None):
 def api_key_issue(*, acting_user, client, days: int = 365) -> tuple:
     """A new key for a client; returns (ApiKey, the full key text to show once)."""
 
-    if not _can_manage_clients(acting_user, client.region_id):
+    if not can_manage_api_clients(acting_user, client.region_id):
         raise PermissionDenied("只能管理本辖区的部门客户端")
     if not (1 <= days <= 730):
         raise ServiceError("有效期应在1到730天之间", field="days")
@@ -142,7 +132,7 @@ def api_key_issue(*, acting_user, client, days: int = 365) -> tuple:
 
 def api_key_revoke(*, acting_user, key) -> None:
 
-    if not _can_manage_clients(acting_user, key.client.region_id):
+    if not can_manage_api_clients(acting_user, key.client.region_id):
         raise PermissionDenied("只能管理本辖区的部门客户端")
     if key.revoked_at is not None:
         raise ServiceError("该密钥已吊销")

@@ -88,13 +88,14 @@ def lockout_list(request):
     from django.http import HttpResponseForbidden
     from django.shortcuts import redirect
 
-    from accounts.lockout import lockout_manager, lockouts_visible
+    from accounts.lockout import lockouts_visible
+    from accounts.permissions import can_manage_lockouts
     from accounts.services import lockout_lift
     from config.errors import ServiceError
     from config.params import positive_int
 
     user = request.user
-    if not lockout_manager(user):
+    if not can_manage_lockouts(user):
         return HttpResponseForbidden("只有县级及以上民政部门可以查看和解除登录锁定")
     if request.method == "POST":
         try:

@@ -8,33 +8,31 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 
-from accounts import services
+from accounts import permissions, services
 from accounts.forms_api import ApiClientForm, ApiKeyForm
-from accounts.models import AccessLog, ApiClient, Region, User
+from accounts.models import AccessLog, ApiClient, Region
 from accounts.scope import region_prefix, scope_filter
 from common.errors import flash
 from config.errors import PermissionDenied, ServiceError
 
-MANAGERS = (User.Role.COUNTY, User.Role.PROVINCE)
-
 
 def _manager_or_403(request):
     user = request.user
-    if not (user.is_superuser or user.role in MANAGERS):
+    if not permissions.can_open_api_clients(user):
         return HttpResponseForbidden("只有县级、省级民政部门可以管理部门接口客户端")
     return None
 
 
 def _clients(user):
     qs = ApiClient.objects.select_related("region").order_by("name")
-    if user.is_superuser or user.role == User.Role.PROVINCE:
+    if permissions.sees_all_api_clients(user):
         return qs
     return scope_filter(qs, user, "region__code")
 
 
 def _regions(user):
     qs = Region.objects.filter(level__lte=Region.Level.COUNTY)
-    return qs if user.is_superuser or user.role == User.Role.PROVINCE else scope_filter(qs, user, "code")
+    return qs if permissions.sees_all_api_clients(user) else scope_filter(qs, user, "code")
 
 
 @login_required
@@ -120,7 +118,7 @@ def key_revoke(request, pk: int, key_id: int):
 def access_log(request):
     """Every API read of personal data; auditors see all, province officers their province."""
     user = request.user
-    if not (user.is_superuser or user.role in (User.Role.AUDITOR, User.Role.PROVINCE)):
+    if not permissions.can_read_access_log(user):
         return HttpResponseForbidden("只有审计/纪检与省级民政部门可以查看访问日志")
     if region_prefix(user) is None:
         raise Http404

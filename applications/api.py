@@ -16,6 +16,7 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import BasePermission
 
 from accounts.api_auth import STAFF_AUTH, DepartmentPrincipal, stated_purpose
+from accounts.permissions import has_staff_role
 from accounts.services import access_log_record
 from applications import selectors as app_selectors
 from applications.serializers import ApplicationDetailSerializer, ApplicationSerializer, EventSerializer
@@ -33,7 +34,7 @@ class StaffOnly(BasePermission):
         user = request.user
         if user is None or isinstance(user, DepartmentPrincipal):
             return False
-        return bool(user.is_authenticated and user.is_active and (user.role or user.is_superuser))
+        return bool(user.is_active and has_staff_role(user))
 
 
 class NewestFirst(CursorPagination):

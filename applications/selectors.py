@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.models import User
+from accounts import permissions
 from accounts.scope import narrow_to_region, scope_filter
 from applications.models import Application, ApplicationEvent, Category, Document, StepLimit
 from config.listing import sort_order
@@ -17,13 +17,15 @@ from workcalendar.calendar import work_calendar
 
 SCOPE = "household__community__code"
 
-# The statuses whose next step each role takes (the county's also need the notice to be over).
-ROLE_STATUSES = {
-    User.Role.CASEWORKER: (Application.Status.INVESTIGATING, Application.Status.REVIEWING),
-    User.Role.STREET: (Application.Status.STREET_REVIEW, Application.Status.STREET_APPROVED),
-    User.Role.COUNTY: (Application.Status.NOTICE,),
-}
-OVERSIGHT_ROLES = (User.Role.COUNTY, User.Role.CITY, User.Role.PROVINCE, User.Role.AUDITOR)
+# The statuses that wait in a queue, each with the step its taker takes next (the county's also need the notice
+# to be over); who takes which step is accounts.permissions.takes_step.
+QUEUE_STEPS = (
+    (Application.Status.INVESTIGATING, "visit"),
+    (Application.Status.REVIEWING, "review"),
+    (Application.Status.STREET_REVIEW, "street_approve"),
+    (Application.Status.STREET_APPROVED, "notice_start"),
+    (Application.Status.NOTICE, "county_approve"),
+)
 
 
 def region_chain(code: str) -> list[str]:
@@ -107,18 +109,18 @@ def application_list(
 
 def application_queue(*, user, today: dt.date) -> QuerySet[Application]:
     """The applications waiting for this user's action, most urgent first."""
-    statuses = ROLE_STATUSES.get(user.role)
+    statuses = [status for status, step in QUEUE_STEPS if permissions.takes_step(user, step)]
     if not statuses:
         return Application.objects.none()
     qs = application_scope(user=user).filter(status__in=statuses)
-    if user.role == User.Role.COUNTY:
+    if permissions.takes_step(user, "county_approve"):
         qs = qs.filter(notice_ends_on__lt=today)
     return _with_heads(qs).order_by("due_on", "id")
 
 
 def application_overdue(*, user, today: dt.date) -> QuerySet[Application]:
     """Every open application of the user's area past its deadline (county and above)."""
-    if user.role not in OVERSIGHT_ROLES and not user.is_superuser:
+    if not permissions.sees_overdue(user):
         return Application.objects.none()
     qs = application_scope(user=user).filter(
         status__in=Application.OPEN, due_on__lt=work_calendar().overdue_cutoff(today)

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import Region, User
+from accounts import permissions
+from accounts.models import Region
 from accounts.personal_exports import list_export_response
 from accounts.scope import can_write_region, scope_filter
 from applications import exports
@@ -87,7 +88,7 @@ def application_list(request):
             "overdue": app_selectors.annotate_deadlines(
                 app_selectors.application_overdue(user=user, today=today), today
             ),
-            "shows_overdue": user.role in app_selectors.OVERSIGHT_ROLES or user.is_superuser,
+            "shows_overdue": permissions.sees_overdue(user),
             "page": page,
             "rows": app_selectors.annotate_deadlines(page.object_list, today),
             "status": status,
@@ -477,7 +478,7 @@ def step_limits(request):
     user = request.user
     if user.region_id is None:
         raise Http404("没有所属区划")
-    can_edit = user.role == User.Role.COUNTY
+    can_edit = permissions.can_set_step_limits(user)
     effective = app_selectors.step_limits_for(region_code=user.region_id)
     if request.method == "POST":
         if not can_edit:

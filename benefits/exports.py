@@ -7,7 +7,7 @@ and the page numbers in the footer.
 
 Columns: 序号, 社区, 姓名, 身份证号码, 开户银行, 银行账号, 保障人数, 所属月份, 类型, 说明, one column per amount
 component, 金额; the last row is the total (number of lines and amount). Held lines are not paid and not
-exported. ID numbers are masked unless the caller may see them in full (benefits.permissions.sees_full_ids).
+exported. ID numbers are masked unless the caller may see them in full (accounts.permissions.sees_full_ids).
 """
 
 from __future__ import annotations

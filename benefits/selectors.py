@@ -8,7 +8,8 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from accounts.models import Event, Region, User
+from accounts import permissions
+from accounts.models import Event, Region
 from accounts.scope import narrow_to_region, region_prefix, scope_filter
 from benefits.models import (
     CountyTask,
@@ -282,12 +283,13 @@ def relief_list(*, user, status: str = "") -> QuerySet[ReliefGrant]:
 def relief_queue(*, user) -> QuerySet[ReliefGrant]:
     """What waits for this user: the street's applications and answers, the county's decisions."""
     qs = relief_scope(user=user)
-    if user.role == User.Role.STREET:
+    desk = permissions.relief_desk(user)
+    if desk == "street":
         qs = qs.filter(
             Q(status=ReliefGrant.Status.SUBMITTED)
             | Q(filing__in=[ReliefGrant.Filing.PENDING, ReliefGrant.Filing.QUERIED])
         )
-    elif user.role == User.Role.COUNTY:
+    elif desk == "county":
         qs = qs.filter(status=ReliefGrant.Status.COUNTY_REVIEW)
     else:
         return qs.none()

@@ -28,9 +28,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from accounts.checks import active, d, date_check, raise_errors, text, today_or
+from accounts.checks import d, date_check, raise_errors, text, today_or
 from accounts.kinds import PROGRAMS
-from accounts.models import User
+from accounts.permissions import is_caseworker
 from accounts.scope import can_write_region
 from accounts.services import event_record
 from applications.models import Application, ApplicationEvent
@@ -54,7 +54,7 @@ def _lock(application: Application) -> Application:
 
 def economic_check_refusal(*, application: Application, user) -> str | None:
     """Why `user` may not run or resolve a check on `application` now (None: they may)."""
-    if not active(user) or getattr(user, "role", None) != User.Role.CASEWORKER:
+    if not is_caseworker(user):
         return "只有本社区的社区工作人员可以办理家庭经济状况核对"
     if not can_write_region(user, application.household.community_id):
         return "只能核对本人负责社区的家庭"

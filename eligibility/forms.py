@@ -7,9 +7,10 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from accounts.permissions import entry_regions
 from common.fields import model_formfield
 from eligibility.models import Standard
-from eligibility.standard_entry import GROUPS, MAX_YEAR, MIN_YEAR, MONEY_FIELDS, entry_regions
+from eligibility.standard_entry import GROUPS, MAX_YEAR, MIN_YEAR, MONEY_FIELDS
 from eligibility.whatif import CHANGEABLE
 
 # Chinese messages whatever language the browser asks for (the rules' own messages are Chinese too).

@@ -15,7 +15,8 @@ from typing import Any
 
 from django.db import transaction
 
-from accounts.models import Region, User
+from accounts.models import Region
+from accounts.permissions import can_enter_standard
 from accounts.services import event_record
 from common import money
 from common.money import round_half_up as round_money
@@ -134,34 +135,6 @@ def gap_percent(actual: Decimal | None, guide: Decimal) -> Decimal | None:
     if actual is None or not guide:
         return None
     return ((actual - guide) * 100 / guide).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-# ---------------------------------------------------------------------------------------------------
-# Permission
-
-
-def can_enter_standard(user, region: Region | None) -> bool:
-    """County officers for their own county, province officers for their province, superusers for any."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active or region is None:
-        return False
-    if user.is_superuser:
-        return True
-    if user.role == User.Role.COUNTY:
-        return region.level == Region.Level.COUNTY and region.code == user.region_id
-    if user.role == User.Role.PROVINCE:
-        return region.level == Region.Level.PROVINCE and region.code == user.region_id
-    return False
-
-
-def entry_regions(user):
-    """The regions `user` may enter standards for (a queryset)."""
-    qs = Region.objects.filter(level__lte=Region.Level.COUNTY)
-    if user is not None and getattr(user, "is_superuser", False):
-        return qs
-    if getattr(user, "role", None) in (User.Role.COUNTY, User.Role.PROVINCE) and user.region_id:
-        level = Region.Level.COUNTY if user.role == User.Role.COUNTY else Region.Level.PROVINCE
-        return qs.filter(code=user.region_id, level=level)
-    return qs.none()
 
 
 # ---------------------------------------------------------------------------------------------------

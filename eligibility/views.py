@@ -14,14 +14,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts.models import Region
+from accounts.permissions import can_enter_standard, entry_regions
 from accounts.scope import ALL, region_prefix, scope_filter
 from common.errors import apply_to_form
 from config.errors import PermissionDenied, ServiceError
 from eligibility.forms import StandardForm, WhatIfForm
 from eligibility.models import Standard
 from eligibility.standard_entry import (
-    can_enter_standard,
-    entry_regions,
     gap_percent,
     guidance,
     label,

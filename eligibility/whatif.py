@@ -42,10 +42,11 @@ from typing import Any
 from django.db import connection, transaction
 
 from accounts.models import Region
+from accounts.permissions import can_enter_standard
 from config.errors import PermissionDenied, ServiceError
 from eligibility import rules
 from eligibility.models import Standard
-from eligibility.standard_entry import _parse, can_enter_standard, check_entry_rules
+from eligibility.standard_entry import _parse, check_entry_rules
 from eligibility.standards import StandardsLookup
 
 # The figures a proposal may change (policy.md §2), in form order.

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.permissions import can_manage_offer
 from accounts.personal_exports import list_export_response
 from accounts.scope import can_write_region, communities_for
 from applications.forms import IntakeForm
@@ -622,7 +623,7 @@ def student_aid(request, pk: int):
 
 
 def _charity_can_register(user) -> bool:
-    return bool(getattr(user, "region_id", None)) and charity.can_manage_offer(user, user.region_id)
+    return bool(getattr(user, "region_id", None)) and can_manage_offer(user, user.region_id)
 
 
 @login_required
@@ -708,8 +709,7 @@ def offer_detail(request, pk: int):
             "matches": list(help_selectors.offer_matches(user=user, offer=offer)[:200]),
             "candidates": candidates,
             "can_match": communities_for(user).exists() and offer.status == "open",
-            "can_close": offer.status == AidOffer.Status.OPEN
-            and charity.can_manage_offer(user, offer.region_id),
+            "can_close": offer.status == AidOffer.Status.OPEN and can_manage_offer(user, offer.region_id),
             "today": today,
         },
     )
@@ -719,7 +719,7 @@ def offer_detail(request, pk: int):
 def offer_close(request, pk: int):
     offer = help_selectors.offer_get(user=request.user, pk=pk)
     back = reverse("offer_detail", args=[offer.pk])
-    if not charity.can_manage_offer(request.user, offer.region_id):
+    if not can_manage_offer(request.user, offer.region_id):
         return HttpResponseForbidden("只能管理本辖区登记的社会帮扶资源")
     form = _bound(request, forms.ReasonForm)
 

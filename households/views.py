@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.permissions import can_apply_relief
 from accounts.personal_exports import list_export_response
 from accounts.scope import can_write_region, communities_for
 from applications.models import CATEGORY_SHORT_LABELS
 from applications.selectors import household_applications
 from benefits.linked import household_linked_benefits
-from benefits.permissions import can_apply_relief
 from benefits.selectors import household_enrolments, household_relief
 from common.errors import apply_to_form
 from config.errors import PermissionDenied, ServiceError

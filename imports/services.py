@@ -1,13 +1,13 @@
 """Importing households, members, incomes and enrolments from a county or street office's Excel ledger.
 
-Who may import (accounts.scope decides the region; this adds the role, as benefits/permissions.py does):
+Who may import (accounts.scope decides the region; accounts.permissions adds the role):
 
 * households, members and incomes: county officers (their county), street officers (their street) and
   caseworkers (their community). Typing case data stays the caseworker's job (households.services); an
   import is the office moving its existing ledger, which the issue gives to county and street staff — each row's
   community must be inside the uploader's region, exactly as `in_scope` says;
 * enrolments (救助类别/月救助金/起始月份): county officers only, in their county — an enrolment is what the county
-  approves (benefits.permissions.can_decide_enrolment), so a street office's workbook with enrolment rows is
+  approves (accounts.permissions.can_import_enrolments), so a street office's workbook with enrolment rows is
   refused row by row. City, province and auditors import nothing.
 
 Flow: `import_upload` stores the file and queues `imports.tasks.import_process`, which checks it
@@ -33,7 +33,9 @@ from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Region, User
+from accounts.checks import active
+from accounts.models import Region
+from accounts.permissions import can_import_enrolments, can_import_households, can_import_into
 from accounts.scope import in_scope
 from accounts.services import event_record
 from applications.models import Application, Category
@@ -56,31 +58,12 @@ BATCH = 1000  # issues per INSERT
 CHUNK = 5000  # households written per step (bounds the objects held in memory)
 ID_QUERY_CHUNK = 2000
 MAX_BYTES = 64 * 2**20  # 100,000 rows as Excel saves them are about 6 MB; as openpyxl writes them about 11 MB
-IMPORTER_ROLES = (User.Role.CASEWORKER, User.Role.STREET, User.Role.COUNTY)
 # The main component of each category: an imported amount is recorded under it (components sum to the amount).
 MAIN_COMPONENT = {
     Category.DIBAO: "dibao_subsidy",
     Category.TEKUN: "tekun_basic",
     Category.ZHICHU: "zhichu_subsidy",
 }
-
-
-def _active(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
-
-
-def can_upload(user) -> bool:
-    return _active(user) and user.role in IMPORTER_ROLES and user.region_id is not None
-
-
-def can_import(user, community_code: str | None) -> bool:
-    """Households, members and incomes: a county, street or community officer inside their region."""
-    return can_upload(user) and in_scope(user, community_code)
-
-
-def can_import_enrolments(user, community_code: str | None) -> bool:
-    """Enrolments: only the county office that approves them (benefits.permissions.can_decide_enrolment)."""
-    return _active(user) and user.role == User.Role.COUNTY and in_scope(user, community_code)
 
 
 def storage_dir() -> Path:
@@ -136,7 +119,7 @@ def progress_of(batch: ImportBatch) -> dict[str, Any]:
 
 def import_upload(*, acting_user, file, original_name: str) -> ImportBatch:
     """Store an uploaded workbook as a new batch and queue its check."""
-    if not can_upload(acting_user):
+    if not can_import_households(acting_user):
         raise PermissionDenied("只有县级、街道民政和社区工作人员可以导入本辖区的家庭台账")
     if file is None:
         raise ServiceError("请选择要上传的文件", field="file")
@@ -298,7 +281,7 @@ def _check(batch: ImportBatch, user, today: dt.date, on_progress=None) -> import
     parsed = importing.read_workbook(
         path=str(_path(batch)),
         communities=_communities(),
-        may_import=lambda code: can_import(user, code),
+        may_import=lambda code: can_import_into(user, code),
         may_enrol=lambda code: can_import_enrolments(user, code),
         today=today,
         on_progress=on_progress,
@@ -316,7 +299,7 @@ def _recheck(parsed: importing.Parsed, user) -> None:
     community, category = parsed.columns.get("community", ""), parsed.columns.get("category", "")
     for h in parsed.households:
         code = h.values["community"]
-        if not can_import(user, code):
+        if not can_import_into(user, code):
             parsed.add(importing.Issue(h.line, community, "社区区划代码", "不在本人辖区内，不能导入", code))
         elif h.values.get("category") and not can_import_enrolments(user, code):
             parsed.add(
@@ -464,7 +447,7 @@ def _fail(batch: ImportBatch, message: str) -> ImportBatch:
 
 
 def _own(acting_user, batch: ImportBatch) -> None:
-    if not _active(acting_user) or batch.uploaded_by_id != acting_user.pk:
+    if not active(acting_user) or batch.uploaded_by_id != acting_user.pk:
         raise PermissionDenied("只有上传人可以确认或放弃本次导入")
 
 

@@ -14,6 +14,7 @@ from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import permissions
 from accounts.models import Region
 from accounts.personal_exports import personal_export_response
 from accounts.scope import scope_filter
@@ -45,7 +46,7 @@ def _batch(user, pk: int) -> ImportBatch:
 @login_required
 def import_home(request):
     user = request.user
-    may_upload = imports.can_upload(user)
+    may_upload = permissions.can_import_households(user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not may_upload:
@@ -75,7 +76,7 @@ def import_home(request):
             "columns": importing.COLUMNS,
             "explanation": importing.EXPLANATION,
             "max_rows": importing.MAX_ROWS,
-            "may_enrol": user.role == "county",
+            "may_enrol": permissions.imports_enrolments(user),
         },
     )
 
@@ -85,7 +86,7 @@ def import_home(request):
 def import_template(request):
     """The empty template with its explanation, an example and the communities the user may import into."""
     user = request.user
-    if not imports.can_upload(user):
+    if not permissions.can_import_households(user):
         return HttpResponseForbidden("只有县级、街道民政和社区工作人员可以导入本辖区的家庭台账")
     communities = (
         scope_filter(Region.objects.filter(level=Region.Level.COMMUNITY), user, "code")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 
-from accounts.models import User
+from accounts import permissions
 from accounts.scope import scope_filter
 from applications.models import Application, ApplicationEvent
 from applications.selectors import application_queue
@@ -26,7 +26,6 @@ from help.models import Lead
 from help.selectors import lead_scope
 from households.models import Person
 from imports.models import ImportBatch
-from ledgers import permissions as ledger_permissions
 from ledgers.models import Extract, ReviewTask
 from ledgers.selectors import extract_scope
 from workcalendar.calendar import work_calendar
@@ -103,7 +102,7 @@ def _application_rows(qs, today: dt.date) -> list[Row]:
 
 def _reviews(user, today: dt.date) -> QuerySet:
     """Reviews due by the end of this month, for the caseworkers who do them."""
-    if user.role != User.Role.CASEWORKER:
+    if not permissions.is_caseworker(user):
         return EnrolmentReview.objects.none()
     return benefit_selectors.review_queue(user=user, today=today).filter(due_on__lte=month_end(today))
 
@@ -122,12 +121,12 @@ def _review_rows(qs, today: dt.date) -> list[Row]:
 
 
 def _findings(user, today: dt.date) -> QuerySet:
-    """Open review tasks of the reconciliation this user resolves (ledgers.permissions.can_review's rule)."""
+    """Open review tasks of the reconciliation this user resolves (accounts.permissions.can_review's rule)."""
     qs = scope_filter(ReviewTask.objects.filter(status=ReviewTask.Status.OPEN), user, "region_id")
     community = Q(region__code__regex=r"^\d{12}$") & ~Q(region__code__endswith="000")
-    if user.role == User.Role.CASEWORKER:
+    if permissions.is_caseworker(user):
         qs = qs.filter(community)
-    elif ledger_permissions.is_officer(user):
+    elif permissions.is_officer(user):
         qs = qs.exclude(community)
     else:
         return qs.none()
@@ -147,7 +146,7 @@ def _finding_rows(qs, today: dt.date) -> list[Row]:
 
 def _exits(user, today: dt.date) -> QuerySet:
     """Reviews that found the household no longer eligible while it is still paid: the county decides the exit."""
-    if user.role != User.Role.COUNTY:
+    if not permissions.is_county_officer(user):
         return EnrolmentReview.objects.none()
     qs = scope_filter(EnrolmentReview.objects.all(), user, "enrolment__household__community__code")
     return (
@@ -174,7 +173,7 @@ def _exit_rows(qs, today: dt.date) -> list[Row]:
 
 
 def _leads(user, today: dt.date) -> QuerySet:
-    if user.role != User.Role.CASEWORKER:
+    if not permissions.is_caseworker(user):
         return Lead.objects.none()
     return (
         lead_scope(user=user)
@@ -218,7 +217,7 @@ def _relief_rows(qs, today: dt.date) -> list[Row]:
 
 
 def _rolls(user, today: dt.date) -> QuerySet:
-    if user.role != User.Role.COUNTY:
+    if not permissions.manages_rolls(user):
         return PaymentRoll.objects.none()
     return (
         benefit_selectors.roll_scope(user=user)
@@ -240,7 +239,7 @@ def _roll_rows(qs, today: dt.date) -> list[Row]:
 
 def _corrections(user, today: dt.date) -> QuerySet:
     """Corrections of locked rolls waiting for the county's decision."""
-    if user.role != User.Role.COUNTY:
+    if not permissions.is_county_officer(user):
         return PaymentCorrection.objects.none()
     return benefit_selectors.correction_list(user=user, status=PaymentCorrection.Status.PENDING).order_by(
         "id"
@@ -276,7 +275,7 @@ def _import_rows(qs, today: dt.date) -> list[Row]:
 
 def _extracts(user, today: dt.date) -> QuerySet:
     """Department extracts checked and waiting for the officer's decision to load them."""
-    if not ledger_permissions.is_officer(user):
+    if not permissions.is_officer(user):
         return Extract.objects.none()
     return (
         extract_scope(user=user).filter(status=Extract.Status.CHECKED).select_related("region").order_by("id")

@@ -4,9 +4,9 @@ from django import forms
 from django.utils import timezone
 
 from accounts.kinds import kind_choices, program_choices
+from accounts.permissions import officer_regions
 from ledgers import periods
 from ledgers.models import Extract, ReviewTask
-from ledgers.permissions import officer_regions
 
 
 def _period_choices():

@@ -8,10 +8,10 @@ from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Region
+from accounts.permissions import can_read_ledgers
 from accounts.scope import ALL, region_prefix, scope_filter
 from ledgers import periods
 from ledgers.models import Extract, ExtractError, Finding, ReconciliationRun, ReviewTask, RunStep
-from ledgers.permissions import can_read_reports
 from ledgers.rules import RULES
 
 CHILD = {2: 4, 4: 6, 6: 9, 9: 12, 12: 12}
@@ -48,7 +48,7 @@ def client_extracts(*, client) -> QuerySet[Extract]:
 def run_scope(*, user) -> QuerySet[ReconciliationRun]:
     """Runs whose scope lies inside the user's region, or covers it (a province run concerns every county)."""
     qs = ReconciliationRun.objects.all()
-    if not can_read_reports(user):
+    if not can_read_ledgers(user):
         return qs.none()
     prefix = region_prefix(user)
     if prefix is None:

@@ -12,7 +12,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.kinds import KINDS, PROGRAMS
-from accounts.models import User
+from accounts.permissions import (
+    can_act_for_region,
+    can_decide_extract,
+    can_read_ledgers,
+    can_review,
+    is_caseworker,
+    is_officer,
+)
 from accounts.personal_exports import list_export_response, personal_export_response
 from benefits.services.followups import FACT_CLAUSE
 from common.errors import apply_to_form, flash
@@ -23,13 +30,6 @@ from ledgers.describe import describe
 from ledgers.exports import FINDINGS_SHEET, TASK_HEADER, run_sheets, task_rows
 from ledgers.forms import ExtractUploadForm, ResolveForm, RunStartForm
 from ledgers.models import Extract, ReconciliationRun, ReviewTask
-from ledgers.permissions import (
-    can_act_for_region,
-    can_decide_extract,
-    can_read_reports,
-    can_review,
-    is_officer,
-)
 from ledgers.rules import BY_CODE, RULES, rule_choices
 from ledgers.services import (
     extract_discard,
@@ -53,9 +53,9 @@ def _page(request, qs, size: int = PAGE):
 @login_required
 def home(request):
     user = request.user
-    if user.role == User.Role.CASEWORKER:
+    if is_caseworker(user):
         return redirect("ledger_tasks")
-    if not can_read_reports(user):
+    if not can_read_ledgers(user):
         return HttpResponseForbidden("无权查看比对台账")
     return render(
         request,
@@ -77,7 +77,7 @@ def home(request):
 
 @login_required
 def extract_list(request):
-    if not can_read_reports(request.user):
+    if not can_read_ledgers(request.user):
         return HttpResponseForbidden("无权查看比对数据")
     return render(
         request,
@@ -121,7 +121,7 @@ def extract_upload_view(request):
 
 @login_required
 def extract_detail(request, pk: int):
-    if not can_read_reports(request.user):
+    if not can_read_ledgers(request.user):
         return HttpResponseForbidden("无权查看比对数据")
     extract = selectors.extract_get(user=request.user, pk=pk)
     return render(
@@ -141,7 +141,7 @@ def extract_detail(request, pk: int):
 
 @login_required
 def extract_status(request, pk: int):
-    if not can_read_reports(request.user):
+    if not can_read_ledgers(request.user):
         return HttpResponseForbidden("无权查看比对数据")
     e = selectors.extract_get(user=request.user, pk=pk)
     return JsonResponse(
@@ -182,7 +182,7 @@ def extract_decide(request, pk: int, action: str):
 
 @login_required
 def run_list(request):
-    if not can_read_reports(request.user):
+    if not can_read_ledgers(request.user):
         return HttpResponseForbidden("无权查看比对结果")
     return render(
         request,

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Event, Region
+from accounts.permissions import is_county_officer_for, is_street_officer_for
 from accounts.services import event_record
 from applications.models import Application
 from benefits.models import Enrolment
-from benefits.permissions import is_county_officer_for, is_street_officer_for
 from config.errors import ServiceError
 from papers.models import DecisionNotice, NoticeSequence
 

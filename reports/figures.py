@@ -37,7 +37,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 
-from accounts.models import Region, User
+from accounts.models import Region
+from accounts.permissions import can_read_reports
 from accounts.scope import ALL, in_scope, region_prefix, scope_filter
 from applications.models import Application, ApplicationTimes, Category
 from benefits.compute import COMPONENT_LABELS
@@ -52,7 +53,6 @@ from eligibility.standards import StandardsLookup
 from help.models import SchoolRecord
 from households.models import Household, Person
 from ledgers.models import Extract, ExtractRow, Finding, ReviewTask
-from ledgers.permissions import _staff
 from ledgers.rules import RULES
 
 CHILD = {2: 4, 4: 6, 6: 9, 9: 12}
@@ -62,7 +62,6 @@ TZ = ZoneInfo("Asia/Shanghai")
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 WORK_MEM = "64MB"  # per sort/hash of a report query, this transaction only (see _analytic_session)
-READERS = (User.Role.COUNTY, User.Role.CITY, User.Role.PROVINCE, User.Role.AUDITOR)
 KINDS = {
     "custom": "统计报表",
     "quarterly": "每季一调度",
@@ -108,15 +107,10 @@ STEPS = (
 # --- who, where, when -------------------------------------------------------------------------------
 
 
-def can_view(user) -> bool:
-    """County, city and province officers and auditors (read-only) read the oversight reports."""
-    return _staff(user) and (user.is_superuser or user.role in READERS)
-
-
 def report_regions(*, user):
     """The regions a user may pick: their own and every city/county inside it (streets through drill-down)."""
     qs = Region.objects.filter(level__lte=Region.Level.COUNTY)
-    if not can_view(user):
+    if not can_read_reports(user):
         return qs.none()
     return scope_filter(qs, user, "code").order_by("code")
 
@@ -124,7 +118,7 @@ def report_regions(*, user):
 def report_region(*, user, code: str | None) -> Region:
     """The region to report on: the one asked for if it is in scope (province to street), else a 404;
     without one, the user's own region (the province for auditors)."""
-    if not can_view(user):
+    if not can_read_reports(user):
         raise Http404
     if not code:
         code = user.region_id if region_prefix(user) != ALL and user.region_id else "360000"

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from accounts.permissions import can_read_reports
 from common.spreadsheets import Sheet, workbook_response
 from config.errors import ServiceError
 from reports import figures as reports
@@ -56,7 +57,7 @@ def _build(request, kind: str):
 @login_required
 @require_safe
 def report_view(request, kind: str = "custom"):
-    if not reports.can_view(request.user):
+    if not can_read_reports(request.user):
         return HttpResponseForbidden("统计报表供县级及以上民政部门和审计/纪检查阅")
     report, error, today = _build(request, kind)
     choices = reports.period_choices(kind, today) if kind != "custom" else []
@@ -83,7 +84,7 @@ def report_view(request, kind: str = "custom"):
 @login_required
 @require_safe
 def report_export(request, kind: str = "custom"):
-    if not reports.can_view(request.user):
+    if not can_read_reports(request.user):
         return HttpResponseForbidden("统计报表供县级及以上民政部门和审计/纪检查阅")
     report, _error, _today = _build(request, kind)
     made = timezone.localtime().strftime("%Y-%m-%d %H:%M")

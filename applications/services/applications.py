@@ -28,8 +28,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.models import Region, User
-from accounts.scope import in_scope
 from accounts.services import event_record
 from applications import hooks
 from applications.models import (
@@ -56,24 +56,18 @@ Step = ApplicationEvent.Step
 Limit = StepLimit.Step
 Role = User.Role
 
-ROLE_NAMES = {
-    Role.CASEWORKER: "本社区的社区工作人员",
-    Role.STREET: "本街道的民政专干",
-    Role.COUNTY: "本县（区）的民政部门",
-}
-
-# action → (role that takes it, states it may be taken from, what it is called in messages)
-ACTIONS: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "document": (Role.CASEWORKER, tuple(Application.OPEN), "补充申请材料"),
-    "visit": (Role.CASEWORKER, (S.INVESTIGATING,), "录入入户调查"),
-    "review": (Role.CASEWORKER, (S.REVIEWING,), "录入民主评议"),
-    "street_approve": (Role.STREET, (S.STREET_REVIEW,), "街道审核"),
-    "street_return": (Role.STREET, (S.STREET_REVIEW,), "退回重新调查"),
-    "street_reject": (Role.STREET, (S.STREET_REVIEW,), "街道审核"),
-    "notice_start": (Role.STREET, (S.STREET_APPROVED,), "开始公示"),
-    "objection": (Role.STREET, (S.NOTICE,), "录入公示异议"),
-    "county_approve": (Role.COUNTY, (S.NOTICE,), "县级审批"),
-    "county_reject": (Role.COUNTY, (S.NOTICE,), "县级审批"),
+# action → (states it may be taken from, what it is called in messages); who takes it: accounts.permissions
+ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "document": (tuple(Application.OPEN), "补充申请材料"),
+    "visit": ((S.INVESTIGATING,), "录入入户调查"),
+    "review": ((S.REVIEWING,), "录入民主评议"),
+    "street_approve": ((S.STREET_REVIEW,), "街道审核"),
+    "street_return": ((S.STREET_REVIEW,), "退回重新调查"),
+    "street_reject": ((S.STREET_REVIEW,), "街道审核"),
+    "notice_start": ((S.STREET_APPROVED,), "开始公示"),
+    "objection": ((S.NOTICE,), "录入公示异议"),
+    "county_approve": ((S.NOTICE,), "县级审批"),
+    "county_reject": ((S.NOTICE,), "县级审批"),
 }
 COUNTY_ACTIONS = ("county_approve", "county_reject")
 MIN_INVESTIGATORS = 2
@@ -93,10 +87,10 @@ def _active(user) -> bool:
 
 def application_check(action: str, application: Application, user, today: dt.date) -> None:
     """Raise PermissionDenied (wrong role or region) or ServiceError (wrong state, notice not over)."""
-    role, states, label = ACTIONS[action]
-    if not _active(user) or user.role != role:
-        raise PermissionDenied(f"只有{ROLE_NAMES[role]}可以{label}")
-    if not in_scope(user, application.household.community_id):
+    states, label = ACTIONS[action]
+    if not permissions.takes_step(user, action):
+        raise PermissionDenied(f"只有{permissions.step_taker(action)}可以{label}")
+    if not permissions.can_take_application_step(user, action, application.household.community_id):
         raise PermissionDenied("无权办理其他地区的申请")
     if application.status not in states:
         raise ServiceError(
@@ -226,9 +220,9 @@ def application_intake(
     the reason). The intake page always asks; None is only for callers of version 1 that do not ask yet."""
     today = _today(today)
     household = Household.objects.select_for_update().get(pk=household.pk)
-    if not _active(acting_user) or acting_user.role != Role.CASEWORKER:
+    if not permissions.is_caseworker(acting_user):
         raise PermissionDenied("只有社区工作人员可以受理申请")
-    if not in_scope(acting_user, household.community_id):
+    if not permissions.can_receive_application(acting_user, household.community_id):
         raise PermissionDenied("只能受理本人负责社区的家庭的申请")
     errors: list[dict[str, str]] = []
     if category not in Category.values:
@@ -889,7 +883,7 @@ LIMIT_MAX_DAYS = 60
 @transaction.atomic
 def step_limits_save(*, acting_user, days: dict[str, int | None]) -> dict[str, int]:
     """A county officer sets the time limits of their county (they apply to steps that start afterwards)."""
-    if not _active(acting_user) or acting_user.role != Role.COUNTY or acting_user.region_id is None:
+    if not permissions.can_set_step_limits(acting_user):
         raise PermissionDenied("只有县级民政部门可以设置本县（区）的办理时限")
     region = Region.objects.get(pk=acting_user.region_id)
     errors: list[dict[str, str]] = []

@@ -12,9 +12,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.scope import can_write_region
 from accounts.services import event_record
-from benefits import permissions
 from benefits.models import PaymentCorrection, PaymentLine, PaymentRoll
 from benefits.services.relief import parse_amount
 from config.errors import PermissionDenied, ServiceError

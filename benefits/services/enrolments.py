@@ -18,9 +18,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.services import event_record
 from applications.models import Application, Category
-from benefits import permissions
 from benefits.compute import (
     CENT,
     Outcome,

@@ -24,9 +24,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.services import event_record
 from applications.models import Category
-from benefits import hooks, permissions
+from benefits import hooks
 from benefits.compute import CENT, components_less, member_share
 from benefits.models import (
     ConfirmedFact,

@@ -16,9 +16,9 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.models import Region
 from accounts.services import event_record
-from benefits import permissions
 from benefits.compute import StandardsInForce
 from benefits.models import Enrolment, EnrolmentMember, FundMovement, ReliefGrant, ReserveFund
 from benefits.relief_rules import COUNTY, STREET, ReliefCheck, relief_check

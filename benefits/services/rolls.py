@@ -22,10 +22,10 @@ from collections.abc import Callable
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.models import Region
 from accounts.services import event_record
 from applications.models import Category
-from benefits import permissions
 from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll, Supplement
 from benefits.services import corrections, timeline
 from common.dates import month_label, next_month, parse_month

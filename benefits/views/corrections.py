@@ -10,8 +10,9 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts import permissions
 from accounts.scope import can_write_region
-from benefits import permissions, selectors
+from benefits import selectors
 from benefits.models import PaymentCorrection
 from benefits.services import corrections as services
 from benefits.views.common import PAGE_SIZE

@@ -10,10 +10,11 @@ from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from accounts import permissions
 from accounts.models import Region
 from accounts.scope import can_write_region, scope_filter
 from applications.models import Category
-from benefits import permissions, selectors
+from benefits import selectors
 from benefits.compute import COMPONENT_LABELS
 from benefits.forms import (
     EXIT_FIELD_MAP,

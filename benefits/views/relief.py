@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 
-from benefits import permissions, selectors
+from accounts import permissions
+from benefits import selectors
 from benefits.forms import AnswerForm, DecisionForm, FilingForm, QueryForm, ReliefApplyForm, TopupForm
 from benefits.models import ReliefGrant, ReserveFund
 from benefits.services import relief as services

@@ -10,8 +10,9 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import permissions
 from accounts.services import access_log_record
-from benefits import exports, permissions, selectors
+from benefits import exports, selectors
 from benefits.compute import COMPONENT_LABELS
 from benefits.forms import HoldForm, RollRequestForm
 from benefits.models import PaymentLine, PaymentRoll
@@ -27,7 +28,7 @@ from config.errors import PermissionDenied, ServiceError
 @login_required
 def roll_list(request):
     user = request.user
-    county = services.county_of(user) if user.role == "county" else None
+    county = services.county_of(user) if permissions.manages_rolls(user) else None
     form = RollRequestForm(request.POST or None)
     if request.method == "POST":
         if county is None or not permissions.can_manage_roll(user, county.code):

@@ -16,7 +16,6 @@ from django.db import transaction
 
 from accounts.checks import (
     Errors,
-    active,
     choice,
     d,
     date_check,
@@ -27,15 +26,14 @@ from accounts.checks import (
     today_or,
     touch,
 )
-from accounts.models import Region, User
-from accounts.scope import in_scope
+from accounts.models import Region
+from accounts.permissions import can_manage_offer
 from accounts.services import event_record
 from common import money
 from config.errors import PermissionDenied, ServiceError
 from help.models import AidKind, AidMatch, AidNeed, AidOffer
 from households.models import Household
 
-OFFER_ROLES = (User.Role.CASEWORKER, User.Role.STREET, User.Role.COUNTY)
 NEED_MAX_LENGTH = 500
 # What a published text must not contain, whoever the household: ID numbers, phone numbers, house numbers.
 PERSONAL_PATTERNS = (
@@ -43,10 +41,6 @@ PERSONAL_PATTERNS = (
     (re.compile(r"1[3-9]\d{9}|\d{3,4}-?\d{7,8}"), "电话号码"),
     (re.compile(r"\d+\s*(号|栋|幢|单元|室|弄)"), "门牌号"),
 )
-
-
-def can_manage_offer(user, region_code: str | None) -> bool:
-    return active(user) and getattr(user, "role", None) in OFFER_ROLES and in_scope(user, region_code)
 
 
 def personal_data_in(value: str, household: Household) -> list[str]:

@@ -27,12 +27,12 @@ from django.utils import timezone
 from accounts.api_auth import DepartmentPrincipal
 from accounts.kinds import KINDS, PROGRAMS
 from accounts.models import PROVINCE_CODE, Region
+from accounts.permissions import can_act_for_region, can_decide_extract
 from accounts.services import event_record
 from config.errors import PermissionDenied, ServiceError
 from config.uploads import upload_store
 from ledgers import periods
 from ledgers.models import Extract, ExtractError, ExtractRow
-from ledgers.permissions import can_act_for_region, can_decide_extract
 from ledgers.signals import extract_loaded
 from ledgers.validation import ExtractFileError, read_good_rows, validate_file
 

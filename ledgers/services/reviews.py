@@ -13,12 +13,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.permissions import can_review
 from accounts.services import event_record
 from benefits.services.followups import fact_confirm
 from config.errors import PermissionDenied, ServiceError
 from households.models import Person
 from ledgers.models import ReviewTask
-from ledgers.permissions import can_review
 from ledgers.rules import BY_CODE
 
 # The exit reason (benefits Enrolment.ExitReason) a confirmed finding points to, with the details an exit asks

@@ -37,13 +37,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Region
+from accounts.permissions import can_act_for_region
 from accounts.services import event_record
 from common.money import round_half_up
 from config.errors import PermissionDenied, ServiceError
 from eligibility.standards import StandardsLookup
 from ledgers import periods
 from ledgers.models import Extract, ReconciliationRun, RunLimit, RunStep
-from ledgers.permissions import can_act_for_region
 from ledgers.rules import BY_CODE, RULES, Context, Dialect
 
 log = logging.getLogger(__name__)
