@@ -137,7 +137,7 @@ def test_a_pending_or_rejected_correction_is_not_paid(
 @pytest.mark.parametrize(
     "amount,reason,field,message",
     [
-        ("abc", "漏算", "corrected_amount", "金额须为数字"),
+        ("abc", "漏算", "corrected_amount", "金额应为数字，如 1000 或 1,000.50"),
         ("900", " ", "reason", "请写明原发放有什么错误"),
         ("860.00", "漏算", "corrected_amount", "应发金额与原发放金额相同，无需更正"),
     ],
@@ -197,7 +197,7 @@ def test_the_pages(client, locked_july, caseworker, county_officer):
     url = reverse("correction_request", args=[line.pk])
     assert f'href="{url}"' in page
     response = client.post(url, {"corrected_amount": "abc", "reason": "漏算"})
-    assert response.status_code == 200 and "金额须为数字" in response.content.decode()
+    assert response.status_code == 200 and "金额应为数字" in response.content.decode()
     assert not PaymentCorrection.objects.exists()
     assert client.post(url, {"corrected_amount": "900", "reason": "漏算"}).status_code == 302
     correction = PaymentCorrection.objects.get()

@@ -415,7 +415,7 @@ def test_fifty_yuan_disability_living_refused_with_the_seed_figure(county_office
     assert exc.value.errors == [
         {
             "field": "disability_living",
-            "message": "困难残疾人生活补贴不得低于每人每月60元（五(一)1），现填 50",
+            "message": "困难残疾人生活补贴不得低于每人每月60元（五(一)1），现填 50.00",
         }
     ]
 
@@ -446,7 +446,7 @@ def test_county_below_its_province_same_year_is_a_warning_kept_with_the_record(
 ):
     save(province_officer, code=PROVINCE, dibao=D("700"), tekun=D("910"))
     standard, warnings = save(county_officer, dibao=D("690"), tekun=D("897"))
-    assert warnings == ["低保标准 690 元低于本省同年度标准 700.00 元，请核实"]
+    assert warnings == ["低保标准 690.00 元低于本省同年度标准 700.00 元，请核实"]
     assert standard.entry_warnings == warnings
 
 

@@ -850,7 +850,7 @@ def test_xls_and_ods_give_the_same_row_and_column_report_as_xlsx(
         == messages(xlsx)
         == [
             "第2行 N列「身份证号码」：身份证号码校验位错误",
-            "第3行 V列「工资性收入（元/月）」：应为数字（元，最多两位小数）",
+            "第3行 V列「工资性收入（元/月）」：应为数字，如 1000 或 1,000.50",
             "第5行 N列「身份证号码」：与第4行身份证号码重复，同一人只能登记一次",
         ]
     )
@@ -987,7 +987,7 @@ def test_the_error_report_exports_through_the_one_writer_with_formulas_as_text(
     assert list(batch.issues.values_list("value", flat=True)) == ['=HYPERLINK("http://ev.il")', "@SUM(1)"]
     client.force_login(county_officer)
     expected = [
-        (2, "V", "工资性收入（元/月）", "应为数字（元，最多两位小数）", '\'=HYPERLINK("http://ev.il")'),
+        (2, "V", "工资性收入（元/月）", "应为数字，如 1000 或 1,000.50", '\'=HYPERLINK("http://ev.il")'),
         (
             3,
             "O",
