@@ -13,6 +13,7 @@ from django.db import connection
 from applications.models import Application, ApplicationEvent
 from applications.services import applications as services
 from applications.tests.factories import FAST_HASHERS, TODAY, application_at, standard_make
+from benefits import application_hooks
 from benefits import services as benefit_services
 from benefits.models import Enrolment
 from config.errors import ServiceError
@@ -70,7 +71,7 @@ def test_two_simultaneous_approvals_make_one_decision_and_one_enrolment(
         time.sleep(0.5)  # hold the row lock long enough for the other click to arrive and wait on it
         return benefit_services.enrolment_create(**kwargs)
 
-    monkeypatch.setattr(services, "enrolment_create", slow_enrolment_create)
+    monkeypatch.setattr(application_hooks, "enrolment_create", slow_enrolment_create)  # what approval calls
 
     def click():
         # each click loads the application afresh, as a request would

@@ -26,7 +26,7 @@ def _migrate(targets):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    return executor.loader.project_state([t for t in targets if t[1] is not None]).apps
 
 
 def _latest():
@@ -36,6 +36,13 @@ def _latest():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_database_from_before_the_move_migrates_forward_with_every_row():
+    try:
+        _moved_forward_and_back()
+    finally:  # whatever failed, the database is left at the latest migrations for the tests after this one
+        _migrate(_latest())
+
+
+def _moved_forward_and_back():
     old = _migrate(BEFORE_THE_MOVE)
     Region = old.get_model("accounts", "Region")
     Household = old.get_model("cases", "Household")
