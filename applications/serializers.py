@@ -78,6 +78,14 @@ class ApplicationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(
+        serializers.ChoiceField(
+            choices=Application._meta.get_field("residence_basis").choices, allow_null=True
+        )
+    )
+    def get_residence_basis(self, application) -> str | None:
+        return application.residence_basis or None
+
 
 @extend_schema_field(OpenApiTypes.STR)
 class StatusText(serializers.CharField):
@@ -133,6 +141,11 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class ApplicationDetailSerializer(ApplicationSerializer):
+    # Empty for applications received before policy version 2: null then, never an empty string a generated
+    # client's enum would refuse.
+    residence_basis = serializers.SerializerMethodField(
+        help_text="申请地依据：hukou 本地户籍，permit 本地居住证；政策第2版之前受理的申请为 null"
+    )
     events = EventSerializer(many=True, read_only=True)
     visits = VisitSerializer(many=True, read_only=True)
     reviews = ReviewSerializer(many=True, read_only=True)

@@ -322,7 +322,7 @@ def test_api_lists_scoped_applications_with_masked_ids(
     ]
     assert head.id_number not in str(detail)
     # policy.md §8.5: where the application may be made (empty for one received without the question)
-    assert (detail["residence_basis"], detail["residence_months"]) == ("", None)
+    assert (detail["residence_basis"], detail["residence_months"]) == (None, None)
     events = client.get(f"/api/v1/applications/{mine.pk}/events").json()
     assert [e["verb"] for e in events["results"]] == [
         "受理申请",
