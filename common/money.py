@@ -91,7 +91,10 @@ def parse(
     frac = m.group("frac") or ""
     if len(frac) > 2:
         raise MoneyError(f"{label}最多保留两位小数（到分）")
-    amount = Decimal(f"{m.group('sign')}{m.group('int').replace(',', '')}.{frac or '0'}").quantize(CENT)
+    try:
+        amount = Decimal(f"{m.group('sign')}{m.group('int').replace(',', '')}.{frac or '0'}").quantize(CENT)
+    except InvalidOperation:  # more digits than a Decimal holds to the fen: far beyond any column
+        raise MoneyError(f"{label}超出合理范围（不能超过 {format_yuan(max_value)} 元）") from None
     if amount < 0 and not allow_negative:
         raise MoneyError(f"{label}不能为负数")
     if abs(amount) > max_value:

@@ -158,3 +158,9 @@ def test_collect_gathers_the_error_under_the_field():
         {"field": "amount", "message": "每户金额应为数字，如 1000 或 1,000.50"},
         {"field": "wage", "message": "请填写月工资"},
     ]
+
+
+def test_more_digits_than_a_decimal_holds_is_out_of_range_not_a_crash():
+    # 27 digits and two decimals exceed Decimal's 28-digit precision: found by schemathesis on evaluate.
+    with pytest.raises(MoneyError, match="超出合理范围"):
+        money.parse("9" * 27)
