@@ -175,6 +175,12 @@ def can_manage_roll(user, county_code: str) -> bool:
     return is_county_officer(user) and user.region_id == county_code
 
 
+def can_approve_correction(user, county_code: str, requested_by_id: int | None) -> bool:
+    """A 冲正 is approved by the county office, and never by the officer who asked for it (four eyes: the
+    person who says a paid amount was wrong is not the one who lets the money move)."""
+    return can_manage_roll(user, county_code) and user.pk != requested_by_id
+
+
 def can_read_rolls(user) -> bool:
     """County, city and province officers, auditors and superusers (a caseworker or street officer does not)."""
     return _staff(user) and (_role(user) in OVERSIGHT or _superuser(user))

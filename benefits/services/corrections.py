@@ -16,7 +16,7 @@ from accounts import permissions
 from accounts.scope import can_write_region
 from accounts.services import event_record
 from benefits.models import PaymentCorrection, PaymentLine, PaymentRoll
-from benefits.services.relief import parse_amount
+from common import money
 from config.errors import PermissionDenied, ServiceError
 
 C = PaymentCorrection.Status
@@ -43,7 +43,8 @@ def correction_request(*, line: PaymentLine, corrected_amount, reason: str, acti
     ):
         raise PermissionDenied("只有本社区的社区工作人员或本县（区）民政部门可以申请更正")
     errors: list[dict[str, str]] = []
-    amount = parse_amount(corrected_amount, "corrected_amount", errors)
+    # Zero is an answer: nothing should have been paid (the 冲正 line alone cancels the payment).
+    amount = money.collect(corrected_amount, "corrected_amount", errors, label="应发金额", required=True)
     reason = (reason or "").strip()
     if not reason:
         errors.append({"field": "reason", "message": "请写明原发放有什么错误"})
@@ -88,6 +89,12 @@ def _pending(correction: PaymentCorrection, acting_user) -> PaymentCorrection:
 @transaction.atomic
 def correction_approve(*, correction: PaymentCorrection, acting_user, note: str = "") -> PaymentCorrection:
     correction = _pending(correction, acting_user)
+    if not permissions.can_approve_correction(
+        acting_user, correction.line.roll.county_id, correction.requested_by_id
+    ):
+        raise ServiceError(
+            "这笔更正是您本人申请的，须由本县（区）民政部门的另一名工作人员审批", code="same_person"
+        )
     correction.status, correction.decided_by, correction.decided_at = C.APPROVED, acting_user, timezone.now()
     correction.decision_note = (note or "").strip()
     correction._history_user = acting_user

@@ -94,14 +94,16 @@ def test_a_wrong_line_is_reversed_and_corrected_on_the_next_roll_and_the_locked_
     assert kinds == [("冲正", Decimal("-860.00")), ("更正", Decimal("900.00"))]
 
 
-def test_a_correction_is_settled_once(locked_july, county_officer, django_capture_on_commit_callbacks):
+def test_a_correction_is_settled_once(
+    locked_july, county_officer, make_user, django_capture_on_commit_callbacks
+):
     correction = services.correction_request(
         line=line_of(locked_july, "李四"),
         corrected_amount="500",
         reason="收入核定有误",
         acting_user=county_officer,
     )
-    services.correction_approve(correction=correction, acting_user=county_officer)
+    services.correction_approve(correction=correction, acting_user=make_user("county", "360102"))
     august, _ = make_roll(
         county_officer, month=AUGUST, today=dt.date(2018, 8, 2), capture=django_capture_on_commit_callbacks
     )
@@ -137,7 +139,11 @@ def test_a_pending_or_rejected_correction_is_not_paid(
 @pytest.mark.parametrize(
     "amount,reason,field,message",
     [
-        ("abc", "漏算", "corrected_amount", "金额应为数字，如 1000 或 1,000.50"),
+        ("abc", "漏算", "corrected_amount", "应发金额应为数字，如 1000 或 1,000.50"),
+        ("1e3", "漏算", "corrected_amount", "应发金额应为数字，如 1000 或 1,000.50"),
+        ("-5", "漏算", "corrected_amount", "应发金额不能为负数"),
+        ("900.001", "漏算", "corrected_amount", "应发金额最多保留两位小数（到分）"),
+        ("", "漏算", "corrected_amount", "请填写应发金额"),
         ("900", " ", "reason", "请写明原发放有什么错误"),
         ("860.00", "漏算", "corrected_amount", "应发金额与原发放金额相同，无需更正"),
     ],
@@ -177,6 +183,45 @@ def test_only_the_county_approves_and_only_the_community_or_county_requests(
     assert state() == before
 
 
+def test_the_officer_who_asked_for_a_correction_cannot_approve_it(
+    locked_july, county_officer, make_user, client
+):
+    """Four eyes: a second county officer approves; the refused approval writes nothing, on the page too."""
+    correction = services.correction_request(
+        line=line_of(locked_july, "张三"), corrected_amount="900", reason="漏算", acting_user=county_officer
+    )
+    before = state()
+    with pytest.raises(ServiceError) as exc:
+        services.correction_approve(correction=correction, acting_user=county_officer)
+    assert exc.value.code == "same_person"
+    assert exc.value.message == "这笔更正是您本人申请的，须由本县（区）民政部门的另一名工作人员审批"
+    assert state() == before
+    client.force_login(county_officer)
+    page = client.get(reverse("correction_list")).content.decode()
+    assert 'value="approve"' not in page and "本人申请，须由另一名县级工作人员批准" in page
+    response = client.post(
+        reverse("correction_decide", args=[correction.pk]), {"decision": "approve"}, follow=True
+    )
+    assert "这笔更正是您本人申请的" in response.content.decode()
+    assert state() == before
+    second = make_user("county", "360102")
+    client.force_login(second)
+    assert 'value="approve"' in client.get(reverse("correction_list")).content.decode()
+    client.post(reverse("correction_decide", args=[correction.pk]), {"decision": "approve"})
+    correction.refresh_from_db()
+    assert correction.status == "approved" and correction.decided_by == second
+
+
+def test_zero_is_a_correct_amount_when_nothing_should_have_been_paid(locked_july, caseworker):
+    correction = services.correction_request(
+        line=line_of(locked_july, "张三"),
+        corrected_amount="０",
+        reason="已死亡仍发放",
+        acting_user=caseworker,
+    )
+    assert correction.corrected_amount == Decimal("0.00")
+
+
 def test_an_unlocked_roll_is_not_corrected_by_reversal(
     std2018, county_officer, django_capture_on_commit_callbacks
 ):
@@ -197,7 +242,9 @@ def test_the_pages(client, locked_july, caseworker, county_officer):
     url = reverse("correction_request", args=[line.pk])
     assert f'href="{url}"' in page
     response = client.post(url, {"corrected_amount": "abc", "reason": "漏算"})
-    assert response.status_code == 200 and "金额应为数字" in response.content.decode()
+    assert response.status_code == 200 and "应发金额应为数字" in response.content.decode()
+    response = client.post(url, {"corrected_amount": "1e3", "reason": "漏算"})
+    assert response.status_code == 200 and "应发金额应为数字" in response.content.decode()
     assert not PaymentCorrection.objects.exists()
     assert client.post(url, {"corrected_amount": "900", "reason": "漏算"}).status_code == 302
     correction = PaymentCorrection.objects.get()

@@ -17,11 +17,13 @@ from benefits.models import PaymentCorrection
 from benefits.services import corrections as services
 from benefits.views.common import PAGE_SIZE
 from common.errors import apply_to_form, flash
+from common.fields import MoneyField
 from config.errors import PermissionDenied, ServiceError
 
 
 class CorrectionForm(forms.Form):
-    corrected_amount = forms.CharField(label="应发金额（元）", max_length=20)
+    # The one money parser (common.money) through its form field; the service reads the same Decimal again.
+    corrected_amount = MoneyField(label="应发金额（元）")
     reason = forms.CharField(label="原发放有什么错误", widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -67,6 +69,8 @@ def correction_list(request):
             "c": c,
             "can_decide": c.status == PaymentCorrection.Status.PENDING
             and permissions.can_manage_roll(request.user, c.line.roll.county_id),
+            "can_approve": c.status == PaymentCorrection.Status.PENDING
+            and permissions.can_approve_correction(request.user, c.line.roll.county_id, c.requested_by_id),
         }
         for c in page.object_list
     ]
