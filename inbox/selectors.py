@@ -351,14 +351,25 @@ class Notification:
     text: str
     url: str
     unread: bool
+    key: str = ""  # what inbox.models.NotificationRead stores when this one is marked read on its own
 
 
 def notifications(
-    *, user, now: dt.datetime, read_through: dt.datetime | None, limit: int = 50
+    *,
+    user,
+    now: dt.datetime,
+    read_through: dt.datetime | None,
+    limit: int = 50,
+    read_keys: frozenset[str] | set[str] = frozenset(),
 ) -> list[Notification]:
     """Decisions, returned applications and new findings on the cases in the user's scope, made by someone else,
-    in the last 30 days, newest first (two queries)."""
+    in the last 30 days, newest first (two queries). A notification is read when it is older than the user's
+    "all read" mark or its key is among `read_keys` (marked read on its own)."""
     since = now - dt.timedelta(days=NOTIFICATION_DAYS)
+
+    def unread(key: str, at: dt.datetime) -> bool:
+        return key not in read_keys and (read_through is None or at > read_through)
+
     events = (
         scope_filter(ApplicationEvent.objects.all(), user, "region_code")
         .filter(step__in=NOTIFY_STEPS, at__gte=since)
@@ -373,7 +384,8 @@ def notifications(
             text=f"{_head_name(e.application.household)}家的{e.application.get_category_display()}申请：{e.verb}"
             + (f"（{e.actor}）" if e.actor else ""),
             url=reverse("application_detail", args=[e.application_id]),
-            unread=read_through is None or e.at > read_through,
+            unread=unread(f"event-{e.pk}", e.at),
+            key=f"event-{e.pk}",
         )
         for e in events
     ]
@@ -383,7 +395,8 @@ def notifications(
             at=t.created_at,
             text=f"新的比对疑点：{t.finding.name or t.finding.id_masked}，{t.finding.rule_label}",
             url=reverse("ledger_finding_detail", args=[t.finding_id]),
-            unread=read_through is None or t.created_at > read_through,
+            unread=unread(f"finding-{t.pk}", t.created_at),
+            key=f"finding-{t.pk}",
         )
         for t in tasks
     ]

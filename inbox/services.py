@@ -1,4 +1,4 @@
-"""The inbox's writes: marking notifications read, and the daily e-mail digest.
+"""The inbox's writes: marking notifications read (all at once, or one by one), and the daily e-mail digest.
 
 Marking read changes only the user's own reading position, not a case, so it writes no domain event; the
 digest records the day it was sent so a second run on the same day (a retry, a restart of the embedded server)
@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from inbox import selectors
-from inbox.models import NotificationState
+from config.errors import ServiceError
+from inbox.models import NotificationRead, NotificationState
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +30,34 @@ def notifications_mark_read(*, user, now: dt.datetime | None = None) -> Notifica
     return state
 
 
+def notification_mark_read(*, user, key: str, now: dt.datetime | None = None) -> NotificationRead:
+    """Mark one of the user's current notifications read. A key that is not one of them (another user's case,
+    older than 30 days, made up) is refused and nothing is written."""
+    now = now or timezone.now()
+    keys = {n.key for n in selectors.notifications(user=user, now=now, read_through=None, limit=500)}
+    if key not in keys:
+        raise ServiceError("这条消息不存在或已超过30天，无法标为已读", code="not_found")
+    mark, _ = NotificationRead.objects.get_or_create(user=user, key=key, defaults={"read_at": now})
+    return mark
+
+
 def read_through_of(user) -> dt.datetime | None:
     return NotificationState.objects.filter(user=user).values_list("read_through", flat=True).first()
+
+
+def read_state_of(user, *, now: dt.datetime | None = None) -> dict:
+    """`read_through` and `read_keys` for selectors.notifications (two small queries): single read marks older
+    than the notifications' 30 days are not read back."""
+    since = (now or timezone.now()) - dt.timedelta(days=selectors.NOTIFICATION_DAYS)
+    keys = NotificationRead.objects.filter(user=user, read_at__gte=since).values_list("key", flat=True)
+    return {"read_through": read_through_of(user), "read_keys": frozenset(keys)}
 
 
 def digest_text(*, user, today: dt.date, now: dt.datetime) -> str | None:
     """The digest's body in plain Chinese, or None when nothing waits and nothing is new."""
     sections = selectors.inbox_sections(user=user, today=today)
     unread = [
-        n for n in selectors.notifications(user=user, now=now, read_through=read_through_of(user)) if n.unread
+        n for n in selectors.notifications(user=user, now=now, **read_state_of(user, now=now)) if n.unread
     ]
     if not sections and not unread:
         return None

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.views import overview_context
+from common.errors import flash
+from config.errors import ServiceError
 from inbox import search as search_module
 from inbox import selectors, services
 
@@ -18,7 +20,7 @@ from inbox import selectors, services
 def home(request):
     user, today, now = request.user, timezone.localdate(), timezone.now()
     sections = selectors.inbox_sections(user=user, today=today)
-    recent = selectors.notifications(user=user, now=now, read_through=services.read_through_of(user), limit=5)
+    recent = selectors.notifications(user=user, now=now, limit=5, **services.read_state_of(user, now=now))
     return render(
         request,
         "inbox/home.html",
@@ -35,10 +37,8 @@ def home(request):
 
 @login_required
 def notifications(request):
-    user = request.user
-    items = selectors.notifications(
-        user=user, now=timezone.now(), read_through=services.read_through_of(user)
-    )
+    user, now = request.user, timezone.now()
+    items = selectors.notifications(user=user, now=now, **services.read_state_of(user, now=now))
     return render(
         request,
         "inbox/notifications.html",
@@ -54,13 +54,24 @@ def notifications_read(request):
 
 
 @login_required
+@require_POST
+def notification_read(request, key: str):
+    """One notification marked read; back to the list (or the home page it was marked on)."""
+    try:
+        services.notification_mark_read(user=request.user, key=key)
+    except ServiceError as exc:
+        flash(request, exc)
+    return redirect("home" if request.POST.get("back") == "home" else "notifications")
+
+
+@login_required
 def counts(request):
     user = request.user
     data = selectors.inbox_counts(user=user, today=timezone.localdate())
-    read_through = services.read_through_of(user)
+    now = timezone.now()
     data["unread"] = sum(
         1
-        for n in selectors.notifications(user=user, now=timezone.now(), read_through=read_through)
+        for n in selectors.notifications(user=user, now=now, **services.read_state_of(user, now=now))
         if n.unread
     )
     return JsonResponse(data)

@@ -167,6 +167,60 @@ def test_a_decision_notifies_the_caseworker_until_marked_read(
     assert "已读" in client.get(reverse("notifications")).content.decode()
 
 
+def test_one_notification_is_marked_read_on_its_own(client, caseworker, street_officer, county_officer):
+    from inbox.models import NotificationRead, NotificationState
+
+    application_at(
+        "approved",
+        household=household_make(community_id=HOME_COMMUNITY),
+        caseworker=caseworker,
+        street=street_officer,
+        county=county_officer,
+    )
+    client.force_login(caseworker)
+    items = selectors.notifications(user=caseworker, now=timezone.now(), read_through=None)
+    decision, street = items
+    assert decision.key.startswith("event-") and street.key.startswith("event-")
+    page = client.get(reverse("notifications")).content.decode()
+    assert page.count("mark-one") == 2
+    response = client.post(reverse("notification_read", args=[decision.key]))
+    assert response.status_code == 302 and response.url == reverse("notifications")
+    assert client.get(reverse("inbox_counts")).json()["unread"] == 1
+    after = {
+        n.key: n.unread
+        for n in selectors.notifications(
+            user=caseworker, now=timezone.now(), read_through=None, read_keys={decision.key}
+        )
+    }
+    assert after == {decision.key: False, street.key: True}
+    page = client.get(reverse("notifications")).content.decode()
+    assert page.count("mark-one") == 1 and reverse("notification_read", args=[street.key]) in page
+    # marking it again changes nothing; the "all read" mark is untouched
+    client.post(reverse("notification_read", args=[decision.key]))
+    assert NotificationRead.objects.filter(user=caseworker).count() == 1
+    assert not NotificationState.objects.filter(user=caseworker).exists()
+
+
+def test_a_notification_that_is_not_the_users_own_is_not_marked(
+    client, caseworker, street_officer, county_officer
+):
+    from inbox.models import NotificationRead
+
+    application_at(
+        "approved",
+        household=household_make(community_id=HOME_COMMUNITY),
+        caseworker=caseworker,
+        street=street_officer,
+        county=county_officer,
+    )
+    decision = selectors.notifications(user=caseworker, now=timezone.now(), read_through=None)[0]
+    client.force_login(county_officer)  # the county made that decision: it is not news to the county
+    response = client.post(reverse("notification_read", args=[decision.key]), follow=True)
+    assert "这条消息不存在或已超过30天，无法标为已读" in response.content.decode()
+    client.post(reverse("notification_read", args=["event-999999"]))
+    assert not NotificationRead.objects.exists()
+
+
 def test_the_digest_is_sent_once_a_day_to_users_with_an_address(caseworker, street_officer, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     caseworker.email = "cw@example.org"
