@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from inbox import selectors
 from config.errors import ServiceError
+from inbox import selectors
 from inbox.models import NotificationRead, NotificationState
 
 log = logging.getLogger(__name__)
