@@ -20,7 +20,14 @@ from accounts.scope import scope_filter
 from applications.models import Application, ApplicationEvent
 from applications.selectors import application_queue
 from benefits import selectors as benefit_selectors
-from benefits.models import Enrolment, EnrolmentReview, PaymentCorrection, PaymentRoll, ReliefGrant
+from benefits.models import (
+    CountyTask,
+    Enrolment,
+    EnrolmentReview,
+    PaymentCorrection,
+    PaymentRoll,
+    ReliefGrant,
+)
 from common.dates import month_end
 from help.models import Lead
 from help.selectors import lead_scope
@@ -172,6 +179,33 @@ def _exit_rows(qs, today: dt.date) -> list[Row]:
     ]
 
 
+def _county_tasks(user, today: dt.date) -> QuerySet:
+    """Exit/adjustment and overpayment tasks after a confirmed death, move or fraud (benefits.services.followups):
+    assigned to the county office of the enrolment, so every county officer of it sees them until one closes it."""
+    if not permissions.is_county_officer(user):
+        return CountyTask.objects.none()
+    return benefit_selectors.county_tasks(user=user, status="open")
+
+
+def _county_task_rows(qs, today: dt.date) -> list[Row]:
+    out = []
+    for t in qs[:ROWS]:
+        fact = t.fact
+        if t.kind == CountyTask.Kind.OVERPAYMENT:
+            detail = f"{fact.get_kind_display()}后仍发放，多发合计 {t.total} 元，须追回"
+        else:
+            detail = f"{fact.get_kind_display()}（{fact.event_on:%Y-%m-%d}），须办理退出或变更"
+        out.append(
+            Row(
+                title=f"{fact.person.name} · {t.get_kind_display()}",
+                detail=f"{t.enrolment.household.community.name} · {detail}",
+                url=reverse("county_task_list") + f"#task-{t.pk}",
+                **_deadline(t.due_on, today),
+            )
+        )
+    return out
+
+
 def _leads(user, today: dt.date) -> QuerySet:
     if not permissions.is_caseworker(user):
         return Lead.objects.none()
@@ -298,6 +332,7 @@ SECTIONS = (
     ("reviews", "本月应复核", _reviews, _review_rows),
     ("findings", "比对疑点待核实", _findings, _finding_rows),
     ("exits", "需办理退出", _exits, _exit_rows),
+    ("county_tasks", "核实事实后的退出变更与追回", _county_tasks, _county_task_rows),
     ("leads", "主动发现线索待答复", _leads, _lead_rows),
     ("relief", "临时救助待审批/备案", _relief, _relief_rows),
     ("rolls", "发放花名册待确认", _rolls, _roll_rows),

@@ -191,3 +191,47 @@ def test_the_county_task_page_lists_each_month_and_closes_a_task(
     client.post(url, {"task": task.pk, "note": "已决定终止低保"})
     task.refresh_from_db()
     assert (task.status, task.closed_by) == ("done", county_officer)
+
+
+def test_the_county_tasks_wait_in_the_county_officers_inbox_until_closed(
+    paid, client, clock, caseworker, county_officer, other_county_officer
+):
+    """Issue 16: the exit and overpayment tasks appear in 我的待办 of the county they are assigned to, with the
+    deadline and days left (red once overdue), linking to the task list; a closed task leaves the inbox."""
+    from inbox.selectors import inbox_sections
+
+    alone, _family, _september = paid
+    zhang = alone.household.members.get()
+    review_resolve(
+        task=death_task(zhang, "2018-07-15", county_officer), acting_user=caseworker, decision="confirmed"
+    )
+    tasks = {t.kind: t for t in CountyTask.objects.filter(enrolment=alone)}
+    due = tasks["exit"].due_on
+    assert due == CONFIRMED_ON + dt.timedelta(days=FACT_TASK_DAYS)
+    sections = {s.key: s for s in inbox_sections(user=county_officer, today=CONFIRMED_ON)}
+    section = sections["county_tasks"]
+    assert section.count == 2
+    rows = {r.url: r for r in section.rows}
+    exit_row = rows[reverse("county_task_list") + f"#task-{tasks['exit'].pk}"]
+    over_row = rows[reverse("county_task_list") + f"#task-{tasks['overpayment'].pk}"]
+    assert (exit_row.due_on, exit_row.days_left, exit_row.overdue_days) == (due, FACT_TASK_DAYS, 0)
+    assert exit_row.title == "张三 · 办理退出或变更"
+    assert over_row.title == "张三 · 追回多发救助金" and "多发合计 280.00 元" in over_row.detail
+    assert "county_tasks" not in {
+        s.key for s in inbox_sections(user=other_county_officer, today=CONFIRMED_ON)
+    }
+    assert "county_tasks" not in {s.key for s in inbox_sections(user=caseworker, today=CONFIRMED_ON)}
+
+    late = due + dt.timedelta(days=7)
+    clock(late)
+    client.force_login(county_officer)
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="inbox-county_tasks"' in page and "核实事实后的退出变更与追回" in page
+    assert f'href="{reverse("county_task_list")}#task-{tasks["exit"].pk}"' in page
+    assert "已超期" in page and 'class="overdue-row"' in page
+    task_page = client.get(reverse("county_task_list")).content.decode()
+    assert f'id="task-{tasks["exit"].pk}" class="overdue-row"' in task_page
+
+    client.post(reverse("county_task_list"), {"task": tasks["exit"].pk, "note": "已决定终止低保"})
+    section = {s.key: s for s in inbox_sections(user=county_officer, today=late)}["county_tasks"]
+    assert section.count == 1 and section.rows[0].title == "张三 · 追回多发救助金"

@@ -345,7 +345,13 @@ def county_task_list(request):
     return render(
         request,
         "benefits/county_tasks.html",
-        {"page": page, "status": status, "error": error, "clause": followups.FACT_CLAUSE},
+        {
+            "page": page,
+            "status": status,
+            "error": error,
+            "clause": followups.FACT_CLAUSE,
+            "today": timezone.localdate(),
+        },
     )
 
 
