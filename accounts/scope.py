@@ -67,6 +67,16 @@ def communities_for(user) -> QuerySet:
     return scope_filter(qs, user, "code")
 
 
+def filter_communities(user) -> QuerySet:
+    """The communities a list page offers in its region filter (县→街道→社区 picker): those in the user's scope,
+    with their street and county for the picker's first two boxes (one query)."""
+    return (
+        scope_filter(Region.objects.filter(level=Region.Level.COMMUNITY), user, "code")
+        .select_related("parent__parent")
+        .order_by("code")
+    )
+
+
 def narrow_to_region(qs: QuerySet, code: str | None, field: str = "community__code") -> QuerySet:
     """A list's region filter (a county, street or community the user picked), applied on top of scope_filter:
     it can only narrow what the user already sees. An unknown code matches nothing."""

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from accounts import permissions
 from accounts.models import Event, Region
 from accounts.scope import narrow_to_region, region_prefix, scope_filter
+from applications.models import Category
 from benefits.models import (
     CountyTask,
     Enrolment,
@@ -188,18 +189,45 @@ def enrolment_lines(*, enrolment: Enrolment, limit: int = 24) -> list[PaymentLin
 # Reviews
 
 
-def review_queue(*, user, today: dt.date, status: str = "open") -> QuerySet[EnrolmentReview]:
+# The columns the review list sorts by (config.listing.sort_order).
+REVIEW_SORTS = {
+    "id": "id",
+    "community": "enrolment__household__community_id",
+    "due_on": "due_on",
+    "completed_at": "completed_at",
+}
+
+
+def review_queue(
+    *,
+    user,
+    today: dt.date,
+    status: str = "open",
+    kind: str = "",
+    community: str = "",
+    deadline: str = "",
+    sort: str = "",
+) -> QuerySet[EnrolmentReview]:
+    """Reviews in scope: open, done or all; of one kind; in a county/street/community; due ("overdue", or
+    "month": by the end of this month); sorted by one of REVIEW_SORTS (open: soonest due first; done: latest)."""
     qs = scope_filter(EnrolmentReview.objects.all(), user, f"enrolment__{ENROLMENT_SCOPE}")
+    qs = narrow_to_region(qs, community, f"enrolment__{ENROLMENT_SCOPE}")
     if status == "open":
         qs = qs.filter(status=EnrolmentReview.Status.OPEN)
     elif status == "done":
         qs = qs.filter(status=EnrolmentReview.Status.DONE)
+    if kind in EnrolmentReview.Kind.values:
+        qs = qs.filter(kind=kind)
+    if deadline == "overdue":
+        qs = qs.filter(status=EnrolmentReview.Status.OPEN, due_on__lt=today)
+    elif deadline == "month":
+        qs = qs.filter(status=EnrolmentReview.Status.OPEN, due_on__lte=month_end(today))
     heads = Person.objects.filter(relation=Person.Relation.HEAD)
-    order = ("due_on", "id") if status == "open" else ("-completed_at", "-id")
+    default = "due_on" if status == "open" else "-completed_at"
     return (
         qs.select_related("enrolment__household__community", "completed_by")
         .prefetch_related(Prefetch("enrolment__household__members", queryset=heads, to_attr="heads"))
-        .order_by(*order)
+        .order_by(*sort_order(sort, REVIEW_SORTS, default))
     )
 
 
@@ -217,10 +245,31 @@ def roll_scope(*, user) -> QuerySet[PaymentRoll]:
     return scope_filter(PaymentRoll.objects.all(), user, "county__code")
 
 
-def roll_list(*, user) -> QuerySet[PaymentRoll]:
-    return (
-        roll_scope(user=user).select_related("county", "locked_by").order_by("-month", "county_id", "program")
-    )
+# The columns the roll list sorts by (config.listing.sort_order).
+ROLL_SORTS = {"month": "month", "county": "county_id", "program": "program", "status": "status"}
+
+
+def roll_list(
+    *,
+    user,
+    status: str = "",
+    program: str = "",
+    month: dt.date | None = None,
+    county: str = "",
+    sort: str = "",
+) -> QuerySet[PaymentRoll]:
+    """Rolls in scope, filtered by status, program, month and county, newest month first."""
+    qs = roll_scope(user=user)
+    if status in PaymentRoll.Status.values:
+        qs = qs.filter(status=status)
+    if program in Category.values:
+        qs = qs.filter(program=program)
+    if month is not None:
+        qs = qs.filter(month=month)
+    if county:
+        qs = qs.filter(county_id=county)
+    order = sort_order(sort, ROLL_SORTS, "-month")
+    return qs.select_related("county", "locked_by").order_by(order[0], "county_id", "program", order[1])
 
 
 def roll_get(*, user, pk: int) -> PaymentRoll:
@@ -273,11 +322,36 @@ def relief_scope(*, user) -> QuerySet[ReliefGrant]:
     return scope_filter(ReliefGrant.objects.all(), user, "household__community__code")
 
 
-def relief_list(*, user, status: str = "") -> QuerySet[ReliefGrant]:
-    qs = relief_scope(user=user)
+# The columns the relief list sorts by (config.listing.sort_order).
+RELIEF_SORTS = {
+    "id": "id",
+    "community": "household__community_id",
+    "amount": "amount",
+    "received_on": "received_on",
+}
+
+
+def relief_list(
+    *,
+    user,
+    status: str = "",
+    kind: str = "",
+    community: str = "",
+    month: dt.date | None = None,
+    sort: str = "",
+) -> QuerySet[ReliefGrant]:
+    """Temporary relief in scope, filtered by status, kind, a county/street/community and the month received,
+    sorted by one of RELIEF_SORTS (newest first)."""
+    qs = narrow_to_region(relief_scope(user=user), community, "household__community__code")
     if status in ReliefGrant.Status.values:
         qs = qs.filter(status=status)
-    return qs.select_related("household__community", "person").order_by("-id")
+    if kind in ReliefGrant.Kind.values:
+        qs = qs.filter(kind=kind)
+    if month is not None:
+        qs = qs.filter(received_on__gte=month, received_on__lt=add_months(month, 1))
+    return qs.select_related("household__community", "person").order_by(
+        *sort_order(sort, RELIEF_SORTS, "-id")
+    )
 
 
 def relief_queue(*, user) -> QuerySet[ReliefGrant]:
@@ -318,11 +392,14 @@ def household_relief(*, household) -> list[ReliefGrant]:
     return list(ReliefGrant.objects.filter(household=household).select_related("person").order_by("-id")[:50])
 
 
-def county_tasks(*, user, status: str = "open") -> QuerySet:
+def county_tasks(*, user, status: str = "open", kind: str = "", community: str = "") -> QuerySet:
     """The county's tasks after confirmed facts (policy.md §8.3), in the user's scope, with what the page shows
     in a fixed number of queries."""
     qs = scope_filter(CountyTask.objects.all(), user, f"enrolment__{ENROLMENT_SCOPE}")
+    qs = narrow_to_region(qs, community, f"enrolment__{ENROLMENT_SCOPE}")
     qs = qs.filter(status=CountyTask.Status.DONE if status == "done" else CountyTask.Status.OPEN)
+    if kind in CountyTask.Kind.values:
+        qs = qs.filter(kind=kind)
     return qs.select_related("fact__person", "enrolment__household__community", "addressed_to").order_by(
         "due_on", "id"
     )
@@ -362,9 +439,10 @@ def relief_prior_grants(*, grant: ReliefGrant) -> list[dict]:
     ]
 
 
-def correction_list(*, user, status: str = "") -> QuerySet[PaymentCorrection]:
+def correction_list(*, user, status: str = "", community: str = "") -> QuerySet[PaymentCorrection]:
     """Corrections of locked rolls in the user's scope (the wrong line's community), newest first."""
     qs = scope_filter(PaymentCorrection.objects.all(), user, "line__community_code")
+    qs = narrow_to_region(qs, community, "line__community_code")
     if status in PaymentCorrection.Status.values:
         qs = qs.filter(status=status)
     return qs.select_related("line__roll", "requested_by", "decided_by", "roll").order_by("-id")

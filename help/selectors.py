@@ -10,10 +10,11 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from accounts.scope import ALL, region_prefix, scope_filter
+from accounts.scope import ALL, narrow_to_region, region_prefix, scope_filter
 from applications.selectors import region_chain
 from benefits.models import Enrolment
-from common.dates import age_on
+from common.dates import add_months, age_on
+from config.listing import sort_order
 from eligibility.ages import is_working_age, working_age_births
 from help.models import (
     AidKind,
@@ -62,15 +63,44 @@ def lead_scope(*, user) -> QuerySet[Lead]:
     return scope_filter(Lead.objects.all(), user, "community__code")
 
 
-def lead_list(*, user, status: str = "open", source: str = "") -> QuerySet[Lead]:
-    qs = lead_scope(user=user)
+# The columns the lead list sorts by (config.listing.sort_order).
+LEAD_SORTS = {
+    "id": "id",
+    "community": "community_id",
+    "reported_on": "reported_on",
+    "visit_due_on": "visit_due_on",
+}
+
+
+def lead_list(
+    *,
+    user,
+    status: str = "open",
+    source: str = "",
+    community: str = "",
+    month: dt.date | None = None,
+    deadline: str = "",
+    today: dt.date | None = None,
+    sort: str = "",
+) -> QuerySet[Lead]:
+    """Leads in scope, filtered by status, source, a county/street/community, the month reported and the first
+    visit's deadline ("overdue", or "soon": within three days, not yet visited), sorted by one of LEAD_SORTS."""
+    qs = narrow_to_region(lead_scope(user=user), community, "community__code")
+    if month is not None:
+        qs = qs.filter(reported_on__gte=month, reported_on__lt=add_months(month, 1))
+    if deadline and today is not None:
+        qs = qs.filter(status=Lead.Status.OPEN)
+        if deadline == "overdue":
+            qs = qs.filter(visit_due_on__lt=work_calendar().overdue_cutoff(today))
+        elif deadline == "soon":
+            qs = qs.filter(visit_due_on__gte=today, visit_due_on__lte=today + dt.timedelta(days=3))
     if status == "open":
         qs = qs.filter(status__in=Lead.OPEN_STATUSES)
     elif status in Lead.Status.values:
         qs = qs.filter(status=status)
     if source in Lead.Source.values:
         qs = qs.filter(source=source)
-    return qs.select_related("community", "api_client").order_by("-id")
+    return qs.select_related("community", "api_client").order_by(*sort_order(sort, LEAD_SORTS, "-id"))
 
 
 def lead_overdue(*, user, today: dt.date) -> QuerySet[Lead]:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,10 +20,11 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import can_manage_offer
 from accounts.personal_exports import list_export_response
-from accounts.scope import can_write_region, communities_for
+from accounts.scope import can_write_region, communities_for, filter_communities
 from applications.forms import IntakeForm
 from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
+from config.listing import ListQuery, list_page
 from config.params import positive_int
 from help import exports, forms
 from help import selectors as help_selectors
@@ -44,16 +44,23 @@ LEAD_ACTIONS = {  # action → (url name, button text)
 
 
 def _page(request, qs, param: str = "page"):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get(param))
+    return list_page(request, qs, PAGE_SIZE, param)
 
 
-def _query_string(request) -> str:
-    """The list's filters for its pager links (the page numbers themselves are left out)."""
-    params = request.GET.copy()
-    for key in [k for k in params if k.endswith("page")]:
-        params.pop(key)
-    text = params.urlencode()
-    return f"{text}&" if text else ""
+def lead_filters(request, today) -> tuple[dict, list[str]]:
+    """The lead list's filters and sort (the page and its Excel export read the same), and the notes on values
+    typed wrong."""
+    q = ListQuery(request.GET)
+    filters = {
+        "status": q.choice("status", Lead.Status.choices, "状态", default="open", extra=("open", "all")),
+        "source": q.choice("source", Lead.Source.choices, "来源"),
+        "community": q.region(),
+        "month": q.month("month", "发现月份"),
+        "deadline": q.choice("deadline", (), "走访时限", extra=("overdue", "soon")),
+        "today": today,
+        "sort": q.text("sort"),
+    }
+    return filters, q.notes
 
 
 def _form_page(
@@ -104,13 +111,13 @@ def _bound(request, form_class, **kwargs):
 @login_required
 def lead_list(request):
     user, today = request.user, timezone.localdate()
-    status, source = request.GET.get("status", "open"), request.GET.get("source", "")
-    page = _page(request, help_selectors.lead_list(user=user, status=status, source=source))
+    filters, notes = lead_filters(request, today)
+    status, source = filters["status"], filters["source"]
+    page = _page(request, help_selectors.lead_list(user=user, **filters))
     return render(
         request,
         "help/lead_list.html",
         {
-            "query_string": _query_string(request),
             "page": page,
             "rows": help_selectors.annotate_leads(page.object_list, today),
             "overdue": help_selectors.annotate_leads(
@@ -121,6 +128,9 @@ def lead_list(request):
             "source": source,
             "statuses": Lead.Status.choices,
             "sources": Lead.Source.choices,
+            "filters": filters,
+            "filter_notes": notes,
+            "communities": filter_communities(user),
             "can_create": communities_for(user).exists(),
             "today": today,
         },
@@ -328,7 +338,6 @@ def pairing_list(request):
         request,
         "help/pairing_list.html",
         {
-            "query_string": _query_string(request),
             "page": page,
             "stale": stale,
             "unpaired": unpaired,
@@ -438,7 +447,6 @@ def job_list(request):
         request,
         "help/job_list.html",
         {
-            "query_string": _query_string(request),
             "zero": zero,
             "page": page,
             "employment": employment,
@@ -548,7 +556,6 @@ def student_list(request):
         request,
         "help/student_list.html",
         {
-            "query_string": _query_string(request),
             "page": page,
             "status": status,
             "statuses": SchoolRecord.Status.choices,
@@ -635,7 +642,6 @@ def charity_home(request):
         request,
         "help/charity_home.html",
         {
-            "query_string": _query_string(request),
             "page": page,
             "status": status,
             "statuses": AidOffer.Status.choices,
@@ -653,7 +659,6 @@ def need_list(request):
         request,
         "help/need_list.html",
         {
-            "query_string": _query_string(request),
             "page": page,
             "status": status,
             "statuses": AidNeed.Status.choices,
@@ -668,7 +673,6 @@ def match_list(request):
         request,
         "help/match_list.html",
         {
-            "query_string": _query_string(request),
             "page": _page(request, help_selectors.match_list(user=request.user, status=status)),
             "status": status,
             "statuses": AidMatch.Status.choices,
@@ -844,15 +848,16 @@ def charity_public(request):
     return render(
         request,
         "help/public_needs.html",
-        {"page": page, "kind": kind, "kinds": AidKind.choices, "query_string": _query_string(request)},
+        {"page": page, "kind": kind, "kinds": AidKind.choices},
     )
 
 
 @require_GET
 @login_required
 def lead_export(request):
-    status, source = request.GET.get("status", "open"), request.GET.get("source", "")
-    qs = help_selectors.lead_list(user=request.user, status=status, source=source)
+    filters, _ = lead_filters(request, timezone.localdate())
+    status, source = filters["status"], filters["source"]
+    qs = help_selectors.lead_list(user=request.user, **filters)
     return list_export_response(
         request,
         title="主动发现线索",

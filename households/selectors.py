@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from accounts.scope import scope_filter
+from accounts.scope import narrow_to_region, scope_filter
 from common import idnumber
+from common.dates import add_months
+from config.listing import sort_order
 from households.models import Household, Person
 
 
@@ -18,10 +22,32 @@ def person_scope(*, user) -> QuerySet[Person]:
     return scope_filter(Person.objects.all(), user, "household__community__code")
 
 
-def household_list(*, user, query: str = "") -> QuerySet[Household]:
-    """Households in scope, newest first, each with its head and member count in a constant number
-    of queries. `query` matches a member's name (part) or a full ID number."""
-    qs = household_scope(user=user)
+# The columns the household list sorts by (config.listing.sort_order).
+HOUSEHOLD_SORTS = {
+    "id": "id",
+    "community": "community_id",
+    "members": "member_count",
+    "created_at": "created_at",
+}
+
+
+def household_list(
+    *,
+    user,
+    query: str = "",
+    community: str = "",
+    month: dt.date | None = None,
+    housing: str = "",
+    sort: str = "",
+) -> QuerySet[Household]:
+    """Households in scope, each with its head and member count in a constant number of queries. `query`
+    matches a member's name (part) or a full ID number; `community` narrows to a county, street or community;
+    `month` to the households filed (建档) that month; sorted by one of HOUSEHOLD_SORTS (newest first)."""
+    qs = narrow_to_region(household_scope(user=user), community, "community__code")
+    if month is not None:
+        qs = qs.filter(created_at__date__gte=month, created_at__date__lt=add_months(month, 1))
+    if housing in Household.Housing.values:
+        qs = qs.filter(housing=housing)
     query = (query or "").strip()
     if query:
         if len(query) == 18 and idnumber.is_valid(query.upper()):
@@ -34,7 +60,7 @@ def household_list(*, user, query: str = "") -> QuerySet[Household]:
         qs.select_related("community")
         .annotate(member_count=Count("members"))
         .prefetch_related(Prefetch("members", queryset=heads, to_attr="heads"))
-        .order_by("-id")
+        .order_by(*sort_order(sort, HOUSEHOLD_SORTS, "-id"))
     )
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
@@ -10,34 +9,49 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import can_apply_relief
 from accounts.personal_exports import list_export_response
-from accounts.scope import can_write_region, communities_for
+from accounts.scope import can_write_region, communities_for, filter_communities
 from applications.models import CATEGORY_SHORT_LABELS
 from applications.selectors import household_applications
 from benefits.linked import household_linked_benefits
 from benefits.selectors import household_enrolments, household_relief
 from common.errors import apply_to_form
 from config.errors import PermissionDenied, ServiceError
+from config.listing import ListQuery, list_page
 from eligibility.services import determine_household
 from help.selectors import household_help
 from households import exports, selectors, services
 from households.forms import HouseholdForm, PersonFormSet
 from households.models import Household, Person
 
-PAGE_SIZE = 20
+
+def household_filters(request) -> tuple[dict, list[str]]:
+    """The list's filters and sort from the query string (the page and its two Excel exports read the same),
+    and the notes on values typed wrong."""
+    q = ListQuery(request.GET)
+    filters = {
+        "query": q.text("q"),
+        "community": q.region(),
+        "month": q.month("month", "建档月份"),
+        "housing": q.choice("housing", Household.Housing.choices, "住房情况"),
+        "sort": q.text("sort"),
+    }
+    return filters, q.notes
 
 
 @login_required
 def household_list(request):
-    query = request.GET.get("q", "")
-    page = Paginator(selectors.household_list(user=request.user, query=query), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters, notes = household_filters(request)
+    page = list_page(request, selectors.household_list(user=request.user, **filters))
     return render(
         request,
         "households/household_list.html",
         {
             "page": page,
-            "query": query,
+            "query": filters["query"],
+            "filters": filters,
+            "filter_notes": notes,
+            "housings": Household.Housing.choices,
+            "communities": filter_communities(request.user),
             "can_create": communities_for(request.user).exists(),
         },
     )
@@ -193,8 +207,9 @@ def household_edit(request, pk: int | None = None):
 @login_required
 def member_export(request):
     """家庭成员明细: the members of the listed households, with the facts the rules read."""
-    query = request.GET.get("q", "")
-    qs = selectors.household_list(user=request.user, query=query)
+    filters, _ = household_filters(request)
+    query = filters["query"]
+    qs = selectors.household_list(user=request.user, **filters)
     members = Person.objects.filter(household__in=qs.order_by().values("pk"))
     return list_export_response(
         request,
@@ -210,8 +225,9 @@ def member_export(request):
 @require_GET
 @login_required
 def household_export(request):
-    query = request.GET.get("q", "")
-    qs = selectors.household_list(user=request.user, query=query)
+    filters, _ = household_filters(request)
+    query = filters["query"]
+    qs = selectors.household_list(user=request.user, **filters)
     return list_export_response(
         request,
         title="家庭档案",

@@ -17,10 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import permissions
 from accounts.models import Region
 from accounts.personal_exports import personal_export_response
-from accounts.scope import scope_filter
+from accounts.scope import filter_communities, scope_filter
 from common.errors import flash
 from common.spreadsheets import Sheet, csv_response, workbook_response
 from config.errors import PermissionDenied, ServiceError
+from config.listing import ListQuery, list_page
+from imports import selectors
 from imports import services as imports
 from imports import workbook as importing
 from imports.models import ImportBatch
@@ -36,7 +38,7 @@ class ImportUploadForm(forms.Form):
 
 
 def _batches(user):
-    return scope_filter(ImportBatch.objects.all(), user, "region__code")
+    return selectors.import_scope(user=user)
 
 
 def _batch(user, pk: int) -> ImportBatch:
@@ -63,9 +65,14 @@ def import_home(request):
             else:
                 messages.success(request, f"已上传“{batch.original_name}”，正在逐行校验")
                 return redirect("import_detail", pk=batch.pk)
-    page = Paginator(_batches(user).select_related("uploaded_by", "region"), PAGE).get_page(
-        request.GET.get("page")
-    )
+    q = ListQuery(request.GET)
+    filters = {
+        "status": q.choice("status", ImportBatch.Status.choices, "状态"),
+        "community": q.region(),
+        "month": q.month("month", "上传月份"),
+        "sort": q.text("sort"),
+    }
+    page = list_page(request, selectors.import_list(user=user, **filters), PAGE)
     return render(
         request,
         "imports/import_home.html",
@@ -77,6 +84,10 @@ def import_home(request):
             "explanation": importing.EXPLANATION,
             "max_rows": importing.MAX_ROWS,
             "may_enrol": permissions.imports_enrolments(user),
+            "filters": filters,
+            "filter_notes": q.notes,
+            "statuses": ImportBatch.Status.choices,
+            "communities": filter_communities(user),
         },
     )
 

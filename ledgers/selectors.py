@@ -3,13 +3,17 @@ own extracts). Every function costs a constant number of queries."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Region
 from accounts.permissions import can_read_ledgers
-from accounts.scope import ALL, region_prefix, scope_filter
+from accounts.scope import ALL, narrow_to_region, region_prefix, scope_filter
+from common.dates import add_months
+from config.listing import sort_order
 from ledgers import periods
 from ledgers.models import Extract, ExtractError, Finding, ReconciliationRun, ReviewTask, RunStep
 from ledgers.rules import RULES
@@ -201,11 +205,30 @@ def client_findings(*, client, period: str = "", rule: str = "") -> QuerySet[Fin
 # --- review tasks --------------------------------------------------------------------------------
 
 
-def task_list(*, user, status: str = ReviewTask.Status.OPEN) -> QuerySet[ReviewTask]:
-    qs = scope_filter(ReviewTask.objects.all(), user, "region_id")
+# The columns the review task list sorts by (config.listing.sort_order).
+TASK_SORTS = {"id": "id", "rule": "finding__rule", "community": "region_id", "created_at": "created_at"}
+
+
+def task_list(
+    *,
+    user,
+    status: str = ReviewTask.Status.OPEN,
+    rule: str = "",
+    community: str = "",
+    month: dt.date | None = None,
+    sort: str = "",
+) -> QuerySet[ReviewTask]:
+    """Review tasks in scope, filtered by status, rule, a county/street/community and the month raised, sorted by
+    one of TASK_SORTS (by rule, newest first, by default)."""
+    qs = narrow_to_region(scope_filter(ReviewTask.objects.all(), user, "region_id"), community, "region_id")
     if status:
         qs = qs.filter(status=status)
-    return qs.select_related("finding__run", "region").order_by("finding__rule", "-id")
+    if rule:
+        qs = qs.filter(finding__rule=rule)
+    if month is not None:
+        qs = qs.filter(created_at__date__gte=month, created_at__date__lt=add_months(month, 1))
+    order = sort_order(sort, TASK_SORTS, "") if sort else ["finding__rule", "-id"]
+    return qs.select_related("finding__run", "region").order_by(*order)
 
 
 def task_counts(*, user) -> dict[str, int]:

@@ -26,6 +26,13 @@ def query_with(context, **changes) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def page_url(context, number, param: str = "page") -> str:
+    """The link to page `number` of the list whose page parameter is `param` (a page with two lists pages
+    them separately), keeping every other parameter."""
+    return _with(context["request"], **{param or "page": number})
+
+
+@register.simple_tag(takes_context=True)
 def sort_header(context, key: str, label: str, default: str = "") -> str:
     """A column header that sorts by `key` (ascending first, then descending), marked with ▲/▼ when active."""
     request = context["request"]

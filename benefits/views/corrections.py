@@ -5,20 +5,20 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
-from accounts.scope import can_write_region
+from accounts.scope import can_write_region, filter_communities
 from benefits import selectors
 from benefits.models import PaymentCorrection
 from benefits.services import corrections as services
-from benefits.views.common import PAGE_SIZE
+from benefits.views.common import PAGE_SIZE, correction_filters
 from common.errors import apply_to_form, flash
 from common.fields import MoneyField
 from config.errors import PermissionDenied, ServiceError
+from config.listing import list_page
 
 
 class CorrectionForm(forms.Form):
@@ -60,10 +60,9 @@ def correction_request(request, line_id: int):
 
 @login_required
 def correction_list(request):
-    status = request.GET.get("status", "")
-    page = Paginator(selectors.correction_list(user=request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters, notes = correction_filters(request)
+    status = filters["status"]
+    page = list_page(request, selectors.correction_list(user=request.user, **filters), PAGE_SIZE)
     rows = [
         {
             "c": c,
@@ -77,7 +76,15 @@ def correction_list(request):
     return render(
         request,
         "benefits/correction_list.html",
-        {"page": page, "rows": rows, "status": status, "statuses": PaymentCorrection.Status.choices},
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": PaymentCorrection.Status.choices,
+            "filters": filters,
+            "filter_notes": notes,
+            "communities": filter_communities(request.user),
+        },
     )
 
 

@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.models import Region
-from accounts.scope import can_write_region, scope_filter
+from accounts.scope import can_write_region, filter_communities
 from applications.models import Category
 from benefits import selectors
 from benefits.compute import COMPONENT_LABELS
@@ -27,13 +26,14 @@ from benefits.forms import (
     SupplementForm,
 )
 from benefits.linked import household_linked_benefits
-from benefits.models import Enrolment, EnrolmentReview
+from benefits.models import CountyTask, Enrolment, EnrolmentReview
 from benefits.services import enrolments as services
 from benefits.services import followups
 from benefits.services import reviews as review_services
-from benefits.views.common import PAGE_SIZE
+from benefits.views.common import PAGE_SIZE, county_task_filters, review_filters
 from common.errors import apply_to_form
 from config.errors import PermissionDenied, ServiceError
+from config.listing import list_page
 
 
 def enrolment_filters(request) -> dict:
@@ -71,9 +71,7 @@ def enrolment_list(request):
             "categories": Category.choices,
             "counts": selectors.enrolment_counts(user=user),
             "filters": filters,
-            "communities": scope_filter(Region.objects.filter(level=Region.Level.COMMUNITY), user, "code")
-            .select_related("parent__parent")
-            .order_by("code"),
+            "communities": filter_communities(user),
         },
     )
 
@@ -269,11 +267,21 @@ def enrolment_notice(request, pk: int):
 @login_required
 def review_queue(request):
     user, today = request.user, timezone.localdate()
-    status = request.GET.get("status", "open")
-    page = Paginator(selectors.review_queue(user=user, today=today, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    filters, notes = review_filters(request)
+    page = list_page(request, selectors.review_queue(user=user, today=today, **filters), PAGE_SIZE)
+    return render(
+        request,
+        "benefits/review_queue.html",
+        {
+            "page": page,
+            "status": filters["status"],
+            "filters": filters,
+            "filter_notes": notes,
+            "kinds": EnrolmentReview.Kind.choices,
+            "communities": filter_communities(user),
+            "today": today,
+        },
     )
-    return render(request, "benefits/review_queue.html", {"page": page, "status": status, "today": today})
 
 
 @login_required
@@ -325,7 +333,6 @@ def review_complete(request, pk: int):
 @login_required
 def county_task_list(request):
     """县级待办: exits, adjustments and overpayments that confirmed facts opened (policy.md §8.3)."""
-    status = request.GET.get("status", "open")
     error = ""
     if request.method == "POST":
         task = get_object_or_404(selectors.county_tasks(user=request.user), pk=request.POST.get("task") or 0)
@@ -339,15 +346,18 @@ def county_task_list(request):
             error = exc.message
         else:
             return redirect("county_task_list")
-    page = Paginator(selectors.county_tasks(user=request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters, notes = county_task_filters(request)
+    page = list_page(request, selectors.county_tasks(user=request.user, **filters), PAGE_SIZE)
     return render(
         request,
         "benefits/county_tasks.html",
         {
             "page": page,
-            "status": status,
+            "status": filters["status"],
+            "filters": filters,
+            "filter_notes": notes,
+            "kinds": CountyTask.Kind.choices,
+            "communities": filter_communities(request.user),
             "error": error,
             "clause": followups.FACT_CLAUSE,
             "today": timezone.localdate(),

@@ -11,6 +11,7 @@ from accounts.personal_exports import list_export_response
 from applications.models import Category
 from benefits import exports, selectors
 from benefits.models import Enrolment, EnrolmentReview, ReliefGrant
+from benefits.views.common import relief_filters, review_filters
 from benefits.views.enrolments import enrolment_filters
 from households.exports import query_label
 
@@ -42,8 +43,9 @@ def enrolment_export(request):
 @require_GET
 @login_required
 def review_export(request):
-    status = request.GET.get("status", "open")
-    qs = selectors.review_queue(user=request.user, today=timezone.localdate(), status=status)
+    filters, _ = review_filters(request)
+    status = filters["status"]
+    qs = selectors.review_queue(user=request.user, today=timezone.localdate(), **filters)
     return list_export_response(
         request,
         title="复核任务",
@@ -57,8 +59,9 @@ def review_export(request):
 @require_GET
 @login_required
 def relief_export(request):
-    status = request.GET.get("status", "")
-    qs = selectors.relief_list(user=request.user, status=status)
+    filters, _ = relief_filters(request)
+    status = filters["status"]
+    qs = selectors.relief_list(user=request.user, **filters)
     return list_export_response(
         request,
         title="临时救助",

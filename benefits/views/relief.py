@@ -10,13 +10,15 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 
 from accounts import permissions
+from accounts.scope import filter_communities
 from benefits import selectors
 from benefits.forms import AnswerForm, DecisionForm, FilingForm, QueryForm, ReliefApplyForm, TopupForm
 from benefits.models import ReliefGrant, ReserveFund
 from benefits.services import relief as services
-from benefits.views.common import PAGE_SIZE
+from benefits.views.common import PAGE_SIZE, relief_filters
 from common.errors import apply_to_form
 from config.errors import PermissionDenied, ServiceError
+from config.listing import list_page
 from households import selectors as case_selectors
 
 G = ReliefGrant.Status
@@ -75,16 +77,18 @@ def fund_detail(request, code: str):
 @login_required
 def relief_list(request):
     user = request.user
-    status = request.GET.get("status", "")
-    page = Paginator(selectors.relief_list(user=user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filters, notes = relief_filters(request)
+    page = list_page(request, selectors.relief_list(user=user, **filters), PAGE_SIZE)
     return render(
         request,
         "benefits/relief_list.html",
         {
             "page": page,
-            "status": status,
+            "status": filters["status"],
+            "filters": filters,
+            "filter_notes": notes,
+            "kinds": ReliefGrant.Kind.choices,
+            "communities": filter_communities(user),
             "statuses": G.choices,
             "queue": list(selectors.relief_queue(user=user)[:100]),
         },

@@ -12,17 +12,19 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import permissions
 from accounts.services import access_log_record
+from applications.models import Category
 from benefits import exports, selectors
 from benefits.compute import COMPONENT_LABELS
 from benefits.forms import HoldForm, RollRequestForm
 from benefits.models import PaymentLine, PaymentRoll
 from benefits.services import rolls as services
-from benefits.views.common import PAGE_SIZE
+from benefits.views.common import PAGE_SIZE, roll_filters
 from benefits.views.corrections import may_request as may_request_correction
 from common import idnumber
 from common.errors import apply_to_form, flash
 from common.spreadsheets import csv_response, workbook_response
 from config.errors import PermissionDenied, ServiceError
+from config.listing import list_page
 
 
 @login_required
@@ -50,8 +52,22 @@ def roll_list(request):
                     request, "已开始生成花名册" if created else "该月该项目的花名册已存在，以下即是"
                 )
                 return redirect("roll_detail", pk=roll.pk)
-    page = Paginator(selectors.roll_list(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "benefits/roll_list.html", {"page": page, "form": form, "county": county})
+    filters, notes = roll_filters(request)
+    page = list_page(request, selectors.roll_list(user=user, **filters), PAGE_SIZE)
+    return render(
+        request,
+        "benefits/roll_list.html",
+        {
+            "page": page,
+            "form": form,
+            "county": county,
+            "filters": filters,
+            "filter_notes": notes,
+            "statuses": PaymentRoll.Status.choices,
+            "programs": Category.choices,
+            "counties": selectors.counties_for(user=user).order_by("code"),
+        },
+    )
 
 
 def _progress(roll: PaymentRoll) -> dict | None:

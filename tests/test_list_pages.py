@@ -1,0 +1,198 @@
+"""Every list page filters, sorts and pages through the one helper (config.listing): the same number of queries
+for 3 rows and for 30, paging links that keep the filters and the sort, and bad filter values (`?page=abc`,
+`?status=nonsense`, `?month=2026-13`, a made-up region) answered with the page and a Chinese note, never a 500."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from applications.tests.factories import standard_make
+from benefits.models import EnrolmentReview, PaymentRoll, ReliefGrant
+from benefits.tests.factories import enrol
+from conftest import HOME_COMMUNITY
+from help.models import Lead
+from households.models import Household
+from households.tests.factories import household_make
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(captured.captured_queries), response.content.decode()
+
+
+def households(n: int) -> list[Household]:
+    return [household_make(community_id=HOME_COMMUNITY, members=1 + i % 3) for i in range(n)]
+
+
+def reliefs(n: int, user) -> None:
+    for h in households(n):
+        ReliefGrant.objects.create(
+            household=h,
+            person=h.members.first(),
+            kind="urgent",
+            amount=Decimal("300"),
+            reason="火灾",
+            received_on=dt.date(2026, 5, 3),
+            route="street",
+            status="submitted",
+            created_by=user,
+        )
+
+
+def leads(n: int) -> None:
+    for i in range(n):
+        Lead.objects.create(
+            community_id=HOME_COMMUNITY,
+            source="caseworker",
+            name=f"张{i}",
+            reason="medical",
+            detail="住院",
+            reported_on=dt.date(2026, 5, 4),
+            visit_due_on=dt.date(2026, 5, 7),
+        )
+
+
+def reviews(n: int, county_officer) -> None:
+    if not EnrolmentReview.objects.exists():
+        standard_make(year=2018)
+    enrolment = enrol(household_make(community_id=HOME_COMMUNITY), acting_user=county_officer)
+    EnrolmentReview.objects.bulk_create(
+        EnrolmentReview(enrolment=enrolment, due_on=dt.date(2018, 6, 1) + dt.timedelta(days=i))
+        for i in range(n)
+    )
+
+
+def rolls(n: int, county_officer) -> None:
+    start = PaymentRoll.objects.count()
+    PaymentRoll.objects.bulk_create(
+        PaymentRoll(
+            county_id="360102",
+            month=dt.date(2000 + i // 12, i % 12 + 1, 1),
+            program="dibao",
+            status="ready",
+            created_by=county_officer,
+        )
+        for i in range(start, start + n)
+    )
+
+
+LISTS = {
+    # name: (url name, who, make rows, filters that narrow nothing away, a sort key the page offers)
+    "households": (
+        "household_list",
+        "caseworker",
+        lambda n, u: households(n),
+        f"community={HOME_COMMUNITY}",
+        "members",
+    ),
+    "relief": (
+        "relief_list",
+        "street_officer",
+        reliefs,
+        f"community={HOME_COMMUNITY}&month=2026-05&status=submitted",
+        "amount",
+    ),
+    "leads": (
+        "lead_list",
+        "caseworker",
+        lambda n, u: leads(n),
+        f"community={HOME_COMMUNITY}&month=2026-05&status=open",
+        "visit_due_on",
+    ),
+    "reviews": (
+        "review_queue",
+        "county_officer",
+        reviews,
+        f"community={HOME_COMMUNITY}&status=open",
+        "due_on",
+    ),
+    "rolls": ("roll_list", "county_officer", rolls, "program=dibao&status=ready", "-month"),
+}
+
+
+@pytest.mark.parametrize("name", list(LISTS))
+def test_a_list_costs_the_same_queries_for_3_and_30_rows_and_its_pages_keep_the_filters(
+    name, client, request
+):
+    url_name, who, make, filters, sort = LISTS[name]
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    url = f"{reverse(url_name)}?{filters}&sort={sort}"
+    make(3, user)
+    queries(client, url)  # the first request fills the caches (the working-day calendar)
+    few, page = queries(client, url)
+    assert "下一页" not in page
+    make(27, user)
+    many, page = queries(client, url)
+    assert many == few, f"{name}: {few} queries for 3 rows, {many} for 30"
+    make(15, user)  # past one page of any list (20 or 30 rows)
+    assert queries(client, url)[0] == few
+    page = queries(client, url)[1]
+    assert "下一页" in page
+    # the next page's link keeps every filter and the sort
+    next_link = page.split('id="next-page"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    for part in [*filters.split("&"), f"sort={sort}", "page=2"]:
+        assert part in next_link, (name, part, next_link)
+    second, page2 = queries(client, url + "&page=2")
+    assert second == few and "第 2 /" in page2
+
+
+BAD = "page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
+
+
+@pytest.mark.parametrize(
+    "url_name,who",
+    [
+        ("household_list", "caseworker"),
+        ("relief_list", "street_officer"),
+        ("lead_list", "caseworker"),
+        ("review_queue", "caseworker"),
+        ("roll_list", "county_officer"),
+        ("correction_list", "county_officer"),
+        ("county_task_list", "county_officer"),
+        ("application_list", "caseworker"),
+        ("enrolment_list", "county_officer"),
+        ("household_export", "caseworker"),
+        ("relief_export", "street_officer"),
+        ("lead_export", "caseworker"),
+        ("review_export", "caseworker"),
+        ("ledger_tasks", "caseworker"),
+        ("ledger_task_export", "caseworker"),
+        ("import_home", "caseworker"),
+    ],
+)
+def test_bad_filter_values_do_not_break_a_list(url_name, who, client, request):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(f"{reverse(url_name)}?{BAD}")
+    assert response.status_code == 200
+    if "export" not in url_name and url_name not in ("application_list", "enrolment_list"):
+        page = response.content.decode()
+        assert "已忽略该筛选条件" in page
+        assert "不是有效的月份" in page or url_name in ("review_queue", "correction_list", "county_task_list")
+
+
+def test_the_household_list_filters_and_sorts(client, caseworker):
+    small, big = (
+        household_make(community_id=HOME_COMMUNITY, members=1),
+        household_make(community_id=HOME_COMMUNITY, members=3),
+    )
+    household_make(community_id="360102002002", members=2)  # another community of the street
+    client.force_login(caseworker)
+    _, page = queries(client, f"{reverse('household_list')}?community={HOME_COMMUNITY}&sort=-members")
+    assert page.index(f">#{big.pk}<") < page.index(f">#{small.pk}<")
+    assert "共 2 户" in page
+    _, page = queries(client, f"{reverse('household_list')}?community={HOME_COMMUNITY}&sort=members")
+    assert page.index(f">#{small.pk}<") < page.index(f">#{big.pk}<")
+    _, page = queries(client, f"{reverse('household_list')}?month=2026-13")
+    assert "建档月份“2026-13”不是有效的月份（应为 2026-05 这样的年月），已忽略该筛选条件" in page
+    assert "共 2 户" in page  # the caseworker's community only; the bad month is ignored, not "nothing"
