@@ -7,4 +7,5 @@ urlpatterns = [
     path("new/", views.standard_edit, name="standard_create"),
     path("<int:pk>/edit/", views.standard_edit, name="standard_edit"),
     path("whatif/", views.standard_whatif, name="standard_whatif"),
+    path("whatif/export/", views.standard_whatif_export, name="standard_whatif_export"),
 ]

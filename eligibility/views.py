@@ -11,12 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from accounts.models import Region
 from accounts.permissions import can_enter_standard, entry_regions
 from accounts.scope import ALL, region_prefix, scope_filter
-from common.errors import apply_to_form
+from common.errors import apply_to_form, flash
+from common.spreadsheets import Sheet, workbook_response
 from config.errors import PermissionDenied, ServiceError
 from eligibility.forms import StandardForm, WhatIfForm
 from eligibility.models import Standard
@@ -29,6 +32,7 @@ from eligibility.standard_entry import (
 )
 from eligibility.standards import find_standards
 from eligibility.whatif import CHANGEABLE, whatif_as_of, whatif_run
+from reports.figures import chart_sheet, chart_table
 
 GUIDANCE_YEARS = range(2018, 2041)
 
@@ -208,9 +212,80 @@ def standard_whatif(request):
             "base": base,
             "result": result,
             "chart": result.chart_data() if result else None,
+            "chart_tables": _whatif_chart_tables(result) if result else None,
             "as_of": whatif_as_of(year or timezone.localdate().year),
         },
     )
+
+
+def _whatif_chart_tables(result) -> dict:
+    """The numbers each of the what-if's two charts draws (reports.figures.chart_table), shown beside them and
+    written to the Excel export."""
+    data = result.chart_data()
+    return {
+        "counts": chart_table("whatif-counts", "人数、户数变化", "类别", data),
+        "money": chart_table("whatif-money", "月资金（元）", "类别", data["money"]),
+    }
+
+
+WHATIF_HEADER = [
+    "类别",
+    "单位",
+    "现行",
+    "调整后",
+    "新增纳入",
+    "退出",
+    "保持",
+    "现行月资金（元）",
+    "调整后月资金（元）",
+    "变化（元/月）",
+]
+
+
+@require_GET
+@login_required
+def standard_whatif_export(request):
+    """The what-if's result and its charts' numbers as Excel, for the same query string as the page (the
+    computation reads aggregates only: no personal data leaves)."""
+    if not entry_regions(request.user).exists():
+        return HttpResponseForbidden("只有县级民政、省级民政可以进行调标测算")
+    form = WhatIfForm(request.GET, user=request.user)
+    back = redirect(f"{reverse('standard_whatif')}?{request.GET.urlencode()}")
+    if not form.is_valid():
+        return back
+    try:
+        result = whatif_run(
+            acting_user=request.user,
+            region=form.cleaned_data["region"],
+            year=form.cleaned_data["year"],
+            changes=form.changes(),
+        )
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except ServiceError as exc:
+        flash(request, exc)
+        return back
+    caption = [
+        f"{result.region.name} {result.year} 年调标测算",
+        f"覆盖 {result.households} 户、{result.persons} 人",
+    ]
+    rows = [
+        [r.label, r.unit, r.old, r.new, r.became, r.ceased, r.stayed, r.money_old, r.money_new, r.money_delta]
+        for r in result.rows
+    ]
+    tables = _whatif_chart_tables(result)
+    sheets = [
+        Sheet(
+            "测算结果",
+            WHATIF_HEADER,
+            rows,
+            caption=caption,
+            footer=[["合计", "", "", "", "", "", "", result.money_old, result.money_new, result.money_delta]],
+        ),
+        chart_sheet(tables["counts"], caption),
+        chart_sheet(tables["money"], caption),
+    ]
+    return workbook_response(f"调标测算_{result.region.name}_{result.year}.xlsx", sheets)
 
 
 def _base_or_none(region: Region | None, year: int | None):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -21,9 +20,11 @@ from accounts.permissions import (
     is_officer,
 )
 from accounts.personal_exports import list_export_response, personal_export_response
+from accounts.scope import filter_communities
 from benefits.services.followups import FACT_CLAUSE
 from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
+from config.listing import ListQuery, list_page
 from config.middleware import request_max_bytes
 from ledgers import periods, selectors
 from ledgers.describe import describe
@@ -42,12 +43,13 @@ from ledgers.services import (
 )
 from ledgers.services.reviews import FACTS
 from ledgers.services.runs import steps_total
+from reports.figures import chart_sheet, chart_table
 
 PAGE = 50
 
 
 def _page(request, qs, size: int = PAGE):
-    return Paginator(qs, size).get_page(request.GET.get("page"))
+    return list_page(request, qs, size)
 
 
 @login_required
@@ -242,6 +244,7 @@ def run_detail(request, pk: int):
         {
             "run": run,
             "report": report,
+            "chart_table": _run_chart_table(report) if report else None,
             "progress": _progress(run),
             "can_restart": can_act_for_region(user, run.region)
             and (run.status == ReconciliationRun.Status.FAILED or run_is_stalled(run)),
@@ -250,6 +253,10 @@ def run_detail(request, pk: int):
             "step_rows": _step_rows(run),
         },
     )
+
+
+def _run_chart_table(report: dict):
+    return chart_table("run", "与上次比对的疑点数对比", "规则", report["chart"])
 
 
 def _step_rows(run: ReconciliationRun) -> list[tuple[str, object]]:
@@ -341,7 +348,10 @@ def run_export(request, pk: int):
         filename=f"比对{run.pk}_{run.period}_{report['shown']}.xlsx",
         purpose="比对结果核实",
         what=f"比对#{run.pk}疑点导出{'（' + shown + '）' if shown else ''}",
-        sheets=run_sheets(run=run, report=report, findings=findings),
+        sheets=[
+            *run_sheets(run=run, report=report, findings=findings),
+            chart_sheet(_run_chart_table(report)),
+        ],
         counted_titles=[FINDINGS_SHEET],
     )
 
@@ -399,8 +409,9 @@ def finding_detail(request, pk: int):
 @login_required
 def task_list(request):
     user = request.user
-    status = _task_status(request)
-    page = _page(request, selectors.task_list(user=user, status=status))
+    filters, notes = _task_filters(request)
+    status = filters["status"]
+    page = _page(request, selectors.task_list(user=user, **filters))
     rows = [
         {
             "t": t,
@@ -419,22 +430,38 @@ def task_list(request):
             "status": status,
             "status_choices": ReviewTask.Status.choices,
             "counts": selectors.task_counts(user=user),
+            "filters": filters,
+            "filter_notes": notes,
+            "rule_choices": rule_choices(),
+            "communities": filter_communities(user),
         },
     )
 
 
-def _task_status(request) -> str:
+def _task_filters(request) -> tuple[dict, list[str]]:
+    """The task list's filters and sort (the page and its Excel export read the same)."""
+    q = ListQuery(request.GET)
     status = request.GET.get("status", ReviewTask.Status.OPEN)
-    return status if status in ReviewTask.Status.values or status == "" else ReviewTask.Status.OPEN
+    filters = {
+        "status": status if status in ReviewTask.Status.values or status == "" else ReviewTask.Status.OPEN,
+        "rule": q.choice("rule", rule_choices(), "比对规则"),
+        "community": q.region(),
+        "month": q.month("month", "发现月份"),
+        "sort": q.text("sort"),
+    }
+    if status and filters["status"] != status:
+        q.notes.append(f"没有“{status[:20]}”这种状态，已忽略该筛选条件")
+    return filters, q.notes
 
 
 @require_GET
 @login_required
 def task_export(request):
     """The review task list as Excel: the same scope and status filter as the page."""
-    status = _task_status(request)
+    filters, _ = _task_filters(request)
+    status = filters["status"]
     label = dict(ReviewTask.Status.choices).get(status, "全部")
-    tasks = selectors.task_list(user=request.user, status=status)
+    tasks = selectors.task_list(user=request.user, **filters)
     return list_export_response(
         request,
         title="核实任务",

@@ -46,6 +46,7 @@ from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod, Payment
 from benefits.models.rolls import TOTAL_COMPONENTS
 from common.dates import add_months, month_count, month_end, months_between, parse_month, years_before
 from common.money import round_half_up
+from common.spreadsheets import Sheet
 from config.errors import ServiceError
 from eligibility.ages import WORKING_AGE_UNTIL
 from eligibility.standard_entry import gap_percent, guidance
@@ -288,11 +289,29 @@ def chart_figures(report: Report) -> list[Figure]:
         data = report.charts.get(key)
         if not data:
             continue
-        series = data["series"]
-        rows = [[label, *(_cell(s["values"][i]) for s in series)] for i, label in enumerate(data["labels"])]
-        table = Table(f"chart-{key}", caption, [first, *(s["name"] for s in series)], rows)
-        figures.append(Figure(key, caption, line, data, table))
+        figures.append(Figure(key, caption, line, data, chart_table(key, caption, first, data)))
     return figures
+
+
+def chart_sheet(table: Table, caption: list[str] | None = None) -> Sheet:
+    """A chart's numbers as a sheet of its page's Excel export (a chart cannot go into a workbook; its figures
+    can)."""
+    return Sheet(
+        title=f"图表 {table.title}"[:31],
+        header=table.header,
+        rows=table.rows,
+        caption=[*(caption or []), table.title],
+        widths=[24] + [14] * (len(table.header) - 1),
+    )
+
+
+def chart_table(key: str, caption: str, first: str, data: dict) -> Table:
+    """Exactly the numbers a chart of static/js/chart.js draws ({labels, series: [{name, values}]}), as a table:
+    one row per label, one column per series. Every chart shows it beside itself (templates/ledgers/
+    _chart_table.html) and its page's Excel export carries it, for readers who cannot read a chart."""
+    series = data["series"]
+    rows = [[label, *(_cell(s["values"][i]) for s in series)] for i, label in enumerate(data["labels"])]
+    return Table(f"chart-{key}", caption, [first, *(s["name"] for s in series)], rows)
 
 
 def _yuan(value) -> Decimal:

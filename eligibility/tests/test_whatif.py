@@ -454,3 +454,38 @@ def test_whatif_counts_a_refused_supporter_record_as_having_a_supporter(db, reas
     )
     result = whatif_compute(region=Region.objects.get(code=COUNTY), year=YEAR, changes={})
     assert result.row("tekun").old == tekun
+
+
+def test_each_whatif_chart_has_its_numbers_beside_it_and_in_the_excel_export(standards, client):
+    """Issue 16 item 10: the two charts' numbers as tables beside them, and in the workbook."""
+    from conftest import export_sheets
+
+    build_households(11, count=10)
+    client.force_login(_user("county", User.Role.COUNTY, COUNTY))
+    query = {"region": COUNTY, "year": YEAR, "dibao": "650"}
+    html = client.get(reverse("standard_whatif"), query).content.decode()
+    result = whatif_run(
+        acting_user=User.objects.get(username="county"),
+        region=Region.objects.get(code=COUNTY),
+        year=YEAR,
+        changes={"dibao": Decimal("650")},
+    )
+    data = result.chart_data()
+    assert 'id="chart-whatif-counts-table"' in html and 'id="chart-whatif-money-table"' in html
+    assert 'id="whatif-export"' in html
+    response = client.get(reverse("standard_whatif_export"), query)
+    assert response.status_code == 200
+    sheets = export_sheets(response)
+    counts = sheets["图表 人数、户数变化"]
+    header = next(i for i, row in enumerate(counts) if row[:1] == ("类别",))
+    assert counts[header] == ("类别", "新增纳入", "退出")
+    assert [list(r) for r in counts[header + 1 :]] == [
+        [label, data["series"][0]["values"][i], data["series"][1]["values"][i]]
+        for i, label in enumerate(data["labels"])
+    ]
+    money = sheets["图表 月资金（元）"]
+    header = next(i for i, row in enumerate(money) if row[:1] == ("类别",))
+    assert [r[0] for r in money[header + 1 :]] == data["money"]["labels"]
+    assert "测算结果" in sheets
+    bad = client.get(reverse("standard_whatif_export"), {"region": COUNTY, "year": YEAR, "dibao": "-5"})
+    assert bad.status_code == 302

@@ -173,3 +173,19 @@ def test_task_export_query_count_is_constant(client, county_officer, done_run):
         )
         ReviewTask.objects.create(finding=f, region_id=HOME_COMMUNITY)
     assert query_count(client, reverse("ledger_task_export"), {"status": ""}) == small
+
+
+def test_the_run_chart_has_its_numbers_beside_it_and_in_the_export(client, county_officer, done_run):
+    """Issue 16 item 10: the run's bar chart shows its numbers as a table and the workbook carries them."""
+    from ledgers.selectors import run_report
+
+    client.force_login(county_officer)
+    chart = run_report(user=county_officer, run=done_run)["chart"]
+    html = client.get(reverse("ledger_run_detail", args=[done_run.pk])).content.decode()
+    assert 'id="chart-run-table"' in html and 'class="chart-figure"' in html
+    sheets = export_sheets(client.get(reverse("ledger_run_export", args=[done_run.pk])))
+    rows = sheets["图表 与上次比对的疑点数对比"]
+    header = next(i for i, row in enumerate(rows) if row[:1] == ("规则",))
+    assert [list(r) for r in rows[header + 1 :]] == [
+        [label, *(s["values"][i] for s in chart["series"])] for i, label in enumerate(chart["labels"])
+    ]

@@ -115,3 +115,42 @@ def test_report_charts_resize_never_overlap_and_have_their_numbers_beside(
         assert measure(page) == [], width
         first, second = pair.nth(0).bounding_box(), pair.nth(1).bounding_box()
         assert (second["y"] > first["y"] + first["height"] - 1) == (width == PHONE[0])
+
+
+CHART_NUMBERS = "xpath=following-sibling::div[contains(@class,'chart-numbers')]"
+
+
+def test_every_chart_has_its_numbers_beside_it_and_no_label_overlaps(browser_page, live_server):
+    """Issue 16 item 10 beyond the report: the reconciliation run's chart and the what-if's two charts each have
+    their numbers as a table beside them (below on a phone), and no label overlaps at 390 px or 1366 px."""
+    from django.core.management import call_command
+
+    from ledgers.models import ReconciliationRun
+
+    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo_workday", verbosity=0)
+    run = ReconciliationRun.objects.filter(status="done").order_by("-id").first()
+    assert run is not None, "the workday demo runs a reconciliation"
+    page, base = browser_page, live_server.url
+    login(page, base, "county", "jiekun-demo-2018")
+    pages = {
+        f"/ledgers/runs/{run.pk}/": 1,
+        f"/standards/whatif/?region=360102&year={dt.date.today().year}&dibao=700&subsidy_target=450": 2,
+    }
+    for url, expected in pages.items():
+        page.goto(base + url)
+        charts = page.locator(".chart-figure .chart")
+        assert charts.count() == expected, url
+        for width, height in (DESKTOP, PHONE):
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(150)
+            assert measure(page) == [], (url, width)
+            for i in range(charts.count()):
+                chart = charts.nth(i)
+                assert chart.locator("svg text").count() > 0, (url, i)
+                box, table = chart.bounding_box(), chart.locator(CHART_NUMBERS).bounding_box()
+                if width == DESKTOP[0]:
+                    assert table["x"] >= box["x"] + box["width"], (url, "the numbers beside the chart")
+                elif width == PHONE[0]:
+                    assert table["y"] >= box["y"] + box["height"] - 1, (url, "the numbers below the chart")
+            page.screenshot(path=f"/tmp/jiekun-charts-{expected}-{width}.png", full_page=True)
