@@ -285,7 +285,9 @@ def standard_whatif_export(request):
         chart_sheet(tables["counts"], caption),
         chart_sheet(tables["money"], caption),
     ]
-    return workbook_response(f"调标测算_{result.region.name}_{result.year}.xlsx", sheets)
+    response = workbook_response(f"调标测算_{result.region.name}_{result.year}.xlsx", sheets)
+    response["Cache-Control"] = "private, no-store"  # like every export: no shared cache keeps it
+    return response
 
 
 def _base_or_none(region: Region | None, year: int | None):

@@ -33,7 +33,8 @@ def test_every_role_has_work_for_today(settings, tmp_path, capsys, clock):
     assert caseworker["reviews"] >= 1
     assert counts("caseworker2") == {"leads": 1}
     assert counts("street") == {"applications": 2, "relief": 1}
-    assert counts("county") == {"applications": 1, "rolls": 1}
+    # the demo's confirmed facts leave the county an exit task and an overpayment to recover
+    assert counts("county") == {"applications": 1, "rolls": 1, "county_tasks": 2}
     assert ReviewTask.objects.get().finding.rule == "deceased_paid"
     capsys.readouterr()
     tasks = ReviewTask.objects.count()

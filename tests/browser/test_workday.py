@@ -161,3 +161,65 @@ def test_the_application_list_filters_with_the_region_picker_and_pages_keep_them
     page.click("#all th >> text=受理日期")
     page.wait_for_url("**sort=received_on**")
     assert "community=360102002002" in page.url
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1366, 768)])
+def test_household_and_relief_lists_filter_sort_and_page_with_the_picker(
+    browser_page, live_server, width, height
+):
+    """Issue 16 item 1 beyond applications: the street officer narrows 家庭档案 and 临时救助 to one community with
+    the 县→街道→社区 picker, sorts by a column and pages, and every link keeps the filter; a bad month shows a
+    Chinese note instead of an error page."""
+    from tests.browser.layout import measure
+
+    user("st", "street", "360102002000")
+    mine = [household_make(community_id=HOME_COMMUNITY, members=1 + i % 3) for i in range(3)]
+    theirs = [household_make(community_id="360102002002") for _ in range(22)]
+    page, base = browser_page, live_server.url
+    page.set_viewport_size({"width": width, "height": height})
+    login(page, base, "st")
+    page.goto(base + "/households/")
+    assert page.locator("#household-filters .region-picker select:visible").count() == 2
+    page.select_option("#household-filters .region-picker select[aria-label=社区]", "360102002002")
+    page.click("#household-filters button[type=submit]")
+    page.wait_for_url("**community=360102002002**")
+    assert "共 22 户" in page.inner_text("main")
+    assert f"#{theirs[-1].pk}" in page.inner_text("table.list")
+    assert not {h.community_id for h in mine} & {"360102002002"}
+    page.click("table.list th >> text=人数")
+    page.wait_for_url("**sort=members**")
+    assert "community=360102002002" in page.url
+    page.click("#next-page")
+    page.wait_for_url("**page=2**")
+    assert "community=360102002002" in page.url and "sort=members" in page.url
+    assert "第 2 / 2 页" in page.inner_text(".pager")
+    assert page.input_value("#household-filters .region-picker select[aria-label=社区]") == "360102002002"
+    assert measure(page) == [], width
+    page.goto(base + "/households/?month=2026-13&page=abc")
+    assert "建档月份“2026-13”不是有效的月份" in page.inner_text("main")
+    page.goto(base + "/benefits/relief/?status=nonsense")
+    assert "没有“nonsense”这种状态，已忽略该筛选条件" in page.inner_text("main")
+    assert page.locator("#relief-filters .region-picker").count() == 1
+    assert measure(page) == [], width
+
+
+def test_one_notification_is_marked_read_on_the_page(browser_page, live_server):
+    """Issue 16: a notification can be marked read on its own; the others stay unread."""
+    cw = user("cw", "caseworker", HOME_COMMUNITY)
+    application_at(
+        "approved",
+        household=household_make(community_id=HOME_COMMUNITY),
+        caseworker=cw,
+        street=user("st", "street", "360102002000"),
+        county=user("co", "county", "360102"),
+    )
+    page, base = browser_page, live_server.url
+    login(page, base, "cw")
+    page.goto(base + "/inbox/notifications/")
+    rows = page.locator("#notification-list tbody tr.unread")
+    assert rows.count() == 2
+    rows.first.locator("form.mark-one button").click()
+    page.wait_for_url("**/inbox/notifications/")
+    assert page.locator("#notification-list tbody tr.unread").count() == 1
+    assert page.locator("#notification-list tbody tr:not(.unread)").count() == 1
+    assert "1 条未读" in page.inner_text("h1")
