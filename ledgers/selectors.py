@@ -220,7 +220,9 @@ def task_list(
 ) -> QuerySet[ReviewTask]:
     """Review tasks in scope, filtered by status, rule, a county/street/community and the month raised, sorted by
     one of TASK_SORTS (by rule, newest first, by default)."""
-    qs = narrow_to_region(scope_filter(ReviewTask.objects.all(), user, "region_id"), community, "region_id")
+    qs = narrow_to_region(
+        scope_filter(ReviewTask.objects.all(), user, "region_id"), community, "region__code"
+    )
     if status:
         qs = qs.filter(status=status)
     if rule:

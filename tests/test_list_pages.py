@@ -86,6 +86,26 @@ def rolls(n: int, county_officer) -> None:
     )
 
 
+def review_tasks(n: int, caseworker) -> None:
+    from conftest import make_id
+    from ledgers.models import Finding, ReconciliationRun, ReviewTask
+
+    run = ReconciliationRun.objects.filter(period="2018H2").first() or ReconciliationRun.objects.create(
+        region_id="360102", period="2018H2", requested_by=caseworker, status="done"
+    )
+    for i in range(n):
+        finding = Finding.objects.create(
+            run=run,
+            rule="deceased_paid",
+            id_number=make_id(),
+            source="death",
+            region_id=HOME_COMMUNITY,
+            name=f"王{i}",
+            detail={"died_on": "2018-07-15"},
+        )
+        ReviewTask.objects.create(finding=finding, region_id=HOME_COMMUNITY)
+
+
 LISTS = {
     # name: (url name, who, make rows, filters that narrow nothing away, a sort key the page offers)
     "households": (
@@ -117,6 +137,13 @@ LISTS = {
         "due_on",
     ),
     "rolls": ("roll_list", "county_officer", rolls, "program=dibao&status=ready", "-month"),
+    "review tasks": (
+        "ledger_tasks",
+        "caseworker",
+        review_tasks,
+        f"community={HOME_COMMUNITY}&status=open&rule=deceased_paid",
+        "-id",
+    ),
 }
 
 
@@ -135,7 +162,7 @@ def test_a_list_costs_the_same_queries_for_3_and_30_rows_and_its_pages_keep_the_
     make(27, user)
     many, page = queries(client, url)
     assert many == few, f"{name}: {few} queries for 3 rows, {many} for 30"
-    make(15, user)  # past one page of any list (20 or 30 rows)
+    make(25, user)  # past one page of any list (20, 30 or 50 rows)
     assert queries(client, url)[0] == few
     page = queries(client, url)[1]
     assert "下一页" in page
