@@ -161,6 +161,7 @@ def test_a_list_costs_the_same_queries_for_3_and_30_rows_and_its_pages_keep_the_
     assert "下一页" not in page
     make(27, user)
     many, page = queries(client, url)
+    print(f"{name}: {few} queries for 3 rows, {many} for 30")
     assert many == few, f"{name}: {few} queries for 3 rows, {many} for 30"
     make(25, user)  # past one page of any list (20, 30 or 50 rows)
     assert queries(client, url)[0] == few
