@@ -123,10 +123,11 @@ def prepare(n: int, county: str) -> tuple:
             """
             INSERT INTO cases_application (household_id, category, reasons, check_authorised, check_authorised_on,
                 status, received_on, proposed_category, proposed_amount, rules_amount, override_reason,
-                street_reviewed_on, decided_on, decision_reason, created_by_id, created_at, updated_at)
+                street_reviewed_on, decided_on, decision_reason, created_by_id, created_at, updated_at,
+                residence_basis, from_ledger)
             SELECT s.household_id, 'dibao', %s, true, DATE '2025-11-01', 'approved', DATE '2025-11-01', 'dibao',
                    GREATEST(580 * s.n - s.inc, 10), GREATEST(580 * s.n - s.inc, 10), '', DATE '2025-11-10',
-                   DATE '2025-12-01', '', %s, now(), now()
+                   DATE '2025-12-01', '', %s, now(), now(), 'hukou', false
             FROM sums s ORDER BY s.household_id""",
             [BENCH_REASON, user.pk],
         )

@@ -43,28 +43,34 @@ def _kind_label() -> tuple[str, list[str]]:
 
 
 def lines_query(*, full_ids: bool, roll_id: int, before: int, after: int, last: int) -> tuple[str, list]:
-    """The SELECT of the paid lines of roll `roll_id` with after < id <= last, numbered from before + 1."""
+    """The SELECT of the paid lines of roll `roll_id` with after < id <= last, numbered from before + 1. One level:
+    the window and the result are ordered alike, so PostgreSQL sorts once; the masked ID number and the kind's
+    label are computed once per line (LATERAL) and then formatted like any text column."""
     table = PaymentLine._meta.db_table
     kind, kind_params = _kind_label()
     number = "l.id_number" if full_ids else _masked("l.id_number")
-    parts = ", ".join(money_sql("x.components ->> %s") for _ in COMPONENTS)
-    inner = f"""
-        SELECT row_number() OVER (ORDER BY l.id) + %s AS n, l.community_code AS community, l.name,
-               {number} AS id_number, l.bank_name AS bank, l.bank_account AS account,
-               NULLIF(l.covered_count, 0) AS covered, to_char(l.month, 'YYYY-MM') AS month, {kind} AS kind,
-               l.label, l.components, l.amount
-        FROM {table} l
-        WHERE l.roll_id = %s AND NOT l.held AND l.id > %s AND l.id <= %s"""
+    parts = ", ".join(money_sql("l.components ->> %s") for _ in COMPONENTS)
     text = {
-        c: csv_text_sql(f"x.{c}")
-        for c in ("community", "name", "id_number", "bank", "account", "kind", "label")
+        c: csv_text_sql(c)
+        for c in (
+            "l.community_code",
+            "l.name",
+            "v.id_number",
+            "l.bank_name",
+            "l.bank_account",
+            "v.kind",
+            "l.label",
+        )
     }
     query = f"""
-        SELECT x.n, {text["community"]}, {text["name"]}, {text["id_number"]}, {text["bank"]}, {text["account"]},
-               x.covered, x.month, {text["kind"]}, {text["label"]}, {parts}, {money_sql("x.amount")}
-        FROM ({inner}) x ORDER BY x.n"""
-    # parameters in the order they appear in the text: the components' keys first (outer SELECT).
-    return query, [*COMPONENTS, before, *kind_params, roll_id, after, last]
+        SELECT row_number() OVER (ORDER BY l.id) + %s, {text["l.community_code"]}, {text["l.name"]},
+               {text["v.id_number"]}, {text["l.bank_name"]}, {text["l.bank_account"]}, NULLIF(l.covered_count, 0),
+               to_char(l.month, 'YYYY-MM'), {text["v.kind"]}, {text["l.label"]}, {parts}, {money_sql("l.amount")}
+        FROM {table} l CROSS JOIN LATERAL (SELECT {number} AS id_number, {kind} AS kind) v
+        WHERE l.roll_id = %s AND NOT l.held AND l.id > %s AND l.id <= %s
+        ORDER BY l.id"""
+    # parameters in the order they appear in the text
+    return query, [before, *COMPONENTS, *kind_params, roll_id, after, last]
 
 
 def _plan(roll: PaymentRoll, batch: int) -> tuple[int, Decimal, list[int]]:

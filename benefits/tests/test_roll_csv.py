@@ -65,6 +65,7 @@ PLANTED = [
     ),
     ("regular", "暂缓者", "360102198001010099", "银行", "6222", 1, "", {}, "999.00", True),
     ("regular", "周八", "36010219800101001x", "中国银行", "123456789012345678X", 1, "-", {}, "300.00", False),
+    ("regular", "吴九", "1234567890X", "农行", "12345678901x", 1, "12345678901X1", {}, "1.00", False),
 ]
 
 
@@ -100,7 +101,7 @@ def _bytes(chunks) -> bytes:
 
 
 @pytest.mark.parametrize("full_ids", [True, False])
-@pytest.mark.parametrize("batch", [3, 7, 50_000])  # 7 = every paid line in one full batch, nothing after it
+@pytest.mark.parametrize("batch", [3, 8, 50_000])  # 8 = every paid line in one full batch, nothing after it
 def test_copy_and_python_paths_write_the_same_bytes(roll, full_ids, batch):
     from benefits import roll_csv
 
@@ -108,8 +109,8 @@ def test_copy_and_python_paths_write_the_same_bytes(roll, full_ids, batch):
     copied = _bytes(roll_csv.chunks(roll, full_ids=full_ids, batch=batch))
     assert copied == python
     rows = list(csv.reader(io.StringIO(copied.decode("utf-8-sig"), newline="")))
-    assert len(rows) == 1 + 7 + 1  # header, 2 enrolled + 5 paid planted lines, totals
-    assert [r[0] for r in rows[1:]] == ["1", "2", "3", "4", "5", "6", "7", "合计"]
+    assert len(rows) == 1 + 8 + 1  # header, 2 enrolled + 6 paid planted lines, totals
+    assert [r[0] for r in rows[1:]] == ["1", "2", "3", "4", "5", "6", "7", "8", "合计"]
     reversal = rows[3]
     assert (
         reversal[2] == "'" + PLANTED[0][1]
@@ -124,8 +125,13 @@ def test_copy_and_python_paths_write_the_same_bytes(roll, full_ids, batch):
     assert rows[6][2] == "'\t孙七" and rows[6][4] == "工行\r" and rows[6][5] == "\t00012345678901"
     assert rows[7][9] == "'-" and rows[7][5] == "\t123456789012345678X"
     assert "暂缓者" not in copied.decode()
-    assert rows[-1][2] == "共7笔" and rows[-1][-1] == "1432.25"  # 860 + 560 − 860 + 560 + 0.50 + 11.75 + 300
-    assert copied.count(b"\r\n") == 9 and b"\n\xe7\xac\xac" in copied  # the label's own LF stays an LF
+    # 10 digits and an X is not a long digit string; 11 digits and an x is; a digit after the X is not
+    assert rows[8][3] == ("1234567890X" if full_ids else "1234***890X")
+    assert rows[8][5] == "\t12345678901x" and rows[8][9] == "12345678901X1"
+    assert (
+        rows[-1][2] == "共8笔" and rows[-1][-1] == "1433.25"
+    )  # 860 + 560 − 860 + 560 + 0.50 + 11.75 + 300 + 1
+    assert copied.count(b"\r\n") == 10 and b"\n\xe7\xac\xac" in copied  # the label's own LF stays an LF
 
 
 def test_the_page_streams_the_copy_path(roll, county_officer, client):
