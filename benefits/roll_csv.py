@@ -74,22 +74,17 @@ def lines_query(*, full_ids: bool, roll_id: int, before: int, after: int, last: 
 
 
 def _plan(roll: PaymentRoll, batch: int) -> tuple[int, Decimal, list[int]]:
-    """(paid lines, their total, the id ending each full batch): one aggregate and one window query."""
+    """(paid lines, their total, the id ending each full batch): one pass over the roll's paid lines."""
     table = PaymentLine._meta.db_table
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT count(*), coalesce(sum(amount), 0) FROM {table} WHERE roll_id = %s AND NOT held",
-            [roll.pk],
+            f"""SELECT count(*), coalesce(sum(amount), 0), array_agg(id ORDER BY id) FILTER (WHERE n %% %s = 0)
+                FROM (SELECT id, amount, row_number() OVER (ORDER BY id) AS n FROM {table}
+                      WHERE roll_id = %s AND NOT held) t""",
+            [batch, roll.pk],
         )
-        count, total = cur.fetchone()
-        cur.execute(
-            f"""SELECT id FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM {table}
-                                WHERE roll_id = %s AND NOT held) t
-                WHERE n %% %s = 0 ORDER BY id""",
-            [roll.pk, batch],
-        )
-        ends = [row[0] for row in cur.fetchall()]
-    return count, Decimal(total).quantize(Decimal("0.01")), ends
+        count, total, ends = cur.fetchone()
+    return count, Decimal(total).quantize(Decimal("0.01")), ends or []
 
 
 def chunks(roll: PaymentRoll, *, full_ids: bool, batch: int = BATCH) -> Iterator[str | bytes]:
