@@ -292,3 +292,26 @@ def test_an_expired_file_is_removed(
     assert job.status == S.EXPIRED and not path.exists()
     assert client.get(reverse("export_job_download", args=[job.pk])).status_code == 404
     assert "导出文件已过期删除" in client.get(reverse("export_job_detail", args=[job.pk])).content.decode()
+
+
+def test_every_list_export_runs_as_a_job(
+    client, county_officer, households, capped, django_capture_on_commit_callbacks
+):
+    """Each list page's export, re-run by the job (resolved from its URL), writes its file: none of them needs
+    anything from the request the job does not give it."""
+    from benefits.tests.test_export_injection import XLSX_EXPORTS
+
+    capped.EXPORT_MAX_ROWS = -1  # every list, even an empty one, goes to the background
+    client.force_login(county_officer)
+    for name in XLSX_EXPORTS:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.get(reverse(name))
+        job = ExportJob.objects.get(path=reverse(name))
+        assert response.status_code == 302 and response.url == reverse("export_job_detail", args=[job.pk]), (
+            name
+        )
+        assert (job.status, job.reason) == (S.DONE, ""), name
+        download = client.get(reverse("export_job_download", args=[job.pk]))
+        assert download.status_code == 200, name
+        assert _rows(b"".join(download.streaming_content))[0][0].startswith(job.title), name
+    assert ExportJob.objects.count() == len(XLSX_EXPORTS)
