@@ -213,3 +213,27 @@ def test_command_and_api_agree(client, payload):
         code = exc.returncode
     assert json.loads(out.getvalue()) == response.json()
     assert (code, response.status_code) in {(0, 200), (1, 400)}
+
+
+def _outcome(hh: rules.Household, standards: rules.Standards, as_of: dt.date, *, trace: bool):
+    try:
+        return rules.evaluate(hh, standards, as_of, trace=trace)
+    except rules.RulesError as exc:
+        return exc.errors
+
+
+# Standards with figures missing, so the errors of an unknown figure are compared too.
+PARTIAL = dataclasses.replace(JX, min_wage=None, property_months=None, property_vehicles=None)
+
+
+@given(households(), dates, st.sampled_from([JX, PARTIAL]))
+@settings(max_examples=500, deadline=None)
+def test_without_trace_the_result_and_the_errors_are_the_same(hh, as_of, standards):
+    traced = _outcome(hh, standards, as_of, trace=True)
+    bare = _outcome(hh, standards, as_of, trace=False)
+    if isinstance(traced, list):
+        assert bare == traced  # the same errors, in the same order
+    else:
+        assert traced.trace  # the default keeps the trace
+        assert bare.trace == ()
+        assert bare == dataclasses.replace(traced, trace=())
