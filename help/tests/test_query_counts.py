@@ -1,9 +1,10 @@
-"""The lead list runs the same number of queries for 3 leads as for 15 (one page)."""
+"""The lead, pairing and job-help lists run the same number of queries for 3 rows as for 15 (one page)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
+from benefits.tests.test_query_counts import _enrolments
 from conftest import assert_constant_queries
 from help.tests.factories import lead_make
 
@@ -19,3 +20,25 @@ def test_lead_list_queries_do_not_grow_with_the_leads(client, caseworker, django
 
     response = assert_constant_queries(client, django_assert_num_queries, reverse("lead_list"), grow)
     assert len(response.context["page"]) == 15
+
+
+def test_pairing_list_queries_do_not_grow_with_the_unpaired_households(
+    client, caseworker, county_officer, django_assert_num_queries
+):
+    _enrolments(3, county_officer)
+    client.force_login(caseworker)
+    response = assert_constant_queries(
+        client, django_assert_num_queries, reverse("pairing_list"), lambda: _enrolments(12, county_officer)
+    )
+    assert len(response.context["unpaired"]) == 15
+
+
+def test_job_list_queries_do_not_grow_with_the_able_members(
+    client, caseworker, county_officer, django_assert_num_queries
+):
+    _enrolments(2, county_officer)  # two members each, both of working age
+    client.force_login(caseworker)
+    response = assert_constant_queries(
+        client, django_assert_num_queries, reverse("job_list"), lambda: _enrolments(5, county_officer)
+    )
+    assert len(response.context["page"]) == 14
