@@ -1,4 +1,4 @@
-"""The extract list runs the same number of queries for 3 extracts as for 15 (one page)."""
+"""The extract and reconciliation-run lists run the same number of queries for 3 rows as for 15 (one page)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import itertools
 from django.urls import reverse
 
 from conftest import assert_constant_queries
-from ledgers.models import Extract
+from ledgers.models import Extract, ReconciliationRun
 
 _names = itertools.count(1)
 
@@ -33,5 +33,21 @@ def test_extract_list_queries_do_not_grow_with_the_extracts(
     client.force_login(county_officer)
     response = assert_constant_queries(
         client, django_assert_num_queries, reverse("ledger_extracts"), lambda: _extracts(12, county_officer)
+    )
+    assert len(response.context["page"]) == 15
+
+
+def _runs(count: int, user) -> None:
+    for i in range(count):
+        ReconciliationRun.objects.create(
+            region_id="360102", period=f"{2000 + i}H{1 + i % 2}", status="done", requested_by=user
+        )
+
+
+def test_run_list_queries_do_not_grow_with_the_runs(client, county_officer, django_assert_num_queries):
+    _runs(3, county_officer)
+    client.force_login(county_officer)
+    response = assert_constant_queries(
+        client, django_assert_num_queries, reverse("ledger_runs"), lambda: _runs(12, county_officer)
     )
     assert len(response.context["page"]) == 15
