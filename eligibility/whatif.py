@@ -7,7 +7,8 @@ households and persons) how many become eligible, stop being eligible and stay, 
 money before and after.
 
 It is the same decision as `eligibility.rules` (policy.md §4–§5), written as set-based SQL so that a
-million households take seconds rather than an hour (2.5× one plain aggregate query over the same rows, bench/bench_whatif.py):
+million households take seconds rather than an hour (2.5× one plain aggregate query over the same rows,
+bench/bench_whatif.py):
 one aggregate query with CTEs computes, per person, the tekun status and tekun amount under both
 standards; per household the property test, the unit size, income and disabled members, and the
 category flags under both; and returns one row of sums per combination of flags. The amounts are linear
