@@ -505,11 +505,24 @@ def _money_json(value: Decimal | None) -> str:
 
 
 def _amounts_json(a: rules.MemberAmounts) -> str:
+    if (
+        a.tekun_basic is rules.ZERO
+        and a.orphan is rules.ZERO
+        and a.care is rules.ZERO
+        and a.disability_living is rules.ZERO
+        and a.disability_care is rules.ZERO
+    ):
+        return _NO_AMOUNTS_JSON  # most members: nothing of their own (the rules' ZERO, untouched)
     return (
         f'{{"tekun_basic":"{money.to_json(a.tekun_basic)}","orphan":"{money.to_json(a.orphan)}",'
         f'"care":"{money.to_json(a.care)}","disability_living":"{money.to_json(a.disability_living)}",'
         f'"disability_care":"{money.to_json(a.disability_care)}"}}'
     )
+
+
+_NO_AMOUNTS_JSON = dumps(
+    {name: "0.00" for name in ("tekun_basic", "orphan", "care", "disability_living", "disability_care")}
+)
 
 
 def result_to_json(result: rules.Result) -> str:
