@@ -1,4 +1,4 @@
-"""The extract and reconciliation-run lists run the same number of queries for 3 rows as for 15 (one page)."""
+"""The extract, reconciliation-run and review-task lists run the same number of queries for 3 rows as for 15 (one page)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import itertools
 from django.urls import reverse
 
 from conftest import assert_constant_queries
-from ledgers.models import Extract, ReconciliationRun
+from households.tests.factories import household_make
+from ledgers.models import Extract, Finding, ReconciliationRun, ReviewTask
 
 _names = itertools.count(1)
 
@@ -51,3 +52,32 @@ def test_run_list_queries_do_not_grow_with_the_runs(client, county_officer, djan
         client, django_assert_num_queries, reverse("ledger_runs"), lambda: _runs(12, county_officer)
     )
     assert len(response.context["page"]) == 15
+
+
+_ids = itertools.count(1)
+
+
+def _tasks(count: int) -> None:
+    run = ReconciliationRun.objects.create(region_id="360102", period="2025H2", status="done")
+    for rule in itertools.islice(itertools.cycle(["deceased_paid", "income_over"]), count):
+        household = household_make(community_id="360102002001", members=1)
+        finding = Finding.objects.create(
+            run=run,
+            rule=rule,
+            id_number=household.members.get().id_number,
+            source="ledger",
+            household=household,
+            region_id="360102002001",
+            name=f"户{next(_ids)}",
+            detail={},
+        )
+        ReviewTask.objects.create(finding=finding, region_id="360102002001")
+
+
+def test_task_list_queries_do_not_grow_with_the_tasks(client, caseworker, django_assert_num_queries):
+    _tasks(3)
+    client.force_login(caseworker)
+    response = assert_constant_queries(
+        client, django_assert_num_queries, reverse("ledger_tasks"), lambda: _tasks(12)
+    )
+    assert len(response.context["rows"]) == 15
