@@ -1,4 +1,4 @@
-"""The enrolment, review, payment-roll and temporary-relief lists run the same number of queries for 3 rows
+"""The enrolment, review, county-task, payment-roll and temporary-relief lists run the same number of queries for 3 rows
 as for 15 (one page)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from applications.models import Application
 from benefits.models import Enrolment, EnrolmentMember, EnrolmentReview, PaymentRoll, ReliefGrant
+from benefits.models.followups import ConfirmedFact, CountyTask
 from conftest import HOME_COMMUNITY, assert_constant_queries
 from households.tests.factories import household_make
 
@@ -111,5 +112,40 @@ def test_relief_list_queries_do_not_grow_with_the_grants(client, county_officer,
     client.force_login(county_officer)
     response = assert_constant_queries(
         client, django_assert_num_queries, reverse("relief_list"), lambda: _grants(12, county_officer)
+    )
+    assert len(response.context["page"]) == 15
+
+
+def _county_tasks(count: int, user) -> None:
+    for i, enrolment in enumerate(_enrolments(count, user)):
+        person, survivor = enrolment.household.members.order_by("id")
+        fact = ConfirmedFact.objects.create(
+            person=person,
+            household=enrolment.household,
+            kind=ConfirmedFact.Kind.DEATH,
+            event_on=dt.date(2019, 1, 1),
+            source="户籍死亡注销",
+            confirmed_by=user,
+        )
+        CountyTask.objects.create(
+            fact=fact,
+            kind=CountyTask.Kind.EXIT,
+            enrolment=enrolment,
+            county_code="360102",
+            due_on=dt.date(2019, 2, 1) + dt.timedelta(days=i),
+            addressed_to=survivor,
+        )
+
+
+def test_county_task_list_queries_do_not_grow_with_the_tasks(
+    client, county_officer, django_assert_num_queries
+):
+    _county_tasks(3, county_officer)
+    client.force_login(county_officer)
+    response = assert_constant_queries(
+        client,
+        django_assert_num_queries,
+        reverse("county_task_list"),
+        lambda: _county_tasks(12, county_officer),
     )
     assert len(response.context["page"]) == 15
