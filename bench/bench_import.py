@@ -94,8 +94,8 @@ def ensure_database(target: str, source: str, fresh: bool) -> bool:
     return made
 
 
-def id_numbers(county: str, n: int, first_year: int):
-    """n distinct valid ID numbers: per birth date, 500 order codes (odd: male, even: female)."""
+def id_numbers(county: str, n: int, first_year: int, taken: set[str]):
+    """n distinct valid ID numbers not in `taken`: per birth date, 500 order codes (odd: male, even: female)."""
     from common import idnumber
 
     day = dt.date(first_year, 1, 1)
@@ -103,7 +103,10 @@ def id_numbers(county: str, n: int, first_year: int):
     while made < n:
         for order in range(1000):
             first17 = f"{county}{day:%Y%m%d}{order:03d}"
-            yield first17 + idnumber.check_char(first17)
+            number = first17 + idnumber.check_char(first17)
+            if number in taken:
+                continue
+            yield number
             made += 1
             if made >= n:
                 return
@@ -135,7 +138,9 @@ def build_rows(n: int, county: str, seed: int):
         .first()
     )
     first_year = used.birth_date.year + 1 if used else 1901
-    numbers = id_numbers(county, n, first_year)
+    # bench/generate.py's persons are born on any date: skip the numbers already registered.
+    taken = set(Person.objects.filter(id_number__startswith=county).values_list("id_number", flat=True))
+    numbers = id_numbers(county, n, first_year, taken)
     keys = [c.key for c in importing.COLUMNS]
     relations = ["配偶", "子女", "子女", "父母", "孙子女"]
     written, household = 0, 0
