@@ -1,11 +1,13 @@
 #!/usr/bin/env python
 """Reconciliation at provincial scale: 1,000,000 enrolled persons × 8 department extracts of 1,000,000 rows.
 
-    createdb -h 127.0.0.1 -U postgres -T jiekun_bench jiekun_bench6      # a copy of bench/generate.py's population
-    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/jiekun_bench6 SECRET_KEY=bench REDIS_URL=redis://127.0.0.1:6379/13
-    .venv/bin/python bench/bench_reconcile.py [--persons 1000000] [--rows 1000000] [--workers 2] [--eager]
+    SECRET_KEY=bench REDIS_URL=redis://127.0.0.1:6379/13 .venv/bin/python bench/bench_reconcile.py \
+        [--source jiekun_bench] [--target jiekun_bench_reconcile] [--fresh] \
+        [--persons 1000000] [--rows 1000000] [--workers 2] [--eager] [--smoke]
 
-Three phases; only the third is timed:
+Works on a copy (`--target`, made once from `--source`, bench/generate.py's population).
+
+Three phases, then the floor; only the third is the product's timed figure:
 
 1. **prepare** (once; skipped when done): `migrate`, a 2025 province standard with property limits, a bench
    officer, and enrolments — whole households in id order until `--persons` persons are covered (dibao),
@@ -20,6 +22,13 @@ Three phases; only the third is timed:
    real Celery workers (`--workers` processes, prefork, against REDIS_URL) — streaming validation, then
    COPY; then a province-wide `run_start`, executed by the same workers (snapshot, one task per rule,
    close). `--eager` runs everything in this process instead (one core).
+
+4. **floor**, in the same run, untimed by the product: each file COPYed as it is into a fresh table, indexed on
+   the ID number, then one set-based join per extract against the enrolled persons (`floor`); the ratio of the
+   product's end-to-end time to the floor's is the result (target ≤ 1.5×).
+
+`--smoke`: a fresh copy of DATABASE_URL's database, 1,000 enrolled persons, 2,000-row files, eager; exits non-zero
+unless every file loads and the run finds the floor's deceased persons.
 
 Reported: rows/s of the loads (validation + COPY, per extract and overall wall time), the run's time and its
 steps, findings by rule, total wall time, and peak memory (VmHWM) of every worker process and of this
