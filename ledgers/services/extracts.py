@@ -365,9 +365,10 @@ def extract_load(*, extract_id: int) -> Extract:
     return extract
 
 
-def _record_load(extract: Extract, rows: int, started: float) -> None:
+def _record_load(extract: Extract, rows: int, started: float | None) -> None:
     """Inside the load's transaction: the count checked against the check's, the status, the event, the files
-    removed after the commit and the extract_loaded signal."""
+    removed after the commit and the extract_loaded signal. `started` None: loaded in the check's pass (its
+    time is the check's, `validate_seconds`)."""
     if rows != extract.rows_good:
         raise ServiceError(
             f"导入行数 {rows} 与校验正确行数 {extract.rows_good} 不一致，已全部撤销",
@@ -376,7 +377,7 @@ def _record_load(extract: Extract, rows: int, started: float) -> None:
     extract.status = Extract.Status.LOADED
     extract.rows_loaded = rows
     extract.loaded_at = timezone.now()
-    extract.load_seconds = round(time.perf_counter() - started, 3)
+    extract.load_seconds = None if started is None else round(time.perf_counter() - started, 3)
     extract.save(update_fields=["status", "rows_loaded", "loaded_at", "load_seconds"])
     event_record(
         actor=extract.decided_by,
@@ -441,7 +442,7 @@ def extract_check_and_load(*, extract_id: int) -> Extract:
             _record_check(extract, result, status, verb)
             if status != Extract.Status.REJECTED:
                 extract.refresh_from_db()
-                _record_load(extract, rows, time.perf_counter())
+                _record_load(extract, rows, None)
     except _CheckStopped as stopped:
         return _check_failed(extract, stopped.cause)
     if status == Extract.Status.REJECTED:

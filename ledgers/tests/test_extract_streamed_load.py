@@ -144,3 +144,19 @@ def test_a_second_delivery_does_nothing(county_officer, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         extract_services.extract_check_and_load(extract_id=e.pk)
     assert outcome(e) == before
+
+
+def test_the_page_says_the_check_and_the_load_were_one_pass(
+    client, county_officer, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    e = upload(county_officer, rows(), "lenient", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        extract_services.extract_check_and_load(extract_id=e.pk)
+    e.refresh_from_db()
+    assert e.load_seconds is None and e.validate_seconds is not None
+    client.force_login(county_officer)
+    page = client.get(reverse("ledger_extract_detail", args=[e.pk])).content.decode()
+    assert "校验并导入（同一遍）" in page
+    assert "导入 — 秒" not in page
