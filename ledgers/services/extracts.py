@@ -9,6 +9,10 @@ file in COPY text format and keeping the first errors with their line numbers, t
 * mode `check`: the extract waits, checked, until the uploader chooses to load the good rows
   (`extract_request_load`) or nothing (`extract_discard`).
 
+On PostgreSQL, strict and lenient extracts take one streamed pass instead (`extract_check_and_load`): the
+good rows go from the check straight into COPY, and the check's results and the load commit together, ending
+exactly where the two steps end.
+
 A load is one transaction: the COPY (PostgreSQL) or the chunked executemany (SQLite) of the good rows and
 the status change commit together, under a row lock on the extract, so an extract is either fully loaded
 or not at all, and a second load of the same extract does nothing.
