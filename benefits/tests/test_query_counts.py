@@ -1,4 +1,4 @@
-"""The enrolment, review, county-task, payment-roll and temporary-relief lists run the same number of queries for 3 rows
+"""The enrolment, review, county-task, payment-roll, reserve-fund and temporary-relief lists run the same number of queries for 3 rows
 as for 15 (one page)."""
 
 from __future__ import annotations
@@ -8,9 +8,11 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from accounts.models import Region
 from applications.models import Application
 from benefits.models import Enrolment, EnrolmentMember, EnrolmentReview, PaymentRoll, ReliefGrant
 from benefits.models.followups import ConfirmedFact, CountyTask
+from benefits.models.relief import ReserveFund
 from conftest import HOME_COMMUNITY, assert_constant_queries
 from households.tests.factories import household_make
 
@@ -149,3 +151,19 @@ def test_county_task_list_queries_do_not_grow_with_the_tasks(
         lambda: _county_tasks(12, county_officer),
     )
     assert len(response.context["page"]) == 15
+
+
+def test_fund_list_queries_do_not_grow_with_the_funds(client, county_officer, django_assert_num_queries):
+    streets = list(Region.objects.filter(parent_id="360102").order_by("code").values_list("code", flat=True))
+    assert len(streets) >= 6
+
+    def fund(codes) -> None:
+        for code in codes:
+            ReserveFund.objects.create(street_id=code, balance=Decimal("10000"))
+
+    fund(streets[:1])
+    client.force_login(county_officer)
+    response = assert_constant_queries(
+        client, django_assert_num_queries, reverse("fund_list"), lambda: fund(streets[1:])
+    )
+    assert sum(1 for row in response.context["rows"] if row["fund"] is not None) == min(len(streets), 30)
