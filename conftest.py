@@ -176,6 +176,20 @@ def query_count(client, url: str, params: dict | None = None) -> int:
     return len(ctx.captured_queries)
 
 
+def assert_constant_queries(client, django_assert_num_queries, url: str, grow, params: dict | None = None):
+    """A list page or report runs the same number of queries after `grow()` adds rows as before: the count is
+    taken on the small data, then asserted exactly (`django_assert_num_queries`) on the larger. Returns the
+    larger response, for the caller to check the added rows are really shown."""
+    query_count(client, url, params)  # warm: the session and the per-process caches are read once
+    small = query_count(client, url, params)
+    grow()
+    with django_assert_num_queries(small):
+        response = client.get(url, params or {})
+        assert response.status_code == 200
+        b"".join(response.streaming_content) if response.streaming else response.content
+    return response
+
+
 def body_text(response) -> str:
     """What a response shows: its text, or every XML part of an .xlsx attachment unzipped (an export's cells are
     compressed, so a leak would not show in the raw bytes)."""
