@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db import migrations, models
 
 
-def seed_uplift(apps, schema_editor):
+def load(apps, schema_editor):
     """The seed's figure on the shipped 2018 provincial row: 低保对象 "在现行救助比例的基础上提高5个百分点"
     (赣发〔2018〕7号 五(三)). The seed gives no 大病起付线: it stays empty (shown as 待设置)."""
     apps.get_model("eligibility", "Standard").objects.filter(region_id="360000", year=2018).update(
@@ -40,5 +40,5 @@ class Migration(migrations.Migration):
             name='serious_illness_threshold',
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='支出型家庭医疗救助大病起付线（元/年）'),
         ),
-        migrations.RunPython(seed_uplift, migrations.RunPython.noop),
+        migrations.RunPython(load, migrations.RunPython.noop),
     ]
