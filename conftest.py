@@ -105,6 +105,7 @@ def _reload_reference_data() -> None:
     for module in (
         "accounts.migrations.0002_load_jiangxi_regions",
         "eligibility.migrations.0002_jiangxi_2018_standard",
+        "eligibility.migrations.0004_standard_medical_relief_settings",
         "cases.migrations.0003_step_limit_defaults",
     ):
         importlib.import_module(module).load(apps, None)

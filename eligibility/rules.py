@@ -140,6 +140,8 @@ class Standards:
     extra_times: int | None = None
     street_limit: Decimal | None = None
     uplift_max: Decimal | None = None
+    medical_uplift_pp: Decimal | None = None
+    serious_illness_threshold: Decimal | None = None
     sources: tuple[tuple[str, str], ...] = ()
 
     def source(self, name: str) -> str | None:
@@ -162,10 +164,18 @@ MONEY_FIELDS = frozenset(
         "per_event_cap",
         "annual_cap",
         "street_limit",
+        "serious_illness_threshold",
     }
 )
 RATIO_FIELDS = frozenset(
-    {"care_ratio_full", "care_ratio_semi", "zhichu_multiplier", "property_months", "uplift_max"}
+    {
+        "care_ratio_full",
+        "care_ratio_semi",
+        "zhichu_multiplier",
+        "property_months",
+        "uplift_max",
+        "medical_uplift_pp",
+    }
 )
 INT_FIELDS = frozenset(
     {
@@ -203,6 +213,8 @@ STANDARD_LABELS = {
     "extra_times": "三类对象可增加次数",
     "street_limit": "街道备用金审批额度",
     "uplift_max": "支出型救助上浮比例上限",
+    "medical_uplift_pp": "低保对象医疗救助比例提高百分点",
+    "serious_illness_threshold": "支出型家庭大病起付线",
 }
 
 
