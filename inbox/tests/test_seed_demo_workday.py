@@ -33,8 +33,9 @@ def test_every_role_has_work_for_today(settings, tmp_path, capsys, clock):
     assert caseworker["reviews"] >= 1
     assert counts("caseworker2") == {"leads": 1}
     assert counts("street") == {"applications": 2, "relief": 1}
-    # the demo's confirmed facts leave the county an exit task and an overpayment to recover
-    assert counts("county") == {"applications": 1, "rolls": 1, "county_tasks": 2}
+    # relief: the demo's 特别救助 waiting for the county's approval (seed_demo_applications); county_tasks: the
+    # demo's confirmed facts leave the county an exit task and an overpayment to recover
+    assert counts("county") == {"applications": 1, "rolls": 1, "relief": 1, "county_tasks": 2}
     assert ReviewTask.objects.get().finding.rule == "deceased_paid"
     capsys.readouterr()
     tasks = ReviewTask.objects.count()
