@@ -31,7 +31,7 @@ class EvaluateView(APIView):
     @extend_schema(
         summary="资格测算 / Evaluate eligibility",
         description=(
-            "按 policy.md §7 的请求体测算特困、低保、支出型类别与金额，返回逐条依据；不写入任何数据。\n\n"
+            "按请求体测算特困、低保、支出型类别与金额，返回逐条依据；不写入任何数据。\n\n"
             "Evaluates the three categories and amounts for a household under a region's yearly standards "
             "and returns the trace; writes nothing. Bad input: 400 with field-level errors."
         ),

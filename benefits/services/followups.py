@@ -51,7 +51,7 @@ from households.models import Household, Person
 # handled promptly; the county's own rule of thumb is half a month).
 FACT_TASK_DAYS = 15
 FACT_CLAUSE = (
-    "policy.md §8.3：死亡、迁出、骗取救助经核实后，未锁定花名册立即暂缓发放，县级民政限期办理退出或变更；"
+    "《社会救助暂行办法》第十三条、第六十八条：死亡、迁出、骗取救助经核实后，未锁定花名册立即暂缓发放，县级民政限期办理退出或变更；"
     "事件发生后仍发放的月份逐月列明并向家庭追回（死亡的，向在世家庭成员告知，不向死者发文）"
 )
 # Who is addressed first when the head cannot be: spouse, then children, then the others.

@@ -37,7 +37,7 @@ def _errors(message: str) -> dict[str, list[dict[str, str]]]:
 
 
 class Command(BaseCommand):
-    help = "按赣发〔2018〕7号测算家庭的救助类别和金额（policy.md §7）。"
+    help = "按赣发〔2018〕7号测算家庭的救助类别和金额。"
     stealth_options = ("stdin",)
 
     def add_arguments(self, parser) -> None:
