@@ -205,7 +205,7 @@ def _styled_cell_class():
 
 
 class _CellMaker:
-    """Cells for a write-only sheet. A plain value is appended as it is (openpyxl's own reused cell types it);
+    """Cells for a write-only sheet. A plain value is appended as it is (openpyxl's own reused cell types it; an empty text, like None, is no cell);
     a data value that needs a number format goes into the one styled cell of its (column, format), made once
     with its style and its cell type and given each row's value, bound here without openpyxl's type
     inference (the value's type is known: long digit text, Decimal, date); a bold row (caption, header,
@@ -261,6 +261,9 @@ class _CellMaker:
         for column, value in enumerate(values, 1):
             kind = type(value)
             if kind is str:  # _plain's text rule, inline: most cells are text
+                if not value:  # an empty text is an empty cell (no cell written, as for None)
+                    out.append(None)
+                    continue
                 stored = "'" + value if value.startswith(FORMULA_START) else value
                 if len(stored) < 11 or not _LONG_DIGITS.match(stored):
                     out.append(stored)
