@@ -191,7 +191,7 @@ def _styled_cell_class():
 
         def __init__(self, sheet, column: int, style, data_type: str):
             super().__init__(sheet, row=1, column=column, style_array=copy(style))
-            self.data_type = data_type  # never "f": text is always a string cell
+            self.data_type = data_type  # type: ignore[misc]  # a slot of Cell; never "f": text is a string cell
             self.style_id = sheet.parent._cell_styles.add(self._style)
 
         @property
@@ -273,10 +273,11 @@ class _CellMaker:
                 out.append(value)
                 continue
             else:
-                stored, number_format = _plain(value)
-                if number_format is None:
+                stored, plain_format = _plain(value)
+                if plain_format is None:
                     out.append(stored)
                     continue
+                number_format = plain_format
             cell = reused.get((column, number_format)) or self._reused(column, number_format)
             cell._value = stored
             out.append(cell)
