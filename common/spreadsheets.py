@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import itertools
 import re
 import tempfile
@@ -165,15 +166,57 @@ def csv_text(value: Any) -> str:
 # --- XLSX -------------------------------------------------------------------------------------------
 
 
+# The cell type openpyxl writes for a value carrying each number format (`_plain` gives text the text format only).
+_FORMAT_TYPES = {
+    TEXT_FORMAT: "s",
+    MONEY_FORMAT: "n",
+    DATE_FORMAT: "d",
+    MONTH_FORMAT: "d",
+    DATETIME_FORMAT: "d",
+}
+
+
+@functools.cache
+def _styled_cell_class():
+    from openpyxl.cell.cell import Cell
+
+    class StyledCell(Cell):
+        """A data cell with a number format, made once per (column, format) and handed each row's value:
+        openpyxl's write-only sheet writes the cells `append` receives before it takes the next row, so one
+        cell per column can carry every row's value (columns never share one). Its style id is looked up once
+        (openpyxl hashes the style for every styled cell) and its repr is constant (openpyxl formats the repr
+        of every cell object it is handed, for an error message it then drops)."""
+
+        __slots__ = ("style_id",)
+
+        def __init__(self, sheet, column: int, style, data_type: str):
+            super().__init__(sheet, row=1, column=column, style_array=copy(style))
+            self.data_type = data_type  # type: ignore[misc]  # a slot of Cell; never "f": text is a string cell
+            self.style_id = sheet.parent._cell_styles.add(self._style)
+
+        @property
+        def has_style(self) -> bool:
+            return True
+
+        def __repr__(self) -> str:
+            return "<StyledCell>"
+
+    return StyledCell
+
+
 class _CellMaker:
-    """Cells for a write-only sheet. A plain value is appended as it is (fast); a value that needs a number
-    format, or a bold row, becomes a WriteOnlyCell whose style is copied from one made once per kind.
+    """Cells for a write-only sheet. A plain value is appended as it is (openpyxl's own reused cell types it; an empty text, like None, is no cell);
+    a data value that needs a number format goes into the one styled cell of its (column, format), made once
+    with its style and its cell type and given each row's value, bound here without openpyxl's type
+    inference (the value's type is known: long digit text, Decimal, date); a bold row (caption, header,
+    totals) gets fresh cells whose style is copied from one made once per kind.
     Text is safe either way: after `neutralise` no text starts with "=", the only start openpyxl reads as a
     formula, and a styled text cell is typed as a string explicitly."""
 
     def __init__(self, sheet):
         self.sheet = sheet
         self.styles: dict[tuple[str | None, bool], Any] = {}
+        self.reused: dict[tuple[int, str], Any] = {}
 
     def _style(self, number_format: str | None, bold: bool):
         key = (number_format, bold)
@@ -190,6 +233,7 @@ class _CellMaker:
         return self.styles[key]
 
     def cell(self, value: Any, bold: bool = False):
+        """A fresh cell (or the plain value): for bold rows, which are few."""
         stored, number_format = _plain(value)
         if number_format is None and not bold:
             return stored
@@ -201,8 +245,43 @@ class _CellMaker:
         cell._style = copy(self._style(number_format, bold))
         return cell
 
+    def _reused(self, column: int, number_format: str):
+        cell = _styled_cell_class()(
+            self.sheet, column, self._style(number_format, False), _FORMAT_TYPES[number_format]
+        )
+        self.reused[(column, number_format)] = cell
+        return cell
+
     def row(self, values: Sequence[Any], bold: bool = False) -> list:
-        return [self.cell(v, bold) for v in values]
+        """One row for `sheet.append`, which must be called with it before the next `row` (cells are reused)."""
+        if bold:
+            return [self.cell(v, True) for v in values]
+        out: list = []
+        reused = self.reused
+        for column, value in enumerate(values, 1):
+            kind = type(value)
+            if kind is str:  # _plain's text rule, inline: most cells are text
+                if not value:  # an empty text is an empty cell (no cell written, as for None)
+                    out.append(None)
+                    continue
+                stored = "'" + value if value.startswith(FORMULA_START) else value
+                if len(stored) < 11 or not _LONG_DIGITS.match(stored):
+                    out.append(stored)
+                    continue
+                number_format = TEXT_FORMAT
+            elif kind is int or value is None:
+                out.append(value)
+                continue
+            else:
+                stored, plain_format = _plain(value)
+                if plain_format is None:
+                    out.append(stored)
+                    continue
+                number_format = plain_format
+            cell = reused.get((column, number_format)) or self._reused(column, number_format)
+            cell._value = stored
+            out.append(cell)
+        return out
 
 
 def _fitted_widths(header: Sequence[str], sample: Sequence[Sequence[Any]]) -> list[int]:

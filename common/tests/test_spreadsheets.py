@@ -152,6 +152,63 @@ def test_cells_keep_their_type_and_format(tmp_path):
     ]
 
 
+def test_reused_styled_cells_carry_no_value_into_another_row_or_column(tmp_path):
+    """The writer keeps one styled cell per (column, format) for the data rows: each row's cells show their own
+    values, an empty value stays empty, two columns of one format never share a cell, and a column whose values
+    change type keeps each row's type and format."""
+    path = tmp_path / "out.xlsx"
+    rows = [
+        ("360102198001010012", "6228480000000000001", Decimal("10.00"), dt.date(2018, 7, 2)),
+        (None, "6228480000000000002", None, Decimal("5.5")),
+        ("36010219800101001X", None, Decimal("20.25"), "36010219900101002X"),
+        ("短", "=1+1", 7, ""),
+        ("360102198001010039", "6228480000000000003", Decimal("0.00"), Month.of(dt.date(2019, 3, 9))),
+    ]
+    write_workbook(
+        [
+            Sheet(
+                "s", list("abcd"), iter(rows), caption=["标题"], footer=[("合计", "", Decimal("37.25"), None)]
+            )
+        ],
+        path,
+    )
+    got = [
+        [(c.value, c.data_type, c.number_format, bool(c.font.bold)) for c in row]
+        for row in load_workbook(path)["s"].iter_rows(min_row=3, max_col=4)
+    ]
+    empty = (None, "n", "General", False)
+    assert got == [
+        [
+            ("360102198001010012", "s", "@", False),
+            ("6228480000000000001", "s", "@", False),
+            (10, "n", "0.00", False),
+            (dt.datetime(2018, 7, 2), "d", "yyyy-mm-dd", False),
+        ],
+        [empty, ("6228480000000000002", "s", "@", False), empty, (5.5, "n", "0.00", False)],
+        [
+            ("36010219800101001X", "s", "@", False),
+            empty,
+            (20.25, "n", "0.00", False),
+            ("36010219900101002X", "s", "@", False),
+        ],
+        [("短", "s", "General", False), ("'=1+1", "s", "General", False), (7, "n", "General", False), empty],
+        [
+            ("360102198001010039", "s", "@", False),
+            ("6228480000000000003", "s", "@", False),
+            (0, "n", "0.00", False),
+            (dt.datetime(2019, 3, 1), "d", "yyyy-mm", False),
+        ],
+        [
+            ("合计", "s", "General", True),
+            (None, "inlineStr", "General", True),
+            (37.25, "n", "0.00", True),
+            (None, "n", "General", True),
+        ],
+    ]
+    xml = _sheet_xml(path)
+    assert "<f>" not in xml and '<c r="D6"' not in xml  # the empty text: no cell at all
+
+
 def test_csv_is_utf8_with_a_bom():
     raw = "".join(csv_chunks(["姓名"], iter([("张三",)]))).encode("utf-8")
     assert raw.startswith(b"\xef\xbb\xbf") and raw.decode("utf-8-sig") == "姓名\r\n张三\r\n"
