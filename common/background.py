@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 log = logging.getLogger("jiekun.sweeper")
@@ -105,3 +106,9 @@ def sweep(*, now: dt.datetime | None = None, keys: Iterable[str] | None = None) 
     return {
         key: sweep_kind(kind, now) for key, kind in sorted(_KINDS.items()) if wanted is None or key in wanted
     }
+
+
+def sweep_when_embedded(*keys: str) -> None:
+    """The embedded mode has no Celery beat: the pages showing such work sweep its kinds when opened."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        sweep(keys=keys)
