@@ -232,7 +232,11 @@ CELERY_TASK_ACKS_LATE = True
 # longest task (a 100,000-row import or a province reconciliation rule: minutes, not hours).
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "7200"))
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "7200")),
+    # A worker looks for messages whose worker died (unacknowledged past the visibility timeout) when it starts
+    # and then every interval × throttle seconds (kombu's defaults: 10 × 10).
+    "unacked_restore_interval": int(os.environ.get("CELERY_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(os.environ.get("CELERY_RESTORE_THROTTLE", "10")),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Stuck work (common/background.py, the one sweeper; each kind registers from its app): busy work silent longer than
