@@ -3,12 +3,12 @@ Redis server stopped in the middle of a run. Each time the work ends visibly —
 delivered again (`acks_late`, the visibility timeout) or queued again by the one sweeper — and the API keeps
 answering without a 500.
 
-* The worker test uses the project's Redis (REDIS_URL) like tests/test_reconciliation_worker.py.
-* The Redis test starts its OWN redis-server on port 6397 (never the shared 6379), points a worker, the
-  producer and the cache at it, stops it mid-run and starts it again.
+Both start their OWN redis-server on port 6397 (never the shared 6379; one test at a time holds it, through a
+file lock, so parallel test processes cannot meet there) and point a worker and the test's producer at it; the
+Redis test also points the cache at it, stops it mid-run and starts it again.
 
-Skipped unless REDIS_URL is set and the database is PostgreSQL (CI sets both); the Redis test also needs
-`redis-server` on the PATH. Marked `fault`: they run in the suite (each well under a minute).
+Skipped unless the database is PostgreSQL and `redis-server` is on the PATH (CI has both). Marked `fault`: they
+run in the suite (each well under a minute).
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ pytestmark = [
     pytest.mark.fault,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
-        not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="needs REDIS_URL and a PostgreSQL DATABASE_URL",
+        not os.environ.get("DATABASE_URL", "").startswith("postgres") or not shutil.which("redis-server"),
+        reason="needs a PostgreSQL DATABASE_URL and redis-server",
     ),
 ]
 PERIOD = "2025H2"
@@ -97,7 +97,7 @@ def celery_app():
     app.conf.task_always_eager = eager
 
 
-def test_a_worker_killed_mid_task_has_its_task_delivered_again(celery_app, settings, tmp_path):
+def test_a_worker_killed_mid_task_has_its_task_delivered_again(celery_app, second_redis, settings, tmp_path):
     """The worker is inside the extract's task (waiting on a row lock another session holds) when it is killed
     with SIGKILL; the message was never acknowledged, so a new worker gets it again and the extract is loaded."""
     import psycopg2
@@ -107,10 +107,8 @@ def test_a_worker_killed_mid_task_has_its_task_delivered_again(celery_app, setti
 
     media = tmp_path / "media"
     settings.MEDIA_ROOT = media
-    env = _env(media, os.environ["REDIS_URL"])
-    broker = redis.Redis.from_url(os.environ["REDIS_URL"])
-    celery_app.control.purge()
-    broker.delete("unacked", "unacked_index", "unacked_mutex")
+    env = _env(media, second_redis.url)
+    broker = redis.Redis.from_url(second_redis.url)
     officer = _officer()
     db = connection.settings_dict
     blocker = psycopg2.connect(
@@ -151,12 +149,12 @@ def test_a_worker_killed_mid_task_has_its_task_delivered_again(celery_app, setti
         worker.stop()
         _end_other_sessions()
     assert not Event.objects.filter(verb="比对数据重新排队").exists()  # redelivered, not swept
-    celery_app.control.purge()
-    broker.delete("unacked", "unacked_index", "unacked_mutex")
 
 
 class SecondRedis:
     """A redis-server of this test's own on port 6397, without persistence; stopped and started at will."""
+
+    url = f"redis://127.0.0.1:{SECOND_REDIS_PORT}/0"
 
     def __init__(self, tmp_path):
         self.dir = tmp_path
@@ -199,46 +197,54 @@ class SecondRedis:
 
 
 @pytest.fixture
-def second_redis(tmp_path):
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed")
-    server = SecondRedis(tmp_path)
-    server.start()
-    yield server
-    server.stop()
+def second_redis(tmp_path, monkeypatch):
+    """The second Redis, started; the extract's task is sent there (through `config.queueing.enqueue`, as the
+    service sends it) by a producer that gives up at once when it is down."""
+    import fcntl
+
+    from celery import Celery
+
+    from config.queueing import enqueue
+    from ledgers.services import extracts
+
+    with open("/tmp/jiekun-test-redis-6397.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        server = SecondRedis(tmp_path)
+        server.start()
+        producer = Celery("fault-producer", broker=server.url)
+        producer.conf.broker_connection_retry = False
+        producer.conf.broker_connection_max_retries = 0
+        producer.conf.task_publish_retry_policy = {
+            "max_retries": 1,
+            "interval_start": 0,
+            "interval_step": 0.2,
+        }
+
+        class ExtractTask:
+            name = "ledgers.extract_process"
+
+            def delay(self, *args):
+                producer.send_task(self.name, args=list(args))
+
+        monkeypatch.setattr(extracts, "_queue_process", lambda pk: enqueue(ExtractTask(), pk))
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 def test_redis_stopped_mid_run_work_waits_visibly_and_finishes_and_the_api_answers(
-    celery_app, second_redis, settings, tmp_path, client, monkeypatch
+    celery_app, second_redis, settings, tmp_path, client
 ):
-    from celery import Celery
-
     from accounts.models import Event
     from common import background
-    from ledgers.services import extracts
 
-    url = f"redis://127.0.0.1:{SECOND_REDIS_PORT}/0"
+    url = second_redis.url
     media = tmp_path / "media"
     settings.MEDIA_ROOT = media
     settings.EXTRACT_STALE_MINUTES = 30
     settings.REDIS_URL = url  # what /healthz checks
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
-    producer = Celery("fault-producer", broker=url)
-    producer.conf.broker_connection_retry = False
-    producer.conf.broker_connection_max_retries = 0
-    producer.conf.task_publish_retry_policy = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
-
-    class ExtractTask:  # what `enqueue` sends, through the second Redis
-        name = "ledgers.extract_process"
-
-        def delay(self, *args):
-            producer.send_task(self.name, args=list(args))
-
-    monkeypatch.setattr(
-        extracts,
-        "_queue_process",
-        lambda pk: __import__("config.queueing").queueing.enqueue(ExtractTask(), pk),
-    )
     officer = _officer()
     worker = Worker(_env(media, url), tmp_path / "worker.log")
     try:
