@@ -69,8 +69,6 @@ def test_a_document_download_is_logged_with_the_address_behind_the_proxy(
 def _personal_world(caseworker, street_officer, county_officer):
     """A household with a bank account, its application (with the economic check), enrolment and a generated
     payment roll: every page about them has full ID numbers or accounts it might show."""
-    import datetime as dt
-
     from benefits.services.rolls import roll_fill, roll_request
 
     standard_make(year=2018)
@@ -80,9 +78,11 @@ def _personal_world(caseworker, street_officer, county_officer):
     application = application_at(
         "approved", household=household, caseworker=caseworker, street=street_officer, county=county_officer
     )
-    today = dt.date.today()
+    from benefits.models import Enrolment
+
+    month = Enrolment.objects.get().start_month  # the first month the approved household is paid
     roll, _ = roll_request(
-        acting_user=county_officer, county="360102", month=today.replace(day=1), program="dibao", queue=False
+        acting_user=county_officer, county="360102", month=month, program="dibao", today=month, queue=False
     )
     roll_fill(roll_id=roll.pk)
     secrets = [p.id_number for p in household.members.all()] + [household.bank_account]
@@ -103,7 +103,13 @@ def test_every_page_that_shows_a_full_id_number_or_account_is_logged(
 
     settings.MEDIA_ROOT = tmp_path
     household, application, secrets = _personal_world(caseworker, street_officer, county_officer)
-    ints = sorted({household.pk, application.pk, *household.members.values_list("pk", flat=True)} | {1, 2})
+    from benefits.models import Enrolment, PaymentRoll
+
+    ints = sorted(
+        {household.pk, application.pk, *household.members.values_list("pk", flat=True)}
+        | set(Enrolment.objects.values_list("pk", flat=True))
+        | set(PaymentRoll.objects.values_list("pk", flat=True))
+    )
     texts = [HOME_COMMUNITY, "360102", secrets[0]]
     routes = [(r, p) for r, p in walk(get_resolver().url_patterns) if not r.startswith("api/")]
     names = {p.name for _, p in routes}
