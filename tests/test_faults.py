@@ -211,7 +211,7 @@ def second_redis(tmp_path, monkeypatch):
         fcntl.flock(lock, fcntl.LOCK_EX)
         server = SecondRedis(tmp_path)
         server.start()
-        producer = Celery("fault-producer", broker=server.url)
+        producer = Celery("fault-producer", broker=server.url, set_as_current=False)
         producer.conf.broker_connection_retry = False
         producer.conf.broker_connection_max_retries = 0
         producer.conf.task_publish_retry_policy = {
