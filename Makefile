@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install install-test lint lint-openapi bench-generate clean
+.PHONY: run test install install-test lint lint-openapi bench-generate bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,31 @@ lint-openapi: install
 
 bench-generate: install
 	$(BIN)/python bench/generate.py --households $${N:-100000}
+
+# Every benchmark at a tiny size, so a broken one fails CI (no figure is checked: a benchmark is not a timed test).
+# Makes its own database on DATABASE_URL's server (BENCH_SMOKE_DB, dropped and made again), migrates it, loads
+# ~1,000 households with bench/generate.py, runs `bench/bench_*.py --smoke` one after another (each works on
+# its own copy, <BENCH_SMOKE_DB>_<name>), drops the copies and fails if any benchmark failed.
+BENCH_SMOKE_DB ?= jiekun_bench_smoke
+bench-smoke: install
+	@set -u; url="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"; server="$${url%/*}"; \
+	db="$(BENCH_SMOKE_DB)"; \
+	export DATABASE_URL="$$server/$$db" REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/14}" \
+		SECRET_KEY="$${SECRET_KEY:-bench-smoke}" CONN_MAX_AGE=0; \
+	drop_copies() { psql -qAt "$$server/postgres" -c "SELECT datname FROM pg_database WHERE datname LIKE '$${db}\\_%'" \
+		| while read -r copy; do psql -q "$$server/postgres" -c "DROP DATABASE IF EXISTS \"$$copy\""; done; }; \
+	drop_copies; \
+	psql -q "$$server/postgres" -c "DROP DATABASE IF EXISTS $$db" -c "CREATE DATABASE $$db" || exit 1; \
+	echo "== bench-smoke: migrate $$db"; $(BIN)/python manage.py migrate --noinput -v0 || exit 1; \
+	$(BIN)/python bench/generate.py --households 1000 --quiet || exit 1; \
+	failed=""; \
+	for bench in bench/bench_*.py; do \
+		echo "== bench-smoke: $$bench --smoke"; start=$$(date +%s); \
+		$(BIN)/python "$$bench" --smoke || failed="$$failed $$bench"; \
+		echo "   ($$(( $$(date +%s) - start )) s)"; \
+	done; \
+	drop_copies; \
+	if [ -n "$$failed" ]; then echo "bench-smoke FAILED:$$failed"; exit 1; fi; echo "bench-smoke: all benchmarks ran"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -105,6 +105,7 @@ def _reload_reference_data() -> None:
     for module in (
         "accounts.migrations.0002_load_jiangxi_regions",
         "eligibility.migrations.0002_jiangxi_2018_standard",
+        "eligibility.migrations.0004_standard_medical_relief_settings",
         "cases.migrations.0003_step_limit_defaults",
     ):
         importlib.import_module(module).load(apps, None)
@@ -174,6 +175,20 @@ def query_count(client, url: str, params: dict | None = None) -> int:
         assert response.status_code == 200
         b"".join(response.streaming_content) if response.streaming else response.content
     return len(ctx.captured_queries)
+
+
+def assert_constant_queries(client, django_assert_num_queries, url: str, grow, params: dict | None = None):
+    """A list page or report runs the same number of queries after `grow()` adds rows as before: the count is
+    taken on the small data, then asserted exactly (`django_assert_num_queries`) on the larger. Returns the
+    larger response, for the caller to check the added rows are really shown."""
+    query_count(client, url, params)  # warm: the session and the per-process caches are read once
+    small = query_count(client, url, params)
+    grow()
+    with django_assert_num_queries(small):
+        response = client.get(url, params or {})
+        assert response.status_code == 200
+        b"".join(response.streaming_content) if response.streaming else response.content
+    return response
 
 
 def body_text(response) -> str:

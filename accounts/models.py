@@ -225,3 +225,61 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.client or self.user} {self.what}"
+
+
+class ExportJob(models.Model):
+    """A list export longer than EXPORT_MAX_ROWS, written in the background (accounts/export_jobs.py): the list
+    page's own export run again for the user who asked (same URL and filters, so the same scope, masking and
+    access-log row), its progress, and the file until it expires. Only that user, still in the same region,
+    may download it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导出中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+        EXPIRED = "expired", "已过期删除"
+
+    BUSY = (Status.QUEUED, Status.RUNNING)
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="export_jobs", verbose_name="导出人"
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="导出人区域")
+    title = models.CharField("名称", max_length=200)
+    path = models.CharField("导出地址", max_length=200)
+    query = models.CharField("筛选条件", max_length=2000, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    rows_done = models.PositiveIntegerField("已写行数", default=0)
+    reason = models.CharField("失败原因", max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField("已运行次数", default=0)
+    stored_name = models.CharField("存储文件名", max_length=100, blank=True)
+    filename = models.CharField("下载文件名", max_length=200, blank=True)
+    size = models.PositiveBigIntegerField("文件大小", default=0)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+    heartbeat_at = models.DateTimeField("最近进展", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    expires_at = models.DateTimeField("文件删除时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "后台导出"
+        verbose_name_plural = "后台导出"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="exportjob_status_idx")]
+
+    def __str__(self) -> str:
+        return f"后台导出#{self.pk} {self.title}"
+
+    @property
+    def busy(self) -> bool:
+        return self.status in self.BUSY
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_done * 100 // self.rows_total)

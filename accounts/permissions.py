@@ -381,3 +381,9 @@ def sees_every_lockout(user) -> bool:
 
 def can_administer(user) -> bool:
     return _superuser(user)
+
+
+def can_download_export(user, job) -> bool:
+    """A background export (accounts.ExportJob) is its asker's alone, and only while they keep the region they
+    asked from: nobody else sees its page, progress or file — not an officer above, not an auditor."""
+    return _active(user) and job.user_id == user.pk and job.region_id == getattr(user, "region_id", None)

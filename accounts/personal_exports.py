@@ -79,23 +79,40 @@ def list_export_response(
 ):
     """A list page as one sheet: a caption naming the filters, the header, every row; logged as a personal-data
     read ("导出<title>（<filters>）", the number of rows). `count()` (one COUNT query) is asked first: a list longer
-    than settings.EXPORT_MAX_ROWS is refused back on the list page (export URLs are "<list URL>export.xlsx")
-    rather than left to run past the server's request timeout."""
+    than settings.EXPORT_MAX_ROWS is not written in the request (it would run past the server's timeout) but
+    handed to a background job (accounts/export_jobs.py) that runs this same view again for the same user; the
+    user is sent to the job's page (progress, then the download link). A list longer than EXPORT_JOB_MAX_ROWS
+    (one Excel sheet's capacity) is refused back on the list page (export URLs are "<list URL>export.xlsx")."""
     from django.conf import settings
     from django.contrib import messages
+    from django.http import HttpResponse
     from django.shortcuts import redirect
 
+    from accounts import export_jobs
+
     limit = settings.EXPORT_MAX_ROWS
+    job = getattr(request, "export_job", None)
     total = count()
-    if total > limit:
-        messages.error(request, f"共{total}行，超过单次导出上限{limit}行，请缩小筛选范围后分批导出")
-        back = request.path.rsplit("/", 1)[0] + "/"
-        return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
+    if job is None and total > limit:
+        if total > settings.EXPORT_JOB_MAX_ROWS:
+            messages.error(
+                request,
+                f"共{total}行，超过后台导出上限{settings.EXPORT_JOB_MAX_ROWS}行，请缩小筛选范围后分批导出",
+            )
+            back = request.path.rsplit("/", 1)[0] + "/"
+            return redirect(f"{back}?{request.GET.urlencode()}" if request.GET else back)
+        job = export_jobs.export_job_request(request=request, title=title, total=total)
+        messages.info(request, f"共{total}行，超过单次导出上限{limit}行，已转入后台导出；完成后在本页下载")
+        return redirect("export_job_detail", pk=job.pk)
     shown = "，".join(f"{label}：{value}" for label, value in filters if value)
+    what = f"导出{title}{'（' + shown + '）' if shown else ''}"
+    sheets = [Sheet(title, header, rows, caption=export_caption(request, title, filters), widths=widths)]
+    if job is not None:  # the background run of this export (accounts.export_jobs.export_job_run)
+        export_jobs.export_job_set_total(job=job, total=total)
+        export_jobs.export_job_write(
+            request=request, sheets=sheets, what=what, purpose=purpose, filename=export_filename(title)
+        )
+        return HttpResponse(status=204)
     return personal_export_response(
-        request,
-        filename=export_filename(title),
-        what=f"导出{title}{'（' + shown + '）' if shown else ''}",
-        purpose=purpose,
-        sheets=[Sheet(title, header, rows, caption=export_caption(request, title, filters), widths=widths)],
+        request, filename=export_filename(title), what=what, purpose=purpose, sheets=sheets
     )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views, views_api
+from accounts import views, views_api, views_exports
 
 urlpatterns = [
     path("overview/", views.overview, name="overview"),
@@ -16,4 +16,8 @@ urlpatterns = [
     path("api-clients/<int:pk>/edit/", views_api.client_edit, name="api_client_edit"),
     path("api-clients/<int:pk>/keys/<int:key_id>/revoke/", views_api.key_revoke, name="api_key_revoke"),
     path("access-log/", views_api.access_log, name="access_log"),
+    path("exports/", views_exports.export_job_list, name="export_job_list"),
+    path("exports/<int:pk>/", views_exports.export_job_detail, name="export_job_detail"),
+    path("exports/<int:pk>/status", views_exports.export_job_status, name="export_job_status"),
+    path("exports/<int:pk>/download", views_exports.export_job_download, name="export_job_download"),
 ]

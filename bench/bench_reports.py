@@ -2,7 +2,7 @@
 """Oversight reports (issue 8) on 1,000,000 households, on PostgreSQL.
 
     .venv/bin/python bench/bench_reports.py [--source jiekun_bench] [--target jiekun_bench_reports] [--fresh]
-                                            [--repeats 5]
+                                            [--repeats 5] [--smoke]
 
 The source database (bench/generate.py's 1,000,000 households) is never written: the target is a copy of it
 (CREATE DATABASE target TEMPLATE source, once; --fresh makes it again), migrated to the current models. In the
@@ -21,7 +21,10 @@ Enrolment.community_code and applications.ApplicationTimes (what the reports rea
 filled by the migrations that add them and, for the rows made here, by the same statements. After a VACUUM ANALYZE
 (the state autovacuum reaches after the migrations' backfills), each report section is timed for the province, a city and a county over 2025 (p50 and max of --repeats runs,
 after one warm-up), the whole 全年一考核 page through the view, and the Excel export; peak memory is the process's
-maximum resident set size.
+maximum resident set size. The floor, per region and period, in the same run: one plain statement aggregating by
+child region the rows the sections read (periods paying in the period, its roll totals, the decided applications'
+milestones, the findings); the ratio is the sum of the sections' p50s to the floor's p50 (the issue sets no target
+for reports beyond a constant number of queries). `--smoke`: a fresh copy of DATABASE_URL's database, one repeat.
 """
 
 from __future__ import annotations
@@ -41,18 +44,70 @@ if str(ROOT) not in sys.path:
 if str(ROOT / "bench") not in sys.path:
     sys.path.insert(0, str(ROOT / "bench"))
 
-from benchlib import HOST, ensure_copy  # noqa: E402
+from benchlib import add_database_arguments, result, use_copy  # noqa: E402
 
 BENCH_REASON = "bench_reports"
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--source", default="jiekun_bench")
-    parser.add_argument("--target", default="jiekun_bench_reports")
-    parser.add_argument("--fresh", action="store_true", help="drop and copy the target again")
+    add_database_arguments(parser, source="jiekun_bench", target="jiekun_bench_reports")
     parser.add_argument("--repeats", type=int, default=5)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.repeats = 1
+    return args
+
+
+# The floor of one region's report over one period: the same rows the sections read (periods paying in the
+# period, roll totals of its months, decided applications' milestones, findings), each aggregated by child
+# region in one plain statement, no Python around it.
+FLOOR_SQL = """
+SELECT 'periods', substr(e.community_code, 1, %(child)s), count(*), sum(p.monthly_amount), sum(p.covered_count)
+FROM benefits_enrolmentperiod p JOIN benefits_enrolment e ON e.id = p.enrolment_id
+WHERE e.community_code LIKE %(prefix)s AND p.superseded_at IS NULL AND p.start_month <= %(end)s
+  AND (p.end_month IS NULL OR p.end_month >= %(start)s)
+GROUP BY 2
+UNION ALL
+SELECT 'rolls', substr(t.community_code, 1, %(child)s), sum(t.lines), sum(t.amount), sum(t.persons)
+FROM benefits_paymentrolltotal t
+WHERE t.community_code LIKE %(prefix)s AND t.month BETWEEN %(start)s AND %(end)s
+GROUP BY 2
+UNION ALL
+SELECT 'times', substr(t.decided_region, 1, %(child)s), count(*), sum(t.decided_on - t.intake_on),
+       sum(t.street_on - t.intake_on)
+FROM cases_applicationtimes t
+WHERE t.decided_region LIKE %(prefix)s AND t.decided_on BETWEEN %(start)s AND %(last_day)s
+GROUP BY 2
+UNION ALL
+SELECT 'findings', substr(f.region_id, 1, %(child)s), count(*), count(r.resolved_at), 0
+FROM ledgers_finding f LEFT JOIN ledgers_reviewtask r ON r.finding_id = f.id
+WHERE f.region_id LIKE %(prefix)s AND f.created_at >= %(start)s AND f.created_at < %(last_day)s::date + 1
+GROUP BY 2"""
+
+
+def floor_ms(region_code: str, period, repeats: int) -> float:
+    """p50 (ms) of FLOOR_SQL for the region and period, after one warm-up."""
+    from django.db import connection
+
+    prefix = region_code.rstrip("0") if region_code != "360000" else "36"
+    child = {2: 4, 4: 6}.get(len(prefix), 12)
+    params = {
+        "prefix": prefix + "%",
+        "child": child,
+        "start": period.start,
+        "end": period.end,
+        "last_day": period.last_day,
+    }
+    times = []
+    with connection.cursor() as cur:
+        for i in range(repeats + 1):
+            t0 = time.perf_counter()
+            cur.execute(FLOOR_SQL, params)
+            cur.fetchall()
+            if i:
+                times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
 
 
 def step(cur, label: str, sql: str, params=None) -> None:
@@ -99,7 +154,7 @@ def prepare() -> None:
             INSERT INTO cases_application (household_id, category, reasons, check_authorised, check_authorised_on,
                 status, received_on, due_on, proposed_category, proposed_amount, rules_amount, override_reason,
                 street_reviewed_on, notice_started_on, notice_ends_on, decided_on, decision_reason, created_by_id,
-                created_at, updated_at)
+                created_at, updated_at, residence_basis, from_ledger)
             SELECT s.household_id, s.cat, %s, true, s.received,
                    CASE WHEN s.household_id %% 10 < 3 THEN 'approved' ELSE 'investigating' END, s.received,
                    CASE WHEN s.household_id %% 10 < 3 THEN NULL
@@ -107,7 +162,7 @@ def prepare() -> None:
                    s.cat, GREATEST(580 * s.n - s.inc, 10), GREATEST(580 * s.n - s.inc, 10), '',
                    s.received + 20, s.received + 22, s.received + 29,
                    CASE WHEN s.household_id %% 10 < 3 THEN s.received + 32 + (s.household_id %% 20)::int END,
-                   '', %s, now(), now()
+                   '', %s, now(), now(), '', false
             FROM sums s ORDER BY s.household_id""",
             [BENCH_REASON, u],
         )
@@ -237,11 +292,11 @@ def prepare() -> None:
             """
             INSERT INTO benefits_paymentrolltotal (roll_id, month, program, community_code, lines, persons, amount,
                 arrears, dibao_subsidy, zhichu_subsidy, tekun_basic, orphan, care, disability_living,
-                disability_care, adjustment)
+                disability_care, adjustment, supplement)
             SELECT r.id, r.month, r.program, p.community_id, count(*), sum(p.covered_count), sum(p.monthly_amount), 0,
                    sum(COALESCE((p.components->>'dibao_subsidy')::numeric, 0)),
                    sum(COALESCE((p.components->>'zhichu_subsidy')::numeric, 0)),
-                   sum(COALESCE((p.components->>'tekun_basic')::numeric, 0)), 0, 0, 0, 0, 0
+                   sum(COALESCE((p.components->>'tekun_basic')::numeric, 0)), 0, 0, 0, 0, 0, 0
             FROM paying p
             JOIN benefits_paymentroll r ON r.county_id = p.county AND r.program = p.category
                  AND p.start_month <= r.month AND (p.end_month IS NULL OR p.end_month >= r.month)
@@ -301,8 +356,7 @@ def prepare() -> None:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    ensure_copy(args.source, args.target, args.fresh)
-    os.environ["DATABASE_URL"] = f"{HOST}/{args.target}"
+    use_copy(args, "reports")
     os.environ.setdefault("SECRET_KEY", "bench-not-secret")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
@@ -351,6 +405,7 @@ def main(argv=None) -> dict:
     quarter = reports.period_from_key("2025Q4")
     regions = [Region.objects.get(code=c) for c in ("360000", "360100", "360102")]
     results = []
+    ratios: list[float] = []
     print(f"\n{'report':<14} {'region':<8} {'period':<7} {'p50 ms':>8} {'max ms':>8}")
     for region in regions:
         for period in (year, quarter):
@@ -364,6 +419,17 @@ def main(argv=None) -> dict:
                 row = (name, region.code, period.key, statistics.median(times), max(times))
                 results.append(row)
                 print(f"{row[0]:<14} {row[1]:<8} {row[2]:<7} {row[3]:>8.0f} {row[4]:>8.0f}", flush=True)
+            whole = sum(r[3] for r in results if r[1] == region.code and r[2] == period.key)
+            base = floor_ms(region.code, period, args.repeats)
+            ratios.append(
+                result(
+                    f"report {region.code} {period.key}, all sections (sum of p50s)",
+                    whole,
+                    base,
+                    unit="ms",
+                    target="none set",
+                )
+            )
 
     user = User.objects.get(username="bench-reports")
     client = Client()
@@ -390,7 +456,9 @@ def main(argv=None) -> dict:
         f"\npeak memory {peak:.0f} MB; slowest report p50 {max(r[3] for r in results):.0f} ms, "
         f"max {max(r[4] for r in results):.0f} ms"
     )
-    return {"results": results, "peak_mb": peak}
+    if args.smoke:
+        print("smoke ok")
+    return {"results": results, "peak_mb": peak, "ratios": ratios}
 
 
 if __name__ == "__main__":

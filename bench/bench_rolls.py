@@ -1,27 +1,38 @@
 #!/usr/bin/env python
-"""Payment roll generation and bank export at 500,000 enrolments (issue 5), on PostgreSQL.
+"""Payment roll generation and bank export at 500,000 enrolments (issues 5 and 18), on PostgreSQL.
 
     .venv/bin/python bench/bench_rolls.py [--enrolments 500000] [--county 360102] [--month 2026-01]
-                                          [--source jiekun_bench] [--target jiekun_bench_rolls] [--fresh]
+                                          [--source jk_bench100k] [--target jk_b18b_rolls] [--fresh]
+                                          [--skip-xlsx] [--skip-python] [--smoke]
 
-The source database (bench/generate.py's 1,000,000 households) is never written: the target is a copy of it
+The source database (bench/generate.py's households) is never written: the target is a copy of it
 (CREATE DATABASE target TEMPLATE source, once; --fresh makes it again), migrated to the current models. In the
 copy, the first N households are moved into the communities of one county and enrolled in 低保 set-based
 (application, enrolment, covered members, one open period each; amount = max(580 × members − Σ income, 10)),
-so that county's monthly roll has N lines — one roll, the worst case for one statement.
+so that county's monthly roll has N lines — one roll, the worst case for one statement. N is capped by the
+households the source has (a 100 k source gives a 100 k-line roll).
 
 Measured, each phase with the peak resident memory of this process sampled every 20 ms:
-1. generate: `roll_request` + `roll_fill` (the Celery task's work: one INSERT … SELECT for the lines and the
-   totals), then asking again (idempotent: the same roll, no new line) — target under 30 s;
+1. generate: `roll_request` + `roll_fill` (one INSERT … SELECT for the lines and the totals), then asking again
+   (idempotent: the same roll, no new line);
 2. lock;
-3. CSV export through the page (`roll_export_csv`, StreamingHttpResponse), consumed chunk by chunk into a file;
-4. XLSX export through the page (`roll_export_xlsx`: openpyxl write-only workbook to a temporary file, streamed).
+3. the floor: a plain `COPY (SELECT <the export's columns, unformatted> …) TO STDOUT WITH CSV` of the same lines
+   into a file, through the same psycopg2 connection;
+4. CSV export through the page (`roll_export_csv`: PostgreSQL COPY in batches, benefits/roll_csv.py), consumed
+   chunk by chunk into a file — the result is its ratio to the floor (target ≤ 2×);
+5. the Python CSV path (the embedded mode's, benefits.exports.python_csv_chunks) on the same roll, for
+   comparison; its bytes must equal the page's (checked at every size);
+6. XLSX export through the page (`roll_export_xlsx`: openpyxl write-only workbook to a temporary file, streamed)
+   — its ratio to the CSV (target ≤ 4×).
+--smoke: the source is the database of DATABASE_URL (as `make bench-smoke` prepares it), the target a fresh
+copy of it named <source>_rolls_smoke (dropped at the end), 1,000 enrolments; exits non-zero if any check fails.
 A roll of the same county and month left by an earlier run is removed first (bench data only).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import json
 import os
@@ -37,7 +48,7 @@ if str(ROOT) not in sys.path:
 if str(ROOT / "bench") not in sys.path:
     sys.path.insert(0, str(ROOT / "bench"))
 
-from benchlib import HOST, Peak, ensure_copy  # noqa: E402
+from benchlib import HOST, Peak  # noqa: E402
 
 BENCH_REASON = "bench_rolls"
 
@@ -47,11 +58,24 @@ def parse_args(argv):
     parser.add_argument("--enrolments", type=int, default=500_000)
     parser.add_argument("--county", default="360102")
     parser.add_argument("--month", default="2026-01")
-    parser.add_argument("--source", default="jiekun_bench")
-    parser.add_argument("--target", default="jiekun_bench_rolls")
+    parser.add_argument("--source", default="jk_bench100k")
+    parser.add_argument("--target", default="jk_b18b_rolls")
     parser.add_argument("--fresh", action="store_true", help="drop and copy the target again")
     parser.add_argument("--skip-xlsx", action="store_true")
-    return parser.parse_args(argv)
+    parser.add_argument("--skip-python", action="store_true", help="do not time the Python CSV path")
+    parser.add_argument(
+        "--smoke", action="store_true", help="1,000 enrolments on a copy of DATABASE_URL's database"
+    )
+    args = parser.parse_args(argv)
+    if args.smoke:
+        from urllib.parse import urlparse
+
+        url = os.environ.get("DATABASE_URL", "")
+        if not url.startswith("postgres"):
+            raise SystemExit("--smoke needs DATABASE_URL (PostgreSQL) naming the prepared bench database")
+        args.source = urlparse(url).path.lstrip("/")
+        args.target, args.enrolments, args.fresh = f"{args.source}_rolls_smoke", 1000, True
+    return args
 
 
 def prepare(n: int, county: str) -> tuple:
@@ -60,13 +84,14 @@ def prepare(n: int, county: str) -> tuple:
 
     from accounts.models import Region, User
     from benefits.models import Enrolment
+    from households.models import Household
 
     user, _ = User.objects.get_or_create(
         username=f"bench-county-{county}",
         defaults={"role": "county", "region_id": county, "full_name": "基准测试"},
     )
     have = Enrolment.objects.filter(application__reasons=BENCH_REASON).count()
-    if have >= n:
+    if have >= n or (have and have == Household.objects.count()):
         return user, have, 0.0
     if have:
         raise SystemExit(f"{have} bench enrolments exist, fewer than {n}: run with --fresh")
@@ -98,10 +123,11 @@ def prepare(n: int, county: str) -> tuple:
             """
             INSERT INTO cases_application (household_id, category, reasons, check_authorised, check_authorised_on,
                 status, received_on, proposed_category, proposed_amount, rules_amount, override_reason,
-                street_reviewed_on, decided_on, decision_reason, created_by_id, created_at, updated_at)
+                street_reviewed_on, decided_on, decision_reason, created_by_id, created_at, updated_at,
+                residence_basis, from_ledger)
             SELECT s.household_id, 'dibao', %s, true, DATE '2025-11-01', 'approved', DATE '2025-11-01', 'dibao',
                    GREATEST(580 * s.n - s.inc, 10), GREATEST(580 * s.n - s.inc, 10), '', DATE '2025-11-10',
-                   DATE '2025-12-01', '', %s, now(), now()
+                   DATE '2025-12-01', '', %s, now(), now(), 'hukou', false
             FROM sums s ORDER BY s.household_id""",
             [BENCH_REASON, user.pk],
         )
@@ -144,8 +170,9 @@ def prepare(n: int, county: str) -> tuple:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    ensure_copy(args.source, args.target, args.fresh)
-    os.environ["DATABASE_URL"] = f"{HOST}/{args.target}"
+    server = os.environ["DATABASE_URL"].rsplit("/", 1)[0] if args.smoke else HOST
+    copy_database(server, args.source, args.target, args.fresh)
+    os.environ["DATABASE_URL"] = f"{server}/{args.target}"
     os.environ.setdefault("SECRET_KEY", "bench-not-secret")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -155,6 +182,7 @@ def main(argv=None) -> dict:
     from django.db import connection
     from django.test import RequestFactory
 
+    from benefits import exports
     from benefits.models import Arrear, PaymentLine, PaymentRoll
     from benefits.services import rolls
     from benefits.views import rolls as roll_views
@@ -169,7 +197,10 @@ def main(argv=None) -> dict:
     old = PaymentRoll.objects.filter(county_id=args.county, month=month, program="dibao").first()
     if old is not None:  # an earlier run's roll: bench data, removed so the run measures a fresh generation
         Arrear.objects.filter(roll=old).update(roll=None)
-        PaymentLine.objects.filter(roll=old).delete()
+        with (
+            connection.cursor() as cur
+        ):  # not the ORM's delete: it would load every line (memory before phase 1)
+            cur.execute(f"DELETE FROM {PaymentLine._meta.db_table} WHERE roll_id = %s", [old.pk])
         PaymentRoll.history.filter(id=old.pk).delete()
         old.delete()
 
@@ -222,45 +253,123 @@ def main(argv=None) -> dict:
         req._messages = None
         return req
 
-    with tempfile.TemporaryDirectory() as tmp, Peak() as csv_phase:
-        response = roll_views.roll_export_csv(request(f"/benefits/rolls/{roll.pk}/export.csv"), pk=roll.pk)
+    def consume(chunks, out) -> int:
         size = 0
-        with open(Path(tmp) / "roll.csv", "w", encoding="utf-8") as out:
-            for chunk in response.streaming_content:
-                text = chunk.decode("utf-8") if isinstance(chunk, bytes) else chunk
-                size += len(text.encode("utf-8"))
-                out.write(text)
-        with open(Path(tmp) / "roll.csv", encoding="utf-8-sig") as f:
-            rows = sum(1 for _ in f)
-    report["export_csv"] = {
-        "seconds": round(csv_phase.seconds, 2),
-        "bytes": size,
-        "rows": rows,
-        "peak_rss_mb": round(csv_phase.peak, 1),
-        "rss_before_mb": round(csv_phase.start, 1),
-    }
-    print(f"export csv: {report['export_csv']}")
+        for chunk in chunks:
+            data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+            size += len(data)
+            out.write(data)
+        return size
+
+    lines = roll.line_count  # paid lines (held ones are not exported)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        with Peak() as floor_phase, open(tmp / "floor.csv", "wb") as out, connection.cursor() as cur:
+            cur.copy_expert(floor_sql(roll.pk), out)
+        floor_bytes = (tmp / "floor.csv").stat().st_size
+        report["floor_copy"] = {
+            "seconds": round(floor_phase.seconds, 2),
+            "bytes": floor_bytes,
+            "what": "COPY (SELECT the same 11 columns of the paid lines, unformatted, ORDER BY id) TO STDOUT CSV",
+        }
+        print(f"floor (plain COPY): {report['floor_copy']}", flush=True)
+        with Peak() as csv_phase, open(tmp / "roll.csv", "wb") as out:
+            response = roll_views.roll_export_csv(
+                request(f"/benefits/rolls/{roll.pk}/export.csv"), pk=roll.pk
+            )
+            size = consume(response.streaming_content, out)
+        with open(tmp / "roll.csv", encoding="utf-8-sig", newline="") as f:
+            rows = sum(1 for _ in csv.reader(f))
+        if rows != lines + 2:
+            raise SystemExit(f"CSV has {rows} rows, expected {lines} lines + header + totals")
+        report["export_csv"] = {
+            "seconds": round(csv_phase.seconds, 2),
+            "bytes": size,
+            "rows": rows,
+            "ratio_to_floor": round(csv_phase.seconds / floor_phase.seconds, 2),
+            "peak_rss_mb": round(csv_phase.peak, 1),
+            "rss_before_mb": round(csv_phase.start, 1),
+        }
+        print(f"export csv (COPY path): {report['export_csv']}", flush=True)
+        if not args.skip_python or args.smoke:
+            with Peak() as py_phase, open(tmp / "python.csv", "wb") as out:
+                consume(exports.python_csv_chunks(roll, full_ids=True), out)
+            same = (tmp / "python.csv").read_bytes() == (tmp / "roll.csv").read_bytes()
+            report["python_csv"] = {
+                "seconds": round(py_phase.seconds, 2),
+                "ratio_to_floor": round(py_phase.seconds / floor_phase.seconds, 2),
+                "same_bytes_as_copy_path": same,
+                "peak_rss_mb": round(py_phase.peak, 1),
+            }
+            print(f"python csv (embedded path): {report['python_csv']}", flush=True)
+            if not same:
+                raise SystemExit("the COPY path and the Python path wrote different bytes")
     if not args.skip_xlsx:
         with tempfile.TemporaryDirectory() as tmp, Peak() as xlsx_phase:
             response = roll_views.roll_export_xlsx(
                 request(f"/benefits/rolls/{roll.pk}/export.xlsx"), pk=roll.pk
             )
-            size = 0
             with open(Path(tmp) / "roll.xlsx", "wb") as out:
-                for chunk in response.streaming_content:
-                    size += len(chunk)
-                    out.write(chunk)
-            response.close()
+                size = consume(response.streaming_content, out)
+            response.file_to_stream.close()  # not response.close(): its signal closes the connection
+            if args.smoke:
+                from openpyxl import load_workbook
+
+                book = load_workbook(Path(tmp) / "roll.xlsx", read_only=True)
+                got = sum(1 for _ in book.active.iter_rows())
+                if got != lines + 2:
+                    raise SystemExit(f"XLSX has {got} rows, expected {lines + 2}")
         report["export_xlsx"] = {
             "seconds": round(xlsx_phase.seconds, 2),
             "bytes": size,
+            "ratio_to_csv": round(xlsx_phase.seconds / csv_phase.seconds, 2),
             "peak_rss_mb": round(xlsx_phase.peak, 1),
             "rss_before_mb": round(xlsx_phase.start, 1),
         }
-        print(f"export xlsx: {report['export_xlsx']}")
+        print(f"export xlsx: {report['export_xlsx']}", flush=True)
     report["process_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(report, ensure_ascii=False))
+    connection.close()
+    if args.smoke:
+        drop_database(server, args.target)
     return report
+
+
+def floor_sql(roll_id: int) -> str:
+    from benefits.models import PaymentLine
+
+    return (
+        "COPY (SELECT community_code, name, id_number, bank_name, bank_account, covered_count, month, kind, label, "
+        f"components, amount FROM {PaymentLine._meta.db_table} WHERE roll_id = {int(roll_id)} AND NOT held "
+        "ORDER BY id) TO STDOUT WITH (FORMAT csv)"
+    )
+
+
+def copy_database(server: str, source: str, target: str, fresh: bool) -> None:
+    """benchlib.ensure_copy against the server of DATABASE_URL (a CI machine's may not be 127.0.0.1)."""
+    import psycopg2
+
+    conn = psycopg2.connect(f"{server}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        if fresh:
+            cur.execute(f'DROP DATABASE IF EXISTS "{target}"')
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target])
+        if cur.fetchone() is None:
+            started = time.perf_counter()
+            cur.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
+            print(f"copied {source} → {target} in {time.perf_counter() - started:.1f} s", flush=True)
+    conn.close()
+
+
+def drop_database(server: str, name: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(f"{server}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    conn.close()
 
 
 if __name__ == "__main__":

@@ -1,12 +1,35 @@
-"""What the benchmarks share: a copy of a source database, and the peak memory of a phase."""
+"""What the benchmarks share: which database a run uses (a copy of a source population, or under
+`--smoke` a copy of the small database `make bench-smoke` prepared), the peak memory of a phase,
+percentiles, and the one line every benchmark prints: its figure, its floor measured in the same run,
+and the ratio between them (the result; absolute times vary by machine)."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import threading
 import time
+from urllib.parse import urlsplit
 
-HOST = "postgres://postgres@127.0.0.1:5432"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/jiekun_bench"
+SMOKE_DATABASE = "jiekun_bench_smoke"
+
+
+def _url() -> str:
+    return os.environ.get("DATABASE_URL") or DEFAULT_URL
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+HOST = _host(_url())  # the server of DATABASE_URL (default: the local PostgreSQL as user postgres)
+
+
+def current_database() -> str:
+    """The database DATABASE_URL names (the population a benchmark reads or copies)."""
+    return urlsplit(_url()).path.lstrip("/") or "jiekun_bench"
 
 
 def ensure_copy(source: str, target: str, fresh: bool) -> None:
@@ -23,6 +46,59 @@ def ensure_copy(source: str, target: str, fresh: bool) -> None:
             cur.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
             print(f"copied {source} → {target} in {time.perf_counter() - started:.1f} s", flush=True)
     conn.close()
+
+
+def drop_database(name: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(f"{HOST}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    conn.close()
+
+
+def add_database_arguments(parser: argparse.ArgumentParser, *, source: str, target: str) -> None:
+    """--source/--target/--fresh/--smoke, the same in every benchmark that works on a copy."""
+    parser.add_argument("--source", default=source, help=f"population to copy (default {source})")
+    parser.add_argument("--target", default=target, help=f"the copy this bench works on (default {target})")
+    parser.add_argument("--fresh", action="store_true", help="drop and copy the target again")
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a tiny run on a fresh copy of DATABASE_URL's database (make bench-smoke); non-zero exit if broken",
+    )
+
+
+def use_copy(args: argparse.Namespace, name: str) -> str:
+    """Copy the source into the target (under --smoke: DATABASE_URL's database into <it>_<name>, fresh)
+    and point DATABASE_URL at the copy. Returns the target's name."""
+    if args.smoke:
+        args.source = current_database()
+        args.target = f"{args.source}_{name}"
+        args.fresh = True
+    ensure_copy(args.source, args.target, args.fresh)
+    os.environ["DATABASE_URL"] = f"{HOST}/{args.target}"
+    return args.target
+
+
+def percentile(sorted_values: list[float], share: float) -> float:
+    """The nearest-rank percentile of an already sorted list (0 < share ≤ 1)."""
+    if not sorted_values:
+        return float("nan")
+    index = max(0, min(len(sorted_values) - 1, int(round(share * len(sorted_values) + 0.5)) - 1))
+    return sorted_values[index]
+
+
+def result(work: str, figure: float, floor: float, *, unit: str = "s", target: str = "") -> float:
+    """Print the benchmark's result line (figure, floor, ratio = figure / floor) and return the ratio."""
+    ratio = figure / floor if floor else float("inf")
+    print(
+        f"RESULT {work}: {figure:,.3f} {unit}, floor {floor:,.3f} {unit}, ratio {ratio:.2f}×"
+        + (f" (target {target})" if target else ""),
+        flush=True,
+    )
+    return ratio
 
 
 class Peak:

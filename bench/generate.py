@@ -268,7 +268,9 @@ def main(argv: list[str] | None = None) -> dict:
                 for p in members:
                     newly = p[16]
                     if postgres:
-                        p_rows.append((pid, hid, *p[:16], NULL if newly is None else newly, *p_const))
+                        p_rows.append(
+                            (pid, hid, *p[:16], NULL if newly is None else newly, *p[17:], *p_const)
+                        )
                     else:
                         p_rows.append(
                             (
@@ -278,6 +280,7 @@ def main(argv: list[str] | None = None) -> dict:
                                 p[2].isoformat(),
                                 *p[3:16],
                                 None if newly is None else newly.isoformat(),
+                                *p[17:],
                                 *p_const,
                             )
                         )

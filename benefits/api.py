@@ -19,7 +19,7 @@ from accounts.api_auth import DEPARTMENT_AUTH, PURPOSE_PARAMETER, DepartmentPrin
 from accounts.models import LINKED_BENEFITS
 from accounts.scope import scope_filter
 from accounts.services import access_log_record
-from benefits.linked import SCOPE_FIELD, continues_until, linked_benefit_persons
+from benefits.linked import SCOPE_FIELD, continues_until, linked_benefit_persons, with_medical_settings
 from benefits.models import EnrolmentMember
 from config.pagination import CursorPagination
 from help.api import parse_changed_since
@@ -42,6 +42,18 @@ class LinkedRowSerializer(serializers.Serializer):
     status = serializers.CharField()
     until = serializers.DateField(allow_null=True, help_text="退出后该待遇延续至此日；在保时为空")
     updated_at = serializers.DateTimeField()
+
+
+class MedicalReliefRowSerializer(LinkedRowSerializer):
+    """The medical-relief list (五(三), §8.4): each row with its region's settings for this year."""
+
+    medical_uplift_pp = serializers.CharField(
+        allow_null=True, help_text="低保对象：医疗救助比例在现行基础上提高的百分点（本地设定）；其他类别为空"
+    )
+    serious_illness_threshold = serializers.CharField(
+        allow_null=True, help_text="支出型对象：大病起付线（元/年，本地设定；未设定为空）；其他类别为空"
+    )
+    medical_basis = serializers.CharField(help_text="该类别适用的医疗救助政策，未设定的数值显示“待设置”")
 
 
 class ByIdNumber(CursorPagination):
@@ -80,11 +92,18 @@ class LinkedListView(ListAPIView):
         since = parse_changed_since(self.request.query_params.get("changed_since"))
         return rows.filter(updated_at__gte=since) if since else rows
 
+    def get_serializer_class(self):
+        if self.kwargs.get("code") == "medical_relief":
+            return MedicalReliefRowSerializer
+        return LinkedRowSerializer
+
     def list(self, request, *args, **kwargs):
         purpose = stated_purpose(request)
         code = self.kwargs["code"]
         page = self.paginate_queryset(self.get_queryset())
         rows = [{**row, "until": continues_until(code, row["ended"])} for row in (page or [])]
+        if code == "medical_relief":
+            rows = with_medical_settings(rows)
         response = self.get_paginated_response(self.get_serializer(rows, many=True).data)
         access_log_record(
             request=request, what=f"关联待遇名单：{LINKED_BENEFITS[code]}", purpose=purpose, count=len(rows)

@@ -94,7 +94,12 @@ def rows(roll: PaymentRoll, *, full_ids: bool) -> Iterator[tuple]:
             *parts,
             amount,
         )
-    yield (
+    yield totals_row(roll, count, total)
+
+
+def totals_row(roll: PaymentRoll, count: int, total: Decimal) -> tuple:
+    """The last row of the bank export: the number of paid lines and their amount."""
+    return (
         "合计",
         "",
         f"共{count}笔",
@@ -108,6 +113,25 @@ def rows(roll: PaymentRoll, *, full_ids: bool) -> Iterator[tuple]:
         *(None for _ in COMPONENTS),
         total,
     )
+
+
+def csv_chunks(roll: PaymentRoll, *, full_ids: bool, batch: int | None = None) -> Iterator[str | bytes]:
+    """The bank CSV of a roll: written by PostgreSQL (benefits/roll_csv.py, COPY … TO STDOUT) when the database
+    is PostgreSQL, by the Python writer otherwise (the embedded SQLite mode). Both give the same bytes."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        from benefits import roll_csv
+
+        return roll_csv.chunks(roll, full_ids=full_ids, **({"batch": batch} if batch else {}))
+    return python_csv_chunks(roll, full_ids=full_ids)
+
+
+def python_csv_chunks(roll: PaymentRoll, *, full_ids: bool) -> Iterator[str]:
+    from common.spreadsheets import csv_chunks as write_csv
+
+    lines = rows(roll, full_ids=full_ids)
+    return write_csv(next(lines), lines)
 
 
 def office_name(roll: PaymentRoll) -> str:

@@ -87,7 +87,10 @@ class TopupForm(forms.Form):
 class ReliefApplyForm(forms.Form):
     person = forms.ChoiceField(label="救助对象（家庭成员）", required=False)
     kind = forms.ChoiceField(
-        label="救助类型", choices=ReliefGrant.Kind.choices, widget=forms.RadioSelect, required=False
+        label="救助类型",
+        choices=[(k.value, k.label) for k in ReliefGrant.ORDINARY],
+        widget=forms.RadioSelect,
+        required=False,
     )
     amount = MoneyField(label="申请救助金额（元）", required=False)
     reason = forms.CharField(
@@ -104,6 +107,28 @@ class ReliefApplyForm(forms.Form):
 
     def person_obj(self):
         return self._members.get(self.cleaned_data.get("person") or "")
+
+
+class SpecialReliefForm(ReliefApplyForm):
+    """特别救助 (五(七)): the burden and each deduction; the service checks the amounts."""
+
+    kind = None  # always 特别救助
+    gross_expenditure = MoneyField(label="重大刚性支出（元，如医疗费用总额）", required=False)
+    deduction_insurance = MoneyField(label="扣除：各类社会保障（医保等保险报销）（元）", required=False)
+    deduction_relief = MoneyField(label="扣除：其他社会救助（如医疗救助、临时救助）（元）", required=False)
+    deduction_charity = MoneyField(label="扣除：社会帮扶、慈善（元）", required=False)
+    amount = MoneyField(label="申请特别救助金额（元）", required=False)
+    reason = forms.CharField(label="遭遇的特别重大困难（病情、事故等）", widget=TEXT, required=False)
+
+    field_order = [
+        "person",
+        "gross_expenditure",
+        "deduction_insurance",
+        "deduction_relief",
+        "deduction_charity",
+        "amount",
+        "reason",
+    ]
 
 
 class DecisionForm(forms.Form):

@@ -11,7 +11,11 @@ policy text:
 - ``medical_relief`` — 五(三), **[v2] policy.md §8.4**: every covered member of the three categories — 特困
   (纳入医疗救助筹资人群), 低保 (relief ratio raised by the region's `medical_uplift_pp`, 5 percentage points in
   the seed: "在现行救助比例的基础上提高5个百分点") and 支出型 (纳入医疗救助范围, with the region's 大病起付线).
-  `MEDICAL_RELIEF_BASIS` says which applies to a row's category (version 1 listed 低保 only).
+  `MEDICAL_RELIEF_BASIS` says which applies to a row's category (version 1 listed 低保 only);
+  `with_medical_settings` adds to each row its region's figures for the year asked (the county's standards,
+  field by field up the chain, eligibility.standards): `medical_uplift_pp` on 低保 rows, `serious_illness_threshold`
+  on 支出型 rows, and `medical_basis` in words — "待设置" where the region has not set the figure (the seed
+  gives no 大病起付线: it is never guessed).
 - ``student_aid`` — 五(四) "城镇贫困群众家庭上学子女…享受相应助学政策": covered members whose employment
   status is 在校学生, in any of the three categories.
 - ``pension_contribution`` — 五(五) "对确实无力缴纳居民基本养老保险的贫困群众，由政府代为缴纳…最低标准的居民基本
@@ -38,6 +42,7 @@ so). After an exit, some entitlements run on for a time, because they are grante
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Substr
@@ -46,7 +51,10 @@ from django.utils import timezone
 from accounts.models import LINKED_BENEFITS
 from applications.models import Category
 from benefits.models import Enrolment, EnrolmentMember
+from config.errors import ServiceError
+from eligibility import rules
 from eligibility.ages import working_age_births
+from eligibility.standards import StandardsLookup
 from households.models import Household, Person
 
 # The lookup a caller narrows rows by with accounts.scope.scope_filter.
@@ -59,9 +67,68 @@ WORKING = (Person.Employment.EMPLOYED, Person.Employment.FLEXIBLE)
 # What the medical-insurance department applies to each category on the medical-relief list (policy.md §8.4).
 MEDICAL_RELIEF_BASIS = {
     Category.TEKUN: "纳入医疗救助筹资人群，个人缴费全额资助",
-    Category.DIBAO: "医疗救助比例在现行基础上提高5个百分点（medical_uplift_pp），个人缴费全额资助",
+    Category.DIBAO: "医疗救助比例在现行基础上提高本地规定的百分点，个人缴费全额资助",
     Category.ZHICHU: "纳入医疗救助范围，按本地大病起付线救助，个人缴费全额资助",
 }
+
+
+UNSET = "待设置"
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.quantize(Decimal("0.01")))
+
+
+def medical_settings(
+    county_code: str, year: int, lookup: StandardsLookup | None = None
+) -> rules.Standards | None:
+    """The standards in force for a county in a year (None when none is entered anywhere on its chain)."""
+    try:
+        return (lookup or StandardsLookup()).standards_for(county_code, year)
+    except ServiceError:
+        return None
+
+
+def medical_basis(category: str, standards: rules.Standards | None) -> str:
+    """What the medical-insurance department applies to a row, with the region's figure or 待设置."""
+    points = standards.medical_uplift_pp if standards else None
+    threshold = standards.serious_illness_threshold if standards else None
+    if category == Category.DIBAO:
+        figure = f"{rules.number(points)}个百分点" if points is not None else f"的百分点{UNSET}"
+        return f"医疗救助比例在现行基础上提高{figure}，个人缴费全额资助"
+    if category == Category.ZHICHU:
+        figure = f"{_money(threshold)} 元" if threshold is not None else UNSET
+        return f"纳入医疗救助范围，大病起付线 {figure}，个人缴费全额资助"
+    return MEDICAL_RELIEF_BASIS.get(category, "")
+
+
+def with_medical_settings(rows, *, today: dt.date | None = None) -> list[dict]:
+    """The medical-relief rows with their region's settings (§8.4): one standards lookup per county."""
+    year = (today or timezone.localdate()).year
+    lookup = StandardsLookup()
+    found: dict[str, rules.Standards | None] = {}
+    out = []
+    for row in rows:
+        county = row["county_code"]
+        if county not in found:
+            found[county] = medical_settings(county, year, lookup)
+        standards = found[county]
+        category = row["category"]
+        out.append(
+            {
+                **row,
+                "medical_uplift_pp": (
+                    _money(standards.medical_uplift_pp) if standards and category == Category.DIBAO else None
+                ),
+                "serious_illness_threshold": (
+                    _money(standards.serious_illness_threshold)
+                    if standards and category == Category.ZHICHU
+                    else None
+                ),
+                "medical_basis": medical_basis(category, standards),
+            }
+        )
+    return out
 
 
 def continues_until(code: str, ended_on: dt.date | None) -> dt.date | None:
@@ -165,7 +232,10 @@ def household_linked_benefits(*, household, today: dt.date | None = None) -> lis
     scope = EnrolmentMember.objects.filter(enrolment__household=household)
     rows = []
     for code, text in LINKED_BENEFITS.items():
-        for row in linked_benefit_persons(code=code, queryset_scope=scope, today=today):
+        found = list(linked_benefit_persons(code=code, queryset_scope=scope, today=today))
+        if code == "medical_relief":
+            found = with_medical_settings(found, today=today)
+        for row in found:
             until = continues_until(code, row["ended"]) if row["status"] == Enrolment.Status.EXITED else None
             rows.append(
                 {
@@ -175,6 +245,7 @@ def household_linked_benefits(*, household, today: dt.date | None = None) -> lis
                     "name": row["name"],
                     "status": row["status"],
                     "until": until,
+                    "basis": row.get("medical_basis", ""),
                 }
             )
     return rows

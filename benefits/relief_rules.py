@@ -9,6 +9,11 @@ settings in, the route and every broken limit (field-level, in Chinese) out. No 
   three categories, all within `annual_cap`;
 - route: an urgent (急难型) case, or an amount ≤ `street_limit`, is approved and paid by the street office from
   its reserve fund and filed with the county; any other amount goes to the county.
+
+特别救助 (`special_check`, policy.md §6 [v2]): the gross major rigid expenditure less each deduction (social
+insurance reimbursements, other social relief, social help and charity) is the net burden; it must be above zero,
+and the grant never exceeds it. The county alone approves it; `per_event_cap`, `annual_cap` and `annual_times`
+do not apply to it, and it does not count against them.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from decimal import Decimal
 
 from eligibility import rules
 
-URGENT, EXPENDITURE = "urgent", "expenditure"
+URGENT, EXPENDITURE, SPECIAL = "urgent", "expenditure", "special"
 STREET, COUNTY = "street", "county"
 
 
@@ -120,3 +125,45 @@ def relief_check(
         route = COUNTY
         trace.append(f"金额 {amount} 元超过街道审批额度 {street_limit} 元：报县级审批")
     return ReliefCheck(route, limit, left, allowed, errors, trace)
+
+
+# The clause of 特别救助, in the words shown on its pages (赣发〔2018〕7号 五(七)).
+SPECIAL_CLAUSE = (
+    "对城镇贫困群众因遭受特别重大困难，扣除各种社会保障、其他社会救助和社会帮扶后，重大刚性支出仍远远超出"
+    "家庭或个人承受能力的，按规定实施特别救助（赣发〔2018〕7号 五(七)）。特别救助由县级民政部门审批，"
+    "不由街道审批、不从街道备用金支出；金额可以超过临时救助单次上限，不计入年度封顶线和年度救助次数，"
+    "但不得超过扣除后的实际负担。"
+)
+DEDUCTIONS = (
+    ("deduction_insurance", "各类社会保障（医保等保险报销）"),
+    ("deduction_relief", "其他社会救助"),
+    ("deduction_charity", "社会帮扶、慈善"),
+)
+
+
+def special_check(*, amount: Decimal, gross: Decimal, deductions: dict[str, Decimal]) -> ReliefCheck:
+    """特别救助: the net burden (gross − every deduction) must be above zero and the grant within it. The route
+    is always the county; the per-event and yearly limits do not apply (per_event_limit = the net burden)."""
+    errors: list[dict[str, str]] = []
+    taken = sum((deductions.get(name, Decimal("0")) for name, _ in DEDUCTIONS), Decimal("0"))
+    net = gross - taken
+    parts = "".join(f" − {label} {deductions.get(name, Decimal('0'))} 元" for name, label in DEDUCTIONS)
+    trace = [f"重大刚性支出 {gross} 元{parts} = 实际负担 {net} 元"]
+    if net <= 0:
+        errors.append(
+            {
+                "field": "gross_expenditure",
+                "message": f"扣除各类报销、其他救助和社会帮扶合计 {taken} 元后，重大刚性支出 {gross} 元已无剩余负担，"
+                "不符合特别救助条件",
+            }
+        )
+    elif amount > net:
+        errors.append(
+            {
+                "field": "amount",
+                "message": f"特别救助金额 {amount} 元超过扣除后的实际负担 {net} 元（不得超过）",
+            }
+        )
+    trace.append("特别救助：不受单次上限、年度封顶线和年度次数限制，也不占用其额度（五(七)）")
+    trace.append("特别救助：报县级民政部门审批，不由街道审批、不从备用金支出")
+    return ReliefCheck(COUNTY, net if net > 0 else Decimal("0"), None, None, errors, trace)

@@ -43,5 +43,6 @@ urlpatterns = [
     path("relief/filed/export.xlsx", exports.relief_filed_export, name="relief_filed_export"),
     path("relief/filed/", relief.relief_filed, name="relief_filed"),
     path("relief/new/<int:household_pk>/", relief.relief_apply, name="relief_apply"),
+    path("relief/special/new/<int:household_pk>/", relief.relief_special_apply, name="relief_special_apply"),
     path("relief/<int:pk>/", relief.relief_detail, name="relief_detail"),
 ]

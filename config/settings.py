@@ -264,6 +264,8 @@ CELERY_BEAT_SCHEDULE = {
     # Stuck work of every kind re-queued or failed, unconfirmed uploads removed (common/background.py; the task
     # keeps the name it had when it swept imports only).
     "imports-sweep": {"task": "imports.imports_sweep", "schedule": crontab(minute="*/5")},
+    # Stuck background exports re-queued or failed, expired export files removed (accounts.export_jobs).
+    "exports-sweep": {"task": "accounts.export_jobs_sweep", "schedule": crontab(minute="*/5")},
 }
 # The daily jobs, in the order they run: scheduled reviews become caseworker tasks, 渐退 ends on its date,
 # changed households are recomputed from the next month, then each user with an address gets the digest of their
@@ -291,6 +293,13 @@ LEDGERS_ERROR_LIST_LIMIT = int(os.environ.get("LEDGERS_ERROR_LIST_LIMIT", "1000"
 # The most rows a list export writes in one request (about 4,000 rows/s: 100,000 rows stay inside gunicorn's
 # 30 s timeout); a larger list is refused with a message asking for a narrower filter.
 EXPORT_MAX_ROWS = int(os.environ.get("EXPORT_MAX_ROWS", "100000"))
+# A longer list is written in the background (accounts/export_jobs.py) up to EXPORT_JOB_MAX_ROWS rows (one Excel
+# sheet holds 1,048,576); its file is kept EXPORT_KEEP_HOURS for the user who asked. A job silent for
+# EXPORT_STALE_MINUTES is queued again, and fails with its reason after EXPORT_MAX_ATTEMPTS.
+EXPORT_JOB_MAX_ROWS = int(os.environ.get("EXPORT_JOB_MAX_ROWS", "1000000"))
+EXPORT_KEEP_HOURS = int(os.environ.get("EXPORT_KEEP_HOURS", "24"))
+EXPORT_STALE_MINUTES = int(os.environ.get("EXPORT_STALE_MINUTES", "10"))
+EXPORT_MAX_ATTEMPTS = int(os.environ.get("EXPORT_MAX_ATTEMPTS", "2"))
 # The economic check at intake (ledgers/sources.py): an extract loaded longer ago than this is not used and
 # its source is listed as not checked.
 ECONOMIC_CHECK_MAX_AGE_DAYS = int(os.environ.get("ECONOMIC_CHECK_MAX_AGE_DAYS", "180"))

@@ -59,6 +59,7 @@ PERSON_FIELDS = (
     "income_other",
     "employment",
     "newly_employed_since",
+    "disability_kind",
 )
 # Positions in a person row.
 (
@@ -79,7 +80,53 @@ PERSON_FIELDS = (
     P_OTHER,
     P_EMPLOYMENT,
     P_NEWLY,
+    P_KIND,
 ) = range(len(PERSON_FIELDS))
+
+# 残疾类别 (households.Person.DisabilityKind) by who the person is, roughly as urban relief caseloads have them
+# (肢体 and 听力 most common; 智力 and 多重 among disabled children). Grade 3 leans to 智力/精神/肢体 so the demo
+# shows the national deeming by disability kind (policy.md §4: 智力、精神 三级 are deemed without labour capacity).
+_KINDS_CHILD = (
+    ("intellectual", 35),
+    ("multiple", 20),
+    ("physical", 20),
+    ("mental", 10),
+    ("hearing", 8),
+    ("speech", 5),
+    ("visual", 2),
+)
+_KINDS_GRADE3 = (
+    ("intellectual", 25),
+    ("mental", 25),
+    ("physical", 25),
+    ("hearing", 10),
+    ("visual", 10),
+    ("multiple", 5),
+)
+_KINDS_ADULT = (
+    ("physical", 32),
+    ("hearing", 20),
+    ("visual", 15),
+    ("multiple", 13),
+    ("intellectual", 8),
+    ("mental", 8),
+    ("speech", 4),
+)
+
+
+def disability_kind(id_number: str, grade: int, age: int) -> str:
+    """A plausible 残疾类别 for a person with a grade ("" without one). Drawn from the person's own ID number,
+    not from the generator's stream, so adding it changed no other value of the demo."""
+    if not grade:
+        return ""
+    table = _KINDS_CHILD if age < 18 else _KINDS_GRADE3 if grade == 3 else _KINDS_ADULT
+    r = random.Random(f"disability_kind:{id_number}").random() * sum(w for _, w in table)
+    for kind, weight in table:
+        r -= weight
+        if r < 0:
+            return kind
+    return table[-1][0]
+
 
 DIBAO_2018 = 580  # 赣发〔2018〕7号 五(一)1: incomes are drawn around this line and 1.5 × it (870)
 
@@ -668,6 +715,7 @@ class DemoGenerator:
             0,
             employment,
             newly,
+            "",  # disability_kind: set once the grade is final (_people)
         ]
 
     def _shape(self) -> str:
@@ -777,6 +825,7 @@ class DemoGenerator:
                 person[P_SUPPORTER] = False
             elif not supporter and relation in ("head", "spouse"):
                 person[P_SUPPORTER] = False
+            person[P_KIND] = disability_kind(person[P_ID], person[P_DISABILITY], age)
             people.append(person)
         return people
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from json.encoder import encode_basestring as _json_str  # what json.dumps(ensure_ascii=False) quotes with
 from typing import Any
 
 from common import idnumber, money
@@ -41,6 +43,13 @@ MEMBER_KEYS = (
     "orphan",
     "newly_employed_since",
 )
+
+# The keys each object may have, as sets: looked up for every key of every member of a batch.
+TOP_KEY_SET = frozenset(TOP_KEYS)
+HOUSEHOLD_KEY_SET = frozenset(HOUSEHOLD_KEYS)
+PROPERTY_KEY_SET = frozenset(PROPERTY_KEYS)
+MEMBER_KEY_SET = frozenset(MEMBER_KEYS)
+STANDARD_KEY_SET = frozenset(rules.STANDARD_FIELDS)
 
 # Up to 12 integer digits and 4 decimals: enough for any amount in 元 and any ratio, and small enough that
 # a float sent by a JSON client converts to exactly the digits it was written with.
@@ -134,7 +143,7 @@ def _date(value: Any, path: str, errors: _Errors) -> dt.date | None:
         return None
 
 
-def _object(value: Any, path: str, errors: _Errors, keys: tuple[str, ...]) -> dict | None:
+def _object(value: Any, path: str, errors: _Errors, keys: frozenset[str]) -> dict | None:
     if not isinstance(value, dict):
         errors.add(path or "__all__", "应为 JSON 对象")
         return None
@@ -151,7 +160,7 @@ def _object(value: Any, path: str, errors: _Errors, keys: tuple[str, ...]) -> di
 def _parse_standards(value: Any, errors: _Errors) -> dict[str, Any]:
     """Overrides: types and non-negativity only (the §2 entry rules do not apply); null = unknown."""
     overrides: dict[str, Any] = {}
-    obj = _object(value, "standards", errors, rules.STANDARD_FIELDS)
+    obj = _object(value, "standards", errors, STANDARD_KEY_SET)
     if obj is None:
         return overrides
     for name in rules.STANDARD_FIELDS:
@@ -173,10 +182,17 @@ def _parse_standards(value: Any, errors: _Errors) -> dict[str, Any]:
 
 
 def _parse_member(
-    value: Any, path: str, errors: _Errors, as_of: dt.date | None, seen: dict[str, int], index: int
+    value: Any,
+    path: str,
+    errors: _Errors,
+    as_of: dt.date | None,
+    seen: dict[str, int],
+    index: int,
+    today: dt.date | None = None,
 ) -> rules.Member | None:
-    """One member; `seen` maps the valid ID numbers met so far to their index (a repeat is an error)."""
-    obj = _object(value, path, errors, MEMBER_KEYS)
+    """One member; `seen` maps the valid ID numbers met so far to their index (a repeat is an error).
+    `today` bounds the birth dates (the caller reads the clock once for the household)."""
+    obj = _object(value, path, errors, MEMBER_KEY_SET)
     if obj is None:
         return None
     before = len(errors.items)
@@ -185,7 +201,7 @@ def _parse_member(
         errors.add(f"{path}.id_number", "缺少身份证号码")
     else:
         try:
-            info = idnumber.parse(obj["id_number"])
+            info = idnumber.parse(obj["id_number"], today=today)
         except idnumber.InvalidIdNumber as exc:
             errors.add(f"{path}.id_number", str(exc))
         else:
@@ -199,9 +215,7 @@ def _parse_member(
     else:
         income = _amount(obj["monthly_income"], f"{path}.monthly_income", errors)
 
-    def get(key: str, default: Any) -> Any:
-        return obj.get(key, default)
-
+    get = obj.get
     relation_raw = get("relation", None)
     relation = None if relation_raw is None else _choice(relation_raw, f"{path}.relation", errors, RELATIONS)
     labor = _choice(get("labor_capacity", "full"), f"{path}.labor_capacity", errors, rules.LABOR_CAPACITIES)
@@ -268,7 +282,7 @@ def _check_heads(raw_members: list[Any], errors: _Errors) -> None:
 
 
 def _parse_household(value: Any, errors: _Errors, as_of: dt.date | None) -> rules.Household | None:
-    obj = _object(value, "household", errors, HOUSEHOLD_KEYS)
+    obj = _object(value, "household", errors, HOUSEHOLD_KEY_SET)
     if obj is None:
         return None
     before = len(errors.items)
@@ -285,16 +299,17 @@ def _parse_household(value: Any, errors: _Errors, as_of: dt.date | None) -> rule
         errors.add("household.members", f"家庭成员不能超过 {MAX_MEMBERS} 人")
     else:
         seen: dict[str, int] = {}
+        today = dt.date.today()
         for i, raw in enumerate(raw_members):
             path = f"household.members[{i}]"
-            member = _parse_member(raw, path, errors, as_of, seen, i)
+            member = _parse_member(raw, path, errors, as_of, seen, i, today)
             if member is not None:
                 members.append(member)
         _check_heads(raw_members, errors)
 
     prop = rules.Property()
     if "property" in obj:
-        raw_prop = _object(obj["property"], "household.property", errors, PROPERTY_KEYS)
+        raw_prop = _object(obj["property"], "household.property", errors, PROPERTY_KEY_SET)
         if raw_prop is not None:
             assets = _amount(
                 raw_prop.get("financial_assets", "0"), "household.property.financial_assets", errors
@@ -335,7 +350,7 @@ def parse_request(
     as_of and standards, and the typed household is used as it is."""
     lookup = lookup or StandardsLookup()
     errors = _Errors()
-    obj = _object(payload, "", errors, TOP_KEYS)
+    obj = _object(payload, "", errors, TOP_KEY_SET)
     if obj is None:
         raise ServiceError(errors=errors.items)
 
@@ -473,6 +488,79 @@ def result_to_dict(result: rules.Result) -> dict[str, Any]:
             {"rule": t.rule, "clause": t.clause, "passed": t.passed, "detail": t.detail} for t in result.trace
         ],
     }
+
+
+def dumps(obj: Any) -> str:
+    """Compact JSON, non-ASCII as it is: the one form the command writes."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=1024)
+def _standards_json(standards: rules.Standards) -> str:
+    return dumps(_standards_dict(standards))
+
+
+def _money_json(value: Decimal | None) -> str:
+    return "null" if value is None else f'"{money.to_json(value)}"'
+
+
+def _amounts_json(a: rules.MemberAmounts) -> str:
+    if (
+        a.tekun_basic is rules.ZERO
+        and a.orphan is rules.ZERO
+        and a.care is rules.ZERO
+        and a.disability_living is rules.ZERO
+        and a.disability_care is rules.ZERO
+    ):
+        return _NO_AMOUNTS_JSON  # most members: nothing of their own (the rules' ZERO, untouched)
+    return (
+        f'{{"tekun_basic":"{money.to_json(a.tekun_basic)}","orphan":"{money.to_json(a.orphan)}",'
+        f'"care":"{money.to_json(a.care)}","disability_living":"{money.to_json(a.disability_living)}",'
+        f'"disability_care":"{money.to_json(a.disability_care)}"}}'
+    )
+
+
+_NO_AMOUNTS_JSON = dumps(
+    {name: "0.00" for name in ("tekun_basic", "orphan", "care", "disability_living", "disability_care")}
+)
+
+
+def result_to_json(result: rules.Result) -> str:
+    """`dumps(result_to_dict(result))`, byte for byte, written directly (a test holds them equal): the batch
+    command serialises hundreds of thousands of results, and building the dict first doubled its cost. The
+    standards part is the same for every result under the same standards and is made once."""
+    z = result.zhichu
+    members = ",".join(
+        f'{{"id_number":{_json_str(m.id_number)},"category":'
+        f"{'null' if m.category is None else _json_str(m.category)},"
+        f'"amounts":{_amounts_json(m.amounts)}}}'
+        for m in result.members
+    )
+    trace = ",".join(
+        f'{{"rule":{_json_str(t.rule)},"clause":{_json_str(t.clause)},'
+        f'"passed":{"true" if t.passed else "false"},"detail":{_json_str(t.detail)}}}'
+        for t in result.trace
+    )
+    return (
+        f'{{"standards":{_standards_json(result.standards)},'
+        f'"categories":[{",".join(_json_str(c) for c in result.categories)}],'
+        f'"per_capita_income":{_money_json(result.per_capita_income)},'
+        f'"dibao_subsidy":{_money_json(result.dibao_subsidy)},'
+        f'"zhichu":{{"eligible":{"true" if z.eligible else "false"},'
+        f'"dibao_via_expenditure":{"true" if z.dibao_via_expenditure else "false"},'
+        f'"disposable_per_capita":{_money_json(z.disposable_per_capita)},'
+        f'"subsidy":{_money_json(z.subsidy)}}},'
+        f'"members":[{members}],'
+        f'"gradual_exit_until":'
+        f"{'null' if result.gradual_exit_until is None else _json_str(result.gradual_exit_until.isoformat())},"
+        f'"total_monthly":{_money_json(result.total_monthly)},'
+        f'"trace":[{trace}]}}'
+    )
+
+
+def evaluate_request_json(payload: Any, *, lookup: StandardsLookup | None = None) -> str:
+    """`dumps(evaluate_request(payload, lookup=lookup))`, for the batch command; ServiceError alike."""
+    return result_to_json(evaluate_parsed(parse_request(payload, lookup=lookup)))
 
 
 def evaluate_request(payload: Any, *, lookup: StandardsLookup | None = None) -> dict[str, Any]:

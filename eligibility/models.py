@@ -50,6 +50,9 @@ class Standard(models.Model):
     extra_times = models.PositiveSmallIntegerField("三类对象可增加次数（1–2）", null=True, blank=True)
     street_limit = money("街道备用金审批额度（元）")
     uplift_max = ratio("支出型救助上浮比例上限（≤0.50）")
+    # 五(三), policy.md §8.4: the medical-relief list carries them for each row's region.
+    medical_uplift_pp = ratio("低保对象医疗救助比例提高（百分点）")
+    serious_illness_threshold = money("支出型家庭医疗救助大病起付线（元/年）")
     placeholder_fields = models.JSONField(
         "演示占位字段", default=list, blank=True, help_text="这些数值是演示占位，并非当地正式标准"
     )
@@ -88,6 +91,8 @@ class Standard(models.Model):
         "extra_times",
         "street_limit",
         "uplift_max",
+        "medical_uplift_pp",
+        "serious_illness_threshold",
     )
 
     class Meta:

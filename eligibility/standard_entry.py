@@ -42,6 +42,10 @@ FLOORS = {
         Decimal("1.5"),
         "支出型贫困家庭收入上限不得低于低保标准的1.5倍（四(三)，由省确定）",
     ),
+    "medical_uplift_pp": (
+        Decimal("5"),
+        "低保对象医疗救助比例应在现行救助比例基础上提高不少于5个百分点（五(三)）",
+    ),
 }
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -58,8 +62,16 @@ MONEY_FIELDS = (
     "per_event_cap",
     "annual_cap",
     "street_limit",
+    "serious_illness_threshold",
 )
-RATIO_FIELDS = ("care_ratio_full", "care_ratio_semi", "zhichu_multiplier", "property_months", "uplift_max")
+RATIO_FIELDS = (
+    "care_ratio_full",
+    "care_ratio_semi",
+    "zhichu_multiplier",
+    "property_months",
+    "uplift_max",
+    "medical_uplift_pp",
+)
 INT_FIELDS = (
     "extension_months",
     "extension_months_disabled",
@@ -107,6 +119,7 @@ GROUPS = (
         "临时救助",
         ("per_event_cap", "annual_cap", "annual_times", "extra_times", "street_limit", "uplift_max"),
     ),
+    Group("medical", "医疗救助", ("medical_uplift_pp", "serious_illness_threshold")),
 )
 
 
@@ -295,6 +308,12 @@ def _ranges(v: dict[str, Any], context: EntryContext, err: Report, warn: Warn) -
     uplift = v.get("uplift_max")
     if uplift is not None and uplift > Decimal("0.50"):
         err("uplift_max", f"支出型临时救助上浮比例不得超过50%（至多 0.50），现填 {uplift}")
+    points = v.get("medical_uplift_pp")
+    if points is not None and points > Decimal("100"):
+        err("medical_uplift_pp", f"医疗救助比例提高的百分点不能超过100，现填 {points}")
+    threshold = v.get("serious_illness_threshold")
+    if threshold is not None and threshold <= 0:
+        err("serious_illness_threshold", "大病起付线应大于0元（未定的请留空，名单将显示“待设置”）")
 
 
 def _orphans_above_tekun(v: dict[str, Any], context: EntryContext, err: Report, warn: Warn) -> None:

@@ -60,3 +60,17 @@ class ResolveForm(forms.Form):
     note = forms.CharField(
         label="核实情况 / 误报理由", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    fraud = forms.BooleanField(
+        label="认定为骗取救助（隐瞒收入、财产等）：整户暂停发放并追回",
+        required=False,
+    )
+    fraud_on = forms.CharField(
+        label="骗取救助起始日期（如隐瞒的车辆登记日、收入起始日）",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, fraud_possible: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not fraud_possible:
+            del self.fields["fraud"], self.fields["fraud_on"]

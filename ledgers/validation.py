@@ -343,7 +343,7 @@ def _compile(plan: list[tuple[int, Column]], width: int) -> str:
     names = [f"f{i}" for i in range(len(plan))]
     joined = " + '\\t' + ".join(names)
     return (
-        "def run(rows, out, errors, limit, progress, prefix):\n"
+        "def run(rows, errors, limit, progress, prefix):\n"
         + _lines(
             4,
             "total = good = bad = 0",
@@ -366,14 +366,14 @@ def _compile(plan: list[tuple[int, Column]], width: int) -> str:
             "    good += 1",
             f"    append(prefix + str(line) + '\\t' + {joined} + '\\n')",
             "    if len(buffer) >= 20000:",
-            "        out.write(''.join(buffer))",
+            "        yield ''.join(buffer)",
             "        buffer.clear()",
             "else:",
             "    bad += 1",
             "if progress is not None and total % PROGRESS_EVERY == 0:",
             "    progress(total)",
         )
-        + _lines(4, "out.write(''.join(buffer))", "return total, good, bad")
+        + _lines(4, "if buffer:", "    yield ''.join(buffer)", "return total, good, bad")
     )
 
 
@@ -390,20 +390,68 @@ def validate_file(
 ) -> Result:
     """Check every row of the file; write good rows to `out` (COPY text format, columns as in
     `Result.columns`); return the counts and the first `error_limit` errors."""
-    started = time.perf_counter()
-    spec = KINDS[kind]
-    rows = open_rows(path, file_format)
-    try:
-        return _validate(rows, spec, kind, extract_id, out, regions, error_limit, on_progress, started)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise rows.error(exc) from None
-    finally:
-        rows.close()
+    checked = CheckedRows(
+        path=path,
+        file_format=file_format,
+        kind=kind,
+        extract_id=extract_id,
+        regions=regions,
+        error_limit=error_limit,
+        on_progress=on_progress,
+    )
+    for chunk in checked.chunks():
+        out.write(chunk)
+    return checked.result
 
 
-def _validate(
-    rows, spec: Kind, kind: str, extract_id: int, out, regions, error_limit, on_progress, started: float
-) -> Result:
+class CheckedRows:
+    """One streaming pass over a file. The header is read when it is made (ExtractFileError when the file cannot
+    be used); `chunks()` yields the good rows in COPY text format, about 20,000 rows a chunk, as they are checked;
+    once it is exhausted `result` holds the counts, the timing and the first errors. `validate_file` writes the
+    chunks to a file; the extract load on PostgreSQL feeds them straight into COPY
+    (ledgers/services/extracts.py), so the database loads one chunk while the next is checked."""
+
+    def __init__(
+        self,
+        *,
+        path: str,
+        file_format: str,
+        kind: str,
+        extract_id: int,
+        regions: frozenset[str] = frozenset(),
+        error_limit: int = 1000,
+        on_progress: Callable[[int], None] | None = None,
+    ):
+        self.started = time.perf_counter()
+        self.rows = open_rows(path, file_format)
+        self.error_limit, self.on_progress, self.prefix = error_limit, on_progress, f"{extract_id}\t"
+        try:
+            self.result, self._run = _prepare(self.rows, KINDS[kind], kind, regions)
+        except (UnicodeDecodeError, csv.Error) as exc:
+            self.rows.close()
+            raise self.rows.error(exc) from None
+        except BaseException:
+            self.rows.close()
+            raise
+
+    def chunks(self) -> Iterator[str]:
+        try:
+            total, good, bad = yield from self._run(
+                self.rows, self.result.errors, self.error_limit, self.on_progress, self.prefix
+            )
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise self.rows.error(exc) from None
+        finally:
+            self.rows.close()
+        self.result.rows_total, self.result.rows_good, self.result.rows_bad = total, good, bad
+        self.result.seconds = time.perf_counter() - self.started
+
+    def close(self) -> None:
+        self.rows.close()
+
+
+def _prepare(rows, spec: Kind, kind: str, regions) -> tuple[Result, Callable]:
+    """Read the header, match the kind's columns and compile the row loop for this layout."""
     header = []
     for header in rows:
         if header:
@@ -451,11 +499,7 @@ def _validate(
         "parse_date": parse_date,
     }
     exec(compile(_compile(plan, max(p for p, _ in plan) + 1), f"<extract-{kind}>", "exec"), namespace)
-    result = Result(columns=["extract_id", "line", *(c.field for _, c in plan)])
-    total, good, bad = namespace["run"](rows, out, result.errors, error_limit, on_progress, f"{extract_id}\t")
-    result.rows_total, result.rows_good, result.rows_bad = total, good, bad
-    result.seconds = time.perf_counter() - started
-    return result
+    return Result(columns=["extract_id", "line", *(c.field for _, c in plan)]), namespace["run"]
 
 
 def read_good_rows(path: str, columns: list[str]) -> Iterator[tuple]:

@@ -47,7 +47,7 @@ from ledgers.services import (
     run_restart,
     run_start,
 )
-from ledgers.services.reviews import FACTS
+from ledgers.services.reviews import FACTS, fraud_possible
 from ledgers.services.runs import steps_total
 
 PAGE = 50
@@ -397,7 +397,8 @@ def finding_detail(request, pk: int):
     user = request.user
     finding = selectors.finding_get(user=user, pk=pk)
     task = getattr(finding, "task", None)
-    form = ResolveForm(request.POST or None)
+    fraud_ok = fraud_possible(finding)
+    form = ResolveForm(request.POST or None, fraud_possible=fraud_ok)
     if request.method == "POST":
         if task is None or not can_review(user, task):
             return HttpResponseForbidden("无权核实此疑点")
@@ -408,6 +409,8 @@ def finding_detail(request, pk: int):
                     acting_user=user,
                     decision=form.cleaned_data["decision"],
                     note=form.cleaned_data["note"],
+                    fraud=bool(form.cleaned_data.get("fraud")),
+                    fraud_on=form.cleaned_data.get("fraud_on"),
                 )
             except PermissionDenied as exc:
                 return HttpResponseForbidden(exc.message)
@@ -435,6 +438,7 @@ def finding_detail(request, pk: int):
             "household": household,
             "program": PROGRAMS.get(finding.source),
             "fact_clause": FACT_CLAUSE if finding.rule in FACTS else "",
+            "fraud_possible": fraud_ok,
         },
     )
 

@@ -21,6 +21,9 @@ constant number of queries whatever the number of households. Definitions, so th
   the decision — read from applications.ApplicationTimes, the one row per application the event writer keeps from them. **超期**: open applications whose current step's `due_on` is before the as-of day.
 - **比对疑点 (findings)**: findings raised in the period (by their community), tasks resolved in the period by outcome,
   and how many of the period's findings are still open.
+- **临时救助 (relief)**: grants paid (已发放) with their decision day in the period, by the household's community, count
+  and amount per kind — 急难型, 支出型 and, on its own columns, 特别救助 (五(七): county-approved, outside the yearly
+  cap of temporary relief).
 """
 
 from __future__ import annotations
@@ -42,7 +45,14 @@ from accounts.permissions import can_read_reports
 from accounts.scope import ALL, in_scope, region_prefix, scope_filter
 from applications.models import Application, ApplicationTimes, Category
 from benefits.compute import COMPONENT_LABELS
-from benefits.models import Enrolment, EnrolmentMember, EnrolmentPeriod, PaymentRoll, PaymentRollTotal
+from benefits.models import (
+    Enrolment,
+    EnrolmentMember,
+    EnrolmentPeriod,
+    PaymentRoll,
+    PaymentRollTotal,
+    ReliefGrant,
+)
 from benefits.models.rolls import TOTAL_COMPONENTS
 from common.dates import add_months, month_count, month_end, months_between, parse_month, years_before
 from common.money import round_half_up
@@ -77,16 +87,18 @@ SECTIONS = {
         "money",
         "subsidy",
         "standards",
+        "relief",
         "timeliness",
         "findings",
     ),
-    "quarterly": ("beneficiaries", "coverage", "flows", "money", "timeliness", "findings"),
-    "half": ("beneficiaries", "coverage", "flows", "money", "subsidy", "timeliness", "findings"),
+    "quarterly": ("beneficiaries", "coverage", "flows", "money", "relief", "timeliness", "findings"),
+    "half": ("beneficiaries", "coverage", "flows", "money", "relief", "subsidy", "timeliness", "findings"),
     "yearly": (
         "beneficiaries",
         "coverage",
         "flows",
         "money",
+        "relief",
         "subsidy",
         "standards",
         "timeliness",
@@ -671,6 +683,55 @@ def flows(ctx: _Ctx, report: Report) -> None:
         report.tiles += [("新增户数", totals[0]), ("退出户数", totals[len(CATEGORIES) + 1])]
 
 
+# -- 临时救助 --------------------------------------------------------------------------------------
+
+
+def relief(ctx: _Ctx, report: Report) -> None:
+    """Paid temporary relief by kind, 特别救助 on its own columns (one GROUP BY)."""
+    p = ctx.period
+    kinds = ReliefGrant.Kind.choices
+    aggs: dict[str, Any] = {}
+    for code, _ in kinds:
+        aggs[f"n_{code}"] = Count("id", filter=Q(kind=code))
+        aggs[f"a_{code}"] = Sum("amount", filter=Q(kind=code))
+    rows = (
+        ReliefGrant.objects.filter(
+            status=ReliefGrant.Status.PAID,
+            decided_on__gte=p.start,
+            decided_on__lte=p.last_day,
+            household__community__code__startswith=ctx.prefix,
+        )
+        .annotate(area=Substr("household__community_id", 1, ctx.child))
+        .values("area")
+        .order_by("area")
+        .annotate(**aggs)
+    )
+    by_area = {}
+    for r in rows:
+        cells: list[Any] = []
+        for code, _ in kinds:
+            cells += [r[f"n_{code}"], _yuan(r[f"a_{code}"])]
+        cells += [sum(r[f"n_{c}"] for c, _ in kinds), sum(_yuan(r[f"a_{c}"]) for c, _ in kinds)]
+        by_area[r["area"]] = cells
+    header = ["区划"]
+    for _, label in kinds:
+        header += [f"{label}（件）", f"{label}（元）"]
+    header += ["合计（件）", "合计（元）"]
+    table_rows = ctx.rows(by_area, len(header) - 1)
+    totals = _sum_columns(table_rows)
+    report.tables.append(
+        Table(
+            "relief",
+            "临时救助发放（按类型）",
+            header,
+            table_rows,
+            [["合计", *totals]] if totals else [],
+            "已发放的临时救助，按审批发放日期计入统计期。特别救助（五(七)）单列：由县级民政部门审批发放，"
+            "可超过单次救助上限，不计入临时救助年度封顶线。",
+        )
+    )
+
+
 # -- 资金发放 --------------------------------------------------------------------------------------
 
 
@@ -1052,6 +1113,7 @@ BUILDERS = {
     "beneficiaries": beneficiaries,
     "flows": flows,
     "money": money,
+    "relief": relief,
     "coverage": coverage,
     "subsidy": subsidy,
     "standards": standards,

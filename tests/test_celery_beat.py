@@ -13,5 +13,6 @@ def test_every_scheduled_task_exists():
         "benefits.tasks.changed_households_recompute_daily",
         "inbox.digest_send_daily",
         "imports.imports_sweep",
+        "accounts.export_jobs_sweep",
     }
     assert tasks <= set(app.tasks)

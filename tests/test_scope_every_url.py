@@ -93,6 +93,7 @@ def foreign_world(db):
         for p in h.members.all():
             secrets += [p.id_number, p.name, p.id_masked]
     extra = _foreign_application_with_check(households[0])
+    extra |= {_foreign_export_job(county)}
     ints = sorted(
         {h.pk for h in households}
         | {p.pk for h in households for p in h.members.all()}
@@ -101,6 +102,25 @@ def foreign_world(db):
     )
     texts = [communities[0].code, county, households[0].members.first().id_number, str(households[0].pk)]
     return {"secrets": secrets, "ints": ints, "texts": texts, "communities": communities}
+
+
+def _foreign_export_job(county: str) -> int:
+    """A finished background export of a foreign officer: its page, progress and file are that officer's alone."""
+    from accounts.models import ExportJob, User
+
+    officer = User.objects.create(username="foreign-county", role="county", region_id=county)
+    job = ExportJob.objects.create(
+        user=officer,
+        region_id=county,
+        title="家庭档案",
+        path="/households/export.xlsx",
+        status=ExportJob.Status.DONE,
+        rows_total=2,
+        rows_done=2,
+        stored_name="missing.xlsx",
+        filename="家庭档案.xlsx",
+    )
+    return job.pk
 
 
 def _foreign_application_with_check(household) -> set[int]:

@@ -88,11 +88,20 @@ class ReliefGrant(models.Model):
     Route (policy.md §6): an urgent (急难型) case or an amount within the street's limit is approved and paid by
     the street from its reserve fund and then filed (备案) with the county; anything else is decided by the
     county and paid by it.
+
+    特别救助 (五(七), policy.md §6 [v2]) is a grant of its own kind: only the county approves it, never from a
+    street's reserve fund; it may exceed the per-event cap and lies outside the yearly cap and count (it neither
+    uses them up nor is limited by them). The caseworker records the major rigid expenditure and what each
+    source already covered; the grant never exceeds the net burden (the database refuses it too).
     """
 
     class Kind(models.TextChoices):
         URGENT = "urgent", "急难型"
         EXPENDITURE = "expenditure", "支出型"
+        SPECIAL = "special", "特别救助"
+
+    # The kinds an ordinary application (relief_apply) takes; 特别救助 has its own form and service.
+    ORDINARY = (Kind.URGENT, Kind.EXPENDITURE)
 
     class Route(models.TextChoices):
         STREET = "street", "街道审批（备用金）"
@@ -127,6 +136,13 @@ class ReliefGrant(models.Model):
     route = models.CharField("审批层级", max_length=8, choices=Route.choices)
     status = models.CharField("状态", max_length=16, choices=Status.choices, db_index=True)
     in_categories = models.BooleanField("三类对象", default=False)
+    # 特别救助 only (empty / zero for the other kinds): the burden and what already covered part of it.
+    gross_expenditure = models.DecimalField("重大刚性支出（元）", null=True, blank=True, **MONEY)
+    deduction_insurance = models.DecimalField(
+        "扣除：各类社会保障（医保等保险报销）（元）", default=Decimal("0"), **MONEY
+    )
+    deduction_relief = models.DecimalField("扣除：其他社会救助（元）", default=Decimal("0"), **MONEY)
+    deduction_charity = models.DecimalField("扣除：社会帮扶、慈善（元）", default=Decimal("0"), **MONEY)
     limits = models.JSONField("受理时的限额核算", default=dict)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -184,6 +200,20 @@ class ReliefGrant(models.Model):
                 condition=~models.Q(status="paid") | models.Q(paid_at__isnull=False),
                 name="paid_relief_has_paid_at",
             ),
+            # 特别救助: never more than the net burden, never from a street's reserve fund.
+            models.CheckConstraint(
+                condition=~models.Q(kind="special")
+                | models.Q(
+                    gross_expenditure__isnull=False,
+                    route="county",
+                    fund__isnull=True,
+                    amount__lte=models.F("gross_expenditure")
+                    - models.F("deduction_insurance")
+                    - models.F("deduction_relief")
+                    - models.F("deduction_charity"),
+                ),
+                name="special_relief_within_net_burden",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -192,3 +222,18 @@ class ReliefGrant(models.Model):
     @property
     def community_code(self) -> str:
         return self.household.community_id
+
+    @property
+    def is_special(self) -> bool:
+        return self.kind == self.Kind.SPECIAL
+
+    @property
+    def deductions_total(self) -> Decimal:
+        return self.deduction_insurance + self.deduction_relief + self.deduction_charity
+
+    @property
+    def net_burden(self) -> Decimal | None:
+        """特别救助: the major rigid expenditure less every deduction (None for the other kinds)."""
+        if self.gross_expenditure is None:
+            return None
+        return self.gross_expenditure - self.deductions_total

@@ -1,4 +1,6 @@
-"""Temporary relief and the street reserve funds (policy.md §6, 五(七)).
+"""Temporary relief and the street reserve funds (policy.md §6, 五(七)), and 特别救助 (§6 [v2]): a county-only
+grant for a major rigid expenditure still far beyond the household after every deduction
+(`relief_special_apply`, then `relief_county_approve` or `relief_reject` by the county).
 
 Lock order, the same in every service, so concurrent approvals can neither overdraw a fund nor deadlock:
 the person (their yearly limits), then the reserve fund (its balance), then the grant (its state). The fund's
@@ -21,7 +23,7 @@ from accounts.models import Region
 from accounts.services import event_record
 from benefits.compute import StandardsInForce
 from benefits.models import Enrolment, EnrolmentMember, FundMovement, ReliefGrant, ReserveFund
-from benefits.relief_rules import COUNTY, STREET, ReliefCheck, relief_check
+from benefits.relief_rules import COUNTY, DEDUCTIONS, STREET, ReliefCheck, relief_check, special_check
 from benefits.selectors import relief_prior_grants
 from common import money
 from common.dates import month_of
@@ -121,9 +123,10 @@ def limits_check(
 ) -> ReliefCheck:
     """The §6 limits for one more grant to `person` in the calendar year of `on` (ServiceError on the field
     of a needed local setting that is empty)."""
+    # 特别救助 lies outside the yearly cap and count: it neither uses them up nor is limited by them.
     others = ReliefGrant.objects.filter(
         person=person, received_on__year=on.year, status__in=ReliefGrant.COUNTED
-    )
+    ).exclude(kind=ReliefGrant.Kind.SPECIAL)
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     agg = others.aggregate(total=Sum("amount"), n=Count("id"))
@@ -164,7 +167,11 @@ def relief_apply(
     if not permissions.can_apply_relief(acting_user, household.community_id):
         raise PermissionDenied("只有本社区的社区工作人员或本街道的民政专干可以受理临时救助申请")
     errors: list[dict[str, str]] = []
-    if kind not in ReliefGrant.Kind.values:
+    if kind == ReliefGrant.Kind.SPECIAL:
+        errors.append(
+            {"field": "kind", "message": "特别救助须填写重大刚性支出和各项扣除，请使用“特别救助申请”"}
+        )
+    elif kind not in ReliefGrant.ORDINARY:
         errors.append({"field": "kind", "message": "请选择救助类型（急难型或支出型）"})
     value = parse_amount(amount, "amount", errors)
     reason = (reason or "").strip()
@@ -197,6 +204,93 @@ def relief_apply(
         acting_user,
         f"受理临时救助申请（{grant.get_kind_display()} {value} 元，{grant.get_route_display()}）",
         {"amount": str(value), "route": check.route},
+    )
+    return grant
+
+
+def _special_values(
+    *, amount, gross_expenditure, deductions: dict[str, Any], errors: list[dict[str, str]]
+) -> tuple[Decimal | None, Decimal | None, dict[str, Decimal]]:
+    """The amounts of a 特别救助: the grant and the gross (required, above zero), each deduction (empty = 0)."""
+    value = parse_amount(amount, "amount", errors)
+    gross = parse_amount(gross_expenditure, "gross_expenditure", errors)
+    taken: dict[str, Decimal] = {}
+    for name, _ in DEDUCTIONS:
+        raw = deductions.get(name)
+        parsed = money.collect(raw, name, errors, required=False, max_value=RELIEF_MAX)
+        taken[name] = parsed if parsed is not None else Decimal("0")
+    return value, gross, taken
+
+
+def special_check_grant(grant: ReliefGrant) -> ReliefCheck:
+    return special_check(
+        amount=grant.amount,
+        gross=grant.gross_expenditure or Decimal("0"),
+        deductions={name: getattr(grant, name) for name, _ in DEDUCTIONS},
+    )
+
+
+@transaction.atomic
+def relief_special_apply(
+    *,
+    acting_user,
+    household: Household,
+    person: Person,
+    amount,
+    reason: str,
+    gross_expenditure,
+    deductions: dict[str, Any] | None = None,
+    today: dt.date | None = None,
+) -> ReliefGrant:
+    """Receive an application for 特别救助 (policy.md §6 [v2]): the caseworker records the major rigid
+    expenditure and each deduction (`deductions`: deduction_insurance, deduction_relief, deduction_charity);
+    the grant never exceeds the net burden. It always goes to the county (route county, never the reserve fund);
+    the per-event cap and the yearly cap and count do not apply."""
+    today = _today(today)
+    if not permissions.can_apply_relief(acting_user, household.community_id):
+        raise PermissionDenied("只有本社区的社区工作人员或本街道的民政专干可以受理特别救助申请")
+    errors: list[dict[str, str]] = []
+    value, gross, taken = _special_values(
+        amount=amount, gross_expenditure=gross_expenditure, deductions=deductions or {}, errors=errors
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        errors.append({"field": "reason", "message": "请写明遭遇的特别重大困难和重大刚性支出的情况"})
+    if person is None or person.household_id != household.pk:
+        errors.append({"field": "person", "message": "请选择本家庭的成员"})
+    if errors:
+        raise ServiceError(errors=errors)
+    assert value is not None and gross is not None
+    check = special_check(amount=value, gross=gross, deductions=taken)
+    _raise_check(check)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    grant = ReliefGrant(
+        household=household,
+        person=person,
+        kind=ReliefGrant.Kind.SPECIAL,
+        amount=value,
+        reason=reason,
+        received_on=today,
+        route=COUNTY,
+        status=G.COUNTY_REVIEW,
+        in_categories=person_in_categories(person),
+        gross_expenditure=gross,
+        limits=check.as_json(),
+        created_by=acting_user,
+        **taken,
+    )
+    grant._history_user = acting_user
+    grant.save()
+    _event(
+        grant,
+        acting_user,
+        f"受理特别救助申请（{value} 元，实际负担 {grant.net_burden} 元，报县级审批）",
+        {
+            "amount": str(value),
+            "gross_expenditure": str(gross),
+            **{name: str(v) for name, v in taken.items()},
+            "net_burden": str(grant.net_burden),
+        },
     )
     return grant
 
@@ -259,6 +353,10 @@ def relief_street_approve(
     grant, fund = _lock_grant(grant, with_fund=True)
     if not permissions.is_street_officer_for(acting_user, grant.household.community_id):
         raise PermissionDenied("只有本街道的民政专干可以审批发放")
+    if grant.kind == ReliefGrant.Kind.SPECIAL:
+        raise ServiceError(
+            "特别救助只能由县级民政部门审批，不由街道审批，也不从街道备用金支出", code="wrong_state"
+        )
     if grant.route != STREET or grant.status != G.SUBMITTED:
         raise ServiceError(
             f"该申请当前为“{grant.get_status_display()}”（{grant.get_route_display()}），不能由街道审批发放",
@@ -341,16 +439,19 @@ def relief_county_approve(
         raise PermissionDenied("只有本县（区）民政部门可以审批")
     if grant.status != G.COUNTY_REVIEW:
         raise ServiceError(f"该申请当前为“{grant.get_status_display()}”，不能县级审批", code="wrong_state")
-    _raise_check(
-        limits_check(
-            person=grant.person,
-            household=grant.household,
-            amount=grant.amount,
-            kind=grant.kind,
-            on=grant.received_on,
-            exclude=grant,
+    if grant.kind == ReliefGrant.Kind.SPECIAL:
+        _raise_check(special_check_grant(grant))
+    else:
+        _raise_check(
+            limits_check(
+                person=grant.person,
+                household=grant.household,
+                amount=grant.amount,
+                kind=grant.kind,
+                on=grant.received_on,
+                exclude=grant,
+            )
         )
-    )
     duplicate_fields = _confirm_no_duplicate(grant, duplicate_reason)
     grant.status, grant.decided_by, grant.decided_on = G.PAID, acting_user, today
     grant.decision_note, grant.paid_at = (note or "").strip(), timezone.now()
@@ -359,7 +460,8 @@ def relief_county_approve(
         acting_user,
         ["status", "decided_by", "decided_on", "decision_note", "paid_at", *duplicate_fields],
     )
-    _event(grant, acting_user, f"县级审批发放临时救助 {grant.amount} 元", _duplicate_data(grant))
+    what = "特别救助" if grant.kind == ReliefGrant.Kind.SPECIAL else "临时救助"
+    _event(grant, acting_user, f"县级审批发放{what} {grant.amount} 元", _duplicate_data(grant))
     return grant
 
 

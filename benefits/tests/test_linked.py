@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -10,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.scope import scope_filter
-from benefits.linked import SCOPE_FIELD, continues_until, linked_benefit_persons
+from benefits.linked import SCOPE_FIELD, continues_until, linked_benefit_persons, with_medical_settings
 from benefits.models import EnrolmentMember
 from benefits.services import enrolments as services
 from benefits.tests.factories import enrol, household
+from eligibility.models import Standard
+from eligibility.standard_entry import check_entry_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +163,128 @@ def test_the_household_page_shows_status_gradual_date_linked_and_continuing_bene
     )
     body = client.get(reverse("household_detail", args=[gradual.household_id])).content.decode()
     assert "渐退中" in body and "渐退至 <strong>2019年8月15日</strong>" in body and "渐退期内继续享受" in body
+
+
+# --- policy.md §8.4: the medical-relief list carries its region's settings ----------------------------
+
+
+def medical_rows(today: dt.date = ASKED) -> dict[str, dict]:
+    rows = with_medical_settings(linked_benefit_persons(code="medical_relief", today=today), today=today)
+    return {row["name"]: row for row in rows}
+
+
+def test_the_medical_relief_list_carries_the_region_settings_or_says_unset(world):
+    rows = medical_rows()
+    # 5 percentage points from the shipped provincial 2018 row (the seed); no 大病起付线 anywhere: 待设置
+    assert (
+        rows["父亲"]["category"],
+        rows["父亲"]["medical_uplift_pp"],
+        rows["父亲"]["serious_illness_threshold"],
+    ) == (
+        "dibao",
+        "5.00",
+        None,
+    )
+    assert rows["父亲"]["medical_basis"] == "医疗救助比例在现行基础上提高5个百分点，个人缴费全额资助"
+    assert (rows["支出户主"]["medical_uplift_pp"], rows["支出户主"]["serious_illness_threshold"]) == (
+        None,
+        None,
+    )
+    assert rows["支出户主"]["medical_basis"] == "纳入医疗救助范围，大病起付线 待设置，个人缴费全额资助"
+    assert rows["特困老人"]["medical_basis"] == "纳入医疗救助筹资人群，个人缴费全额资助"
+    assert (rows["特困老人"]["medical_uplift_pp"], rows["特困老人"]["serious_illness_threshold"]) == (
+        None,
+        None,
+    )
+
+    # the county sets its own figures: each row takes its region's
+    Standard.objects.filter(region_id="360102", year=2018).update(
+        medical_uplift_pp=Decimal("8"), serious_illness_threshold=Decimal("15000")
+    )
+    rows = medical_rows()
+    assert rows["父亲"]["medical_uplift_pp"] == "8.00"
+    assert rows["父亲"]["medical_basis"] == "医疗救助比例在现行基础上提高8个百分点，个人缴费全额资助"
+    assert rows["支出户主"]["serious_illness_threshold"] == "15000.00"
+    assert rows["支出户主"]["medical_basis"] == "纳入医疗救助范围，大病起付线 15000.00 元，个人缴费全额资助"
+
+
+def test_no_standard_for_the_year_is_unset_not_guessed(world):
+    rows = medical_rows(dt.date(2030, 3, 1))
+    assert rows["父亲"]["medical_basis"] == "医疗救助比例在现行基础上提高的百分点待设置，个人缴费全额资助"
+    assert rows["父亲"]["medical_uplift_pp"] is None
+
+
+def test_the_medical_relief_api_rows_carry_the_settings(world, client, make_user, clock):
+    clock(ASKED)
+    Standard.objects.filter(region_id="360102", year=2018).update(serious_illness_threshold=Decimal("15000"))
+    province = make_user("province", "360000")
+
+    def province_api_key(scopes):
+        from accounts.services import api_client_save, api_key_issue
+
+        made = api_client_save(
+            acting_user=province,
+            values={
+                "name": f"c{len(scopes)}{scopes[0]}",
+                "department": "医保",
+                "scopes": scopes,
+                "rate_per_minute": 10000,
+            },
+        )
+        return api_key_issue(acting_user=province, client=made)[1]
+
+    key = province_api_key(["list:medical_relief"])
+    body = client.get(
+        "/api/v1/lists/benefits/medical_relief",
+        HTTP_AUTHORIZATION=f"Api-Key {key}",
+        HTTP_X_PURPOSE="医疗救助",
+    ).json()
+    rows = {r["name"]: r for r in body["results"]}
+    assert (rows["父亲"]["medical_uplift_pp"], rows["父亲"]["serious_illness_threshold"]) == ("5.00", None)
+    assert (rows["支出户主"]["medical_uplift_pp"], rows["支出户主"]["serious_illness_threshold"]) == (
+        None,
+        "15000.00",
+    )
+    assert rows["支出户主"]["medical_basis"] == "纳入医疗救助范围，大病起付线 15000.00 元，个人缴费全额资助"
+    # the other lists are unchanged
+    key = province_api_key(["list:medical_premium"])
+    other = client.get(
+        "/api/v1/lists/benefits/medical_premium", HTTP_AUTHORIZATION=f"Api-Key {key}", HTTP_X_PURPOSE="医保"
+    ).json()
+    assert "medical_basis" not in other["results"][0]
+
+
+def test_the_household_page_shows_the_medical_basis(world, caseworker, client, clock):
+    clock(ASKED)
+    client.force_login(caseworker)
+    body = client.get(reverse("household_detail", args=[world["zhichu"].household_id])).content.decode()
+    assert "纳入医疗救助范围，大病起付线 待设置，个人缴费全额资助" in body
+
+
+@pytest.mark.parametrize(
+    "values,field",
+    [
+        ({"medical_uplift_pp": Decimal("4.99")}, "medical_uplift_pp"),
+        ({"medical_uplift_pp": Decimal("5")}, None),
+        ({"medical_uplift_pp": Decimal("100.01")}, "medical_uplift_pp"),
+        ({"serious_illness_threshold": Decimal("0")}, "serious_illness_threshold"),
+        ({"serious_illness_threshold": Decimal("0.01")}, None),
+    ],
+)
+def test_the_medical_settings_entry_rules(values, field):
+    errors, _ = check_entry_rules(values)
+    assert [e["field"] for e in errors] == ([field] if field else [])
+    if field == "medical_uplift_pp" and values[field] < 5:
+        assert errors[0]["message"] == (
+            "低保对象医疗救助比例应在现行救助比例基础上提高不少于5个百分点（五(三)），现填 4.99"
+        )
+
+
+def test_the_standard_form_refuses_a_low_uplift_with_a_field_error(client, county_officer):
+    client.force_login(county_officer)
+    response = client.post(
+        reverse("standard_create"),
+        {"region": "360102", "year": "2031", "dibao": "900", "medical_uplift_pp": "3"},
+    )
+    assert "提高不少于5个百分点" in response.content.decode()
+    assert not Standard.objects.filter(year=2031).exists()

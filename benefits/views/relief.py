@@ -1,5 +1,6 @@
 """Temporary relief and reserve fund pages: the funds and their ledgers (top-up by the county), applications,
-the street's approval and payment, the county's decision, filing (备案) and the county's filed list."""
+特别救助 applications (the county decides them on the same detail page), the street's approval and payment,
+the county's decision, filing (备案) and the county's filed list."""
 
 from __future__ import annotations
 
@@ -11,8 +12,17 @@ from django.shortcuts import redirect, render
 
 from accounts import permissions
 from benefits import selectors
-from benefits.forms import AnswerForm, DecisionForm, FilingForm, QueryForm, ReliefApplyForm, TopupForm
+from benefits.forms import (
+    AnswerForm,
+    DecisionForm,
+    FilingForm,
+    QueryForm,
+    ReliefApplyForm,
+    SpecialReliefForm,
+    TopupForm,
+)
 from benefits.models import ReliefGrant, ReserveFund
+from benefits.relief_rules import DEDUCTIONS, SPECIAL_CLAUSE
 from benefits.services import relief as services
 from benefits.views.common import PAGE_SIZE
 from common.errors import apply_to_form
@@ -118,6 +128,42 @@ def relief_apply(request, household_pk: int):
     return render(request, "benefits/relief_apply.html", {"household": household, "form": form})
 
 
+@login_required
+def relief_special_apply(request, household_pk: int):
+    """特别救助 (五(七)): the caseworker records the burden and each deduction; the county decides."""
+    user = request.user
+    household = case_selectors.household_get(user=user, pk=household_pk)
+    if not permissions.can_apply_relief(user, household.community_id):
+        return HttpResponseForbidden("只有本社区的社区工作人员或本街道的民政专干可以受理特别救助申请")
+    form = SpecialReliefForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grant = services.relief_special_apply(
+                acting_user=user,
+                household=household,
+                person=form.person_obj(),
+                amount=data["amount"],
+                reason=data["reason"],
+                gross_expenditure=data["gross_expenditure"],
+                deductions={name: data[name] for name, _ in DEDUCTIONS},
+            )
+        except PermissionDenied as exc:
+            return HttpResponseForbidden(exc.message)
+        except ServiceError as exc:
+            apply_to_form(exc, form)
+        else:
+            messages.success(
+                request, f"已受理特别救助申请，实际负担 {grant.net_burden} 元，报县级民政部门审批"
+            )
+            return redirect("relief_detail", pk=grant.pk)
+    return render(
+        request,
+        "benefits/relief_special_apply.html",
+        {"household": household, "form": form, "clause": SPECIAL_CLAUSE},
+    )
+
+
 def _actions(user, grant: ReliefGrant) -> dict[str, bool]:
     community = grant.household.community_id
     street, county = (
@@ -196,6 +242,10 @@ def relief_detail(request, pk: int):
         "benefits/relief_detail.html",
         {
             "grant": grant,
+            "special_clause": SPECIAL_CLAUSE if grant.is_special else "",
+            "deductions": (
+                [(label, getattr(grant, name)) for name, label in DEDUCTIONS] if grant.is_special else []
+            ),
             "actions": actions,
             "forms": forms,
             "movement": getattr(grant, "movement", None) if grant.fund_id else None,

@@ -22,7 +22,7 @@ from benefits.views.corrections import may_request as may_request_correction
 from common import idnumber
 from common.background import sweep_when_embedded
 from common.errors import apply_to_form, flash
-from common.spreadsheets import csv_response, workbook_response
+from common.spreadsheets import csv_stream_response, workbook_response
 from config.errors import PermissionDenied, ServiceError
 
 
@@ -192,8 +192,7 @@ def roll_export_csv(request, pk: int):
         purpose="报送银行发放" if full else "监督查看",
         count=roll.line_count,
     )
-    lines = exports.rows(roll, full_ids=full)
-    response = csv_response(exports.filename(roll, "csv"), next(lines), lines)
+    response = csv_stream_response(exports.filename(roll, "csv"), exports.csv_chunks(roll, full_ids=full))
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -164,3 +164,27 @@ def test_more_digits_than_a_decimal_holds_is_out_of_range_not_a_crash():
     # 27 digits and two decimals exceed Decimal's 28-digit precision: found by schemathesis on evaluate.
     with pytest.raises(MoneyError, match="超出合理范围"):
         money.parse("9" * 27)
+
+
+@pytest.mark.parametrize(
+    "text", ["0", "00", "300", "0300.5", "1234.56", "9999999999.99", "5000.01", "12\n", "7.1"]
+)
+def test_plain_text_takes_the_short_way_to_the_same_answer(text):
+    """parse's fast path for plain text gives what the full reading gives (the same text with a ¥ in front
+    takes the full path), with the caller's ceiling."""
+    for ceiling in (money.MAX_AMOUNT, Decimal("5000")):
+        try:
+            fast = money.parse(text, max_value=ceiling)
+        except MoneyError as exc:
+            fast = str(exc)
+        try:
+            slow = money.parse("¥" + text.strip(), max_value=ceiling)
+        except MoneyError as exc:
+            slow = str(exc)
+        assert fast == slow
+        assert str(fast) == str(slow)  # the same places: "0.00", "300.00"
+
+
+@pytest.mark.parametrize("value", ["280", "280.005", "280.004", "-0.005", "0", "1E+3", "12.3456"])
+def test_to_json_of_a_decimal_is_format_yuan(value):
+    assert money.to_json(Decimal(value)) == money.format_yuan(value, grouping=False)

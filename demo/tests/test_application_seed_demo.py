@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from applications.models import Application, ApplicationEvent
 from applications.tests.factories import FAST_HASHERS
-from benefits.models import Enrolment, PaymentRoll
+from benefits.models import Enrolment, PaymentRoll, ReliefGrant
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,16 @@ def test_seed_demo_applications_fills_every_queue(settings, tmp_path, capsys, cl
     ]
     assert PaymentRoll.objects.get(month=dt.date(2025, 2, 1)).total_amount == Decimal("2270.00")
     assert Application.objects.filter(due_on__isnull=False).exclude(status__in=Application.OPEN).count() == 0
+    # 特别救助 (policy.md §6 [v2]): one paid by the county, one waiting for it; never from a street fund
+    special = list(
+        ReliefGrant.objects.filter(kind="special")
+        .order_by("id")
+        .values_list("status", "route", "fund", "amount", "gross_expenditure")
+    )
+    assert special == [
+        ("paid", "county", None, Decimal("15000.00"), Decimal("68000.00")),
+        ("county_review", "county", None, Decimal("10000.00"), Decimal("42000.00")),
+    ]
     events = ApplicationEvent.objects.count()
     call_command("seed_demo_applications")
     assert "已有救助申请，未做任何改动" in capsys.readouterr().out

@@ -50,3 +50,29 @@ def test_supporter_check_waiting_for_a_reason(seeded):  # noqa: F811
 @pytest.mark.django_db
 def test_orphans_are_in_the_demo(seeded):  # noqa: F811
     assert re.search(r"家庭#\d+：(散居孤儿|机构供养孤儿) ", seeded)
+
+
+@pytest.mark.django_db
+def test_disabled_persons_have_a_kind_and_the_deeming_by_kind_shows(seeded):  # noqa: F811
+    from eligibility import rules
+    from eligibility.facts import _member
+    from households.models import Person
+
+    disabled = list(Person.objects.filter(disability_grade__gt=0))
+    assert disabled and all(p.disability_kind in Person.DisabilityKind.values for p in disabled)
+    assert not Person.objects.filter(disability_grade=0).exclude(disability_kind="").exists()
+    kinds = {p.disability_kind for p in disabled}
+    assert {"physical", "hearing", "visual", "intellectual", "mental", "multiple"} <= kinds
+    # policy.md §4: a working-age person with 智力/精神 三级 and partial labour capacity by the caseworker's
+    # record is deemed without labour capacity by kind and grade (民发〔2021〕43号)
+    today = timezone.localdate()
+    deemed = [
+        p
+        for p in disabled
+        if p.disability_grade == 3
+        and p.disability_kind in ("intellectual", "mental")
+        and 16 <= rules.age_on(p.birth_date, today) < 60
+        and (ground := rules.deemed_without_labor(_member(p), today)) is not None
+        and "残疾三级" in ground[1]
+    ]
+    assert deemed, [(p.disability_grade, p.disability_kind, p.birth_date) for p in disabled]

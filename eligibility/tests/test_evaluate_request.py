@@ -85,6 +85,8 @@ def test_example_response_exactly():
         "extra_times": None,
         "street_limit": None,
         "uplift_max": None,
+        "medical_uplift_pp": "5.00",  # the seed's 5 percentage points (五(三)), on the shipped 2018 row
+        "serious_illness_threshold": None,  # the seed gives none
         "sources": {
             **dict.fromkeys(rules.STANDARD_FIELDS),
             **dict.fromkeys(
@@ -101,6 +103,7 @@ def test_example_response_exactly():
                     "zhichu_multiplier",
                     "extension_months",
                     "extension_months_disabled",
+                    "medical_uplift_pp",
                 ),
                 "360000",
             ),

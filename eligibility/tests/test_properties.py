@@ -213,3 +213,65 @@ def test_command_and_api_agree(client, payload):
         code = exc.returncode
     assert json.loads(out.getvalue()) == response.json()
     assert (code, response.status_code) in {(0, 200), (1, 400)}
+
+
+def _outcome(hh: rules.Household, standards: rules.Standards, as_of: dt.date, *, trace: bool):
+    try:
+        return rules.evaluate(hh, standards, as_of, trace=trace)
+    except rules.RulesError as exc:
+        return exc.errors
+
+
+# Standards with figures missing, so the errors of an unknown figure are compared too.
+PARTIAL = dataclasses.replace(JX, min_wage=None, property_months=None, property_vehicles=None)
+
+
+@given(households(), dates, st.sampled_from([JX, PARTIAL]))
+@settings(max_examples=500, deadline=None)
+def test_without_trace_the_result_and_the_errors_are_the_same(hh, as_of, standards):
+    traced = _outcome(hh, standards, as_of, trace=True)
+    bare = _outcome(hh, standards, as_of, trace=False)
+    if isinstance(traced, list):
+        assert bare == traced  # the same errors, in the same order
+    else:
+        assert traced.trace  # the default keeps the trace
+        assert bare.trace == ()
+        assert bare == dataclasses.replace(traced, trace=())
+
+
+@given(households(), dates, st.sampled_from([JX, PARTIAL]), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_the_batch_serialiser_writes_exactly_the_json_of_the_response_dict(hh, as_of, standards, trace):
+    from eligibility.io import dumps, result_to_dict, result_to_json
+
+    outcome = _outcome(hh, standards, as_of, trace=trace)
+    if not isinstance(outcome, list):
+        assert result_to_json(outcome) == dumps(result_to_dict(outcome))
+        json.loads(result_to_json(outcome))
+
+
+def test_the_batch_serialiser_quotes_a_caseworkers_reason_as_json_does():
+    from eligibility.io import dumps, result_to_dict, result_to_json
+
+    reason = 'he said "服刑"\\ \n\t\x01\u2028 end'
+    old = dataclasses.replace(
+        rules.Member(
+            id_number=id_number(dt.date(1940, 1, 1)),
+            birth_date=dt.date(1940, 1, 1),
+            monthly_income=Decimal("0"),
+        ),
+        relation="head",
+        labor_capacity="none",
+        has_able_supporter=False,
+        supporter_unable_reason=reason,
+    )
+    son = rules.Member(
+        id_number=id_number(dt.date(1980, 1, 1), seq=1),
+        birth_date=dt.date(1980, 1, 1),
+        monthly_income=Decimal("3000"),
+        relation="child",
+    )
+    result = rules.evaluate(rules.Household(members=(old, son)), JX, AS_OF)
+    assert any(reason in t.detail for t in result.trace)
+    assert result_to_json(result) == dumps(result_to_dict(result))
+    assert any(reason in t["detail"] for t in json.loads(result_to_json(result))["trace"])

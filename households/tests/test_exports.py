@@ -116,14 +116,36 @@ def test_export_refuses_post_and_changes_nothing(client, county_officer, househo
     assert not AccessLog.objects.exists()
 
 
-def test_a_list_longer_than_the_cap_is_refused_on_the_list_page(client, county_officer, households, settings):
-    settings.EXPORT_MAX_ROWS = 2
+def test_a_list_longer_than_the_cap_goes_to_a_background_export(
+    client, county_officer, households, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from accounts.models import ExportJob
+
+    settings.EXPORT_MAX_ROWS, settings.MEDIA_ROOT = 2, str(tmp_path)
+    client.force_login(county_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("household_export"), {"q": "成员"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("export_job_detail", args=[job.pk])
+    assert (job.query, job.rows_total, job.status) == ("q=%E6%88%90%E5%91%98", 3, "done")
+    assert (
+        AccessLog.objects.get().count == 3
+    )  # written and logged by the job (accounts/tests/test_export_jobs.py)
+    a = households[0]
+    rows = export_sheets(client.get(reverse("household_export"), {"q": a.members.get(relation="head").name}))
+    assert len(rows["家庭档案"]) == 3  # a narrower search is exported directly
+    assert ExportJob.objects.count() == 1
+
+
+def test_a_list_longer_than_the_background_cap_is_refused_on_the_list_page(
+    client, county_officer, households, settings
+):
+    from accounts.models import ExportJob
+
+    settings.EXPORT_MAX_ROWS, settings.EXPORT_JOB_MAX_ROWS = 1, 2
     client.force_login(county_officer)
     response = client.get(reverse("household_export"), {"q": "成员"})
     assert response.status_code == 302 and response.url == reverse("household_list") + "?q=%E6%88%90%E5%91%98"
     page = client.get(response.url).content.decode()
-    assert "共3行，超过单次导出上限2行，请缩小筛选范围后分批导出" in page
-    assert not AccessLog.objects.exists()
-    a = households[0]
-    rows = export_sheets(client.get(reverse("household_export"), {"q": a.members.get(relation="head").name}))
-    assert len(rows["家庭档案"]) == 3  # a narrower search goes through
+    assert "共3行，超过后台导出上限2行，请缩小筛选范围后分批导出" in page
+    assert not AccessLog.objects.exists() and not ExportJob.objects.exists()

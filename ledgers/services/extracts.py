@@ -9,6 +9,10 @@ file in COPY text format and keeping the first errors with their line numbers, t
 * mode `check`: the extract waits, checked, until the uploader chooses to load the good rows
   (`extract_request_load`) or nothing (`extract_discard`).
 
+On PostgreSQL, strict and lenient extracts take one streamed pass instead (`extract_check_and_load`): the
+good rows go from the check straight into COPY, and the check's results and the load commit together, ending
+exactly where the two steps end.
+
 A load is one transaction: the COPY (PostgreSQL) or the chunked executemany (SQLite) of the good rows and
 the status change commit together, under a row lock on the extract, so an extract is either fully loaded
 or not at all, and a second load of the same extract does nothing.
@@ -34,7 +38,7 @@ from config.uploads import upload_store
 from ledgers import periods
 from ledgers.models import Extract, ExtractError, ExtractRow
 from ledgers.signals import extract_loaded
-from ledgers.validation import ExtractFileError, read_good_rows, validate_file
+from ledgers.validation import CheckedRows, ExtractFileError, Result, read_good_rows, validate_file
 
 log = logging.getLogger(__name__)
 SQLITE_CHUNK = 5_000
@@ -201,32 +205,56 @@ def extract_validate(*, extract_id: int) -> Extract:
                 on_progress=progress,
             )
     except Exception as exc:  # noqa: BLE001 — whatever stops the check, the extract ends FAILED, never 校验中
-        if isinstance(exc, ExtractFileError):
-            message = str(exc)
-        elif isinstance(exc, FileNotFoundError | OSError):
-            message = "上传的文件已不存在或无法读取，请重新上传"
-        else:
-            logger.exception("extract %s: the check stopped", extract_id)
-            message = "校验时发生意外错误，已停止，未导入；请检查文件（编码、格式）后重新上传"
-        with transaction.atomic():
-            Extract.objects.filter(pk=extract_id).update(
-                status=Extract.Status.FAILED, error=message, validated_at=timezone.now()
-            )
-            event_record(
-                actor=None,
-                verb="比对数据无法读取，未导入",
-                target=extract,
-                region_code=extract.region_id,
-                data={"error": message},
-            )
+        return _check_failed(extract, exc)
+    status, verb = _checked_status(extract, result)
+    with transaction.atomic():
+        _record_check(extract, result, status, verb)
+    if status == Extract.Status.REJECTED:
         _remove_files(extract)
-        extract.refresh_from_db()
-        return extract
+    extract.refresh_from_db()
+    return extract
 
+
+def _check_failed(extract: Extract, exc: Exception) -> Extract:
+    """The check could not finish: the extract ends FAILED with a reason the uploader can act on."""
+    if isinstance(exc, ExtractFileError):
+        message = str(exc)
+    elif isinstance(exc, FileNotFoundError | OSError):
+        message = "上传的文件已不存在或无法读取，请重新上传"
+    else:
+        logger.exception("extract %s: the check stopped", extract.pk, exc_info=exc)
+        message = "校验时发生意外错误，已停止，未导入；请检查文件（编码、格式）后重新上传"
+    with transaction.atomic():
+        Extract.objects.filter(pk=extract.pk).update(
+            status=Extract.Status.FAILED, error=message, validated_at=timezone.now()
+        )
+        event_record(
+            actor=None,
+            verb="比对数据无法读取，未导入",
+            target=extract,
+            region_code=extract.region_id,
+            data={"error": message},
+        )
+    _remove_files(extract)
+    extract.refresh_from_db()
+    return extract
+
+
+def _checked_status(extract: Extract, result: Result) -> tuple[str, str]:
+    """The status a finished check leaves (rejected or checked) and the event's words."""
+    if extract.mode == Extract.Mode.STRICT and result.rows_bad:
+        return Extract.Status.REJECTED, f"比对数据有{result.rows_bad}行错误，按严格方式全部不导入"
+    if result.rows_good == 0:
+        return Extract.Status.REJECTED, "比对数据没有可导入的正确行"
+    return Extract.Status.CHECKED, f"比对数据校验完成：{result.rows_good}行正确，{result.rows_bad}行错误"
+
+
+def _record_check(extract: Extract, result: Result, status: str, verb: str) -> None:
+    """The check's errors, counts and event (inside the caller's transaction)."""
     ExtractError.objects.bulk_create(
         [
             ExtractError(
-                extract_id=extract_id,
+                extract_id=extract.pk,
                 line=e.line,
                 field=e.field[:40],
                 message=e.message[:200],
@@ -236,43 +264,36 @@ def extract_validate(*, extract_id: int) -> Extract:
         ],
         batch_size=1000,
     )
-    if extract.mode == Extract.Mode.STRICT and result.rows_bad:
-        status, verb = Extract.Status.REJECTED, f"比对数据有{result.rows_bad}行错误，按严格方式全部不导入"
-    elif result.rows_good == 0:
-        status, verb = Extract.Status.REJECTED, "比对数据没有可导入的正确行"
-    else:
-        status, verb = (
-            Extract.Status.CHECKED,
-            f"比对数据校验完成：{result.rows_good}行正确，{result.rows_bad}行错误",
-        )
-    with transaction.atomic():
-        Extract.objects.filter(pk=extract_id).update(
-            status=status,
-            rows_checked=result.rows_total,
-            rows_total=result.rows_total,
-            rows_good=result.rows_good,
-            rows_bad=result.rows_bad,
-            columns=result.columns,
-            validated_at=timezone.now(),
-            validate_seconds=round(result.seconds, 3),
-        )
-        event_record(
-            actor=None,
-            verb=verb,
-            target=extract,
-            region_code=extract.region_id,
-            data={"rows": result.rows_total, "good": result.rows_good, "bad": result.rows_bad},
-        )
-    if status == Extract.Status.REJECTED:
-        _remove_files(extract)
-    extract.refresh_from_db()
-    return extract
+    Extract.objects.filter(pk=extract.pk).update(
+        status=status,
+        rows_checked=result.rows_total,
+        rows_total=result.rows_total,
+        rows_good=result.rows_good,
+        rows_bad=result.rows_bad,
+        columns=result.columns,
+        validated_at=timezone.now(),
+        validate_seconds=round(result.seconds, 3),
+    )
+    event_record(
+        actor=None,
+        verb=verb,
+        target=extract,
+        region_code=extract.region_id,
+        data={"rows": result.rows_total, "good": result.rows_good, "bad": result.rows_bad},
+    )
 
 
 def _copy(path: Path, columns: list[str]) -> int:
-    """COPY the good-rows file into the staging table (psycopg2 or psycopg 3)."""
+    """COPY the good-rows file into the staging table."""
+    with open(path, encoding="utf-8", newline="\n") as f:
+        return _copy_from(f, columns)
+
+
+def _copy_from(f, columns: list[str]) -> int:
+    """COPY rows in COPY text format from a file-like object (`read(size)`) into the staging table (psycopg2
+    or psycopg 3)."""
     sql = f"COPY ledgers_extractrow ({', '.join(columns)}) FROM STDIN"
-    with connection.cursor() as cursor, open(path, encoding="utf-8", newline="\n") as f:
+    with connection.cursor() as cursor:
         raw = cursor.cursor
         if hasattr(raw, "copy_expert"):
             raw.copy_expert(sql, f, size=1 << 20)
@@ -281,6 +302,33 @@ def _copy(path: Path, columns: list[str]) -> int:
                 for chunk in iter(lambda: f.read(1 << 20), ""):
                     copy.write(chunk)
         return raw.rowcount
+
+
+class _CheckStopped(Exception):
+    """The streamed check stopped (the file, not the database): carries what stopped it."""
+
+    def __init__(self, cause: Exception):
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+class _ChunkReader:
+    """A file-like `read()` over the checked rows' chunks, for COPY; an exception of the check is kept, so the
+    caller can tell it from the database's."""
+
+    def __init__(self, checked: CheckedRows):
+        self.chunks = checked.chunks()
+        self.error: Exception | None = None
+
+    def read(self, size: int = -1) -> str:
+        try:
+            for chunk in self.chunks:
+                if chunk:
+                    return chunk
+        except Exception as exc:
+            self.error = exc
+            raise
+        return ""
 
 
 def _insert_chunks(path: Path, columns: list[str]) -> int:
@@ -318,30 +366,102 @@ def extract_load(*, extract_id: int) -> Extract:
             rows = _copy(good, extract.columns)
         else:
             rows = _insert_chunks(good, extract.columns)
-        if rows != extract.rows_good:
-            raise ServiceError(
-                f"导入行数 {rows} 与校验正确行数 {extract.rows_good} 不一致，已全部撤销",
-                code="count_mismatch",
-            )
-        extract.status = Extract.Status.LOADED
-        extract.rows_loaded = rows
-        extract.loaded_at = timezone.now()
-        extract.load_seconds = round(time.perf_counter() - started, 3)
-        extract.save(update_fields=["status", "rows_loaded", "loaded_at", "load_seconds"])
-        event_record(
-            actor=extract.decided_by,
-            verb=f"导入比对数据{rows}行",
-            target=extract,
-            region_code=extract.region_id,
-            data={"rows": rows, "skipped": extract.rows_bad},
+        _record_load(extract, rows, started)
+    return extract
+
+
+def _record_load(extract: Extract, rows: int, started: float | None) -> None:
+    """Inside the load's transaction: the count checked against the check's, the status, the event, the files
+    removed after the commit and the extract_loaded signal. `started` None: loaded in the check's pass (its
+    time is the check's, `validate_seconds`)."""
+    if rows != extract.rows_good:
+        raise ServiceError(
+            f"导入行数 {rows} 与校验正确行数 {extract.rows_good} 不一致，已全部撤销",
+            code="count_mismatch",
         )
-        transaction.on_commit(lambda: _remove_files(extract))
-        extract_loaded.send(sender=Extract, extract_id=extract.pk, kind=extract.kind)
+    extract.status = Extract.Status.LOADED
+    extract.rows_loaded = rows
+    extract.loaded_at = timezone.now()
+    extract.load_seconds = None if started is None else round(time.perf_counter() - started, 3)
+    extract.save(update_fields=["status", "rows_loaded", "loaded_at", "load_seconds"])
+    event_record(
+        actor=extract.decided_by,
+        verb=f"导入比对数据{rows}行",
+        target=extract,
+        region_code=extract.region_id,
+        data={"rows": rows, "skipped": extract.rows_bad},
+    )
+    transaction.on_commit(lambda: _remove_files(extract))
+    extract_loaded.send(sender=Extract, extract_id=extract.pk, kind=extract.kind)
+
+
+def extract_check_and_load(*, extract_id: int) -> Extract:
+    """Strict and lenient extracts on PostgreSQL: the check's good rows go straight into COPY as they are
+    checked (the database loads one chunk while Python checks the next), in one transaction that also
+    records the check and the load, so the end state is exactly the two-step path's (extract_validate, then
+    extract_load): rows, errors, counts, status and events. A strict file with a bad row, or one with no good
+    row, is rolled back to its savepoint and rejected; a file that cannot be read ends FAILED. The row
+    progress (`rows_checked`) is written at the end only: the connection is busy with the COPY meanwhile."""
+    with transaction.atomic():
+        extract = Extract.objects.select_for_update().get(pk=extract_id)
+        if extract.status not in (Extract.Status.UPLOADED, Extract.Status.VALIDATING):
+            return extract
+        extract.status = Extract.Status.VALIDATING
+        extract.save(update_fields=["status"])
+    ExtractError.objects.filter(extract_id=extract_id).delete()
+    source, _ = _paths(extract)
+    try:
+        with transaction.atomic():
+            extract = Extract.objects.select_for_update().get(pk=extract_id)
+            if extract.status != Extract.Status.VALIDATING:  # another delivery of the task finished it
+                return extract
+            if ExtractRow.objects.filter(extract_id=extract_id).exists():
+                raise ServiceError("该比对数据已有导入行，不能重复导入", code="already_loaded")
+            try:
+                checked = CheckedRows(
+                    path=str(source),
+                    file_format=extract.file_format,
+                    kind=extract.kind,
+                    extract_id=extract.pk,
+                    regions=_region_codes(extract.kind),
+                    error_limit=settings.LEDGERS_ERROR_LIST_LIMIT,
+                )
+            except Exception as exc:  # noqa: BLE001 — the file, not the database
+                raise _CheckStopped(exc) from exc
+            reader = _ChunkReader(checked)
+            loading = transaction.savepoint()
+            try:
+                rows = _copy_from(reader, checked.result.columns)
+            except Exception as exc:
+                transaction.savepoint_rollback(loading)
+                checked.close()
+                if reader.error is not None:
+                    raise _CheckStopped(reader.error) from exc
+                raise
+            result = checked.result
+            status, verb = _checked_status(extract, result)
+            if status == Extract.Status.REJECTED:
+                transaction.savepoint_rollback(loading)
+            else:
+                transaction.savepoint_commit(loading)
+            _record_check(extract, result, status, verb)
+            if status != Extract.Status.REJECTED:
+                extract.refresh_from_db()
+                _record_load(extract, rows, None)
+    except _CheckStopped as stopped:
+        return _check_failed(extract, stopped.cause)
+    if status == Extract.Status.REJECTED:
+        _remove_files(extract)
+    extract.refresh_from_db()
     return extract
 
 
 def extract_process(*, extract_id: int) -> Extract:
-    """The task's body: validate if not yet done, then load when the mode or the uploader says so."""
+    """The task's body: validate if not yet done, then load when the mode or the uploader says so (strict and
+    lenient extracts on PostgreSQL in one streamed pass, `extract_check_and_load`)."""
+    mode = Extract.objects.filter(pk=extract_id).values_list("mode", flat=True).first()
+    if connection.vendor == "postgresql" and mode in (Extract.Mode.STRICT, Extract.Mode.LENIENT):
+        return extract_check_and_load(extract_id=extract_id)
     extract = extract_validate(extract_id=extract_id)
     if extract.status == Extract.Status.CHECKED and (
         extract.mode != Extract.Mode.CHECK or extract.load_requested_at is not None

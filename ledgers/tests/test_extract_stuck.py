@@ -62,10 +62,11 @@ def _upload(officer, data: bytes, capture):
 def test_an_unexpected_error_in_the_check_ends_failed_not_validating(
     county_officer, django_capture_on_commit_callbacks, monkeypatch
 ):
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("invalid byte sequence for encoding UTF8: 0x00")
 
-    monkeypatch.setattr("ledgers.services.extracts.validate_file", broken)
+    # The check's preparation, which the two-step and the streamed (strict/lenient on PostgreSQL) paths share.
+    monkeypatch.setattr("ledgers.validation._prepare", broken)
     extract = _upload(
         county_officer,
         f"身份证号码,姓名,死亡日期\n{make_id()},张三,2025-08-01\n".encode(),

@@ -153,7 +153,8 @@ class Command(BaseCommand):
 
     def _policy_v2(self, households, today: dt.date, cw, county) -> str:
         """Policy version 2 in the money (policy.md §8), once each: a 增发, a member's share stopped after three
-        refusals of work, and a death confirmed after two locked rolls paid for months after it."""
+        refusals of work, a death confirmed after two locked rolls paid for months after it, and 特别救助 (§6): one
+        approved by the county, one waiting for its approval."""
         from benefits.models import CountyTask, Enrolment
         from benefits.services import followups
         from eligibility.ages import age_on, is_working_age
@@ -250,6 +251,55 @@ class Command(BaseCommand):
                 return f"家庭#{died.household_id} {died.payee.name} 死亡，多发{over.total if over else 0}元待追回"
 
             attempt("死亡核实", death)
+
+        def special(household, gross, deductions, amount, approve: bool) -> str:
+            from benefits.services import relief
+
+            grant = relief.relief_special_apply(
+                acting_user=cw,
+                household=household,
+                person=household.members.order_by("id").first(),
+                amount=amount,
+                reason="户主突患重病住院手术，医疗费用远超家庭承受能力（演示）",
+                gross_expenditure=gross,
+                deductions=deductions,
+                today=today,
+            )
+            if approve:
+                relief.relief_county_approve(
+                    grant=grant,
+                    acting_user=county,
+                    note="经核实，同意特别救助（演示）",
+                    duplicate_reason="扣除项已含此前的临时救助（演示）",
+                    today=today,
+                )
+            state = "县级已审批发放" if approve else "待县级审批"
+            return (
+                f"家庭#{household.pk} 特别救助 {grant.amount} 元（实际负担 {grant.net_burden} 元），{state}"
+            )
+
+        spare = [e.household for e in active if e.pk not in used and e.pk != getattr(died, "pk", None)]
+        if len(spare) >= 2:
+            attempt(
+                "特别救助",
+                lambda: special(
+                    spare[0],
+                    "68000",
+                    {"deduction_insurance": "38000", "deduction_relief": "6000", "deduction_charity": "4000"},
+                    "15000",
+                    approve=True,
+                ),
+            )
+            attempt(
+                "特别救助申请",
+                lambda: special(
+                    spare[1],
+                    "42000",
+                    {"deduction_insurance": "25000", "deduction_relief": "3000", "deduction_charity": "0"},
+                    "10000",
+                    approve=False,
+                ),
+            )
         return "政策第2版演示：\n" + "\n".join(said) if said else "政策第2版演示：无合适的家庭"
 
     @staticmethod

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import ServiceError
-from eligibility.io import evaluate_request
+from eligibility.io import dumps, evaluate_request, evaluate_request_json
 from eligibility.standards import StandardsLookup
 
 FLUSH_EVERY = 2000
@@ -29,8 +29,7 @@ def _loads(text: str) -> Any:
     return json.loads(text, parse_constant=_reject_constant)
 
 
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+_dumps = dumps
 
 
 def _errors(message: str) -> dict[str, list[dict[str, str]]]:
@@ -126,6 +125,6 @@ class Command(BaseCommand):
         except ValueError as exc:
             return _dumps(_errors(f"第 {number} 行不是有效的 JSON：{exc}"))
         try:
-            return _dumps(evaluate_request(payload, lookup=lookup))
+            return evaluate_request_json(payload, lookup=lookup)
         except ServiceError as exc:
             return _dumps(exc.as_json())

@@ -1,0 +1,106 @@
+"""The bank CSV of a payment roll written by PostgreSQL: `COPY (SELECT …) TO STDOUT WITH CSV`, streamed.
+
+The same bytes as the Python path (benefits.exports.python_csv_chunks through common.spreadsheets.csv_chunks; a
+test compares them on one roll): the BOM and the header row from the Python writer, then the paid lines (held
+lines are not exported) in line order as PostgreSQL writes them — 序号 numbered in SQL, ID numbers masked in SQL
+exactly as common.idnumber.mask unless the caller may see them in full, every text cell through
+common.spreadsheets.csv_text_sql (formula-looking text gets an apostrophe, long digit strings a tab), money with
+two decimals, the month as yyyy-mm, 冲正/更正 lines labelled like any other kind — and the totals row from the
+Python writer (count and sum in one aggregate query).
+
+Memory stays flat: the lines are cut into statements of `BATCH` lines (boundaries found first by one query on
+the roll's ids) and each statement's output is handed out before the next one runs. A roll is exported only
+once locked, and a locked roll's lines never change, so the statements see one roll.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.db import connection
+
+from benefits.exports import COMPONENTS, HEADER, KIND_LABELS, totals_row
+from benefits.models import PaymentLine, PaymentRoll
+from common.spreadsheets import copy_csv, csv_chunks, csv_lines, csv_text_sql, money_sql
+
+BATCH = 50_000  # lines per COPY statement: about 10 MB of CSV held at a time
+
+
+def _masked(column: str) -> str:
+    """common.idnumber.mask in SQL: the first four and last four characters, stars between (all stars when
+    there are 8 characters or fewer)."""
+    return (
+        f"CASE WHEN length({column}) <= 8 THEN repeat('*', length({column}))"
+        f" ELSE left({column}, 4) || repeat('*', length({column}) - 8) || right({column}, 4) END"
+    )
+
+
+def _kind_label() -> tuple[str, list[str]]:
+    cases = " ".join("WHEN %s THEN %s" for _ in KIND_LABELS)
+    params = [v for pair in KIND_LABELS.items() for v in pair]
+    return f"CASE l.kind {cases} ELSE l.kind END", params
+
+
+def lines_query(*, full_ids: bool, roll_id: int, before: int, after: int, last: int) -> tuple[str, list]:
+    """The SELECT of the paid lines of roll `roll_id` with after < id <= last, numbered from before + 1. One level:
+    the window and the result are ordered alike, so PostgreSQL sorts once; the masked ID number and the kind's
+    label are computed once per line (LATERAL) and then formatted like any text column."""
+    table = PaymentLine._meta.db_table
+    kind, kind_params = _kind_label()
+    number = "l.id_number" if full_ids else _masked("l.id_number")
+    parts = ", ".join(money_sql("l.components ->> %s") for _ in COMPONENTS)
+    text = {
+        c: csv_text_sql(c)
+        for c in (
+            "l.community_code",
+            "l.name",
+            "v.id_number",
+            "l.bank_name",
+            "l.bank_account",
+            "v.kind",
+            "l.label",
+        )
+    }
+    query = f"""
+        SELECT row_number() OVER (ORDER BY l.id) + %s, {text["l.community_code"]}, {text["l.name"]},
+               {text["v.id_number"]}, {text["l.bank_name"]}, {text["l.bank_account"]}, NULLIF(l.covered_count, 0),
+               to_char(l.month, 'YYYY-MM'), {text["v.kind"]}, {text["l.label"]}, {parts}, {money_sql("l.amount")}
+        FROM {table} l CROSS JOIN LATERAL (SELECT {number} AS id_number, {kind} AS kind) v
+        WHERE l.roll_id = %s AND NOT l.held AND l.id > %s AND l.id <= %s
+        ORDER BY l.id"""
+    # parameters in the order they appear in the text
+    return query, [before, *COMPONENTS, *kind_params, roll_id, after, last]
+
+
+def _plan(roll: PaymentRoll, batch: int) -> tuple[int, Decimal, list[int]]:
+    """(paid lines, their total, the id ending each full batch): one pass over the roll's paid lines."""
+    table = PaymentLine._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"""SELECT count(*), coalesce(sum(amount), 0), array_agg(id ORDER BY id) FILTER (WHERE n %% %s = 0)
+                FROM (SELECT id, amount, row_number() OVER (ORDER BY id) AS n FROM {table}
+                      WHERE roll_id = %s AND NOT held) t""",
+            [batch, roll.pk],
+        )
+        count, total, ends = cur.fetchone()
+    return count, Decimal(total).quantize(Decimal("0.01")), ends or []
+
+
+def chunks(roll: PaymentRoll, *, full_ids: bool, batch: int = BATCH) -> Iterator[str | bytes]:
+    """The CSV in pieces: BOM and header, one piece per batch of lines, the totals row."""
+    yield from csv_chunks(HEADER, [])
+    count, total, ends = _plan(roll, batch)
+    after, before = 0, 0
+    bounds = [*ends, None] if count % batch or not ends else ends
+    for last in bounds:
+        query, params = lines_query(
+            full_ids=full_ids, roll_id=roll.pk, before=before, after=after, last=last or 2**62
+        )
+        with connection.cursor() as cur:
+            data = copy_csv(cur, query, params)
+        if data:
+            yield data
+        before += batch
+        after = last or 0
+    yield csv_lines([totals_row(roll, count, total)])
