@@ -56,10 +56,18 @@ class Kind:
 
 
 _KINDS: dict[str, Kind] = {}
+# Kinds that keep their own record-by-record policy (background list exports count their runs on the row,
+# accounts/export_jobs.py): the one sweeper runs them with the others.
+_OWN_SWEEPS: dict[str, Callable[[dt.datetime], dict[str, int]]] = {}
 
 
 def register(kind: Kind) -> None:
     _KINDS[kind.key] = kind
+
+
+def register_sweep(key: str, sweep_fn: Callable[..., dict[str, int]]) -> None:
+    """A kind with its own sweep, called as `sweep_fn(now=now)` and answering the same counts."""
+    _OWN_SWEEPS[key] = sweep_fn
 
 
 def kinds() -> dict[str, Kind]:

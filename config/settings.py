@@ -264,8 +264,6 @@ CELERY_BEAT_SCHEDULE = {
     # Stuck work of every kind re-queued or failed, unconfirmed uploads removed (common/background.py; the task
     # keeps the name it had when it swept imports only).
     "imports-sweep": {"task": "imports.imports_sweep", "schedule": crontab(minute="*/5")},
-    # Stuck background exports re-queued or failed, expired export files removed (accounts.export_jobs).
-    "exports-sweep": {"task": "accounts.export_jobs_sweep", "schedule": crontab(minute="*/5")},
 }
 # The daily jobs, in the order they run: scheduled reviews become caseworker tasks, 渐退 ends on its date,
 # changed households are recomputed from the next month, then each user with an address gets the digest of their
