@@ -1,3 +1,6 @@
+"""The accounts app: records logins without a history row, and registers background list exports with the one
+sweeper of stuck work (common/background.py)."""
+
 from django.apps import AppConfig
 
 
@@ -17,3 +20,8 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.disconnect(update_last_login, dispatch_uid="update_last_login")
         user_logged_in.connect(record_last_login, dispatch_uid="jiekun_record_last_login")
+
+        from accounts import export_jobs
+        from common import background
+
+        background.register_sweep("export", export_jobs.export_jobs_sweep)

@@ -310,6 +310,26 @@ def can_decide_extract(principal, extract) -> bool:
     return is_officer(principal) and in_scope(principal, extract.region_id)
 
 
+def can_retry_or_abandon_import(user, batch) -> bool:
+    """重试 / 放弃 of a stuck import, 确认 / 放弃 of a checked one: its uploader only."""
+    return _active(user) and batch.uploaded_by_id == user.pk
+
+
+def can_retry_or_abandon_extract(principal, extract) -> bool:
+    """重试 / 放弃 of a stuck extract: the side that uploaded it (as for loading or discarding it)."""
+    return can_decide_extract(principal, extract)
+
+
+def can_retry_or_abandon_run(user, run) -> bool:
+    """重新开始 / 放弃 of a stuck reconciliation: an officer of the run's region (as for starting it)."""
+    return can_act_for_region(user, run.region)
+
+
+def can_retry_or_abandon_roll(user, roll) -> bool:
+    """重试 / 放弃 of a payment roll whose generation stopped: the county that manages the roll."""
+    return can_manage_roll(user, roll.county_id)
+
+
 def can_review(user, task) -> bool:
     if not _staff(user):
         return False

@@ -2,7 +2,9 @@
 
 One list, by URL name, of the pages that show a full ID number or bank account and of the document download; the
 middleware writes one access-log row when such a page answers 200 to a signed-in user. Pages added later that show
-full ID numbers belong in this list (tests/test_access_log_pages.py checks every template that prints one).
+full ID numbers belong in this list: tests/test_access_log_pages.py walks every URL pattern of the project as each
+staff role and fails on any 200 answer that shows a full ID number or bank account without writing an access-log
+row (here, or through a logged export in accounts/personal_exports.py).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ PURPOSE = "工作人员办理业务"
 # URL name → what the page shows
 PERSONAL_PAGES: dict[str, str] = {
     "household_detail": "查看家庭档案（完整身份证号、银行账号）",
+    "household_edit": "修改家庭档案（完整身份证号、银行账号）",
     "application_detail": "查看救助申请（户主完整身份证号）",
     "application_letter": "打印审批通知书（完整身份证号）",
     "application_document": "下载申请材料",

@@ -25,6 +25,15 @@ def event_record(*, actor, verb: str, target, region_code: str, data: dict | Non
     )
 
 
+def event_times(*, target, verb: str) -> list:
+    """When events of `verb` were recorded on `target`, oldest first (e.g. the sweeper's re-queues)."""
+    return list(
+        Event.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk), verb=verb)
+        .order_by("at")
+        .values_list("at", flat=True)
+    )
+
+
 def lockout_lift(*, acting_user, attempt_id: int) -> None:
     """A county (or higher) officer lifts a login lockout of staff in their scope; the lifting is an event."""
     from accounts.lockout import lockouts_visible

@@ -1,5 +1,5 @@
 """Celery tasks of the background list exports (accounts/export_jobs.py): thin (ids in, one service call),
-idempotent, queued with transaction.on_commit; the sweeper runs every few minutes from Celery beat."""
+idempotent, queued with transaction.on_commit; the one sweeper (common/background.py) sweeps them."""
 
 from __future__ import annotations
 
@@ -17,5 +17,6 @@ def export_job_run(job_id: int) -> str | None:
 
 @shared_task(name="accounts.export_jobs_sweep")
 def export_jobs_sweep() -> dict:
-    """Stuck exports queued again or failed; expired export files removed."""
+    """Stuck exports queued again or failed; expired export files removed. Celery beat no longer schedules it (the
+    one sweeper, imports.imports_sweep, sweeps exports with every other kind); kept for messages already queued."""
     return export_jobs.export_jobs_sweep()

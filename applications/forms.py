@@ -8,6 +8,7 @@ from django import forms
 
 from applications.models import Category, DemocraticReview, Document, StepLimit
 from common.fields import MoneyField
+from common.validators import no_hidden_characters
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DOCUMENT_ROWS = 4
@@ -17,7 +18,9 @@ ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 class IntakeForm(forms.Form):
     category = forms.ChoiceField(label="申请类别", choices=Category.choices, widget=forms.RadioSelect)
     reasons = forms.CharField(
-        label="申请理由（致困原因、家庭困难情况）", widget=forms.Textarea(attrs={"rows": 3})
+        validators=[no_hidden_characters],
+        label="申请理由（致困原因、家庭困难情况）",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     check_authorised = forms.BooleanField(
         label="申请人及家庭成员已签署家庭经济状况核对授权书", required=False
@@ -113,12 +116,16 @@ class StreetReviewForm(forms.Form):
     category = forms.ChoiceField(label="审核类别", choices=Category.choices, required=False)
     amount = MoneyField(label="月救助金（元，留空则按规则测算）", required=False)
     override_reason = forms.CharField(
+        validators=[no_hidden_characters],
         label="调整理由（类别或金额与规则测算不一致时必填）",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     reason = forms.CharField(
-        label="审核意见（退回或不予通过时必填）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        validators=[no_hidden_characters],
+        label="审核意见（退回或不予通过时必填）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -136,7 +143,10 @@ class CountyDecisionForm(forms.Form):
     DECISIONS = [("approve", "批准"), ("reject", "不予批准")]
     decision = forms.ChoiceField(label="审批决定", choices=DECISIONS, widget=forms.RadioSelect)
     reason = forms.CharField(
-        label="审批意见（不予批准时须写明理由）", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        validators=[no_hidden_characters],
+        label="审批意见（不予批准时须写明理由）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Region
+from common.validators import no_hidden_characters
 from households.models import MONEY, Household
 
 
@@ -50,7 +51,7 @@ class Application(models.Model):
         Household, on_delete=models.PROTECT, related_name="applications", verbose_name="家庭"
     )
     category = models.CharField("申请类别", max_length=8, choices=Category.choices)
-    reasons = models.TextField("申请理由")
+    reasons = models.TextField("申请理由", validators=[no_hidden_characters])
     check_authorised = models.BooleanField("已签署家庭经济状况核对授权书", default=False)
     # Where to apply (policy.md §8.5; 中办国办《关于改革完善社会救助制度的意见》2020): a member's 户籍 here, or a
     # local 居住证 held for at least RESIDENCE_MONTHS. Empty for applications received before version 2.
@@ -79,7 +80,7 @@ class Application(models.Model):
     notice_ends_on = models.DateField("公示结束", null=True, blank=True)
     # 县级审批
     decided_on = models.DateField("决定日期", null=True, blank=True)
-    decision_reason = models.TextField("审批意见/不予批准理由", blank=True)
+    decision_reason = models.TextField("审批意见/不予批准理由", blank=True, validators=[no_hidden_characters])
     # Imported from an old ledger (a household already enrolled before the product): the product did not
     # investigate, publicise or decide it, so no paper may read as if it had.
     from_ledger = models.BooleanField("原台账导入", default=False)

@@ -1,3 +1,5 @@
+"""The benefits app: fills the hook slots of lower apps and registers its payment rolls with the sweeper."""
+
 from django.apps import AppConfig
 
 
@@ -16,3 +18,9 @@ class BenefitsConfig(AppConfig):
         hooks.register("current_categories", h.current_categories)
         hooks.register("category_amount", h.category_amount)
         hooks.register("on_county_approve", h.on_county_approve)
+
+        # A roll 生成中 is watched by the one sweeper of stuck work.
+        from benefits.services.rolls import ROLL_KIND
+        from common import background
+
+        background.register(ROLL_KIND)

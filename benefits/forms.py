@@ -7,7 +7,7 @@ from django import forms
 from applications.models import Category
 from benefits.models import Enrolment, ReliefGrant
 from common.fields import MoneyField
-from common.validators import not_in_future
+from common.validators import no_hidden_characters, not_in_future
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -15,11 +15,12 @@ TEXT = forms.Textarea(attrs={"rows": 3})
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因", widget=TEXT, required=False)
+    reason = forms.CharField(validators=[no_hidden_characters], label="原因", widget=TEXT, required=False)
 
 
 class RecomputeForm(forms.Form):
     reason = forms.CharField(
+        validators=[no_hidden_characters],
         label="重新核定原因（如家庭成员收入变化、人口变化）",
         widget=TEXT,
         required=False,
@@ -92,7 +93,9 @@ class ReliefApplyForm(forms.Form):
         required=False,
     )
     amount = MoneyField(label="申请救助金额（元）", required=False)
-    reason = forms.CharField(label="遭遇的困难和救助理由", widget=TEXT, required=False)
+    reason = forms.CharField(
+        validators=[no_hidden_characters], label="遭遇的困难和救助理由", widget=TEXT, required=False
+    )
 
     def __init__(self, *args, household=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,7 +165,10 @@ MONTH = forms.TextInput(attrs={"type": "month"})
 class SupplementForm(forms.Form):
     amount = forms.CharField(label="增发金额（元/月）", required=False, max_length=12)
     reason = forms.CharField(
-        label="增发理由（如重病、重度残疾、单亲抚养等特殊困难）", required=False, max_length=190
+        validators=[no_hidden_characters],
+        label="增发理由（如重病、重度残疾、单亲抚养等特殊困难）",
+        required=False,
+        max_length=190,
     )
     start_month = forms.CharField(label="起始月份", widget=MONTH, required=False)
     end_month = forms.CharField(label="截止月份", widget=MONTH, required=False)

@@ -23,6 +23,8 @@ urlpatterns = [
     path("rolls/", rolls.roll_list, name="roll_list"),
     path("rolls/<int:pk>/", rolls.roll_detail, name="roll_detail"),
     path("rolls/<int:pk>/lock/", rolls.roll_lock, name="roll_lock"),
+    path("rolls/<int:pk>/retry/", rolls.roll_unstick, {"action": "retry"}, name="roll_retry"),
+    path("rolls/<int:pk>/abandon/", rolls.roll_unstick, {"action": "abandon"}, name="roll_abandon"),
     path("rolls/<int:pk>/lines/<int:line_id>/hold/", rolls.roll_line_hold, name="roll_line_hold"),
     path(
         "lines/<int:line_id>/correct/",

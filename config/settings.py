@@ -232,12 +232,22 @@ CELERY_TASK_ACKS_LATE = True
 # longest task (a 100,000-row import or a province reconciliation rule: minutes, not hours).
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "7200"))
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "7200")),
+    # A worker looks for messages whose worker died (unacknowledged past the visibility timeout) when it starts
+    # and then every interval × throttle seconds (kombu's defaults: 10 × 10).
+    "unacked_restore_interval": int(os.environ.get("CELERY_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": int(os.environ.get("CELERY_RESTORE_THROTTLE", "10")),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Stuck work (cases/services/imports.py imports_sweep): a busy import silent this long is queued again (twice, then
-# failed visibly); a checked import not confirmed within IMPORT_UNCONFIRMED_HOURS is removed with its file.
+# Stuck work (common/background.py, the one sweeper; each kind registers from its app): busy work silent longer than
+# its kind's setting is queued again (twice, then failed visibly, and its owner sees 重试 / 放弃); an upload checked
+# but never confirmed is removed with its file after its kind's *_UNCONFIRMED_HOURS. Reconciliation runs use
+# RECONCILE_STALE_SECONDS below.
 IMPORT_STALE_MINUTES = int(os.environ.get("IMPORT_STALE_MINUTES", "30"))
+EXTRACT_STALE_MINUTES = int(os.environ.get("EXTRACT_STALE_MINUTES", "30"))
+ROLL_STALE_MINUTES = int(os.environ.get("ROLL_STALE_MINUTES", "15"))
+ECONOMIC_CHECK_STALE_MINUTES = int(os.environ.get("ECONOMIC_CHECK_STALE_MINUTES", "15"))
+EXTRACT_UNCONFIRMED_HOURS = int(os.environ.get("EXTRACT_UNCONFIRMED_HOURS", "72"))
 IMPORT_UNCONFIRMED_HOURS = int(os.environ.get("IMPORT_UNCONFIRMED_HOURS", "72"))
 
 # Semiannual reconciliation (赣发〔2018〕7号 六(三)): Celery beat starts the province-wide run at
@@ -251,10 +261,9 @@ CELERY_BEAT_SCHEDULE = {
             minute=0, hour=RECONCILE_CRON_HOUR, day_of_month=1, month_of_year=RECONCILE_CRON_MONTHS
         ),
     },
-    # Stuck imports re-queued or failed, unconfirmed ones removed (imports.services.imports_sweep).
+    # Stuck work of every kind re-queued or failed, unconfirmed uploads removed (common/background.py; the task
+    # keeps the name it had when it swept imports only).
     "imports-sweep": {"task": "imports.imports_sweep", "schedule": crontab(minute="*/5")},
-    # Stuck background exports re-queued or failed, expired export files removed (accounts.export_jobs).
-    "exports-sweep": {"task": "accounts.export_jobs_sweep", "schedule": crontab(minute="*/5")},
 }
 # The daily jobs, in the order they run: scheduled reviews become caseworker tasks, 渐退 ends on its date,
 # changed households are recomputed from the next month, then each user with an address gets the digest of their

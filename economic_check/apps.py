@@ -1,3 +1,6 @@
+"""The economic check app: fills the intake hooks of applications and registers its automatic check with the
+one sweeper of stuck work."""
+
 from django.apps import AppConfig
 
 
@@ -14,3 +17,7 @@ class EconomicCheckConfig(AppConfig):
         hooks.register(
             "before_street_approve", lambda application: services.economic_block(application=application)
         )
+
+        from common import background
+
+        background.register(services.AUTO_KIND)

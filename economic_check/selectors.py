@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from accounts.models import Event
 from applications.models import Application
 from economic_check.models import CheckObjection, EconomicCheck, EconomicContradiction
 from economic_check.sources import CHECKED
+
+AUTO_STOPPED = "受理后的自动核对多次未能完成，已停止"  # the event the sweeper records (services.AUTO_KIND)
+
+
+def economic_check_auto_stopped(application: Application) -> bool:
+    """The automatic check stopped after the sweeper's re-queues and no check has been run since."""
+    return (
+        not EconomicCheck.objects.filter(application=application).exists()
+        and Event.objects.filter(
+            target_type="applications.application", target_id=str(application.pk), verb=AUTO_STOPPED
+        ).exists()
+    )
 
 
 def economic_check_page(*, application: Application) -> dict:
@@ -20,7 +33,11 @@ def economic_check_page(*, application: Application) -> dict:
         .order_by("id")
     )
     if not checks:
-        return {"check": None, "objections": objections}
+        return {
+            "check": None,
+            "objections": objections,
+            "auto_stopped": economic_check_auto_stopped(application),
+        }
     check = checks[0]
     contradictions = list(
         EconomicContradiction.objects.filter(check_run=check).select_related("resolved_by").order_by("id")

@@ -4,6 +4,7 @@
     economic_check_auto         the task's entry: run once after intake, idempotent
     economic_contradiction_explain   the caseworker explains a contradiction with a reason
     economic_check_objection_record  the applicant objects to the result; recorded with the re-check
+    AUTO_KIND                   the automatic check that never came, for the one sweeper (common/background.py)
 
 A check asks every source (economic_check.sources: one adapter per source, one query each) about every member, and
 compares the answers with the declaration (economic_check.rules, pure). It is kept on the application:
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -32,11 +34,13 @@ from accounts.checks import d, date_check, raise_errors, text, today_or
 from accounts.kinds import PROGRAMS
 from accounts.permissions import is_caseworker
 from accounts.scope import can_write_region
-from accounts.services import event_record
+from accounts.services import event_record, event_times
 from applications.models import Application, ApplicationEvent
+from common import background
 from config.errors import PermissionDenied, ServiceError
 from economic_check.models import CheckObjection, EconomicCheck, EconomicCheckItem, EconomicContradiction
 from economic_check.rules import DeclaredHousehold, DeclaredMember, compare
+from economic_check.selectors import AUTO_STOPPED
 from economic_check.sources import sources_for
 
 S = Application.Status
@@ -322,12 +326,76 @@ def economic_check_auto(*, application_id: int, today: dt.date | None = None) ->
         return _run(application, acting_user=None, trigger=EconomicCheck.Trigger.AUTO, today=today_or(today))
 
 
-def queue_after_intake(application: Application) -> None:
-    """Called by the intake inside its transaction: the check runs once it has committed."""
+def _queue(application_id: int) -> None:
+    from config.queueing import enqueue
     from economic_check.tasks import economic_check_auto as task
 
+    enqueue(task, application_id)  # broker down: the sweeper queues it again (AUTO_KIND)
+
+
+def queue_after_intake(application: Application) -> None:
+    """Called by the intake inside its transaction: the check runs once it has committed."""
     pk = application.pk
-    transaction.on_commit(lambda: task.delay(pk), robust=True)  # a failed check never fails the intake
+    transaction.on_commit(lambda: _queue(pk), robust=True)  # a failed check never fails the intake
+
+
+# --- the automatic check that never came: the sweeper's kind -------------------------------------------
+# An authorised application still being checked with no check at all is waiting for the automatic check. Silent
+# longer than ECONOMIC_CHECK_STALE_MINUTES it is queued again (a second delivery finds the check and stops),
+# twice; then the wait ends visibly: the page says the automatic check stopped, and the caseworker's 进行核对
+# button is the retry (there is no 放弃: policy does not let an application pass without its check).
+
+AUTO_REQUEUED = "自动核对重新排队"
+
+
+def _auto_waiting(cutoff: dt.datetime):
+    from django.db.models import IntegerField
+    from django.db.models.functions import Cast
+
+    from accounts.models import Event
+
+    stopped = Event.objects.filter(target_type="applications.application", verb=AUTO_STOPPED).values_list(
+        Cast("target_id", IntegerField()), flat=True
+    )
+    return (
+        Application.objects.filter(
+            status__in=CHECK_STATES,
+            check_authorised=True,
+            economic_checks__isnull=True,
+            created_at__lt=cutoff,
+        )
+        .exclude(pk__in=stopped)
+        .select_related("household")
+    )
+
+
+def _auto_requeue(application: Application, actor) -> None:
+    with transaction.atomic():
+        event_record(
+            actor=actor,
+            verb=AUTO_REQUEUED,
+            target=application,
+            region_code=application.household.community_id,
+        )
+        transaction.on_commit(lambda: _queue(application.pk))
+
+
+def _auto_stop(application: Application) -> None:
+    event_record(
+        actor=None, verb=AUTO_STOPPED, target=application, region_code=application.household.community_id
+    )
+
+
+AUTO_KIND = background.Kind(
+    key="economic_check",
+    label="受理后自动核对",
+    stuck_after=lambda: dt.timedelta(minutes=settings.ECONOMIC_CHECK_STALE_MINUTES),
+    busy=_auto_waiting,
+    last_activity=lambda application: application.created_at,
+    requeues=lambda application: event_times(target=application, verb=AUTO_REQUEUED),
+    requeue=_auto_requeue,
+    fail=_auto_stop,
+)
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ from accounts.api_auth import (
     stated_purpose,
 )
 from accounts.services import access_log_record
+from common.validators import no_hidden_characters
 from config.errors import ServiceError
 from config.pagination import CursorPagination
 from help.models import Lead, SchoolRecord, StudentAid
@@ -56,11 +57,13 @@ class DepartmentOnly(BasePermission):
 
 class LeadInSerializer(serializers.Serializer):
     community = serializers.CharField(max_length=12, help_text="社区12位区划代码 community code (12 digits)")
-    name = serializers.CharField(max_length=32, help_text="姓名")
+    name = serializers.CharField(max_length=32, help_text="姓名", validators=[no_hidden_characters])
     id_number = serializers.CharField(
         max_length=18, required=False, allow_blank=True, default="", help_text="身份证号码（知道时填写）"
     )
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    address = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", validators=[no_hidden_characters]
+    )
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     reason = serializers.ChoiceField(choices=Lead.Reason.choices, help_text="发现原因")
     detail = serializers.CharField(max_length=2000, help_text="情况说明")

@@ -10,7 +10,7 @@ from accounts.models import Region
 from accounts.scope import communities_for, scope_filter
 from applications.forms import DATE
 from common.fields import MoneyField
-from common.validators import not_in_future
+from common.validators import no_hidden_characters, not_in_future
 from help.models import AidKind, AidOffer, JobSupport, Lead, Pairing, SchoolRecord, StudentAid
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -35,9 +35,9 @@ class LeadForm(forms.Form):
         choices=[(Lead.Source.CASEWORKER, "社区工作人员发现"), (Lead.Source.HELPER, "社区协理员报告")],
     )
     reporter_name = forms.CharField(label="协理员姓名（协理员报告时填写）", required=False, max_length=64)
-    name = forms.CharField(label="姓名", max_length=32)
+    name = forms.CharField(validators=[no_hidden_characters], label="姓名", max_length=32)
     id_number = forms.CharField(label="身份证号码（知道时填写）", required=False, max_length=18)
-    address = forms.CharField(label="住址", required=False, max_length=200)
+    address = forms.CharField(validators=[no_hidden_characters], label="住址", required=False, max_length=200)
     phone = forms.CharField(label="联系电话", required=False, max_length=20)
     reason = forms.ChoiceField(label="发现原因", choices=Lead.Reason.choices)
     detail = forms.CharField(label="情况说明（困难情况、来源）", widget=TEXTAREA)
@@ -75,7 +75,7 @@ class LeadCloseForm(forms.Form):
 
 
 class PairingForm(forms.Form):
-    helper_name = forms.CharField(label="帮扶责任人姓名", max_length=32)
+    helper_name = forms.CharField(validators=[no_hidden_characters], label="帮扶责任人姓名", max_length=32)
     helper_kind = forms.ChoiceField(label="身份", choices=Pairing.HelperKind.choices)
     helper_unit = forms.CharField(label="所在单位", max_length=100)
     helper_phone = forms.CharField(label="联系电话", required=False, max_length=20)

@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import ApiClient, Region
 from applications.models import Application
+from common.validators import no_hidden_characters
 from households.models import MONEY, Household, Person
 
 # --------------------------------------------------------------------------------------------------
@@ -82,9 +83,9 @@ class Lead(models.Model):
         related_name="leads",
         verbose_name="家庭成员",
     )
-    name = models.CharField("姓名", max_length=32)
+    name = models.CharField("姓名", max_length=32, validators=[no_hidden_characters])
     id_number = models.CharField("身份证号码", max_length=18, blank=True)
-    address = models.CharField("住址", max_length=200, blank=True)
+    address = models.CharField("住址", max_length=200, blank=True, validators=[no_hidden_characters])
     phone = models.CharField("联系电话", max_length=20, blank=True)
     source = models.CharField("线索来源", max_length=12, choices=Source.choices)
     reason = models.CharField("发现原因", max_length=12, choices=Reason.choices)

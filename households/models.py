@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Region
 from common import idnumber
+from common.validators import no_hidden_characters
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -38,7 +39,7 @@ class Household(models.Model):
         verbose_name="所属社区",
         limit_choices_to={"level": Region.Level.COMMUNITY},
     )
-    address = models.CharField("住址", max_length=200)
+    address = models.CharField("住址", max_length=200, validators=[no_hidden_characters])
     phone = models.CharField("联系电话", max_length=20, blank=True)
     housing = models.CharField("住房情况", max_length=16, choices=Housing.choices, default=Housing.OWN)
     bank_name = models.CharField("开户银行", max_length=64, blank=True)
@@ -123,7 +124,7 @@ class Person(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="members", verbose_name="家庭"
     )
-    name = models.CharField("姓名", max_length=32)
+    name = models.CharField("姓名", max_length=32, validators=[no_hidden_characters])
     id_number = models.CharField("身份证号码", max_length=18, unique=True)
     birth_date = models.DateField("出生日期")
     sex = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])

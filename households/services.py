@@ -11,9 +11,8 @@ from django.utils import timezone
 from accounts.scope import can_write_region, in_scope
 from accounts.services import event_record
 from common import idnumber
-from common.validators import not_in_future
+from common.validators import hidden_message, not_in_future
 from config.errors import PermissionDenied, ServiceError
-from config.text import hidden_message
 from households import hooks
 from households.models import Household, Person
 
@@ -146,6 +145,9 @@ def household_save(
         household = Household.objects.select_for_update().get(pk=household.pk)
         if not can_write_region(acting_user, household.community_id):
             raise PermissionDenied("无权修改此家庭档案")
+    hidden = hidden_message(data.get("address") or "")
+    if hidden:
+        raise ServiceError(f"住址{hidden}", field="address")
     _check_members(acting_user=acting_user, household=household, members=members)
     if household is not None and removed_member_ids:
         _check_removable(household=household, person_ids=list(removed_member_ids), members=members)

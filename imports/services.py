@@ -33,15 +33,20 @@ from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.checks import active
 from accounts.models import Region
-from accounts.permissions import can_import_enrolments, can_import_households, can_import_into
+from accounts.permissions import (
+    can_import_enrolments,
+    can_import_households,
+    can_import_into,
+    can_retry_or_abandon_import,
+)
 from accounts.scope import in_scope
-from accounts.services import event_record
+from accounts.services import event_record, event_times
 from applications.models import Application, Category
 from benefits.compute import household_facts
 from benefits.schedule import next_review
 from benefits.services.enrolments import review_schedule
+from common import background
 from common.dates import month_label
 from common.workbook_upload import file_format
 from config.errors import PermissionDenied, ServiceError
@@ -169,36 +174,24 @@ def _queue(batch_id: int) -> None:
     enqueue(import_process, batch_id)  # broker down: the batch waits, and imports_sweep queues it again
 
 
-# --- stuck work: the sweeper, and the owner's 重试 / 放弃 -------------------------------------------
+# --- stuck work: the sweeper's kind, and the owner's 重试 / 放弃 ------------------------------------
 
 REQUEUED = "台账导入重新排队"
-MAX_REQUEUES = 2
+STUCK_MESSAGE = "后台处理多次中断，已停止，未导入；请检查文件后重新上传"
 
 
-def _stale_after() -> dt.timedelta:
-    return dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES)
-
-
-def _requeues(batch: ImportBatch) -> list:
-    from accounts.models import Event
-
-    return list(
-        Event.objects.filter(target_type="imports.importbatch", target_id=str(batch.pk), verb=REQUEUED)
-        .order_by("at")
-        .values_list("at", flat=True)
+def _busy(cutoff: dt.datetime):
+    return ImportBatch.objects.filter(status__in=ImportBatch.BUSY, created_at__lt=cutoff).select_related(
+        "uploaded_by"
     )
 
 
-def import_is_stuck(batch: ImportBatch, now: dt.datetime | None = None) -> bool:
-    """Busy (待校验, 校验中, 导入中) and silent longer than IMPORT_STALE_MINUTES since it was queued last."""
-    if not batch.busy:
-        return False
-    now = now or timezone.now()
-    last = batch.confirmed_at if batch.status == B.IMPORTING and batch.confirmed_at else batch.created_at
-    requeued = _requeues(batch)
-    if requeued:
-        last = max(last, requeued[-1])
-    return last < now - _stale_after()
+def _last_activity(batch: ImportBatch) -> dt.datetime:
+    return batch.confirmed_at if batch.status == B.IMPORTING and batch.confirmed_at else batch.created_at
+
+
+def _requeues(batch: ImportBatch) -> list:
+    return event_times(target=batch, verb=REQUEUED)
 
 
 def _requeue(batch: ImportBatch, actor) -> None:
@@ -213,25 +206,8 @@ def _requeue(batch: ImportBatch, actor) -> None:
         transaction.on_commit(lambda: _queue(batch.pk))
 
 
-def imports_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Re-queue batches whose worker died or whose message was never sent (a batch is checked and imported
-    idempotently, all or nothing), fail them visibly after MAX_REQUEUES, and remove batches checked but never
-    confirmed within IMPORT_UNCONFIRMED_HOURS (the file and the record). Celery beat runs it every few minutes;
-    the embedded mode runs it on the import page."""
-    now = now or timezone.now()
-    counts = {"requeued": 0, "failed": 0, "removed": 0}
-    for batch in ImportBatch.objects.filter(
-        status__in=ImportBatch.BUSY, created_at__lt=now - _stale_after()
-    ).select_related("uploaded_by"):
-        if not import_is_stuck(batch, now):
-            continue
-        if len(_requeues(batch)) >= MAX_REQUEUES:
-            _fail(batch, "后台处理多次中断，已停止，未导入；请检查文件后重新上传")
-            counts["failed"] += 1
-        else:
-            _requeue(batch, None)
-            counts["requeued"] += 1
-    cutoff = now - dt.timedelta(hours=settings.IMPORT_UNCONFIRMED_HOURS)
+def _expire(cutoff: dt.datetime) -> int:
+    removed = 0
     for batch in ImportBatch.objects.filter(status=B.CHECKED, validated_at__lt=cutoff):
         with transaction.atomic():
             event_record(
@@ -243,8 +219,35 @@ def imports_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             )
             batch.delete()
             transaction.on_commit(lambda b=batch: _remove_file(b))
-        counts["removed"] += 1
-    return counts
+        removed += 1
+    return removed
+
+
+KIND = background.Kind(
+    key="import",
+    label="台账导入",
+    stuck_after=lambda: dt.timedelta(minutes=settings.IMPORT_STALE_MINUTES),
+    busy=_busy,
+    last_activity=_last_activity,
+    requeues=_requeues,
+    requeue=_requeue,
+    fail=lambda batch: _fail(batch, STUCK_MESSAGE),
+    expire=_expire,
+    unconfirmed_after=lambda: dt.timedelta(hours=settings.IMPORT_UNCONFIRMED_HOURS),
+)
+
+
+def import_is_stuck(batch: ImportBatch, now: dt.datetime | None = None) -> bool:
+    """Busy (待校验, 校验中, 导入中) and silent longer than IMPORT_STALE_MINUTES since it was queued last."""
+    return batch.busy and background.is_stuck(KIND, batch, now)
+
+
+def imports_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The sweeper for imports alone (see common/background.py): re-queue batches whose worker died or whose
+    message was never sent (a batch is checked and imported idempotently, all or nothing), fail them visibly
+    after MAX_REQUEUES, and remove batches checked but never confirmed within IMPORT_UNCONFIRMED_HOURS (the
+    file and the record)."""
+    return background.sweep_kind(KIND, now)
 
 
 def import_retry(*, acting_user, batch: ImportBatch) -> None:
@@ -447,7 +450,7 @@ def _fail(batch: ImportBatch, message: str) -> ImportBatch:
 
 
 def _own(acting_user, batch: ImportBatch) -> None:
-    if not active(acting_user) or batch.uploaded_by_id != acting_user.pk:
+    if not can_retry_or_abandon_import(acting_user, batch):
         raise PermissionDenied("只有上传人可以确认或放弃本次导入")
 
 

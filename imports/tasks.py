@@ -1,11 +1,12 @@
-"""Celery task of the household import: thin (ids in, one service call), idempotent, queued with
-transaction.on_commit. The task keeps the name it had before the import had its own app, so messages queued
-before a deploy still find it."""
+"""Celery tasks of the household import and of the one sweeper of stuck work: thin (ids in, one service call),
+idempotent, queued with transaction.on_commit. The tasks keep the names they had (the import's from before the
+import had its own app), so messages queued before a deploy still find them."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
+from common import background
 from imports import services
 
 
@@ -17,5 +18,6 @@ def import_process(batch_id: int) -> str:
 
 @shared_task(name="imports.imports_sweep")
 def imports_sweep() -> dict:
-    """Every few minutes (Celery beat): stuck imports re-queued or failed, unconfirmed ones removed."""
-    return services.imports_sweep()
+    """Every few minutes (Celery beat): stuck work of every kind (imports, extracts, reconciliations, payment
+    rolls, the economic check) re-queued or failed, unconfirmed uploads removed (common/background.py)."""
+    return background.sweep()

@@ -5,7 +5,6 @@ scope is a 404, as everywhere."""
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,6 +17,7 @@ from accounts import permissions
 from accounts.models import Region
 from accounts.personal_exports import personal_export_response
 from accounts.scope import filter_communities, scope_filter
+from common.background import sweep_when_embedded
 from common.errors import flash
 from common.spreadsheets import Sheet, csv_response, workbook_response
 from config.errors import PermissionDenied, ServiceError
@@ -110,8 +110,7 @@ def import_template(request):
 
 @login_required
 def import_detail(request, pk: int):
-    if settings.CELERY_TASK_ALWAYS_EAGER:  # the embedded mode has no Celery beat: sweep here
-        imports.imports_sweep()
+    sweep_when_embedded("import")
     batch = _batch(request.user, pk)
     issues = Paginator(batch.issues.order_by("id"), PAGE).get_page(request.GET.get("page"))
     return render(

@@ -31,6 +31,7 @@ from applications.models import Category
 from common import idnumber
 from common.dates import next_month
 from common.spreadsheets import Sheet, display_width
+from common.validators import hidden_message
 from common.workbook_upload import NumericCell, WorkbookRefused, WorkbookRows
 from households.models import Household, Person
 from ledgers.validation import CellChecker, ExtractFileError
@@ -752,6 +753,9 @@ class _Cells:
 
     @staticmethod
     def text(col: Col, raw: str, v: str) -> tuple[Any, str | None]:
+        hidden = hidden_message(v)  # a name, an address or a reason printed later must not hide characters
+        if hidden:
+            return None, hidden
         return (v, None) if len(v) <= col.max_length else (None, f"不能超过{col.max_length}个字符")
 
     @staticmethod

@@ -1,3 +1,5 @@
+"""The ledgers app: registers its default economic-check sources and its stuck-work kinds at start."""
+
 from django.apps import AppConfig
 
 
@@ -12,3 +14,10 @@ class LedgersConfig(AppConfig):
         from ledgers.sources import extract_sources
 
         register_default_sources(extract_sources)
+
+        # Extracts and runs are watched by the one sweeper of stuck work.
+        from common import background
+        from ledgers.services import EXTRACT_KIND, RUN_KIND
+
+        background.register(EXTRACT_KIND)
+        background.register(RUN_KIND)

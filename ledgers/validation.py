@@ -101,13 +101,39 @@ def _detect_encoding(path: str) -> str:
     return "utf-8-sig"
 
 
+def _first_undecodable_line(path: str, encoding: str) -> int:
+    """The first file line that reads neither in `encoding` nor in UTF-8 (a file saved as UTF-8 with one broken
+    row is detected as GB18030; its broken row is the one to name). A newline byte never sits inside a UTF-8 or
+    GB18030 character, so lines can be tried one by one."""
+
+    def readable(raw: bytes, codec: str) -> bool:
+        try:
+            raw.decode(codec)
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, start=1):
+            if not readable(raw, encoding) and not readable(raw, "utf-8"):
+                return number
+    return 1
+
+
 class _CsvSource:
     """Rows of a CSV file: iterate for value lists (blank lines included, as []), `line_num` is the file line
     of the row just read."""
 
     def __init__(self, path: str):
-        self.file = open(path, encoding=_detect_encoding(path), newline="", errors="strict")  # noqa: SIM115
-        first = self.file.readline()
+        encoding = _detect_encoding(path)
+        self.file = open(path, encoding=encoding, newline="", errors="strict")  # noqa: SIM115
+        try:
+            first = self.file.readline()  # decodes a whole buffer: a bad byte in a later row stops it too
+        except UnicodeDecodeError:
+            self.file.close()
+            raise ExtractFileError(
+                f"第{_first_undecodable_line(path, encoding)}行附近的文字编码无法识别（请使用 UTF-8 或 GB18030）"
+            ) from None
         self.file.seek(0)
         self.reader = csv.reader(
             self.file, dialect="excel-tab" if "\t" in first and "," not in first else "excel"

@@ -15,6 +15,8 @@ from accounts.permissions import (
     can_act_for_region,
     can_decide_extract,
     can_read_ledgers,
+    can_retry_or_abandon_extract,
+    can_retry_or_abandon_run,
     can_review,
     is_caseworker,
     is_officer,
@@ -22,6 +24,7 @@ from accounts.permissions import (
 from accounts.personal_exports import list_export_response, personal_export_response
 from accounts.scope import filter_communities
 from benefits.services.followups import FACT_CLAUSE
+from common.background import sweep_when_embedded
 from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
 from config.listing import ListQuery, list_page
@@ -33,10 +36,14 @@ from ledgers.forms import ExtractUploadForm, ResolveForm, RunStartForm
 from ledgers.models import Extract, ReconciliationRun, ReviewTask
 from ledgers.rules import BY_CODE, RULES, rule_choices
 from ledgers.services import (
+    extract_abandon,
     extract_discard,
+    extract_is_stuck,
     extract_request_load,
+    extract_retry,
     extract_upload,
     review_resolve,
+    run_abandon,
     run_is_stalled,
     run_restart,
     run_start,
@@ -125,6 +132,7 @@ def extract_upload_view(request):
 def extract_detail(request, pk: int):
     if not can_read_ledgers(request.user):
         return HttpResponseForbidden("无权查看比对数据")
+    sweep_when_embedded("extract")
     extract = selectors.extract_get(user=request.user, pk=pk)
     return render(
         request,
@@ -135,6 +143,7 @@ def extract_detail(request, pk: int):
             "can_decide": can_decide_extract(request.user, extract)
             and extract.status == Extract.Status.CHECKED
             and extract.load_requested_at is None,
+            "can_unstick": can_retry_or_abandon_extract(request.user, extract) and extract_is_stuck(extract),
             "kind": KINDS.get(extract.kind),
             "runs": extract.runs.select_related("region").order_by("-id")[:10],
         },
@@ -176,6 +185,23 @@ def extract_decide(request, pk: int, action: str):
         messages.success(
             request, "已确认导入正确行，正在导入" if action == "load" else "已放弃，本文件不导入"
         )
+    return redirect("ledger_extract_detail", pk=extract.pk)
+
+
+@login_required
+@require_POST
+def extract_unstick(request, pk: int, action: str):
+    """重试 / 放弃 of an extract whose background work stopped."""
+    extract = selectors.extract_get(user=request.user, pk=pk)
+    service = extract_retry if action == "retry" else extract_abandon
+    try:
+        service(principal=request.user, extract=extract)
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except ServiceError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, "已重新排队处理" if action == "retry" else "已放弃，本文件不导入")
     return redirect("ledger_extract_detail", pk=extract.pk)
 
 
@@ -236,6 +262,7 @@ def _progress(run: ReconciliationRun) -> dict:
 @login_required
 def run_detail(request, pk: int):
     user = request.user
+    sweep_when_embedded("reconciliation")
     run = selectors.run_get(user=user, pk=pk)
     report = selectors.run_report(user=user, run=run) if run.status == ReconciliationRun.Status.DONE else None
     return render(
@@ -248,6 +275,7 @@ def run_detail(request, pk: int):
             "progress": _progress(run),
             "can_restart": can_act_for_region(user, run.region)
             and (run.status == ReconciliationRun.Status.FAILED or run_is_stalled(run)),
+            "can_abandon": can_retry_or_abandon_run(user, run) and run_is_stalled(run),
             "extracts": run.extracts.select_related("region").order_by("kind", "id"),
             "rules": RULES,
             "step_rows": _step_rows(run),
@@ -286,6 +314,21 @@ def run_restart_view(request, pk: int):
         flash(request, exc)
     else:
         messages.success(request, "已重新开始，从中断处继续")
+    return redirect("ledger_run_detail", pk=run.pk)
+
+
+@login_required
+@require_POST
+def run_abandon_view(request, pk: int):
+    run = selectors.run_get(user=request.user, pk=pk)
+    try:
+        run_abandon(acting_user=request.user, run=run)
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except ServiceError as exc:
+        flash(request, exc)
+    else:
+        messages.success(request, "已放弃本次比对")
     return redirect("ledger_run_detail", pk=run.pk)
 
 

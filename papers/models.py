@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from applications.models import Application
 from benefits.models import Enrolment
+from common.validators import no_hidden_characters
 
 
 class NoticeSequence(models.Model):
@@ -61,7 +62,7 @@ class DecisionNotice(models.Model):
     number = models.PositiveIntegerField("序号")
     reference = models.CharField("文号", max_length=40)
     decided_on = models.DateField("决定日期")
-    reason = models.TextField("事实和理由")
+    reason = models.TextField("事实和理由", validators=[no_hidden_characters])
     clause = models.CharField("依据", max_length=200)
     # What the notice states besides the reason (amounts, months, persons), as it was when issued.
     facts = models.JSONField("告知内容", default=dict, blank=True)

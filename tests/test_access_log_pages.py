@@ -61,3 +61,105 @@ def test_a_document_download_is_logged_with_the_address_behind_the_proxy(
     assert response.status_code == 200
     log = AccessLog.objects.get()
     assert (log.endpoint, log.what, log.ip) == (url, "下载申请材料", "198.51.100.23")
+
+
+# --- every page that shows a full ID number or bank account writes an access-log row --------------------------
+
+
+def _personal_world(caseworker, street_officer, county_officer):
+    """A household with a bank account, its application (with the economic check), enrolment and a generated
+    payment roll: every page about them has full ID numbers or accounts it might show."""
+    from benefits.services.rolls import roll_fill, roll_request
+
+    standard_make(year=2018)
+    household = household_make(
+        community_id=HOME_COMMUNITY, members=2, bank_name="农业银行", bank_account="6228480000123456789"
+    )
+    application = application_at(
+        "approved", household=household, caseworker=caseworker, street=street_officer, county=county_officer
+    )
+    from benefits.models import Enrolment
+
+    month = Enrolment.objects.get().start_month  # the first month the approved household is paid
+    roll, _ = roll_request(
+        acting_user=county_officer, county="360102", month=month, program="dibao", today=month, queue=False
+    )
+    roll_fill(roll_id=roll.pk)
+    secrets = [p.id_number for p in household.members.all()] + [household.bank_account]
+    return household, application, secrets
+
+
+def test_every_page_that_shows_a_full_id_number_or_account_is_logged(
+    client, caseworker, street_officer, county_officer, settings, tmp_path
+):
+    """Walks every URL pattern (the resolver's, so a page added later is covered) with the ids of the records
+    above, as each staff role of their region; a 200 answer whose body (an export's cells included) holds a full
+    ID number or bank account must have written an access-log row — through PERSONAL_PAGES or a logged export."""
+    from django.urls import get_resolver
+
+    from accounts.personal_reads import PERSONAL_PAGES
+    from conftest import body_text
+    from tests.test_scope_every_url import fill, walk
+
+    settings.MEDIA_ROOT = tmp_path
+    household, application, secrets = _personal_world(caseworker, street_officer, county_officer)
+    from benefits.models import Enrolment, PaymentRoll
+
+    ints = sorted(
+        {household.pk, application.pk, *household.members.values_list("pk", flat=True)}
+        | set(Enrolment.objects.values_list("pk", flat=True))
+        | set(PaymentRoll.objects.values_list("pk", flat=True))
+    )
+    texts = [HOME_COMMUNITY, "360102", secrets[0]]
+    routes = [(r, p) for r, p in walk(get_resolver().url_patterns) if not r.startswith("api/")]
+    names = {p.name for _, p in routes}
+    assert set(PERSONAL_PAGES) <= names, set(PERSONAL_PAGES) - names  # every listed page is a real URL
+    unlogged: set[str] = set()
+    shown: set[str] = set()
+    for user in (caseworker, street_officer, county_officer):
+        client.force_login(user)
+        for route, pattern in routes:
+            if pattern.name in {"logout", "password_change"}:
+                continue
+            for url in fill(route, pattern, ints, texts):
+                before = AccessLog.objects.count()
+                try:
+                    response = client.get(url)
+                except Exception:  # noqa: BLE001 — a page that cannot answer these ids is another test's concern
+                    continue
+                if response.status_code != 200:
+                    continue
+                body = body_text(response)
+                if any(secret in body for secret in secrets):
+                    shown.add(pattern.name)
+                    if AccessLog.objects.count() == before:
+                        unlogged.add(f"{pattern.name} {url} ({user.role})")
+    assert not unlogged, sorted(unlogged)
+    # the walk did meet the pages that show them
+    assert {"household_detail", "roll_detail"} <= shown, shown
+
+
+def test_each_listed_page_writes_one_access_log_row(
+    client, caseworker, street_officer, county_officer, settings, tmp_path
+):
+    from benefits.models import Enrolment, PaymentRoll
+
+    settings.MEDIA_ROOT = tmp_path
+    household, application, _ = _personal_world(caseworker, street_officer, county_officer)
+    pages = {
+        "household_detail": (caseworker, [household.pk]),
+        "application_detail": (caseworker, [application.pk]),
+        "enrolment_detail": (county_officer, [Enrolment.objects.get().pk]),
+        "roll_detail": (county_officer, [PaymentRoll.objects.get().pk]),
+    }
+    for name, (user, args) in pages.items():
+        client.force_login(user)
+        url = reverse(name, args=args)
+        before = AccessLog.objects.count()
+        assert client.get(url).status_code == 200, name
+        assert AccessLog.objects.count() == before + 1, name
+        log = AccessLog.objects.order_by("-id").first()
+        assert (log.user, log.endpoint) == (user, url)
+        from accounts.personal_reads import PERSONAL_PAGES
+
+        assert log.what == PERSONAL_PAGES[name]

@@ -12,7 +12,6 @@ def test_every_scheduled_task_exists():
         "benefits.tasks.gradual_exits_close_daily",
         "benefits.tasks.changed_households_recompute_daily",
         "inbox.digest_send_daily",
-        "imports.imports_sweep",
-        "accounts.export_jobs_sweep",
+        "imports.imports_sweep",  # the one sweeper of stuck work, background list exports included
     }
     assert tasks <= set(app.tasks)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Region
+from common.validators import no_hidden_characters
 from households.models import MONEY, Household, Person
 
 
@@ -130,7 +131,7 @@ class ReliefGrant(models.Model):
     )
     kind = models.CharField("救助类型", max_length=12, choices=Kind.choices)
     amount = models.DecimalField("救助金额（元）", **MONEY)
-    reason = models.TextField("困难情况")
+    reason = models.TextField("困难情况", validators=[no_hidden_characters])
     received_on = models.DateField("受理日期")
     route = models.CharField("审批层级", max_length=8, choices=Route.choices)
     status = models.CharField("状态", max_length=16, choices=Status.choices, db_index=True)

@@ -20,6 +20,7 @@ class PaymentRoll(models.Model):
         GENERATING = "generating", "生成中"
         READY = "ready", "待确认"
         LOCKED = "locked", "已确认锁定"
+        FAILED = "failed", "生成失败"
 
     county = models.ForeignKey(
         Region,
@@ -37,6 +38,7 @@ class PaymentRoll(models.Model):
     arrears_amount = models.DecimalField("其中补发金额（元）", default=Decimal("0"), **MONEY)
     held_count = models.PositiveIntegerField("暂缓发放笔数", default=0)
     task_id = models.CharField("生成任务", max_length=64, blank=True)
+    error = models.TextField("生成失败原因", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="生成人"
     )

@@ -3,35 +3,42 @@
 - `roll_request` finds or creates the one roll of (county, month, program) — the unique constraint makes a
   second request, even a concurrent one, return the same roll — and queues its generation.
 - `roll_fill` (run by the Celery task) writes every line with one INSERT … SELECT from the current enrolment
-  periods paying in the month, then claims the county's unpaid arrears and writes them as their own labelled
-  lines with a second INSERT … SELECT; a third writes the 增发 lines (Supplement). It holds the county lock (timeline.lock_counties), so it never reads a
-
-  lines with a second INSERT … SELECT, then the county's approved corrections of earlier locked rolls as a 冲正
-  and a 更正 line each (benefits.services.corrections). It holds the county lock (timeline.lock_counties), so it never reads a
-  half-applied change, and runs in one transaction: a roll is either empty and generating, or complete.
+  periods paying in the month, a second writes the 增发 lines (Supplement), then it claims the county's unpaid
+  arrears and writes them as their own labelled lines, then the county's approved corrections of earlier locked
+  rolls as a 冲正 and a 更正 line each (benefits.services.corrections). It holds the county lock
+  (timeline.lock_counties), so it never reads a half-applied change, and runs in one transaction: a roll is
+  either empty and generating, or complete.
 - `roll_lock` confirms it. A locked roll never changes: every service refuses, and changes nothing.
+- A roll 生成中 and silent longer than `ROLL_STALE_MINUTES` (its message never sent, its worker dead) is queued
+  again by the one sweeper (`ROLL_KIND`, common/background.py), twice, then it ends 生成失败 with a reason; the
+  county then retries it (`roll_retry`, 重试) or gives it up (`roll_abandon`, 放弃: the empty roll is deleted and
+  may be asked for again).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import Region
-from accounts.services import event_record
+from accounts.services import event_record, event_times
 from applications.models import Category
 from benefits.models import Arrear, Enrolment, EnrolmentPeriod, PaymentLine, PaymentRoll, Supplement
 from benefits.services import corrections, timeline
+from common import background
 from common.dates import month_label, next_month, parse_month
 from config.errors import PermissionDenied, ServiceError
 from households.models import Household, Person
 
+log = logging.getLogger(__name__)
 R = PaymentRoll.Status
 NO_ACCOUNT = "未登记银行账号"
 
@@ -166,7 +173,15 @@ def _queue(roll: PaymentRoll) -> None:
     roll.task_id = uuid.uuid4().hex
     roll.save(update_fields=["task_id"])
     roll_id, task_id = roll.pk, roll.task_id
-    transaction.on_commit(lambda: roll_generate.apply_async(args=[roll_id], task_id=task_id))
+    transaction.on_commit(lambda: _send(roll_generate, roll_id, task_id))
+
+
+def _send(task, roll_id: int, task_id: str) -> None:
+    """Broker down: the roll waits 生成中, and the sweeper queues it again (common/background.py)."""
+    try:
+        task.apply_async(args=[roll_id], task_id=task_id)
+    except Exception as exc:  # noqa: BLE001 — kombu OperationalError, redis ConnectionError, OSError
+        log.error("could not queue the generation of roll %s, the sweeper will retry: %s", roll_id, exc)
 
 
 def roll_fill(*, roll_id: int, progress: Callable[[str, int], None] | None = None) -> PaymentRoll:
@@ -224,6 +239,92 @@ def roll_fill(*, roll_id: int, progress: Callable[[str, int], None] | None = Non
             },
         )
     return roll
+
+
+# --- stuck generation: the sweeper's kind, and the county's 重试 / 放弃 --------------------------------
+
+REQUEUED = "发放花名册重新排队生成"
+STUCK_MESSAGE = "后台生成多次中断，已停止；请点“重试”重新生成，或“放弃”后重新申请"
+
+
+def _requeue(roll: PaymentRoll, actor) -> None:
+    with transaction.atomic():
+        roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
+        if roll.status == R.FAILED:
+            roll.status, roll.error = R.GENERATING, ""
+            roll._history_user = actor
+            roll.save(update_fields=["status", "error"])
+        event_record(actor=actor, verb=REQUEUED, target=roll, region_code=roll.county_id)
+        _queue(roll)
+
+
+def _fail(roll: PaymentRoll) -> None:
+    with transaction.atomic():
+        if PaymentRoll.objects.filter(pk=roll.pk, status=R.GENERATING).update(
+            status=R.FAILED, error=STUCK_MESSAGE
+        ):
+            event_record(
+                actor=None,
+                verb="发放花名册生成失败",
+                target=roll,
+                region_code=roll.county_id,
+                data={"error": STUCK_MESSAGE},
+            )
+
+
+ROLL_KIND = background.Kind(
+    key="roll",
+    label="发放花名册生成",
+    stuck_after=lambda: dt.timedelta(minutes=settings.ROLL_STALE_MINUTES),
+    busy=lambda cutoff: PaymentRoll.objects.filter(status=R.GENERATING, created_at__lt=cutoff),
+    last_activity=lambda roll: roll.created_at,
+    requeues=lambda roll: event_times(target=roll, verb=REQUEUED),
+    requeue=_requeue,
+    fail=_fail,
+)
+
+
+def roll_is_stuck(roll: PaymentRoll, now: dt.datetime | None = None) -> bool:
+    """Failed, or generating and silent longer than ROLL_STALE_MINUTES: its county may retry or abandon it."""
+    return roll.status == R.FAILED or (
+        roll.status == R.GENERATING and background.is_stuck(ROLL_KIND, roll, now)
+    )
+
+
+def _stuck_or_refuse(acting_user, roll: PaymentRoll) -> PaymentRoll:
+    if not permissions.can_retry_or_abandon_roll(acting_user, roll):
+        raise PermissionDenied("只有本县（区）民政部门可以处理本县的发放花名册")
+    roll = PaymentRoll.objects.select_for_update().get(pk=roll.pk)
+    if not roll_is_stuck(roll):
+        raise ServiceError(
+            f"该花名册当前状态为“{roll.get_status_display()}”，没有停滞，不能重试或放弃", code="not_stuck"
+        )
+    return roll
+
+
+def roll_retry(*, acting_user, roll: PaymentRoll) -> PaymentRoll:
+    """The county queues a failed or stuck generation again (重试)."""
+    with transaction.atomic():
+        roll = _stuck_or_refuse(acting_user, roll)
+        _requeue(roll, acting_user)
+    roll.refresh_from_db()
+    return roll
+
+
+def roll_abandon(*, acting_user, roll: PaymentRoll) -> None:
+    """The county gives up a failed or stuck generation (放弃): the roll, which has no line yet (a roll is
+    filled in one transaction), is deleted, and the same month and program may be asked for again."""
+    with transaction.atomic():
+        roll = _stuck_or_refuse(acting_user, roll)
+        event_record(
+            actor=acting_user,
+            verb=f"放弃生成{month_label(roll.month)}{Category(roll.program).label}发放花名册",
+            target=roll,
+            region_code=roll.county_id,
+            data={"status": roll.status},
+        )
+        roll._history_user = acting_user
+        roll.delete()
 
 
 def _locked_roll(roll: PaymentRoll, acting_user, action: str) -> PaymentRoll:

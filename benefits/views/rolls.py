@@ -21,6 +21,7 @@ from benefits.services import rolls as services
 from benefits.views.common import PAGE_SIZE, roll_filters
 from benefits.views.corrections import may_request as may_request_correction
 from common import idnumber
+from common.background import sweep_when_embedded
 from common.errors import apply_to_form, flash
 from common.spreadsheets import csv_stream_response, workbook_response
 from config.errors import PermissionDenied, ServiceError
@@ -86,6 +87,7 @@ def _progress(roll: PaymentRoll) -> dict | None:
 @login_required
 def roll_detail(request, pk: int):
     user = request.user
+    sweep_when_embedded("roll")
     roll = selectors.roll_get(user=user, pk=pk)
     full = permissions.sees_full_ids(user, roll.county_id)
     held_only = request.GET.get("held") == "1"
@@ -119,9 +121,32 @@ def roll_detail(request, pk: int):
             "can_manage": permissions.can_manage_roll(user, roll.county_id)
             and roll.status == PaymentRoll.Status.READY,
             "progress": _progress(roll),
+            "can_unstick": permissions.can_retry_or_abandon_roll(user, roll) and services.roll_is_stuck(roll),
             "hold_form": HoldForm(),
         },
     )
+
+
+@require_POST
+@login_required
+def roll_unstick(request, pk: int, action: str):
+    """重试 / 放弃 of a roll whose generation stopped (生成失败, or 生成中 past ROLL_STALE_MINUTES)."""
+    roll = selectors.roll_get(user=request.user, pk=pk)
+    try:
+        if action == "retry":
+            services.roll_retry(acting_user=request.user, roll=roll)
+        else:
+            services.roll_abandon(acting_user=request.user, roll=roll)
+    except PermissionDenied as exc:
+        return HttpResponseForbidden(exc.message)
+    except ServiceError as exc:
+        flash(request, exc)
+        return redirect("roll_detail", pk=pk)
+    if action == "retry":
+        messages.success(request, "已重新排队生成")
+        return redirect("roll_detail", pk=pk)
+    messages.success(request, "已放弃，可重新申请生成该月花名册")
+    return redirect("roll_list")
 
 
 @require_POST

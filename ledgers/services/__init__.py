@@ -1,5 +1,5 @@
 """Writes of the ledgers app: extracts (upload, validate, load, discard), runs (start, execute, restart),
-review tasks (resolve)."""
+review tasks (resolve), stuck work (the sweeper's kinds, 重试 / 放弃)."""
 
 from ledgers.services.extracts import (
     extract_discard,
@@ -20,8 +20,22 @@ from ledgers.services.runs import (
     run_scheduled,
     run_start,
 )
+from ledgers.services.stuck import (
+    EXTRACT_KIND,
+    RUN_KIND,
+    extract_abandon,
+    extract_is_stuck,
+    extract_retry,
+    run_abandon,
+)
 
 __all__ = [
+    "EXTRACT_KIND",
+    "RUN_KIND",
+    "extract_abandon",
+    "extract_is_stuck",
+    "extract_retry",
+    "run_abandon",
     "extract_discard",
     "extract_load",
     "extract_process",

@@ -166,9 +166,10 @@ def extract_upload(
 
 
 def _queue_process(extract_id: int) -> None:
+    from config.queueing import enqueue
     from ledgers.tasks import extract_process
 
-    extract_process.delay(extract_id)
+    enqueue(extract_process, extract_id)  # broker down: the extract waits, and the sweeper queues it again
 
 
 def _region_codes(kind: str) -> frozenset[str]:

@@ -145,9 +145,10 @@ def _overlap_error() -> ServiceError:
 
 
 def _queue_run(run_id: int) -> None:
+    from config.queueing import enqueue
     from ledgers.tasks import reconcile_run
 
-    reconcile_run.delay(run_id)
+    enqueue(reconcile_run, run_id)  # broker down: the run waits, and the sweeper queues it again
 
 
 def run_start(*, acting_user, region: Region, period: str, trigger: str = Run.Trigger.MANUAL) -> Run:
