@@ -22,12 +22,12 @@ from accounts.permissions import (
     is_officer,
 )
 from accounts.personal_exports import list_export_response, personal_export_response
-from accounts.scope import filter_communities
+from accounts.scope import filter_communities, narrow_to_region
 from benefits.services.followups import FACT_CLAUSE
 from common.background import sweep_when_embedded
 from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
-from config.listing import ListQuery, list_page
+from config.listing import ListQuery, list_page, sort_order
 from config.middleware import request_max_bytes
 from ledgers import periods, selectors
 from ledgers.describe import describe
@@ -88,14 +88,54 @@ def home(request):
 def extract_list(request):
     if not can_read_ledgers(request.user):
         return HttpResponseForbidden("无权查看比对数据")
+    filters, notes = _extract_filters(request)
+    qs = narrow_to_region(selectors.extract_list(user=request.user), filters["community"], "region__code")
+    for key in ("status", "kind", "period"):
+        if filters[key]:
+            qs = qs.filter(**{key: filters[key]})
+    qs = qs.order_by(*sort_order(filters["sort"], EXTRACT_SORTS, "-id"))
     return render(
         request,
         "ledgers/extract_list.html",
         {
-            "page": _page(request, selectors.extract_list(user=request.user)),
+            "page": _page(request, qs),
             "can_upload": is_officer(request.user),
+            "filters": filters,
+            "filter_notes": notes,
+            "statuses": Extract.Status.choices,
+            "kinds": [(code, kind.label) for code, kind in KINDS.items()],
+            "communities": filter_communities(request.user),
         },
     )
+
+
+EXTRACT_SORTS = {"id": "id", "period": "period", "status": "status", "rows_total": "rows_total"}
+EXTRACT_SORTS |= {"created_at": "created_at"}
+RUN_SORTS = {"id": "id", "period": "period", "status": "status", "started_at": "started_at"}
+
+
+def _period(q: ListQuery) -> str:
+    """A 比对期 like 2025H2, else "" with a note."""
+    value = q.text("period")
+    if not value:
+        return ""
+    try:
+        return periods.normalise(value)
+    except periods.InvalidPeriod:
+        q.notes.append(f"比对期“{value}”不是有效的比对期（应为 2025H2 这样的年份+半年），已忽略该筛选条件")
+        return ""
+
+
+def _extract_filters(request) -> tuple[dict, list[str]]:
+    q = ListQuery(request.GET)
+    filters = {
+        "status": q.choice("status", Extract.Status.choices, "状态"),
+        "kind": q.choice("kind", list(KINDS), "数据类型"),
+        "period": _period(q),
+        "community": q.region(),
+        "sort": q.text("sort"),
+    }
+    return filters, q.notes
 
 
 @request_max_bytes("EXTRACT_UPLOAD_MAX_BYTES")
@@ -212,12 +252,28 @@ def extract_unstick(request, pk: int, action: str):
 def run_list(request):
     if not can_read_ledgers(request.user):
         return HttpResponseForbidden("无权查看比对结果")
+    q = ListQuery(request.GET)
+    filters = {
+        "status": q.choice("status", ReconciliationRun.Status.choices, "状态"),
+        "trigger": q.choice("trigger", ReconciliationRun.Trigger.choices, "发起方式"),
+        "period": _period(q),
+        "sort": q.text("sort"),
+    }
+    qs = selectors.run_list(user=request.user)
+    for key in ("status", "trigger", "period"):
+        if filters[key]:
+            qs = qs.filter(**{key: filters[key]})
+    qs = qs.order_by(*sort_order(filters["sort"], RUN_SORTS, "-id"))
     return render(
         request,
         "ledgers/run_list.html",
         {
-            "page": _page(request, selectors.run_list(user=request.user)),
+            "page": _page(request, qs),
             "form": RunStartForm(user=request.user) if is_officer(request.user) else None,
+            "filters": filters,
+            "filter_notes": q.notes,
+            "statuses": ReconciliationRun.Status.choices,
+            "triggers": ReconciliationRun.Trigger.choices,
         },
     )
 

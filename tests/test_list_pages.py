@@ -106,6 +106,34 @@ def review_tasks(n: int, caseworker) -> None:
         ReviewTask.objects.create(finding=finding, region_id=HOME_COMMUNITY)
 
 
+def extracts(n: int, user, *, status: str = "loaded", region: str = HOME_COMMUNITY) -> None:
+    from ledgers.models import Extract
+
+    start = Extract.objects.count()
+    Extract.objects.bulk_create(
+        Extract(
+            kind="death",
+            period="2018H2",
+            region_id=region,
+            uploaded_by=user,
+            original_name=f"死亡{i}.csv",
+            stored_name=f"w16b-{i}.csv",
+            file_format="csv",
+            status=status,
+        )
+        for i in range(start, start + n)
+    )
+
+
+def runs(n: int, user, *, status: str = "done") -> None:
+    from ledgers.models import ReconciliationRun
+
+    ReconciliationRun.objects.bulk_create(
+        ReconciliationRun(region_id="360102", period="2018H2", requested_by=user, status=status)
+        for _ in range(n)
+    )
+
+
 LISTS = {
     # name: (url name, who, make rows, filters that narrow nothing away, a sort key the page offers)
     "households": (
@@ -144,6 +172,14 @@ LISTS = {
         f"community={HOME_COMMUNITY}&status=open&rule=deceased_paid",
         "-id",
     ),
+    "extracts": (
+        "ledger_extracts",
+        "county_officer",
+        extracts,
+        f"community={HOME_COMMUNITY}&status=loaded&kind=death&period=2018H2",
+        "-rows_total",
+    ),
+    "reconciliation runs": ("ledger_runs", "county_officer", runs, "status=done&period=2018H2", "period"),
 }
 
 
@@ -175,7 +211,8 @@ def test_a_list_costs_the_same_queries_for_3_and_30_rows_and_its_pages_keep_the_
     assert second == few and "第 2 /" in page2
 
 
-BAD = "page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
+NO_MONTH = ("review_queue", "correction_list", "county_task_list", "ledger_extracts", "ledger_runs")
+BAD = "period=2018H9&trigger=x&page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
 
 
 @pytest.mark.parametrize(
@@ -197,6 +234,8 @@ BAD = "page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x
         ("ledger_tasks", "caseworker"),
         ("ledger_task_export", "caseworker"),
         ("import_home", "caseworker"),
+        ("ledger_extracts", "county_officer"),
+        ("ledger_runs", "county_officer"),
     ],
 )
 def test_bad_filter_values_do_not_break_a_list(url_name, who, client, request):
@@ -206,7 +245,7 @@ def test_bad_filter_values_do_not_break_a_list(url_name, who, client, request):
     if "export" not in url_name and url_name not in ("application_list", "enrolment_list"):
         page = response.content.decode()
         assert "已忽略该筛选条件" in page
-        assert "不是有效的月份" in page or url_name in ("review_queue", "correction_list", "county_task_list")
+        assert "不是有效的月份" in page or url_name in NO_MONTH
 
 
 def test_the_household_list_filters_and_sorts(client, caseworker):
@@ -224,3 +263,31 @@ def test_the_household_list_filters_and_sorts(client, caseworker):
     _, page = queries(client, f"{reverse('household_list')}?month=2026-13")
     assert "建档月份“2026-13”不是有效的月份（应为 2026-05 这样的年月），已忽略该筛选条件" in page
     assert "共 2 户" in page  # the caseworker's community only; the bad month is ignored, not "nothing"
+
+
+def test_the_extract_list_narrows_by_status_and_stays_in_scope(client, county_officer, make_user):
+    extracts(2, county_officer)
+    extracts(3, county_officer, status="rejected")
+    extracts(1, county_officer, region="360102002002")
+    client.force_login(county_officer)
+    url = reverse("ledger_extracts")
+    assert "共 6 份" in queries(client, url)[1]
+    assert "共 3 份" in queries(client, f"{url}?status=rejected")[1]
+    assert "共 5 份" in queries(client, f"{url}?community={HOME_COMMUNITY}")[1]
+    page = queries(client, f"{url}?period=2018H9")[1]
+    assert "比对期“2018H9”不是有效的比对期" in page and "共 6 份" in page
+    # an officer of another county sees none of them, whatever ?community= says
+    other = make_user("county", "360103", "co2")
+    client.force_login(other)
+    assert "共 0 份" in queries(client, f"{url}?community={HOME_COMMUNITY}")[1]
+
+
+def test_the_run_list_narrows_by_status_and_trigger(client, county_officer):
+    runs(2, county_officer)
+    runs(1, county_officer, status="failed")
+    client.force_login(county_officer)
+    url = reverse("ledger_runs")
+    assert "共 3 次" in queries(client, url)[1]
+    assert "共 1 次" in queries(client, f"{url}?status=failed")[1]
+    assert "共 0 次" in queries(client, f"{url}?trigger=schedule")[1]
+    assert "共 2 次" in queries(client, f"{url}?status=done&period=2018h2")[1]
