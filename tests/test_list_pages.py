@@ -106,6 +106,26 @@ def review_tasks(n: int, caseworker) -> None:
         ReviewTask.objects.create(finding=finding, region_id=HOME_COMMUNITY)
 
 
+def filed(n: int, user, *, kind: str = "urgent", community: str = HOME_COMMUNITY) -> None:
+    from django.utils import timezone
+
+    for h in [household_make(community_id=community) for _ in range(n)]:
+        ReliefGrant.objects.create(
+            household=h,
+            person=h.members.first(),
+            kind=kind,
+            amount=Decimal("300"),
+            reason="火灾",
+            received_on=dt.date(2026, 5, 3),
+            route="street",
+            status="paid",
+            filing="filed",
+            filed_at=timezone.make_aware(dt.datetime(2026, 5, 20, 10)),
+            paid_at=timezone.make_aware(dt.datetime(2026, 5, 19, 10)),
+            created_by=user,
+        )
+
+
 def extracts(n: int, user, *, status: str = "loaded", region: str = HOME_COMMUNITY) -> None:
     from ledgers.models import Extract
 
@@ -179,6 +199,13 @@ LISTS = {
         f"community={HOME_COMMUNITY}&status=loaded&kind=death&period=2018H2",
         "-rows_total",
     ),
+    "street filings": (
+        "relief_filed",
+        "county_officer",
+        filed,
+        f"filing=filed&kind=urgent&community={HOME_COMMUNITY}&month=2026-05",
+        "amount",
+    ),
     "reconciliation runs": ("ledger_runs", "county_officer", runs, "status=done&period=2018H2", "period"),
 }
 
@@ -211,8 +238,15 @@ def test_a_list_costs_the_same_queries_for_3_and_30_rows_and_its_pages_keep_the_
     assert second == few and "第 2 /" in page2
 
 
-NO_MONTH = ("review_queue", "correction_list", "county_task_list", "ledger_extracts", "ledger_runs")
-BAD = "period=2018H9&trigger=x&page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
+NO_MONTH = (
+    "review_queue",
+    "correction_list",
+    "county_task_list",
+    "ledger_extracts",
+    "ledger_runs",
+    "fund_list",
+)
+BAD = "fund=x&filing=x&period=2018H9&trigger=x&page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
 
 
 @pytest.mark.parametrize(
@@ -236,6 +270,8 @@ BAD = "period=2018H9&trigger=x&page=abc&status=nonsense&month=2026-13&community=
         ("import_home", "caseworker"),
         ("ledger_extracts", "county_officer"),
         ("ledger_runs", "county_officer"),
+        ("relief_filed", "county_officer"),
+        ("fund_list", "county_officer"),
     ],
 )
 def test_bad_filter_values_do_not_break_a_list(url_name, who, client, request):
@@ -291,3 +327,43 @@ def test_the_run_list_narrows_by_status_and_trigger(client, county_officer):
     assert "共 1 次" in queries(client, f"{url}?status=failed")[1]
     assert "共 0 次" in queries(client, f"{url}?trigger=schedule")[1]
     assert "共 2 次" in queries(client, f"{url}?status=done&period=2018h2")[1]
+
+
+def test_the_street_filings_narrow_by_kind_and_community_within_scope(client, county_officer, street_officer):
+    filed(2, county_officer)
+    filed(1, county_officer, kind="expenditure")
+    filed(1, county_officer, community="360102002002")
+    client.force_login(county_officer)
+    url = reverse("relief_filed")
+    assert queries(client, url)[1].count("<tr><td><a href") == 4
+    assert queries(client, f"{url}?kind=expenditure")[1].count("<tr><td><a href") == 1
+    assert queries(client, f"{url}?community={HOME_COMMUNITY}")[1].count("<tr><td><a href") == 3
+    assert queries(client, f"{url}?month=2026-04")[1].count("<tr><td><a href") == 0
+    page = queries(client, f"{url}?month=2026-13")[1]
+    assert "备案月份“2026-13”不是有效的月份" in page and page.count("<tr><td><a href") == 4
+    # a community outside the user's scope yields nothing
+    assert queries(client, f"{url}?community=360103001001")[1].count("<tr><td><a href") == 0
+
+
+def test_the_reserve_fund_list_narrows_by_fund_state(client, county_officer):
+    from benefits.models import ReserveFund
+    from accounts.models import Region
+
+    streets = list(
+        Region.objects.filter(level=Region.Level.STREET, code__startswith="360102").values_list(
+            "code", flat=True
+        )
+    )
+    ReserveFund.objects.create(street_id=streets[0], balance=Decimal("500"))
+    ReserveFund.objects.create(street_id=streets[1], balance=Decimal("0"))
+    client.force_login(county_officer)
+    url = reverse("fund_list")
+    assert f"共 {len(streets)} 个街道" in queries(client, url)[1]
+    assert "共 1 个街道" in queries(client, f"{url}?fund=funded")[1]
+    assert "共 1 个街道" in queries(client, f"{url}?fund=empty")[1]
+    assert f"共 {len(streets) - 2} 个街道" in queries(client, f"{url}?fund=none")[1]
+    page = queries(client, f"{url}?sort=-balance")[1]
+    assert page.index(f"/{streets[0]}/") < page.index(f"/{streets[1]}/")
+    page = queries(client, f"{url}?sort=balance")[1]
+    assert page.index(f"/{streets[1]}/") < page.index(f"/{streets[0]}/")
+    assert "没有“x”这种备用金状态，已忽略该筛选条件" in queries(client, f"{url}?fund=x")[1]

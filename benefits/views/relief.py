@@ -11,7 +11,7 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 
 from accounts import permissions
-from accounts.scope import filter_communities
+from accounts.scope import filter_communities, narrow_to_region
 from benefits import selectors
 from benefits.forms import (
     AnswerForm,
@@ -28,7 +28,7 @@ from benefits.services import relief as services
 from benefits.views.common import PAGE_SIZE, relief_filters
 from common.errors import apply_to_form
 from config.errors import PermissionDenied, ServiceError
-from config.listing import list_page
+from config.listing import ListQuery, list_page, sort_order
 from households import selectors as case_selectors
 
 G = ReliefGrant.Status
@@ -38,11 +38,45 @@ F = ReliefGrant.Filing
 @login_required
 def fund_list(request):
     user = request.user
-    streets = selectors.street_scope(user=user).order_by("code")
+    q = ListQuery(request.GET)
+    filters = {
+        "fund": q.choice("fund", FUND_STATES, "备用金状态"),
+        "q": q.text("q"),
+        "sort": q.text("sort"),
+    }
+    streets = selectors.street_scope(user=user)
+    if filters["q"]:
+        streets = streets.filter(name__contains=filters["q"])
+    if filters["fund"] == "none":
+        streets = streets.filter(reserve_fund__isnull=True)
+    elif filters["fund"] == "empty":
+        streets = streets.filter(reserve_fund__balance=0)
+    elif filters["fund"] == "funded":
+        streets = streets.filter(reserve_fund__balance__gt=0)
+    # a region's key is its code: it breaks ties instead of sort_order's id
+    order = [
+        f.replace("id", "code") if f.lstrip("-") == "id" else f
+        for f in sort_order(filters["sort"], FUND_SORTS, "code")
+    ]
+    streets = streets.order_by(*order)
     funds = {f.street_id: f for f in selectors.fund_list(user=user)}
-    page = Paginator(streets, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = list_page(request, streets, PAGE_SIZE)
     rows = [{"street": s, "fund": funds.get(s.code)} for s in page.object_list]
-    return render(request, "benefits/fund_list.html", {"page": page, "rows": rows})
+    return render(
+        request,
+        "benefits/fund_list.html",
+        {"page": page, "rows": rows, "filters": filters, "filter_notes": q.notes, "fund_states": FUND_STATES},
+    )
+
+
+FUND_STATES = (("funded", "有余额"), ("empty", "余额为零"), ("none", "未建立"))
+FUND_SORTS = {"code": "code", "name": "name", "balance": "reserve_fund__balance"}
+FILED_SORTS = {
+    "id": "id",
+    "amount": "amount",
+    "filed_at": "filed_at",
+    "community": "household__community__code",
+}
 
 
 @login_required
@@ -267,16 +301,34 @@ def relief_detail(request, pk: int):
 def relief_filed(request):
     """The county's list of what its streets paid from their reserve funds and filed."""
     user = request.user
-    filing = request.GET.get("filing", "")
-    page = Paginator(selectors.relief_filed(user=user, filing=filing), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    filings = [(v, label) for v, label in F.choices if v not in ("", F.PENDING)]
+    q = ListQuery(request.GET)
+    filters = {
+        "filing": q.choice("filing", filings, "备案状态"),
+        "kind": q.choice("kind", ReliefGrant.Kind.choices, "救助类型"),
+        "community": q.region(),
+        "month": q.month("month", "备案月份"),
+        "sort": q.text("sort"),
+    }
+    qs = selectors.relief_filed(user=user, filing=filters["filing"])
+    qs = narrow_to_region(qs, filters["community"], "household__community__code")
+    if filters["kind"]:
+        qs = qs.filter(kind=filters["kind"])
+    if filters["month"]:
+        qs = qs.filter(filed_at__year=filters["month"].year, filed_at__month=filters["month"].month)
+    if filters["sort"]:
+        qs = qs.order_by(*sort_order(filters["sort"], FILED_SORTS, "-filed_at"))
+    page = list_page(request, qs, PAGE_SIZE)
     return render(
         request,
         "benefits/relief_filed.html",
         {
             "page": page,
-            "filing": filing,
-            "filings": [(v, label) for v, label in F.choices if v not in ("", F.PENDING)],
+            "filing": filters["filing"],
+            "filings": filings,
+            "kinds": ReliefGrant.Kind.choices,
+            "filters": filters,
+            "filter_notes": q.notes,
+            "communities": filter_communities(user),
         },
     )
