@@ -346,8 +346,8 @@ def test_the_street_filings_narrow_by_kind_and_community_within_scope(client, co
 
 
 def test_the_reserve_fund_list_narrows_by_fund_state(client, county_officer):
-    from benefits.models import ReserveFund
     from accounts.models import Region
+    from benefits.models import ReserveFund
 
     streets = list(
         Region.objects.filter(level=Region.Level.STREET, code__startswith="360102").values_list(
