@@ -20,11 +20,11 @@ from django.views.decorators.http import require_GET
 
 from accounts.permissions import can_manage_offer
 from accounts.personal_exports import list_export_response
-from accounts.scope import can_write_region, communities_for, filter_communities
+from accounts.scope import can_write_region, communities_for, filter_communities, narrow_to_region
 from applications.forms import IntakeForm
 from common.errors import apply_to_form, flash
 from config.errors import PermissionDenied, ServiceError
-from config.listing import ListQuery, list_page
+from config.listing import ListQuery, list_page, sort_order
 from config.params import positive_int
 from help import exports, forms
 from help import selectors as help_selectors
@@ -35,6 +35,12 @@ from households.exports import choice_label
 from households.models import Person
 
 PAGE_SIZE = 20
+PAIRING_SORTS = {"id": "id", "started_on": "started_on", "last_visit": "last_visit"}
+JOB_SORTS = {"household": "household_id", "name": "name", "community": "household__community__code"}
+JOB_SORTS |= {"support_count": "support_count", "last_support": "last_support"}
+STUDENT_SORTS = {"name": "person__name", "community": "person__household__community__code"}
+STUDENT_SORTS |= {"school": "school", "stage": "stage", "updated_at": "updated_at"}
+PAIRING_SORTS |= {"community": "household__community__code", "visit_count": "visit_count"}
 LEAD_ACTIONS = {  # action → (url name, button text)
     "visit": ("lead_visit", "录入走访"),
     "link": ("lead_link", "关联家庭档案"),
@@ -331,7 +337,21 @@ def lead_close(request, pk: int):
 @login_required
 def pairing_list(request):
     user, today = request.user, timezone.localdate()
-    page = _page(request, help_selectors.pairing_list(user=user, status=request.GET.get("status", "active")))
+    q = ListQuery(request.GET)
+    filters = {
+        "status": q.choice("status", Pairing.Status.choices, "状态", default="active", extra=("all",)),
+        "helper_kind": q.choice("helper_kind", Pairing.HelperKind.choices, "帮扶责任人身份"),
+        "community": q.region(),
+        "month": q.month("month", "结对月份"),
+        "sort": q.text("sort"),
+    }
+    qs = help_selectors.pairing_list(user=user, status=filters["status"])
+    qs = narrow_to_region(qs, filters["community"], "household__community__code")
+    if filters["helper_kind"]:
+        qs = qs.filter(helper_kind=filters["helper_kind"])
+    if filters["month"]:
+        qs = qs.filter(started_on__year=filters["month"].year, started_on__month=filters["month"].month)
+    page = _page(request, qs.order_by(*sort_order(filters["sort"], PAIRING_SORTS, "-id")))
     stale = _page(request, help_selectors.pairings_without_recent_visit(user=user, today=today), "stale_page")
     unpaired = _page(request, help_selectors.households_without_pairing(user=user), "unpaired_page")
     return render(
@@ -341,7 +361,11 @@ def pairing_list(request):
             "page": page,
             "stale": stale,
             "unpaired": unpaired,
-            "status": request.GET.get("status", "active"),
+            "status": filters["status"],
+            "filters": filters,
+            "filter_notes": q.notes,
+            "helper_kinds": Pairing.HelperKind.choices,
+            "communities": filter_communities(user),
             "visit_days": help_selectors.PAIRING_VISIT_DAYS,
             "cutoff": help_selectors.pairing_cutoff(today),
             "counts": help_selectors.pairing_counts(user=user, today=today),
@@ -440,9 +464,17 @@ def pairing_end(request, pk: int):
 @login_required
 def job_list(request):
     user, today = request.user, timezone.localdate()
-    employment = request.GET.get("employment", "")
+    q = ListQuery(request.GET)
+    filters = {
+        "employment": q.choice("employment", Person.Employment.choices, "就业状况"),
+        "community": q.region(),
+        "sort": q.text("sort"),
+    }
+    employment = filters["employment"]
     zero = _page(request, help_selectors.zero_employment_households(user=user, today=today), "zero_page")
-    page = _page(request, help_selectors.able_members(user=user, today=today, employment=employment))
+    qs = help_selectors.able_members(user=user, today=today, employment=employment)
+    qs = narrow_to_region(qs, filters["community"], "household__community__code")
+    page = _page(request, qs.order_by(*sort_order(filters["sort"], JOB_SORTS, "household")))
     return render(
         request,
         "help/job_list.html",
@@ -451,6 +483,9 @@ def job_list(request):
             "page": page,
             "employment": employment,
             "employments": Person.Employment.choices,
+            "filters": filters,
+            "filter_notes": q.notes,
+            "communities": filter_communities(user),
             "counts": help_selectors.job_counts(user=user, today=today),
         },
     )
@@ -550,8 +585,27 @@ def job_refusal(request, person_pk: int):
 
 @login_required
 def student_list(request):
-    status = request.GET.get("status", SchoolRecord.Status.IN_SCHOOL)
-    page = _page(request, help_selectors.student_list(user=request.user, status=status))
+    q = ListQuery(request.GET)
+    filters = {
+        "status": q.choice(
+            "status",
+            SchoolRecord.Status.choices,
+            "在读状态",
+            default=SchoolRecord.Status.IN_SCHOOL,
+            extra=("all",),
+        ),
+        "stage": q.choice("stage", SchoolRecord.Stage.choices, "学段"),
+        "community": q.region(),
+        "sort": q.text("sort"),
+    }
+    status = filters["status"]
+    qs = help_selectors.student_list(user=request.user, status=status)
+    qs = narrow_to_region(qs, filters["community"], "person__household__community__code")
+    if filters["stage"]:
+        qs = qs.filter(stage=filters["stage"])
+    if filters["sort"]:
+        qs = qs.order_by(*sort_order(filters["sort"], STUDENT_SORTS, "-updated_at"))
+    page = _page(request, qs)
     return render(
         request,
         "help/student_list.html",
@@ -559,6 +613,10 @@ def student_list(request):
             "page": page,
             "status": status,
             "statuses": SchoolRecord.Status.choices,
+            "stages": SchoolRecord.Stage.choices,
+            "filters": filters,
+            "filter_notes": q.notes,
+            "communities": filter_communities(request.user),
         },
     )
 

@@ -126,6 +126,29 @@ def filed(n: int, user, *, kind: str = "urgent", community: str = HOME_COMMUNITY
         )
 
 
+def pairings(n: int, user, *, kind: str = "cadre", community: str = HOME_COMMUNITY) -> None:
+    from help.models import Pairing
+
+    for h in [household_make(community_id=community, members=1) for _ in range(n)]:
+        Pairing.objects.create(
+            household=h,
+            helper_name="李干部",
+            helper_kind=kind,
+            helper_unit="区民政局",
+            started_on=dt.date(2026, 5, 6),
+            created_by=user,
+        )
+
+
+def school_records(n: int, user, *, stage: str = "junior", community: str = HOME_COMMUNITY) -> None:
+    from help.models import SchoolRecord
+
+    for h in [household_make(community_id=community, members=1) for _ in range(n)]:
+        SchoolRecord.objects.create(
+            person=h.members.first(), school="南昌二中", stage=stage, recorded_by=user
+        )
+
+
 def extracts(n: int, user, *, status: str = "loaded", region: str = HOME_COMMUNITY) -> None:
     from ledgers.models import Extract
 
@@ -206,6 +229,20 @@ LISTS = {
         f"filing=filed&kind=urgent&community={HOME_COMMUNITY}&month=2026-05",
         "amount",
     ),
+    "pairings": (
+        "pairing_list",
+        "street_officer",
+        pairings,
+        f"status=active&helper_kind=cadre&community={HOME_COMMUNITY}&month=2026-05",
+        "started_on",
+    ),
+    "students": (
+        "student_list",
+        "street_officer",
+        school_records,
+        f"status=in_school&stage=junior&community={HOME_COMMUNITY}",
+        "school",
+    ),
     "reconciliation runs": ("ledger_runs", "county_officer", runs, "status=done&period=2018H2", "period"),
 }
 
@@ -245,8 +282,10 @@ NO_MONTH = (
     "ledger_extracts",
     "ledger_runs",
     "fund_list",
+    "student_list",
+    "job_list",
 )
-BAD = "fund=x&filing=x&period=2018H9&trigger=x&page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
+BAD = "helper_kind=x&stage=x&employment=x&fund=x&filing=x&period=2018H9&trigger=x&page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
 
 
 @pytest.mark.parametrize(
@@ -272,6 +311,9 @@ BAD = "fund=x&filing=x&period=2018H9&trigger=x&page=abc&status=nonsense&month=20
         ("ledger_runs", "county_officer"),
         ("relief_filed", "county_officer"),
         ("fund_list", "county_officer"),
+        ("pairing_list", "caseworker"),
+        ("student_list", "caseworker"),
+        ("job_list", "caseworker"),
     ],
 )
 def test_bad_filter_values_do_not_break_a_list(url_name, who, client, request):
@@ -367,3 +409,62 @@ def test_the_reserve_fund_list_narrows_by_fund_state(client, county_officer):
     page = queries(client, f"{url}?sort=balance")[1]
     assert page.index(f"/{streets[1]}/") < page.index(f"/{streets[0]}/")
     assert "没有“x”这种备用金状态，已忽略该筛选条件" in queries(client, f"{url}?fund=x")[1]
+
+
+def test_the_pairing_list_narrows_by_helper_kind_and_community_within_scope(
+    client, street_officer, caseworker
+):
+    pairings(2, street_officer)
+    pairings(1, street_officer, kind="party_member")
+    pairings(1, street_officer, community="360102002002")
+    client.force_login(street_officer)
+    url = reverse("pairing_list")
+    assert "共 4 个结对" in queries(client, url)[1]
+    assert "共 1 个结对" in queries(client, f"{url}?helper_kind=party_member")[1]
+    assert "共 3 个结对" in queries(client, f"{url}?community={HOME_COMMUNITY}")[1]
+    assert "共 0 个结对" in queries(client, f"{url}?month=2026-04")[1]
+    assert "共 0 个结对" in queries(client, f"{url}?status=ended")[1]
+    # the caseworker of 民巷社区 asking for the neighbouring community sees nothing of it
+    client.force_login(caseworker)
+    assert "共 0 个结对" in queries(client, f"{url}?community=360102002002")[1]
+    assert "共 3 个结对" in queries(client, url)[1]
+
+
+def test_the_student_list_narrows_by_stage_and_community(client, street_officer):
+    school_records(2, street_officer)
+    school_records(1, street_officer, stage="senior")
+    school_records(1, street_officer, community="360102002002")
+    client.force_login(street_officer)
+    url = reverse("student_list")
+    assert "共 4 名学生" in queries(client, url)[1]
+    assert "共 1 名学生" in queries(client, f"{url}?stage=senior")[1]
+    assert "共 3 名学生" in queries(client, f"{url}?community={HOME_COMMUNITY}")[1]
+    page = queries(client, f"{url}?stage=x")[1]
+    assert "没有“x”这种学段，已忽略该筛选条件" in page and "共 4 名学生" in page
+
+
+def test_the_job_list_narrows_by_community_and_employment(
+    client, caseworker, street_officer, county_officer, make_user
+):
+    from help.tests.factories import enrolled_household
+
+    neighbour = make_user("caseworker", "360102002002", "cw2")
+    for worker, community in (
+        (caseworker, HOME_COMMUNITY),
+        (caseworker, HOME_COMMUNITY),
+        (neighbour, "360102002002"),
+    ):
+        enrolled_household(
+            caseworker=worker,
+            street=street_officer,
+            county=county_officer,
+            community_id=community,
+            members=1,
+        )
+    client.force_login(county_officer)
+    url = reverse("job_list")
+    assert "共 3 人" in queries(client, url)[1]
+    assert "共 2 人" in queries(client, f"{url}?community={HOME_COMMUNITY}&sort=-support_count")[1]
+    assert "共 0 人" in queries(client, f"{url}?employment=employed")[1]
+    page = queries(client, f"{url}?employment=x")[1]
+    assert "没有“x”这种就业状况，已忽略该筛选条件" in page and "共 3 人" in page
