@@ -40,6 +40,11 @@ JOB_SORTS = {"household": "household_id", "name": "name", "community": "househol
 JOB_SORTS |= {"support_count": "support_count", "last_support": "last_support"}
 STUDENT_SORTS = {"name": "person__name", "community": "person__household__community__code"}
 STUDENT_SORTS |= {"school": "school", "stage": "stage", "updated_at": "updated_at"}
+OFFER_SORTS = {"id": "id", "title": "title", "amount": "amount", "valid_until": "valid_until"}
+NEED_SORTS = {"id": "id", "community": "household__community__code", "amount": "amount_needed"}
+NEED_SORTS |= {"published_on": "published_on"}
+MATCH_SORTS = {"id": "id", "community": "household__community__code", "consent_on": "consent_on"}
+MATCH_SORTS |= {"delivered_on": "delivered_on"}
 PAIRING_SORTS |= {"community": "household__community__code", "visit_count": "visit_count"}
 LEAD_ACTIONS = {  # action → (url name, button text)
     "visit": ("lead_visit", "录入走访"),
@@ -694,8 +699,21 @@ def _charity_can_register(user) -> bool:
 @login_required
 def charity_home(request):
     user = request.user
-    status = request.GET.get("status", AidOffer.Status.OPEN)
-    page = _page(request, help_selectors.offer_list(user=user, status=status))
+    q = ListQuery(request.GET)
+    filters = {
+        "status": q.choice(
+            "status", AidOffer.Status.choices, "状态", default=AidOffer.Status.OPEN, extra=("all",)
+        ),
+        "kind": q.choice("kind", AidKind.choices, "帮扶类别"),
+        "provider_kind": q.choice("provider_kind", AidOffer.ProviderKind.choices, "提供方类型"),
+        "sort": q.text("sort"),
+    }
+    status = filters["status"]
+    qs = help_selectors.offer_list(user=user, status=status)
+    for key in ("kind", "provider_kind"):
+        if filters[key]:
+            qs = qs.filter(**{key: filters[key]})
+    page = _page(request, qs.order_by(*sort_order(filters["sort"], OFFER_SORTS, "-id")))
     return render(
         request,
         "help/charity_home.html",
@@ -703,6 +721,10 @@ def charity_home(request):
             "page": page,
             "status": status,
             "statuses": AidOffer.Status.choices,
+            "kinds": AidKind.choices,
+            "provider_kinds": AidOffer.ProviderKind.choices,
+            "filters": filters,
+            "filter_notes": q.notes,
             "counts": help_selectors.charity_counts(user=user),
             "can_register": _charity_can_register(user),
         },
@@ -711,8 +733,24 @@ def charity_home(request):
 
 @login_required
 def need_list(request):
-    status = request.GET.get("status", AidNeed.Status.PUBLISHED)
-    page = _page(request, help_selectors.need_list(user=request.user, status=status))
+    q = ListQuery(request.GET)
+    filters = {
+        "status": q.choice(
+            "status", AidNeed.Status.choices, "状态", default=AidNeed.Status.PUBLISHED, extra=("all",)
+        ),
+        "kind": q.choice("kind", AidKind.choices, "需求类别"),
+        "community": q.region(),
+        "month": q.month("month", "发布月份"),
+        "sort": q.text("sort"),
+    }
+    status = filters["status"]
+    qs = help_selectors.need_list(user=request.user, status=status)
+    qs = narrow_to_region(qs, filters["community"], "household__community__code")
+    if filters["kind"]:
+        qs = qs.filter(kind=filters["kind"])
+    if filters["month"]:
+        qs = qs.filter(published_on__year=filters["month"].year, published_on__month=filters["month"].month)
+    page = _page(request, qs.order_by(*sort_order(filters["sort"], NEED_SORTS, "-id")))
     return render(
         request,
         "help/need_list.html",
@@ -720,20 +758,40 @@ def need_list(request):
             "page": page,
             "status": status,
             "statuses": AidNeed.Status.choices,
+            "kinds": AidKind.choices,
+            "filters": filters,
+            "filter_notes": q.notes,
+            "communities": filter_communities(request.user),
         },
     )
 
 
 @login_required
 def match_list(request):
-    status = request.GET.get("status", AidMatch.Status.MATCHED)
+    q = ListQuery(request.GET)
+    filters = {
+        "status": q.choice(
+            "status", AidMatch.Status.choices, "状态", default=AidMatch.Status.MATCHED, extra=("all",)
+        ),
+        "community": q.region(),
+        "month": q.month("month", "同意月份"),
+        "sort": q.text("sort"),
+    }
+    status = filters["status"]
+    qs = help_selectors.match_list(user=request.user, status=status)
+    qs = narrow_to_region(qs, filters["community"], "household__community__code")
+    if filters["month"]:
+        qs = qs.filter(consent_on__year=filters["month"].year, consent_on__month=filters["month"].month)
     return render(
         request,
         "help/match_list.html",
         {
-            "page": _page(request, help_selectors.match_list(user=request.user, status=status)),
+            "page": _page(request, qs.order_by(*sort_order(filters["sort"], MATCH_SORTS, "-id"))),
             "status": status,
             "statuses": AidMatch.Status.choices,
+            "filters": filters,
+            "filter_notes": q.notes,
+            "communities": filter_communities(request.user),
         },
     )
 

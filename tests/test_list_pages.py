@@ -149,6 +149,36 @@ def school_records(n: int, user, *, stage: str = "junior", community: str = HOME
         )
 
 
+def needs(n: int, user, *, kind: str = "medical", community: str = HOME_COMMUNITY) -> None:
+    from help.models import AidNeed
+
+    for h in [household_make(community_id=community, members=1) for _ in range(n)]:
+        AidNeed.objects.create(
+            household=h,
+            kind=kind,
+            description="住院费用",
+            consent_on=dt.date(2026, 5, 7),
+            published_on=dt.date(2026, 5, 8),
+            published_by=user,
+        )
+
+
+def offers(n: int, user, *, kind: str = "medical") -> None:
+    from help.models import AidOffer
+
+    AidOffer.objects.bulk_create(
+        AidOffer(
+            provider_name="爱心基金会",
+            provider_kind="organisation",
+            title=f"医疗帮扶{i}",
+            kind=kind,
+            region_id="360102",
+            registered_by=user,
+        )
+        for i in range(n)
+    )
+
+
 def extracts(n: int, user, *, status: str = "loaded", region: str = HOME_COMMUNITY) -> None:
     from ledgers.models import Extract
 
@@ -243,6 +273,14 @@ LISTS = {
         f"status=in_school&stage=junior&community={HOME_COMMUNITY}",
         "school",
     ),
+    "charity needs": (
+        "need_list",
+        "street_officer",
+        needs,
+        f"status=published&kind=medical&community={HOME_COMMUNITY}&month=2026-05",
+        "-published_on",
+    ),
+    "charity offers": ("charity_home", "county_officer", offers, "status=open&kind=medical", "title"),
     "reconciliation runs": ("ledger_runs", "county_officer", runs, "status=done&period=2018H2", "period"),
 }
 
@@ -284,8 +322,9 @@ NO_MONTH = (
     "fund_list",
     "student_list",
     "job_list",
+    "charity_home",
 )
-BAD = "helper_kind=x&stage=x&employment=x&fund=x&filing=x&period=2018H9&trigger=x&page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
+BAD = "provider_kind=x&helper_kind=x&stage=x&employment=x&fund=x&filing=x&period=2018H9&trigger=x&page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
 
 
 @pytest.mark.parametrize(
@@ -314,6 +353,9 @@ BAD = "helper_kind=x&stage=x&employment=x&fund=x&filing=x&period=2018H9&trigger=
         ("pairing_list", "caseworker"),
         ("student_list", "caseworker"),
         ("job_list", "caseworker"),
+        ("charity_home", "caseworker"),
+        ("need_list", "caseworker"),
+        ("match_list", "caseworker"),
     ],
 )
 def test_bad_filter_values_do_not_break_a_list(url_name, who, client, request):
@@ -468,3 +510,23 @@ def test_the_job_list_narrows_by_community_and_employment(
     assert "共 0 人" in queries(client, f"{url}?employment=employed")[1]
     page = queries(client, f"{url}?employment=x")[1]
     assert "没有“x”这种就业状况，已忽略该筛选条件" in page and "共 3 人" in page
+
+
+def test_the_charity_lists_narrow_by_kind_and_community(client, street_officer, county_officer):
+    needs(2, street_officer)
+    needs(1, street_officer, kind="education")
+    needs(1, street_officer, community="360102002002")
+    offers(2, county_officer)
+    offers(1, county_officer, kind="education")
+    client.force_login(street_officer)
+    url = reverse("need_list")
+    assert "共 4 项需求" in queries(client, url)[1]
+    assert "共 1 项需求" in queries(client, f"{url}?kind=education")[1]
+    assert "共 2 项需求" in queries(client, f"{url}?community={HOME_COMMUNITY}&kind=medical")[1]
+    assert "共 0 项需求" in queries(client, f"{url}?status=withdrawn")[1]
+    page = queries(client, f"{url}?month=2026-13")[1]
+    assert "发布月份“2026-13”不是有效的月份" in page and "共 4 项需求" in page
+    url = reverse("charity_home")
+    assert "共 3 项" in queries(client, url)[1]
+    assert "共 1 项" in queries(client, f"{url}?kind=education")[1]
+    assert "共 0 项" in queries(client, f"{url}?provider_kind=union")[1]
