@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -14,6 +13,7 @@ from accounts.models import AccessLog, ApiClient, Region
 from accounts.scope import region_prefix, scope_filter
 from common.errors import flash
 from config.errors import PermissionDenied, ServiceError
+from config.listing import ListQuery, list_page, sort_order
 
 
 def _manager_or_403(request):
@@ -122,9 +122,33 @@ def access_log(request):
         return HttpResponseForbidden("只有审计/纪检与省级民政部门可以查看访问日志")
     if region_prefix(user) is None:
         raise Http404
-    qs = AccessLog.objects.select_related("client", "user").order_by("-at", "-id")
-    subject = request.GET.get("subject", "").strip()
-    if subject:
-        qs = qs.filter(subject=subject)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/access_log.html", {"page": page, "subject": subject})
+    q = ListQuery(request.GET)
+    filters = {
+        "subject": q.text("subject"),
+        "source": q.choice("source", ACCESS_SOURCES, "访问方"),
+        "month": q.month("month", "访问月份"),
+        "sort": q.text("sort"),
+    }
+    qs = AccessLog.objects.select_related("client", "user")
+    if filters["subject"]:
+        qs = qs.filter(subject=filters["subject"])
+    if filters["source"]:
+        qs = qs.filter(client__isnull=filters["source"] == "staff")
+    if filters["month"]:
+        qs = qs.filter(at__year=filters["month"].year, at__month=filters["month"].month)
+    page = list_page(request, qs.order_by(*sort_order(filters["sort"], ACCESS_SORTS, "-at")), 50)
+    return render(
+        request,
+        "accounts/access_log.html",
+        {
+            "page": page,
+            "subject": filters["subject"],
+            "filters": filters,
+            "filter_notes": q.notes,
+            "sources": ACCESS_SOURCES,
+        },
+    )
+
+
+ACCESS_SOURCES = (("api", "部门接口"), ("staff", "工作人员"))
+ACCESS_SORTS = {"at": "at", "count": "count", "endpoint": "endpoint"}

@@ -179,6 +179,22 @@ def offers(n: int, user, *, kind: str = "medical") -> None:
     )
 
 
+def access_logs(n: int, user, *, endpoint: str = "/api/v1/persons/") -> None:
+    from accounts.models import AccessLog
+
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            at=dt.datetime(2026, 5, 9, 10, tzinfo=dt.UTC),
+            user=user,
+            endpoint=endpoint,
+            what="人员查询",
+            purpose="审计",
+            count=1,
+        )
+        for _ in range(n)
+    )
+
+
 def extracts(n: int, user, *, status: str = "loaded", region: str = HOME_COMMUNITY) -> None:
     from ledgers.models import Extract
 
@@ -281,6 +297,7 @@ LISTS = {
         "-published_on",
     ),
     "charity offers": ("charity_home", "county_officer", offers, "status=open&kind=medical", "title"),
+    "access log": ("access_log", "auditor", access_logs, "source=staff&month=2026-05", "-count"),
     "reconciliation runs": ("ledger_runs", "county_officer", runs, "status=done&period=2018H2", "period"),
 }
 
@@ -356,6 +373,7 @@ BAD = "provider_kind=x&helper_kind=x&stage=x&employment=x&fund=x&filing=x&period
         ("charity_home", "caseworker"),
         ("need_list", "caseworker"),
         ("match_list", "caseworker"),
+        ("access_log", "auditor"),
     ],
 )
 def test_bad_filter_values_do_not_break_a_list(url_name, who, client, request):
@@ -530,3 +548,17 @@ def test_the_charity_lists_narrow_by_kind_and_community(client, street_officer, 
     assert "共 3 项" in queries(client, url)[1]
     assert "共 1 项" in queries(client, f"{url}?kind=education")[1]
     assert "共 0 项" in queries(client, f"{url}?provider_kind=union")[1]
+
+
+def test_the_access_log_narrows_by_source_and_month(client, auditor):
+    access_logs(3, auditor)
+    client.force_login(auditor)
+    url = reverse("access_log")
+    before = queries(client, url)[1]
+    total = int(before.split('<p class="hint">共 ')[1].split(" 条")[0])
+    assert total >= 3
+    assert "共 0 条" in queries(client, f"{url}?source=api&month=2026-05")[1]
+    assert "共 3 条" in queries(client, f"{url}?source=staff&month=2026-05")[1]
+    assert "共 0 条" in queries(client, f"{url}?month=2026-04")[1]
+    page = queries(client, f"{url}?source=x&month=2026-13")[1]
+    assert "没有“x”这种访问方，已忽略该筛选条件" in page and f"共 {total} 条" in page
