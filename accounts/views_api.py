@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -39,8 +40,27 @@ def _regions(user):
 def client_list(request):
     if denied := _manager_or_403(request):
         return denied
+    q = ListQuery(request.GET)
+    filters = {
+        "q": q.text("q"),
+        "state": q.choice("state", CLIENT_STATES, "状态"),
+        "sort": q.text("sort"),
+    }
     clients = _clients(request.user).prefetch_related("keys")
-    return render(request, "accounts/api_clients.html", {"clients": clients})
+    if filters["q"]:
+        clients = clients.filter(Q(name__contains=filters["q"]) | Q(department__contains=filters["q"]))
+    if filters["state"]:
+        clients = clients.filter(is_active=filters["state"] == "active")
+    page = list_page(request, clients.order_by(*sort_order(filters["sort"], CLIENT_SORTS, "name")))
+    return render(
+        request,
+        "accounts/api_clients.html",
+        {"clients": page, "page": page, "filters": filters, "filter_notes": q.notes, "states": CLIENT_STATES},
+    )
+
+
+CLIENT_STATES = (("active", "启用"), ("inactive", "停用"))
+CLIENT_SORTS = {"name": "name", "department": "department", "region": "region__code"}
 
 
 @login_required

@@ -195,6 +195,16 @@ def access_logs(n: int, user, *, endpoint: str = "/api/v1/persons/") -> None:
     )
 
 
+def api_clients(n: int, user, *, active: bool = True, region: str = "360102") -> None:
+    from accounts.models import ApiClient
+
+    start = ApiClient.objects.count()
+    ApiClient.objects.bulk_create(
+        ApiClient(name=f"人社接口{i}", department="人社", region_id=region, is_active=active)
+        for i in range(start, start + n)
+    )
+
+
 def extracts(n: int, user, *, status: str = "loaded", region: str = HOME_COMMUNITY) -> None:
     from ledgers.models import Extract
 
@@ -298,6 +308,13 @@ LISTS = {
     ),
     "charity offers": ("charity_home", "county_officer", offers, "status=open&kind=medical", "title"),
     "access log": ("access_log", "auditor", access_logs, "source=staff&month=2026-05", "-count"),
+    "api clients": (
+        "api_client_list",
+        "county_officer",
+        api_clients,
+        "state=active&q=%E4%BA%BA%E7%A4%BE",
+        "-department",
+    ),
     "reconciliation runs": ("ledger_runs", "county_officer", runs, "status=done&period=2018H2", "period"),
 }
 
@@ -340,8 +357,9 @@ NO_MONTH = (
     "student_list",
     "job_list",
     "charity_home",
+    "api_client_list",
 )
-BAD = "provider_kind=x&helper_kind=x&stage=x&employment=x&fund=x&filing=x&period=2018H9&trigger=x&page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
+BAD = "state=x&provider_kind=x&helper_kind=x&stage=x&employment=x&fund=x&filing=x&period=2018H9&trigger=x&page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
 
 
 @pytest.mark.parametrize(
@@ -374,6 +392,7 @@ BAD = "provider_kind=x&helper_kind=x&stage=x&employment=x&fund=x&filing=x&period
         ("need_list", "caseworker"),
         ("match_list", "caseworker"),
         ("access_log", "auditor"),
+        ("api_client_list", "county_officer"),
     ],
 )
 def test_bad_filter_values_do_not_break_a_list(url_name, who, client, request):
@@ -562,3 +581,17 @@ def test_the_access_log_narrows_by_source_and_month(client, auditor):
     assert "共 0 条" in queries(client, f"{url}?month=2026-04")[1]
     page = queries(client, f"{url}?source=x&month=2026-13")[1]
     assert "没有“x”这种访问方，已忽略该筛选条件" in page and f"共 {total} 条" in page
+
+
+def test_the_api_client_list_narrows_by_state_within_scope(client, county_officer):
+    api_clients(2, county_officer)
+    api_clients(1, county_officer, active=False)
+    api_clients(1, county_officer, region="360103")  # another county: never on this officer's list
+    client.force_login(county_officer)
+    url = reverse("api_client_list")
+    assert "共 3 个客户端" in queries(client, url)[1]
+    assert "共 1 个客户端" in queries(client, f"{url}?state=inactive")[1]
+    assert "共 2 个客户端" in queries(client, f"{url}?state=active")[1]
+    assert "共 0 个客户端" in queries(client, f"{url}?q=医保")[1]
+    page = queries(client, f"{url}?state=x")[1]
+    assert "没有“x”这种状态，已忽略该筛选条件" in page and "共 3 个客户端" in page
