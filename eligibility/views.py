@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Region
 from accounts.permissions import can_enter_standard, entry_regions
-from accounts.scope import ALL, region_prefix, scope_filter
+from accounts.scope import ALL, narrow_to_region, region_prefix, scope_filter
 from common.errors import apply_to_form, flash
 from common.spreadsheets import Sheet, workbook_response
 from config.errors import PermissionDenied, ServiceError
+from config.listing import ListQuery, list_page, sort_order
 from eligibility.forms import StandardForm, WhatIfForm
 from eligibility.models import Standard
 from eligibility.standard_entry import (
@@ -65,18 +66,43 @@ def _row(standard: Standard, user) -> dict:
 
 @login_required
 def standard_list(request):
-    rows = [
-        _row(s, request.user)
-        for s in standard_scope(user=request.user).select_related("region").order_by("-year", "region_id")
-    ]
+    q = ListQuery(request.GET)
+    filters = {"year": _year_filter(q), "region": q.region("region"), "sort": q.text("sort")}
+    scoped = standard_scope(user=request.user)
+    qs = narrow_to_region(scoped.select_related("region"), filters["region"], "region__code")
+    if filters["year"]:
+        qs = qs.filter(year=filters["year"])
+    if filters["sort"]:
+        qs = qs.order_by(*sort_order(filters["sort"], STANDARD_SORTS, "-year"))
+    else:
+        qs = qs.order_by("-year", "region_id")
+    page = list_page(request, qs)
+    regions = Region.objects.filter(code__in=scoped.values("region_id")).order_by("code")
     return render(
         request,
         "eligibility/standard_list.html",
         {
-            "rows": rows,
+            "rows": [_row(s, request.user) for s in page.object_list],
+            "page": page,
+            "filters": filters,
+            "filter_notes": q.notes,
+            "regions": regions,
             "can_enter": entry_regions(request.user).exists(),
         },
     )
+
+
+STANDARD_SORTS = {"year": "year", "region": "region__code", "dibao": "dibao", "tekun": "tekun"}
+
+
+def _year_filter(q: ListQuery) -> int | None:
+    value = q.text("year")
+    if not value:
+        return None
+    if value.isdigit() and 2000 <= int(value) <= 2100:
+        return int(value)
+    q.notes.append(f"年度“{value}”不是有效的年份（应为 2026 这样的四位年份），已忽略该筛选条件")
+    return None
 
 
 def _guidance_table() -> dict[str, dict[str, str]]:

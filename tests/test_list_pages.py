@@ -205,6 +205,14 @@ def api_clients(n: int, user, *, active: bool = True, region: str = "360102") ->
     )
 
 
+def standards(n: int, user) -> None:
+    from eligibility.models import Standard
+
+    start = Standard.objects.filter(region_id="360102").count()
+    for i in range(start, start + n):
+        standard_make(year=1950 + i)
+
+
 def extracts(n: int, user, *, status: str = "loaded", region: str = HOME_COMMUNITY) -> None:
     from ledgers.models import Extract
 
@@ -315,6 +323,7 @@ LISTS = {
         "state=active&q=%E4%BA%BA%E7%A4%BE",
         "-department",
     ),
+    "standards": ("standard_list", "county_officer", standards, "region=360102", "-dibao"),
     "reconciliation runs": ("ledger_runs", "county_officer", runs, "status=done&period=2018H2", "period"),
 }
 
@@ -358,8 +367,9 @@ NO_MONTH = (
     "job_list",
     "charity_home",
     "api_client_list",
+    "standard_list",
 )
-BAD = "state=x&provider_kind=x&helper_kind=x&stage=x&employment=x&fund=x&filing=x&period=2018H9&trigger=x&page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
+BAD = "year=x&region=abc&state=x&provider_kind=x&helper_kind=x&stage=x&employment=x&fund=x&filing=x&period=2018H9&trigger=x&page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
 
 
 @pytest.mark.parametrize(
@@ -393,6 +403,7 @@ BAD = "state=x&provider_kind=x&helper_kind=x&stage=x&employment=x&fund=x&filing=
         ("match_list", "caseworker"),
         ("access_log", "auditor"),
         ("api_client_list", "county_officer"),
+        ("standard_list", "county_officer"),
     ],
 )
 def test_bad_filter_values_do_not_break_a_list(url_name, who, client, request):
@@ -595,3 +606,20 @@ def test_the_api_client_list_narrows_by_state_within_scope(client, county_office
     assert "共 0 个客户端" in queries(client, f"{url}?q=医保")[1]
     page = queries(client, f"{url}?state=x")[1]
     assert "没有“x”这种状态，已忽略该筛选条件" in page and "共 3 个客户端" in page
+
+
+def test_the_standard_list_narrows_by_year_and_region_within_scope(client, county_officer):
+    from eligibility.models import Standard
+
+    for year in (2024, 2025, 2026):
+        standard_make(year=year)
+    standard_make(year=2026, region_id="360103")  # another county: never on this officer's list
+    mine = Standard.objects.filter(region_id__in=["360102", "360100", "360000"]).count()
+    client.force_login(county_officer)
+    url = reverse("standard_list")
+    total = int(queries(client, url)[1].split("共 ")[1].split(" 条标准")[0])
+    assert total >= 3 and total <= mine
+    assert "共 1 条标准" in queries(client, f"{url}?year=2025&region=360102")[1]
+    assert "共 0 条标准" in queries(client, f"{url}?region=360103")[1]
+    page = queries(client, f"{url}?year=20x5")[1]
+    assert "年度“20x5”不是有效的年份" in page and f"共 {total} 条标准" in page
