@@ -105,4 +105,22 @@ def lockout_list(request):
         else:
             messages.success(request, "已解除锁定")
         return redirect("lockout_list")
-    return render(request, "accounts/lockouts.html", {"lockouts": lockouts_visible(user=user)})
+    from config.listing import ListQuery, list_page, sort_order
+
+    q = ListQuery(request.GET)
+    filters = {"q": q.text("q"), "sort": q.text("sort")}
+    lockouts = lockouts_visible(user=user)  # at most 500, newest first
+    if filters["q"]:
+        lockouts = [a for a in lockouts if filters["q"] in a.username or filters["q"] in (a.ip_address or "")]
+    if filters["sort"]:
+        field = sort_order(filters["sort"], LOCKOUT_SORTS, "-attempt_time")[0]
+        lockouts.sort(key=lambda a: (getattr(a, field.lstrip("-")), a.pk), reverse=field.startswith("-"))
+    page = list_page(request, lockouts)
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {"lockouts": page, "page": page, "filters": filters, "filter_notes": q.notes},
+    )
+
+
+LOCKOUT_SORTS = {"username": "username", "failures": "failures_since_start", "attempt_time": "attempt_time"}

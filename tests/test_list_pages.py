@@ -213,6 +213,25 @@ def standards(n: int, user) -> None:
         standard_make(year=1950 + i)
 
 
+def lockouts(n: int, user, *, region: str = HOME_COMMUNITY, prefix: str = "cw") -> None:
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    from accounts.models import User
+
+    start = AccessAttempt.objects.count()
+    for i in range(start, start + n):
+        User.objects.create(username=f"{prefix}{i}", role="caseworker", region_id=region)
+        AccessAttempt.objects.create(
+            username=f"{prefix}{i}",
+            ip_address=f"10.0.0.{i % 250}",
+            user_agent="test",
+            failures_since_start=settings.AXES_FAILURE_LIMIT + i % 3,
+            attempt_time=timezone.now(),
+        )
+
+
 def extracts(n: int, user, *, status: str = "loaded", region: str = HOME_COMMUNITY) -> None:
     from ledgers.models import Extract
 
@@ -324,6 +343,7 @@ LISTS = {
         "-department",
     ),
     "standards": ("standard_list", "county_officer", standards, "region=360102", "-dibao"),
+    "login lockouts": ("lockout_list", "county_officer", lockouts, "q=cw", "-failures"),
     "reconciliation runs": ("ledger_runs", "county_officer", runs, "status=done&period=2018H2", "period"),
 }
 
@@ -368,6 +388,7 @@ NO_MONTH = (
     "charity_home",
     "api_client_list",
     "standard_list",
+    "lockout_list",
 )
 BAD = "year=x&region=abc&state=x&provider_kind=x&helper_kind=x&stage=x&employment=x&fund=x&filing=x&period=2018H9&trigger=x&page=abc&status=nonsense&month=2026-13&community=abc&sort=password&kind=x&deadline=x&housing=x"
 
@@ -404,13 +425,14 @@ BAD = "year=x&region=abc&state=x&provider_kind=x&helper_kind=x&stage=x&employmen
         ("access_log", "auditor"),
         ("api_client_list", "county_officer"),
         ("standard_list", "county_officer"),
+        ("lockout_list", "county_officer"),
     ],
 )
 def test_bad_filter_values_do_not_break_a_list(url_name, who, client, request):
     client.force_login(request.getfixturevalue(who))
     response = client.get(f"{reverse(url_name)}?{BAD}")
     assert response.status_code == 200
-    if "export" not in url_name and url_name not in ("application_list", "enrolment_list"):
+    if "export" not in url_name and url_name not in ("application_list", "enrolment_list", "lockout_list"):
         page = response.content.decode()
         assert "已忽略该筛选条件" in page
         assert "不是有效的月份" in page or url_name in NO_MONTH
@@ -623,3 +645,18 @@ def test_the_standard_list_narrows_by_year_and_region_within_scope(client, count
     assert "共 0 条标准" in queries(client, f"{url}?region=360103")[1]
     page = queries(client, f"{url}?year=20x5")[1]
     assert "年度“20x5”不是有效的年份" in page and f"共 {total} 条标准" in page
+
+
+def test_the_lockout_list_narrows_by_name_within_scope(client, county_officer):
+    lockouts(2, county_officer)
+    lockouts(1, county_officer, prefix="zz")
+    lockouts(1, county_officer, region="360103001001", prefix="out")  # staff of another county: never shown
+    client.force_login(county_officer)
+    url = reverse("lockout_list")
+    assert "共 3 个锁定" in queries(client, url)[1]
+    assert "共 1 个锁定" in queries(client, f"{url}?q=zz")[1]
+    assert "共 0 个锁定" in queries(client, f"{url}?q=out")[1]
+    page = queries(client, f"{url}?sort=username")[1]
+    assert page.index(">cw0<") < page.index(">cw1<") < page.index(">zz2<")
+    page = queries(client, f"{url}?sort=-username&page=abc")[1]
+    assert page.index(">zz2<") < page.index(">cw1<") < page.index(">cw0<")
