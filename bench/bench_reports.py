@@ -260,9 +260,9 @@ def prepare() -> None:
             "locked rolls (98 counties × 12 months × 3 programs)",
             """
             INSERT INTO benefits_paymentroll (county_id, month, program, status, line_count, total_amount,
-                arrears_count, arrears_amount, held_count, task_id, created_by_id, created_at, generated_at,
+                arrears_count, arrears_amount, held_count, task_id, error, created_by_id, created_at, generated_at,
                 locked_at, locked_by_id)
-            SELECT c.code, m::date, prog, 'locked', 0, 0, 0, 0, 0, '', %s, now(), now(), now(), %s
+            SELECT c.code, m::date, prog, 'locked', 0, 0, 0, 0, 0, '', '', %s, now(), now(), now(), %s
             FROM (SELECT DISTINCT substr(code, 1, 6) AS code FROM accounts_region WHERE level = 5) c
             CROSS JOIN generate_series(DATE '2025-01-01', DATE '2025-12-01', interval '1 month') m
             CROSS JOIN unnest(ARRAY['dibao', 'tekun', 'zhichu']) prog""",
