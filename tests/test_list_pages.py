@@ -660,3 +660,25 @@ def test_the_lockout_list_narrows_by_name_within_scope(client, county_officer):
     assert page.index(">cw0<") < page.index(">cw1<") < page.index(">zz2<")
     page = queries(client, f"{url}?sort=-username&page=abc")[1]
     assert page.index(">zz2<") < page.index(">cw1<") < page.index(">cw0<")
+
+
+def test_the_match_list_narrows_by_community_and_month(client, street_officer, county_officer):
+    from help.models import AidMatch, AidOffer
+
+    offers(1, county_officer)
+    offer = AidOffer.objects.get()
+    for community, day in ((HOME_COMMUNITY, 5), (HOME_COMMUNITY, 6), ("360102002002", 7)):
+        AidMatch.objects.create(
+            offer=offer,
+            household=household_make(community_id=community, members=1),
+            consent=True,
+            consent_on=dt.date(2026, 5, day),
+            consent_by="户主",
+            matched_by=street_officer,
+        )
+    client.force_login(street_officer)
+    url = reverse("match_list")
+    assert "共 3 项对接" in queries(client, url)[1]
+    assert "共 2 项对接" in queries(client, f"{url}?community={HOME_COMMUNITY}&sort=-consent_on")[1]
+    assert "共 0 项对接" in queries(client, f"{url}?month=2026-04")[1]
+    assert "共 0 项对接" in queries(client, f"{url}?community=360103001001")[1]  # outside the street: nothing
