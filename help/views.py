@@ -339,9 +339,8 @@ def lead_close(request, pk: int):
 # 结对帮扶
 
 
-@login_required
-def pairing_list(request):
-    user, today = request.user, timezone.localdate()
+def _pairing_query(request):
+    """The pairing list's filters, the notes on values typed wrong, and its rows (the page and its export)."""
     q = ListQuery(request.GET)
     filters = {
         "status": q.choice("status", Pairing.Status.choices, "状态", default="active", extra=("all",)),
@@ -350,13 +349,20 @@ def pairing_list(request):
         "month": q.month("month", "结对月份"),
         "sort": q.text("sort"),
     }
-    qs = help_selectors.pairing_list(user=user, status=filters["status"])
+    qs = help_selectors.pairing_list(user=request.user, status=filters["status"])
     qs = narrow_to_region(qs, filters["community"], "household__community__code")
     if filters["helper_kind"]:
         qs = qs.filter(helper_kind=filters["helper_kind"])
     if filters["month"]:
         qs = qs.filter(started_on__year=filters["month"].year, started_on__month=filters["month"].month)
-    page = _page(request, qs.order_by(*sort_order(filters["sort"], PAIRING_SORTS, "-id")))
+    return filters, q.notes, qs.order_by(*sort_order(filters["sort"], PAIRING_SORTS, "-id"))
+
+
+@login_required
+def pairing_list(request):
+    user, today = request.user, timezone.localdate()
+    filters, notes, qs = _pairing_query(request)
+    page = _page(request, qs)
     stale = _page(request, help_selectors.pairings_without_recent_visit(user=user, today=today), "stale_page")
     unpaired = _page(request, help_selectors.households_without_pairing(user=user), "unpaired_page")
     return render(
@@ -368,7 +374,7 @@ def pairing_list(request):
             "unpaired": unpaired,
             "status": filters["status"],
             "filters": filters,
-            "filter_notes": q.notes,
+            "filter_notes": notes,
             "helper_kinds": Pairing.HelperKind.choices,
             "communities": filter_communities(user),
             "visit_days": help_selectors.PAIRING_VISIT_DAYS,
@@ -466,20 +472,26 @@ def pairing_end(request, pk: int):
 # 就业帮扶
 
 
-@login_required
-def job_list(request):
-    user, today = request.user, timezone.localdate()
+def _job_query(request, today):
+    """The job-help list's filters, the notes on values typed wrong, and its rows (the page and its export)."""
     q = ListQuery(request.GET)
     filters = {
         "employment": q.choice("employment", Person.Employment.choices, "就业状况"),
         "community": q.region(),
         "sort": q.text("sort"),
     }
+    qs = help_selectors.able_members(user=request.user, today=today, employment=filters["employment"])
+    qs = narrow_to_region(qs, filters["community"], "household__community__code")
+    return filters, q.notes, qs.order_by(*sort_order(filters["sort"], JOB_SORTS, "household"))
+
+
+@login_required
+def job_list(request):
+    user, today = request.user, timezone.localdate()
+    filters, notes, qs = _job_query(request, today)
     employment = filters["employment"]
     zero = _page(request, help_selectors.zero_employment_households(user=user, today=today), "zero_page")
-    qs = help_selectors.able_members(user=user, today=today, employment=employment)
-    qs = narrow_to_region(qs, filters["community"], "household__community__code")
-    page = _page(request, qs.order_by(*sort_order(filters["sort"], JOB_SORTS, "household")))
+    page = _page(request, qs)
     return render(
         request,
         "help/job_list.html",
@@ -489,7 +501,7 @@ def job_list(request):
             "employment": employment,
             "employments": Person.Employment.choices,
             "filters": filters,
-            "filter_notes": q.notes,
+            "filter_notes": notes,
             "communities": filter_communities(user),
             "counts": help_selectors.job_counts(user=user, today=today),
         },
@@ -588,8 +600,8 @@ def job_refusal(request, person_pk: int):
 # 在校学生
 
 
-@login_required
-def student_list(request):
+def _student_query(request):
+    """The student list's filters, the notes on values typed wrong, and its rows (the page and its export)."""
     q = ListQuery(request.GET)
     filters = {
         "status": q.choice(
@@ -610,6 +622,13 @@ def student_list(request):
         qs = qs.filter(stage=filters["stage"])
     if filters["sort"]:
         qs = qs.order_by(*sort_order(filters["sort"], STUDENT_SORTS, "-updated_at"))
+    return filters, q.notes, qs
+
+
+@login_required
+def student_list(request):
+    filters, notes, qs = _student_query(request)
+    status = filters["status"]
     page = _page(request, qs)
     return render(
         request,
@@ -620,7 +639,7 @@ def student_list(request):
             "statuses": SchoolRecord.Status.choices,
             "stages": SchoolRecord.Stage.choices,
             "filters": filters,
-            "filter_notes": q.notes,
+            "filter_notes": notes,
             "communities": filter_communities(request.user),
         },
     )
@@ -731,8 +750,8 @@ def charity_home(request):
     )
 
 
-@login_required
-def need_list(request):
+def _need_query(request):
+    """The need list's filters, the notes on values typed wrong, and its rows (the page and its export)."""
     q = ListQuery(request.GET)
     filters = {
         "status": q.choice(
@@ -750,7 +769,14 @@ def need_list(request):
         qs = qs.filter(kind=filters["kind"])
     if filters["month"]:
         qs = qs.filter(published_on__year=filters["month"].year, published_on__month=filters["month"].month)
-    page = _page(request, qs.order_by(*sort_order(filters["sort"], NEED_SORTS, "-id")))
+    return filters, q.notes, qs.order_by(*sort_order(filters["sort"], NEED_SORTS, "-id"))
+
+
+@login_required
+def need_list(request):
+    filters, notes, qs = _need_query(request)
+    status = filters["status"]
+    page = _page(request, qs)
     return render(
         request,
         "help/need_list.html",
@@ -760,14 +786,14 @@ def need_list(request):
             "statuses": AidNeed.Status.choices,
             "kinds": AidKind.choices,
             "filters": filters,
-            "filter_notes": q.notes,
+            "filter_notes": notes,
             "communities": filter_communities(request.user),
         },
     )
 
 
-@login_required
-def match_list(request):
+def _match_query(request):
+    """The match list's filters, the notes on values typed wrong, and its rows (the page and its export)."""
     q = ListQuery(request.GET)
     filters = {
         "status": q.choice(
@@ -782,15 +808,22 @@ def match_list(request):
     qs = narrow_to_region(qs, filters["community"], "household__community__code")
     if filters["month"]:
         qs = qs.filter(consent_on__year=filters["month"].year, consent_on__month=filters["month"].month)
+    return filters, q.notes, qs.order_by(*sort_order(filters["sort"], MATCH_SORTS, "-id"))
+
+
+@login_required
+def match_list(request):
+    filters, notes, qs = _match_query(request)
+    status = filters["status"]
     return render(
         request,
         "help/match_list.html",
         {
-            "page": _page(request, qs.order_by(*sort_order(filters["sort"], MATCH_SORTS, "-id"))),
+            "page": _page(request, qs),
             "status": status,
             "statuses": AidMatch.Status.choices,
             "filters": filters,
-            "filter_notes": q.notes,
+            "filter_notes": notes,
             "communities": filter_communities(request.user),
         },
     )
@@ -990,23 +1023,23 @@ def lead_export(request):
 @require_GET
 @login_required
 def pairing_export(request):
-    status = request.GET.get("status", "active")
-    qs = help_selectors.pairing_list(user=request.user, status=status)
+    filters, _, qs = _pairing_query(request)
+    status = filters["status"]
     return list_export_response(
         request,
         title="结对帮扶",
         header=exports.PAIRING_HEADER,
         count=qs.count,
         rows=exports.pairing_rows(qs),
-        filters=[("状态", choice_label(Pairing.Status.choices, status))],
+        filters=[("状态", choice_label(Pairing.Status.choices, status, {"all": "全部"}))],
     )
 
 
 @require_GET
 @login_required
 def job_export(request):
-    employment = request.GET.get("employment", "")
-    qs = help_selectors.able_members(user=request.user, today=timezone.localdate(), employment=employment)
+    filters, _, qs = _job_query(request, timezone.localdate())
+    employment = filters["employment"]
     return list_export_response(
         request,
         title="就业帮扶",
@@ -1020,43 +1053,43 @@ def job_export(request):
 @require_GET
 @login_required
 def student_export(request):
-    status = request.GET.get("status", SchoolRecord.Status.IN_SCHOOL)
-    qs = help_selectors.student_list(user=request.user, status=status)
+    filters, _, qs = _student_query(request)
+    status = filters["status"]
     return list_export_response(
         request,
         title="在校学生",
         header=exports.STUDENT_HEADER,
         count=qs.count,
         rows=exports.student_rows(qs),
-        filters=[("在读状态", choice_label(SchoolRecord.Status.choices, status))],
+        filters=[("在读状态", choice_label(SchoolRecord.Status.choices, status, {"all": "全部"}))],
     )
 
 
 @require_GET
 @login_required
 def need_export(request):
-    status = request.GET.get("status", AidNeed.Status.PUBLISHED)
-    qs = help_selectors.need_list(user=request.user, status=status)
+    filters, _, qs = _need_query(request)
+    status = filters["status"]
     return list_export_response(
         request,
         title="帮扶需求",
         header=exports.NEED_HEADER,
         count=qs.count,
         rows=exports.need_rows(qs),
-        filters=[("状态", choice_label(AidNeed.Status.choices, status))],
+        filters=[("状态", choice_label(AidNeed.Status.choices, status, {"all": "全部"}))],
     )
 
 
 @require_GET
 @login_required
 def match_export(request):
-    status = request.GET.get("status", AidMatch.Status.MATCHED)
-    qs = help_selectors.match_list(user=request.user, status=status)
+    filters, _, qs = _match_query(request)
+    status = filters["status"]
     return list_export_response(
         request,
         title="帮扶对接",
         header=exports.MATCH_HEADER,
         count=qs.count,
         rows=exports.match_rows(qs),
-        filters=[("状态", choice_label(AidMatch.Status.choices, status))],
+        filters=[("状态", choice_label(AidMatch.Status.choices, status, {"all": "全部"}))],
     )

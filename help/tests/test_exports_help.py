@@ -287,6 +287,25 @@ def test_need_and_match_exports(client, caseworker, worlds):
     assert rows == []
 
 
+def test_exports_follow_the_page_filters(client, street_officer, worlds):
+    """An export holds exactly the rows its filtered page shows: community, month and stage narrow it too."""
+    client.force_login(street_officer)
+    _, rows = sheet(client, "job_export")
+    assert {r[3] for r in rows} == {w["enrolled"].community.name for w in worlds}
+    _, rows = sheet(client, "job_export", {"community": HOME_COMMUNITY_2})
+    assert rows and {r[3] for r in rows} == {Region.objects.get(code=HOME_COMMUNITY_2).name}
+    _, rows = sheet(client, "need_export", {"month": "2018-06", "community": HOME_COMMUNITY})
+    assert [r[0] for r in rows] == [worlds[0]["need"].pk]
+    _, rows = sheet(client, "need_export", {"month": "2018-07"})
+    assert rows == []
+    _, rows = sheet(client, "match_export", {"month": "2018-05"})
+    assert rows == []
+    _, rows = sheet(client, "student_export", {"stage": "junior"})
+    assert rows == []
+    _, rows = sheet(client, "pairing_export", {"community": HOME_COMMUNITY})
+    assert [r[0] for r in rows] == [worlds[0]["pairing"].pk]
+
+
 @pytest.mark.parametrize(
     "name",
     [
