@@ -37,8 +37,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_rolls import copy_database, drop_database  # noqa: E402
-from benchlib import HOST, Peak  # noqa: E402
+from benchlib import HOST, Peak, drop_database, ensure_copy  # noqa: E402
 
 ROLE_OF = {2: "province", 4: "city", 6: "county"}
 
@@ -101,8 +100,8 @@ def floor(user, path: Path) -> tuple[int, float]:
 
 def main(argv=None) -> list[dict]:
     args = parse_args(argv)
-    server = os.environ["DATABASE_URL"].rsplit("/", 1)[0] if args.smoke else HOST
-    copy_database(server, args.source, args.target, args.fresh)
+    server = HOST  # the server of DATABASE_URL (a CI machine's may not be 127.0.0.1)
+    ensure_copy(args.source, args.target, args.fresh)
     os.environ["DATABASE_URL"] = f"{server}/{args.target}"
     os.environ.setdefault("SECRET_KEY", "bench-not-secret")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -227,7 +226,7 @@ def main(argv=None) -> list[dict]:
 
     shutil.rmtree(media, ignore_errors=True)
     if args.smoke:
-        drop_database(server, args.target)
+        drop_database(args.target)
     return results
 
 

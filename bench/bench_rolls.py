@@ -48,7 +48,7 @@ if str(ROOT) not in sys.path:
 if str(ROOT / "bench") not in sys.path:
     sys.path.insert(0, str(ROOT / "bench"))
 
-from benchlib import HOST, Peak  # noqa: E402
+from benchlib import HOST, Peak, drop_database, ensure_copy  # noqa: E402
 
 BENCH_REASON = "bench_rolls"
 
@@ -170,8 +170,8 @@ def prepare(n: int, county: str) -> tuple:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
-    server = os.environ["DATABASE_URL"].rsplit("/", 1)[0] if args.smoke else HOST
-    copy_database(server, args.source, args.target, args.fresh)
+    server = HOST  # the server of DATABASE_URL (a CI machine's may not be 127.0.0.1)
+    ensure_copy(args.source, args.target, args.fresh)
     os.environ["DATABASE_URL"] = f"{server}/{args.target}"
     os.environ.setdefault("SECRET_KEY", "bench-not-secret")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -331,7 +331,7 @@ def main(argv=None) -> dict:
     print(json.dumps(report, ensure_ascii=False))
     connection.close()
     if args.smoke:
-        drop_database(server, args.target)
+        drop_database(args.target)
     return report
 
 
@@ -343,33 +343,6 @@ def floor_sql(roll_id: int) -> str:
         f"components, amount FROM {PaymentLine._meta.db_table} WHERE roll_id = {int(roll_id)} AND NOT held "
         "ORDER BY id) TO STDOUT WITH (FORMAT csv)"
     )
-
-
-def copy_database(server: str, source: str, target: str, fresh: bool) -> None:
-    """benchlib.ensure_copy against the server of DATABASE_URL (a CI machine's may not be 127.0.0.1)."""
-    import psycopg2
-
-    conn = psycopg2.connect(f"{server}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        if fresh:
-            cur.execute(f'DROP DATABASE IF EXISTS "{target}"')
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target])
-        if cur.fetchone() is None:
-            started = time.perf_counter()
-            cur.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}"')
-            print(f"copied {source} → {target} in {time.perf_counter() - started:.1f} s", flush=True)
-    conn.close()
-
-
-def drop_database(server: str, name: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(f"{server}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    conn.close()
 
 
 if __name__ == "__main__":
