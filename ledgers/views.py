@@ -213,27 +213,24 @@ def extract_status(request, pk: int):
 @login_required
 @require_POST
 def extract_decide(request, pk: int, action: str):
-    extract = selectors.extract_get(user=request.user, pk=pk)
-    service = extract_request_load if action == "load" else extract_discard
-    try:
-        service(principal=request.user, extract=extract)
-    except PermissionDenied as exc:
-        return HttpResponseForbidden(exc.message)
-    except ServiceError as exc:
-        flash(request, exc)
-    else:
-        messages.success(
-            request, "已确认导入正确行，正在导入" if action == "load" else "已放弃，本文件不导入"
-        )
-    return redirect("ledger_extract_detail", pk=extract.pk)
+    if action == "load":
+        return _extract_action(request, pk, extract_request_load, "已确认导入正确行，正在导入")
+    return _extract_action(request, pk, extract_discard, "已放弃，本文件不导入")
 
 
 @login_required
 @require_POST
 def extract_unstick(request, pk: int, action: str):
     """重试 / 放弃 of an extract whose background work stopped."""
+    if action == "retry":
+        return _extract_action(request, pk, extract_retry, "已重新排队处理")
+    return _extract_action(request, pk, extract_abandon, "已放弃，本文件不导入")
+
+
+def _extract_action(request, pk: int, service, done: str):
+    """Call a service on an extract in the user's scope: a refusal is a 403, a wrong state a message, success
+    `done`; back to the extract's page."""
     extract = selectors.extract_get(user=request.user, pk=pk)
-    service = extract_retry if action == "retry" else extract_abandon
     try:
         service(principal=request.user, extract=extract)
     except PermissionDenied as exc:
@@ -241,7 +238,7 @@ def extract_unstick(request, pk: int, action: str):
     except ServiceError as exc:
         flash(request, exc)
     else:
-        messages.success(request, "已重新排队处理" if action == "retry" else "已放弃，本文件不导入")
+        messages.success(request, done)
     return redirect("ledger_extract_detail", pk=extract.pk)
 
 
