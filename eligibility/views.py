@@ -67,13 +67,14 @@ def _row(standard: Standard, user) -> dict:
 @login_required
 def standard_list(request):
     q = ListQuery(request.GET)
-    filters = {"year": _year_filter(q), "region": q.region("region"), "sort": q.text("sort")}
+    year, region, sort = _year_filter(q), q.region("region"), q.text("sort")
+    filters = {"year": year, "region": region, "sort": sort}
     scoped = standard_scope(user=request.user)
-    qs = narrow_to_region(scoped.select_related("region"), filters["region"], "region__code")
-    if filters["year"]:
-        qs = qs.filter(year=filters["year"])
-    if filters["sort"]:
-        qs = qs.order_by(*sort_order(filters["sort"], STANDARD_SORTS, "-year"))
+    qs = narrow_to_region(scoped.select_related("region"), region, "region__code")
+    if year:
+        qs = qs.filter(year=year)
+    if sort:
+        qs = qs.order_by(*sort_order(sort, STANDARD_SORTS, "-year"))
     else:
         qs = qs.order_by("-year", "region_id")
     page = list_page(request, qs)
