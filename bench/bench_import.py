@@ -54,6 +54,12 @@ def parse_args(argv):
     )
     parser.add_argument("--fresh", action="store_true", help="drop and make the target again")
     parser.add_argument("--keep", default="", help="also save the generated workbook here")
+    parser.add_argument(
+        "--workbook",
+        default="",
+        help="upload this workbook (one --keep saved) instead of making one: the same rows run after run, "
+        "with --fresh (its ID numbers would otherwise be registered already); --rows must match it",
+    )
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument(
         "--write-only",
@@ -262,10 +268,8 @@ def main(argv=None) -> None:
 
     settings.MEDIA_ROOT = media
     from accounts.models import Event, User
-    from common.spreadsheets import Sheet, write_workbook
     from households.models import Household, Person
     from imports import services as imports
-    from imports import workbook as importing
     from imports.models import ImportBatch
 
     user, _ = User.objects.get_or_create(
@@ -273,28 +277,13 @@ def main(argv=None) -> None:
         defaults={"role": "county", "region_id": args.county, "full_name": "基准"},
     )
     started = time.perf_counter()
-    raw = Path(media) / "write-only.xlsx"
-    write_workbook(
-        [
-            Sheet(
-                importing.DATA_SHEET,
-                [c.label for c in importing.COLUMNS],
-                build_rows(args.rows, args.county, args.seed),
-            )
-        ],
-        str(raw),
-    )
-    if args.write_only:
-        path = raw
-    else:
-        path = Path(media) / "ledger.xlsx"
-        excel_style(raw, path)
+    path = Path(args.workbook) if args.workbook else make_workbook(args, media)
     if args.keep:
         Path(args.keep).write_bytes(path.read_bytes())
     print(
         f"workbook: {args.rows:,} rows, {path.stat().st_size / 2**20:.1f} MB "
         f"({'write-only form: inline strings, no size' if args.write_only else 'as Excel saves it'}), "
-        f"made in {time.perf_counter() - started:.1f} s"
+        f"{'given' if args.workbook else 'made'} in {time.perf_counter() - started:.1f} s"
     )
     persons_before = Person.objects.count()
     households_before = Household.objects.count()
@@ -348,6 +337,29 @@ def main(argv=None) -> None:
     print(f"peak memory: {peak:.1f} MB (target < 200 MB at 100 k rows)")
     if args.smoke:
         print("smoke ok")
+
+
+def make_workbook(args, media: str) -> Path:
+    """The generated ledger, as Excel saves it (or in openpyxl's write-only form with --write-only)."""
+    from common.spreadsheets import Sheet, write_workbook
+    from imports import workbook as importing
+
+    raw = Path(media) / "write-only.xlsx"
+    write_workbook(
+        [
+            Sheet(
+                importing.DATA_SHEET,
+                [c.label for c in importing.COLUMNS],
+                build_rows(args.rows, args.county, args.seed),
+            )
+        ],
+        str(raw),
+    )
+    if args.write_only:
+        return raw
+    path = Path(media) / "ledger.xlsx"
+    excel_style(raw, path)
+    return path
 
 
 def copy_floor(after_household: int) -> float:
