@@ -63,6 +63,8 @@ ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 def hidden_characters(value: str) -> list[str]:
     """The code points in `value` that would disguise it (format characters, category Cf, and controls other
     than line breaks and tabs, included)."""
+    if value.isprintable():  # no Cc, no Cf (every INVISIBLE character is Cf): the common case, in C
+        return []
     return [
         f"U+{ord(c):04X}"
         for c in value

@@ -240,6 +240,13 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def _cell(value) -> str:
+    """A cell that is not text: a number as NumericCell, anything else as `cell_text` gives it."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return NumericCell(cell_text(value))
+    return cell_text(value)
+
+
 class WorkbookRows:
     """The rows of one sheet (the one titled `sheet` when there is one, else the first), after the limits.
     Iterate for value lists ([] for an empty row); `line_num` is the line of the row just read."""
@@ -274,16 +281,11 @@ class WorkbookRows:
         limit = self.limits.cell_chars
         for line, values in enumerate(self.sheet.iter_rows(), start=1):
             self.line_num = line
-            if all(v is None or v == "" for v in values):
+            if not any(values) and all(v is None or v == "" for v in values):  # any(): a 0 is not empty
                 yield []
                 continue
-            row = [
-                NumericCell(cell_text(v))
-                if isinstance(v, int | float) and not isinstance(v, bool)
-                else cell_text(v)
-                for v in values
-            ]
-            if any(len(v) > limit for v in row):
+            row = [v if type(v) is str else _cell(v) for v in values]  # most cells are text: no call
+            if max(map(len, row), default=0) > limit:
                 raise _too_long(self.limits)
             yield left + row
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import operator
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +44,16 @@ def _copy_text(value: Any) -> str:
     return escape_copy(text) if COPY_SPECIAL.search(text) else text
 
 
+def _copy_line(row: tuple) -> str:
+    """One row in COPY text format. Text values are joined as they are, and the line is escaped value by value
+    only when it shows a character COPY escapes (a tab too many, a line break, a backslash): rare in names and
+    addresses, and the same text either way."""
+    line = "\t".join([v if type(v) is str else _copy_text(v) for v in row])
+    if "\\" in line or "\n" in line or "\r" in line or line.count("\t") != len(row) - 1:
+        return "\t".join(map(_copy_text, row))
+    return line
+
+
 class TableWriter:
     """New rows of one model (and of its simple-history model, when it has one)."""
 
@@ -53,6 +64,7 @@ class TableWriter:
         self.fields = list(model._meta.concrete_fields)
         self.attnames = [f.attname for f in self.fields]
         self.defaults = {f.attname: f.get_default() for f in self.fields}
+        self._values = operator.itemgetter(*self.attnames)  # a row's values, in column order, in C
         history = getattr(model, "history", None)
         self.history_model = history.model if history is not None else None
         self.history_extra = {
@@ -87,15 +99,15 @@ class TableWriter:
         """Insert the rows (each with its "id"), then their history rows."""
         if not rows:
             return
-        defaults, attnames = self.defaults, self.attnames
-        values = [tuple(row.get(a, defaults[a]) for a in attnames) for row in rows]
+        defaults, pick = self.defaults, self._values
+        values = [pick({**defaults, **row}) for row in rows]
         history_fields = None
         if self.history_model is not None:
             history_fields = [
                 self.history_model._meta.get_field(a) for a in [*self.attnames, *self.history_extra]
             ]
         if connection.vendor == "postgresql":
-            lines = ["\t".join(map(_copy_text, row)) for row in values]
+            lines = [_copy_line(row) for row in values]
             self._copy(self.model, self.fields, "".join(line + "\n" for line in lines))
             if history_fields is not None:  # the same text, and the history columns after it
                 extra = "\t" + "\t".join(map(_copy_text, self.history_extra.values())) + "\n"

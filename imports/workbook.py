@@ -19,8 +19,10 @@ check against persons already registered is the service's (imports.services).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -675,7 +677,9 @@ class ParsedHousehold:
     key: str
     line: int
     values: dict[str, Any]  # HOUSEHOLD_KEYS
-    # (line, PERSON_FIELDS values, id number, birth date, sex, covered)
+    # While checking, each accepted member as (line, is the head, covered, offset, length): what the checks of
+    # the whole household need, and where the member's checked JSON is in the pass's spill file. From `load`:
+    # (line, PERSON_FIELDS values, id number, birth date, sex, covered).
     members: list[tuple] = field(default_factory=list)
     bad_rows: int = 0
 
@@ -694,6 +698,10 @@ class Parsed:
     preview: list[dict[str, str]] = field(default_factory=list)
     # id_number -> (line, letter of the ID column): for the service's check against registered persons
     id_lines: dict[str, int] = field(default_factory=dict)
+    # The accepted members' checked JSON, written as each row is read (a temporary file when reading a
+    # workbook): the pass keeps only what the cross-row checks need, `dump` reads the members back from here.
+    spill: Any = field(default_factory=io.BytesIO, repr=False, compare=False)
+    spilled: int = 0  # bytes written to it
 
     def add(self, issue: Issue) -> None:
         self.issue_count += 1
@@ -746,10 +754,7 @@ class _Cells:
 
     def id_number(self, col: Col, raw: str, v: str) -> tuple[Any, str | None]:
         # The checker refuses a number Excel stored as a number, then asks common.idnumber.
-        number, reason = self.checker.id_number(raw)
-        if reason:
-            return None, reason
-        return idnumber.parse(number, today=self.checker.today), None
+        return self.checker.id_info(raw)
 
     @staticmethod
     def text(col: Col, raw: str, v: str) -> tuple[Any, str | None]:
@@ -840,7 +845,8 @@ def read_workbook(
     if on_progress is not None:  # the size of the sheet (known once it is read, no extra pass)
         on_progress(0, max(0, rows.size - 1))
     try:
-        return _read(rows, communities, may_import, may_enrol, today, on_progress)
+        spill = tempfile.TemporaryFile(buffering=1 << 20)
+        return _read(rows, communities, may_import, may_enrol, today, on_progress, spill)
     finally:
         rows.close()
 
@@ -887,6 +893,12 @@ def _map_header(header: list[str], names: dict[str, Col], out: Parsed) -> dict[s
     return positions
 
 
+# Column types whose few distinct spellings repeat row after row (amounts, yes/no, choices, months, codes): a
+# cell's result is remembered by its text, so a 100,000-row ledger checks "0" or "低保" once, not 100,000 times.
+_REMEMBERED = frozenset({"community", "amount", "count", "yesno", "choice", "month"})
+_REMEMBER_AT_MOST = 10_000  # distinct texts per column (amounts can be many): past it, start again
+
+
 @dataclass
 class _Pass:
     """What one reading pass carries from row to row once the header is known."""
@@ -897,7 +909,8 @@ class _Pass:
     communities: dict[str, str]
     may_import: Callable[[str], bool]
     may_enrol: Callable[[str], bool]
-    plan: list[tuple[Col, int, str]] = field(default_factory=list)  # (column, position, letter)
+    # (column, position, letter, the results remembered by cell text or None for columns of unique values)
+    plan: list[tuple[Col, int, str, dict | None]] = field(default_factory=list)
     width: int = 0
     by_key: dict[str, ParsedHousehold] = field(default_factory=dict)
     community_ok: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
@@ -905,7 +918,9 @@ class _Pass:
     def __post_init__(self) -> None:
         self.out.columns = {k: _letter(p) for k, p in self.positions.items()}
         self.plan = [
-            (c, self.positions[c.key], self.out.columns[c.key]) for c in COLUMNS if c.key in self.positions
+            (c, self.positions[c.key], self.out.columns[c.key], {} if c.type in _REMEMBERED else None)
+            for c in COLUMNS
+            if c.key in self.positions
         ]
         self.width = max(self.positions.values()) + 1
 
@@ -914,9 +929,18 @@ def _parse_cells(state: _Pass, values: list[str], line: int) -> tuple[dict[str, 
     """Every planned cell of a row parsed; each reason an issue at its row and column."""
     parsed: dict[str, Any] = {}
     failed: set[str] = set()
-    for col, pos, letter in state.plan:
+    parse = state.cells.parse
+    for col, pos, letter, remembered in state.plan:
         raw = values[pos]
-        value, reason = state.cells.parse(col, raw)
+        if remembered is None or type(raw) is not str:  # a NumericCell may be judged differently
+            value, reason = parse(col, raw)
+        else:
+            result = remembered.get(raw)
+            if result is None:
+                if len(remembered) >= _REMEMBER_AT_MOST:
+                    remembered.clear()
+                result = remembered[raw] = parse(col, raw)
+            value, reason = result
         if reason:
             shown = str(raw).strip()
             state.out.add(
@@ -937,7 +961,7 @@ def _start_household(state: _Pass, key: str, parsed: dict[str, Any], failed: set
     state.by_key[key] = household
     out.households.append(household)
     bad = False
-    for col, _pos, letter in state.plan:
+    for col, _pos, letter, _remembered in state.plan:
         if col.level == "household" and col.required and col.key not in failed and not parsed[col.key]:
             out.add(Issue(line, letter, col.label, "必填（在该户第一行填写）"))
             failed.add(col.key)
@@ -953,7 +977,7 @@ def _check_repeated_row(
 ) -> bool:
     """A household's later row may repeat its household columns, but not differ from the first row."""
     bad = False
-    for col, pos, letter in state.plan:
+    for col, pos, letter, _remembered in state.plan:
         if col.level != "household" or col.key == "key" or not str(values[pos]).strip():
             continue
         first = household.values[col.key]
@@ -1034,8 +1058,13 @@ def _read_row(state: _Pass, values: list[str], line: int) -> None:
         household.bad_rows += 1
         return
     parsed["id_number"] = info.number
-    person = tuple(parsed.get(k, BY_KEY[k].default) for k in PERSON_FIELDS)
-    household.members.append((line, person, info.number, info.birth_date, info.sex, covered))
+    person = [parsed.get(k, default) for k, default in _PERSON_DEFAULTS]
+    data = _COMPACT.encode([line, person, info.number, info.birth_date, info.sex, covered]).encode()
+    out = state.out
+    out.spill.write(data)
+    is_head = parsed.get("relation", BY_KEY["relation"].default) == Person.Relation.HEAD
+    household.members.append((line, is_head, covered, out.spilled, len(data)))
+    out.spilled += len(data)
     if len(state.out.preview) < PREVIEW_ROWS:
         state.out.preview.append(_preview_row(line, household, parsed, info, covered))
 
@@ -1050,9 +1079,10 @@ def _finish(out: Parsed) -> Parsed:
     return out
 
 
-def _read(rows: WorkbookRows, communities, may_import, may_enrol, today, on_progress) -> Parsed:
-    """The header, then each data row (stopping past MAX_ROWS), then the checks of each whole household."""
-    out = Parsed()
+def _read(rows: WorkbookRows, communities, may_import, may_enrol, today, on_progress, spill) -> Parsed:
+    """The header, then each data row (stopping past MAX_ROWS), then the checks of each whole household.
+    Each accepted member's checked JSON goes to `spill` as its row is read (see Parsed.spill)."""
+    out = Parsed(spill=spill)
     names = header_names()
     source_rows = iter(rows)
     header, out.header_line = _find_header(source_rows, names, rows)
@@ -1126,8 +1156,7 @@ def _check_household_first_row(
 def _check_household_end(out: Parsed, household: ParsedHousehold) -> None:
     if household.bad_rows:
         return  # some of its rows had errors, already reported: counting heads now would mislead
-    relation = PERSON_FIELDS.index("relation")
-    heads = [m for m in household.members if m[1][relation] == Person.Relation.HEAD]
+    heads = [m for m in household.members if m[1]]
     if len(heads) != 1:
         where = heads[1][0] if len(heads) > 1 else household.line
         out.add(
@@ -1138,7 +1167,7 @@ def _check_household_end(out: Parsed, household: ParsedHousehold) -> None:
                 f"户编号{household.key}的家庭须有且只有一名户主，现有{len(heads)}名",
             )
         )
-    if household.values.get("category") and not any(m[5] for m in household.members):
+    if household.values.get("category") and not any(m[2] for m in household.members):
         out.add(
             Issue(
                 household.line,
@@ -1172,67 +1201,71 @@ def _preview_row(line: int, household: ParsedHousehold, parsed: dict[str, Any], 
 # --- the checked result kept between the preview and the confirmation ------------------------------
 
 
+def _plain(value):
+    """A checked value as JSON holds it: amounts as text, dates ISO (called by the encoder for those only)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a checked value")
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_plain)
+_PERSON_DEFAULTS = tuple((k, BY_KEY[k].default) for k in PERSON_FIELDS)
+
+
 def dump(parsed: Parsed, out) -> None:
     """Write the checked households to `out` as JSON lines (the column letters first, then one household a
-    line), streaming: what the confirmation imports."""
-
-    def plain(value):
-        if isinstance(value, Decimal):
-            return str(value)
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return value
-
+    line: key, first line, values, members), the members read back from the pass's spill file in their
+    household's order: what the confirmation imports."""
     out.write(json.dumps(parsed.columns, ensure_ascii=False) + "\n")
+    spill, position = parsed.spill, -1
     for h in parsed.households:
-        out.write(
-            json.dumps(
-                [
-                    h.key,
-                    h.line,
-                    {k: plain(v) for k, v in h.values.items()},
-                    [[m[0], [plain(v) for v in m[1]], m[2], m[3].isoformat(), m[4], m[5]] for m in h.members],
-                ],
-                ensure_ascii=False,
-                separators=(",", ":"),
-            )
-            + "\n"
-        )
+        head = _COMPACT.encode([h.key, h.line, h.values])
+        members = []
+        for m in h.members:
+            if m[3] != position:  # a household's rows need not be adjacent; when they are, no seek
+                spill.seek(m[3])
+            members.append(spill.read(m[4]))
+            position = m[3] + m[4]
+        out.write(f"{head[:-1]},[{b','.join(members).decode()}]]\n")
 
 
-def load(lines) -> Parsed:
-    """The checked households back from the lines `dump` wrote."""
-    amounts = {c.key for c in COLUMNS if c.type == "amount"}
-    months = {c.key for c in COLUMNS if c.type == "month"}
+_AMOUNTS = frozenset(c.key for c in COLUMNS if c.type == "amount")
+_MONTHS = frozenset(c.key for c in COLUMNS if c.type == "month")
+_PERSON_AMOUNTS = tuple(i for i, k in enumerate(PERSON_FIELDS) if k in _AMOUNTS)
 
-    def typed(key, value):
-        if value is None:
-            return None
-        if key in amounts:
-            return Decimal(value)
-        if key in months:
-            return dt.date.fromisoformat(value)
-        return value
 
+def _typed(key: str, value):
+    if value is None:
+        return None
+    if key in _AMOUNTS:
+        return Decimal(value)
+    if key in _MONTHS:
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def load(lines, *, typed: bool = True) -> tuple[dict[str, str], Iterator[ParsedHousehold]]:
+    """The column letters, and the checked households one at a time, from the lines `dump` wrote (streaming:
+    the caller holds what it keeps). `typed=False` leaves the values as stored (amounts and dates as text),
+    for a pass that reads only codes and ID numbers."""
     lines = iter(lines)
-    out = Parsed(columns=json.loads(next(lines)))
-    for text in lines:
-        key, line, values, members = json.loads(text)
-        household = ParsedHousehold(key, line, {k: typed(k, v) for k, v in values.items()})
-        household.members = [
-            (
-                m[0],
-                tuple(typed(k, v) for k, v in zip(PERSON_FIELDS, m[1], strict=True)),
-                m[2],
-                dt.date.fromisoformat(m[3]),
-                m[4],
-                m[5],
-            )
-            for m in members
-        ]
-        for m in household.members:
-            out.id_lines[m[2]] = m[0]
-        out.households.append(household)
-    out.persons = sum(len(h.members) for h in out.households)
-    out.enrolments = sum(1 for h in out.households if h.values.get("category"))
-    return out
+    columns = json.loads(next(lines))
+
+    def households() -> Iterator[ParsedHousehold]:
+        for text in lines:
+            key, line, values, members = json.loads(text)
+            if not typed:
+                yield ParsedHousehold(key, line, values, members)
+                continue
+            household = ParsedHousehold(key, line, {k: _typed(k, v) for k, v in values.items()})
+            for m in members:
+                person = m[1]
+                for i in _PERSON_AMOUNTS:
+                    if person[i] is not None:
+                        person[i] = Decimal(person[i])
+                household.members.append((m[0], tuple(person), m[2], dt.date.fromisoformat(m[3]), m[4], m[5]))
+            yield household
+
+    return columns, households()

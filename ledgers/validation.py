@@ -231,12 +231,17 @@ class CellChecker:
         self.today = dt.date.today()
 
     def id_number(self, raw: str) -> tuple[str | None, str | None]:
+        info, reason = self.id_info(raw)
+        return (None, reason) if info is None else (info.number, None)
+
+    def id_info(self, raw: str) -> tuple[idnumber.IdInfo | None, str | None]:
+        """The number with its birth date and sex (what the household import keeps), or the reason."""
         if isinstance(raw, NumericCell):
             return None, "身份证号码被存成了数字（末几位已丢失），请把该列设为文本格式"
         if not raw.strip():
             return None, "必填"
         try:
-            return idnumber.parse(raw, today=self.today).number, None
+            return idnumber.parse(raw, today=self.today), None
         except idnumber.InvalidIdNumber as exc:
             return None, str(exc)
 
