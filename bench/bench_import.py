@@ -298,6 +298,7 @@ def main(argv=None) -> None:
         raise SystemExit(1)
     print(
         f"check:   {check.seconds:6.1f} s  {args.rows / check.seconds:8,.0f} rows/s  peak {check.peak:6.1f} MB  "
+        f"CPU {check.cpu:5.1f} s  "
         f"(process before: {check.start:.1f} MB) "
         f"({batch.households:,} households, {batch.persons:,} persons, {batch.enrolments:,} enrolments)"
     )
@@ -310,6 +311,7 @@ def main(argv=None) -> None:
         raise SystemExit(1)
     print(
         f"import:  {write.seconds:6.1f} s  {args.rows / write.seconds:8,.0f} rows/s  peak {write.peak:6.1f} MB  "
+        f"CPU {write.cpu:5.1f} s (this process; the database's is apart)  "
         f"(second check inside the transaction + bulk inserts with history)"
     )
     total = check.seconds + write.seconds
