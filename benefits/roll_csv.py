@@ -22,12 +22,20 @@ from django.db import connection
 
 from benefits.exports import COMPONENTS, HEADER, KIND_LABELS, totals_row
 from benefits.models import PaymentLine, PaymentRoll
-from common.spreadsheets import copy_csv, csv_chunks, csv_lines, csv_text_sql, money_sql
+from common.spreadsheets import (
+    FORMULA_START,
+    copy_csv,
+    csv_chunks,
+    csv_lines,
+    csv_text,
+    csv_text_sql,
+    money_sql,
+)
 
 BATCH = 50_000  # lines per COPY statement: about 10 MB of CSV held at a time
 
 
-def _masked(column: str) -> str:
+def masked_sql(column: str) -> str:
     """common.idnumber.mask in SQL: the first four and last four characters, stars between (all stars when
     there are 8 characters or fewer)."""
     return (
@@ -36,41 +44,59 @@ def _masked(column: str) -> str:
     )
 
 
-def _kind_label() -> tuple[str, list[str]]:
+def kind_label_sql(text=lambda label: label, other: str = "l.kind") -> tuple[str, list[str]]:
+    """SQL (and its parameters) giving the label of the line's kind, as KIND_LABELS: `text(label)` for a known
+    kind, the SQL `other` for any other."""
     cases = " ".join("WHEN %s THEN %s" for _ in KIND_LABELS)
-    params = [v for pair in KIND_LABELS.items() for v in pair]
-    return f"CASE l.kind {cases} ELSE l.kind END", params
+    params = [v for kind, label in KIND_LABELS.items() for v in (kind, text(label))]
+    return f"CASE l.kind {cases} ELSE {other} END", params
+
+
+def masked_csv_sql(column: str) -> str:
+    """csv_text of common.idnumber.mask in SQL, the masked text computed once: a masked number is never a long
+    digit string (stars in the middle; all stars up to 8 characters), so only its first character (the number's)
+    can ask for an apostrophe."""
+    formula = ", ".join(str(ord(c)) for c in FORMULA_START)
+    return (
+        f"CASE WHEN length({column}) <= 8 THEN NULLIF(repeat('*', length({column})), '')"
+        f" ELSE CASE WHEN ascii({column}) IN ({formula}) THEN chr(39) ELSE '' END"
+        f" || left({column}, 4) || repeat('*', length({column}) - 8) || right({column}, 4) END"
+    )
 
 
 def lines_query(*, full_ids: bool, roll_id: int, before: int, after: int, last: int) -> tuple[str, list]:
     """The SELECT of the paid lines of roll `roll_id` with after < id <= last, numbered from before + 1. One level:
-    the window and the result are ordered alike, so PostgreSQL sorts once; the masked ID number and the kind's
-    label are computed once per line (LATERAL) and then formatted like any text column."""
+    the window and the result are ordered alike, so PostgreSQL sorts once. The known kinds' labels are formatted in
+    Python (fixed texts) and the masked ID number in one expression (masked_csv_sql), so no cell is computed
+    twice."""
     table = PaymentLine._meta.db_table
-    kind, kind_params = _kind_label()
-    number = "l.id_number" if full_ids else _masked("l.id_number")
+    kind, kind_params = kind_label_sql(csv_text, csv_text_sql("l.kind"))
+    number = csv_text_sql("l.id_number") if full_ids else masked_csv_sql("l.id_number")
     parts = ", ".join(money_sql("l.components ->> %s") for _ in COMPONENTS)
     text = {
-        c: csv_text_sql(c)
-        for c in (
-            "l.community_code",
-            "l.name",
-            "v.id_number",
-            "l.bank_name",
-            "l.bank_account",
-            "v.kind",
-            "l.label",
-        )
+        c: csv_text_sql(c) for c in ("l.community_code", "l.name", "l.bank_name", "l.bank_account", "l.label")
     }
     query = f"""
         SELECT row_number() OVER (ORDER BY l.id) + %s, {text["l.community_code"]}, {text["l.name"]},
-               {text["v.id_number"]}, {text["l.bank_name"]}, {text["l.bank_account"]}, NULLIF(l.covered_count, 0),
-               to_char(l.month, 'YYYY-MM'), {text["v.kind"]}, {text["l.label"]}, {parts}, {money_sql("l.amount")}
-        FROM {table} l CROSS JOIN LATERAL (SELECT {number} AS id_number, {kind} AS kind) v
+               {number}, {text["l.bank_name"]}, {text["l.bank_account"]}, NULLIF(l.covered_count, 0),
+               to_char(l.month, 'YYYY-MM'), {kind}, {text["l.label"]}, {parts}, {money_sql("l.amount")}
+        FROM {table} l
         WHERE l.roll_id = %s AND NOT l.held AND l.id > %s AND l.id <= %s
         ORDER BY l.id"""
     # parameters in the order they appear in the text
-    return query, [before, *COMPONENTS, *kind_params, roll_id, after, last]
+    return query, [before, *kind_params, *COMPONENTS, roll_id, after, last]
+
+
+def paid_totals(roll: PaymentRoll) -> tuple[int, Decimal]:
+    """(paid lines, their total) of a roll, as the Python writer counts them."""
+    table = PaymentLine._meta.db_table
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT count(*), coalesce(sum(amount), 0) FROM {table} WHERE roll_id = %s AND NOT held",
+            [roll.pk],
+        )
+        count, total = cur.fetchone()
+    return count, Decimal(total).quantize(Decimal("0.01"))
 
 
 def _plan(roll: PaymentRoll, batch: int) -> tuple[int, Decimal, list[int]]:
