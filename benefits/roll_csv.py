@@ -8,8 +8,8 @@ common.spreadsheets.csv_text_sql (formula-looking text gets an apostrophe, long 
 two decimals, the month as yyyy-mm, 冲正/更正 lines labelled like any other kind — and the totals row from the
 Python writer (count and sum in one aggregate query).
 
-Memory stays flat: the lines are cut into statements of `BATCH` lines (boundaries found first by one query on
-the roll's ids) and each statement's output is handed out before the next one runs. A roll is exported only
+Memory stays flat: the lines are cut into statements of at most `BATCH` lines (id ranges found first by one
+aggregate, `plan`) and each statement's output is handed out before the next one runs. A roll is exported only
 once locked, and a locked roll's lines never change, so the statements see one roll.
 """
 
@@ -32,7 +32,7 @@ from common.spreadsheets import (
     money_sql,
 )
 
-BATCH = 50_000  # lines per COPY statement: about 10 MB of CSV held at a time
+BATCH = 100_000  # lines per COPY statement at most: about 13 MB of CSV held at a time (twice during _crlf)
 
 
 def masked_sql(column: str) -> str:
@@ -87,46 +87,42 @@ def lines_query(*, full_ids: bool, roll_id: int, before: int, after: int, last: 
     return query, [before, *kind_params, *COMPONENTS, roll_id, after, last]
 
 
-def paid_totals(roll: PaymentRoll) -> tuple[int, Decimal]:
-    """(paid lines, their total) of a roll, as the Python writer counts them."""
+def plan(roll: PaymentRoll, batch: int) -> tuple[int, Decimal, list[tuple[int, int, int]]]:
+    """(paid lines, their total, the statements: (lines before, after id, last id) each). One plain aggregate
+    (no sort) gives the count, total and id range; a roll of up to `batch` lines is one statement. A longer one
+    is hashed by id into ranges `batch` ids wide (a range holds at most `batch` lines: ids are unique) and
+    consecutive ranges are joined while they hold `batch` lines or fewer, so a roll whose ids are contiguous
+    takes about count / batch statements. (The numbered window this replaces sorted the whole roll, on disk at
+    the default work_mem: 0.25 s of a 1.6 s export of 96,053 lines.)"""
     table = PaymentLine._meta.db_table
+    where = f"FROM {table} WHERE roll_id = %s AND NOT held"
     with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT count(*), coalesce(sum(amount), 0) FROM {table} WHERE roll_id = %s AND NOT held",
-            [roll.pk],
-        )
-        count, total = cur.fetchone()
-    return count, Decimal(total).quantize(Decimal("0.01"))
-
-
-def _plan(roll: PaymentRoll, batch: int) -> tuple[int, Decimal, list[int]]:
-    """(paid lines, their total, the id ending each full batch): one pass over the roll's paid lines."""
-    table = PaymentLine._meta.db_table
-    with connection.cursor() as cur:
-        cur.execute(
-            f"""SELECT count(*), coalesce(sum(amount), 0), array_agg(id ORDER BY id) FILTER (WHERE n %% %s = 0)
-                FROM (SELECT id, amount, row_number() OVER (ORDER BY id) AS n FROM {table}
-                      WHERE roll_id = %s AND NOT held) t""",
-            [batch, roll.pk],
-        )
-        count, total, ends = cur.fetchone()
-    return count, Decimal(total).quantize(Decimal("0.01")), ends or []
+        cur.execute(f"SELECT count(*), coalesce(sum(amount), 0), min(id), max(id) {where}", [roll.pk])
+        count, total, first, last = cur.fetchone()
+        total = Decimal(total).quantize(Decimal("0.01"))
+        if count <= batch:
+            return count, total, [(0, first - 1, last)] if count else []
+        cur.execute(f"SELECT (id - 1) / %s, count(*) {where} GROUP BY 1 ORDER BY 1", [batch, roll.pk])
+        buckets = cur.fetchall()
+    statements: list[tuple[int, int, int]] = []
+    before = 0
+    for bucket, lines in buckets:
+        if statements and before - statements[-1][0] + lines <= batch:
+            statements[-1] = (statements[-1][0], statements[-1][1], (bucket + 1) * batch)
+        else:
+            statements.append((before, bucket * batch, (bucket + 1) * batch))
+        before += lines
+    return count, total, statements
 
 
 def chunks(roll: PaymentRoll, *, full_ids: bool, batch: int = BATCH) -> Iterator[str | bytes]:
     """The CSV in pieces: BOM and header, one piece per batch of lines, the totals row."""
     yield from csv_chunks(HEADER, [])
-    count, total, ends = _plan(roll, batch)
-    after, before = 0, 0
-    bounds = [*ends, None] if count % batch or not ends else ends
-    for last in bounds:
-        query, params = lines_query(
-            full_ids=full_ids, roll_id=roll.pk, before=before, after=after, last=last or 2**62
-        )
+    count, total, statements = plan(roll, batch)
+    for before, after, last in statements:
+        query, params = lines_query(full_ids=full_ids, roll_id=roll.pk, before=before, after=after, last=last)
         with connection.cursor() as cur:
             data = copy_csv(cur, query, params)
         if data:
             yield data
-        before += batch
-        after = last or 0
     yield csv_lines([totals_row(roll, count, total)])

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from benefits import exports
 from benefits.exports import COMPONENTS
 from benefits.models import PaymentLine, PaymentRoll
-from benefits.roll_csv import kind_label_sql, masked_sql, paid_totals
+from benefits.roll_csv import BATCH, kind_label_sql, masked_sql, plan
 from common.spreadsheets import (
     MONEY_FORMAT,
     MONTH_FORMAT,
@@ -90,7 +90,7 @@ def lines_query(*, full_ids: bool, roll_id: int, first_row: int, styles: dict[st
 
 def response(roll: PaymentRoll, *, full_ids: bool):
     """The roll's XLSX as an attachment (written to a temporary file, then streamed)."""
-    count, total = paid_totals(roll)
+    count, total, _ = plan(roll, BATCH)  # (the CSV's statements; here one COPY streams every line)
     lines = exports.rows(roll, full_ids=full_ids)
     next(lines)  # the header
     sample = [row for row in itertools.islice(lines, WIDTH_SAMPLE_ROWS) if row[0] != "合计"]  # for the widths
