@@ -51,25 +51,24 @@ def lines_query(*, full_ids: bool, roll_id: int, first_row: int, styles: dict[st
     number = number if full_ids else masked_sql(f"({number})")
     # the labels are fixed texts; only a kind without a label is shown as it is stored, cleaned
     kind, kind_params = kind_label_sql(other=xlsx_text_sql("l.kind"))
-    letter = {label: get_column_letter(i) for i, label in enumerate(exports.HEADER, 1)}
-    header = exports.HEADER
+    letter = [get_column_letter(i) for i in range(1, len(exports.HEADER) + 1)]  # the columns of HEADER
     row, text_style = "s.r", styles[TEXT_FORMAT]
     money = styles[MONEY_FORMAT]
     cells = [
-        xlsx_number_cell_sql("s.n", letter[header[0]], row),
+        xlsx_number_cell_sql("s.n", letter[0], row),
         *(
-            xlsx_text_cell_sql(f"s.{name}", letter[header[i]], row, text_style)
+            xlsx_text_cell_sql(f"s.{name}", letter[i], row, text_style)
             for i, name in enumerate(TEXT_COLUMNS, 1)
         ),
-        xlsx_number_cell_sql("NULLIF(s.covered_count, 0)", letter[header[6]], row),
-        xlsx_number_cell_sql(xlsx_date_sql("s.month"), letter[header[7]], row, styles[MONTH_FORMAT]),
-        xlsx_text_cell_sql("s.kind", letter[header[8]], row, text_style),
-        xlsx_text_cell_sql("s.label", letter[header[9]], row, text_style),
+        xlsx_number_cell_sql("NULLIF(s.covered_count, 0)", letter[6], row),
+        xlsx_number_cell_sql(xlsx_date_sql("s.month"), letter[7], row, styles[MONTH_FORMAT]),
+        xlsx_text_cell_sql("s.kind", letter[8], row, text_style),
+        xlsx_text_cell_sql("s.label", letter[9], row, text_style),
         *(
-            xlsx_number_cell_sql(xlsx_money_sql("s.components ->> %s"), letter[header[10 + i]], row, money)
+            xlsx_number_cell_sql(xlsx_money_sql("s.components ->> %s"), letter[10 + i], row, money)
             for i, _ in enumerate(COMPONENTS)
         ),
-        xlsx_number_cell_sql(xlsx_money_sql("s.amount"), letter[header[-1]], row, money),
+        xlsx_number_cell_sql(xlsx_money_sql("s.amount"), letter[-1], row, money),
     ]
     texts = ", ".join(
         f"{xlsx_text_sql(f'l.{name}')} AS {name}" for name in TEXT_COLUMNS if name != "id_number"
