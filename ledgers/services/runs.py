@@ -269,9 +269,13 @@ def _context(run: Run) -> Context:
     )
 
 
-def _tune(cursor) -> None:
+def _tune(cursor, planner: tuple[str, ...] = ()) -> None:
+    """The statement's memory, and the planner settings its rule asks for (`Rule.planner`), for this
+    transaction only."""
     if _pg():
         cursor.execute(f"SET LOCAL work_mem = '{int(settings.RECONCILE_WORK_MEM_MB)}MB'")
+        for setting in planner:
+            cursor.execute(f"SET LOCAL {setting}")
 
 
 def _step_done(run_id: int, step: str, *, rows: int = 0, skipped: bool = False, seconds: float = 0.0) -> None:
@@ -513,7 +517,7 @@ def run_rule_execute(*, run_id: int, code: str) -> None:
             try:
                 with transaction.atomic(), connection.cursor() as cursor:
                     if rule.ledger_only or rule.needs(ctx):
-                        _tune(cursor)
+                        _tune(cursor, rule.planner)
                         cursor.execute(rule.sql(Dialect(connection.vendor), ctx), ctx.params)
                         rows, skipped = cursor.rowcount, False
                     else:
