@@ -25,7 +25,7 @@ mkdir "$WORK/app"
 tar --exclude=./.git --exclude=./.venv --exclude='*.egg-info' --exclude=__pycache__ --exclude=./db.sqlite3 \
   --exclude=./var --exclude=./staticfiles -cf - . | tar -xf - -C "$WORK/app"
 "$PY" -m venv "$WORK/venv"
-(cd "$WORK/app" && PATH="$WORK/venv/bin:$PATH" timeout 900 $PIP_CMD -q)
+(cd "$WORK/app" && PATH="$WORK/venv/bin:$PATH" timeout 1800 $PIP_CMD -q)
 
 redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes --dir "$WORK" \
   --logfile "$WORK/redis.log"

@@ -108,7 +108,7 @@ def lockout_list(request):
     from config.listing import ListQuery, list_page, sort_order
 
     q = ListQuery(request.GET)
-    filters = {"q": q.text("q"), "sort": q.text("sort")}
+    filters = {"q": q.text("q"), "sort": q.sort(LOCKOUT_SORTS)}
     lockouts = lockouts_visible(user=user)  # at most 500, newest first
     if filters["q"]:
         lockouts = [a for a in lockouts if filters["q"] in a.username or filters["q"] in (a.ip_address or "")]

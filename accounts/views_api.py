@@ -44,7 +44,7 @@ def client_list(request):
     filters = {
         "q": q.text("q"),
         "state": q.choice("state", CLIENT_STATES, "状态"),
-        "sort": q.text("sort"),
+        "sort": q.sort(CLIENT_SORTS),
     }
     clients = _clients(request.user).prefetch_related("keys")
     if filters["q"]:
@@ -147,7 +147,7 @@ def access_log(request):
         "subject": q.text("subject"),
         "source": q.choice("source", ACCESS_SOURCES, "访问方"),
         "month": q.month("month", "访问月份"),
-        "sort": q.text("sort"),
+        "sort": q.sort(ACCESS_SORTS),
     }
     qs = AccessLog.objects.select_related("client", "user")
     if filters["subject"]:

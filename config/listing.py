@@ -48,6 +48,15 @@ class ListQuery:
     def text(self, name: str) -> str:
         return (self.get.get(name) or "").strip()[:_TEXT_MAX]
 
+    def sort(self, allowed: dict[str, str], name: str = "sort") -> str:
+        """A sort the page offers (a key of `allowed`, `-key` descending) or "" (the page's own order); a column
+        the page does not sort by leaves a note instead of being dropped silently."""
+        value = self.text(name)
+        if value and value.removeprefix("-") not in allowed:
+            self.notes.append(f"不能按“{value}”排序，已按默认顺序排列")
+            return ""
+        return value
+
     def choice(
         self, name: str, choices, label: str, *, default: str = "", extra: tuple[str, ...] = ()
     ) -> str:

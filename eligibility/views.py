@@ -67,7 +67,7 @@ def _row(standard: Standard, user) -> dict:
 @login_required
 def standard_list(request):
     q = ListQuery(request.GET)
-    year, region, sort = _year_filter(q), q.region("region"), q.text("sort")
+    year, region, sort = _year_filter(q), q.region("region"), q.sort(STANDARD_SORTS)
     filters = {"year": year, "region": region, "sort": sort}
     scoped = standard_scope(user=request.user)
     qs = narrow_to_region(scoped.select_related("region"), region, "region__code")

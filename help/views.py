@@ -69,7 +69,7 @@ def lead_filters(request, today) -> tuple[dict, list[str]]:
         "month": q.month("month", "发现月份"),
         "deadline": q.choice("deadline", (), "走访时限", extra=("overdue", "soon")),
         "today": today,
-        "sort": q.text("sort"),
+        "sort": q.sort(help_selectors.LEAD_SORTS),
     }
     return filters, q.notes
 
@@ -347,7 +347,7 @@ def _pairing_query(request):
         "helper_kind": q.choice("helper_kind", Pairing.HelperKind.choices, "帮扶责任人身份"),
         "community": q.region(),
         "month": q.month("month", "结对月份"),
-        "sort": q.text("sort"),
+        "sort": q.sort(PAIRING_SORTS),
     }
     qs = help_selectors.pairing_list(user=request.user, status=filters["status"])
     qs = narrow_to_region(qs, filters["community"], "household__community__code")
@@ -478,7 +478,7 @@ def _job_query(request, today):
     filters = {
         "employment": q.choice("employment", Person.Employment.choices, "就业状况"),
         "community": q.region(),
-        "sort": q.text("sort"),
+        "sort": q.sort(JOB_SORTS),
     }
     qs = help_selectors.able_members(user=request.user, today=today, employment=filters["employment"])
     qs = narrow_to_region(qs, filters["community"], "household__community__code")
@@ -613,7 +613,7 @@ def _student_query(request):
         ),
         "stage": q.choice("stage", SchoolRecord.Stage.choices, "学段"),
         "community": q.region(),
-        "sort": q.text("sort"),
+        "sort": q.sort(STUDENT_SORTS),
     }
     status = filters["status"]
     qs = help_selectors.student_list(user=request.user, status=status)
@@ -725,7 +725,7 @@ def charity_home(request):
         ),
         "kind": q.choice("kind", AidKind.choices, "帮扶类别"),
         "provider_kind": q.choice("provider_kind", AidOffer.ProviderKind.choices, "提供方类型"),
-        "sort": q.text("sort"),
+        "sort": q.sort(OFFER_SORTS),
     }
     status = filters["status"]
     qs = help_selectors.offer_list(user=user, status=status)
@@ -760,7 +760,7 @@ def _need_query(request):
         "kind": q.choice("kind", AidKind.choices, "需求类别"),
         "community": q.region(),
         "month": q.month("month", "发布月份"),
-        "sort": q.text("sort"),
+        "sort": q.sort(NEED_SORTS),
     }
     status = filters["status"]
     qs = help_selectors.need_list(user=request.user, status=status)
@@ -801,7 +801,7 @@ def _match_query(request):
         ),
         "community": q.region(),
         "month": q.month("month", "同意月份"),
-        "sort": q.text("sort"),
+        "sort": q.sort(MATCH_SORTS),
     }
     status = filters["status"]
     qs = help_selectors.match_list(user=request.user, status=status)

@@ -33,7 +33,7 @@ def household_filters(request) -> tuple[dict, list[str]]:
         "community": q.region(),
         "month": q.month("month", "建档月份"),
         "housing": q.choice("housing", Household.Housing.choices, "住房情况"),
-        "sort": q.text("sort"),
+        "sort": q.sort(selectors.HOUSEHOLD_SORTS),
     }
     return filters, q.notes
 

@@ -70,7 +70,7 @@ def import_home(request):
         "status": q.choice("status", ImportBatch.Status.choices, "状态"),
         "community": q.region(),
         "month": q.month("month", "上传月份"),
-        "sort": q.text("sort"),
+        "sort": q.sort(selectors.IMPORT_SORTS),
     }
     page = list_page(request, selectors.import_list(user=user, **filters), PAGE)
     return render(

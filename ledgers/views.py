@@ -133,7 +133,7 @@ def _extract_filters(request) -> tuple[dict, list[str]]:
         "kind": q.choice("kind", list(KINDS), "数据类型"),
         "period": _period(q),
         "community": q.region(),
-        "sort": q.text("sort"),
+        "sort": q.sort(EXTRACT_SORTS),
     }
     return filters, q.notes
 
@@ -254,7 +254,7 @@ def run_list(request):
         "status": q.choice("status", ReconciliationRun.Status.choices, "状态"),
         "trigger": q.choice("trigger", ReconciliationRun.Trigger.choices, "发起方式"),
         "period": _period(q),
-        "sort": q.text("sort"),
+        "sort": q.sort(RUN_SORTS),
     }
     qs = selectors.run_list(user=request.user)
     for key in ("status", "trigger", "period"):
@@ -547,7 +547,7 @@ def _task_filters(request) -> tuple[dict, list[str]]:
         "rule": q.choice("rule", rule_choices(), "比对规则"),
         "community": q.region(),
         "month": q.month("month", "发现月份"),
-        "sort": q.text("sort"),
+        "sort": q.sort(selectors.TASK_SORTS),
     }
     if status and filters["status"] != status:
         q.notes.append(f"没有“{status[:20]}”这种状态，已忽略该筛选条件")

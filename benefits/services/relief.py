@@ -150,6 +150,39 @@ def _raise_check(check: ReliefCheck) -> None:
 # Application and decisions
 
 
+def _applicant_checked(household: Household, person, reason: str, missing_reason: str, errors: list) -> str:
+    """The checks every relief application shares (a reason, a member of this household), added to `errors`;
+    raises them all at once with the caller's own. Returns the reason stripped."""
+    reason = (reason or "").strip()
+    if not reason:
+        errors.append({"field": "reason", "message": missing_reason})
+    if person is None or person.household_id != household.pk:
+        errors.append({"field": "person", "message": "请选择本家庭的成员"})
+    if errors:
+        raise ServiceError(errors=errors)
+    return reason
+
+
+def _received(
+    acting_user, *, household, person, amount, reason, today, check: ReliefCheck, **fields
+) -> ReliefGrant:
+    """Save a received application (ordinary or 特别救助) with its history user and the limits seen."""
+    grant = ReliefGrant(
+        household=household,
+        person=person,
+        amount=amount,
+        reason=reason,
+        received_on=today,
+        in_categories=person_in_categories(person),
+        limits=check.as_json(),
+        created_by=acting_user,
+        **fields,
+    )
+    grant._history_user = acting_user
+    grant.save()
+    return grant
+
+
 @transaction.atomic
 def relief_apply(
     *,
@@ -174,31 +207,22 @@ def relief_apply(
     elif kind not in ReliefGrant.ORDINARY:
         errors.append({"field": "kind", "message": "请选择救助类型（急难型或支出型）"})
     value = parse_amount(amount, "amount", errors)
-    reason = (reason or "").strip()
-    if not reason:
-        errors.append({"field": "reason", "message": "请写明遭遇的困难和救助理由"})
-    if person is None or person.household_id != household.pk:
-        errors.append({"field": "person", "message": "请选择本家庭的成员"})
-    if errors:
-        raise ServiceError(errors=errors)
+    reason = _applicant_checked(household, person, reason, "请写明遭遇的困难和救助理由", errors)
     person = Person.objects.select_for_update().get(pk=person.pk)
     check = limits_check(person=person, household=household, amount=value, kind=kind, on=today)
     _raise_check(check)
-    grant = ReliefGrant(
+    grant = _received(
+        acting_user,
         household=household,
         person=person,
-        kind=kind,
         amount=value,
         reason=reason,
-        received_on=today,
+        today=today,
+        check=check,
+        kind=kind,
         route=check.route,
         status=G.SUBMITTED if check.route == STREET else G.COUNTY_REVIEW,
-        in_categories=person_in_categories(person),
-        limits=check.as_json(),
-        created_by=acting_user,
     )
-    grant._history_user = acting_user
-    grant.save()
     _event(
         grant,
         acting_user,
@@ -253,34 +277,27 @@ def relief_special_apply(
     value, gross, taken = _special_values(
         amount=amount, gross_expenditure=gross_expenditure, deductions=deductions or {}, errors=errors
     )
-    reason = (reason or "").strip()
-    if not reason:
-        errors.append({"field": "reason", "message": "请写明遭遇的特别重大困难和重大刚性支出的情况"})
-    if person is None or person.household_id != household.pk:
-        errors.append({"field": "person", "message": "请选择本家庭的成员"})
-    if errors:
-        raise ServiceError(errors=errors)
+    reason = _applicant_checked(
+        household, person, reason, "请写明遭遇的特别重大困难和重大刚性支出的情况", errors
+    )
     assert value is not None and gross is not None
     check = special_check(amount=value, gross=gross, deductions=taken)
     _raise_check(check)
     person = Person.objects.select_for_update().get(pk=person.pk)
-    grant = ReliefGrant(
+    grant = _received(
+        acting_user,
         household=household,
         person=person,
-        kind=ReliefGrant.Kind.SPECIAL,
         amount=value,
         reason=reason,
-        received_on=today,
+        today=today,
+        check=check,
+        kind=ReliefGrant.Kind.SPECIAL,
         route=COUNTY,
         status=G.COUNTY_REVIEW,
-        in_categories=person_in_categories(person),
         gross_expenditure=gross,
-        limits=check.as_json(),
-        created_by=acting_user,
         **taken,
     )
-    grant._history_user = acting_user
-    grant.save()
     _event(
         grant,
         acting_user,

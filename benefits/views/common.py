@@ -4,6 +4,7 @@ the query string (config.listing.ListQuery: a value typed wrong is dropped with 
 from __future__ import annotations
 
 from applications.models import Category
+from benefits import selectors
 from benefits.models import CountyTask, EnrolmentReview, PaymentCorrection, PaymentRoll, ReliefGrant
 from config.listing import ListQuery
 
@@ -17,7 +18,7 @@ def relief_filters(request) -> tuple[dict, list[str]]:
         "kind": q.choice("kind", ReliefGrant.Kind.choices, "救助类型"),
         "community": q.region(),
         "month": q.month("month", "受理月份"),
-        "sort": q.text("sort"),
+        "sort": q.sort(selectors.RELIEF_SORTS),
     }
     return filters, q.notes
 
@@ -29,7 +30,7 @@ def review_filters(request) -> tuple[dict, list[str]]:
         "kind": q.choice("kind", EnrolmentReview.Kind.choices, "复核类型"),
         "community": q.region(),
         "deadline": q.choice("deadline", (), "复核时限", extra=("overdue", "month")),
-        "sort": q.text("sort"),
+        "sort": q.sort(selectors.REVIEW_SORTS),
     }
     return filters, q.notes
 
@@ -41,7 +42,7 @@ def roll_filters(request) -> tuple[dict, list[str]]:
         "program": q.choice("program", Category.choices, "救助项目"),
         "month": q.month("month", "发放月份"),
         "county": q.region("county"),
-        "sort": q.text("sort"),
+        "sort": q.sort(selectors.ROLL_SORTS),
     }
     return filters, q.notes
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F as Field
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 
@@ -42,7 +43,7 @@ def fund_list(request):
     filters = {
         "fund": q.choice("fund", FUND_STATES, "备用金状态"),
         "q": q.text("q"),
-        "sort": q.text("sort"),
+        "sort": q.sort(FUND_SORTS),
     }
     streets = selectors.street_scope(user=user)
     if filters["q"]:
@@ -53,12 +54,7 @@ def fund_list(request):
         streets = streets.filter(reserve_fund__balance=0)
     elif filters["fund"] == "funded":
         streets = streets.filter(reserve_fund__balance__gt=0)
-    # a region's key is its code: it breaks ties instead of sort_order's id
-    order = [
-        f.replace("id", "code") if f.lstrip("-") == "id" else f
-        for f in sort_order(filters["sort"], FUND_SORTS, "code")
-    ]
-    streets = streets.order_by(*order)
+    streets = streets.order_by(*_fund_order(filters["sort"]))
     funds = {f.street_id: f for f in selectors.fund_list(user=user)}
     page = list_page(request, streets, PAGE_SIZE)
     rows = [{"street": s, "fund": funds.get(s.code)} for s in page.object_list]
@@ -67,6 +63,20 @@ def fund_list(request):
         "benefits/fund_list.html",
         {"page": page, "rows": rows, "filters": filters, "filter_notes": q.notes, "fund_states": FUND_STATES},
     )
+
+
+def _fund_order(sort: str) -> list:
+    """The street list's order: a region's key is its code (it breaks ties instead of sort_order's id), and a
+    street without a reserve fund comes after every street with one, whichever way the balance is sorted."""
+    order: list = []
+    for f in sort_order(sort, FUND_SORTS, "code"):
+        name = f.removeprefix("-")
+        if name == "id":
+            f = f.replace("id", "code")
+        elif name == "reserve_fund__balance":
+            f = Field(name).desc(nulls_last=True) if f.startswith("-") else Field(name).asc(nulls_last=True)
+        order.append(f)
+    return order
 
 
 FUND_STATES = (("funded", "有余额"), ("empty", "余额为零"), ("none", "未建立"))
@@ -308,7 +318,7 @@ def relief_filed(request):
         "kind": q.choice("kind", ReliefGrant.Kind.choices, "救助类型"),
         "community": q.region(),
         "month": q.month("month", "备案月份"),
-        "sort": q.text("sort"),
+        "sort": q.sort(FILED_SORTS),
     }
     qs = selectors.relief_filed(user=user, filing=filters["filing"])
     qs = narrow_to_region(qs, filters["community"], "household__community__code")
