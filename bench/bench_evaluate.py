@@ -4,17 +4,18 @@
     DATABASE_URL=… .venv/bin/python bench/bench_evaluate.py [-n 100000] [--seed 1] [--repeat 3]
         [--subprocess] [--keep DIR] [--smoke]
 
-Writes N requests (policy.md §7) as JSONL, parses them once (`eligibility.io.parse_request`, one preloaded
-`StandardsLookup`) and then times, on exactly the same parsed households, best of `--repeat` rounds:
+Writes N requests (policy.md §7) as JSONL, parses them once as the command does (`eligibility.batch.Batch`,
+one preloaded `StandardsLookup`) and then times, on exactly the same parsed households, best of `--repeat` rounds:
 
 - the floor: `floor_total`, a plain `Decimal` loop computing the same categories and monthly total as the
   rules (no trace, no messages, no dataclasses; the supporter check's error is not looked for, so the
   households the rules refuse for it are left out of the three timed loops);
 - `rules.evaluate(…, trace=True)` (what the API and the pages show) and `trace=False` (bulk work);
-- the whole `manage.py evaluate --jsonl` over the file (in this process by default; `--subprocess` runs it as
-  a child and then also counts its start-up), and inside it the share of the time spent outside the rules:
-  1 − (the rules with trace over every parsed request) / (the command's time). Reading, parsing and
-  serialising are also timed on their own, so the remainder can be attributed.
+- the whole `manage.py evaluate --jsonl` over the file (in this process by default, in the same interleaved
+  rounds as the loops; `--subprocess` runs it as a child afterwards and then also counts its start-up), and
+  inside it the share of the time spent outside the rules: 1 − (the rules with trace over every parsed
+  request) / (the command's time), in wall-clock and, in process, also in CPU seconds (steadier on a shared
+  machine). Reading, parsing and serialising are also timed on their own, so the remainder can be attributed.
 
 The results are checked, not just timed: the floor, the rules with and without trace give the same total and
 categories for every household, the rules give the same result without trace (only the trace differs), and
@@ -284,22 +285,22 @@ def run_in_process(src: Path, dst: Path) -> float:
 
 
 def parse_all(src: Path):
-    """(seconds reading JSON, seconds parsing requests, the parsed (household, standards, as_of) list)."""
+    """(seconds reading JSON, seconds parsing requests, the parsed (household, standards, as_of) list), read
+    the way the command reads them (`eligibility.batch`: one decoder, the fast path, one preloaded lookup)."""
     from config.errors import ServiceError
-    from eligibility import io
-    from eligibility.standards import StandardsLookup
+    from eligibility.batch import Batch, loads
 
-    lookup = StandardsLookup(preload=True)
+    batch = Batch()
     with open(src, "rb") as f:
-        lines = f.readlines()
+        lines = [line.decode("utf-8") for line in f]
     started = time.perf_counter()
-    payloads = [json.loads(line) for line in lines]
+    payloads = [loads(line) for line in lines]
     t_read = time.perf_counter() - started
     started = time.perf_counter()
     parsed = []
     for payload in payloads:
         try:
-            parsed.append(io.parse_request(payload, lookup=lookup))
+            parsed.append(batch.parse(payload))
         except ServiceError:
             pass
     t_parse = time.perf_counter() - started
@@ -325,8 +326,10 @@ def check_same(ok, results) -> list[str]:
     return broken
 
 
-def time_loops(work, ok, rounds: int) -> dict[str, float]:
-    """Best of `rounds` interleaved rounds (the machine's noise hits each loop alike)."""
+def time_loops(work, ok, rounds: int, command=None) -> tuple[dict[str, float], dict[str, float]]:
+    """Best of `rounds` interleaved rounds (the machine's noise hits each loop alike), in wall-clock and in
+    CPU seconds of this process. `command`, when given, runs in the same rounds (the in-process command:
+    its share outside the rules is then a ratio of two bests measured in turns)."""
     from eligibility import rules
 
     def floor_loop():
@@ -349,13 +352,17 @@ def time_loops(work, ok, rounds: int) -> dict[str, float]:
                 pass
 
     loops = {"floor": floor_loop, "traced": traced_loop, "bare": bare_loop, "all": all_traced}
+    if command is not None:
+        loops["command"] = command
     best = dict.fromkeys(loops, float("inf"))
+    cpu = dict.fromkeys(loops, float("inf"))
     for _ in range(rounds):
         for name, fn in loops.items():
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             fn()
             best[name] = min(best[name], time.perf_counter() - started)
-    return best
+            cpu[name] = min(cpu[name], time.process_time() - started_cpu)
+    return best, cpu
 
 
 def percentiles(ok) -> tuple[float, float]:
@@ -371,20 +378,25 @@ def percentiles(ok) -> tuple[float, float]:
     return statistics.median(per_call) * 1e6, per_call[max(int(len(per_call) * 0.99) - 1, 0)] * 1e6
 
 
-def run_command(args, src: Path, dst: Path) -> tuple[float, float, int, int]:
-    """(best seconds, peak MiB, output lines, error lines) of `evaluate --jsonl` over the file."""
+def run_command(args, src: Path, dst: Path) -> tuple[float, float]:
+    """(best seconds, peak MiB) of `evaluate --jsonl` as a child process (`--subprocess`: start-up included)."""
     t_command = float("inf")
     peak_mb = 0.0
     for _ in range(1 if args.smoke else min(args.repeat, 2)):
         started = time.perf_counter()
-        peak_mb = run_subprocess(src, dst) if args.subprocess else run_in_process(src, dst)
+        peak_mb = run_subprocess(src, dst)
         t_command = min(t_command, time.perf_counter() - started)
+    return t_command, peak_mb
+
+
+def count_lines(dst: Path) -> tuple[int, int]:
+    """(output lines, error lines) the command wrote."""
     out_lines = errors = 0
     with open(dst, encoding="utf-8") as f:
         for line in f:
             out_lines += 1
             errors += "errors" in json.loads(line)
-    return t_command, peak_mb, out_lines, errors
+    return out_lines, errors
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -420,13 +432,22 @@ def main(argv: list[str] | None = None) -> int:
             except rules.RulesError:
                 pass
         broken = check_same(ok, results)
-        best = time_loops(work, ok, args.repeat)
+        peaks: list[float] = []
+
+        def command() -> None:
+            peaks.append(run_in_process(src, dst))
+
+        best, cpu = time_loops(work, ok, args.repeat, None if args.subprocess else command)
         started = time.perf_counter()
         for r in results:
             io.result_to_json(r)  # what the command writes
         t_serialise = time.perf_counter() - started
         p50, p99 = percentiles(ok)
-        t_command, peak_mb, out_lines, errors = run_command(args, src, dst)
+        if args.subprocess:
+            t_command, peak_mb = run_command(args, src, dst)
+        else:
+            t_command, peak_mb = best["command"], max(peaks)
+        out_lines, errors = count_lines(dst)
     if out_lines != args.requests:
         broken.append(f"expected {args.requests} result lines, got {out_lines}")
     if not ok:
@@ -452,6 +473,13 @@ def main(argv: list[str] | None = None) -> int:
         f"  of which the rules with trace: {best['all']:.2f} s; outside the rules: "
         f"{1 - best['all'] / t_command:.0%} (target ≤ 25 %)"
     )
+    if not args.subprocess:
+        print(
+            f"  in CPU seconds of this process: command {cpu['command']:.2f} s "
+            f"({cpu['command'] / args.requests * 1e6:.0f} µs/request), the rules with trace {cpu['all']:.2f} s "
+            f"({cpu['all'] / max(len(work), 1) * 1e6:.0f} µs/request); outside the rules: "
+            f"{1 - cpu['all'] / cpu['command']:.0%}"
+        )
     print(
         f"  measured apart: JSON reading {t_read:.2f} s, request parsing {t_parse:.2f} s, "
         f"result serialising {t_serialise:.2f} s"

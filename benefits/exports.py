@@ -12,7 +12,7 @@ exported. ID numbers are masked unless the caller may see them in full (accounts
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from benefits.compute import COMPONENT_LABELS
@@ -141,7 +141,7 @@ def office_name(roll: PaymentRoll) -> str:
 def xlsx_sheet(roll: PaymentRoll, *, full_ids: bool) -> Sheet:
     """The roll as one sheet: the same rows as the CSV, header and totals in bold, set up to print."""
     lines = rows(roll, full_ids=full_ids)
-    header = next(lines)
+    next(lines)  # the header
     totals: list[tuple] = []  # filled when the lines run out; the writer reads it after the rows
 
     def paid() -> Iterator[tuple]:
@@ -151,6 +151,13 @@ def xlsx_sheet(roll: PaymentRoll, *, full_ids: bool) -> Sheet:
             else:
                 yield row
 
+    return roll_sheet(roll, paid(), totals)
+
+
+def roll_sheet(roll: PaymentRoll, lines: Iterable[tuple], totals: list[tuple]) -> Sheet:
+    """The sheet of the roll's XLSX around its `lines`; `totals` holds the totals row (totals_row) by the time the
+    writer reaches the footer."""
+
     def footer() -> str:
         count, amount = (totals[0][2], totals[0][-1]) if totals else ("共0笔", Decimal("0.00"))
         return f"合计：{count}，金额{amount:.2f}元"
@@ -158,11 +165,26 @@ def xlsx_sheet(roll: PaymentRoll, *, full_ids: bool) -> Sheet:
     title = f"{office_name(roll)} {roll.month:%Y年%m月} {roll.get_program_display()}发放花名册"
     return Sheet(
         title=f"{roll.month:%Y年%m月}",
-        header=header,
-        rows=paid(),
+        header=HEADER,
+        rows=lines,
         footer=totals,
         printing=PrintSetup(header=title, footer=footer),
     )
+
+
+def xlsx_response(roll: PaymentRoll, *, full_ids: bool):
+    """The roll's XLSX as an attachment: its rows written by PostgreSQL (benefits/roll_xlsx.py) when the
+    database is PostgreSQL, every cell by openpyxl otherwise (the embedded SQLite mode). Both give the same
+    cells."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        from benefits import roll_xlsx
+
+        return roll_xlsx.response(roll, full_ids=full_ids)
+    from common.spreadsheets import workbook_response
+
+    return workbook_response(filename(roll, "xlsx"), [xlsx_sheet(roll, full_ids=full_ids)])
 
 
 # --------------------------------------------------------------------------------------------------

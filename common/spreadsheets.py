@@ -22,6 +22,9 @@ spreadsheet. What this module guarantees, so no caller has to remember it:
   `COPY (SELECT …) TO STDOUT WITH CSV` whose bytes equal what `csv_chunks` writes for the same values (records
   ended by CRLF, empty text as an empty field), so a caller may stream a long export from the database and keep
   the Python path where there is no PostgreSQL (the embedded SQLite mode).
+- **Large XLSX whose rows PostgreSQL writes** (`write_workbook_sql_rows`, `copy_sheet_rows` and the `xlsx_*_sql`
+  cell expressions): the workbook's frame from openpyxl as above, the data rows' sheet XML from one COPY with the
+  same cells `_CellMaker` gives openpyxl, for sheets where openpyxl's ~15 µs a cell is the cost.
 
 Callers decide masking and the access log (`personal_export_response` logs a personal-data export with the
 number of rows it actually wrote).
@@ -245,6 +248,10 @@ class _CellMaker:
         cell._style = copy(self._style(number_format, bold))
         return cell
 
+    def style_id(self, number_format: str) -> int:
+        """The workbook's style index of a plain data cell with `number_format` (registered if new)."""
+        return self.sheet.parent._cell_styles.add(self._style(number_format, False))
+
     def _reused(self, column: int, number_format: str):
         cell = _styled_cell_class()(
             self.sheet, column, self._style(number_format, False), _FORMAT_TYPES[number_format]
@@ -356,7 +363,9 @@ def _add_dropdowns(sheet, spec: Sheet, first: int, last: int) -> None:
         sheet.data_validations.append(validation)  # write-only: no add_data_validation
 
 
-def _write_sheet(book, spec: Sheet) -> None:
+def _write_sheet(book, spec: Sheet, spliced: int = 0) -> _CellMaker:
+    """Write one sheet; `spliced` rows will be put between the data rows and the footer afterwards
+    (`write_workbook_sql_rows`): the auto-filter covers them."""
     from openpyxl.utils import get_column_letter
 
     sheet = book.create_sheet(title=(spec.title.translate(_BAD_TITLE) or "Sheet")[:31])
@@ -376,11 +385,13 @@ def _write_sheet(book, spec: Sheet) -> None:
         last += 1
     for row in spec.footer:
         sheet.append(cells.row(list(row), bold=True))
+    last += spliced
     width = max(len(spec.header), 1)
     sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(width)}{max(last, header_row)}"
     if spec.dropdowns and spec.form_rows:
         _add_dropdowns(sheet, spec, header_row + 1, header_row + spec.form_rows)
     _finish_printing(sheet, spec)
+    return cells
 
 
 def write_workbook(sheets: Iterable[Sheet], out) -> None:
@@ -395,9 +406,13 @@ def write_workbook(sheets: Iterable[Sheet], out) -> None:
 
 def workbook_response(filename: str, sheets: Iterable[Sheet]) -> FileResponse:
     """An attachment response streaming the workbook from a temporary file (removed when closed)."""
+    return _file_response(filename, lambda out: write_workbook(sheets, out))
+
+
+def _file_response(filename: str, write: Callable[[Any], None]) -> FileResponse:
     out = tempfile.TemporaryFile(suffix=".xlsx")
     try:
-        write_workbook(sheets, out)
+        write(out)
     except BaseException:
         out.close()
         raise
@@ -456,23 +471,34 @@ def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
 
 # `csv_text` of a str, in SQL, cheap per cell (a regular expression per cell doubled the export's time): the first
 # character's code point decides (ascii() of '' is 0); _LONG_DIGITS is "11 or more ASCII digits, then at most one
-# X": what is left once the leading digits are trimmed is '', 'X' or 'x'. ASCII digits where Python's \d also takes
+# X": what is left once the leading digits are trimmed is '', 'X' or 'x'. The trimming is done on the text's bytes
+# (textsend): ltrim of a text compares every character with every character of the set in the database's
+# multibyte encoding, about 2 µs for an 18-digit number, five times the byte-wise ltrim of a bytea; all-ASCII text
+# has as many bytes as characters, so octet_length stands for length. ASCII digits where Python's \d also takes
 # other scripts' digits: stored ID numbers and accounts are ASCII (common.idnumber normalises full-width input); a
 # name of 11 Arabic-Indic digits would only miss its protecting tab.
 _SQL_FORMULA_START = ", ".join(str(ord(c)) for c in FORMULA_START)
+_SQL_DIGITS = "'\\x30313233343536373839'::bytea"
+
+
+def _long_digits_sql(column: str) -> str:
+    """SQL: the text `column`, known to start with an ASCII digit, matches _LONG_DIGITS."""
+    rest = f"ltrim(textsend({column}), {_SQL_DIGITS})"
+    return (
+        f"octet_length({column}) >= 11 AND ({rest} = '\\x'::bytea"
+        f" OR ({rest} IN ('\\x58'::bytea, '\\x78'::bytea) AND octet_length({column}) >= 12))"
+    )
 
 
 def csv_text_sql(column: str) -> str:
     """SQL giving `csv_text` of the text `column` (a plain column name: it is repeated) for a COPY … WITH CSV:
     a formula-looking start gets an apostrophe, a long digit string a tab in front, and '' becomes NULL (COPY
-    writes NULL as an empty field but '' as a quoted "", which csv_chunks never writes)."""
-    return (
-        f"CASE WHEN ascii({column}) IN ({_SQL_FORMULA_START}) THEN chr(39) || {column}"
-        f" WHEN ascii({column}) BETWEEN 48 AND 57 AND length({column}) >= 11"
-        f" AND (ltrim({column}, '0123456789') = ''"
-        f" OR (ltrim({column}, '0123456789') IN ('X', 'x') AND length({column}) >= 12)) THEN chr(9) || {column}"
-        f" ELSE NULLIF({column}, '') END"
-    )
+    writes NULL as an empty field but '' as a quoted "", which csv_chunks never writes). One CASE on the first
+    character's code point (computed once), a branch per formula start and per digit."""
+    formula = " ".join(f"WHEN {ord(c)} THEN chr(39) || {column}" for c in FORMULA_START)
+    digits = f"CASE WHEN {_long_digits_sql(column)} THEN chr(9) || {column} ELSE {column} END"
+    number = " ".join(f"WHEN {code} THEN {digits}" for code in range(48, 58))
+    return f"CASE ascii({column}) {formula} {number} ELSE NULLIF({column}, '') END"
 
 
 def money_sql(expression: str) -> str:
@@ -500,6 +526,191 @@ def copy_csv(cursor, query: str, params: Sequence[Any] = ()) -> bytes:
     statement = cursor.mogrify(query, params).decode()
     cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)", buffer)
     return _crlf(buffer.getvalue())
+
+
+# --- XLSX rows written by PostgreSQL --------------------------------------------------------------
+#
+# For a sheet too long for openpyxl's per-cell work (about 15 µs a cell on the 2-core machine: a cell object, a
+# coordinate and four lxml elements per value), PostgreSQL writes the data rows' XML, <row r="n"><c …>…</c></row>,
+# with the same cells as _CellMaker gives openpyxl: text as inline strings, neutralised, long digit strings with the
+# text format, xml:space="preserve" where openpyxl sets it, numbers as numbers, money and months with their number
+# formats. The workbook around them (styles, widths, frozen header, auto-filter, printing, the footer rows) is
+# still openpyxl's: `write_workbook_sql_rows` writes it without the data rows, then copies it into the final
+# file with the rows streamed into the sheet's part by COPY (memory flat, no Python per cell). Characters XML
+# forbids (control characters other than tab, LF and CR; U+FFFE, U+FFFF) are removed from the output by
+# `_sheet_xml` (openpyxl would refuse the whole export); a text starting with one is cleaned before it is
+# neutralised (`xlsx_text_sql`), so what a formula-looking start becomes does not depend on a hidden character.
+
+_XML_ILLEGAL = "".join(chr(c) for c in (*range(1, 9), 11, 12, *range(14, 32))) + "\ufffe\uffff"
+_SQL_XML_ILLEGAL = "E'" + "".join(f"\\u{ord(c):04x}" for c in _XML_ILLEGAL) + "'"
+# Python's str.isspace: openpyxl's writer marks a text with white space at either end xml:space="preserve".
+_SQL_SPACE = ", ".join(str(c) for c in range(0x3001) if chr(c).isspace())
+_SQL_SPACE_NOT_FORMULA = ", ".join(
+    str(c) for c in range(0x3001) if chr(c).isspace() and chr(c) not in FORMULA_START
+)
+# COPY … TO STDOUT (text format) writes a row per line and escapes backslash, \b \f \n \r \t \v in the data; other
+# control characters come out as they are. In the sheet: the record ends dropped, the escapes undone (a CR as a
+# character reference, so no XML parser turns it into a LF; \b \f \v removed), forbidden bytes removed.
+_COPY_ESCAPE = re.compile(rb"\\(.)", re.S)
+_COPY_UNESCAPED = {b"\\": b"\\", b"n": b"\n", b"t": b"\t", b"r": b"&#13;", b"b": b"", b"f": b"", b"v": b""}
+_FORBIDDEN_BYTES = bytes((*range(1, 9), 11, 12, *range(14, 32)))  # never part of a multi-byte UTF-8 character
+_FORBIDDEN_UTF8 = ("\ufffe".encode(), "\uffff".encode())
+
+
+def xlsx_text_sql(column: str) -> str:
+    """SQL: the text `column` ready for `xlsx_text_cell_sql` — a text starting with a character XML forbids is
+    cleaned of them (rare; every other forbidden character is removed from the output). Select it once (an
+    inner query) and pass its name to xlsx_text_cell_sql, which repeats it."""
+    return f"CASE WHEN ascii({column}) BETWEEN 1 AND 31 THEN translate({column}, {_SQL_XML_ILLEGAL}, '') ELSE {column} END"
+
+
+def xlsx_text_cell_sql(column: str, letter: str, row: str, text_style: int) -> str:
+    """SQL: the inline-string cell <c> of the text `column` (a plain name, repeated: see xlsx_text_sql) in column
+    `letter` of row `row` (a text expression), as _CellMaker.row writes it through openpyxl: neutralised; a long
+    digit string with the text number format (style index `text_style`); xml:space="preserve" when the stored text
+    starts or ends with white space; "&", "<" and ">" escaped; NULL (no cell) for an empty text."""
+    c = column
+    stored = f"CASE WHEN ascii({c}) IN ({_SQL_FORMULA_START}) THEN chr(39) || {c} ELSE {c} END"
+    escaped = f"replace(replace(replace({stored}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+    return (
+        f"CASE WHEN {c} <> '' THEN concat('<c r=\"{letter}', {row}, '\"',"
+        f" CASE WHEN ascii({c}) BETWEEN 48 AND 57 AND {_long_digits_sql(c)} THEN ' s=\"{int(text_style)}\"' END,"
+        " ' t=\"inlineStr\"><is><t',"
+        f" CASE WHEN ascii({c}) IN ({_SQL_SPACE_NOT_FORMULA}) OR ascii(right({c}, 1)) IN ({_SQL_SPACE})"
+        f" THEN ' xml:space=\"preserve\"' END, '>', {escaped}, '</t></is></c>') END"
+    )
+
+
+def xlsx_number_cell_sql(expression: str, letter: str, row: str, style: int | None = None) -> str:
+    """SQL: the number cell <c> of `expression` (a number, or xlsx_money_sql / xlsx_date_sql of a value) in
+    column `letter` of row `row`, with style index `style` (a number format) if given; NULL (no cell) when the
+    expression is NULL."""
+    styled = f' s="{int(style)}"' if style is not None else ""
+    return f"('<c r=\"{letter}' || {row} || '\"{styled} t=\"n\"><v>' || ({expression}) || '</v></c>')"
+
+
+def xlsx_money_sql(expression: str) -> str:
+    """SQL: a money value as the sheet stores it — the number without trailing zeros (860.00 → 860), the value
+    openpyxl writes for the same Decimal."""
+    return f"trim_scale(({expression})::numeric)"
+
+
+def xlsx_date_sql(expression: str) -> str:
+    """SQL: a date as Excel's serial day number (days since 1899-12-30: dates after 1900-02-28, where Excel's
+    1900 leap-year bug no longer counts), as openpyxl writes a date."""
+    return f"(({expression}) - DATE '1899-12-30')"
+
+
+def xlsx_row_sql(row: str, cells: Sequence[str]) -> str:
+    """SQL: one <row> element of the cells (each a cell expression above; NULL cells are left out)."""
+    return f"concat('<row r=\"', {row}, '\">', {', '.join(cells)}, '</row>')"
+
+
+def _sheet_xml(data: bytes) -> bytes:
+    """COPY's text output of rows of xlsx_row_sql, as the sheet's XML."""
+    data = data.replace(b"\n", b"").translate(None, _FORBIDDEN_BYTES)
+    for bad in _FORBIDDEN_UTF8:
+        if bad in data:
+            data = data.replace(bad, b"")
+    if b"\\" in data:
+        data = _COPY_ESCAPE.sub(lambda m: _COPY_UNESCAPED.get(m[1], m[1]), data)
+    return data
+
+
+class _SheetRows:
+    """A file-like target for psycopg2's copy_expert: COPY hands over one whole row per write; rows are
+    collected up to about 1 MB, turned into sheet XML and written to `out`."""
+
+    LIMIT = 1 << 20
+
+    def __init__(self, out):
+        self.out, self.parts, self.size = out, [], 0
+
+    def write(self, data) -> int:
+        self.parts.append(data)
+        self.size += len(data)
+        if self.size >= self.LIMIT:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self.parts:
+            self.out.write(_sheet_xml(b"".join(self.parts)))
+            self.parts, self.size = [], 0
+
+
+def copy_sheet_rows(cursor, query: str, params: Sequence[Any], out) -> None:
+    """Stream the rows of `query` (a SELECT of one column, xlsx_row_sql, in row order) into `out` as sheet XML.
+    `cursor`: a psycopg2 cursor (Django's wraps one)."""
+    sink = _SheetRows(out)
+    statement = cursor.mogrify(query, params).decode()
+    cursor.copy_expert(f"COPY ({statement}) TO STDOUT", sink)
+    sink.flush()
+
+
+# Number formats whose style index a caller of write_workbook_sql_rows gets (registered in every such workbook).
+# zlib level of the written file: level 1 compresses the sheet about 3× faster than openpyxl's default (6) — half
+# of the export's time at level 6 — for a file about 30 % larger (9.3 MB instead of 7.1 MB for 96,053 roll lines).
+SQL_ROWS_COMPRESSION = 1
+SQL_ROW_FORMATS = (TEXT_FORMAT, MONEY_FORMAT, DATE_FORMAT, MONTH_FORMAT, DATETIME_FORMAT)
+_SHEET_PART = re.compile(r"xl/worksheets/sheet\d+\.xml")
+_ROW_REFERENCE = re.compile(rb'(<row r="|<c r="[A-Z]+)(\d+)"')
+
+
+def _spliced_sheet(part: bytes, first: int, count: int) -> tuple[bytes, bytes]:
+    """(the sheet's XML before the data rows, after them): the rows from `first` on (the footer) move down by
+    `count`."""
+    end = part.index(b"</sheetData>")
+    at = part.find(f'<row r="{first}"'.encode(), 0, end)
+    at = end if at < 0 else at
+    moved = _ROW_REFERENCE.sub(lambda m: m[1] + str(int(m[2]) + count).encode() + b'"', part[at:end])
+    return part[:at], moved + part[end:]
+
+
+def write_workbook_sql_rows(spec: Sheet, *, count: int, write_rows: Callable[..., None], out) -> None:
+    """Write a one-sheet workbook into `out` whose `count` data rows are written by PostgreSQL:
+    `write_rows(styles, first_row, part)` streams them (copy_sheet_rows) into `part`, the sheet's part of the
+    file, numbered from `first_row`, with `styles` the style index of each SQL_ROW_FORMATS number format.
+    Everything else comes from `spec` as write_workbook writes it; `spec.rows` gives only the rows the column
+    widths are fitted to (the first WIDTH_SAMPLE_ROWS of the same rows), unless `spec.widths` is set."""
+    import dataclasses
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    sample = list(itertools.islice(iter(spec.rows), WIDTH_SAMPLE_ROWS))
+    widths = list(spec.widths) or _fitted_widths(spec.header, sample)
+    book = Workbook(write_only=True)
+    cells = _write_sheet(book, dataclasses.replace(spec, rows=[], widths=widths), spliced=count)
+    styles = {number_format: cells.style_id(number_format) for number_format in SQL_ROW_FORMATS}
+    skeleton = io.BytesIO()  # the workbook without its data rows: a few kB
+    book.save(skeleton)
+    first = len(spec.caption) + 2
+    with (
+        zipfile.ZipFile(skeleton) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=SQL_ROWS_COMPRESSION) as target,
+    ):
+        parts = [info for info in source.infolist() if _SHEET_PART.fullmatch(info.filename)]
+        if len(parts) != 1:
+            raise ValueError(f"expected one sheet, found {len(parts)}")
+        for info in source.infolist():
+            data = source.read(info)
+            if info is not parts[0]:
+                target.writestr(info, data)
+                continue
+            before, after = _spliced_sheet(data, first, count)
+            with target.open(info.filename, "w", force_zip64=True) as part:
+                part.write(before)
+                write_rows(styles, first, part)
+                part.write(after)
+
+
+def workbook_sql_rows_response(filename: str, spec: Sheet, *, count: int, write_rows) -> FileResponse:
+    """workbook_response for write_workbook_sql_rows."""
+    return _file_response(
+        filename, lambda out: write_workbook_sql_rows(spec, count=count, write_rows=write_rows, out=out)
+    )
 
 
 # --- list exports -----------------------------------------------------------------------------------

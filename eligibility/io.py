@@ -353,7 +353,27 @@ def parse_request(
     obj = _object(payload, "", errors, TOP_KEY_SET)
     if obj is None:
         raise ServiceError(errors=errors.items)
+    region, as_of, standards, no_record = parse_head(obj, errors, lookup)
 
+    if household is not None:
+        if "household" in obj:
+            errors.add("household", "未知字段")
+    elif "household" not in obj:
+        errors.add("household", "缺少家庭信息")
+    else:
+        household = _parse_household(obj["household"], errors, as_of)
+
+    if errors:
+        raise ServiceError(errors=errors.items)
+    assert region is not None and as_of is not None and standards is not None and household is not None
+    return Request(region=region, as_of=as_of, household=household, standards=standards, no_record=no_record)
+
+
+def parse_head(
+    obj: dict, errors: _Errors, lookup: StandardsLookup
+) -> tuple[str | None, dt.date | None, rules.Standards | None, tuple[tuple[str, str], ...]]:
+    """(region, as_of, the standards with the overrides applied, no_record) of a request object: everything
+    but the household. What is wrong is added to `errors` (then the standards are None)."""
     region = None
     raw_region = obj.get("region", MISSING)
     if raw_region is MISSING:
@@ -388,25 +408,10 @@ def parse_request(
                 base, no_record = rules.Standards(region=region, year=as_of.year), exc.errors
             else:
                 errors.items.extend(exc.errors)
-
-    if household is not None:
-        if "household" in obj:
-            errors.add("household", "未知字段")
-    elif "household" not in obj:
-        errors.add("household", "缺少家庭信息")
-    else:
-        household = _parse_household(obj["household"], errors, as_of)
-
-    if errors:
-        raise ServiceError(errors=errors.items)
-    assert region is not None and as_of is not None and base is not None and household is not None
-    return Request(
-        region=region,
-        as_of=as_of,
-        household=household,
-        standards=_with_overrides(base, tuple(overrides.items())) if overrides else base,
-        no_record=tuple((e["field"], e["message"]) for e in no_record),
-    )
+    standards = None
+    if base is not None:
+        standards = _with_overrides(base, tuple(overrides.items())) if overrides else base
+    return region, as_of, standards, tuple((e["field"], e["message"]) for e in no_record)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -496,8 +501,47 @@ def dumps(obj: Any) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def _standards_json(standards: rules.Standards) -> str:
+def _standards_json_cached(standards: rules.Standards) -> str:
     return dumps(_standards_dict(standards))
+
+
+# The last few standards written, by identity (object, its JSON): a batch writes the same few Standards
+# objects hundreds of thousands of times, and the lru_cache above hashes all 28 fields on every call.
+_STANDARDS_SEEN: dict[int, tuple[rules.Standards, str]] = {}
+
+
+def _standards_json(standards: rules.Standards) -> str:
+    seen = _STANDARDS_SEEN.get(id(standards))
+    if seen is not None and seen[0] is standards:  # the object is held here, so its id is not reused
+        return seen[1]
+    text = _standards_json_cached(standards)
+    if len(_STANDARDS_SEEN) >= 1024:
+        _STANDARDS_SEEN.clear()
+    _STANDARDS_SEEN[id(standards)] = (standards, text)
+    return text
+
+
+class _TraceHeads(dict):
+    """`{"rule":…,"clause":…,"passed":…,"detail":` by (rule, clause, passed): the rules write a few dozen
+    distinct heads (the clauses are constants), each encoded once instead of in every entry."""
+
+    def __missing__(self, key: tuple[str, str, bool]) -> str:
+        rule, clause, passed = key
+        head = (
+            f'{{"rule":{_json_str(rule)},"clause":{_json_str(clause)},'
+            f'"passed":{"true" if passed else "false"},"detail":'
+        )
+        if len(self) < 4096:
+            self[key] = head
+        return head
+
+
+_TRACE_HEADS = _TraceHeads()
+
+
+@functools.lru_cache(maxsize=16)
+def _category_json(category: str | None) -> str:
+    return "null" if category is None else _json_str(category)
 
 
 def _money_json(value: Decimal | None) -> str:
@@ -531,19 +575,17 @@ def result_to_json(result: rules.Result) -> str:
     standards part is the same for every result under the same standards and is made once."""
     z = result.zhichu
     members = ",".join(
-        f'{{"id_number":{_json_str(m.id_number)},"category":'
-        f"{'null' if m.category is None else _json_str(m.category)},"
-        f'"amounts":{_amounts_json(m.amounts)}}}'
-        for m in result.members
+        [
+            f'{{"id_number":{_json_str(m.id_number)},"category":{_category_json(m.category)},'
+            f'"amounts":{_amounts_json(m.amounts)}}}'
+            for m in result.members
+        ]
     )
-    trace = ",".join(
-        f'{{"rule":{_json_str(t.rule)},"clause":{_json_str(t.clause)},'
-        f'"passed":{"true" if t.passed else "false"},"detail":{_json_str(t.detail)}}}'
-        for t in result.trace
-    )
+    heads = _TRACE_HEADS
+    trace = "},".join([heads[t[:3]] + _json_str(t[3]) for t in result.trace])
     return (
         f'{{"standards":{_standards_json(result.standards)},'
-        f'"categories":[{",".join(_json_str(c) for c in result.categories)}],'
+        f'"categories":[{",".join([_json_str(c) for c in result.categories])}],'
         f'"per_capita_income":{_money_json(result.per_capita_income)},'
         f'"dibao_subsidy":{_money_json(result.dibao_subsidy)},'
         f'"zhichu":{{"eligible":{"true" if z.eligible else "false"},'
@@ -554,7 +596,7 @@ def result_to_json(result: rules.Result) -> str:
         f'"gradual_exit_until":'
         f"{'null' if result.gradual_exit_until is None else _json_str(result.gradual_exit_until.isoformat())},"
         f'"total_monthly":{_money_json(result.total_monthly)},'
-        f'"trace":[{trace}]}}'
+        f'"trace":[{trace}{"}" if trace else ""}]}}'
     )
 
 

@@ -74,6 +74,9 @@ class StandardsLookup:
         self._all_regions = False
         self._by_year: dict[int, dict[str, Standard]] = {}
         self._standards: dict[tuple[str, int], rules.Standards | ServiceError] = {}
+        # The merged standards by the records they come from: regions whose chains reach the same records
+        # (every community under a county with no record of its own) share one object, made once.
+        self._merged: dict[tuple[int, ...], rules.Standards] = {}
 
     def _load(self, codes: list[str] | None) -> None:
         rows = Region.objects.values_list("code", "name", "parent_id")
@@ -130,7 +133,10 @@ class StandardsLookup:
             }
         records = [rows[node.code] for node in chain if node.code in rows]
         if records:
-            return standards_from_records(records)
+            key = tuple(record.pk for record in records)
+            if key not in self._merged:
+                self._merged[key] = standards_from_records(records)
+            return self._merged[key]
         above = "、".join(f"{r.name}（{r.code}）" for r in chain[1:])
         where = f"{chain[0].name}（{region_code}）" + (f"及上级区划{above}" if above else "")
         return ServiceError(

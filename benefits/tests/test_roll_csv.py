@@ -139,3 +139,22 @@ def test_the_page_streams_the_copy_path(roll, county_officer, client):
     response = client.get(reverse("roll_export_csv", args=[roll.pk]))
     assert response.status_code == 200
     assert _bytes(response.streaming_content) == _bytes(exports.python_csv_chunks(roll, full_ids=True))
+
+
+@pytest.mark.parametrize("batch", [1, 2, 3, 8, 50_000])
+def test_the_plan_cuts_the_paid_lines_into_statements_of_at_most_a_batch(roll, batch):
+    from benefits import roll_csv
+
+    count, total, statements = roll_csv.plan(roll, batch)
+    assert (count, total) == (8, Decimal("1433.25"))
+    paid = roll.lines.filter(held=False)
+    seen = 0
+    for before, after, last in statements:
+        assert before == seen and after < last
+        lines = paid.filter(id__gt=after, id__lte=last).count()
+        assert 1 <= lines <= batch
+        seen += lines
+    assert seen == count and paid.filter(id__gt=statements[-1][2]).count() == 0
+    if batch >= count:  # one statement over the paid lines' id range
+        ids = list(paid.order_by("id").values_list("id", flat=True))
+        assert statements == [(0, ids[0] - 1, ids[-1])]

@@ -23,7 +23,7 @@ from benefits.views.corrections import may_request as may_request_correction
 from common import idnumber
 from common.background import sweep_when_embedded
 from common.errors import apply_to_form, flash
-from common.spreadsheets import csv_stream_response, workbook_response
+from common.spreadsheets import csv_stream_response
 from config.errors import PermissionDenied, ServiceError
 from config.listing import list_page
 
@@ -227,6 +227,6 @@ def roll_export_xlsx(request, pk: int):
         purpose="报送银行发放" if full else "监督查看",
         count=roll.line_count,
     )
-    response = workbook_response(exports.filename(roll, "xlsx"), [exports.xlsx_sheet(roll, full_ids=full)])
+    response = exports.xlsx_response(roll, full_ids=full)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -13,7 +13,8 @@ On PostgreSQL, strict and lenient extracts take one streamed pass instead (`extr
 good rows go from the check straight into COPY, and the check's results and the load commit together, ending
 exactly where the two steps end.
 
-A load is one transaction: the COPY (PostgreSQL) or the chunked executemany (SQLite) of the good rows and
+A load is one transaction: the COPY into the extract's own partition of the staging table (PostgreSQL,
+ledgers/staging.py) or the chunked executemany (SQLite) of the good rows and
 the status change commit together, under a row lock on the extract, so an extract is either fully loaded
 or not at all, and a second load of the same extract does nothing.
 """
@@ -36,8 +37,9 @@ from accounts.services import event_record
 from config.errors import PermissionDenied, ServiceError
 from config.uploads import upload_store
 from ledgers import periods
-from ledgers.models import Extract, ExtractError, ExtractRow
+from ledgers.models import Extract, ExtractError
 from ledgers.signals import extract_loaded
+from ledgers.staging import copy_into_partition, has_rows
 from ledgers.validation import CheckedRows, ExtractFileError, Result, read_good_rows, validate_file
 
 log = logging.getLogger(__name__)
@@ -283,25 +285,10 @@ def _record_check(extract: Extract, result: Result, status: str, verb: str) -> N
     )
 
 
-def _copy(path: Path, columns: list[str]) -> int:
-    """COPY the good-rows file into the staging table."""
+def _copy(path: Path, extract_id: int, columns: list[str]) -> int:
+    """COPY the good-rows file into the extract's staging partition."""
     with open(path, encoding="utf-8", newline="\n") as f:
-        return _copy_from(f, columns)
-
-
-def _copy_from(f, columns: list[str]) -> int:
-    """COPY rows in COPY text format from a file-like object (`read(size)`) into the staging table (psycopg2
-    or psycopg 3)."""
-    sql = f"COPY ledgers_extractrow ({', '.join(columns)}) FROM STDIN"
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        if hasattr(raw, "copy_expert"):
-            raw.copy_expert(sql, f, size=1 << 20)
-        else:  # psycopg 3
-            with raw.copy(sql) as copy:
-                for chunk in iter(lambda: f.read(1 << 20), ""):
-                    copy.write(chunk)
-        return raw.rowcount
+        return copy_into_partition(extract_id, columns, f)
 
 
 class _CheckStopped(Exception):
@@ -360,10 +347,10 @@ def extract_load(*, extract_id: int) -> Extract:
         if not good.exists():
             raise ServiceError("校验结果文件已不存在，请重新上传", code="missing_file")
         # A load interrupted before its commit left nothing behind; a stray row would be a bug, so fail loudly.
-        if ExtractRow.objects.filter(extract_id=extract_id).exists():
+        if has_rows(extract_id):
             raise ServiceError("该比对数据已有导入行，不能重复导入", code="already_loaded")
         if connection.vendor == "postgresql":
-            rows = _copy(good, extract.columns)
+            rows = _copy(good, extract.pk, extract.columns)
         else:
             rows = _insert_chunks(good, extract.columns)
         _record_load(extract, rows, started)
@@ -415,7 +402,7 @@ def extract_check_and_load(*, extract_id: int) -> Extract:
             extract = Extract.objects.select_for_update().get(pk=extract_id)
             if extract.status != Extract.Status.VALIDATING:  # another delivery of the task finished it
                 return extract
-            if ExtractRow.objects.filter(extract_id=extract_id).exists():
+            if has_rows(extract_id):
                 raise ServiceError("该比对数据已有导入行，不能重复导入", code="already_loaded")
             try:
                 checked = CheckedRows(
@@ -431,7 +418,7 @@ def extract_check_and_load(*, extract_id: int) -> Extract:
             reader = _ChunkReader(checked)
             loading = transaction.savepoint()
             try:
-                rows = _copy_from(reader, checked.result.columns)
+                rows = copy_into_partition(extract.pk, checked.result.columns, reader)
             except Exception as exc:
                 transaction.savepoint_rollback(loading)
                 checked.close()

@@ -43,7 +43,7 @@ from common.money import round_half_up
 from config.errors import PermissionDenied, ServiceError
 from eligibility.standards import StandardsLookup
 from ledgers import periods
-from ledgers.models import Extract, ReconciliationRun, RunLimit, RunStep
+from ledgers.models import Extract, ReconciliationRun, RunStep
 from ledgers.rules import BY_CODE, RULES, Context, Dialect
 
 log = logging.getLogger(__name__)
@@ -269,9 +269,13 @@ def _context(run: Run) -> Context:
     )
 
 
-def _tune(cursor) -> None:
+def _tune(cursor, planner: tuple[str, ...] = ()) -> None:
+    """The statement's memory, and the planner settings its rule asks for (`Rule.planner`), for this
+    transaction only."""
     if _pg():
         cursor.execute(f"SET LOCAL work_mem = '{int(settings.RECONCILE_WORK_MEM_MB)}MB'")
+        for setting in planner:
+            cursor.execute(f"SET LOCAL {setting}")
 
 
 def _step_done(run_id: int, step: str, *, rows: int = 0, skipped: bool = False, seconds: float = 0.0) -> None:
@@ -326,12 +330,43 @@ LIMIT_FIELDS = {
 }
 
 
-def _limits(run: Run, year: int) -> tuple[list[RunLimit], list[str]]:
+LIMIT_COLUMNS = (
+    "run_id",
+    "community_code",
+    "standard_region",
+    "dibao",
+    "zhichu_ceiling",
+    "asset_limit",
+    "vehicles",
+    "houses",
+    "business_allowed",
+)
+LIMIT_BATCH = 100  # 900 parameters a statement: within any SQLite build's limit
+
+
+def _insert_limits(cursor, rows: list[tuple]) -> None:
+    """The limits in multi-row INSERTs (a few thousand rows: model instances and bulk_create cost a second)."""
+    one = "(" + ", ".join(["%s"] * len(LIMIT_COLUMNS)) + ")"
+    for start in range(0, len(rows), LIMIT_BATCH):
+        batch = rows[start : start + LIMIT_BATCH]
+        cursor.execute(
+            f"INSERT INTO ledgers_runlimit ({', '.join(LIMIT_COLUMNS)}) VALUES {', '.join([one] * len(batch))}",
+            [value for row in batch for value in row],
+        )
+
+
+def _limits(run: Run, year: int) -> tuple[list[tuple], list[str]]:
     """The limits of the nearest standard for each community of the snapshot (a few thousand at most),
-    and warnings naming what is missing: a rule skips the communities whose limit is unknown."""
+    as rows of `ledgers_runlimit` (LIMIT_COLUMNS), and warnings naming what is missing: a rule skips the
+    communities whose limit is unknown."""
     from ledgers.models import LedgerHousehold
 
-    codes = sorted(set(LedgerHousehold.objects.filter(run=run).values_list("community_code", flat=True)))
+    codes = list(
+        LedgerHousehold.objects.filter(run=run)
+        .order_by("community_code")
+        .values_list("community_code", flat=True)
+        .distinct()
+    )
     lookup = StandardsLookup(preload=True)
     rows, no_standard, empty = [], [], {}
     for code in codes:
@@ -346,20 +381,20 @@ def _limits(run: Run, year: int) -> tuple[list[RunLimit], list[str]]:
                 empty[(s.region, name)] += 1
         dibao = s.dibao
         rows.append(
-            RunLimit(
-                run=run,
-                community_code=code,
-                standard_region=s.region,
-                dibao=dibao,
-                zhichu_ceiling=round_half_up(dibao * s.zhichu_multiplier)
+            (
+                run.pk,
+                code,
+                s.region,
+                dibao,
+                round_half_up(dibao * s.zhichu_multiplier)
                 if dibao is not None and s.zhichu_multiplier is not None
                 else None,
-                asset_limit=round_half_up(dibao * s.property_months)
+                round_half_up(dibao * s.property_months)
                 if dibao is not None and s.property_months is not None
                 else None,
-                vehicles=s.property_vehicles,
-                houses=s.property_houses,
-                business_allowed=s.property_business_allowed,
+                s.property_vehicles,
+                s.property_houses,
+                s.property_business_allowed,
             )
         )
     warnings = []
@@ -389,7 +424,7 @@ def _snapshot(run: Run) -> None:
         cursor.execute(SNAPSHOT_SQL.format(statuses=statuses, members=member_condition()), params)
         cursor.execute(HOUSEHOLD_SQL, params)
         limits, warnings = _limits(run, year)
-        RunLimit.objects.bulk_create(limits, batch_size=1000)
+        _insert_limits(cursor, limits)
         cursor.execute(
             "SELECT COUNT(*) FROM ledgers_ledgerentry WHERE run_id = %s AND enrolment_id IS NOT NULL",
             [run.pk],
@@ -397,10 +432,10 @@ def _snapshot(run: Run) -> None:
         persons = cursor.fetchone()[0]
         cursor.execute("SELECT COUNT(*) FROM ledgers_ledgerhousehold WHERE run_id = %s", [run.pk])
         households = cursor.fetchone()[0]
-        if _pg():  # fresh statistics for the rules' plans (the staging table grows by millions per load)
-            cursor.execute(
-                "ANALYZE ledgers_ledgerentry, ledgers_ledgerhousehold, ledgers_runlimit, ledgers_extractrow"
-            )
+        if _pg():  # fresh statistics for the rules' plans; each extract's staging partition was analysed by
+            # its load (ledgers/staging.py), so the staging table is not sampled again here (that was 60 % of
+            # the snapshot at 100 k rows an extract)
+            cursor.execute("ANALYZE ledgers_ledgerentry, ledgers_ledgerhousehold, ledgers_runlimit")
         Run.objects.filter(pk=run.pk).update(persons=persons, households=households, warnings=warnings)
         _step_done(run.pk, STEP_SNAPSHOT, rows=persons, seconds=time.perf_counter() - started)
 
@@ -482,7 +517,7 @@ def run_rule_execute(*, run_id: int, code: str) -> None:
             try:
                 with transaction.atomic(), connection.cursor() as cursor:
                     if rule.ledger_only or rule.needs(ctx):
-                        _tune(cursor)
+                        _tune(cursor, rule.planner)
                         cursor.execute(rule.sql(Dialect(connection.vendor), ctx), ctx.params)
                         rows, skipped = cursor.rowcount, False
                     else:

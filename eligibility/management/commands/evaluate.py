@@ -7,28 +7,19 @@ on its own output line and the batch goes on; the exit is non-zero only when the
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from config.errors import ServiceError
-from eligibility.io import dumps, evaluate_request, evaluate_request_json
-from eligibility.standards import StandardsLookup
+from eligibility.batch import Batch, loads
+from eligibility.io import dumps, evaluate_request
 
 FLUSH_EVERY = 2000
 
 
-def _reject_constant(name: str) -> Any:
-    # The API's JSON parser refuses NaN and Infinity; the command must read exactly what the API reads.
-    raise ValueError(f"不支持的数值 {name}")
-
-
-def _loads(text: str) -> Any:
-    return json.loads(text, parse_constant=_reject_constant)
-
-
+_loads = loads  # NaN and Infinity refused, as the API's parser refuses them
 _dumps = dumps
 
 
@@ -90,7 +81,7 @@ class Command(BaseCommand):
         self.stdout.write(_dumps(result))
 
     def _batch(self, name: str, stdin: Any) -> None:
-        lookup = StandardsLookup(preload=True)  # one cache for the batch: all regions, each year's standards
+        batch = Batch()  # one cache for the batch: all regions, each year's standards, the fast path
         stream = self._open_binary(name, stdin)
         out: Any = (
             self.stdout._out
@@ -98,7 +89,7 @@ class Command(BaseCommand):
         buffer: list[str] = []
         try:
             for number, line in enumerate(stream, start=1):
-                buffer.append(self._one_line(line, number, lookup))
+                buffer.append(self._one_line(line, number, batch))
                 if len(buffer) >= FLUSH_EVERY:
                     out.write("\n".join(buffer) + "\n")
                     buffer.clear()
@@ -111,7 +102,7 @@ class Command(BaseCommand):
                 stream.close()
         out.flush()
 
-    def _one_line(self, line: bytes | str, number: int, lookup: StandardsLookup) -> str:
+    def _one_line(self, line: bytes | str, number: int, batch: Batch) -> str:
         try:
             text = (
                 self._text(line) if number == 1 else (line if isinstance(line, str) else line.decode("utf-8"))
@@ -125,6 +116,6 @@ class Command(BaseCommand):
         except ValueError as exc:
             return _dumps(_errors(f"第 {number} 行不是有效的 JSON：{exc}"))
         try:
-            return evaluate_request_json(payload, lookup=lookup)
+            return batch.evaluate_json(payload)
         except ServiceError as exc:
             return _dumps(exc.as_json())
