@@ -50,7 +50,7 @@ class Kind:
         [Any, Any], None
     ]  # (work, acting user or None): an event, and the task queued on commit
     fail: Callable[[Any], None]  # a visible failed state with a Chinese reason
-    held: Callable[[Any], bool] = _never_held  # a live worker holds it (e.g. a run's advisory lock)
+    held: Callable[[Any], bool] = _never_held  # a live worker holds it (its common.locks advisory lock)
     expire: Callable[[dt.datetime], int] | None = None  # remove uploads unconfirmed since before the cutoff
     unconfirmed_after: Callable[[], dt.timedelta] | None = None
 

@@ -47,7 +47,7 @@ from applications.models import Application, Category
 from benefits.compute import household_facts
 from benefits.schedule import next_review
 from benefits.services.enrolments import review_schedule
-from common import background
+from common import background, locks
 from common.dates import month_label
 from common.workbook_upload import file_format
 from config.errors import PermissionDenied, ServiceError
@@ -235,6 +235,7 @@ KIND = background.Kind(
     requeues=_requeues,
     requeue=_requeue,
     fail=lambda batch: _fail(batch, STUCK_MESSAGE),
+    held=lambda batch: locks.held(locks.IMPORT_LIVE, batch.pk),
     expire=_expire,
     unconfirmed_after=lambda: dt.timedelta(hours=settings.IMPORT_UNCONFIRMED_HOURS),
 )
@@ -515,13 +516,15 @@ def import_discard(*, acting_user, batch: ImportBatch) -> ImportBatch:
 
 
 def import_process(*, batch_id: int, today: dt.date | None = None) -> ImportBatch:
-    """The task's body: check an uploaded batch, or import a confirmed one."""
-    batch = ImportBatch.objects.get(pk=batch_id)
-    if batch.status in (B.UPLOADED, B.VALIDATING):
-        return import_validate(batch_id=batch_id, today=today)
-    if batch.status == B.IMPORTING:
-        return import_execute(batch_id=batch_id, today=today)
-    return batch
+    """The task's body: check an uploaded batch, or import a confirmed one. The batch's lock is held throughout,
+    so the sweeper never calls it stuck while this worker is on it."""
+    with locks.working_on(locks.IMPORT_LIVE, batch_id):
+        batch = ImportBatch.objects.get(pk=batch_id)
+        if batch.status in (B.UPLOADED, B.VALIDATING):
+            return import_validate(batch_id=batch_id, today=today)
+        if batch.status == B.IMPORTING:
+            return import_execute(batch_id=batch_id, today=today)
+        return batch
 
 
 def import_execute(*, batch_id: int, today: dt.date | None = None) -> ImportBatch:

@@ -34,6 +34,7 @@ from accounts.kinds import KINDS, PROGRAMS
 from accounts.models import PROVINCE_CODE, Region
 from accounts.permissions import can_act_for_region, can_decide_extract
 from accounts.services import event_record
+from common import locks
 from config.errors import PermissionDenied, ServiceError
 from config.uploads import upload_store
 from ledgers import periods
@@ -445,7 +446,13 @@ def extract_check_and_load(*, extract_id: int) -> Extract:
 
 def extract_process(*, extract_id: int) -> Extract:
     """The task's body: validate if not yet done, then load when the mode or the uploader says so (strict and
-    lenient extracts on PostgreSQL in one streamed pass, `extract_check_and_load`)."""
+    lenient extracts on PostgreSQL in one streamed pass, `extract_check_and_load`). The extract's lock is held
+    throughout, so the sweeper never calls it stuck while this worker is on it."""
+    with locks.working_on(locks.EXTRACT_LIVE, extract_id):
+        return _extract_process(extract_id)
+
+
+def _extract_process(extract_id: int) -> Extract:
     mode = Extract.objects.filter(pk=extract_id).values_list("mode", flat=True).first()
     if connection.vendor == "postgresql" and mode in (Extract.Mode.STRICT, Extract.Mode.LENIENT):
         return extract_check_and_load(extract_id=extract_id)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -39,6 +38,7 @@ from django.utils import timezone
 from accounts.models import Region
 from accounts.permissions import can_act_for_region
 from accounts.services import event_record
+from common import locks
 from common.money import round_half_up
 from config.errors import PermissionDenied, ServiceError
 from eligibility.standards import StandardsLookup
@@ -50,9 +50,7 @@ log = logging.getLogger(__name__)
 Run = ReconciliationRun
 
 # Advisory lock classes (two-int form: class, run id).
-LOCK_START = 0x4A4B4C01  # serialises run starts and restarts (overlap check)
-LOCK_LIVE = 0x4A4B4C02  # shared: held by every task working on the run
-LOCK_ORCHESTRATE = 0x4A4B4C03  # exclusive: the orchestrator of a run
+LOCK_START, LOCK_LIVE, LOCK_ORCHESTRATE = locks.RUN_START, locks.RUN_LIVE, locks.RUN_ORCHESTRATE
 STEP_SNAPSHOT, STEP_FINISH = "snapshot", "finish"
 
 
@@ -85,31 +83,9 @@ def _pg() -> bool:
     return connection.vendor == "postgresql"
 
 
-@contextmanager
-def _advisory(lock_class: int, key: int, *, shared: bool = False):
-    """A session-level advisory lock, tried without waiting; yields whether it was taken (always True off
-    PostgreSQL). Released on exit, or by the database when the worker dies."""
-    if not _pg():
-        yield True
-        return
-    suffix = "_shared" if shared else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT pg_try_advisory_lock{suffix}(%s, %s)", [lock_class, key])
-        got = cursor.fetchone()[0]
-    try:
-        yield got
-    finally:
-        if got:
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT pg_advisory_unlock{suffix}(%s, %s)", [lock_class, key])
-
-
 def _lock_held(run_id: int) -> bool:
     """Whether any task holds the run (PostgreSQL only; False elsewhere)."""
-    if not _pg():
-        return False
-    with _advisory(LOCK_LIVE, run_id) as got:
-        return not got
+    return locks.held(LOCK_LIVE, run_id)
 
 
 def _serialise_starts() -> None:
@@ -442,11 +418,11 @@ def _snapshot(run: Run) -> None:
 
 def run_execute(*, run_id: int) -> None:
     """The orchestrating task's body: mark running, take the snapshot if not done, queue the pending rules."""
-    with _advisory(LOCK_ORCHESTRATE, run_id) as got:
+    with locks.advisory(LOCK_ORCHESTRATE, run_id) as got:
         if not got:
             log.info("run %s is being orchestrated by another worker", run_id)
             return
-        with _advisory(LOCK_LIVE, run_id, shared=True):
+        with locks.advisory(LOCK_LIVE, run_id, shared=True):
             run = Run.objects.select_related("region").filter(pk=run_id).first()
             if run is None or run.status not in Run.ACTIVE:
                 return
@@ -504,7 +480,7 @@ def _snapshot_lost(run: Run) -> bool:
 def run_rule_execute(*, run_id: int, code: str) -> None:
     """One rule's task body: its statement, its step row and the progress, in one transaction."""
     rule = BY_CODE[code]
-    with _advisory(LOCK_LIVE, run_id, shared=True):
+    with locks.advisory(LOCK_LIVE, run_id, shared=True):
         run = Run.objects.select_related("region").filter(pk=run_id).first()
         if run is None or run.status != Run.Status.RUNNING:
             return

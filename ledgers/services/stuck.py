@@ -2,7 +2,7 @@
 and the owner's 重试 / 放弃.
 
 * An extract waits 待校验 / 校验中, or 待导入 (checked, its load asked for by its mode or its uploader): silent
-  longer than `EXTRACT_STALE_MINUTES`, it is queued again (validation and load are idempotent), twice, then it
+  longer than `EXTRACT_STALE_MINUTES` and held by no worker (common.locks), it is queued again (validation and load are idempotent), twice, then it
   ends 失败 with a reason. One checked in the 先校验 mode and never decided is removed, file and record, after
   `EXTRACT_UNCONFIRMED_HOURS`.
 * A run 排队中 / 比对中 silent longer than `RECONCILE_STALE_SECONDS` and held by no task (PostgreSQL advisory
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.permissions import can_retry_or_abandon_extract, can_retry_or_abandon_run
 from accounts.services import event_record, event_times
-from common import background
+from common import background, locks
 from config.errors import PermissionDenied, ServiceError
 from ledgers.models import Extract, ReconciliationRun
 from ledgers.services import extracts, runs
@@ -108,6 +108,7 @@ EXTRACT_KIND = background.Kind(
     requeues=lambda extract: event_times(target=extract, verb=EXTRACT_REQUEUED),
     requeue=_extract_requeue,
     fail=_extract_fail,
+    held=lambda extract: locks.held(locks.EXTRACT_LIVE, extract.pk),
     expire=_extract_expire,
     unconfirmed_after=lambda: dt.timedelta(hours=settings.EXTRACT_UNCONFIRMED_HOURS),
 )
