@@ -32,10 +32,26 @@
   /* Charts are drawn at the pixel width of their box (no scaling, so the text stays 12 px at any width) and
    * redrawn when the box changes width. Labels never overlap: x labels are thinned to every k-th and shortened
    * to their slot, a value is written on a bar only when it fits the bar, and the legend wraps. */
-  var FONT = 12, FONT_CSS = "12px " + getComputedStyle(document.body).fontFamily;
-  var ctx = document.createElement("canvas").getContext("2d");
-  ctx.font = FONT_CSS;
-  function textW(s) { return ctx.measureText(String(s)).width; }
+  /* Text is measured as the chart draws it: an SVG text in the page, in the page's font, so a label fits on every
+   * machine whatever font the browser falls back to for Chinese (a canvas measured with another fallback font
+   * than the SVG's, and labels overlapped). */
+  var FONT = 12, meter = null, widths = {};
+  function textW(s) {
+    s = String(s);
+    if (widths[s] !== undefined) { return widths[s]; }
+    if (!meter) {
+      var box = el("svg", { width: 1, height: 1, "font-size": FONT, "font-family": "inherit", "aria-hidden": "true" });
+      box.style.position = "absolute";
+      box.style.left = box.style.top = "0";
+      box.style.visibility = "hidden";
+      meter = el("text", { x: 0, y: 10 }, "");
+      box.appendChild(meter);
+      document.body.appendChild(box);
+    }
+    meter.textContent = s;
+    widths[s] = meter.getComputedTextLength();
+    return widths[s];
+  }
 
   function shorten(label, room) {
     label = String(label);
@@ -86,14 +102,22 @@
   function xLabels(f, labels, xs, slot) {
     var widest = Math.max.apply(null, labels.map(function (l) { return textW(l); }).concat([0]));
     var every = Math.max(1, Math.ceil((Math.min(widest, 8 * FONT) + 8) / Math.max(1, slot)));
-    var room = every * slot - 8;
+    var room = every * slot - 8, lastRight = -Infinity, right = f.width - 2;
     labels.forEach(function (label, i) {
       if (i % every !== 0) { return; }
-      var text = shorten(label, room), half = textW(text) / 2, x = xs[i], anchor = "middle";
-      // A label at either end stays inside the chart instead of being cut by its edge.
-      if (x + half > f.width - 2) { x = f.width - 2; anchor = "end"; }
-      if (x - half < 2) { x = 2; anchor = "start"; }
-      f.svg.appendChild(el("text", { x: x, y: f.pad.top + f.plotH + 19, "text-anchor": anchor, fill: "#1f2933" }, text));
+      var text = shorten(label, room), w = textW(text);
+      // Centred under its point, but a label at either end stays inside the chart instead of being cut by its
+      // edge; one pushed inward so would touch its neighbour is shortened to the room left, or left out (the
+      // table beside the chart names every label).
+      var left = Math.max(2, Math.min(xs[i] - w / 2, right - w));
+      if (left < lastRight + 4) {
+        left = lastRight + 4;
+        text = shorten(label, right - left);
+        w = textW(text);
+        if (left + w > right) { return; }
+      }
+      f.svg.appendChild(el("text", { x: left, y: f.pad.top + f.plotH + 19, "text-anchor": "start", fill: "#1f2933" }, text));
+      lastRight = left + w;
     });
   }
 

@@ -46,11 +46,13 @@ MEASURE = r"""
   }
   // Chart labels: no two text labels of one chart overlap.
   for (const svg of document.querySelectorAll("[data-chart] svg")) {
-    const boxes = [...svg.querySelectorAll("text")].map((t) => t.getBoundingClientRect()).filter((b) => b.width);
+    const texts = [...svg.querySelectorAll("text")].filter((t) => t.getBoundingClientRect().width);
+    const boxes = texts.map((t) => t.getBoundingClientRect());
     outer: for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
       const a = boxes[i], b = boxes[j];
       if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1) {
-        problems.push(`图表 ${svg.parentElement.dataset.chart} 的文字重叠`); break outer;
+        problems.push(`图表 ${svg.parentElement.dataset.chart} 的文字重叠（“${texts[i].textContent}”与“${texts[j].textContent}”）`);
+        break outer;
       }
     }
     const r = svg.getBoundingClientRect();
