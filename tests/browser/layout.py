@@ -71,6 +71,10 @@ SKIP = ("/admin/", "/logout/", "/export", "/api/", ".xlsx", ".csv", ".pdf", "/do
 
 
 def login(page, base: str, username: str, password: str) -> None:
+    """Log in afresh: leave the last page first (its scripts, such as the inbox counts' polling, could answer
+    after the cookies are cleared and set the last user's session again, and /login/ would then go home)."""
+    page.goto("about:blank")
+    page.context.clear_cookies()
     page.goto(base + "/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
